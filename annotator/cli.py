@@ -1,0 +1,228 @@
+"""The ``annotator`` command: headless project work (init, import, export, stats) and the demo.
+
+Uses the same services as the GUI. User errors print one line (``annotator: error: …``) and exit non-zero,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from annotator import __version__
+from annotator.errors import AnnotatorError
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_RECORDS = 3  # finished, but some records were bad (reported above)
+
+
+def data_home() -> Path:
+    """Where the demo project lives: $ANNOTATOR_HOME, else $XDG_DATA_HOME/annotator."""
+    if os.environ.get("ANNOTATOR_HOME"):
+        return Path(os.environ["ANNOTATOR_HOME"]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "annotator"
+
+
+@contextmanager
+def progress_bar(desc: str, unit: str = "B", enabled: bool = True) -> Iterator[Callable]:
+    from tqdm import tqdm
+
+    bar = tqdm(
+        desc=desc,
+        total=None,
+        unit=unit,
+        unit_scale=unit == "B",
+        unit_divisor=1024 if unit == "B" else 1000,
+        disable=None if enabled else True,  # None: only on a terminal
+        file=sys.stderr,
+        leave=False,
+    )
+
+    def update(done: int, total: int | None, _message: str) -> None:
+        if total is not None and bar.total != total:
+            bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    try:
+        yield update
+    finally:
+        bar.close()
+
+
+def _print_report(report) -> None:
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(report.summary())
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from annotator.services.project import init_project
+
+    with init_project(args.project, args.schema) as project:
+        print(f"created {project.location} with schema '{project.schema.name}'")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from annotator.services.importing import import_paths
+    from annotator.services.project import open_project
+
+    with open_project(args.project) as project, progress_bar("import", enabled=not args.quiet) as bar:
+        report = import_paths(project, args.paths, fmt=args.format, strict=args.strict, progress=bar)
+    _print_report(report)
+    return EXIT_OK if report.ok else EXIT_RECORDS
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from annotator.services.exporting import export_jsonl
+    from annotator.services.project import open_project
+
+    out = Path(args.out)
+    if not out.parent.exists():
+        raise AnnotatorError(f"{out}: folder {out.parent} does not exist")
+    with (
+        open_project(args.project) as project,
+        progress_bar("export", unit="doc", enabled=not args.quiet) as bar,
+    ):
+        report = export_jsonl(project, out, progress=bar)
+    print(f"exported {report.documents} document(s) ({report.annotated} annotated) to {out}")
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from annotator.services.project import open_project
+    from annotator.services.stats import format_stats, project_stats
+
+    with open_project(args.project) as project:
+        stats = project_stats(project)
+        if args.json:
+            print(json.dumps(stats.as_dict(), ensure_ascii=False, indent=2))
+        else:
+            print(format_stats(stats, project.location))
+    return EXIT_OK
+
+
+def ensure_demo_project(reset: bool = False) -> Path:
+    """The demo project, built from resources/demo/ the first time (or again with ``reset``)."""
+    from annotator.resources import resource_path
+    from annotator.services.importing import import_paths
+    from annotator.services.project import init_project
+
+    home = data_home()
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / "demo.annotator"
+    if reset:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if not path.exists():
+        tmp = home / "demo.annotator.building"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+        with init_project(tmp) as project:
+            report = import_paths(project, [resource_path("demo", "articles.jsonl")], strict=True)
+        if not report.ok:
+            raise AnnotatorError(f"demo articles failed to import: {report.errors[0]}")
+        tmp.replace(path)
+    return path
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    path = ensure_demo_project(reset=getattr(args, "reset", False))
+    print(f"demo project: {path}")
+    return cmd_stats(argparse.Namespace(project=str(path), json=False))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="annotator",
+        description="Annotate South Asian security news (Hindi, English, mixed): entities, events, "
+        "sentiment. Without a command, opens the demo project.",
+    )
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "init", help="create a new project", description="Create a new project file (or database URL)."
+    )
+    p.add_argument("project", help="project file (e.g. news.annotator) or SQLAlchemy URL")
+    p.add_argument(
+        "--schema", metavar="FILE", help="label schema (TOML); default: the built-in security-news schema"
+    )
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser(
+        "import",
+        help="import documents (and their annotations)",
+        description="Import plain text (files or folders, recursively; first line = title), JSONL or CSV "
+        "(fields id, title, text, url, source, published, lang; others kept as metadata), including "
+        "annotations in native JSONL. Text already in the project is not stored twice. Bad records are "
+        "reported with file:line while good ones are imported (exit status 3 when any was bad).",
+    )
+    p.add_argument("project")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument(
+        "--format", choices=["jsonl", "csv", "text"], help="input format (default: from the file extension)"
+    )
+    p.add_argument("--strict", action="store_true", help="import nothing if any record is bad")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="export documents and annotations", description="Export the project.")
+    p.add_argument("project")
+    p.add_argument("--format", choices=["jsonl"], default="jsonl", help="output format (native JSONL)")
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "stats", help="summarize a project", description="Documents, annotators, counts per label, statuses."
+    )
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser(
+        "demo", help="open the demo project", description="Build (if needed) and open the demo project."
+    )
+    p.add_argument("--reset", action="store_true", help="rebuild the demo project from scratch")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from annotator.schema import SchemaError
+    from annotator.text.normalize import TextDecodeError
+
+    return (AnnotatorError, SchemaError, TextDecodeError, OSError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["demo"])
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("annotator: interrupted", file=sys.stderr)
+        return 130
+    except _user_errors() as exc:
+        message = str(exc).strip().replace("\n", "; ") or exc.__class__.__name__
+        if isinstance(exc, OSError) and exc.filename and str(exc.filename) not in message:
+            message = f"{exc.filename}: {message}"
+        print(f"annotator: error: {message}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""Plain-text articles: one file per document, the first non-empty line is the title."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from annotator.errors import RecordError
+from annotator.formats.records import ReadItem, SourceRecord
+from annotator.formats.textfile import read_text
+from annotator.text.normalize import TextDecodeError
+
+
+def read(path: Path, name: str | None = None) -> Iterator[ReadItem]:
+    size = path.stat().st_size
+    try:
+        content = read_text(path)
+    except TextDecodeError as exc:
+        yield RecordError(str(path), f"{exc.reason} (byte {exc.byte_offset})"), size
+        return
+    lines = content.splitlines(keepends=True)
+    index = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if index is None:
+        yield RecordError(str(path), "empty file"), size
+        return
+    title = lines[index].strip()
+    body = "".join(lines[index + 1 :]).lstrip("\r\n").rstrip()
+    if not body.strip():
+        yield RecordError(f"{path}:{index + 1}", "no text after the title line"), size
+        return
+    name = name or path.name
+    yield SourceRecord(str(path), name, title, body, {"file": name}), size

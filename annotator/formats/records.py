@@ -1,0 +1,119 @@
+"""Input records and format dispatch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import AnnotatorError, RecordError
+
+#: Columns/fields with a meaning of their own; everything else goes to ``meta``.
+DOCUMENT_FIELDS = ("id", "title", "text")
+META_FIELDS = ("url", "source", "published", "lang")
+
+FORMATS = ("jsonl", "csv", "text")
+_EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".txt": "text"}
+
+
+@dataclass
+class SourceRecord:
+    """A document as read from a file, before normalization.
+
+    ``annotations`` holds the native-JSONL annotation blocks as given (offsets count code points of
+    ``text`` as given); the import service validates and re-maps them.
+    """
+
+    where: str
+    external_id: str | None
+    title: str
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    annotations: list[Any] = field(default_factory=list)
+
+
+#: What readers yield: a record or an error, with the number of bytes of the file consumed so far.
+ReadItem = tuple[SourceRecord | RecordError, int]
+
+
+def detect_format(path: Path) -> str | None:
+    return _EXTENSIONS.get(path.suffix.lower())
+
+
+def record_from_mapping(obj: dict[str, Any], where: str) -> SourceRecord:
+    """Build a record from a JSON object or CSV row: id, title, text, meta, annotations + meta fields."""
+    text = obj.get("text")
+    if text is None:
+        raise RecordError(where, "missing field 'text'")
+    if not isinstance(text, str):
+        raise RecordError(where, f"field 'text' must be a string, not {type(text).__name__}")
+    if not text.strip():
+        raise RecordError(where, "field 'text' is empty")
+    ext_id = obj.get("id")
+    if (ext_id is not None and not isinstance(ext_id, str | int)) or isinstance(ext_id, bool):
+        raise RecordError(where, f"field 'id' must be a string or integer, not {type(ext_id).__name__}")
+    if ext_id is not None:
+        ext_id = str(ext_id).strip() or None
+    title = obj.get("title")
+    if title is None:
+        title = ""
+    if not isinstance(title, str):
+        raise RecordError(where, f"field 'title' must be a string, not {type(title).__name__}")
+    meta_in = obj.get("meta")
+    if meta_in is None:
+        meta_in = {}
+    if not isinstance(meta_in, dict):
+        raise RecordError(where, f"field 'meta' must be an object, not {type(meta_in).__name__}")
+    meta: dict[str, Any] = dict(meta_in)
+    for key, value in obj.items():
+        if key in DOCUMENT_FIELDS or key in ("meta", "annotations"):
+            continue
+        if value == "" and key in META_FIELDS:
+            continue
+        meta.setdefault(key, value)
+    annotations = obj.get("annotations")
+    if annotations is None:
+        annotations = []
+    if not isinstance(annotations, list):
+        raise RecordError(where, f"field 'annotations' must be a list, not {type(annotations).__name__}")
+    return SourceRecord(where, ext_id, title, text, meta, annotations)
+
+
+def read_path(path: Path, fmt: str | None = None, name: str | None = None) -> Iterator[ReadItem]:
+    """Read one file in the given (or detected) format; ``name`` is its path relative to the imported
+    folder (plain-text documents take it as their id)."""
+    from annotator.formats import csvfile, jsonl, plaintext
+
+    fmt = fmt or detect_format(path)
+    if fmt is None:
+        raise AnnotatorError(f"{path}: unknown file type '{path.suffix}' (use --format {', '.join(FORMATS)})")
+    if fmt == "jsonl":
+        return jsonl.read(path)
+    if fmt == "csv":
+        return csvfile.read(path)
+    if fmt == "text":
+        return plaintext.read(path, name)
+    raise AnnotatorError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
+
+
+def expand_paths(paths: list[Path], fmt: str | None = None) -> list[tuple[Path, str]]:
+    """Files to import with their names: files as given, folders searched recursively for files of known
+    types (names relative to the folder, with forward slashes)."""
+    out: list[tuple[Path, str]] = []
+    for path in paths:
+        if not path.exists():
+            raise AnnotatorError(f"{path}: no such file or folder")
+        if path.is_dir():
+            found = [
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and not p.name.startswith(".")
+                and detect_format(p) is not None
+                and (fmt is None or detect_format(p) == fmt)
+            ]
+            out.extend((p, p.relative_to(path).as_posix()) for p in found)
+        else:
+            out.append((path, path.name))
+    return out

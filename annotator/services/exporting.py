@@ -1,0 +1,246 @@
+"""Export a project as native JSONL, one document a line, streaming.
+
+Documents are read in id order in batches; the annotations of a batch are fetched with one query per table
+for the batch's id range (no per-document queries), so export time grows linearly and memory stays flat.
+Output is deterministic: annotators by name, entities by (start, end, label, id), events by trigger, so
+export → import into a new project → export gives identical bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import Connection, func, select
+
+from annotator.services.progress import CancelFlag, Cancelled, ProgressCallback, no_progress
+from annotator.services.project import Project
+from annotator.store.models import (
+    Annotator,
+    Document,
+    DocumentLabel,
+    Entity,
+    Event,
+    EventArgument,
+    TargetedSentiment,
+    WorkItem,
+)
+
+BATCH_SIZE = 2000
+
+
+@dataclass
+class ExportReport:
+    documents: int = 0
+    annotated: int = 0
+    path: str = ""
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def _loads(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+class _Batch:
+    """Annotations of documents with ids in [lo, hi], grouped by (document id, annotator id)."""
+
+    def __init__(self, conn: Connection, lo: int, hi: int, annotators: dict[int, str]):
+        self.annotators = annotators
+        in_range = lambda col: col.between(lo, hi)  # noqa: E731
+        self.status: dict[tuple[int, int], str] = {
+            (d, a): s
+            for d, a, s in conn.execute(
+                select(WorkItem.document_id, WorkItem.annotator_id, WorkItem.status).where(
+                    in_range(WorkItem.document_id)
+                )
+            )
+        }
+        self.entities = defaultdict(list)
+        for row in conn.execute(
+            select(
+                Entity.document_id,
+                Entity.annotator_id,
+                Entity.id,
+                Entity.start,
+                Entity.end,
+                Entity.label,
+                Entity.attributes,
+            )
+            .where(in_range(Entity.document_id))
+            .order_by(Entity.start, Entity.end, Entity.label, Entity.id)
+        ):
+            self.entities[(row[0], row[1])].append(row[2:])
+        self.events = defaultdict(list)
+        for row in conn.execute(
+            select(
+                Event.document_id,
+                Event.annotator_id,
+                Event.id,
+                Event.type,
+                Event.trigger_start,
+                Event.trigger_end,
+                Event.attributes,
+            )
+            .where(in_range(Event.document_id))
+            .order_by(Event.trigger_start, Event.trigger_end, Event.type, Event.id)
+        ):
+            self.events[(row[0], row[1])].append(row[2:])
+        self.arguments = defaultdict(list)
+        for event_id, role, entity_id, filler_event_id in conn.execute(
+            select(
+                EventArgument.event_id,
+                EventArgument.role,
+                EventArgument.entity_id,
+                EventArgument.filler_event_id,
+            )
+            .join(Event, Event.id == EventArgument.event_id)
+            .where(in_range(Event.document_id))
+            .order_by(EventArgument.event_id, EventArgument.position, EventArgument.id)
+        ):
+            self.arguments[event_id].append((role, entity_id or filler_event_id))
+        self.labels = defaultdict(dict)
+        for d, a, name, value in conn.execute(
+            select(
+                DocumentLabel.document_id, DocumentLabel.annotator_id, DocumentLabel.name, DocumentLabel.value
+            )
+            .where(in_range(DocumentLabel.document_id))
+            .order_by(DocumentLabel.name)
+        ):
+            self.labels[(d, a)][name] = value
+        self.sentiments = defaultdict(list)
+        for d, a, entity_id, event_id, polarity in conn.execute(
+            select(
+                TargetedSentiment.document_id,
+                TargetedSentiment.annotator_id,
+                TargetedSentiment.entity_id,
+                TargetedSentiment.event_id,
+                TargetedSentiment.polarity,
+            )
+            .where(in_range(TargetedSentiment.document_id))
+            .order_by(func.coalesce(TargetedSentiment.entity_id, TargetedSentiment.event_id))
+        ):
+            self.sentiments[(d, a)].append({"target": entity_id or event_id, "polarity": polarity})
+        keys = (
+            set(self.status) | set(self.entities) | set(self.events) | set(self.labels) | set(self.sentiments)
+        )
+        self.by_document: dict[int, list[int]] = defaultdict(list)
+        for d, a in sorted(keys, key=lambda k: (k[0], annotators[k[1]])):
+            self.by_document[d].append(a)
+
+    def annotations(self, document_id: int, text: str) -> list[dict[str, Any]]:
+        out = []
+        for aid in self.by_document.get(document_id, ()):
+            key = (document_id, aid)
+            out.append(
+                {
+                    "annotator": self.annotators[aid],
+                    "status": self.status.get(key, "in_progress"),
+                    "entities": [
+                        {
+                            "id": eid,
+                            "start": s,
+                            "end": e,
+                            "label": label,
+                            "text": text[s:e],
+                            "attributes": _loads(attrs),
+                        }
+                        for eid, s, e, label, attrs in self.entities.get(key, ())
+                    ],
+                    "events": [
+                        {
+                            "id": eid,
+                            "type": etype,
+                            "trigger": {"start": s, "end": e, "text": text[s:e]},
+                            "arguments": [{"role": r, "entity": f} for r, f in self.arguments.get(eid, ())],
+                            "attributes": _loads(attrs),
+                        }
+                        for eid, etype, s, e, attrs in self.events.get(key, ())
+                    ],
+                    "document": self.labels.get(key, {}),
+                    "sentiment": self.sentiments.get(key, []),
+                }
+            )
+        return out
+
+
+def write_jsonl(
+    project: Project,
+    out: IO[str],
+    *,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelFlag | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ExportReport:
+    report = ExportReport()
+    with project.engine.connect() as conn:
+        total = conn.scalar(select(func.count()).select_from(Document)) or 0
+        annotators = dict(conn.execute(select(Annotator.id, Annotator.name)).all())
+        last_id = 0
+        while True:
+            if cancel is not None:
+                cancel.check()
+            rows = conn.execute(
+                select(Document.id, Document.external_id, Document.title, Document.text, Document.meta)
+                .where(Document.id > last_id)
+                .order_by(Document.id)
+                .limit(batch_size)
+            ).all()
+            if not rows:
+                break
+            batch = _Batch(conn, rows[0][0], rows[-1][0], annotators)
+            lines = []
+            for doc_id, ext_id, title, text, meta in rows:
+                anns = batch.annotations(doc_id, text)
+                report.annotated += bool(anns)
+                lines.append(
+                    _dumps(
+                        {
+                            "id": ext_id,
+                            "title": title,
+                            "text": text,
+                            "meta": _loads(meta),
+                            "annotations": anns,
+                        }
+                    )
+                )
+            out.write("\n".join(lines))
+            out.write("\n")
+            report.documents += len(rows)
+            last_id = rows[-1][0]
+            progress(report.documents, total, "exporting")
+    return report
+
+
+def export_jsonl(
+    project: Project,
+    path: str | Path,
+    *,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelFlag | None = None,
+) -> ExportReport:
+    """Write native JSONL to ``path`` atomically: a temporary file renamed into place when complete, so a
+    failed or cancelled export never leaves a truncated file behind (or clobbers an older good one)."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            report = write_jsonl(project, fh, progress=progress, cancel=cancel)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    report.path = str(path)
+    return report
+
+
+__all__ = ["Cancelled", "ExportReport", "export_jsonl", "write_jsonl"]

@@ -1,0 +1,353 @@
+"""Import documents (and the annotations that come with them) into a project.
+
+Streaming and batched: records are read one at a time, normalized (NFC, LF), hashed and inserted with
+SQLAlchemy Core ``executemany`` in batches, one commit per batch, so memory stays flat and a crash loses at
+most the batch in flight. A document whose text is already stored (same content hash) is not stored again;
+annotations that come with it attach to the stored one. Bad records are reported with file:line and reason
+while good ones are imported; ``strict`` imports nothing when any record is bad.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, insert, select
+
+from annotator.errors import AnnotatorError, RecordError
+from annotator.formats.records import SourceRecord, expand_paths, read_path
+from annotator.services.progress import CancelFlag, Cancelled, ProgressCallback, no_progress
+from annotator.services.project import Project
+from annotator.services.validate import AnnotationIn, AnnotationProblem, derive_id, validate_annotations
+from annotator.store.models import (
+    Annotator,
+    Document,
+    DocumentLabel,
+    Entity,
+    Event,
+    EventArgument,
+    TargetedSentiment,
+    WorkItem,
+    utcnow,
+)
+from annotator.text.normalize import content_hash, normalize, normalize_with_map
+
+BATCH_SIZE = 1000
+
+
+@dataclass
+class ImportReport:
+    files: int = 0
+    records: int = 0
+    documents_added: int = 0
+    documents_existing: int = 0
+    annotations_added: int = 0
+    annotations_existing: int = 0
+    errors: list[RecordError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    cancelled: bool = False
+    strict_rolled_back: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.cancelled
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.documents_added} document(s) added",
+            f"{self.documents_existing} already present",
+            f"{self.annotations_added} annotation row(s) added",
+        ]
+        if self.annotations_existing:
+            parts.append(f"{self.annotations_existing} already present")
+        if self.errors:
+            parts.append(f"{len(self.errors)} bad record(s)")
+        if self.strict_rolled_back:
+            parts.append("nothing imported (--strict)")
+        if self.cancelled:
+            parts.append("cancelled")
+        return ", ".join(parts)
+
+
+@dataclass
+class _Prepared:
+    record: SourceRecord
+    text: str
+    title: str
+    content_hash: str
+    external_id: str
+    annotations: list[AnnotationIn]
+
+
+def prepare(record: SourceRecord, project: Project) -> _Prepared:
+    """Normalize one record and validate its annotations; raises RecordError."""
+    if record.annotations:
+        text, offset_map = normalize_with_map(record.text)
+    else:
+        text, offset_map = normalize(record.text), None
+    digest = content_hash(text)
+    title = " ".join(normalize(record.title).split())
+    annotations: list[AnnotationIn] = []
+    if record.annotations:
+        try:
+            annotations = validate_annotations(
+                record.annotations,
+                schema=project.schema,
+                original=record.text,
+                normalized=text,
+                offset_map=offset_map,
+                content_hash=digest,
+            )
+        except AnnotationProblem as exc:
+            raise RecordError(record.where, str(exc)) from None
+    external_id = record.external_id or f"sha256:{digest[:16]}"
+    return _Prepared(record, text, title, digest, external_id, annotations)
+
+
+class _Writer:
+    """Inserts prepared records batch by batch on one connection."""
+
+    def __init__(self, conn: Connection, report: ImportReport):
+        self.conn = conn
+        self.report = report
+        self.annotators: dict[str, int] = dict(conn.execute(select(Annotator.name, Annotator.id)).all())
+
+    def write(self, batch: list[_Prepared]) -> None:
+        hashes = list({p.content_hash for p in batch})
+        existing: dict[str, int] = {}
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i : i + 500]
+            existing.update(
+                self.conn.execute(
+                    select(Document.content_hash, Document.id).where(Document.content_hash.in_(chunk))
+                ).all()
+            )
+        now = utcnow()
+        rows = []
+        new_hashes: set[str] = set()
+        for p in batch:
+            if p.content_hash in existing or p.content_hash in new_hashes:
+                self.report.documents_existing += 1
+                continue
+            new_hashes.add(p.content_hash)
+            rows.append(
+                {
+                    "external_id": p.external_id,
+                    "title": p.title,
+                    "text": p.text,
+                    "content_hash": p.content_hash,
+                    "meta": p.record.meta,
+                    "created_at": now,
+                }
+            )
+        if rows:
+            self.conn.execute(insert(Document), rows)
+            self.report.documents_added += len(rows)
+        annotated = [p for p in batch if p.annotations]
+        if not annotated:
+            return
+        wanted = list({p.content_hash for p in annotated} - set(existing))
+        if wanted:
+            existing.update(
+                self.conn.execute(
+                    select(Document.content_hash, Document.id).where(Document.content_hash.in_(wanted))
+                ).all()
+            )
+        for p in annotated:
+            self._write_annotations(existing[p.content_hash], p, now)
+
+    def _annotator_id(self, name: str) -> int:
+        if name not in self.annotators:
+            self.annotators[name] = self.conn.execute(
+                insert(Annotator).values(name=name, created_at=utcnow()).returning(Annotator.id)
+            ).scalar_one()
+        return self.annotators[name]
+
+    def _insert_new(self, model, rows: list[dict]) -> None:
+        if not rows:
+            return
+        ids = [r["id"] for r in rows]
+        present: set[str] = set()
+        for i in range(0, len(ids), 500):
+            present.update(
+                self.conn.execute(select(model.id).where(model.id.in_(ids[i : i + 500]))).scalars()
+            )
+        fresh = [r for r in rows if r["id"] not in present]
+        self.report.annotations_existing += len(rows) - len(fresh)
+        if fresh:
+            self.conn.execute(insert(model), fresh)
+            self.report.annotations_added += len(fresh)
+
+    def _write_annotations(self, document_id: int, p: _Prepared, now) -> None:
+        for ann in p.annotations:
+            aid = self._annotator_id(ann.annotator)
+            self.report.warnings.extend(
+                f"{p.record.where}: annotator '{ann.annotator}': {w}" for w in ann.warnings
+            )
+            base = {"document_id": document_id, "annotator_id": aid, "created_at": now, "updated_at": now}
+            status_row = self.conn.execute(
+                select(WorkItem.id).where(WorkItem.document_id == document_id, WorkItem.annotator_id == aid)
+            ).first()
+            if status_row is None:
+                self.conn.execute(insert(WorkItem), [{**base, "id": ann.status_id, "status": ann.status}])
+            self._insert_new(
+                Entity,
+                [
+                    {
+                        **base,
+                        "id": e.id,
+                        "start": e.start,
+                        "end": e.end,
+                        "label": e.label,
+                        "attributes": e.attributes,
+                    }
+                    for e in ann.entities
+                ],
+            )
+            self._insert_new(
+                Event,
+                [
+                    {
+                        **base,
+                        "id": e.id,
+                        "type": e.type,
+                        "trigger_start": e.start,
+                        "trigger_end": e.end,
+                        "attributes": e.attributes,
+                    }
+                    for e in ann.events
+                ],
+            )
+            arg_base = {"annotator_id": aid, "created_at": now, "updated_at": now}
+            self._insert_new(
+                EventArgument,
+                [
+                    {
+                        **arg_base,
+                        "id": a.id,
+                        "event_id": e.id,
+                        "position": pos,
+                        "role": a.role,
+                        "entity_id": a.entity_id,
+                        "filler_event_id": a.event_id,
+                    }
+                    for e in ann.events
+                    for pos, a in enumerate(e.arguments)
+                ],
+            )
+            self._insert_new(
+                DocumentLabel,
+                [{**base, "id": lab.id, "name": lab.name, "value": lab.value} for lab in ann.labels],
+            )
+            self._insert_new(
+                TargetedSentiment,
+                [
+                    {
+                        **base,
+                        "id": s.id,
+                        "entity_id": s.entity_id,
+                        "event_id": s.event_id,
+                        "polarity": s.polarity,
+                    }
+                    for s in ann.sentiments
+                ],
+            )
+
+
+def import_records(
+    project: Project,
+    items: Iterable[tuple[SourceRecord | RecordError, int]],
+    *,
+    total: int | None = None,
+    strict: bool = False,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelFlag | None = None,
+    report: ImportReport | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportReport:
+    """Import records (or read errors) with a running byte position for progress."""
+    report = report or ImportReport()
+    conn = project.engine.connect()
+    try:
+        trans = conn.begin()
+        writer = _Writer(conn, report)
+        batch: list[_Prepared] = []
+        for n, (item, position) in enumerate(items):
+            if cancel is not None and cancel.cancelled:
+                raise Cancelled()
+            if isinstance(item, RecordError):
+                report.errors.append(item)
+                continue
+            report.records += 1
+            try:
+                prepared = prepare(item, project)
+            except RecordError as exc:
+                report.errors.append(exc)
+                continue
+            if strict and report.errors:
+                continue  # keep validating to report every bad record; nothing will be written
+            batch.append(prepared)
+            if len(batch) >= batch_size:
+                writer.write(batch)
+                batch.clear()
+                if not strict:
+                    trans.commit()
+                    trans = conn.begin()
+            if n % 200 == 0:
+                progress(position, total, "importing")
+        if strict and report.errors:
+            trans.rollback()
+            report.strict_rolled_back = True
+            report.documents_added = report.documents_existing = 0
+            report.annotations_added = report.annotations_existing = 0
+            return report
+        if batch:
+            writer.write(batch)
+        trans.commit()
+        progress(total or 0, total, "imported")
+    except Cancelled:
+        if conn.in_transaction():
+            conn.rollback()
+        report.cancelled = True
+        if strict:
+            report.strict_rolled_back = True
+    except BaseException:
+        if conn.in_transaction():
+            conn.rollback()
+        raise
+    finally:
+        conn.close()
+    return report
+
+
+def import_paths(
+    project: Project,
+    paths: Iterable[str | Path],
+    *,
+    fmt: str | None = None,
+    strict: bool = False,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelFlag | None = None,
+) -> ImportReport:
+    """Import files and folders (recursively) in the given or detected format."""
+    files = expand_paths([Path(p) for p in paths], fmt)
+    if not files:
+        raise AnnotatorError("nothing to import: no files of a known type (.jsonl, .ndjson, .csv, .txt)")
+    sizes = [path.stat().st_size for path, _ in files]
+    total = sum(sizes)
+    report = ImportReport(files=len(files))
+
+    def items():
+        done = 0
+        for (path, name), size in zip(files, sizes, strict=True):
+            for item, pos in read_path(path, fmt, name):
+                yield item, done + pos
+            done += size
+
+    return import_records(
+        project, items(), total=total, strict=strict, progress=progress, cancel=cancel, report=report
+    )
+
+
+__all__ = ["ImportReport", "derive_id", "import_paths", "import_records", "prepare"]

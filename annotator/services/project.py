@@ -1,0 +1,90 @@
+"""Projects: create, open and describe a project database and its label schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from annotator.errors import AnnotatorError
+from annotator.schema import Schema, SchemaError, default_schema, load_schema, parse_schema
+from annotator.store import Setting, open_database
+from annotator.store.database import ProjectOpenError, is_url
+
+SCHEMA_KEY = "schema"
+
+
+@dataclass
+class Project:
+    """An open project: its engine, a session factory and its label schema."""
+
+    location: str
+    engine: Engine
+    schema: Schema
+    sessions: sessionmaker[Session]
+    upgraded_from: str | None = None
+    backup: Path | None = None
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _location(target: str | Path) -> str:
+    return str(target) if is_url(str(target)) else str(Path(target).expanduser())
+
+
+def init_project(target: str | Path, schema_path: str | Path | None = None) -> Project:
+    """Create a new project at a path or URL, with the default schema or the one given."""
+    location = _location(target)
+    schema = load_schema(Path(schema_path)) if schema_path else default_schema()
+    if not is_url(location) and Path(location).exists() and Path(location).stat().st_size > 0:
+        raise AnnotatorError(f"{location}: already exists; open it, or choose another name")
+    result = open_database(location, create=True)
+    try:
+        with Session(result.engine) as session, session.begin():
+            if session.get(Setting, SCHEMA_KEY) is not None:
+                raise AnnotatorError(f"{location}: already holds a project")
+            session.add(Setting(key=SCHEMA_KEY, value=schema.source_text))
+    except BaseException:
+        result.engine.dispose()
+        raise
+    return Project(location, result.engine, schema, sessionmaker(result.engine, expire_on_commit=False))
+
+
+def open_project(target: str | Path) -> Project:
+    """Open an existing project (upgrading its database if it is older than this program)."""
+    location = _location(target)
+    result = open_database(location, create=False)
+    try:
+        with Session(result.engine) as session:
+            text = session.scalar(select(Setting.value).where(Setting.key == SCHEMA_KEY))
+        if text is None:
+            raise ProjectOpenError(
+                f"{location}: project has no label schema (was it made with `annotator init`?)"
+            )
+        try:
+            schema = parse_schema(text, source=f"{location} (stored schema)")
+        except SchemaError as exc:
+            raise ProjectOpenError(f"{location}: stored label schema is invalid: {exc}") from exc
+    except BaseException:
+        result.engine.dispose()
+        raise
+    return Project(
+        location,
+        result.engine,
+        schema,
+        sessionmaker(result.engine, expire_on_commit=False),
+        upgraded_from=result.upgraded_from,
+        backup=result.backup,
+    )

@@ -1,0 +1,340 @@
+"""Validate native annotation blocks against a label schema and re-map their offsets.
+
+Pure: no database. The import service calls :func:`validate_annotations` for each record that carries
+annotations; any problem raises :class:`annotator.errors.RecordError`-ready messages (``ValueError``
+subclass :class:`AnnotationProblem`), so the whole record is reported and nothing of it is stored.
+
+Ids: an id that is a UUID is kept (so exporting and re-importing, or merging the same work twice, never
+duplicates rows); any other id (``T1``, ``E2`` …) becomes a UUID derived from the document's content hash,
+the annotator and the given id, so importing the same file twice is idempotent too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.schema import Schema
+from annotator.store.models import WORK_STATUSES
+from annotator.text.normalize import OffsetMap, SpanMismatch, remap_span
+from annotator.text.segment import grapheme_boundaries
+
+NAMESPACE = uuid.UUID("6f1c6a52-5d57-4c1e-9d5b-6a7e0c7b2f11")
+DEFAULT_STATUS = "done"
+
+
+class AnnotationProblem(ValueError):
+    """What is wrong with one annotation block; the message names the annotator and item."""
+
+
+@dataclass
+class EntityIn:
+    id: str
+    start: int
+    end: int
+    label: str
+    attributes: dict[str, Any]
+
+
+@dataclass
+class ArgumentIn:
+    id: str
+    role: str
+    entity_id: str | None
+    event_id: str | None
+
+
+@dataclass
+class EventIn:
+    id: str
+    type: str
+    start: int
+    end: int
+    attributes: dict[str, Any]
+    arguments: list[ArgumentIn] = field(default_factory=list)
+
+
+@dataclass
+class SentimentIn:
+    id: str
+    entity_id: str | None
+    event_id: str | None
+    polarity: str
+
+
+@dataclass
+class LabelIn:
+    id: str
+    name: str
+    value: int
+
+
+@dataclass
+class AnnotationIn:
+    annotator: str
+    status: str
+    status_id: str
+    entities: list[EntityIn]
+    events: list[EventIn]
+    labels: list[LabelIn]
+    sentiments: list[SentimentIn]
+    warnings: list[str] = field(default_factory=list)
+
+
+def derive_id(*parts: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, "\x1f".join(parts)))
+
+
+def storage_id(given: str, content_hash: str, annotator: str, kind: str) -> str:
+    try:
+        return str(uuid.UUID(given))
+    except ValueError:
+        return derive_id(content_hash, annotator, kind, given)
+
+
+def _int(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise AnnotationProblem(f"{what} must be an integer, not {value!r}")
+    return value
+
+
+def _obj(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise AnnotationProblem(f"{what} must be an object, not {type(value).__name__}")
+    return value
+
+
+def _list(value: Any, what: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise AnnotationProblem(f"{what} must be a list, not {type(value).__name__}")
+    return value
+
+
+def _given_id(item: dict[str, Any], what: str) -> str:
+    given = item.get("id")
+    if isinstance(given, int) and not isinstance(given, bool):
+        given = str(given)
+    if not isinstance(given, str) or not given.strip():
+        raise AnnotationProblem(f"{what} needs an 'id' (a string)")
+    return given
+
+
+class _Spans:
+    """Maps offsets given in the original text to the stored, normalized text."""
+
+    def __init__(self, original: str, normalized: str, offset_map: OffsetMap):
+        self.original = original
+        self.normalized = normalized
+        self.offset_map = offset_map
+        self._boundaries: set[int] | None = None
+
+    def _check_clusters(self, start: int, end: int, what: str) -> None:
+        if self._boundaries is None:
+            self._boundaries = set(grapheme_boundaries(self.normalized))
+        for offset in (start, end):
+            if offset not in self._boundaries:
+                raise AnnotationProblem(
+                    f"{what}: span [{start}, {end}) splits a character cluster at offset {offset} "
+                    f"(…{self.normalized[max(0, offset - 3) : offset + 3]!r}…)"
+                )
+
+    def map(self, start: Any, end: Any, surface: Any, what: str) -> tuple[int, int]:
+        start = _int(start, f"{what}: 'start'")
+        end = _int(end, f"{what}: 'end'")
+        if surface is not None and not isinstance(surface, str):
+            raise AnnotationProblem(f"{what}: 'text' must be a string")
+        if start >= end:
+            raise AnnotationProblem(f"{what}: empty or reversed span [{start}, {end})")
+        try:
+            mapped = remap_span(self.original, start, end, self.offset_map, self.normalized, surface)
+        except SpanMismatch as exc:
+            raise AnnotationProblem(f"{what}: {exc}") from None
+        self._check_clusters(*mapped, what)
+        return mapped
+
+
+def validate_annotations(
+    blocks: list[Any],
+    *,
+    schema: Schema,
+    original: str,
+    normalized: str,
+    offset_map: OffsetMap,
+    content_hash: str,
+) -> list[AnnotationIn]:
+    spans = _Spans(original, normalized, offset_map)
+    seen_annotators: set[str] = set()
+    out = []
+    for index, block in enumerate(blocks):
+        block = _obj(block, f"annotations[{index}]")
+        name = block.get("annotator")
+        if not isinstance(name, str) or not name.strip():
+            raise AnnotationProblem(f"annotations[{index}]: 'annotator' must be a non-empty string")
+        name = name.strip()
+        if name in seen_annotators:
+            raise AnnotationProblem(f"annotations[{index}]: annotator '{name}' appears twice")
+        seen_annotators.add(name)
+        try:
+            out.append(_validate_block(block, name, schema, spans, content_hash))
+        except AnnotationProblem as exc:
+            raise AnnotationProblem(f"annotator '{name}': {exc}") from None
+    return out
+
+
+def _validate_block(
+    block: dict[str, Any], annotator: str, schema: Schema, spans: _Spans, content_hash: str
+) -> AnnotationIn:
+    known = {"annotator", "status", "entities", "events", "document", "sentiment"}
+    unknown = sorted(set(block) - known)
+    if unknown:
+        raise AnnotationProblem(f"unknown field(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    status = block.get("status", DEFAULT_STATUS)
+    if status not in WORK_STATUSES:
+        raise AnnotationProblem(f"status {status!r} is not one of {', '.join(WORK_STATUSES)}")
+    warnings: list[str] = []
+
+    def sid(given: str, kind: str) -> str:
+        return storage_id(given, content_hash, annotator, kind)
+
+    ids: dict[str, tuple[str, str, str]] = {}  # given id -> (kind, storage id, type name)
+    entities: list[EntityIn] = []
+    seen_spans: dict[tuple[int, int, str], str] = {}
+    for i, item in enumerate(_list(block.get("entities"), "'entities'")):
+        item = _obj(item, f"entities[{i}]")
+        given = _given_id(item, f"entities[{i}]")
+        what = f"entity {given}"
+        if given in ids:
+            raise AnnotationProblem(f"{what}: id used twice")
+        label = item.get("label")
+        if not isinstance(label, str) or schema.kind_of(label) != "entity":
+            known_labels = ", ".join(schema.entity_type_names)
+            raise AnnotationProblem(f"{what}: unknown label {label!r} (known: {known_labels})")
+        start, end = spans.map(item.get("start"), item.get("end"), item.get("text"), what)
+        attributes = {
+            **schema.attribute_defaults("entity", label),
+            **_obj(item.get("attributes") or {}, f"{what}: 'attributes'"),
+        }
+        problems = schema.check_attributes("entity", label, attributes)
+        if problems:
+            raise AnnotationProblem(f"{what}: {'; '.join(problems)}")
+        key = (start, end, label)
+        if key in seen_spans:
+            # Same span and label twice (seen in doccano exports): keep one, say so.
+            warnings.append(
+                f"entity {given}: duplicate of {seen_spans[key]} ({label} [{start}, {end})), dropped"
+            )
+            ids[given] = ("entity", sid(seen_spans[key], "entity"), label)
+            continue
+        seen_spans[key] = given
+        ids[given] = ("entity", sid(given, "entity"), label)
+        entities.append(EntityIn(sid(given, "entity"), start, end, label, dict(sorted(attributes.items()))))
+
+    raw_events = [_obj(item, f"events[{i}]") for i, item in enumerate(_list(block.get("events"), "'events'"))]
+    for i, item in enumerate(raw_events):  # first pass: ids, so arguments may name later events
+        given = _given_id(item, f"events[{i}]")
+        if given in ids:
+            raise AnnotationProblem(f"event {given}: id used twice")
+        etype = item.get("type")
+        if not isinstance(etype, str) or schema.kind_of(etype) != "event":
+            known_types = ", ".join(schema.event_type_names)
+            raise AnnotationProblem(f"event {given}: unknown type {etype!r} (known: {known_types})")
+        ids[given] = ("event", sid(given, "event"), etype)
+
+    events: list[EventIn] = []
+    for item in raw_events:
+        given = str(item["id"])
+        what = f"event {given}"
+        etype = item["type"]
+        trigger = _obj(item.get("trigger"), f"{what}: 'trigger'")
+        start, end = spans.map(
+            trigger.get("start"), trigger.get("end"), trigger.get("text"), f"{what} trigger"
+        )
+        attributes = {
+            **schema.attribute_defaults("event", etype),
+            **_obj(item.get("attributes") or {}, f"{what}: 'attributes'"),
+        }
+        problems = schema.check_attributes("event", etype, attributes)
+        if problems:
+            raise AnnotationProblem(f"{what}: {'; '.join(problems)}")
+        event = EventIn(ids[given][1], etype, start, end, dict(sorted(attributes.items())))
+        counts: dict[str, int] = {}
+        for j, arg in enumerate(_list(item.get("arguments"), f"{what}: 'arguments'")):
+            arg = _obj(arg, f"{what}: arguments[{j}]")
+            role = arg.get("role")
+            filler = arg.get("entity")
+            if isinstance(filler, int) and not isinstance(filler, bool):
+                filler = str(filler)
+            role_names = schema.event_type(etype).role_names
+            if not isinstance(role, str) or role not in role_names:
+                roles = ", ".join(role_names)
+                raise AnnotationProblem(f"{what}: unknown role {role!r} for {etype} (known: {roles})")
+            if not isinstance(filler, str) or filler not in ids:
+                raise AnnotationProblem(f"{what}: argument {role} names unknown id {filler!r}")
+            kind, filler_sid, filler_type = ids[filler]
+            if filler_sid == event.id:
+                raise AnnotationProblem(f"{what}: argument {role} names the event itself")
+            problem = schema.check_role_filler(etype, role, filler_type)
+            if problem:
+                raise AnnotationProblem(f"{what}: argument {role} ({filler}): {problem}")
+            counts[role] = counts.get(role, 0) + 1
+            role_def = schema.role(etype, role)
+            if role_def.max is not None and counts[role] > role_def.max:
+                raise AnnotationProblem(f"{what}: role {role} takes at most {role_def.max} argument(s)")
+            event.arguments.append(
+                ArgumentIn(
+                    derive_id(event.id, "argument", str(j)),
+                    role,
+                    filler_sid if kind == "entity" else None,
+                    filler_sid if kind == "event" else None,
+                )
+            )
+        events.append(event)
+
+    labels: list[LabelIn] = []
+    document = _obj(block.get("document") or {}, "'document'")
+    problems = schema.check_document_sentiment(document)
+    if problems:
+        raise AnnotationProblem("; ".join(problems))
+    for name, value in document.items():
+        if value is not None:
+            labels.append(LabelIn(derive_id(content_hash, annotator, "label", name), name, int(value)))
+
+    sentiments: list[SentimentIn] = []
+    seen_targets: set[str] = set()
+    for i, item in enumerate(_list(block.get("sentiment"), "'sentiment'")):
+        item = _obj(item, f"sentiment[{i}]")
+        target = item.get("target")
+        if isinstance(target, int) and not isinstance(target, bool):
+            target = str(target)
+        if not isinstance(target, str) or target not in ids:
+            raise AnnotationProblem(f"sentiment[{i}]: target names unknown id {target!r}")
+        polarity = item.get("polarity")
+        kind, target_sid, _ = ids[target]
+        problem = schema.check_targeted_sentiment(kind, polarity)
+        if problem:
+            raise AnnotationProblem(f"sentiment[{i}]: {problem}")
+        if target_sid in seen_targets:
+            raise AnnotationProblem(f"sentiment[{i}]: target {target} has two polarities")
+        seen_targets.add(target_sid)
+        sentiments.append(
+            SentimentIn(
+                derive_id(target_sid, "sentiment"),
+                target_sid if kind == "entity" else None,
+                target_sid if kind == "event" else None,
+                polarity,
+            )
+        )
+
+    return AnnotationIn(
+        annotator,
+        status,
+        derive_id(content_hash, annotator, "status"),
+        entities,
+        events,
+        labels,
+        sentiments,
+        warnings,
+    )

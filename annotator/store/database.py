@@ -1,0 +1,207 @@
+"""Opening a project database: engine set-up, pragmas, and in-process Alembic migration.
+
+A project is one SQLite file or any SQLAlchemy URL (PostgreSQL for teams). Opening follows JupyterHub's
+habit:
+
+* empty database → create the schema by running every migration up to head;
+* older revision → back the file up (SQLite) and upgrade in-process;
+* newer revision (unknown to this program) → refuse with a clear message;
+* a file that is not SQLite, is corrupt, or holds foreign tables → refuse with a clear message.
+
+Nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from annotator.errors import AnnotatorError
+from annotator.resources import migrations_dir
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+
+class ProjectOpenError(AnnotatorError):
+    """A project database cannot be opened; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class OpenResult:
+    engine: Engine
+    created: bool
+    upgraded_from: str | None
+    backup: Path | None
+
+
+def _json_dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def is_url(target: str) -> bool:
+    return "://" in str(target)
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
+    # The sqlite3 driver opens a transaction implicitly; pragmas must run outside one.
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        # FULL: a commit reaches the disk before the UI says "saved"; imports batch their commits.
+        cursor.execute("PRAGMA synchronous = FULL")
+    finally:
+        cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with this project's settings (pragmas on every SQLite connection, JSON as UTF-8)."""
+    engine = create_engine(url, json_serializer=_json_dumps, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+    return engine
+
+
+def _check_sqlite_file(path: Path) -> None:
+    if path.is_dir():
+        raise ProjectOpenError(f"{path}: is a directory, not a project file")
+    size = path.stat().st_size
+    if size == 0:
+        return
+    with path.open("rb") as fh:
+        header = fh.read(len(SQLITE_MAGIC))
+    if header != SQLITE_MAGIC:
+        raise ProjectOpenError(f"{path}: not an annotator project (not a SQLite database)")
+
+
+def _alembic_config(connection=None):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    heads = ScriptDirectory.from_config(_alembic_config()).get_heads()
+    if len(heads) != 1:  # pragma: no cover - guarded by tests/store/test_migrations.py
+        raise RuntimeError(f"migrations have {len(heads)} heads: {heads}")
+    return heads[0]
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(rows) > 1:
+        raise ProjectOpenError(f"{engine.url}: several schema revisions stamped ({', '.join(rows)})")
+    return rows[0] if rows else None
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), revision)
+
+
+def backup_sqlite(path: Path, revision: str) -> Path:
+    """Copy a SQLite project file consistently (the backup API includes the WAL) next to it."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.bak-{revision}-{stamp}")
+    src = sqlite3.connect(str(path))
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    shutil.copymode(path, target)
+    return target
+
+
+def open_database(target: str | Path, *, create: bool = True) -> OpenResult:
+    """Open (and create or upgrade) a project database at a path or SQLAlchemy URL."""
+    path: Path | None = None
+    if is_url(str(target)):
+        url = str(target)
+        if make_url(url).get_backend_name() == "sqlite" and make_url(url).database not in (
+            None,
+            "",
+            ":memory:",
+        ):
+            path = Path(make_url(url).database)
+    else:
+        path = Path(target).expanduser()
+        url = sqlite_url(path.resolve())
+    if path is not None:
+        if path.exists():
+            _check_sqlite_file(path)
+        elif not create:
+            raise ProjectOpenError(f"{path}: no such project (create one with `annotator init {path}`)")
+        elif not path.parent.exists():
+            raise ProjectOpenError(f"{path}: folder {path.parent} does not exist")
+
+    engine = make_engine(url)
+    where = str(path) if path is not None else engine.url.render_as_string(hide_password=True)
+    try:
+        return _open_engine(engine, path, where)
+    except ProjectOpenError:
+        engine.dispose()
+        raise
+    except (DatabaseError, OperationalError) as exc:
+        engine.dispose()
+        reason = str(getattr(exc, "orig", exc)) or exc.__class__.__name__
+        raise ProjectOpenError(f"{where}: cannot open project database: {reason}") from exc
+
+
+def _open_engine(engine: Engine, path: Path | None, where: str) -> OpenResult:
+    head = head_revision()
+    current = current_revision(engine)
+    if current is None:
+        with engine.connect() as conn:
+            tables = [t for t in inspect(conn).get_table_names() if not t.startswith("sqlite_")]
+        if tables:
+            raise ProjectOpenError(
+                f"{where}: not an annotator project (it holds tables {', '.join(sorted(tables)[:5])} "
+                "but no annotator schema revision)"
+            )
+        upgrade(engine)
+        return OpenResult(engine, created=True, upgraded_from=None, backup=None)
+    if current == head:
+        return OpenResult(engine, created=False, upgraded_from=None, backup=None)
+    if current not in known_revisions():
+        raise ProjectOpenError(
+            f"{where}: this project was written by a newer annotator (schema revision {current}, "
+            f"this program knows up to {head}); upgrade annotator to open it"
+        )
+    backup = backup_sqlite(path, current) if path is not None else None
+    upgrade(engine)
+    return OpenResult(engine, created=False, upgraded_from=current, backup=backup)

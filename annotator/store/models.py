@@ -1,0 +1,206 @@
+"""The project database: SQLAlchemy 2 typed ORM tables.
+
+Every annotation row carries a UUID primary key (text), the annotator who made it and created/updated times
+in UTC, so that work done on several laptops can be merged later without id collisions. Offsets are code
+points of the stored, NFC-normalized document text, half-open ``[start, end)``. Document text never changes
+after import; ``content_hash`` is the SHA-256 of its UTF-8 bytes and identifies the document across
+projects.
+
+Schema changes go through Alembic (``db/migrations``); ``tests/store/test_migrations.py`` checks that these
+models and the migrations agree.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+WORK_STATUSES = ("todo", "in_progress", "done", "skipped")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}
+
+
+class Setting(Base):
+    """Project-wide key/value settings; ``schema`` holds the label schema's TOML text."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(512), index=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Annotator(Base):
+    __tablename__ = "annotators"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WorkItem(Base):
+    """One annotator's status on one document."""
+
+    __tablename__ = "work_items"
+    __table_args__ = (
+        UniqueConstraint("document_id", "annotator_id"),
+        CheckConstraint("status IN ('todo', 'in_progress', 'done', 'skipped')", name="status_known"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="todo")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class _AnnotationRow:
+    """Columns every annotation row has (a mixin, not a table)."""
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Entity(_AnnotationRow, Base):
+    __tablename__ = "entities"
+    __table_args__ = (
+        CheckConstraint('start >= 0 AND "end" > start', name="span_valid"),
+        Index("ix_entities_document_annotator", "document_id", "annotator_id"),
+    )
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(64))
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Event(_AnnotationRow, Base):
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("trigger_start >= 0 AND trigger_end > trigger_start", name="trigger_valid"),
+        Index("ix_events_document_annotator", "document_id", "annotator_id"),
+    )
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(64))
+    trigger_start: Mapped[int] = mapped_column(Integer)
+    trigger_end: Mapped[int] = mapped_column(Integer)
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    arguments: Mapped[list[EventArgument]] = relationship(
+        back_populates="event",
+        order_by="EventArgument.position",
+        cascade="all, delete-orphan",
+        foreign_keys="EventArgument.event_id",
+    )
+
+
+class EventArgument(_AnnotationRow, Base):
+    """A role filled by an entity or by another event (nested events) of the same annotator."""
+
+    __tablename__ = "event_arguments"
+    __table_args__ = (
+        CheckConstraint(
+            "(entity_id IS NOT NULL AND filler_event_id IS NULL) "
+            "OR (entity_id IS NULL AND filler_event_id IS NOT NULL)",
+            name="one_filler",
+        ),
+    )
+
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    role: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(
+        ForeignKey("entities.id", ondelete="CASCADE"), index=True, default=None
+    )
+    filler_event_id: Mapped[str | None] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True, default=None
+    )
+
+    event: Mapped[Event] = relationship(back_populates="arguments", foreign_keys=[event_id])
+
+
+class DocumentLabel(_AnnotationRow, Base):
+    """A document-level label of one annotator, e.g. ``tone = -2``."""
+
+    __tablename__ = "document_labels"
+    __table_args__ = (UniqueConstraint("document_id", "annotator_id", "name"),)
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    value: Mapped[int] = mapped_column(Integer)
+
+
+class TargetedSentiment(_AnnotationRow, Base):
+    """Polarity of the text toward one entity or event."""
+
+    __tablename__ = "targeted_sentiments"
+    __table_args__ = (
+        CheckConstraint(
+            "(entity_id IS NOT NULL AND event_id IS NULL) OR (entity_id IS NULL AND event_id IS NOT NULL)",
+            name="one_target",
+        ),
+        Index("ix_targeted_sentiments_document_annotator", "document_id", "annotator_id"),
+    )
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
+    entity_id: Mapped[str | None] = mapped_column(
+        ForeignKey("entities.id", ondelete="CASCADE"), index=True, default=None
+    )
+    event_id: Mapped[str | None] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True, default=None
+    )
+    polarity: Mapped[str] = mapped_column(String(16))

@@ -1,0 +1,115 @@
+"""The annotator command: exit codes, one-line errors without tracebacks, --help, and the demo."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from annotator.cli import main
+
+
+def run(*args):
+    """Run the real console entry point in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "annotator", *map(str, args)], capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize("command", ["init", "import", "export", "stats", "demo"])
+def test_help(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    assert f"usage: annotator {command}" in capsys.readouterr().out
+
+
+def test_init_import_export_stats(tmp_path, capsys):
+    proj = tmp_path / "p.annotator"
+    assert main(["init", str(proj)]) == 0
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        json.dumps(
+            {
+                "id": "a",
+                "text": "पाकिस्तान ने बयान जारी किया।",
+                "annotations": [
+                    {
+                        "annotator": "asha",
+                        "status": "in_progress",
+                        "entities": [{"id": "T1", "start": 0, "end": 9, "label": "GPE"}],
+                    }
+                ],
+            },
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    assert main(["import", str(proj), str(src), "--quiet"]) == 0
+    assert "1 document(s) added" in capsys.readouterr().out
+    out = tmp_path / "out.jsonl"
+    assert main(["export", str(proj), "--format", "jsonl", "--out", str(out), "--quiet"]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["annotations"][0]["entities"][0]["text"] == "पाकिस्तान"
+    capsys.readouterr()
+    assert main(["stats", str(proj), "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["documents"] == 1 and stats["annotators"] == ["asha"]
+    assert stats["entities"]["GPE"] == 1 and stats["entities"]["PER"] == 0
+    assert stats["statuses"] == {"asha": {"todo": 0, "in_progress": 1, "done": 0, "skipped": 0}}
+    assert main(["stats", str(proj)]) == 0
+    text = capsys.readouterr().out
+    assert "documents: 1" in text and "GPE" in text and "asha" in text
+
+
+def test_import_with_bad_records_exits_3_and_names_line(tmp_path, capsys):
+    proj = tmp_path / "p.annotator"
+    main(["init", str(proj)])
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "ok"}\n{"text": 5}\n', encoding="utf-8")
+    assert main(["import", str(proj), str(src), "--quiet"]) == 3
+    captured = capsys.readouterr()
+    assert f"error: {src}:2: field 'text' must be a string, not int" in captured.err
+    assert "1 document(s) added" in captured.out
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["stats", "{tmp}/missing.annotator"], "missing.annotator: no such project"),
+        (["import", "{tmp}/p.annotator", "{tmp}/nothing.jsonl"], "nothing.jsonl: no such file or folder"),
+        (["init", "{tmp}/q.annotator", "--schema", "{tmp}/bad.toml"], "bad.toml"),
+        (["init", "{tmp}/p.annotator"], "already exists"),
+        (["export", "{tmp}/p.annotator", "--out", "{tmp}/no/such/dir/x.jsonl"], "does not exist"),
+        (["stats", "{tmp}/garbage.annotator"], "not an annotator project"),
+    ],
+)
+def test_user_errors_are_one_line_without_traceback(tmp_path, args, message):
+    (tmp_path / "bad.toml").write_text("[schema\nname = 1\n")
+    (tmp_path / "garbage.annotator").write_text("hello")
+    assert run("init", tmp_path / "p.annotator").returncode == 0
+    result = run(*[a.format(tmp=tmp_path) for a in args])
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("annotator: error: ") and message in lines[0], (
+        result.stderr
+    )
+
+
+def test_bad_usage_exits_2():
+    result = run("import")
+    assert result.returncode == 2 and "usage:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_demo_project_is_built_and_shown(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ANNOTATOR_HOME", str(tmp_path / "home"))
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert "demo project:" in out
+    docs = int(out.split("documents: ")[1].split()[0])
+    assert docs >= 15
+    assert (tmp_path / "home" / "demo.annotator").exists()
+    # a second start reuses it
+    assert main(["demo"]) == 0
+    assert f"documents: {docs} " in capsys.readouterr().out
