@@ -1,0 +1,51 @@
+"""Pure-Python text core: decoding, normalization, offset maps, grapheme clusters, tokens, snapping,
+romanization and cross-script search.
+
+No Qt and no database imports. Offsets everywhere are code points of the stored, NFC-normalized text,
+half-open ``[start, end)``.
+"""
+
+from annotator.text.normalization import (
+    OffsetMap,
+    SpanMismatch,
+    TextDecodeError,
+    content_hash,
+    decode,
+    normalize,
+    normalize_with_map,
+    remap_span,
+)
+from annotator.text.romanization import SCHEMES, Match, find, rank, romanize, search_key
+from annotator.text.segment import (
+    TOKEN_KINDS,
+    Segmenter,
+    Token,
+    grapheme_boundaries,
+    snap,
+    strip_span,
+    tokenize,
+)
+
+__all__ = [
+    "SCHEMES",
+    "TOKEN_KINDS",
+    "Match",
+    "OffsetMap",
+    "Segmenter",
+    "SpanMismatch",
+    "TextDecodeError",
+    "Token",
+    "content_hash",
+    "decode",
+    "find",
+    "grapheme_boundaries",
+    "normalize",
+    "normalize_with_map",
+    "rank",
+    "remap_span",
+    "romanize",
+    "search_key",
+    "snap",
+    "strip_span",
+    "tokenize",
+]

@@ -1,0 +1,612 @@
+"""Romanization of Devanagari and cross-script (Devanagari ↔ Latin) word search.
+
+Display romanization
+--------------------
+:func:`romanize` transliterates the Devanagari runs of a text and leaves everything else (Latin text, digits,
+punctuation, whitespace, emoji) untouched, so mixed Hindi-English text reads naturally. Schemes:
+
+``"iast"``, ``"itrans"``, ``"hk"``
+    Scholarly schemes, done by ``indic_transliteration.sanscript``. They keep the inherent vowel everywhere
+    (पहलगाम → ``pahalagāma``). Candra vowels, which sanscript does not know, follow ISO 15919 in IAST
+    (कॉलेज → ``kôleja``) and become plain ``o``/``e`` in ITRANS and HK; chandrabindu is ``m̐`` in IAST.
+``"readable"``
+    Plain-ASCII Hindi reading form with Hindi schwa deletion, spelled the way Indian English news spells
+    names: पहलगाम → ``pahalgam``, पाकिस्तान → ``pakistan``, हिंदी → ``hindi``, सिंह → ``singh``.
+``"readable_iast"``
+    The same pronunciation with IAST letters: पहलगाम → ``pahalgām``, हिंदी → ``hindī``, ज़ोर → ``zor``,
+    पढ़ना → ``paṛhnā``. Anusvara before a consonant is written as the nasal it is pronounced as (संघ →
+    ``saṅgh``, in ``readable`` सिंह → ``singh``), elsewhere ``ṃ`` (में → ``meṃ``; ``men`` in ``readable``);
+    chandrabindu is a tilde over the vowel (हूँ → ``hū̃``).
+
+In every scheme Devanagari digits become ASCII digits and the danda ``।`` and double danda ``॥`` become ``.``
+(Hindi uses the danda as its full stop, so a period reads naturally in Latin script).
+
+Schwa deletion (``readable`` schemes) follows the usual Hindi rules: a word-final inherent ``a`` is dropped
+unless it is the word's only vowel or follows a cluster ending in य/र/ल (मंत्र → ``mantra``, राज्य → ``rajya``)
+or is the ``-iya`` ending (भारतीय → ``bhartiya``); then, right to left, an inherent ``a`` in the context
+vowel-consonant-_-consonant-vowel is dropped (सरकार → ``sarkar``, बदलना → ``badalna``). A nasalised ``a``
+is never dropped. Compounds are beyond these rules: श्रीनगर reads ``shringar``.
+
+Cross-script search
+-------------------
+:func:`search_key` maps Latin and Devanagari words into one lowercase-ASCII phonetic key space; :func:`find`
+locates a (one or more word) query in a text, :func:`rank` ranks documents. Both sides of a comparison go
+through the same folding, so a Latin query finds Devanagari text, a Devanagari query finds Latin text, and
+Latin finds Latin regardless of case and common romanization variants. See :func:`find` for the scoring.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import regex
+from indic_transliteration import sanscript
+
+__all__ = ["SCHEMES", "Match", "find", "rank", "romanize", "search_key"]
+
+K = TypeVar("K")
+
+SCHEMES = ("iast", "itrans", "hk", "readable", "readable_iast")
+"""The romanization schemes :func:`romanize` accepts."""
+
+# ---------------------------------------------------------------------------------------------------------
+# Devanagari parsing (shared by the readable schemes and the search keys)
+# ---------------------------------------------------------------------------------------------------------
+
+_VIRAMA = "\u094d"
+_NUKTA = "\u093c"
+_ANUSVARA = "\u0902"
+_CANDRABINDU = "\u0901"
+_VISARGA = "\u0903"
+_ZW = "\u200c\u200d"
+
+# Consonant → (readable ASCII, readable IAST).
+_CONSONANTS: dict[str, tuple[str, str]] = {
+    "क": ("k", "k"), "ख": ("kh", "kh"), "ग": ("g", "g"), "घ": ("gh", "gh"), "ङ": ("n", "ṅ"),
+    "च": ("ch", "c"), "छ": ("chh", "ch"), "ज": ("j", "j"), "झ": ("jh", "jh"), "ञ": ("n", "ñ"),
+    "ट": ("t", "ṭ"), "ठ": ("th", "ṭh"), "ड": ("d", "ḍ"), "ढ": ("dh", "ḍh"), "ण": ("n", "ṇ"),
+    "त": ("t", "t"), "थ": ("th", "th"), "द": ("d", "d"), "ध": ("dh", "dh"), "न": ("n", "n"),
+    "प": ("p", "p"), "फ": ("ph", "ph"), "ब": ("b", "b"), "भ": ("bh", "bh"), "म": ("m", "m"),
+    "य": ("y", "y"), "र": ("r", "r"), "ल": ("l", "l"), "ळ": ("l", "ḷ"), "व": ("v", "v"),
+    "श": ("sh", "ś"), "ष": ("sh", "ṣ"), "स": ("s", "s"), "ह": ("h", "h"),
+    # Sindhi implosives, Marwari dda and other rare letters
+    "ॻ": ("g", "g"), "ॼ": ("j", "j"), "ॾ": ("d", "ḍ"), "ॿ": ("b", "b"), "ॸ": ("d", "ḍ"),
+    "ॹ": ("z", "z"), "ॺ": ("y", "y"),
+}  # fmt: skip
+# Consonant + nukta (the precomposed letters U+0958..U+095F decompose to these under NFD).
+_NUKTA_FORMS: dict[str, tuple[str, str]] = {
+    "क": ("q", "q"), "ख": ("kh", "k͟h"), "ग": ("gh", "ġ"), "ज": ("z", "z"), "झ": ("zh", "zh"),
+    "ड": ("r", "ṛ"), "ढ": ("rh", "ṛh"), "फ": ("f", "f"), "य": ("y", "ẏ"), "न": ("n", "ṉ"),
+    "र": ("r", "ṟ"), "ळ": ("l", "ḻ"),
+}  # fmt: skip
+# Vowel id → (readable ASCII, readable IAST); "a" is the inherent vowel.
+_VOWELS: dict[str, tuple[str, str]] = {
+    "a": ("a", "a"), "aa": ("a", "ā"), "i": ("i", "i"), "ii": ("i", "ī"), "u": ("u", "u"), "uu": ("u", "ū"),
+    "r": ("ri", "ri"), "rr": ("ri", "rī"), "l": ("li", "li"), "ll": ("li", "lī"), "e": ("e", "e"),
+    "ai": ("ai", "ai"), "o": ("o", "o"), "au": ("au", "au"), "ce": ("e", "ê"), "co": ("o", "ô"),
+}  # fmt: skip
+_INDEPENDENT_VOWELS = {
+    "अ": "a", "आ": "aa", "इ": "i", "ई": "ii", "उ": "u", "ऊ": "uu", "ऋ": "r", "ॠ": "rr", "ऌ": "l", "ॡ": "ll",
+    "ए": "e", "ऐ": "ai", "ओ": "o", "औ": "au", "ऍ": "ce", "ऑ": "co", "ऎ": "e", "ऒ": "o", "ऄ": "a", "ॲ": "ce",
+}  # fmt: skip
+_MATRAS = {
+    "ा": "aa", "ि": "i", "ी": "ii", "ु": "u", "ू": "uu", "ृ": "r", "ॄ": "rr", "ॢ": "l", "ॣ": "ll", "े": "e",
+    "ै": "ai", "ो": "o", "ौ": "au", "ॅ": "ce", "ॉ": "co", "ॆ": "e", "ॊ": "o", "ॏ": "au", "ॖ": "u", "ॗ": "uu",
+    "ऺ": "e", "ऻ": "ii",
+}  # fmt: skip
+_LITERALS: dict[str, tuple[str, str]] = {
+    **{chr(0x0966 + d): (str(d), str(d)) for d in range(10)},
+    "ॐ": ("om", "oṃ"),
+    "ऽ": ("", "'"),
+    "॰": (".", "."),
+    "।": (".", "."),
+    "॥": (".", "."),
+}
+# Anusvara is pronounced as the nasal of the following consonant's place of articulation.
+_PLACE = {
+    **dict.fromkeys("कखगघङ", ("n", "ṅ")),
+    **dict.fromkeys("चछजझञ", ("n", "ñ")),
+    **dict.fromkeys("टठडढण", ("n", "ṇ")),
+    **dict.fromkeys("तथदधन", ("n", "n")),
+    **dict.fromkeys("पफबभम", ("m", "m")),
+    "ह": ("ng", "ṃ"),  # सिंह → "singh", the standard English spelling
+}
+_CLUSTER_FINAL_KEEPS_SCHWA = frozenset("यरल")
+
+
+def _is_devanagari(ch: str) -> bool:
+    return "\u0900" <= ch <= "\u097f" or "\ua8e0" <= ch <= "\ua8ff" or "\u1cd0" <= ch <= "\u1cff"
+
+
+class _Seg:
+    """One orthographic syllable piece: a consonant with its vowel, an independent vowel, or a literal."""
+
+    __slots__ = ("ascii", "cons", "iast", "lit", "nasal", "open", "visarga", "vowel")
+
+    def __init__(
+        self,
+        cons: str | None = None,
+        ascii_: str = "",
+        iast: str = "",
+        vowel: str | None = None,
+        lit: tuple[str, str] | None = None,
+    ) -> None:
+        self.cons: str | None = cons  # base consonant letter, None for vowels and literals
+        self.ascii = ascii_
+        self.iast = iast
+        self.vowel: str | None = vowel  # vowel id, "a" inherent, None: virama/literal, "": deleted schwa
+        self.lit: tuple[str, str] | None = lit
+        self.nasal = 0  # 1 anusvara, 2 chandrabindu
+        self.visarga = False
+        self.open = cons is not None  # a consonant that can still take a matra, virama or nukta
+
+    def has_vowel(self) -> bool:
+        return bool(self.vowel)
+
+    def copy(self) -> _Seg:
+        new = _Seg(self.cons, self.ascii, self.iast, self.vowel, self.lit)
+        new.nasal, new.visarga, new.open = self.nasal, self.visarga, self.open
+        return new
+
+
+def _parse(word: str) -> list[_Seg]:
+    segs: list[_Seg] = []
+    for ch in unicodedata.normalize("NFD", word):
+        last = segs[-1] if segs else None
+        if ch in _CONSONANTS:
+            ascii_, iast = _CONSONANTS[ch]
+            segs.append(_Seg(ch, ascii_, iast, "a"))
+        elif ch == _NUKTA:
+            if last is not None and last.open and last.cons in _NUKTA_FORMS:
+                last.ascii, last.iast = _NUKTA_FORMS[last.cons]
+        elif ch in _MATRAS:
+            if last is not None and last.open:
+                last.vowel, last.open = _MATRAS[ch], False
+            else:  # a vowel sign without a consonant: read it as the vowel
+                segs.append(_Seg(vowel=_MATRAS[ch]))
+        elif ch == _VIRAMA:
+            if last is not None and last.open:
+                last.vowel, last.open = None, False
+        elif ch in (_ANUSVARA, _CANDRABINDU):
+            if last is not None and last.has_vowel() and not last.nasal:
+                last.nasal, last.open = (1 if ch == _ANUSVARA else 2), False
+            else:
+                segs.append(_Seg(lit=("n", "ṃ")))
+        elif ch == _VISARGA:
+            if last is not None and last.has_vowel():
+                last.visarga, last.open = True, False
+            else:
+                segs.append(_Seg(lit=("h", "ḥ")))
+        elif ch in _INDEPENDENT_VOWELS:
+            segs.append(_Seg(vowel=_INDEPENDENT_VOWELS[ch]))
+        elif ch in _LITERALS:
+            segs.append(_Seg(lit=_LITERALS[ch]))
+        elif ch in _ZW or _is_devanagari(ch):
+            continue  # joiners, Vedic accents, unknown signs: no sound of their own
+        else:
+            segs.append(_Seg(lit=(ch, ch)))
+    # ज्ञ is pronounced "gy" in Hindi (ज्ञान → gyan)
+    for a, b in itertools.pairwise(segs):
+        if a.cons == "ज" and a.vowel is None and b.cons == "ञ":
+            a.ascii = a.iast = "g"
+            b.ascii = b.iast = "y"
+    return segs
+
+
+def _delete_final_schwa(segs: list[_Seg]) -> None:
+    if not segs:
+        return
+    last = segs[-1]
+    if last.cons is None or last.vowel != "a" or last.nasal or last.visarga:
+        return
+    if not any(s.has_vowel() for s in segs[:-1]):
+        return  # the only vowel of the word: न → na
+    prev = segs[-2]
+    if prev.cons is not None and prev.vowel is None and last.cons in _CLUSTER_FINAL_KEEPS_SCHWA:
+        return  # मंत्र → mantra, राज्य → rajya, शुक्ल → shukla
+    if last.cons == "य" and prev.vowel in ("i", "ii"):
+        return  # भारतीय → bhartiya
+    last.vowel = ""
+
+
+def _delete_medial_schwas(segs: list[_Seg]) -> None:
+    """Right to left: V C ə C V → V C C V (सरकार → sarkar, कमला → kamla)."""
+    for i in range(len(segs) - 2, 0, -1):
+        seg = segs[i]
+        if seg.cons is None or seg.vowel != "a" or seg.nasal or seg.visarga:
+            continue
+        nxt = segs[i + 1]
+        if segs[i - 1].has_vowel() and nxt.cons is not None and nxt.has_vowel():
+            seg.vowel = ""
+
+
+def _render(segs: list[_Seg], iast: bool) -> str:
+    k = 1 if iast else 0
+    out: list[str] = []
+    for i, seg in enumerate(segs):
+        if seg.lit is not None:
+            out.append(seg.lit[k])
+            continue
+        if seg.cons is not None:
+            out.append(seg.iast if iast else seg.ascii)
+        if seg.vowel:
+            out.append(_VOWELS[seg.vowel][k])
+        if seg.nasal == 1:
+            nxt = segs[i + 1].cons if i + 1 < len(segs) else None
+            if nxt in _PLACE:
+                out.append(_PLACE[nxt][k])
+            elif i + 1 == len(segs) and seg.vowel == "a":
+                out.append("m")  # स्वयं → svayam, एवं → evam
+            else:
+                out.append("ṃ" if iast else "n")
+        elif seg.nasal == 2:
+            out.append("\u0303" if iast else "n")
+        if seg.visarga:
+            out.append("ḥ" if iast else "h")
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _readable_word(word: str, iast: bool) -> str:
+    segs = _parse(word)
+    _delete_final_schwa(segs)
+    _delete_medial_schwas(segs)
+    return unicodedata.normalize("NFC", _render(segs, iast))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Display romanization
+# ---------------------------------------------------------------------------------------------------------
+
+_DEVA_CLASS = r"\u0900-\u0963\u0966-\u097F\uA8E0-\uA8FF\u1CD0-\u1CFF"
+# A Devanagari run (joiners allowed inside, never first) or a danda.
+_DEVA_TOKEN_RE = regex.compile(rf"[\u0964\u0965]|[{_DEVA_CLASS}][{_DEVA_CLASS}\u200c\u200d]*")
+_LEFTOVER_RE = regex.compile(rf"[{_DEVA_CLASS}]+")
+
+_SANSCRIPT = {"iast": sanscript.IAST, "itrans": sanscript.ITRANS, "hk": sanscript.HK}
+# sanscript does not know the candra vowels: route them through placeholders (IAST) or plain vowels.
+_PRE_IAST = str.maketrans(
+    {"ॉ": "ो\ue000", "ऑ": "ओ\ue000", "ॅ": "े\ue001", "ऍ": "ए\ue001", "ॲ": "ए\ue001", "ँ": "\ue002",
+     "\u200c": None, "\u200d": None}
+)  # fmt: skip
+_POST_IAST = (("o\ue000", "ô"), ("e\ue001", "ê"), ("\ue000", ""), ("\ue001", ""), ("\ue002", "m̐"))
+_PRE_ASCII = str.maketrans({"ॉ": "ो", "ऑ": "ओ", "ॅ": "े", "ऍ": "ए", "ॲ": "ए", "\u200c": None, "\u200d": None})
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _sanscript_run(run: str, scheme: str) -> str:
+    iast = scheme == "iast"
+    out = sanscript.transliterate(run.translate(_PRE_IAST if iast else _PRE_ASCII), sanscript.DEVANAGARI,
+                                  _SANSCRIPT[scheme])  # fmt: skip
+    if iast:
+        for old, new in _POST_IAST:
+            out = out.replace(old, new)
+    # anything sanscript left in Devanagari (rare letters, abbreviation sign) gets the readable form
+    out = _LEFTOVER_RE.sub(lambda m: _readable_word(m.group(), iast), out)
+    return unicodedata.normalize("NFC", out)
+
+
+def _run_function(scheme: str) -> Callable[[str], str]:
+    if scheme in _SANSCRIPT:
+        return lambda run: _sanscript_run(run, scheme)
+    if scheme == "readable":
+        return lambda run: _readable_word(run, False)
+    if scheme == "readable_iast":
+        return lambda run: _readable_word(run, True)
+    raise ValueError(f"unknown romanization scheme {scheme!r}; expected one of {', '.join(SCHEMES)}")
+
+
+def romanize(text: str, scheme: str = "iast") -> str:
+    """Transliterate the Devanagari in ``text`` to Latin script; everything else passes through unchanged.
+
+    ``scheme`` is one of :data:`SCHEMES` (see the module documentation). Devanagari digits become ASCII
+    digits; ``।`` and ``॥`` become ``.``. Transliterations are cached per distinct word.
+    """
+    fn = _run_function(scheme.lower())
+
+    def repl(m: regex.Match[str]) -> str:
+        run = m.group()
+        return "." if run in ("।", "॥") else fn(run)
+
+    return _DEVA_TOKEN_RE.sub(repl, text)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Phonetic keys
+# ---------------------------------------------------------------------------------------------------------
+
+# Words: letters and digits with their combining marks and ZWJ/ZWNJ. A word starts with a letter or digit,
+# so a mark hanging off a non-word base (◌ि) is never split from it.
+_WORD_RE = regex.compile(r"[\p{L}\p{Nd}][\p{L}\p{M}\p{Nd}\u200c\u200d\p{Emoji_Modifier}]*")
+_HAS_DEVANAGARI_RE = regex.compile(rf"[{_DEVA_CLASS}]")
+_ASCII_WORD_RE = regex.compile(r"[a-z0-9]+")
+_LONE_C_RE = regex.compile(r"c(?!h)")
+_EH_RE = regex.compile(r"eh(?![aeiou])")
+_IY_RE = regex.compile(r"iy(?=[aeiou])")
+_FINAL_Y_RE = regex.compile(r"(?<=[^aeiou])y$")
+_DOUBLE_RE = regex.compile(r"([a-z])\1+")
+_NASAL_RE = regex.compile(r"(?<=[aeiou])m(?=[pbfv])")
+_SCHWA_RE = regex.compile(r"(?<=[b-df-hj-np-tv-z])a(?=[b-df-hj-np-tv-z])")
+_LOOSE = str.maketrans("eo", "iu")
+_VOWEL_LETTERS = frozenset("aeiou")
+
+
+def _fold(word: str) -> str:
+    """A Latin spelling's key: the usual romanization variants of a Hindi word fold together."""
+    s = unicodedata.normalize("NFKD", word)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch) and ch not in _ZW).casefold()
+    if not _ASCII_WORD_RE.fullmatch(s):
+        return s  # another script: compared as is
+    s = s.replace("ph", "f").replace("x", "ks").replace("q", "k").replace("z", "j").replace("w", "v")
+    s = _LONE_C_RE.sub("k", s.replace("ck", "k"))
+    s = s.replace("ee", "i").replace("oo", "u").replace("shr", "sr")  # श्रीनगर / Srinagar
+    s = _EH_RE.sub("ah", s)  # Urdu-style "eh" for अह: Shehbaz/शहबाज़, Rehman/रहमान, Tehreek/तहरीक
+    s = _IY_RE.sub("i", s)  # India/इंडिया, Rubio/रुबियो
+    if len(s) > 1:
+        s = _FINAL_Y_RE.sub("i", s)  # army/आर्मी
+    s = _DOUBLE_RE.sub(r"\1", s)
+    s = _NASAL_RE.sub("n", s)  # Mumbai/मुंबई: m before a labial is the anusvara
+    return s
+
+
+def _skeleton(key: str) -> str:
+    """Spelling key → skeleton: ai/au as e/o and, when the word has another vowel, no ``a`` between
+    consonants (where a Hindi schwa may or may not be written: Srinagar/श्रीनगर, sarkar/सरकार)."""
+    if not key.isascii():
+        return key
+    s = key.replace("ai", "e").replace("au", "o")
+    if any(v in s for v in "eiou"):
+        s = _SCHWA_RE.sub("", s)
+    return s
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _indel_costs(s: str) -> tuple[float, ...]:
+    """Cost of inserting or deleting each letter: half for a medial ``a`` (schwa), an ``h`` after a
+    consonant (aspiration, the silent h of Delhi) and a ``y`` after a vowel (the glide of -iya, तैयबा).
+    A final ``a`` costs the full 1: it is a grammatical ending (खान / खाना)."""
+    costs = []
+    for i, ch in enumerate(s):
+        prev_vowel = i > 0 and s[i - 1] in _VOWEL_LETTERS
+        cheap = (
+            (ch == "a" and 0 < i < len(s) - 1)
+            or (ch == "h" and i > 0 and not prev_vowel)
+            or (ch == "y" and prev_vowel)
+        )
+        costs.append(0.5 if cheap else 1.0)
+    return tuple(costs)
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    """A word's keys; each field holds one or two variants (tuples: smaller and as fast as sets here)."""
+
+    loose: str  # primary loose skeleton (the public search key)
+    spellings: tuple[str, ...]  # spelling keys (Devanagari: with and without medial schwa deletion)
+    skeletons: tuple[str, ...]
+    looses: tuple[tuple[str, str], ...]  # (loose skeleton, last letter of the spelling)
+    fulls: tuple[str, ...]  # spellings with e/i and o/u merged, for the edit distance
+    short: bool  # a spelling under 4 letters: loose equality would merge too much (jaish, jis)
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return any(x in b for x in a)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_key(word: str) -> _Key:
+    if _HAS_DEVANAGARI_RE.search(word):
+        segs = _parse(word)
+        _delete_final_schwa(segs)
+        full = _render([seg.copy() for seg in segs], False)
+        _delete_medial_schwas(segs)
+        spellings = tuple(dict.fromkeys((_fold(_render(segs, False)), _fold(full))))
+    else:
+        spellings = (_fold(word),)
+    # a word without a sound of its own (ऽ) only matches itself
+    spellings = tuple(f or word.casefold() for f in spellings)
+    looses = tuple(dict.fromkeys((_skeleton(f).translate(_LOOSE), f[-1]) for f in spellings))
+    fulls = (f.replace("ai", "e").replace("au", "o").translate(_LOOSE) for f in spellings)
+    return _Key(
+        loose=looses[0][0],
+        spellings=spellings,
+        skeletons=tuple(dict.fromkeys(_skeleton(f) for f in spellings)),
+        looses=looses,
+        fulls=tuple(dict.fromkeys(fulls)),
+        short=min(map(len, spellings)) < 4,
+    )
+
+
+def search_key(text: str) -> str:
+    """The phonetic key of a word, or the keys of a phrase's words joined by single spaces.
+
+    Latin and Devanagari spellings of the same Hindi word get the same key: ``search_key("pakistan") ==
+    search_key("पाकिस्तान") == "pkistn"``. The key is lowercase ASCII for Latin and Devanagari words (other
+    scripts are only case-folded). It is deliberately loose (``e``/``i`` and ``o``/``u`` merge, a medial
+    ``a`` is dropped when the word has another vowel), so equal keys are a recall-oriented index;
+    :func:`find` scores matches more finely.
+    """
+    return " ".join(_word_key(w).loose for w in _WORD_RE.findall(text))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Scoring
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _allowed_cost(shorter: int) -> float:
+    """Weighted edit cost tolerated between keys whose shorter one has ``shorter`` letters."""
+    if shorter >= 10:
+        return 1.5
+    if shorter >= 8:
+        return 1.0
+    if shorter >= 5:
+        return 0.75
+    return 0.5 if shorter >= 4 else 0.0
+
+
+def _distance(a: str, ca: tuple[float, ...], b: str, cb: tuple[float, ...], limit: float) -> float | None:
+    """Weighted edit distance of ``a`` and ``b`` (indel costs ``ca``/``cb``, substitution 1, a/u 0.75)
+    if it is at most ``limit``, else None."""
+    la, lb = len(a), len(b)
+    p = 0
+    while p < la and p < lb and a[p] == b[p]:
+        p += 1
+    s = 0
+    while s < la - p and s < lb - p and a[la - 1 - s] == b[lb - 1 - s]:
+        s += 1
+    a, ca, b, cb = a[p : la - s], ca[p : la - s], b[p : lb - s], cb[p : lb - s]
+    prev = [0.0]
+    for c in cb:
+        prev.append(prev[-1] + c)
+    for x, cx in zip(a, ca, strict=True):
+        cur = [prev[0] + cx]
+        for j, y in enumerate(b):
+            sub = 0.0 if x == y else 0.75 if x + y in ("au", "ua") else 1.0
+            cur.append(min(prev[j + 1] + cx, cur[j] + cb[j], prev[j] + sub))
+        if min(cur) > limit:
+            return None
+        prev = cur
+    return prev[-1] if prev[-1] <= limit else None
+
+
+def _score(q: _Key, w: _Key) -> float:
+    """Similarity of two word keys in [0, 1]; 0 for no match."""
+    if _overlap(q.spellings, w.spellings):
+        return 1.0
+    if _overlap(q.skeletons, w.skeletons):
+        return 0.95
+    if not (q.short or w.short) and _overlap(q.looses, w.looses):
+        return 0.9
+    best = 0.0
+    a = q.loose
+    for b, _ in w.looses:
+        # the query plus a short ending: पाकिस्तानी, Pakistani, पाकिस्तानियों for "pakistan"
+        la, lb = len(a), len(b)
+        if la >= 5 and la < lb <= la + la // 2 + 1 and b.startswith(a):
+            best = max(best, 0.9 - 0.025 * (lb - la))
+    for a in q.fulls:
+        for b in w.fulls:
+            if a[0] != b[0] and not (a[0] in _VOWEL_LETTERS and b[0] in _VOWEL_LETTERS):
+                continue
+            if a[-1] != b[-1] and a[-1] in _VOWEL_LETTERS and b[-1] in _VOWEL_LETTERS:
+                continue  # a different final vowel makes a different word: hindi/hindu, modi/मुद्दे
+            shorter = min(len(a), len(b))
+            limit = _allowed_cost(shorter)
+            if not limit or abs(len(a) - len(b)) > 2 * limit:
+                continue
+            if shorter < 8 and a[1] != b[1] and not (a[1] in _VOWEL_LETTERS and b[1] in _VOWEL_LETTERS):
+                continue  # short words must start alike: khan is not कहां
+            d = _distance(a, _indel_costs(a), b, _indel_costs(b), limit)
+            if d:
+                best = max(best, 0.9 - 0.1 * d)
+    return round(best, 4)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Search
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A match of a query in a text: code-point offsets ``[start, end)`` covering whole words."""
+
+    start: int
+    end: int
+    score: float
+
+
+def _query_keys(query: str) -> list[_Key]:
+    return [_word_key(w) for w in _WORD_RE.findall(query)]
+
+
+def _find(qkeys: list[_Key], text: str, min_score: float, caches: list[dict[str, float]]) -> list[Match]:
+    words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text)]
+    n = len(qkeys)
+    out: list[Match] = []
+    for i in range(len(words) - n + 1):
+        total = 0.0
+        for j in range(n):
+            word = words[i + j][2]
+            cache = caches[j]
+            s = cache.get(word)
+            if s is None:
+                s = cache[word] = _score(qkeys[j], _word_key(word))
+            if s < min_score:
+                break
+            total += s
+        else:
+            out.append(Match(words[i][0], words[i + n - 1][1], round(total / n, 4)))
+    out.sort(key=lambda m: (-m.score, m.start))
+    return out
+
+
+def find(query: str, text: str, *, min_score: float = 0.75) -> list[Match]:
+    """All places in ``text`` where ``query`` matches consecutive whole words, best first, then by position.
+
+    Query and text may each be Latin, Devanagari or mixed. A Devanagari word is first read in the
+    ``readable`` ASCII form (retroflex = dental, श/ष = sh, nukta letters q/kh/gh/z/r/f, anusvara as the
+    nasal), both with and without medial schwa deletion. Each query word is compared with one text word:
+
+    * 1.0, same spelling key. The key folds case, diacritics, q/k, z/j, w/v, ph/f, x/ks, c/k (not ch),
+      ee/i, oo/u, doubled letters, m/n before a labial, shr/sr (Srinagar), eh/ah before a consonant
+      (Shehbaz/शहबाज़), iy/i before a vowel (India/इंडिया) and a final consonant+y as i (army/आर्मी);
+    * 0.95, same skeleton: ai = e, au = o and, in a word with another vowel, no ``a`` between consonants;
+    * 0.9, same skeleton up to e/i and o/u (``ijaz`` / एजाज़, ``omar`` / उमर): words of 4+ letters whose last
+      letters agree (so ``modi`` does not match मुद्दे, nor ``jaish`` जिस);
+    * 0.8-0.875, the text word is the query word plus a short ending (``pakistan`` / पाकिस्तानी): 0.875 for
+      one extra letter, 0.025 less per further letter; only for query keys of 5+ letters;
+    * 0.75-0.85, a weighted edit distance (0.9 - 0.1 × cost) between the keys with e/i and o/u merged:
+      inserting or deleting a medial ``a``, an ``h`` after a consonant or a ``y`` after a vowel costs 0.5
+      (``delhi`` / दिल्ली, ``taiba`` / तैयबा), a/u 0.75 (``punjab`` / पंजाब), anything else 1. The tolerated
+      cost grows with the shorter key: 0.5 from 4 letters, 0.75 from 5, 1 from 8, 1.5 from 10; the first
+      letters must agree (and the second below 8 letters) and words ending in different vowels never
+      match (``hindi`` / हिंदू).
+
+    A multi-word query matches a run of consecutive words each scoring at least ``min_score``; the match
+    score is the mean of the word scores.
+    """
+    qkeys = _query_keys(query)
+    if not qkeys:
+        return []
+    return _find(qkeys, text, min_score, [{} for _ in qkeys])
+
+
+def rank(
+    query: str, items: Iterable[tuple[K, str]], *, min_score: float = 0.75, limit: int | None = None
+) -> list[tuple[K, float, list[Match]]]:
+    """Rank documents ``(id, text)`` by their best match of ``query``: ``(id, best score, matches)``.
+
+    Documents without a match are left out. Ties on the best score go to the document with more matches,
+    then to the earlier document. Scores of distinct words are cached for the whole call, so thousands of
+    articles with overlapping vocabularies rank quickly.
+    """
+    qkeys = _query_keys(query)
+    if not qkeys:
+        return []
+    caches: list[dict[str, float]] = [{} for _ in qkeys]
+    first, first_cache = qkeys[0], caches[0]
+    ranked: list[tuple[float, int, int, K, list[Match]]] = []
+    for index, (key, text) in enumerate(items):
+        # cheap screen: does any word of the document match the query's first word?
+        for word in set(_WORD_RE.findall(text)):
+            s = first_cache.get(word)
+            if s is None:
+                s = first_cache[word] = _score(first, _word_key(word))
+            if s >= min_score:
+                break
+        else:
+            continue
+        matches = _find(qkeys, text, min_score, caches)
+        if matches:
+            ranked.append((-matches[0].score, -len(matches), index, key, matches))
+    ranked.sort(key=lambda r: r[:3])
+    if limit is not None:
+        ranked = ranked[:limit]
+    return [(key, -neg, matches) for neg, _, _, key, matches in ranked]
