@@ -1,0 +1,741 @@
+"""Load and validate label schemas written in TOML.
+
+Schema file format
+==================
+
+A schema is a UTF-8 TOML file (a leading byte-order mark is tolerated). Top-level keys:
+
+``[schema]`` (required table)
+    ``name``         required string: letters, digits, ``.``, ``_``, ``-``; starts with a letter or digit.
+    ``version``      required string (quote it: ``version = "1.0"``, not ``1.0``).
+    ``description``  optional string.
+
+``[[entities]]`` (required, at least one) -- entity (span) types, in display order:
+    ``name``         required UPPER_SNAKE identifier (``[A-Z][A-Z0-9_]*``), unique among entity *and* event
+                     types.
+    ``color``        required ``#RRGGBB``; unique among entity types (case-insensitive). It is drawn as a
+                     light highlight behind black text, so pick light colours.
+    ``hotkey``       optional single printable ASCII character other than space; letters must be lower
+                     case. Unique across all entity types, event types and sentiment levels.
+    ``description``  required non-empty string: the one-line annotation guideline.
+    ``[[entities.attributes]]``  optional attribute definitions (see *Attributes*).
+
+``[[entity_attributes]]`` (optional) -- attributes every entity type carries.
+
+``[[event_attributes]]`` (optional) -- attributes every event type carries (e.g. ``modality``). A type's
+own attributes may not reuse these names.
+
+``[[events]]`` (optional) -- event types, in display order:
+    ``name``, ``color`` (unique among event types), ``hotkey``, ``description``: as for entities.
+    ``[[events.roles]]``  optional argument roles:
+        ``name``         required identifier starting with an upper-case letter (``[A-Z][A-Za-z0-9_]*``),
+                         e.g. ``Attacker``; unique within the event type.
+        ``types``        required non-empty array of entity type names -- or event type names, for roles
+                         such as ``Topic`` or ``Crime`` whose argument may be another event. No duplicates.
+        ``min``          optional integer >= 0, default 0: arguments of this role an event needs.
+        ``max``          optional integer >= 1, or ``"many"``; omitted means unbounded. ``min <= max``.
+        ``description``  required non-empty string.
+    ``[[events.attributes]]``  optional type-specific attributes (e.g. ``killed`` on ``DIE``).
+
+Attributes (``[[entities.attributes]]``, ``[[entity_attributes]]``, ``[[events.attributes]]``,
+``[[event_attributes]]``):
+    ``name``         required lower_snake identifier (``[a-z][a-z0-9_]*``), unique per owner.
+    ``kind``         required: ``choice`` (one of ``values``), ``count`` (integer >= 0), ``flag`` (boolean)
+                     or ``text`` (string).
+    ``values``       choice only, required there: non-empty array of unique tokens
+                     (``[A-Za-z0-9][A-Za-z0-9_-]*``).
+    ``default``      optional; must be a valid value of the kind (for a choice: one of ``values``). An
+                     editor pre-fills it on new annotations.
+    ``required``     optional boolean, default false: a finished annotation must carry a value.
+    ``description``  optional string.
+
+``[document_sentiment]`` (optional) -- an ordered scale for the tone of the whole document:
+    ``name``         required lower_snake identifier: the key the value is stored under (``tone``).
+    ``description``  optional string.
+    ``[[document_sentiment.levels]]``  at least two levels, listed in strictly increasing ``value`` order:
+        ``value``        required integer, unique.
+        ``label``        required non-empty string, unique.
+        ``description``  required non-empty string.
+        ``hotkey``       optional, as for types (same namespace).
+
+``[targeted_sentiment]`` (optional) -- polarity toward one entity or event:
+    ``polarities``   required non-empty array of unique tokens such as ``["NEG", "NEU", "POS"]``.
+    ``targets``      required non-empty array, a subset of ``["entity", "event"]``.
+    ``description``  optional string.
+
+Any other key, anywhere, is an error (so a typo such as ``colour`` is reported, never silently ignored).
+
+Errors
+======
+
+All problems are collected before anything is reported; :class:`SchemaError` carries them in ``problems``,
+each of the form ``<source>: <field path>: <reason>``, e.g.
+``default.toml: events[2].roles[0].types[1]: unknown type 'ORGG' (known: PER, ORG, ...)``. Indices are
+0-based positions in the arrays of tables. A TOML syntax error gives a single problem naming the line and
+column.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import tomllib
+from collections.abc import Callable
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from annotator.resources import resource_path
+from annotator.schema.model import (
+    ATTRIBUTE_KINDS,
+    SENTIMENT_TARGET_KINDS,
+    AttributeDef,
+    DocumentSentiment,
+    EntityType,
+    EventType,
+    Role,
+    Schema,
+    SentimentLevel,
+    TargetedSentiment,
+)
+
+__all__ = ["SchemaError", "default_schema", "load_schema", "parse_schema"]
+
+TYPE_NAME_RE = re.compile(r"[A-Z][A-Z0-9_]*")
+ROLE_NAME_RE = re.compile(r"[A-Z][A-Za-z0-9_]*")
+ATTR_NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
+TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+SCHEMA_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+COLOR_RE = re.compile(r"#[0-9A-Fa-f]{6}")
+UNBOUNDED = "many"
+
+_ROOT_KEYS = (
+    "schema",
+    "entities",
+    "entity_attributes",
+    "event_attributes",
+    "events",
+    "document_sentiment",
+    "targeted_sentiment",
+)
+_SCHEMA_KEYS = ("name", "version", "description")
+_ENTITY_KEYS = ("name", "color", "hotkey", "description", "attributes")
+_EVENT_KEYS = ("name", "color", "hotkey", "description", "roles", "attributes")
+_ROLE_KEYS = ("name", "types", "min", "max", "description")
+_ATTR_KEYS = ("name", "kind", "values", "default", "required", "description")
+_DOC_SENT_KEYS = ("name", "description", "levels")
+_LEVEL_KEYS = ("value", "label", "description", "hotkey")
+_TARGETED_KEYS = ("polarities", "targets", "description")
+
+_MISSING = object()
+
+
+class SchemaError(ValueError):
+    """A schema could not be loaded; ``problems`` lists every reason, ``str(e)`` one per line."""
+
+    def __init__(self, problems: list[str], source: str = "<schema>") -> None:
+        self.problems = list(problems)
+        self.source = source
+        super().__init__("\n".join(self.problems))
+
+    def __str__(self) -> str:
+        return "\n".join(self.problems)
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "table"
+    if isinstance(value, datetime | date | time):
+        return "date/time"
+    return type(value).__name__  # pragma: no cover - tomllib produces nothing else
+
+
+class _Checker:
+    """Collects problems while walking the parsed TOML."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[str] = []
+        # Hotkey -> path of the first owner, across entities, events and sentiment levels.
+        self.hotkeys: dict[str, str] = {}
+
+    def add(self, path: str, reason: str) -> None:
+        self.problems.append(f"{self.source}: {path}: {reason}")
+
+    # -- structure
+
+    def keys(self, table: dict[str, Any], path: str, allowed: tuple[str, ...]) -> None:
+        for key in table:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                self.add(_join(path, key), f"unknown key ({hint}allowed: {', '.join(allowed)})")
+
+    def table_array(self, table: dict[str, Any], key: str, path: str) -> list[dict[str, Any]]:
+        """``table[key]`` as an array of tables (empty when absent); reports a wrong shape."""
+        value = table.get(key, _MISSING)
+        full = _join(path, key)
+        header = re.sub(r"\[\d+\]", "", full)  # events[0].roles -> events.roles, as written in TOML
+        if value is _MISSING:
+            return []
+        if isinstance(value, dict):
+            self.add(full, f"must be an array of tables ([[{header}]]), not a single table ([{header}])")
+            return []
+        if not isinstance(value, list):
+            self.add(full, f"must be an array of tables ([[{header}]]), got {_type_name(value)}")
+            return []
+        items = []
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                items.append(item)
+            else:
+                self.add(f"{full}[{i}]", f"must be a table, got {_type_name(item)}")
+                items.append({})
+        return items
+
+    # -- scalar fields
+
+    def string(
+        self,
+        table: dict[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        nonempty: bool = False,
+        pattern: re.Pattern[str] | None = None,
+        pattern_desc: str = "",
+        quote_hint: bool = False,
+    ) -> str | None:
+        value = table.get(key, _MISSING)
+        full = _join(path, key)
+        if value is _MISSING:
+            if required:
+                self.add(full, "missing required field")
+            return None
+        if not isinstance(value, str):
+            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            hint = f' (quote it: "{value}")' if quote_hint and numeric else ""
+            self.add(full, f"must be a string, got {_type_name(value)}{hint}")
+            return None
+        if nonempty and not value.strip():
+            self.add(full, "must not be empty")
+            return None
+        if pattern is not None and not pattern.fullmatch(value):
+            self.add(full, f"{value!r} is not {pattern_desc}")
+            return None
+        return value
+
+    def integer(self, table: dict[str, Any], key: str, path: str, *, required: bool = False) -> int | None:
+        value = table.get(key, _MISSING)
+        full = _join(path, key)
+        if value is _MISSING:
+            if required:
+                self.add(full, "missing required field")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.add(full, f"must be an integer, got {_type_name(value)}")
+            return None
+        return value
+
+    def boolean(self, table: dict[str, Any], key: str, path: str) -> bool | None:
+        value = table.get(key, _MISSING)
+        if value is _MISSING:
+            return None
+        if not isinstance(value, bool):
+            self.add(_join(path, key), f"must be true or false, got {_type_name(value)}")
+            return None
+        return value
+
+    def string_list(
+        self,
+        table: dict[str, Any],
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        item_check: Callable[[str, str], bool] | None = None,
+    ) -> list[str] | None:
+        """A non-empty array of unique strings; ``item_check(item, item_path)`` reports and returns False
+        for a bad item (which is then left out)."""
+        value = table.get(key, _MISSING)
+        full = _join(path, key)
+        if value is _MISSING:
+            if required:
+                self.add(full, "missing required field")
+            return None
+        if not isinstance(value, list):
+            self.add(full, f"must be an array of strings, got {_type_name(value)}")
+            return None
+        if not value:
+            self.add(full, "must not be empty")
+            return None
+        items: list[str] = []
+        seen: dict[str, int] = {}
+        for i, item in enumerate(value):
+            item_path = f"{full}[{i}]"
+            if not isinstance(item, str):
+                self.add(item_path, f"must be a string, got {_type_name(item)}")
+                continue
+            if item in seen:
+                self.add(item_path, f"duplicate {item!r} (also {full}[{seen[item]}])")
+                continue
+            seen[item] = i
+            if item_check is not None and not item_check(item, item_path):
+                continue
+            items.append(item)
+        return items
+
+    def token(self, item: str, path: str) -> bool:
+        if not TOKEN_RE.fullmatch(item):
+            self.add(
+                path,
+                f"{item!r} is not a token (letters, digits, '_' or '-', starting with a letter or digit)",
+            )
+            return False
+        return True
+
+    def color(self, table: dict[str, Any], path: str, seen: dict[str, str]) -> str | None:
+        color = self.string(table, "color", path, required=True)
+        if color is None:
+            return None
+        full = _join(path, "color")
+        if not COLOR_RE.fullmatch(color):
+            self.add(full, f"{color!r} is not a colour of the form #RRGGBB")
+            return None
+        other = seen.get(color.lower())
+        if other is not None:
+            self.add(full, f"colour {color} already used by {other}")
+        else:
+            seen[color.lower()] = path
+        return color
+
+    def hotkey(self, table: dict[str, Any], path: str, owner: str) -> str | None:
+        key = self.string(table, "hotkey", path)
+        if key is None:
+            return None
+        full = _join(path, "hotkey")
+        if len(key) != 1 or not key.isascii() or not key.isprintable() or key == " ":
+            self.add(full, f"{key!r} is not a single printable ASCII character other than space")
+            return None
+        if key.isalpha() and not key.islower():
+            self.add(full, f"{key!r}: letters must be lower case (write {key.lower()!r})")
+            return None
+        other = self.hotkeys.get(key)
+        if other is not None:
+            self.add(full, f"hotkey {key!r} already used by {other}")
+            return None
+        self.hotkeys[key] = f"{path} ({owner})" if owner else path
+        return key
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _suggest(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
+# ---------------------------------------------------------------------------- sections
+
+
+def _attribute(ch: _Checker, table: dict[str, Any], path: str) -> AttributeDef | None:
+    ch.keys(table, path, _ATTR_KEYS)
+    name = ch.string(
+        table,
+        "name",
+        path,
+        required=True,
+        pattern=ATTR_NAME_RE,
+        pattern_desc="a lower_snake identifier ([a-z][a-z0-9_]*)",
+    )
+    kind = ch.string(table, "kind", path, required=True)
+    if kind is not None and kind not in ATTRIBUTE_KINDS:
+        ch.add(_join(path, "kind"), f"{kind!r} is not one of: {', '.join(ATTRIBUTE_KINDS)}")
+        kind = None
+    values: list[str] | None = None
+    if kind == "choice":
+        values = ch.string_list(table, "values", path, required=True, item_check=ch.token)
+    elif "values" in table and kind is not None:
+        ch.add(_join(path, "values"), f"only choice attributes take values (this one is {kind!r})")
+    required = ch.boolean(table, "required", path)
+    description = ch.string(table, "description", path)
+    default = table.get("default")
+    if default is not None and kind is not None:
+        probe = AttributeDef(name=name or "?", kind=kind, values=tuple(values or ()))
+        if kind != "choice" or values is not None:
+            problem = probe.check_value(default)
+            if problem:
+                ch.add(_join(path, "default"), problem)
+                default = None
+    if name is None or kind is None or (kind == "choice" and not values):
+        return None
+    return AttributeDef(
+        name=name,
+        kind=kind,
+        values=tuple(values or ()),
+        default=default,
+        required=bool(required),
+        description=description or "",
+    )
+
+
+def _attributes(
+    ch: _Checker, table: dict[str, Any], key: str, path: str, reserved: dict[str, str] | None = None
+) -> list[AttributeDef]:
+    """The attribute array ``table[key]``; ``reserved`` maps names already taken (global attributes) to
+    where they are defined."""
+    attrs: list[AttributeDef] = []
+    seen: dict[str, str] = {}
+    for i, item in enumerate(ch.table_array(table, key, path)):
+        item_path = f"{_join(path, key)}[{i}]"
+        attr = _attribute(ch, item, item_path)
+        if attr is None:
+            continue
+        if attr.name in seen:
+            ch.add(_join(item_path, "name"), f"duplicate attribute {attr.name!r} (also {seen[attr.name]})")
+            continue
+        if reserved and attr.name in reserved:
+            ch.add(
+                _join(item_path, "name"),
+                f"attribute {attr.name!r} is already defined for every type in {reserved[attr.name]}",
+            )
+            continue
+        seen[attr.name] = item_path
+        attrs.append(attr)
+    return attrs
+
+
+def _type_header(
+    ch: _Checker, table: dict[str, Any], path: str, names: dict[str, str], colors: dict[str, str]
+) -> tuple[str | None, str | None, str | None, str | None]:
+    """name, color, hotkey, description of an entity or event type."""
+    name = ch.string(
+        table,
+        "name",
+        path,
+        required=True,
+        pattern=TYPE_NAME_RE,
+        pattern_desc="an UPPER_SNAKE identifier ([A-Z][A-Z0-9_]*)",
+    )
+    if name is not None:
+        if name in names:
+            ch.add(_join(path, "name"), f"duplicate type name {name!r} (also {names[name]})")
+        else:
+            names[name] = path
+    color = ch.color(table, path, colors)
+    hotkey = ch.hotkey(table, path, name or "")
+    description = ch.string(table, "description", path, required=True, nonempty=True)
+    return name, color, hotkey, description
+
+
+def _role(ch: _Checker, table: dict[str, Any], path: str, known_types: list[str]) -> Role | None:
+    ch.keys(table, path, _ROLE_KEYS)
+    name = ch.string(
+        table,
+        "name",
+        path,
+        required=True,
+        pattern=ROLE_NAME_RE,
+        pattern_desc="a role name starting with an upper-case letter ([A-Z][A-Za-z0-9_]*)",
+    )
+
+    def known(item: str, item_path: str) -> bool:
+        if item not in known_types:
+            ch.add(
+                item_path,
+                f"unknown type {item!r} ({_suggest(item, known_types)}known: {', '.join(known_types)})",
+            )
+            return False
+        return True
+
+    types = ch.string_list(table, "types", path, required=True, item_check=known)
+    lo = ch.integer(table, "min", path)
+    if lo is not None and lo < 0:
+        ch.add(_join(path, "min"), f"must be >= 0, got {lo}")
+        lo = None
+    hi: int | None = None
+    hi_ok = True
+    raw_max = table.get("max", _MISSING)
+    if raw_max is not _MISSING and raw_max != UNBOUNDED:
+        if isinstance(raw_max, bool) or not isinstance(raw_max, int):
+            ch.add(_join(path, "max"), f'must be an integer or "{UNBOUNDED}", got {raw_max!r}')
+            hi_ok = False
+        elif raw_max < 1:
+            ch.add(_join(path, "max"), f'must be >= 1 (or "{UNBOUNDED}"), got {raw_max}')
+            hi_ok = False
+        else:
+            hi = raw_max
+    if lo is not None and hi is not None and lo > hi:
+        ch.add(_join(path, "min"), f"min ({lo}) is greater than max ({hi})")
+        hi_ok = False
+    description = ch.string(table, "description", path, required=True, nonempty=True)
+    if name is None or not types or description is None or not hi_ok:
+        return None
+    return Role(name=name, types=tuple(types), min=lo or 0, max=hi, description=description)
+
+
+def _entities(
+    ch: _Checker, root: dict[str, Any], names: dict[str, str], global_attrs: dict[str, str]
+) -> list[EntityType]:
+    items = ch.table_array(root, "entities", "")
+    if "entities" not in root:
+        ch.add("entities", "missing required field (at least one [[entities]] table)")
+    elif not items and isinstance(root["entities"], list):
+        ch.add("entities", "must contain at least one entity type")
+    colors: dict[str, str] = {}
+    result: list[EntityType] = []
+    for i, table in enumerate(items):
+        path = f"entities[{i}]"
+        ch.keys(table, path, _ENTITY_KEYS)
+        name, color, hotkey, description = _type_header(ch, table, path, names, colors)
+        attrs = _attributes(ch, table, "attributes", path, global_attrs)
+        if name and color and description:
+            result.append(EntityType(name, color, description, hotkey, tuple(attrs)))
+    return result
+
+
+def _event_headers(
+    ch: _Checker, root: dict[str, Any], names: dict[str, str]
+) -> list[tuple[dict[str, Any], str, str | None, str | None, str | None, str | None]]:
+    """First pass over [[events]]: names (so roles may refer to event types), colours, hotkeys."""
+    colors: dict[str, str] = {}
+    headers = []
+    for i, table in enumerate(ch.table_array(root, "events", "")):
+        path = f"events[{i}]"
+        ch.keys(table, path, _EVENT_KEYS)
+        headers.append((table, path, *_type_header(ch, table, path, names, colors)))
+    return headers
+
+
+def _events(
+    ch: _Checker,
+    headers: list[tuple[dict[str, Any], str, str | None, str | None, str | None, str | None]],
+    known_types: list[str],
+    global_attrs: dict[str, str],
+) -> list[EventType]:
+    result: list[EventType] = []
+    for table, path, name, color, hotkey, description in headers:
+        roles: list[Role] = []
+        seen: dict[str, str] = {}
+        ok = True
+        for j, role_table in enumerate(ch.table_array(table, "roles", path)):
+            role_path = f"{path}.roles[{j}]"
+            role = _role(ch, role_table, role_path, known_types)
+            if role is None:
+                ok = False
+                continue
+            if role.name in seen:
+                ch.add(_join(role_path, "name"), f"duplicate role {role.name!r} (also {seen[role.name]})")
+                continue
+            seen[role.name] = role_path
+            roles.append(role)
+        attrs = _attributes(ch, table, "attributes", path, global_attrs)
+        if name and color and description and ok:
+            result.append(EventType(name, color, description, hotkey, tuple(roles), tuple(attrs)))
+    return result
+
+
+def _document_sentiment(ch: _Checker, root: dict[str, Any]) -> DocumentSentiment | None:
+    path = "document_sentiment"
+    table = root.get(path, _MISSING)
+    if table is _MISSING:
+        return None
+    if not isinstance(table, dict):
+        ch.add(path, f"must be a table ([{path}]), got {_type_name(table)}")
+        return None
+    ch.keys(table, path, _DOC_SENT_KEYS)
+    name = ch.string(
+        table, "name", path, required=True, pattern=ATTR_NAME_RE, pattern_desc="a lower_snake identifier"
+    )
+    description = ch.string(table, "description", path)
+    items = ch.table_array(table, "levels", path)
+    if "levels" not in table:
+        ch.add(_join(path, "levels"), "missing required field (at least two [[document_sentiment.levels]])")
+    elif isinstance(table["levels"], list) and len(table["levels"]) < 2:
+        ch.add(_join(path, "levels"), "a scale needs at least two levels")
+    levels: list[SentimentLevel] = []
+    values: dict[int, str] = {}
+    labels: dict[str, str] = {}
+    previous: int | None = None
+    ok = True
+    for i, level in enumerate(items):
+        lpath = f"{path}.levels[{i}]"
+        ch.keys(level, lpath, _LEVEL_KEYS)
+        value = ch.integer(level, "value", lpath, required=True)
+        label = ch.string(level, "label", lpath, required=True, nonempty=True)
+        ldesc = ch.string(level, "description", lpath, required=True, nonempty=True)
+        hotkey = ch.hotkey(level, lpath, f"level {value}" if value is not None else "")
+        if value is not None:
+            if value in values:
+                ch.add(_join(lpath, "value"), f"duplicate value {value} (also {values[value]})")
+                value = None
+            else:
+                values[value] = lpath
+                if previous is not None and value < previous:
+                    ch.add(
+                        _join(lpath, "value"),
+                        f"{value} is not greater than the previous level's {previous} "
+                        "(list levels in strictly increasing order)",
+                    )
+                previous = value
+        if label is not None:
+            if label in labels:
+                ch.add(_join(lpath, "label"), f"duplicate label {label!r} (also {labels[label]})")
+                label = None
+            else:
+                labels[label] = lpath
+        if value is None or label is None or ldesc is None:
+            ok = False
+            continue
+        levels.append(SentimentLevel(value=value, label=label, description=ldesc, hotkey=hotkey))
+    if name is None or not ok or len(levels) < 2:
+        return None
+    return DocumentSentiment(name=name, levels=tuple(levels), description=description or "")
+
+
+def _targeted_sentiment(ch: _Checker, root: dict[str, Any]) -> TargetedSentiment | None:
+    path = "targeted_sentiment"
+    table = root.get(path, _MISSING)
+    if table is _MISSING:
+        return None
+    if not isinstance(table, dict):
+        ch.add(path, f"must be a table ([{path}]), got {_type_name(table)}")
+        return None
+    ch.keys(table, path, _TARGETED_KEYS)
+    polarities = ch.string_list(table, "polarities", path, required=True, item_check=ch.token)
+
+    def target_kind(item: str, item_path: str) -> bool:
+        if item not in SENTIMENT_TARGET_KINDS:
+            ch.add(item_path, f"{item!r} is not one of: {', '.join(SENTIMENT_TARGET_KINDS)}")
+            return False
+        return True
+
+    targets = ch.string_list(table, "targets", path, required=True, item_check=target_kind)
+    description = ch.string(table, "description", path)
+    if not polarities or not targets:
+        return None
+    return TargetedSentiment(
+        polarities=tuple(polarities), targets=tuple(targets), description=description or ""
+    )
+
+
+# ---------------------------------------------------------------------------- public API
+
+_TOML_POSITION_RE = re.compile(
+    r"^(?P<msg>.*?)\s*\(at (?:line (?P<line>\d+), column (?P<col>\d+)|end of document)\)$"
+)
+
+
+def _syntax_problem(source: str, error: tomllib.TOMLDecodeError, text: str) -> str:
+    message = str(error)
+    m = _TOML_POSITION_RE.match(message)
+    if m is None:  # pragma: no cover - every tomllib error carries a position
+        return f"{source}: TOML syntax error: {message}"
+    if m.group("line") is None:
+        line = text.count("\n") + 1
+        return f"{source}: line {line} (end of document): TOML syntax error: {m.group('msg')}"
+    return f"{source}: line {m.group('line')}, column {m.group('col')}: TOML syntax error: {m.group('msg')}"
+
+
+def parse_schema(text: str, source: str = "<schema>") -> Schema:
+    """Parse and validate schema TOML ``text``; ``source`` names it in problems (e.g. the file name).
+
+    Raises :class:`SchemaError` listing every problem found.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        root = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemaError([_syntax_problem(source, exc, text)], source) from exc
+
+    ch = _Checker(source)
+    ch.keys(root, "", _ROOT_KEYS)
+
+    header = root.get("schema", _MISSING)
+    name = version = description = None
+    if header is _MISSING:
+        ch.add("schema", "missing required table [schema]")
+    elif not isinstance(header, dict):
+        ch.add("schema", f"must be a table ([schema]), got {_type_name(header)}")
+    else:
+        ch.keys(header, "schema", _SCHEMA_KEYS)
+        name = ch.string(
+            header,
+            "name",
+            "schema",
+            required=True,
+            pattern=SCHEMA_NAME_RE,
+            pattern_desc="a schema name (letters, digits, '.', '_', '-')",
+        )
+        version = ch.string(header, "version", "schema", required=True, nonempty=True, quote_hint=True)
+        description = ch.string(header, "description", "schema")
+
+    # The schema-wide attributes are needed before the types (whose own attributes may not reuse their
+    # names); a separate checker keeps their problems after the entities' ones, in file order.
+    attrs_ch = _Checker(source)
+    entity_attrs = _attributes(attrs_ch, root, "entity_attributes", "")
+    event_attrs = _attributes(attrs_ch, root, "event_attributes", "")
+    entity_reserved = {a.name: "entity_attributes" for a in entity_attrs}
+    event_reserved = {a.name: "event_attributes" for a in event_attrs}
+
+    names: dict[str, str] = {}
+    entities = _entities(ch, root, names, entity_reserved)
+    ch.problems.extend(attrs_ch.problems)
+    headers = _event_headers(ch, root, names)
+    known_types = list(names)
+    events = _events(ch, headers, known_types, event_reserved)
+    document_sentiment = _document_sentiment(ch, root)
+    targeted_sentiment = _targeted_sentiment(ch, root)
+
+    if ch.problems:
+        raise SchemaError(ch.problems, source)
+    assert name is not None and version is not None
+    return Schema(
+        name=name,
+        version=version,
+        description=description or "",
+        entities=tuple(entities),
+        events=tuple(events),
+        entity_attributes=tuple(entity_attrs),
+        event_attributes=tuple(event_attrs),
+        document_sentiment=document_sentiment,
+        targeted_sentiment=targeted_sentiment,
+        source_text=text,
+    )
+
+
+def load_schema(path: str | Path) -> Schema:
+    """Read and validate the schema file at ``path`` (problems are prefixed with its file name).
+
+    ``OSError`` (e.g. ``FileNotFoundError``) propagates; invalid UTF-8 or content raises
+    :class:`SchemaError`.
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SchemaError([f"{path.name}: line {line}: not valid UTF-8 ({exc.reason})"], path.name) from exc
+    return parse_schema(text, source=path.name)
+
+
+@functools.lru_cache(maxsize=1)
+def default_schema() -> Schema:
+    """The schema shipped with annotator (``resources/schemas/default.toml``), loaded once and cached."""
+    return load_schema(resource_path("schemas", "default.toml"))

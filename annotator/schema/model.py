@@ -1,0 +1,453 @@
+"""The label schema as immutable data: entity and event types, roles, attributes and sentiment scales.
+
+Instances are normally built by :mod:`annotator.schema.loader`, which validates a TOML schema file; the
+classes here trust their input and do no validation of their own beyond what lookups need. Everything is
+frozen (tuples instead of lists) so a schema can be shared freely between threads and cached.
+
+The ``check_*`` helpers validate *annotations* against the schema and return human-readable problems
+(an empty list / ``None`` means "fine"); they never raise for bad annotation data, only for programming
+errors such as an unknown ``owner_kind``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+#: The kinds of attribute a schema may declare.
+ATTRIBUTE_KINDS: tuple[str, ...] = ("choice", "count", "flag", "text")
+#: What carries attributes (``owner_kind`` of :meth:`Schema.check_attributes`).
+OWNER_KINDS: tuple[str, ...] = ("entity", "event")
+#: What targeted sentiment may point at.
+SENTIMENT_TARGET_KINDS: tuple[str, ...] = ("entity", "event")
+
+AttributeValue = str | int | bool
+
+
+def _describe(value: Any) -> str:
+    return "null" if value is None else repr(value)
+
+
+@dataclass(frozen=True)
+class AttributeDef:
+    """One attribute of an entity or event type.
+
+    ``kind`` is one of :data:`ATTRIBUTE_KINDS`: ``choice`` (one of ``values``), ``count`` (an int >= 0),
+    ``flag`` (a bool) or ``text`` (a string). ``default`` is what an editor pre-fills; ``required`` means a
+    finished annotation must carry the attribute (with a non-null value).
+    """
+
+    name: str
+    kind: str
+    values: tuple[str, ...] = ()
+    default: AttributeValue | None = None
+    required: bool = False
+    description: str = ""
+
+    def check_value(self, value: Any) -> str | None:
+        """Why ``value`` is not acceptable for this attribute, or ``None`` when it is."""
+        if self.kind == "choice":
+            if not isinstance(value, str) or value not in self.values:
+                return f"{_describe(value)} is not one of: {', '.join(self.values)}"
+        elif self.kind == "count":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                return f"{_describe(value)} is not a non-negative integer"
+        elif self.kind == "flag":
+            if not isinstance(value, bool):
+                return f"{_describe(value)} is not true or false"
+        elif self.kind == "text":
+            if not isinstance(value, str):
+                return f"{_describe(value)} is not a string"
+        else:  # pragma: no cover - the loader only builds known kinds
+            return f"attribute kind {self.kind!r} is unknown"
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "values": list(self.values),
+            "default": self.default,
+            "required": self.required,
+            "description": self.description,
+        }
+
+
+@dataclass(frozen=True)
+class Role:
+    """An argument role of an event type.
+
+    ``types`` names the entity types (or event types, for roles such as Topic or Crime) that may fill the
+    role. ``min``/``max`` bound how many arguments of this role one event may have; ``max=None`` means
+    unbounded.
+    """
+
+    name: str
+    types: tuple[str, ...]
+    min: int = 0
+    max: int | None = None
+    description: str = ""
+
+    @property
+    def unbounded(self) -> bool:
+        return self.max is None
+
+    def accepts(self, type_name: str) -> bool:
+        return type_name in self.types
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "types": list(self.types),
+            "min": self.min,
+            "max": self.max,
+            "description": self.description,
+        }
+
+
+@dataclass(frozen=True)
+class EntityType:
+    """An entity (span) label such as ``PER``. ``attributes`` are the type-specific ones."""
+
+    name: str
+    color: str
+    description: str
+    hotkey: str | None = None
+    attributes: tuple[AttributeDef, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "color": self.color,
+            "hotkey": self.hotkey,
+            "description": self.description,
+            "attributes": [a.to_dict() for a in self.attributes],
+        }
+
+
+@dataclass(frozen=True)
+class EventType:
+    """An event label such as ``ATTACK``, with its roles and type-specific attributes.
+
+    The attributes every event carries (e.g. ``modality``) live in :attr:`Schema.event_attributes`; use
+    :meth:`Schema.attributes_for_event` for the full list.
+    """
+
+    name: str
+    color: str
+    description: str
+    hotkey: str | None = None
+    roles: tuple[Role, ...] = ()
+    attributes: tuple[AttributeDef, ...] = ()
+
+    @property
+    def role_names(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.roles)
+
+    def role(self, name: str) -> Role:
+        """The role called ``name``; ``KeyError`` if this event type has none."""
+        for role in self.roles:
+            if role.name == name:
+                return role
+        raise KeyError(f"event type {self.name} has no role {name!r} (roles: {', '.join(self.role_names)})")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "color": self.color,
+            "hotkey": self.hotkey,
+            "description": self.description,
+            "roles": [r.to_dict() for r in self.roles],
+            "attributes": [a.to_dict() for a in self.attributes],
+        }
+
+
+@dataclass(frozen=True)
+class SentimentLevel:
+    """One step of the document sentiment scale, e.g. ``-2`` = "very negative"."""
+
+    value: int
+    label: str
+    description: str = ""
+    hotkey: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "label": self.label,
+            "description": self.description,
+            "hotkey": self.hotkey,
+        }
+
+
+@dataclass(frozen=True)
+class DocumentSentiment:
+    """An ordered scale for the tone of a whole document; ``levels`` are in strictly increasing order.
+
+    ``name`` is the key under which a document annotation stores the chosen value
+    (``{"tone": -2}`` for ``name = "tone"``).
+    """
+
+    name: str
+    levels: tuple[SentimentLevel, ...]
+    description: str = ""
+
+    @property
+    def values(self) -> tuple[int, ...]:
+        return tuple(level.value for level in self.levels)
+
+    def level(self, value: int) -> SentimentLevel:
+        """The level with ``value``; ``KeyError`` if there is none."""
+        for level in self.levels:
+            if level.value == value and not isinstance(value, bool):
+                return level
+        raise KeyError(f"{self.name}: no level {value!r} (levels: {', '.join(map(str, self.values))})")
+
+    def check(self, value: Any) -> str | None:
+        """Why ``value`` is not a level of this scale, or ``None`` when it is."""
+        if isinstance(value, bool) or not isinstance(value, int) or value not in self.values:
+            return f"{self.name}: {_describe(value)} is not one of: {', '.join(map(str, self.values))}"
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "levels": [level.to_dict() for level in self.levels],
+        }
+
+
+@dataclass(frozen=True)
+class TargetedSentiment:
+    """Polarity toward one entity or event; ``targets`` is a subset of :data:`SENTIMENT_TARGET_KINDS`."""
+
+    polarities: tuple[str, ...]
+    targets: tuple[str, ...]
+    description: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "polarities": list(self.polarities),
+            "targets": list(self.targets),
+            "description": self.description,
+        }
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A complete label schema.
+
+    ``source_text`` is the TOML text the schema was parsed from (stored in project databases so a project
+    is self-contained); it does not take part in equality. ``fingerprint`` is the SHA-256 (hex) of the
+    canonical JSON form of the content (:meth:`to_dict`), so reformatting or re-commenting the TOML keeps
+    it, while any change of names, order, colours, descriptions, ... changes it.
+    """
+
+    name: str
+    version: str
+    entities: tuple[EntityType, ...]
+    events: tuple[EventType, ...] = ()
+    description: str = ""
+    entity_attributes: tuple[AttributeDef, ...] = ()
+    event_attributes: tuple[AttributeDef, ...] = ()
+    document_sentiment: DocumentSentiment | None = None
+    targeted_sentiment: TargetedSentiment | None = None
+    source_text: str = field(default="", compare=False, repr=False)
+    fingerprint: str = field(init=False, compare=False, repr=False)
+    _entity_index: dict[str, EntityType] = field(init=False, compare=False, repr=False, hash=False)
+    _event_index: dict[str, EventType] = field(init=False, compare=False, repr=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_entity_index", {e.name: e for e in self.entities})
+        object.__setattr__(self, "_event_index", {e.name: e for e in self.events})
+        canonical = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        object.__setattr__(self, "fingerprint", hashlib.sha256(canonical.encode("utf-8")).hexdigest())
+
+    # ------------------------------------------------------------------ lookups
+
+    @property
+    def entity_type_names(self) -> tuple[str, ...]:
+        return tuple(e.name for e in self.entities)
+
+    @property
+    def event_type_names(self) -> tuple[str, ...]:
+        return tuple(e.name for e in self.events)
+
+    def kind_of(self, type_name: str) -> str | None:
+        """``"entity"`` or ``"event"`` for a known type name, else ``None``."""
+        if type_name in self._entity_index:
+            return "entity"
+        if type_name in self._event_index:
+            return "event"
+        return None
+
+    def entity_type(self, name: str) -> EntityType:
+        """The entity type called ``name``; ``KeyError`` if unknown."""
+        try:
+            return self._entity_index[name]
+        except KeyError:
+            known = ", ".join(self.entity_type_names)
+            raise KeyError(f"unknown entity type {name!r} (known: {known})") from None
+
+    def event_type(self, name: str) -> EventType:
+        """The event type called ``name``; ``KeyError`` if unknown."""
+        try:
+            return self._event_index[name]
+        except KeyError:
+            known = ", ".join(self.event_type_names)
+            raise KeyError(f"unknown event type {name!r} (known: {known})") from None
+
+    def role(self, event: str, role: str) -> Role:
+        """Role ``role`` of event type ``event``; ``KeyError`` if either is unknown."""
+        return self.event_type(event).role(role)
+
+    def attributes_for_entity(self, name: str) -> tuple[AttributeDef, ...]:
+        """All attributes of entity type ``name``: the schema-wide ones, then the type-specific ones."""
+        return self.entity_attributes + self.entity_type(name).attributes
+
+    def attributes_for_event(self, name: str) -> tuple[AttributeDef, ...]:
+        """All attributes of event type ``name``: the schema-wide ones (e.g. modality), then its own."""
+        return self.event_attributes + self.event_type(name).attributes
+
+    def attributes_for(self, owner_kind: str, type_name: str) -> tuple[AttributeDef, ...]:
+        """:meth:`attributes_for_entity` or :meth:`attributes_for_event` by ``owner_kind``."""
+        if owner_kind == "entity":
+            return self.attributes_for_entity(type_name)
+        if owner_kind == "event":
+            return self.attributes_for_event(type_name)
+        raise ValueError(f"owner_kind must be one of {OWNER_KINDS}, not {owner_kind!r}")
+
+    def attribute_defaults(self, owner_kind: str, type_name: str) -> dict[str, AttributeValue]:
+        """The attributes that have a default, with it: what an editor pre-fills for a new annotation."""
+        return {
+            a.name: a.default for a in self.attributes_for(owner_kind, type_name) if a.default is not None
+        }
+
+    def hotkeys(self) -> dict[str, tuple[str, str]]:
+        """Every hotkey -> (``"entity"`` | ``"event"`` | ``"level"``, type name or level value as text)."""
+        keys: dict[str, tuple[str, str]] = {}
+        for entity in self.entities:
+            if entity.hotkey:
+                keys[entity.hotkey] = ("entity", entity.name)
+        for event in self.events:
+            if event.hotkey:
+                keys[event.hotkey] = ("event", event.name)
+        if self.document_sentiment is not None:
+            for level in self.document_sentiment.levels:
+                if level.hotkey:
+                    keys[level.hotkey] = ("level", str(level.value))
+        return keys
+
+    # ------------------------------------------------------------------ annotation checks
+
+    def check_attributes(self, owner_kind: str, type_name: str, attributes: Mapping[str, Any]) -> list[str]:
+        """Problems with the attribute values of one entity (``owner_kind="entity"``) or event annotation.
+
+        Reports unknown attributes, values of the wrong kind (choice not among the values, count not a
+        non-negative int, flag not a bool, text not a string) and missing required attributes. A value of
+        ``None`` counts as "not set". An unknown ``type_name`` is reported as a problem; an unknown
+        ``owner_kind`` raises ``ValueError``.
+        """
+        if owner_kind not in OWNER_KINDS:
+            raise ValueError(f"owner_kind must be one of {OWNER_KINDS}, not {owner_kind!r}")
+        index: Mapping[str, EntityType | EventType] = (
+            self._entity_index if owner_kind == "entity" else self._event_index
+        )
+        if type_name not in index:
+            return [f"unknown {owner_kind} type {type_name!r} (known: {', '.join(index)})"]
+        defs = {a.name: a for a in self.attributes_for(owner_kind, type_name)}
+        problems: list[str] = []
+        for name, value in attributes.items():
+            attr = defs.get(name)
+            if attr is None:
+                known = ", ".join(defs) or "none"
+                problems.append(f"{type_name}: unknown attribute {name!r} (known: {known})")
+            elif value is not None:
+                problem = attr.check_value(value)
+                if problem:
+                    problems.append(f"{type_name}.{name}: {problem}")
+        for attr in defs.values():
+            if attr.required and attributes.get(attr.name) is None:
+                problems.append(f"{type_name}: missing required attribute {attr.name!r}")
+        return problems
+
+    def check_role_filler(self, event_type: str, role: str, filler_type: str) -> str | None:
+        """Why an argument of type ``filler_type`` (an entity or event type name) cannot fill ``role`` of
+        ``event_type``, or ``None`` when it can."""
+        event = self._event_index.get(event_type)
+        if event is None:
+            return f"unknown event type {event_type!r} (known: {', '.join(self._event_index)})"
+        found = next((r for r in event.roles if r.name == role), None)
+        if found is None:
+            return f"{event_type}: unknown role {role!r} (roles: {', '.join(event.role_names)})"
+        if not found.accepts(filler_type):
+            accepted = ", ".join(found.types)
+            return f"{event_type}.{role}: {filler_type!r} cannot fill this role (accepted: {accepted})"
+        return None
+
+    def check_arguments(self, event_type: str, arguments: Iterable[tuple[str, str]]) -> list[str]:
+        """Problems with the arguments of one event annotation, given as ``(role, filler_type)`` pairs:
+        unknown roles, unaccepted filler types, fewer than ``min`` or more than ``max`` per role."""
+        event = self._event_index.get(event_type)
+        if event is None:
+            return [f"unknown event type {event_type!r} (known: {', '.join(self._event_index)})"]
+        problems: list[str] = []
+        counts: dict[str, int] = {}
+        for role, filler_type in arguments:
+            problem = self.check_role_filler(event_type, role, filler_type)
+            if problem:
+                problems.append(problem)
+            counts[role] = counts.get(role, 0) + 1
+        for role in event.roles:
+            n = counts.get(role.name, 0)
+            if n < role.min:
+                problems.append(f"{event_type}.{role.name}: needs at least {role.min} argument(s), has {n}")
+            if role.max is not None and n > role.max:
+                problems.append(f"{event_type}.{role.name}: allows at most {role.max} argument(s), has {n}")
+        return problems
+
+    def check_document_sentiment(self, document: Mapping[str, Any]) -> list[str]:
+        """Problems with a document-level annotation such as ``{"tone": -2}`` (the key is the scale's name;
+        a missing key means "not annotated yet" and is fine)."""
+        scale = self.document_sentiment
+        problems: list[str] = []
+        for key, value in document.items():
+            if scale is None or key != scale.name:
+                expected = scale.name if scale is not None else "none (the schema has no document sentiment)"
+                problems.append(f"document: unknown key {key!r} (expected: {expected})")
+            elif value is not None:
+                problem = scale.check(value)
+                if problem:
+                    problems.append(f"document: {problem}")
+        return problems
+
+    def check_targeted_sentiment(self, target_kind: str, polarity: str) -> str | None:
+        """Why ``polarity`` toward a target of ``target_kind`` (``"entity"``/``"event"``) is not allowed,
+        or ``None`` when it is."""
+        ts = self.targeted_sentiment
+        if ts is None:
+            return "the schema has no targeted sentiment"
+        if target_kind not in ts.targets:
+            return f"sentiment toward an {target_kind} is not allowed (targets: {', '.join(ts.targets)})"
+        if polarity not in ts.polarities:
+            return f"polarity {_describe(polarity)} is not one of: {', '.join(ts.polarities)}"
+        return None
+
+    # ------------------------------------------------------------------ serialisation
+
+    def to_dict(self) -> dict[str, Any]:
+        """The canonical content as plain JSON-able data (everything except ``source_text``)."""
+        return {
+            "name": self.name,
+            "version": self.version,
+            "description": self.description,
+            "entities": [e.to_dict() for e in self.entities],
+            "events": [e.to_dict() for e in self.events],
+            "entity_attributes": [a.to_dict() for a in self.entity_attributes],
+            "event_attributes": [a.to_dict() for a in self.event_attributes],
+            "document_sentiment": self.document_sentiment.to_dict() if self.document_sentiment else None,
+            "targeted_sentiment": self.targeted_sentiment.to_dict() if self.targeted_sentiment else None,
+        }
