@@ -201,7 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _user_errors() -> tuple[type[BaseException], ...]:
     from annotator.schema import SchemaError
-    from annotator.text.normalize import TextDecodeError
+    from annotator.text.normalization import TextDecodeError
 
     return (AnnotatorError, SchemaError, TextDecodeError, OSError)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -54,27 +55,35 @@ def wall(cmd: list[str]) -> float:
     return time.perf_counter() - t
 
 
-def best_of(n: int, fn) -> dict:
-    runs = [fn() for _ in range(n)]
-    return min(runs, key=lambda r: r["seconds"]) | {"peak_mb": max(r["peak_mb"] for r in runs)}
+def median_of(n: int, fn) -> dict:
+    """The median run (by time) of n, with the spread and the highest peak memory seen."""
+    runs = sorted((fn() for _ in range(n)), key=lambda r: r["seconds"])
+    mid = runs[len(runs) // 2]
+    return mid | {
+        "min": runs[0]["seconds"],
+        "max": runs[-1]["seconds"],
+        "peak_mb": max(r["peak_mb"] for r in runs),
+    }
 
 
 def bench(n: int, work: Path, repeat: int) -> dict:
     src = write_jsonl(work / f"articles-{n}.jsonl", n)
     db = work / f"bench-{n}.annotator"
     res: dict = {"n": n, "input_mb": round(src.stat().st_size / 2**20, 1)}
-    res["floor"] = best_of(repeat, lambda: worker("floor", str(fresh_project(db)), str(src)))
-    res["import"] = best_of(repeat, lambda: worker("import", str(fresh_project(db)), str(src)))
+    res["floor"] = median_of(repeat, lambda: worker("floor", str(fresh_project(db)), str(src)))
+    res["import"] = median_of(repeat, lambda: worker("import", str(fresh_project(db)), str(src)))
     out = work / f"export-{n}.jsonl"
-    res["export"] = best_of(repeat, lambda: worker("export", str(db), str(out)))
-    res["select"] = best_of(repeat, lambda: worker("select_dumps", str(db), str(work / "select.jsonl")))
+    res["export"] = median_of(repeat, lambda: worker("export", str(db), str(out)))
+    res["select"] = median_of(repeat, lambda: worker("select_dumps", str(db), str(work / "select.jsonl")))
     if n <= 5000:
         annot = [sys.executable, "-m", "annotator", "import", "--quiet"]
         bare = [sys.executable, str(HERE / "_worker.py"), "bare_process"]
-        res["process_annotator"] = min(
+        res["process_annotator"] = statistics.median(
             wall([*annot, str(fresh_project(db)), str(src)]) for _ in range(repeat)
         )
-        res["process_bare"] = min(wall([*bare, str(fresh_project(db)), str(src)]) for _ in range(repeat))
+        res["process_bare"] = statistics.median(
+            wall([*bare, str(fresh_project(db)), str(src)]) for _ in range(repeat)
+        )
     return res
 
 
@@ -117,7 +126,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", default="5000,100000", help="comma-separated article counts")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement at N <= 5000 (best kept)")
+    parser.add_argument(
+        "--repeat", type=int, default=7, help="runs per measurement at N <= 5000 (median kept)"
+    )
     parser.add_argument("--work", help="folder for generated files (default: a temporary folder)")
     parser.add_argument("--json", help="also write the raw figures to this file")
     args = parser.parse_args()

@@ -13,20 +13,24 @@ from annotator.formats.textfile import iter_lines
 
 
 def read(path: Path) -> Iterator[ReadItem]:
+    name = str(path)
+    loads = json.loads
     for lineno, line, error, pos in iter_lines(path):
-        where = f"{path}:{lineno}"
         if error is not None:
-            yield RecordError(where, error), pos
+            yield RecordError(f"{name}:{lineno}", error), pos
             continue
-        line = line.rstrip("\r\n")
-        if not line.strip():
+        if not line or line.isspace():
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield RecordError(where, f"invalid JSON: {exc.msg} (column {exc.colno})"), pos
+            obj = loads(line)
+        except json.JSONDecodeError:
+            try:  # again without the line ending, so the column counts on this line
+                loads(line.rstrip("\r\n"))
+            except json.JSONDecodeError as exc:
+                yield RecordError(f"{name}:{lineno}", f"invalid JSON: {exc.msg} (column {exc.colno})"), pos
             continue
-        if not isinstance(obj, dict):
+        where = f"{name}:{lineno}"
+        if type(obj) is not dict:
             yield RecordError(where, f"expected a JSON object, found {type(obj).__name__}"), pos
             continue
         try:

@@ -8,7 +8,7 @@ from pathlib import Path
 from annotator.errors import RecordError
 from annotator.formats.records import ReadItem, SourceRecord
 from annotator.formats.textfile import read_text
-from annotator.text.normalize import TextDecodeError
+from annotator.text.normalization import TextDecodeError
 
 
 def read(path: Path, name: str | None = None) -> Iterator[ReadItem]:
@@ -18,13 +18,14 @@ def read(path: Path, name: str | None = None) -> Iterator[ReadItem]:
     except TextDecodeError as exc:
         yield RecordError(str(path), f"{exc.reason} (byte {exc.byte_offset})"), size
         return
-    lines = content.splitlines(keepends=True)
+    content = content.replace("\r\n", "\n").replace("\r", "\n")
+    lines = content.split("\n")
     index = next((i for i, line in enumerate(lines) if line.strip()), None)
     if index is None:
         yield RecordError(str(path), "empty file"), size
         return
     title = lines[index].strip()
-    body = "".join(lines[index + 1 :]).lstrip("\r\n").rstrip()
+    body = "\n".join(lines[index + 1 :]).lstrip("\n").rstrip()
     if not body.strip():
         yield RecordError(f"{path}:{index + 1}", "no text after the title line"), size
         return

@@ -13,11 +13,13 @@ from annotator.errors import AnnotatorError, RecordError
 DOCUMENT_FIELDS = ("id", "title", "text")
 META_FIELDS = ("url", "source", "published", "lang")
 
+_NOT_META = frozenset((*DOCUMENT_FIELDS, "meta", "annotations"))
+
 FORMATS = ("jsonl", "csv", "text")
 _EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".txt": "text"}
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceRecord:
     """A document as read from a file, before normalization.
 
@@ -48,7 +50,7 @@ def record_from_mapping(obj: dict[str, Any], where: str) -> SourceRecord:
         raise RecordError(where, "missing field 'text'")
     if not isinstance(text, str):
         raise RecordError(where, f"field 'text' must be a string, not {type(text).__name__}")
-    if not text.strip():
+    if not text or text.isspace():
         raise RecordError(where, "field 'text' is empty")
     ext_id = obj.get("id")
     if (ext_id is not None and not isinstance(ext_id, str | int)) or isinstance(ext_id, bool):
@@ -67,9 +69,7 @@ def record_from_mapping(obj: dict[str, Any], where: str) -> SourceRecord:
         raise RecordError(where, f"field 'meta' must be an object, not {type(meta_in).__name__}")
     meta: dict[str, Any] = dict(meta_in)
     for key, value in obj.items():
-        if key in DOCUMENT_FIELDS or key in ("meta", "annotations"):
-            continue
-        if value == "" and key in META_FIELDS:
+        if key in _NOT_META or (value == "" and key in META_FIELDS):
             continue
         meta.setdefault(key, value)
     annotations = obj.get("annotations")

@@ -10,7 +10,7 @@ import codecs
 from collections.abc import Iterator
 from pathlib import Path
 
-from annotator.text.normalize import TextDecodeError, decode
+from annotator.text.normalization import TextDecodeError, decode
 
 #: (line number, decoded line with its ending, error or None, bytes consumed after this line)
 Line = tuple[int, str, str | None, int]
@@ -36,16 +36,36 @@ def iter_lines(path: Path) -> Iterator[Line]:
             except TextDecodeError as exc:
                 yield 1, "", f"{exc.reason} at byte {exc.byte_offset}", len(data)
                 return
-            lines = text.splitlines(keepends=True)
+            # split on LF only: str.splitlines would also break at U+2028, U+0085… inside JSON strings
+            pieces = text.split("\n")
+            lines = [piece + "\n" for piece in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
             total = len(data)
             for i, line in enumerate(lines, 1):
                 yield i, line, None, total * i // max(len(lines), 1)
             return
-        fh.seek(0)
+    # Fast path: the C text reader decodes big blocks at once. If it meets a bad byte, start again in
+    # binary after the last line it delivered, decoding line by line so the error names its own line.
+    lineno = 0
+    try:
+        with path.open(encoding="utf-8-sig", newline="\n") as text_fh:
+            buffer = text_fh.buffer
+            for lineno, line in enumerate(text_fh, 1):
+                yield lineno, line, None, buffer.tell()
+            return
+    except UnicodeDecodeError:
+        pass
+    yield from _utf8_lines_from(path, lineno)
+
+
+def _utf8_lines_from(path: Path, done: int) -> Iterator[Line]:
+    """Lines after the first ``done``, decoded one by one; bad ones come with their error."""
+    with path.open("rb") as fh:
         pos = 0
         for lineno, raw in enumerate(fh, 1):
             start = pos
             pos += len(raw)
+            if lineno <= done:
+                continue
             if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8) :]
                 start += len(codecs.BOM_UTF8)

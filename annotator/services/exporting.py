@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Text, func, select, type_coerce
 
 from annotator.services.progress import CancelFlag, Cancelled, ProgressCallback, no_progress
 from annotator.services.project import Project
@@ -41,8 +41,7 @@ class ExportReport:
     path: str = ""
 
 
-def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _loads(value: Any) -> Any:
@@ -187,8 +186,16 @@ def write_jsonl(
         while True:
             if cancel is not None:
                 cancel.check()
+            # meta is read as its stored JSON text (written canonical: compact, sorted keys, UTF-8) and
+            # spliced into the line as is, rather than decoded and encoded again.
             rows = conn.execute(
-                select(Document.id, Document.external_id, Document.title, Document.text, Document.meta)
+                select(
+                    Document.id,
+                    Document.external_id,
+                    Document.title,
+                    Document.text,
+                    type_coerce(Document.meta, Text),
+                )
                 .where(Document.id > last_id)
                 .order_by(Document.id)
                 .limit(batch_size)
@@ -201,15 +208,8 @@ def write_jsonl(
                 anns = batch.annotations(doc_id, text)
                 report.annotated += bool(anns)
                 lines.append(
-                    _dumps(
-                        {
-                            "id": ext_id,
-                            "title": title,
-                            "text": text,
-                            "meta": _loads(meta),
-                            "annotations": anns,
-                        }
-                    )
+                    f'{{"id":{_dumps(ext_id)},"title":{_dumps(title)},"text":{_dumps(text)},'
+                    f'"meta":{meta},"annotations":{_dumps(anns) if anns else "[]"}}}'
                 )
             out.write("\n".join(lines))
             out.write("\n")

@@ -9,6 +9,7 @@ while good ones are imported; ``strict`` imports nothing when any record is bad.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from annotator.formats.records import SourceRecord, expand_paths, read_path
 from annotator.services.progress import CancelFlag, Cancelled, ProgressCallback, no_progress
 from annotator.services.project import Project
 from annotator.services.validate import AnnotationIn, AnnotationProblem, derive_id, validate_annotations
+from annotator.store.database import json_dumps
 from annotator.store.models import (
     Annotator,
     Document,
@@ -31,9 +33,12 @@ from annotator.store.models import (
     WorkItem,
     utcnow,
 )
-from annotator.text.normalize import content_hash, normalize, normalize_with_map
+from annotator.text.normalization import content_hash, normalize, normalize_with_map
 
 BATCH_SIZE = 1000
+#: Commit at most this often (seconds): each commit waits for the disk (synchronous=FULL), so committing
+#: every batch would cost more than inserting it; a crash loses at most this much of an import.
+COMMIT_INTERVAL = 1.0
 
 
 @dataclass
@@ -70,7 +75,7 @@ class ImportReport:
         return ", ".join(parts)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Prepared:
     record: SourceRecord
     text: str
@@ -105,6 +110,58 @@ def prepare(record: SourceRecord, project: Project) -> _Prepared:
     return _Prepared(record, text, title, digest, external_id, annotations)
 
 
+class _DocumentInserter:
+    """Insert document rows with one driver-level executemany per batch.
+
+    The statement is SQLAlchemy Core's own INSERT, compiled once for the connection's dialect; values go
+    through the column types' bind processors (JSON, DateTime) exactly as Core would apply them, but
+    without Core's per-row parameter bookkeeping, which costs as much as SQLite's insert itself here.
+    """
+
+    COLUMNS = ("external_id", "title", "text", "content_hash", "meta", "created_at")
+    SKIP_DUPLICATES_DIALECTS = ("sqlite", "postgresql")
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        dialect = conn.dialect
+        table = Document.__table__
+        stmt = insert(table)
+        # Where the database can skip a row whose text is stored already (same content hash) by itself,
+        # let it: no look-up query per batch, and the row count says how many were new.
+        self.skips_duplicates = dialect.name in self.SKIP_DUPLICATES_DIALECTS
+        if dialect.name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        elif dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        if self.skips_duplicates:
+            stmt = dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c.content_hash])
+        compiled = stmt.compile(dialect=dialect, column_keys=list(self.COLUMNS))
+        self.sql = str(compiled)
+        # qmark-style drivers (sqlite3) take tuples in COLUMNS order; named styles (psycopg) take dicts
+        self.positional = compiled.positional
+        if self.positional and tuple(compiled.positiontup) != self.COLUMNS:  # pragma: no cover
+            raise RuntimeError(f"unexpected INSERT parameter order {compiled.positiontup}")
+        identity = lambda v: v  # noqa: E731
+
+        def processor(column):
+            return column.type.dialect_impl(dialect).bind_processor(dialect) or identity
+
+        # JSON: our engine's serializer (canonical text) where the column is JSON text; else the type's own
+        self.meta_out = json_dumps if dialect.name == "sqlite" else processor(table.c.meta)
+        self.time_out = processor(table.c.created_at)
+
+    def __call__(self, batch: list[_Prepared], now) -> int:
+        """Insert the batch's documents; returns how many were new (if the database skips duplicates)."""
+        created = self.time_out(now)
+        meta_out = self.meta_out
+        rows = [
+            (p.external_id, p.title, p.text, p.content_hash, meta_out(p.record.meta), created) for p in batch
+        ]
+        if not self.positional:
+            rows = [dict(zip(self.COLUMNS, row, strict=True)) for row in rows]
+        return self.conn.exec_driver_sql(self.sql, rows).rowcount
+
+
 class _Writer:
     """Inserts prepared records batch by batch on one connection."""
 
@@ -112,10 +169,35 @@ class _Writer:
         self.conn = conn
         self.report = report
         self.annotators: dict[str, int] = dict(conn.execute(select(Annotator.name, Annotator.id)).all())
+        self._insert_documents = _DocumentInserter(conn)
 
     def write(self, batch: list[_Prepared]) -> None:
-        hashes = list({p.content_hash for p in batch})
+        now = utcnow()
         existing: dict[str, int] = {}
+        if self._insert_documents.skips_duplicates:
+            added = self._insert_documents(batch, now)
+            self.report.documents_added += added
+            self.report.documents_existing += len(batch) - added
+        else:
+            self._write_documents_checked(batch, now, existing)
+        annotated = [p for p in batch if p.annotations]
+        if not annotated:
+            return
+        wanted = list({p.content_hash for p in annotated} - set(existing))
+        for i in range(0, len(wanted), 500):
+            existing.update(
+                self.conn.execute(
+                    select(Document.content_hash, Document.id).where(
+                        Document.content_hash.in_(wanted[i : i + 500])
+                    )
+                ).all()
+            )
+        for p in annotated:
+            self._write_annotations(existing[p.content_hash], p, now)
+
+    def _write_documents_checked(self, batch: list[_Prepared], now, existing: dict[str, int]) -> None:
+        """Insert only documents whose hash is not stored yet, looking the hashes up first."""
+        hashes = list({p.content_hash for p in batch})
         for i in range(0, len(hashes), 500):
             chunk = hashes[i : i + 500]
             existing.update(
@@ -123,39 +205,17 @@ class _Writer:
                     select(Document.content_hash, Document.id).where(Document.content_hash.in_(chunk))
                 ).all()
             )
-        now = utcnow()
-        rows = []
+        fresh: list[_Prepared] = []
         new_hashes: set[str] = set()
         for p in batch:
             if p.content_hash in existing or p.content_hash in new_hashes:
                 self.report.documents_existing += 1
                 continue
             new_hashes.add(p.content_hash)
-            rows.append(
-                {
-                    "external_id": p.external_id,
-                    "title": p.title,
-                    "text": p.text,
-                    "content_hash": p.content_hash,
-                    "meta": p.record.meta,
-                    "created_at": now,
-                }
-            )
-        if rows:
-            self.conn.execute(insert(Document), rows)
-            self.report.documents_added += len(rows)
-        annotated = [p for p in batch if p.annotations]
-        if not annotated:
-            return
-        wanted = list({p.content_hash for p in annotated} - set(existing))
-        if wanted:
-            existing.update(
-                self.conn.execute(
-                    select(Document.content_hash, Document.id).where(Document.content_hash.in_(wanted))
-                ).all()
-            )
-        for p in annotated:
-            self._write_annotations(existing[p.content_hash], p, now)
+            fresh.append(p)
+        if fresh:
+            self._insert_documents(fresh, now)
+            self.report.documents_added += len(fresh)
 
     def _annotator_id(self, name: str) -> int:
         if name not in self.annotators:
@@ -271,31 +331,33 @@ def import_records(
     conn = project.engine.connect()
     try:
         trans = conn.begin()
+        last_commit = time.monotonic()
         writer = _Writer(conn, report)
         batch: list[_Prepared] = []
         for n, (item, position) in enumerate(items):
             if cancel is not None and cancel.cancelled:
                 raise Cancelled()
+            if n % 200 == 0:
+                progress(position, total, "importing")
+            report.records += 1
+            if not isinstance(item, RecordError):
+                try:
+                    item = prepare(item, project)
+                except RecordError as exc:
+                    item = exc
             if isinstance(item, RecordError):
                 report.errors.append(item)
                 continue
-            report.records += 1
-            try:
-                prepared = prepare(item, project)
-            except RecordError as exc:
-                report.errors.append(exc)
-                continue
             if strict and report.errors:
                 continue  # keep validating to report every bad record; nothing will be written
-            batch.append(prepared)
+            batch.append(item)
             if len(batch) >= batch_size:
                 writer.write(batch)
                 batch.clear()
-                if not strict:
+                if not strict and time.monotonic() - last_commit >= COMMIT_INTERVAL:
                     trans.commit()
                     trans = conn.begin()
-            if n % 200 == 0:
-                progress(position, total, "importing")
+                    last_commit = time.monotonic()
         if strict and report.errors:
             trans.rollback()
             report.strict_rolled_back = True
@@ -307,11 +369,16 @@ def import_records(
         trans.commit()
         progress(total or 0, total, "imported")
     except Cancelled:
-        if conn.in_transaction():
-            conn.rollback()
+        # Cancel means stop, not undo: whole batches already written are valid and kept (strict mode
+        # keeps nothing); the records read since the last batch are not imported.
         report.cancelled = True
         if strict:
+            trans.rollback()
             report.strict_rolled_back = True
+            report.documents_added = report.documents_existing = 0
+            report.annotations_added = report.annotations_existing = 0
+        else:
+            trans.commit()
     except BaseException:
         if conn.in_transaction():
             conn.rollback()

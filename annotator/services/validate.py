@@ -17,7 +17,7 @@ from typing import Any
 
 from annotator.schema import Schema
 from annotator.store.models import WORK_STATUSES
-from annotator.text.normalize import OffsetMap, SpanMismatch, remap_span
+from annotator.text.normalization import OffsetMap, SpanMismatch, remap_span
 from annotator.text.segment import grapheme_boundaries
 
 NAMESPACE = uuid.UUID("6f1c6a52-5d57-4c1e-9d5b-6a7e0c7b2f11")

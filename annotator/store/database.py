@@ -43,8 +43,9 @@ class OpenResult:
     backup: Path | None
 
 
-def _json_dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+#: JSON columns hold canonical text: compact, sorted keys, UTF-8 (not \u escapes). One encoder object,
+#: because json.dumps with options builds a new encoder on every call.
+json_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
 
 def is_url(target: str) -> bool:
@@ -70,7 +71,7 @@ def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def make_engine(url: str) -> Engine:
     """An engine with this project's settings (pragmas on every SQLite connection, JSON as UTF-8)."""
-    engine = create_engine(url, json_serializer=_json_dumps, future=True)
+    engine = create_engine(url, json_serializer=json_dumps, future=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine
