@@ -112,6 +112,28 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    from annotator.services.project import open_project
+    from annotator.services.search import search_documents
+    from annotator.text import romanize
+
+    with (
+        open_project(args.project) as project,
+        progress_bar("search", unit="doc", enabled=not args.quiet) as bar,
+    ):
+        hits = search_documents(project, args.query, limit=args.limit, progress=bar)
+    if not hits:
+        print(f"no document matches {args.query!r}")
+        return EXIT_OK
+    for hit in hits:
+        print(f"{hit.score:.2f}  {hit.external_id}  {hit.title}")
+        if hit.snippet:
+            print(f"      {hit.snippet}")
+            if args.romanize:
+                print(f"      {romanize(hit.snippet, 'readable')}")
+    return EXIT_OK
+
+
 def ensure_demo_project(reset: bool = False) -> Path:
     """The demo project, built from resources/demo/ the first time (or again with ``reset``)."""
     from annotator.resources import resource_path
@@ -190,6 +212,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser(
+        "search",
+        help="find documents by words in any script",
+        description="Find documents whose title or text contains the query, in Devanagari or Latin "
+        "script: 'pakistan' finds पाकिस्तान and Pakistan; close spellings match too, best first.",
+    )
+    p.add_argument("project")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=20, help="at most this many documents (default 20)")
+    p.add_argument("--romanize", action="store_true", help="also show each snippet romanized")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_search)
 
     p = sub.add_parser(
         "demo", help="open the demo project", description="Build (if needed) and open the demo project."

@@ -29,3 +29,25 @@ def project(tmp_path):
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("ANNOTATOR_HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture(scope="session")
+def _pg_server():
+    from tests import pg
+
+    reason = pg.unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    with pg.postgres_server() as template:
+        yield template
+
+
+@pytest.fixture
+def pg_url(_pg_server, request):
+    """A fresh, empty PostgreSQL database for one test."""
+    import re
+
+    from tests import pg
+
+    name = "t_" + re.sub(r"\W", "_", request.node.name)[:50].lower()
+    return pg.create_database(_pg_server, name)

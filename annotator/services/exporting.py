@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Text, func, select, type_coerce
 
 from annotator.services.progress import CancelFlag, Cancelled, ProgressCallback, no_progress
 from annotator.services.project import Project
+from annotator.store.database import json_dumps
 from annotator.store.models import (
     Annotator,
     Document,
@@ -205,6 +206,8 @@ def write_jsonl(
             batch = _Batch(conn, rows[0][0], rows[-1][0], annotators)
             lines = []
             for doc_id, ext_id, title, text, meta in rows:
+                if not isinstance(meta, str):  # drivers that decode JSON columns themselves (psycopg)
+                    meta = json_dumps(meta)
                 anns = batch.annotations(doc_id, text)
                 report.annotated += bool(anns)
                 lines.append(

@@ -15,7 +15,6 @@ from annotator.text.normalization import (
     normalize_with_map,
     remap_span,
 )
-from annotator.text.romanization import SCHEMES, Match, find, rank, romanize, search_key
 from annotator.text.segment import (
     TOKEN_KINDS,
     Segmenter,
@@ -49,3 +48,15 @@ __all__ = [
     "strip_span",
     "tokenize",
 ]
+
+# Romanization loads indic-transliteration's scheme tables (~80 ms): imported on first use only, so
+# commands that never romanize (import, export) start faster.
+_LAZY = {"SCHEMES", "Match", "find", "rank", "romanize", "search_key"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from annotator.text import romanization
+
+        return getattr(romanization, name)
+    raise AttributeError(f"module 'annotator.text' has no attribute {name!r}")
