@@ -101,6 +101,12 @@ def report(results: list[dict]) -> str:
             f"  export  {exp['seconds']:7.3f} s   SELECT+json.dumps  {sel['seconds']:7.3f} s   "
             f"ratio {exp['seconds'] / sel['seconds']:.2f}x  (target <= 2)   peak {exp['peak_mb']} MB"
         )
+        if imp["max"] > imp["min"]:
+            lines.append(
+                f"  spread over runs: import {imp['min']:.3f}–{imp['max']:.3f} s, floor {flo['min']:.3f}–"
+                f"{flo['max']:.3f} s, export {exp['min']:.3f}–{exp['max']:.3f} s, "
+                f"select {sel['min']:.3f}–{sel['max']:.3f} s (medians above)"
+            )
         lines.append(
             f"  per 1,000 articles: import {1000 * imp['seconds'] / n:.3f} s, "
             f"export {1000 * exp['seconds'] / n:.3f} s"
