@@ -44,9 +44,20 @@ def test_every_revision_upgrades_to_head_keeping_data(tmp_path):
                 ),
                 {"h": "0" * 64},
             )
+            conn.execute(text("INSERT INTO annotators (name, created_at) VALUES ('asha', '2025-01-01 00:00:00')"))
+            conn.execute(
+                text(
+                    "INSERT INTO work_items (id, document_id, annotator_id, status, created_at, updated_at) "
+                    "VALUES ('w1', 1, 1, 'done', '2025-01-01 00:00:00', '2025-01-01 00:00:00')"
+                )
+            )
         upgrade(engine)
         with engine.connect() as conn:
             assert conn.execute(text("SELECT title, text FROM documents")).all() == [("शीर्षक", "पाठ")]
+            # 0002 added the flag: existing work items are not flagged, with no comment
+            assert conn.execute(text("SELECT status, flagged, comment FROM work_items")).all() == [
+                ("done", 0, None)
+            ]
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
         engine.dispose()
 
@@ -126,10 +137,11 @@ def test_older_project_is_backed_up_then_upgraded(tmp_path, monkeypatch, older_m
             ),
             {"h": "1" * 64},
         )
+    old_head = head_revision()
     monkeypatch.setattr(database, "migrations_dir", lambda: older_migrations)
     result = database.open_database(path, create=False)
     try:
-        assert result.upgraded_from == "0001"
+        assert result.upgraded_from == old_head
         assert result.backup is not None and result.backup.exists()
         with result.engine.connect() as conn:
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999"
@@ -139,7 +151,7 @@ def test_older_project_is_backed_up_then_upgraded(tmp_path, monkeypatch, older_m
     # the backup is the old database, complete (WAL content included) and still at the old revision
     con = sqlite3.connect(result.backup)
     try:
-        assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (old_head,)
         assert con.execute("SELECT text FROM documents").fetchall() == [("पुराना पाठ",)]
         assert "extra" not in [r[1] for r in con.execute("PRAGMA table_info(documents)")]
     finally:
