@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,18 +15,11 @@ from pathlib import Path
 
 from annotator import __version__
 from annotator.errors import AnnotatorError
+from annotator.settings import data_home
 
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_RECORDS = 3  # finished, but some records were bad (reported above)
-
-
-def data_home() -> Path:
-    """Where the demo project lives: $ANNOTATOR_HOME, else $XDG_DATA_HOME/annotator."""
-    if os.environ.get("ANNOTATOR_HOME"):
-        return Path(os.environ["ANNOTATOR_HOME"]).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "annotator"
 
 
 @contextmanager

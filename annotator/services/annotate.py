@@ -1,0 +1,424 @@
+"""Editing one annotator's labels on one document: small commands with apply/revert.
+
+Every command writes in its own transaction and commits before it returns, so what the GUI shows is on
+disk. Undo lives here, not in the GUI: a command remembers what it needs to put things back (including the
+ids of rows it created, so redo recreates the same rows), and the GUI's QUndoStack only calls
+``apply``/``revert``. Each call returns a :class:`Change` saying what changed, so views refresh only that.
+No Qt here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from annotator.errors import AnnotatorError
+from annotator.services.documents import annotator_id as lookup_annotator
+from annotator.services.project import Project
+from annotator.store.models import (
+    WORK_STATUSES,
+    Document,
+    DocumentLabel,
+    Entity,
+    EventArgument,
+    TargetedSentiment,
+    WorkItem,
+    utcnow,
+)
+from annotator.text.segment import grapheme_boundaries, tokenize
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """An entity of the current annotator: code-point offsets into the stored text."""
+
+    id: str
+    start: int
+    end: int
+    label: str
+    attributes: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class WorkState:
+    status: str = "todo"
+    flagged: bool = False
+    comment: str | None = None
+
+
+@dataclass
+class DocumentState:
+    """Everything one annotator has on one document."""
+
+    document_id: int
+    spans: list[Span]
+    tone: int | None
+    polarities: dict[str, str]  # entity id -> polarity
+    work: WorkState
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a command changed, for the views."""
+
+    document_id: int
+    spans: bool = False
+    tone: bool = False
+    polarities: bool = False
+    work: bool = False
+    span_ids: tuple[str, ...] = ()
+
+
+class Editor:
+    """One annotator working on a project."""
+
+    def __init__(self, project: Project, annotator: str):
+        if not annotator.strip():
+            raise AnnotatorError("an annotator name is needed to label documents")
+        self.project = project
+        self.annotator = annotator.strip()
+        self.annotator_id: int = lookup_annotator(project, self.annotator)
+        self.tone_name = project.schema.document_sentiment.name if project.schema.document_sentiment else None
+
+    # ------------------------------------------------------------------ reading
+
+    def state(self, document_id: int) -> DocumentState:
+        aid = self.annotator_id
+        with self.project.engine.connect() as conn:
+            spans = [
+                Span(r.id, r.start, r.end, r.label, r.attributes or {})
+                for r in conn.execute(
+                    select(Entity.id, Entity.start, Entity.end, Entity.label, Entity.attributes)
+                    .where(Entity.document_id == document_id, Entity.annotator_id == aid)
+                    .order_by(Entity.start, Entity.end, Entity.label, Entity.id)
+                )
+            ]
+            tone = None
+            if self.tone_name:
+                tone = conn.scalar(
+                    select(DocumentLabel.value).where(
+                        DocumentLabel.document_id == document_id,
+                        DocumentLabel.annotator_id == aid,
+                        DocumentLabel.name == self.tone_name,
+                    )
+                )
+            polarities = dict(
+                conn.execute(
+                    select(TargetedSentiment.entity_id, TargetedSentiment.polarity).where(
+                        TargetedSentiment.document_id == document_id,
+                        TargetedSentiment.annotator_id == aid,
+                        TargetedSentiment.entity_id.is_not(None),
+                    )
+                ).all()
+            )
+            work = self._work(conn, document_id)
+        return DocumentState(document_id, spans, tone, polarities, work)
+
+    def _work(self, conn: Connection, document_id: int) -> WorkState:
+        row = conn.execute(
+            select(WorkItem.status, WorkItem.flagged, WorkItem.comment).where(
+                WorkItem.document_id == document_id, WorkItem.annotator_id == self.annotator_id
+            )
+        ).first()
+        return WorkState(row.status, bool(row.flagged), row.comment) if row else WorkState()
+
+    # ------------------------------------------------------------------ writing (one transaction each)
+
+    def _set_work(self, conn: Connection, document_id: int, work: WorkState) -> None:
+        now = utcnow()
+        values = {"status": work.status, "flagged": work.flagged, "comment": work.comment, "updated_at": now}
+        done = conn.execute(
+            update(WorkItem)
+            .where(WorkItem.document_id == document_id, WorkItem.annotator_id == self.annotator_id)
+            .values(**values)
+        ).rowcount
+        if not done:
+            conn.execute(
+                insert(WorkItem).values(
+                    id=str(uuid.uuid4()),
+                    document_id=document_id,
+                    annotator_id=self.annotator_id,
+                    created_at=now,
+                    **values,
+                )
+            )
+
+    def _started(self, conn: Connection, document_id: int) -> bool:
+        """A first label moves a 'todo' document to 'in_progress'; returns whether the status changed."""
+        work = self._work(conn, document_id)
+        if work.status == "todo":
+            self._set_work(conn, document_id, replace(work, status="in_progress"))
+            return True
+        return False
+
+    def insert_spans(self, document_id: int, spans: list[Span]) -> Change:
+        now = utcnow()
+        with self.project.engine.begin() as conn:
+            conn.execute(
+                insert(Entity),
+                [
+                    {
+                        "id": s.id,
+                        "document_id": document_id,
+                        "annotator_id": self.annotator_id,
+                        "start": s.start,
+                        "end": s.end,
+                        "label": s.label,
+                        "attributes": s.attributes,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for s in spans
+                ],
+            )
+            work = self._started(conn, document_id)
+        return Change(document_id, spans=True, work=work, span_ids=tuple(s.id for s in spans))
+
+    def snapshot(self, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        """The rows that deleting these entities removes (the entities, their sentiments, arguments)."""
+        with self.project.engine.connect() as conn:
+
+            def rows(model, column):
+                return [dict(r._mapping) for r in conn.execute(select(model).where(column.in_(ids)))]
+
+            return {
+                "entities": rows(Entity.__table__, Entity.__table__.c.id),
+                "sentiments": rows(TargetedSentiment.__table__, TargetedSentiment.__table__.c.entity_id),
+                "arguments": rows(EventArgument.__table__, EventArgument.__table__.c.entity_id),
+            }
+
+    def delete_spans(self, document_id: int, ids: list[str]) -> Change:
+        with self.project.engine.begin() as conn:
+            conn.execute(delete(Entity).where(Entity.id.in_(ids), Entity.annotator_id == self.annotator_id))
+        return Change(document_id, spans=True, polarities=True, span_ids=tuple(ids))
+
+    def restore(self, document_id: int, snapshot: dict[str, list[dict[str, Any]]]) -> Change:
+        with self.project.engine.begin() as conn:
+            for key, model in (
+                ("entities", Entity),
+                ("sentiments", TargetedSentiment),
+                ("arguments", EventArgument),
+            ):
+                if snapshot[key]:
+                    conn.execute(insert(model.__table__), snapshot[key])
+        ids = tuple(r["id"] for r in snapshot["entities"])
+        return Change(document_id, spans=True, polarities=True, span_ids=ids)
+
+    def update_span(self, document_id: int, span: Span) -> Change:
+        with self.project.engine.begin() as conn:
+            conn.execute(
+                update(Entity)
+                .where(Entity.id == span.id, Entity.annotator_id == self.annotator_id)
+                .values(label=span.label, attributes=span.attributes, updated_at=utcnow())
+            )
+        return Change(document_id, spans=True, span_ids=(span.id,))
+
+    def write_tone(self, document_id: int, value: int | None) -> Change:
+        if self.tone_name is None:
+            raise AnnotatorError("the project's schema has no document tone")
+        now = utcnow()
+        with self.project.engine.begin() as conn:
+            where = (
+                DocumentLabel.document_id == document_id,
+                DocumentLabel.annotator_id == self.annotator_id,
+                DocumentLabel.name == self.tone_name,
+            )
+            if value is None:
+                conn.execute(delete(DocumentLabel).where(*where))
+            elif not conn.execute(
+                update(DocumentLabel).where(*where).values(value=value, updated_at=now)
+            ).rowcount:
+                conn.execute(
+                    insert(DocumentLabel).values(
+                        id=str(uuid.uuid4()),
+                        document_id=document_id,
+                        annotator_id=self.annotator_id,
+                        name=self.tone_name,
+                        value=value,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+            work = self._started(conn, document_id)
+        return Change(document_id, tone=True, work=work)
+
+    def write_polarity(self, document_id: int, entity_id: str, polarity: str | None) -> Change:
+        now = utcnow()
+        with self.project.engine.begin() as conn:
+            where = (
+                TargetedSentiment.entity_id == entity_id,
+                TargetedSentiment.annotator_id == self.annotator_id,
+            )
+            if polarity is None:
+                conn.execute(delete(TargetedSentiment).where(*where))
+            elif not conn.execute(
+                update(TargetedSentiment).where(*where).values(polarity=polarity, updated_at=now)
+            ).rowcount:
+                conn.execute(
+                    insert(TargetedSentiment).values(
+                        id=str(uuid.uuid4()),
+                        document_id=document_id,
+                        annotator_id=self.annotator_id,
+                        entity_id=entity_id,
+                        polarity=polarity,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+        return Change(document_id, polarities=True, span_ids=(entity_id,))
+
+    def write_work(self, document_id: int, work: WorkState) -> Change:
+        if work.status not in WORK_STATUSES:
+            raise AnnotatorError(f"unknown status {work.status!r}")
+        with self.project.engine.begin() as conn:
+            self._set_work(conn, document_id, work)
+        return Change(document_id, work=True)
+
+    def text(self, document_id: int) -> str:
+        with self.project.engine.connect() as conn:
+            return conn.scalar(select(Document.text).where(Document.id == document_id))
+
+
+# ---------------------------------------------------------------------------------------------- commands
+
+
+class Command:
+    """A reversible edit. ``apply`` may be called again after ``revert`` (redo)."""
+
+    text: str = ""
+
+    def apply(self, editor: Editor) -> Change:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def revert(self, editor: Editor) -> Change:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class AddSpans(Command):
+    def __init__(
+        self, document_id: int, spans: list[tuple[int, int, str]], attributes: dict[str, Any] | None = None
+    ):
+        self.document_id = document_id
+        self.spans = [Span(_new_id(), s, e, label, dict(attributes or {})) for s, e, label in spans]
+        n = len(self.spans)
+        self.text = f"label {self.spans[0].label}" if n == 1 else f"label {n} spans"
+
+    def apply(self, editor: Editor) -> Change:
+        return editor.insert_spans(self.document_id, self.spans)
+
+    def revert(self, editor: Editor) -> Change:
+        return editor.delete_spans(self.document_id, [s.id for s in self.spans])
+
+
+class DeleteSpans(Command):
+    def __init__(self, document_id: int, ids: list[str]):
+        self.document_id = document_id
+        self.ids = list(ids)
+        self.saved: dict[str, list[dict[str, Any]]] | None = None
+        self.text = "delete span" if len(self.ids) == 1 else f"delete {len(self.ids)} spans"
+
+    def apply(self, editor: Editor) -> Change:
+        self.saved = editor.snapshot(self.ids)
+        return editor.delete_spans(self.document_id, self.ids)
+
+    def revert(self, editor: Editor) -> Change:
+        assert self.saved is not None
+        return editor.restore(self.document_id, self.saved)
+
+
+class Relabel(Command):
+    def __init__(self, document_id: int, old: Span, label: str, attributes: dict[str, Any]):
+        self.document_id = document_id
+        self.old = old
+        self.new = replace(old, label=label, attributes=dict(attributes))
+        self.text = f"relabel {old.label} → {label}"
+
+    def apply(self, editor: Editor) -> Change:
+        return editor.update_span(self.document_id, self.new)
+
+    def revert(self, editor: Editor) -> Change:
+        return editor.update_span(self.document_id, self.old)
+
+
+def relabel_attributes(schema, span: Span, label: str) -> dict[str, Any]:
+    """The attributes a span keeps when relabelled: those the new label also has, plus its defaults."""
+    names = {a.name for a in schema.attributes_for_entity(label)}
+    keep = {k: v for k, v in span.attributes.items() if k in names}
+    return {**schema.attribute_defaults("entity", label), **keep}
+
+
+class SetTone(Command):
+    def __init__(self, document_id: int, old: int | None, new: int | None):
+        self.document_id, self.old, self.new = document_id, old, new
+        self.text = "clear tone" if new is None else f"tone {new:+d}" if new else "tone 0"
+
+    def apply(self, editor: Editor) -> Change:
+        return editor.write_tone(self.document_id, self.new)
+
+    def revert(self, editor: Editor) -> Change:
+        return editor.write_tone(self.document_id, self.old)
+
+
+class SetPolarity(Command):
+    def __init__(self, document_id: int, entity_id: str, old: str | None, new: str | None):
+        self.document_id, self.entity_id, self.old, self.new = document_id, entity_id, old, new
+        self.text = f"sentiment {new}" if new else "clear sentiment"
+
+    def apply(self, editor: Editor) -> Change:
+        return editor.write_polarity(self.document_id, self.entity_id, self.new)
+
+    def revert(self, editor: Editor) -> Change:
+        return editor.write_polarity(self.document_id, self.entity_id, self.old)
+
+
+class SetWork(Command):
+    def __init__(self, document_id: int, old: WorkState, new: WorkState):
+        self.document_id, self.old, self.new = document_id, old, new
+        self.text = (
+            "flag for discussion"
+            if new.flagged and not old.flagged
+            else f"mark {new.status.replace('_', ' ')}"
+        )
+
+    def apply(self, editor: Editor) -> Change:
+        return editor.write_work(self.document_id, self.new)
+
+    def revert(self, editor: Editor) -> Change:
+        return editor.write_work(self.document_id, self.old)
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def occurrences(text: str, surface: str, *, whole_words: bool = True) -> list[tuple[int, int]]:
+    """Every place ``surface`` occurs in ``text`` without splitting a grapheme cluster and, with
+    ``whole_words``, starting and ending on token boundaries (पाक never matches inside पाकिस्तान, nor
+    Lashkar inside Lashkar-e-Taiba)."""
+    if not surface:
+        return []
+    if whole_words:
+        tokens = tokenize(text)
+        starts, ends = {t.start for t in tokens}, {t.end for t in tokens}
+    else:
+        starts = ends = set(grapheme_boundaries(text))
+    out = []
+    start = text.find(surface)
+    while start != -1:
+        end = start + len(surface)
+        if start in starts and end in ends:
+            out.append((start, end))
+        start = text.find(surface, start + 1)
+    return out
+
+
+def label_all(state: DocumentState, text: str, surface: str, label: str) -> list[tuple[int, int, str]]:
+    """Spans to add so that every occurrence of ``surface`` carries ``label`` (existing ones skipped)."""
+    have = {(s.start, s.end, s.label) for s in state.spans}
+    return [(s, e, label) for s, e in occurrences(text, surface) if (s, e, label) not in have]

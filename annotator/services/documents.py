@@ -1,0 +1,114 @@
+"""Documents as an annotator sees them: the work list and one document with its labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import String, func, select
+
+from annotator.services.project import Project
+from annotator.store.models import Annotator, Document, Entity, WorkItem
+
+STATUS_ORDER = ("todo", "in_progress", "done", "skipped")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    """One line of the document list."""
+
+    id: int
+    external_id: str
+    title: str
+    lang: str
+    status: str  # the annotator's status ("todo" when the annotator has not started)
+    labels: int  # the annotator's entity count
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    id: int
+    external_id: str
+    title: str
+    text: str
+    meta: dict[str, Any]
+
+
+def annotator_id(project: Project, name: str, *, create: bool = True) -> int | None:
+    """The id of the annotator called ``name``, created on first use."""
+    from annotator.store.models import utcnow
+
+    with project.engine.begin() as conn:
+        found = conn.scalar(select(Annotator.id).where(Annotator.name == name))
+        if found is None and create:
+            found = conn.execute(
+                Annotator.__table__.insert().values(name=name, created_at=utcnow()).returning(Annotator.id)
+            ).scalar_one()
+    return found
+
+
+def list_documents(project: Project, annotator: int | None) -> list[DocumentRow]:
+    """Every document in import order with this annotator's status and label count (one query)."""
+    counts = (
+        select(Entity.document_id, func.count().label("n"))
+        .where(Entity.annotator_id == annotator)
+        .group_by(Entity.document_id)
+        .subquery()
+    )
+    work = select(WorkItem).where(WorkItem.annotator_id == annotator).subquery()
+    lang = func.coalesce(Document.meta["lang"].as_string(), "").cast(String)
+    stmt = (
+        select(
+            Document.id,
+            Document.external_id,
+            Document.title,
+            lang,
+            func.coalesce(work.c.status, "todo"),
+            func.coalesce(counts.c.n, 0),
+            func.coalesce(work.c.flagged, False),
+        )
+        .outerjoin(work, work.c.document_id == Document.id)
+        .outerjoin(counts, counts.c.document_id == Document.id)
+        .order_by(Document.id)
+    )
+    with project.engine.connect() as conn:
+        return [DocumentRow(*row[:6], bool(row[6])) for row in conn.execute(stmt)]
+
+
+def document_row(project: Project, annotator: int | None, document_id: int) -> DocumentRow:
+    """One row of :func:`list_documents`, fresh (after a change)."""
+    with project.engine.connect() as conn:
+        doc = conn.execute(
+            select(Document.id, Document.external_id, Document.title, Document.meta).where(
+                Document.id == document_id
+            )
+        ).one()
+        work = conn.execute(
+            select(WorkItem.status, WorkItem.flagged).where(
+                WorkItem.document_id == document_id, WorkItem.annotator_id == annotator
+            )
+        ).first()
+        n = conn.scalar(
+            select(func.count()).where(Entity.document_id == document_id, Entity.annotator_id == annotator)
+        )
+    meta = doc.meta if isinstance(doc.meta, dict) else {}
+    return DocumentRow(
+        doc.id,
+        doc.external_id,
+        doc.title,
+        str(meta.get("lang") or ""),
+        work.status if work else "todo",
+        n or 0,
+        bool(work.flagged) if work else False,
+    )
+
+
+def load_text(project: Project, document_id: int) -> DocumentText:
+    with project.engine.connect() as conn:
+        row = conn.execute(
+            select(Document.id, Document.external_id, Document.title, Document.text, Document.meta).where(
+                Document.id == document_id
+            )
+        ).one()
+    return DocumentText(row.id, row.external_id, row.title, row.text, row.meta or {})
