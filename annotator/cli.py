@@ -15,7 +15,6 @@ from pathlib import Path
 
 from annotator import __version__
 from annotator.errors import AnnotatorError
-from annotator.settings import data_home
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -126,31 +125,15 @@ def cmd_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def ensure_demo_project(reset: bool = False) -> Path:
-    """The demo project, built from resources/demo/ the first time (or again with ``reset``)."""
-    from annotator.resources import resource_path
-    from annotator.services.importing import import_paths
-    from annotator.services.project import init_project
+def cmd_gui(args: argparse.Namespace) -> int:
+    from annotator.ui.app import run  # the one place the CLI reaches into the UI: to launch it
 
-    home = data_home()
-    home.mkdir(parents=True, exist_ok=True)
-    path = home / "demo.annotator"
-    if reset:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    if not path.exists():
-        tmp = home / "demo.annotator.building"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
-        with init_project(tmp) as project:
-            report = import_paths(project, [resource_path("demo", "articles.jsonl")], strict=True)
-        if not report.ok:
-            raise AnnotatorError(f"demo articles failed to import: {report.errors[0]}")
-        tmp.replace(path)
-    return path
+    return run(getattr(args, "project", None))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from annotator.services.demo import ensure_demo_project
+
     path = ensure_demo_project(reset=getattr(args, "reset", False))
     print(f"demo project: {path}")
     return cmd_stats(argparse.Namespace(project=str(path), json=False))
@@ -160,7 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="annotator",
         description="Annotate South Asian security news (Hindi, English, mixed): entities, events, "
-        "sentiment. Without a command, opens the demo project.",
+        "sentiment. Without a command, opens the annotation window on the last project (the demo project "
+        "on first run).",
     )
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -219,7 +203,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser(
-        "demo", help="open the demo project", description="Build (if needed) and open the demo project."
+        "gui",
+        help="open the annotation window",
+        description="Open the annotation window on a project (default: the last one, or the demo project).",
+    )
+    p.add_argument("project", nargs="?")
+    p.set_defaults(func=cmd_gui)
+
+    p = sub.add_parser(
+        "demo",
+        help="summarize the demo project",
+        description="Build the demo project if needed and print its statistics.",
     )
     p.add_argument("--reset", action="store_true", help="rebuild the demo project from scratch")
     p.set_defaults(func=cmd_demo)
@@ -237,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        args = parser.parse_args(["demo"])
+        args = parser.parse_args(["gui"])
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -1,6 +1,6 @@
 """User settings (annotator name, last project, view preferences) in a small JSON file.
 
-Kept in :func:`annotator.cli.data_home` (``$ANNOTATOR_HOME``, else ``$XDG_DATA_HOME/annotator``) rather
+Kept in :func:`data_home` (``$ANNOTATOR_HOME``, else ``$XDG_DATA_HOME/annotator``) rather
 than QSettings, so the CLI, the GUI and the tests share one place and tests can isolate it. Written
 atomically (temporary file + rename), so a crash never leaves half a file.
 """

@@ -7,6 +7,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "annotator"
 CORE = ["text", "schema", "store", "services", "formats"]
+# The CLI starts the GUI (`annotator gui`), importing its entry point lazily inside the command.
+LAUNCHERS = {("cli", "annotator.ui.app")}
 ORDER = {"text": 0, "schema": 0, "formats": 1, "store": 1, "services": 2, "cli": 3, "ui": 4}
 
 
@@ -45,6 +47,7 @@ def test_layers_point_one_way():
                 and len(bits) > 1
                 and bits[1] in ORDER
                 and ORDER[bits[1]] > ORDER[layer]
+                and (layer, m) not in LAUNCHERS
             ):
                 offenders.append(f"{'/'.join(parts)} imports {m}")
     assert offenders == []

@@ -16,7 +16,7 @@ def run(*args):
     )
 
 
-@pytest.mark.parametrize("command", ["init", "import", "export", "stats", "demo"])
+@pytest.mark.parametrize("command", ["init", "import", "export", "stats", "search", "gui", "demo"])
 def test_help(command, capsys):
     with pytest.raises(SystemExit) as exc:
         main([command, "--help"])
@@ -104,7 +104,7 @@ def test_bad_usage_exits_2():
 
 def test_demo_project_is_built_and_shown(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("ANNOTATOR_HOME", str(tmp_path / "home"))
-    assert main([]) == 0
+    assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert "demo project:" in out
     docs = int(out.split("documents: ")[1].split()[0])

@@ -1,0 +1,32 @@
+"""The demo project: built from resources/demo/ the first time it is asked for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.errors import AnnotatorError
+from annotator.settings import data_home
+
+
+def ensure_demo_project(reset: bool = False) -> Path:
+    """The demo project, built from resources/demo/ the first time (or again with ``reset``)."""
+    from annotator.resources import resource_path
+    from annotator.services.importing import import_paths
+    from annotator.services.project import init_project
+
+    home = data_home()
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / "demo.annotator"
+    if reset:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if not path.exists():
+        tmp = home / "demo.annotator.building"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+        with init_project(tmp) as project:
+            report = import_paths(project, [resource_path("demo", "articles.jsonl")], strict=True)
+        if not report.ok:
+            raise AnnotatorError(f"demo articles failed to import: {report.errors[0]}")
+        tmp.replace(path)
+    return path

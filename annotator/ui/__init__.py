@@ -1,0 +1,1 @@
+"""The annotation window (PySide6): the only package that may import Qt."""

@@ -1,0 +1,68 @@
+"""Starting the GUI: fonts, the annotator's name (asked once), the project, the main window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+
+from annotator.services.project import Project, open_project
+from annotator.settings import Settings
+from annotator.ui.fonts import register_fonts
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("annotator")
+    app.setOrganizationName("annotator")
+    register_fonts()
+    return app
+
+
+def ask_annotator_name(settings: Settings, parent=None) -> bool:
+    """First run: ask the annotator's name once; every label is stored under it."""
+    if settings.annotator.strip():
+        return True
+    name, ok = QInputDialog.getText(
+        parent, "Welcome to annotator", "Your name (every label you make is stored under it):"
+    )
+    if not ok or not name.strip():
+        return False
+    settings.annotator = name.strip()
+    settings.save()
+    return True
+
+
+def choose_project(location: str | None, settings: Settings) -> Project:
+    """The given project, else the last one, else the demo project (built on first run)."""
+    from annotator.services.demo import ensure_demo_project
+
+    if location:
+        return open_project(location)
+    last = settings.last_project
+    if last and (("://" in last) or Path(last).exists()):
+        try:
+            return open_project(last)
+        except Exception:  # a moved or broken last project: fall back to the demo
+            pass
+    return open_project(ensure_demo_project())
+
+
+def run(location: str | None = None) -> int:
+    from annotator.ui.main_window import MainWindow
+
+    app = application()
+    settings = Settings.load()
+    if not ask_annotator_name(settings):
+        return 1
+    try:
+        project = choose_project(location, settings)
+    except Exception as exc:
+        QMessageBox.critical(None, "annotator", str(exc))
+        return 1
+    window = MainWindow(project, settings)
+    window.show()
+    code = app.exec()
+    window.project.close()
+    return code

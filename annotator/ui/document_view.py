@@ -1,0 +1,385 @@
+"""The document view: read-only Devanagari/Latin text with label highlights painted per visible block.
+
+Spans are not ExtraSelections or char formats: the view keeps them sorted (an interval index) and paints,
+after Qt has drawn the text, only the spans that touch the visible blocks. Opening a document therefore
+costs little more than Qt's own layout, and adding a span repaints only the viewport.
+
+Offsets: the model (storage) counts code points; Qt counts UTF-16 units. Conversions go through
+:class:`annotator.ui.offsets.OffsetConverter` only.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QTextBlockFormat,
+    QTextCursor,
+    QTextOption,
+)
+from PySide6.QtWidgets import QTextEdit, QToolTip
+
+from annotator.services.annotate import Span
+from annotator.text.segment import Segmenter
+from annotator.ui.fonts import DOCUMENT_LINE_HEIGHT_PERCENT, document_font
+from annotator.ui.offsets import OffsetConverter
+
+POLARITY_MARKS = {
+    "NEG": ("−", QColor("#c62828")),
+    "NEU": ("•", QColor("#616161")),
+    "POS": ("+", QColor("#2e7d32")),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Painted:
+    span: Span
+    qt_start: int
+    qt_end: int
+    depth: int  # nesting depth: 0 outermost
+
+
+class DocumentView(QTextEdit):
+    """Shows one document and its spans; emits what the user asks for, changes nothing itself."""
+
+    #: (start, end) in code points, already snapped, of a new selection (empty: none)
+    selectionSnapped = Signal(int, int)
+    #: a span was clicked or reached by Tab (its id, or "" for none)
+    spanSelected = Signal(str)
+    #: a key the view does not handle itself (hotkeys), with the text selection in code points
+    hotkey = Signal(QKeyEvent)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setAcceptRichText(False)
+        self.setUndoRedoEnabled(False)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setMouseTracking(True)
+        self._zoom = 0.0
+        self.setFont(document_font())
+        self._text = ""
+        self._offsets = OffsetConverter("")
+        self._segmenter = Segmenter("")
+        self._spans: list[_Painted] = []
+        self._starts: list[int] = []  # qt_start of self._spans (sorted)
+        self._max_len = 0
+        self._colors: dict[str, QColor] = {}
+        self._polarities: dict[str, str] = {}
+        self._selected_id = ""
+        self.snap_to_tokens = True
+
+    # ------------------------------------------------------------------ content
+
+    def set_label_colors(self, colors: dict[str, str]) -> None:
+        self._colors = {label: QColor(color) for label, color in colors.items()}
+        self.viewport().update()
+
+    def set_document(self, text: str) -> None:
+        self._text = text
+        self._offsets = OffsetConverter(text)
+        self._segmenter = Segmenter(text)
+        self._selected_id = ""
+        self.setPlainText(text)
+        self._apply_line_height()
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def _apply_line_height(self) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.select(QTextCursor.SelectionType.Document)
+        fmt = QTextBlockFormat()
+        fmt.setLineHeight(
+            DOCUMENT_LINE_HEIGHT_PERCENT, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
+        )
+        cursor.mergeBlockFormat(fmt)
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    @property
+    def offsets(self) -> OffsetConverter:
+        return self._offsets
+
+    @property
+    def segmenter(self) -> Segmenter:
+        return self._segmenter
+
+    def set_spans(self, spans: list[Span], polarities: dict[str, str] | None = None) -> None:
+        ordered = sorted(spans, key=lambda s: (s.start, -s.end, s.label, s.id))
+        painted: list[_Painted] = []
+        open_ends: list[int] = []  # ends of the spans enclosing the current one
+        for span in ordered:
+            while open_ends and open_ends[-1] <= span.start:
+                open_ends.pop()
+            qs, qe = self._offsets.span_to_qt(span.start, span.end)
+            painted.append(_Painted(span, qs, qe, len(open_ends)))
+            open_ends.append(span.end)
+            open_ends.sort(reverse=True)
+        self._spans = painted
+        self._starts = [p.qt_start for p in painted]
+        self._max_len = max((p.qt_end - p.qt_start for p in painted), default=0)
+        self._polarities = dict(polarities or {})
+        if self._selected_id and not any(p.span.id == self._selected_id for p in painted):
+            self._selected_id = ""
+        self.viewport().update()
+
+    def spans(self) -> list[Span]:
+        return [p.span for p in self._spans]
+
+    # ------------------------------------------------------------------ zoom
+
+    def zoom(self, steps: float) -> None:
+        self._zoom = max(-6.0, min(24.0, self._zoom + steps))
+        self.setFont(document_font(13.0 + self._zoom))
+
+    @property
+    def zoom_level(self) -> float:
+        return self._zoom
+
+    def set_zoom(self, level: float) -> None:
+        self._zoom = 0.0
+        self.zoom(level)
+
+    # ------------------------------------------------------------------ selection (code points)
+
+    def selection(self) -> tuple[int, int]:
+        """The text selection in code points (start == end when nothing is selected)."""
+        c = self.textCursor()
+        return self._offsets.span_to_cp(c.selectionStart(), c.selectionEnd())
+
+    def select_range(self, start: int, end: int) -> None:
+        qs, qe = self._offsets.span_to_qt(start, end)
+        cursor = self.textCursor()
+        cursor.setPosition(qs)
+        cursor.setPosition(qe, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def snapped_selection(self) -> tuple[int, int]:
+        """The selection trimmed of surrounding white space and snapped to clusters (and tokens)."""
+        start, end = self.selection()
+        if start == end:
+            return start, end
+        start, end = self._segmenter.strip_span(start, end)
+        if start == end:
+            return start, end
+        return self._segmenter.snap(start, end, mode="token" if self.snap_to_tokens else "grapheme")
+
+    def selected_span_id(self) -> str:
+        return self._selected_id
+
+    def select_span(self, span_id: str, *, ensure_visible: bool = True) -> None:
+        self._selected_id = span_id
+        if span_id and ensure_visible:
+            for p in self._spans:
+                if p.span.id == span_id:
+                    cursor = self.textCursor()
+                    cursor.setPosition(p.qt_start)
+                    self.setTextCursor(cursor)
+                    self.ensureCursorVisible()
+                    break
+        self.viewport().update()
+        self.spanSelected.emit(span_id)
+
+    def cycle_span(self, forward: bool = True) -> None:
+        if not self._spans:
+            return
+        ids = [p.span.id for p in self._spans]
+        if self._selected_id in ids:
+            i = ids.index(self._selected_id) + (1 if forward else -1)
+        else:
+            pos = self.textCursor().position()
+            i = bisect_left(self._starts, pos) if forward else bisect_left(self._starts, pos) - 1
+        self.select_span(ids[i % len(ids)])
+
+    def spans_at(self, qt_pos: int) -> list[Span]:
+        """Spans containing a Qt position, innermost first."""
+        hi = bisect_right(self._starts, qt_pos)
+        lo = bisect_left(self._starts, qt_pos - self._max_len)
+        found = [p for p in self._spans[lo:hi] if p.qt_start <= qt_pos < p.qt_end]
+        return [p.span for p in sorted(found, key=lambda p: -p.depth)]
+
+    # ------------------------------------------------------------------ events
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        start, end = self.selection()
+        if start != end:
+            s, e = self.snapped_selection()
+            if (s, e) != (start, end) and s != e:
+                self.select_range(s, e)
+            self._selected_id = ""
+            self.viewport().update()
+            self.selectionSnapped.emit(s, e)
+        else:
+            hits = self.spans_at(self.cursorForPosition(event.position().toPoint()).position())
+            self.select_span(hits[0].id if hits else "", ensure_visible=False)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        if event.buttons():
+            return
+        hits = self.spans_at(self.cursorForPosition(event.position().toPoint()).position())
+        if hits:
+            QToolTip.showText(event.globalPosition().toPoint(), self.describe(hits), self.viewport())
+        else:
+            QToolTip.hideText()
+
+    def describe(self, spans: list[Span]) -> str:
+        from annotator.text import romanize
+
+        lines = []
+        for span in spans:
+            surface = self._text[span.start : span.end]
+            mark = self._polarities.get(span.id)
+            lines.append(
+                f"{span.label}: {surface} — {romanize(surface, 'iast')}" + (f" [{mark}]" if mark else "")
+            )
+        return "\n".join(lines)
+
+    def event(self, event) -> bool:
+        # Tab / Shift+Tab move between spans instead of moving the focus to the next widget
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            if not event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+            ):
+                self.cycle_span(
+                    event.key() == Qt.Key.Key_Tab
+                    and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+                )
+                return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        mods = event.modifiers()
+        if key == Qt.Key.Key_Escape:
+            cursor = self.textCursor()
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
+            self.select_span("", ensure_visible=False)
+            return
+        navigation = key in (
+            Qt.Key.Key_Left,
+            Qt.Key.Key_Right,
+            Qt.Key.Key_Up,
+            Qt.Key.Key_Down,
+            Qt.Key.Key_Home,
+            Qt.Key.Key_End,
+            Qt.Key.Key_PageUp,
+            Qt.Key.Key_PageDown,
+        )
+        if navigation or (mods & Qt.KeyboardModifier.ControlModifier and key in (Qt.Key.Key_C, Qt.Key.Key_A)):
+            super().keyPressEvent(event)
+            if navigation and self.textCursor().hasSelection():
+                self._selected_id = ""
+                self.viewport().update()
+            return
+        self.hotkey.emit(event)
+
+    # ------------------------------------------------------------------ painting
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._spans:
+            return
+        painter = QPainter(self.viewport())
+        try:
+            self._paint_spans(painter, event.rect())
+        finally:
+            painter.end()
+
+    def _offset(self) -> QPointF:
+        """Document coordinates → viewport coordinates."""
+        return QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
+
+    def _visible_range(self, rect) -> tuple[int, int]:
+        doc = self.document()
+        first_block = doc.findBlock(self.cursorForPosition(rect.topLeft()).position())
+        last_block = doc.findBlock(self.cursorForPosition(rect.bottomRight()).position())
+        return first_block.position(), last_block.position() + last_block.length()
+
+    def _paint_spans(self, painter: QPainter, rect) -> None:
+        first, last = self._visible_range(rect)
+        lo = bisect_left(self._starts, first - self._max_len)
+        hi = bisect_left(self._starts, last)
+        visible = [p for p in self._spans[lo:hi] if p.qt_end > first]
+        if not visible:
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        line_w = max(2.0, self.fontMetrics().height() / 10)
+        for p in visible:
+            color = self._colors.get(p.span.label, QColor("#cccccc"))
+            rects = self._span_rects(p.qt_start, p.qt_end)
+            fill = QColor(color)
+            fill.setAlpha(110 if p.depth == 0 else 80)
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
+            for r in rects:
+                painter.fillRect(r, fill)
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+            # an underline per span, lower for deeper nesting, so nested and overlapping spans stay distinct
+            bar = QColor(color).darker(160)
+            for r in rects:
+                y = r.bottom() - line_w * (p.depth + 0.5) - p.depth
+                painter.fillRect(QRectF(r.left(), y, r.width(), line_w), bar)
+            if p.span.id == self._selected_id:
+                painter.setPen(QPen(QColor("#1a237e"), 2.0))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                for r in rects:
+                    painter.drawRoundedRect(r.adjusted(-2, -1, 2, 1), 3, 3)
+            mark = self._polarities.get(p.span.id)
+            if mark and rects:
+                symbol, mark_color = POLARITY_MARKS.get(mark, (mark[:1], QColor("#000")))
+                r = rects[-1]
+                badge = QRectF(r.right() - 7, r.top() - 7, 14, 14)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(mark_color)
+                painter.drawEllipse(badge)
+                painter.setPen(QColor("white"))
+                f = QFont(self.font())
+                f.setPixelSize(12)
+                f.setBold(True)
+                painter.setFont(f)
+                painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, symbol)
+
+    def _span_rects(self, qt_start: int, qt_end: int) -> list[QRectF]:
+        """Rectangles covering [qt_start, qt_end) line by line, in viewport coordinates."""
+        rects: list[QRectF] = []
+        doc = self.document()
+        block = doc.findBlock(qt_start)
+        offset = self._offset()
+        while block.isValid() and block.position() < qt_end:
+            layout = block.layout()
+            origin = layout.position() + offset  # the block's layout sits at this document position
+            bstart = block.position()
+            s = max(qt_start, bstart) - bstart
+            e = min(qt_end, bstart + block.length() - 1) - bstart
+            for i in range(layout.lineCount()):
+                line = layout.lineAt(i)
+                ls, le = line.textStart(), line.textStart() + line.textLength()
+                if e <= ls or s >= le:
+                    continue
+                x1, _ = line.cursorToX(max(s, ls))
+                x2, _ = line.cursorToX(min(e, le))
+                if x2 < x1:  # right-to-left runs
+                    x1, x2 = x2, x1
+                top = origin.y() + line.y()
+                rects.append(
+                    QRectF(QPointF(origin.x() + x1, top), QPointF(origin.x() + x2, top + line.height()))
+                )
+            block = block.next()
+        return rects

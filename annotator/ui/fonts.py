@@ -1,0 +1,89 @@
+"""The bundled Devanagari font: registration with Qt and the font of the document view.
+
+``resources/fonts/`` ships Noto Sans Devanagari Regular and Bold (see its README.md). That build covers
+Devanagari *and* Latin (Basic Latin, Latin-1 letters, Latin Extended, general punctuation, ₹), so the
+document view renders Hindi, English and mixed lines in one design with one set of metrics, whatever
+fonts the machine has. Characters it lacks (emoji, CJK, a few symbols such as ± ½) fall back to the
+families in ``FALLBACK_FAMILIES``, then to Qt's own per-script fallback.
+
+Call ``register_fonts()`` once a ``QGuiApplication`` exists (``document_font()`` calls it for you).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+
+from annotator.resources import resource_path, resources_dir
+
+DOCUMENT_FAMILY = "Noto Sans Devanagari"
+
+# Tried in order for characters the bundled font lacks; absent families are skipped by Qt.
+FALLBACK_FAMILIES = (
+    "Noto Sans",
+    "Noto Color Emoji",
+    "Segoe UI Emoji",
+    "Apple Color Emoji",
+    "Segoe UI Symbol",
+    "Noto Sans CJK SC",
+    "DejaVu Sans",
+)
+
+# Line height of document paragraphs, in percent of the font's natural line height, for
+# ``QTextBlockFormat.setLineHeight(DOCUMENT_LINE_HEIGHT_PERCENT, LineHeightTypes.ProportionalHeight)``.
+# Noto Sans Devanagari's natural line (ascent 0.896 em + descent 0.408 em = 1.304 em) already holds
+# reph, candrabindu and i/ii-matras above and u/uu/r-matras and nukta below; Qt adds the extra 60 %
+# (≈ 0.78 em) below each line, where entity underlines (stacked for nested spans) then clear the
+# descending matras of their own line and the top matras of the next.
+DOCUMENT_LINE_HEIGHT_PERCENT = 160
+
+_FONT_SUFFIXES = (".ttf", ".otf")
+
+# font file path -> (QFontDatabase id, family names)
+_registered: dict[Path, tuple[int, list[str]]] = {}
+
+
+def font_files() -> list[Path]:
+    """The bundled font files, sorted by name."""
+    folder = resources_dir() / "fonts"
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in _FONT_SUFFIXES and p.is_file())
+    if not files:
+        raise RuntimeError(f"no font files (.ttf/.otf) in {folder}")
+    return files
+
+
+def register_fonts() -> list[str]:
+    """Load every bundled font into Qt's font database; return the family names, in file order.
+
+    Idempotent: a file already registered (in this application's font database) is not loaded again.
+    Needs a ``QGuiApplication``; raises ``RuntimeError`` naming the file when Qt cannot load a font.
+    """
+    if QGuiApplication.instance() is None:
+        raise RuntimeError("register_fonts() needs a QGuiApplication: create the application first")
+    families: list[str] = []
+    for path in font_files():
+        known = _registered.get(path)
+        # A new QGuiApplication starts with a new font database: re-register what it forgot.
+        if known is None or not QFontDatabase.applicationFontFamilies(known[0]):
+            font_id = QFontDatabase.addApplicationFont(str(path))
+            names = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+            if not names:
+                raise RuntimeError(f"Qt could not load the font file {path}")
+            known = _registered[path] = (font_id, list(names))
+        families.extend(name for name in known[1] if name not in families)
+    if DOCUMENT_FAMILY not in families:
+        raise RuntimeError(
+            f"the bundled fonts in {resource_path('fonts')} provide {families}, not {DOCUMENT_FAMILY!r}"
+        )
+    return families
+
+
+def document_font(point_size: float = 13.0) -> QFont:
+    """The font of the document view: Noto Sans Devanagari, with fallbacks for what it lacks."""
+    register_fonts()
+    font = QFont()
+    font.setFamilies([DOCUMENT_FAMILY, *FALLBACK_FAMILIES])
+    font.setStyleHint(QFont.StyleHint.SansSerif)
+    font.setPointSizeF(point_size)
+    return font

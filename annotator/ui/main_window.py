@@ -1,0 +1,744 @@
+"""The annotation workbench: document list, document view, palette, annotations, sentiment, search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.errors import AnnotatorError
+from annotator.services.annotate import (
+    AddSpans,
+    Change,
+    DeleteSpans,
+    DocumentState,
+    Editor,
+    Relabel,
+    SetPolarity,
+    SetTone,
+    SetWork,
+    WorkState,
+    label_all,
+    relabel_attributes,
+)
+from annotator.services.documents import document_row, list_documents, load_text
+from annotator.services.project import Project
+from annotator.settings import Settings
+from annotator.ui.document_list import DocumentListModel, StatusFilter
+from annotator.ui.document_view import DocumentView
+from annotator.ui.panels import AnnotationList, LabelPalette, SentimentPanel
+from annotator.ui.tasks import BackgroundTask
+from annotator.ui.undo import CoreCommand
+
+POLARITY_KEYS = {"-": "NEG", "=": "NEU", "+": "POS"}
+FILTERS = [
+    ("All documents", set(), False),
+    ("To do", {"todo"}, False),
+    ("In progress", {"in_progress"}, False),
+    ("Not done", {"todo", "in_progress"}, False),
+    ("Done", {"done"}, False),
+    ("Skipped", {"skipped"}, False),
+    ("Flagged for discussion", set(), True),
+]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, project: Project, settings: Settings):
+        super().__init__()
+        self.settings = settings
+        self.project = project
+        self.editor = Editor(project, settings.annotator)
+        self.undo_stack = QUndoStack(self)
+        self.document_id: int | None = None
+        self.state: DocumentState | None = None
+        self._tasks: list[BackgroundTask] = []
+        self.resize(1400, 860)
+        self._build()
+        self._load_project()
+
+    # ------------------------------------------------------------------ building
+
+    def _build(self) -> None:
+        self.view = DocumentView()
+        self.view.snap_to_tokens = self.settings.snap_to_tokens
+        self.view.set_zoom(self.settings.zoom)
+        self.view.hotkey.connect(self._on_hotkey)
+        self.view.spanSelected.connect(self._on_span_selected)
+        self.view.selectionSnapped.connect(lambda s, e: self._on_span_selected(""))
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.romanized = QPlainTextEdit()
+        self.romanized.setReadOnly(True)
+        self.romanized.setVisible(False)
+        self.romanized.setFont(self.view.font())
+        center = QWidget()
+        center_layout = QVBoxLayout(center)
+        center_layout.setContentsMargins(4, 4, 4, 4)
+        center_layout.addWidget(self.title)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.romanized)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        center_layout.addWidget(splitter)
+        self.setCentralWidget(center)
+
+        # document list
+        self.list_model = DocumentListModel()
+        self.list_filter = StatusFilter()
+        self.list_filter.setSourceModel(self.list_model)
+        self.list_view = QTableView()
+        self.list_view.setModel(self.list_filter)
+        self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list_view.verticalHeader().setVisible(False)
+        self.list_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.list_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.list_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            self.list_view.horizontalHeader().setSectionResizeMode(
+                col, QHeaderView.ResizeMode.ResizeToContents
+            )
+        self.list_view.selectionModel().currentRowChanged.connect(self._on_list_current)
+        self.filter_box = QComboBox()
+        for name, _, _ in FILTERS:
+            self.filter_box.addItem(name)
+        self.filter_box.currentIndexChanged.connect(self._on_filter)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(4, 4, 4, 4)
+        left_layout.addWidget(self.filter_box)
+        left_layout.addWidget(self.list_view)
+        self.list_dock = self._dock("Documents", left, Qt.DockWidgetArea.LeftDockWidgetArea)
+
+        # right side
+        self.palette_widget = QWidget()
+        self.palette_layout = QVBoxLayout(self.palette_widget)
+        self.palette_layout.setContentsMargins(4, 4, 4, 4)
+        self.palette_dock = self._dock("Labels", self.palette_widget, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.annotations = AnnotationList()
+        self.annotations.spanActivated.connect(lambda sid: self.view.select_span(sid))
+        self._dock("Annotations", self.annotations, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.sentiment_holder = QWidget()
+        self.sentiment_layout = QVBoxLayout(self.sentiment_holder)
+        self.sentiment_layout.setContentsMargins(4, 4, 4, 4)
+        self._dock("Sentiment", self.sentiment_holder, Qt.DockWidgetArea.RightDockWidgetArea)
+
+        # search
+        search = QWidget()
+        search_layout = QVBoxLayout(search)
+        search_layout.setContentsMargins(4, 4, 4, 4)
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText("Search the project: pahalgam, पहलगाम, Pakistan …")
+        self.search_box.returnPressed.connect(self.run_search)
+        self.search_results = QListWidget()
+        self.search_results.itemActivated.connect(self._open_search_result)
+        search_layout.addWidget(self.search_box)
+        search_layout.addWidget(self.search_results)
+        self.search_dock = self._dock("Search", search, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tabifyDockWidget(self.list_dock, self.search_dock)
+        self.list_dock.raise_()
+
+        self.progress_label = QLabel()
+        self.statusBar().addPermanentWidget(self.progress_label)
+        self._build_actions()
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, menu, text: str, slot, shortcut=None, *, checkable=False, checked=False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setCheckable(checkable)
+        if checkable:
+            action.setChecked(checked)
+            action.toggled.connect(slot)
+        else:
+            action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&New project…", self.new_project, QKeySequence.StandardKey.New)
+        self._action(file, "&Open project…", self.open_project_dialog, QKeySequence.StandardKey.Open)
+        self._action(file, "&Import files…", self.import_files_dialog, "Ctrl+I")
+        self._action(file, "Import &folder…", self.import_folder_dialog)
+        self._action(file, "&Export JSONL…", self.export_dialog, "Ctrl+E")
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        edit = bar.addMenu("&Edit")
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for action in (undo, redo):
+            edit.addAction(action)
+            self.addAction(action)
+        self.undo_action, self.redo_action = undo, redo
+        edit.addSeparator()
+        self._action(edit, "&Delete selected span", self.delete_selected, "Del")
+        self._action(edit, "Label &all occurrences", self.label_all_occurrences, "Ctrl+Shift+L")
+
+        doc = bar.addMenu("&Document")
+        self._action(doc, "Mark &done and go to next", self.mark_done, "Ctrl+Return")
+        self._action(doc, "&Skip and go to next", self.skip, "Ctrl+Shift+K")
+        self._action(doc, "&Flag for discussion…", self.flag, "Ctrl+Shift+F")
+        doc.addSeparator()
+        self._action(doc, "&Next document", lambda: self.step(1), "Ctrl+PgDown")
+        self._action(doc, "&Previous document", lambda: self.step(-1), "Ctrl+PgUp")
+        doc.addSeparator()
+        self.tone_actions = []
+        scale = self.project.schema.document_sentiment
+        for i, level in enumerate(scale.levels if scale else (), 1):
+            self.tone_actions.append(
+                self._action(doc, f"Tone {level.label}", lambda v=level.value: self.set_tone(v), f"Alt+{i}")
+            )
+        self._action(doc, "Clear tone", lambda: self.set_tone(None), "Alt+0")
+
+        view = bar.addMenu("&View")
+        self._action(view, "Zoom &in", lambda: self.zoom(1), QKeySequence.StandardKey.ZoomIn)
+        self._action(view, "Zoom &out", lambda: self.zoom(-1), QKeySequence.StandardKey.ZoomOut)
+        self._action(view, "Reset zoom", lambda: self.zoom(None), "Ctrl+0")
+        view.addSeparator()
+        self.snap_action = self._action(
+            view,
+            "Snap selection to &words",
+            self.set_snap,
+            "Ctrl+T",
+            checkable=True,
+            checked=self.view.snap_to_tokens,
+        )
+        self.romanized_action = self._action(
+            view, "&Romanized reading aid", self.show_romanized, "Ctrl+R", checkable=True
+        )
+        scheme_menu = view.addMenu("Romanization scheme")
+        self.scheme_actions = {}
+        for scheme, name in (("iast", "IAST"), ("itrans", "ITRANS"), ("readable", "Readable Hindi")):
+            action = self._action(
+                scheme_menu,
+                name,
+                lambda on, s=scheme: on and self.set_scheme(s),
+                checkable=True,
+                checked=self.settings.romanization == scheme,
+            )
+            self.scheme_actions[scheme] = action
+        search = bar.addMenu("&Search")
+        self._action(search, "&Find in project…", self.focus_search, QKeySequence.StandardKey.Find)
+
+    # ------------------------------------------------------------------ project
+
+    def _load_project(self) -> None:
+        schema = self.project.schema
+        self.colors = {e.name: e.color for e in schema.entities}
+        self.hotkeys = {e.hotkey: e.name for e in schema.entities if e.hotkey}
+        self.view.set_label_colors(self.colors)
+        while self.palette_layout.count():
+            self.palette_layout.takeAt(0).widget().deleteLater()
+        while self.sentiment_layout.count():
+            self.sentiment_layout.takeAt(0).widget().deleteLater()
+        self.palette = LabelPalette(schema)
+        self.palette.labelChosen.connect(self.apply_label)
+        self.palette_layout.addWidget(self.palette)
+        self.sentiment = SentimentPanel(schema)
+        self.sentiment.toneChosen.connect(self.set_tone)
+        self.sentiment.polarityChosen.connect(self.set_polarity)
+        self.sentiment_layout.addWidget(self.sentiment)
+        self.undo_stack.clear()
+        self.document_id = None
+        self.reload_list()
+        self.setWindowTitle(f"annotator — {Path(self.project.location).name} — {self.editor.annotator}")
+        self.settings.remember_project(self.project.location)
+        self.settings.save()
+        first = self._first_unfinished_row()
+        if first is not None:
+            self.open_row(first)
+
+    def reload_list(self) -> None:
+        self.list_model.set_rows(list_documents(self.project, self.editor.annotator_id))
+        self._update_progress()
+
+    def switch_project(self, project: Project) -> None:
+        old = self.project
+        self.project = project
+        self.editor = Editor(project, self.settings.annotator)
+        self._load_project()
+        if old is not project:
+            old.close()
+
+    def _update_progress(self) -> None:
+        done, total = self.list_model.done_count()
+        self.progress_label.setText(f"{done} / {total} done  ·  {self.editor.annotator}")
+
+    # ------------------------------------------------------------------ documents
+
+    def _on_filter(self, index: int) -> None:
+        _, statuses, flagged = FILTERS[index]
+        self.list_filter.set_statuses(statuses)
+        self.list_filter.set_flagged_only(flagged)
+        if self.document_id is not None:
+            proxy = self.list_filter.mapFromSource(
+                self.list_model.index(self.list_model.row_for(self.document_id), 0)
+            )
+            if proxy.isValid():
+                self.list_view.setCurrentIndex(proxy)
+                self.list_view.scrollTo(proxy)
+
+    def _first_unfinished_row(self) -> int | None:
+        for row in range(self.list_model.rowCount()):
+            if self.list_model.document(row).status in ("todo", "in_progress"):
+                return row
+        return 0 if self.list_model.rowCount() else None
+
+    def open_row(self, source_row: int) -> None:
+        index = self.list_filter.mapFromSource(self.list_model.index(source_row, 0))
+        if index.isValid():
+            self.list_view.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.list_view.scrollTo(index)
+        else:
+            self.open_document(self.list_model.document(source_row).id)
+
+    def open_document_id(self, document_id: int) -> None:
+        row = self.list_model.row_for(document_id)
+        if row >= 0:
+            self.open_row(row)
+
+    def _on_list_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            source = self.list_filter.mapToSource(current)
+            self.open_document(self.list_model.document(source.row()).id)
+
+    def open_document(self, document_id: int) -> None:
+        if document_id == self.document_id:
+            return
+        doc = load_text(self.project, document_id)
+        self.document_id = document_id
+        self.title.setText(
+            f"<b>{doc.title or doc.external_id}</b>  <span style='color:#777'>{doc.external_id}</span>"
+        )
+        self.view.set_document(doc.text)
+        self.refresh_state()
+        if self.romanized.isVisible():
+            self.update_romanized()
+        self.view.setFocus()
+
+    def refresh_state(self, change: Change | None = None) -> None:
+        if self.document_id is None:
+            return
+        self.state = self.editor.state(self.document_id)
+        self.view.set_spans(self.state.spans, self.state.polarities)
+        self.annotations.show_spans(self.view.text, self.state.spans, self.state.polarities, self.colors)
+        self.sentiment.show_tone(self.state.tone)
+        self._on_span_selected(self.view.selected_span_id())
+        work = self.state.work
+        extra = "  ·  ⚑ flagged: " + (work.comment or "") if work.flagged else ""
+        self.sentiment.status.setText(f"Status: {work.status.replace('_', ' ')}{extra}")
+
+    def _on_change(self, change: Change) -> None:
+        """After any command (do, undo, redo): refresh what it touched, and show where it happened."""
+        if change.document_id != self.document_id:
+            self.open_document_id(change.document_id)
+        else:
+            self.refresh_state(change)
+        if change.work or change.spans:
+            self.list_model.update_row(
+                document_row(self.project, self.editor.annotator_id, change.document_id)
+            )
+            self._update_progress()
+
+    def run(self, command) -> None:
+        try:
+            self.undo_stack.push(CoreCommand(command, self.editor, self._on_change))
+        except AnnotatorError as exc:
+            QMessageBox.warning(self, "annotator", str(exc))
+
+    def step(self, delta: int) -> None:
+        current = self.list_view.currentIndex()
+        row = (current.row() if current.isValid() else -1) + delta
+        if 0 <= row < self.list_filter.rowCount():
+            index = self.list_filter.index(row, 0)
+            self.list_view.setCurrentIndex(index)
+
+    def next_unfinished(self) -> None:
+        """The next document (in list order, wrapping) that is neither done nor skipped."""
+        n = self.list_model.rowCount()
+        start = self.list_model.row_for(self.document_id) if self.document_id else -1
+        for k in range(1, n + 1):
+            row = (start + k) % n
+            if self.list_model.document(row).status in ("todo", "in_progress"):
+                self.open_row(row)
+                return
+        self.statusBar().showMessage("All documents are done or skipped.", 5000)
+
+    # ------------------------------------------------------------------ labelling
+
+    def _on_hotkey(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_selected()
+        elif text in POLARITY_KEYS:
+            self.set_polarity(POLARITY_KEYS[text])
+        elif (
+            text
+            and text.lower() in self.hotkeys
+            and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.apply_label(self.hotkeys[text.lower()])
+
+    def _span(self, span_id: str):
+        return next((s for s in self.state.spans if s.id == span_id), None) if self.state else None
+
+    def apply_label(self, label: str) -> None:
+        """Label the selection; or, with a span selected and no selection, relabel that span."""
+        if self.document_id is None or self.state is None:
+            return
+        start, end = self.view.snapped_selection()
+        if start != end:
+            existing = next(
+                (s for s in self.state.spans if (s.start, s.end, s.label) == (start, end, label)), None
+            )
+            if existing is None:
+                defaults = self.project.schema.attribute_defaults("entity", label)
+                command = AddSpans(self.document_id, [(start, end, label)], defaults)
+                self.run(command)
+                new_id = command.spans[0].id
+            else:
+                new_id = existing.id
+            cursor = self.view.textCursor()
+            cursor.clearSelection()
+            self.view.setTextCursor(cursor)
+            self.view.select_span(new_id, ensure_visible=False)
+            return
+        span = self._span(self.view.selected_span_id())
+        if span is not None and span.label != label:
+            attributes = relabel_attributes(self.project.schema, span, label)
+            self.run(Relabel(self.document_id, span, label, attributes))
+
+    def delete_selected(self) -> None:
+        span = self._span(self.view.selected_span_id())
+        if span is not None and self.document_id is not None:
+            self.run(DeleteSpans(self.document_id, [span.id]))
+            self.view.select_span("", ensure_visible=False)
+
+    def label_all_occurrences(self) -> None:
+        """Give every occurrence of the selected span's text (or the selection) the same label."""
+        if self.document_id is None or self.state is None:
+            return
+        span = self._span(self.view.selected_span_id())
+        if span is not None:
+            surface, label = self.view.text[span.start : span.end], span.label
+        else:
+            start, end = self.view.snapped_selection()
+            label = (
+                self.palette.currentItem().data(Qt.ItemDataRole.UserRole)
+                if self.palette.currentItem()
+                else None
+            )
+            if start == end or label is None:
+                self.statusBar().showMessage("Select a labelled span first.", 4000)
+                return
+            surface = self.view.text[start:end]
+        todo = label_all(self.state, self.view.text, surface, label)
+        if not todo:
+            self.statusBar().showMessage(f"Every occurrence of “{surface}” is already {label}.", 4000)
+            return
+        defaults = self.project.schema.attribute_defaults("entity", label)
+        self.run(AddSpans(self.document_id, todo, defaults))
+        self.statusBar().showMessage(
+            f"Labelled {len(todo)} more occurrence(s) of “{surface}” as {label}.", 4000
+        )
+
+    def set_polarity(self, polarity: str) -> None:
+        span = self._span(self.view.selected_span_id())
+        if span is None or self.state is None or self.document_id is None:
+            self.statusBar().showMessage("Select a span (click it, or Tab) to give it a sentiment.", 4000)
+            return
+        old = self.state.polarities.get(span.id)
+        new = None if old == polarity else polarity
+        self.run(SetPolarity(self.document_id, span.id, old, new))
+
+    def set_tone(self, value) -> None:
+        if self.state is None or self.document_id is None or value == self.state.tone:
+            return
+        self.run(SetTone(self.document_id, self.state.tone, value))
+
+    def _on_span_selected(self, span_id: str) -> None:
+        span = self._span(span_id)
+        if self.state is not None:
+            self.sentiment.show_polarity(
+                span is not None, self.state.polarities.get(span_id) if span else None
+            )
+        if span is not None:
+            self.annotations.select_id(span_id)
+            if self.romanized.isVisible():
+                self.update_romanized()
+
+    # ------------------------------------------------------------------ status
+
+    def _set_work(self, **changes) -> None:
+        if self.state is None or self.document_id is None:
+            return
+        old = self.state.work
+        new = WorkState(
+            changes.get("status", old.status),
+            changes.get("flagged", old.flagged),
+            changes.get("comment", old.comment),
+        )
+        if new != old:
+            self.run(SetWork(self.document_id, old, new))
+
+    def mark_done(self) -> None:
+        self._set_work(status="done")
+        self.next_unfinished()
+
+    def skip(self) -> None:
+        self._set_work(status="skipped")
+        self.next_unfinished()
+
+    def flag(self) -> None:
+        if self.state is None:
+            return
+        comment, ok = QInputDialog.getMultiLineText(
+            self, "Flag for discussion", "What should be discussed?", self.state.work.comment or ""
+        )
+        if ok:
+            self._set_work(flagged=bool(comment.strip()) or True, comment=comment.strip() or None)
+
+    # ------------------------------------------------------------------ view
+
+    def zoom(self, steps) -> None:
+        if steps is None:
+            self.view.set_zoom(0)
+        else:
+            self.view.zoom(steps)
+        self.romanized.setFont(self.view.font())
+        self.settings.zoom = self.view.zoom_level
+        self.settings.save()
+
+    def set_snap(self, on: bool) -> None:
+        self.view.snap_to_tokens = on
+        self.settings.snap_to_tokens = on
+        self.settings.save()
+
+    def set_scheme(self, scheme: str) -> None:
+        self.settings.romanization = scheme
+        self.settings.save()
+        for name, action in self.scheme_actions.items():
+            action.blockSignals(True)
+            action.setChecked(name == scheme)
+            action.blockSignals(False)
+        if self.romanized.isVisible():
+            self.update_romanized()
+
+    def show_romanized(self, on: bool) -> None:
+        self.romanized.setVisible(on)
+        if on:
+            self.update_romanized()
+
+    def update_romanized(self) -> None:
+        from annotator.text import romanize
+
+        span = self._span(self.view.selected_span_id())
+        start, end = self.view.snapped_selection()
+        if span is not None:
+            source = self.view.text[span.start : span.end]
+        elif start != end:
+            source = self.view.text[start:end]
+        else:
+            source = self.view.text
+        self.romanized.setPlainText(romanize(source, self.settings.romanization))
+
+    # ------------------------------------------------------------------ search
+
+    def focus_search(self) -> None:
+        self.search_dock.raise_()
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def run_search(self) -> None:
+        from annotator.services.search import search_documents
+
+        query = self.search_box.text().strip()
+        if not query:
+            return
+        project = self.project
+        task = BackgroundTask(
+            "Searching",
+            lambda progress, cancel: search_documents(project, query, progress=progress, cancel=cancel),
+            self,
+        )
+        task.done.connect(self._show_search_results)
+        task.error.connect(lambda exc: self.statusBar().showMessage(f"Search failed: {exc}", 6000))
+        self._keep(task)
+        task.start()
+
+    def _show_search_results(self, hits) -> None:
+        self.search_results.clear()
+        for hit in hits:
+            item = QListWidgetItem(f"{hit.title or hit.external_id}\n{hit.snippet}")
+            item.setData(Qt.ItemDataRole.UserRole, (hit.document_id, hit.matches[0] if hit.matches else None))
+            item.setToolTip(f"score {hit.score:.2f} · {hit.external_id}")
+            self.search_results.addItem(item)
+        if not hits:
+            self.search_results.addItem(QListWidgetItem("No document matches."))
+        else:
+            self.search_results.setCurrentRow(0)
+            self.search_results.setFocus()
+        self.statusBar().showMessage(f"{len(hits)} document(s) found", 4000)
+
+    def _open_search_result(self, item: QListWidgetItem) -> None:
+        data = item.data(Qt.ItemDataRole.UserRole)
+        if not data:
+            return
+        document_id, match = data
+        if (
+            self.list_filter.mapFromSource(
+                self.list_model.index(self.list_model.row_for(document_id), 0)
+            ).row()
+            < 0
+        ):
+            self.filter_box.setCurrentIndex(0)
+        self.open_document_id(document_id)
+        if match is not None:
+            self.view.select_range(match.start, match.end)
+            self.view.ensureCursorVisible()
+        self.view.setFocus()
+
+    # ------------------------------------------------------------------ files
+
+    def _keep(self, task: BackgroundTask) -> None:
+        self._tasks = [t for t in self._tasks if not t.finished]
+        self._tasks.append(task)
+
+    def new_project(self) -> None:
+        from annotator.services.project import init_project
+
+        path, _ = QFileDialog.getSaveFileName(self, "New project", "", "annotator projects (*.annotator)")
+        if not path:
+            return
+        if not path.endswith(".annotator"):
+            path += ".annotator"
+        try:
+            self.switch_project(init_project(path))
+        except Exception as exc:
+            QMessageBox.critical(self, "New project", str(exc))
+
+    def open_project_dialog(self) -> None:
+        from annotator.services.project import open_project
+
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open project", "", "annotator projects (*.annotator);;All files (*)"
+        )
+        if not path:
+            return
+        try:
+            self.switch_project(open_project(path))
+        except Exception as exc:
+            QMessageBox.critical(self, "Open project", str(exc))
+
+    def import_files_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import documents", "", "Documents (*.jsonl *.ndjson *.csv *.txt);;All files (*)"
+        )
+        if paths:
+            self.import_paths(paths)
+
+    def import_folder_dialog(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Import a folder of documents")
+        if path:
+            self.import_paths([path])
+
+    def import_paths(self, paths: list[str]) -> BackgroundTask:
+        from annotator.services.importing import import_paths
+
+        project = self.project
+        task = BackgroundTask(
+            "Importing",
+            lambda progress, cancel: import_paths(project, paths, progress=progress, cancel=cancel),
+            self,
+        )
+        task.done.connect(self._import_done)
+        task.error.connect(lambda exc: QMessageBox.critical(self, "Import", str(exc)))
+        self._keep(task)
+        task.start()
+        return task
+
+    def _import_done(self, report) -> None:
+        current = self.document_id
+        self.reload_list()
+        if current is not None:
+            self.document_id = None
+            self.open_document_id(current)
+        elif self.list_model.rowCount():
+            self.open_row(0)
+        message = report.summary()
+        if report.errors:
+            shown = "\n".join(str(e) for e in report.errors[:20])
+            more = f"\n… and {len(report.errors) - 20} more" if len(report.errors) > 20 else ""
+            QMessageBox.warning(self, "Import", f"{message}\n\n{shown}{more}")
+        else:
+            self.statusBar().showMessage(message, 8000)
+
+    def export_dialog(self) -> None:
+        from annotator.services.exporting import export_jsonl
+
+        path, _ = QFileDialog.getSaveFileName(self, "Export native JSONL", "", "JSON Lines (*.jsonl)")
+        if not path:
+            return
+        project = self.project
+        task = BackgroundTask(
+            "Exporting",
+            lambda progress, cancel: export_jsonl(project, path, progress=progress, cancel=cancel),
+            self,
+        )
+        task.done.connect(
+            lambda r: self.statusBar().showMessage(f"Exported {r.documents} document(s) to {path}", 8000)
+        )
+        task.error.connect(lambda exc: QMessageBox.critical(self, "Export", str(exc)))
+        self._keep(task)
+        task.start()
+
+    def closeEvent(self, event) -> None:
+        for task in self._tasks:
+            if not task.finished:
+                task.cancel.cancel()
+                task.wait()
+        self.settings.save()
+        super().closeEvent(event)

@@ -1,0 +1,297 @@
+"""The workbench driven through its real widgets (pytest-qt, offscreen), checked in the database."""
+
+import json
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QTextCursor
+from PySide6.QtWidgets import QInputDialog
+from sqlalchemy import select
+
+from annotator.services.importing import import_paths
+from annotator.services.project import init_project, open_project
+from annotator.settings import Settings
+from annotator.store.models import DocumentLabel, Entity, TargetedSentiment, WorkItem
+
+HINDI = "पाकिस्तान के विदेश मंत्री इशाक डार ने कहा कि पाकिस्तान शांति चाहता है। लश्कर-ए-तैयबा पर प्रतिबंध लगा।"
+EMOJI = "🙏🇮🇳 आज 😊 श्रीनगर में हमला हुआ। 👍 Srinagar attack."
+ENGLISH = "Militants attacked an army post in Kupwara on Tuesday."
+
+
+@pytest.fixture
+def workbench(qtbot, tmp_path):
+    from annotator.ui.app import application
+    from annotator.ui.main_window import MainWindow
+
+    application()
+    path = tmp_path / "w.annotator"
+    project = init_project(path)
+    src = tmp_path / "d.jsonl"
+    src.write_text(
+        "\n".join(
+            json.dumps(d, ensure_ascii=False)
+            for d in [
+                {"id": "hi", "title": "हिंदी", "text": HINDI, "lang": "hi"},
+                {"id": "emoji", "title": "Emoji", "text": EMOJI, "lang": "hi-en"},
+                {"id": "en", "title": "English", "text": ENGLISH, "lang": "en"},
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    assert import_paths(project, [src]).ok
+    settings = Settings(annotator="asha")
+    window = MainWindow(project, settings)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.view.setFocus()
+    yield window
+    window.close()
+    window.project.close()
+
+
+def entities(window):
+    with window.project.session() as s:
+        return [
+            (e.start, e.end, e.label) for e in s.scalars(select(Entity).order_by(Entity.start, Entity.label))
+        ]
+
+
+def key(qtbot, window, k, mods=Qt.KeyboardModifier.NoModifier, text=None):
+    qtbot.keyClick(window.view, k, mods)
+
+
+def select_keyboard(qtbot, window, start, words):
+    view = window.view
+    cursor = view.textCursor()
+    cursor.setPosition(window.view.offsets.to_qt(start))
+    view.setTextCursor(cursor)
+    for _ in range(words):
+        qtbot.keyClick(
+            view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
+        )
+
+
+def test_keyboard_select_and_hotkey_labels_a_span(qtbot, workbench, tmp_path):
+    assert workbench.view.text == HINDI
+    select_keyboard(qtbot, workbench, 0, 1)
+    qtbot.keyClick(workbench.view, Qt.Key.Key_G)
+    assert entities(workbench) == [(0, 9, "GPE")]
+    assert [(s.start, s.end, s.label) for s in workbench.view.spans()] == [(0, 9, "GPE")]
+    assert workbench.annotations.topLevelItemCount() == 1
+    assert workbench.annotations.topLevelItem(0).text(0) == "पाकिस्तान"
+    # the highlight is painted on the word: the pixel under the word is tinted, outside it is not
+    rect = workbench.view._span_rects(0, 9)[0].translated(workbench.view.viewport().pos())
+    image = workbench.view.grab().toImage()
+    image.save(str(tmp_path / "labelled.png"))
+    inside = image.pixelColor(QPoint(int(rect.left() + 2), int(rect.top() + 2)))
+    outside = image.pixelColor(QPoint(int(rect.left() + 2), int(rect.bottom() + 200)))  # blank page
+    label_color = QColor(workbench.colors["GPE"])
+    assert outside.name() == "#ffffff"
+    assert inside.name() != "#ffffff" and abs(inside.hue() - label_color.hue()) < 25, inside.name()
+    # the list shows the label count and the document is in progress
+    row = workbench.list_model.document(workbench.list_model.row_for(workbench.document_id))
+    assert (row.labels, row.status) == (1, "in_progress")
+
+
+def test_mouse_selection_snaps_to_the_whole_word(qtbot, workbench):
+    view = workbench.view
+    start = HINDI.index("इशाक") + 1  # inside the word
+    end = HINDI.index("डार") + 1
+
+    def point(cp):
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(view.offsets.to_qt(cp))
+        return view.cursorRect(cursor).center()
+
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=point(start))
+    qtbot.mouseMove(view.viewport(), point(end))
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=point(end))
+    s, e = view.selection()
+    assert HINDI[s:e] == "इशाक डार"
+    qtbot.keyClick(view, Qt.Key.Key_P)
+    assert entities(workbench) == [(s, e, "PER")]
+
+
+def test_undo_redo_delete_relabel(qtbot, workbench):
+    view = workbench.view
+    select_keyboard(qtbot, workbench, 0, 1)
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    assert entities(workbench) == [(0, 9, "GPE")]
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert entities(workbench) == [] and view.spans() == []
+    qtbot.keyClick(
+        view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert entities(workbench) == [(0, 9, "GPE")] and len(view.spans()) == 1
+    # Tab selects the span, a hotkey relabels it, Delete removes it
+    view.select_span("")
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert view.selected_span_id() == view.spans()[0].id
+    qtbot.keyClick(view, Qt.Key.Key_O)
+    assert entities(workbench) == [(0, 9, "ORG")]
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert entities(workbench) == []
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert entities(workbench) == [(0, 9, "ORG")]
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert entities(workbench) == [(0, 9, "GPE")]
+
+
+def test_overlapping_and_nested_spans(qtbot, workbench):
+    view = workbench.view
+    select_keyboard(qtbot, workbench, 0, 4)  # पाकिस्तान के विदेश मंत्री
+    qtbot.keyClick(view, Qt.Key.Key_T)
+    select_keyboard(qtbot, workbench, 0, 1)
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    outer = HINDI.index("मंत्री") + len("मंत्री")
+    assert entities(workbench) == [(0, 9, "GPE"), (0, outer, "TITLE")]
+    depths = sorted(p.depth for p in view._spans)
+    assert depths == [0, 1]  # nested spans are drawn at different depths (distinct underlines)
+
+
+def test_label_all_occurrences(qtbot, workbench):
+    view = workbench.view
+    select_keyboard(qtbot, workbench, 0, 1)
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    qtbot.keyClick(
+        view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    second = HINDI.index("पाकिस्तान", 1)
+    assert entities(workbench) == [(0, 9, "GPE"), (second, second + 9, "GPE")]
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert entities(workbench) == [(0, 9, "GPE")]
+
+
+def test_emoji_before_span_highlight_sits_on_the_text(qtbot, workbench):
+    workbench.open_document_id(2)
+    view = workbench.view
+    assert view.text == EMOJI
+    start = EMOJI.index("श्रीनगर")
+    select_keyboard(qtbot, workbench, start, 1)
+    assert EMOJI.__getitem__(slice(*view.snapped_selection())) == "श्रीनगर"
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    assert entities(workbench) == [(start, start + len("श्रीनगर"), "GPE")]
+    # the painted range is the same text in Qt's coordinates (emoji count two UTF-16 units there)
+    (painted,) = view._spans
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(painted.qt_start)
+    cursor.setPosition(painted.qt_end, QTextCursor.MoveMode.KeepAnchor)
+    assert cursor.selectedText() == "श्रीनगर"
+    assert painted.qt_start == start + 4  # 🙏, 🇮🇳 (two regional indicators) and 😊 are astral
+
+
+def test_reopen_shows_the_same_spans(qtbot, workbench, tmp_path):
+    from annotator.ui.main_window import MainWindow
+
+    select_keyboard(qtbot, workbench, 0, 1)
+    qtbot.keyClick(workbench.view, Qt.Key.Key_G)
+    location = workbench.project.location
+    workbench.close()
+    workbench.project.close()
+    again = MainWindow(open_project(location), Settings(annotator="asha"))
+    qtbot.addWidget(again)
+    again.open_document_id(1)
+    assert [(s.start, s.end, s.label) for s in again.view.spans()] == [(0, 9, "GPE")]
+    other = MainWindow(open_project(location), Settings(annotator="ravi"))
+    qtbot.addWidget(other)
+    other.open_document_id(1)
+    assert other.view.spans() == []  # labels are per annotator
+    again.project.close()
+    other.project.close()
+
+
+def test_tone_and_targeted_sentiment(qtbot, workbench):
+    view = workbench.view
+    qtbot.keyClick(view, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)  # first level: -2
+    with workbench.project.session() as s:
+        assert s.scalars(select(DocumentLabel.value)).all() == [-2]
+    assert workbench.sentiment.tone_buttons[-2].isChecked()
+    workbench.sentiment.tone_buttons[1].click()
+    with workbench.project.session() as s:
+        assert s.scalars(select(DocumentLabel.value)).all() == [1]
+    select_keyboard(qtbot, workbench, 0, 1)
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    qtbot.keyClicks(view, "-")
+    with workbench.project.session() as s:
+        assert s.scalars(select(TargetedSentiment.polarity)).all() == ["NEG"]
+    assert workbench.annotations.topLevelItem(0).text(2) == "NEG"
+    qtbot.keyClicks(view, "+")
+    with workbench.project.session() as s:
+        assert s.scalars(select(TargetedSentiment.polarity)).all() == ["POS"]
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    with workbench.project.session() as s:
+        assert s.scalars(select(TargetedSentiment.polarity)).all() == ["NEG"]
+
+
+def test_mark_done_moves_to_next_undone_and_flag(qtbot, workbench, monkeypatch):
+    qtbot.keyClick(workbench.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    with workbench.project.session() as s:
+        assert [(w.document_id, w.status) for w in s.scalars(select(WorkItem))] == [(1, "done")]
+    assert workbench.document_id == 2
+    assert workbench.progress_label.text().startswith("1 / 3 done")
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("ATTACK or PROTEST?", True))
+    qtbot.keyClick(
+        workbench.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    with workbench.project.session() as s:
+        item = s.scalars(select(WorkItem).where(WorkItem.document_id == 2)).one()
+        assert (item.flagged, item.comment) == (True, "ATTACK or PROTEST?")
+    workbench.filter_box.setCurrentIndex(6)  # flagged
+    assert workbench.list_filter.rowCount() == 1
+    workbench.filter_box.setCurrentIndex(4)  # done
+    assert workbench.list_filter.rowCount() == 1
+
+
+def test_search_finds_devanagari_from_latin_and_opens_it(qtbot, workbench):
+    workbench.focus_search()
+    qtbot.keyClicks(workbench.search_box, "srinagar")
+    qtbot.keyClick(workbench.search_box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: workbench.search_results.count() > 0, timeout=10000)
+    assert (
+        "श्रीनगर" in workbench.search_results.item(0).text()
+        or "Srinagar" in workbench.search_results.item(0).text()
+    )
+    qtbot.keyClick(workbench.search_results, Qt.Key.Key_Return)
+    assert workbench.document_id == 2
+    s, e = workbench.view.selection()
+    assert EMOJI[s:e] in ("श्रीनगर", "Srinagar")
+
+
+def test_romanized_reading_aid(qtbot, workbench):
+    qtbot.keyClick(workbench.view, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert workbench.romanized.isVisible()
+    assert workbench.romanized.toPlainText().startswith("pākistāna")
+    select_keyboard(qtbot, workbench, HINDI.index("इशाक"), 2)
+    workbench.update_romanized()
+    assert workbench.romanized.toPlainText() == "iśāka ḍāra"
+
+
+def test_document_list_model(qtmodeltester, workbench):
+    qtmodeltester.check(workbench.list_model)
+    qtmodeltester.check(workbench.list_filter)
+
+
+def test_first_run_asks_the_name_once(qtbot, monkeypatch):
+    from annotator.ui.app import application, ask_annotator_name
+
+    application()
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (asked.append(1) or "  Meera  ", True))
+    settings = Settings.load()
+    assert ask_annotator_name(settings)
+    assert Settings.load().annotator == "Meera"
+    assert ask_annotator_name(Settings.load()) and asked == [1]
+
+
+def test_no_argument_starts_the_gui(monkeypatch):
+    import annotator.ui.app as app
+    from annotator.cli import main
+
+    seen = []
+    monkeypatch.setattr(app, "run", lambda location=None: seen.append(location) or 0)
+    assert main([]) == 0 and seen == [None]
+    assert main(["gui", "x.annotator"]) == 0 and seen == [None, "x.annotator"]
