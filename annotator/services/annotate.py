@@ -117,6 +117,46 @@ class Editor:
             work = self._work(conn, document_id)
         return DocumentState(document_id, spans, tone, polarities, work)
 
+    def refresh(self, state: DocumentState, change: Change) -> DocumentState:
+        """``state`` brought up to date after ``change``, reading only what the change touched."""
+        if change.document_id != state.document_id or (not change.span_ids and (change.spans or change.polarities)):
+            return self.state(change.document_id)
+        aid = self.annotator_id
+        ids = list(change.span_ids)
+        with self.project.engine.connect() as conn:
+            if change.spans or change.polarities:
+                fresh = {
+                    r.id: Span(r.id, r.start, r.end, r.label, r.attributes or {})
+                    for r in conn.execute(
+                        select(Entity.id, Entity.start, Entity.end, Entity.label, Entity.attributes).where(
+                            Entity.id.in_(ids), Entity.annotator_id == aid
+                        )
+                    )
+                }
+                touched = set(ids)
+                spans = [s for s in state.spans if s.id not in touched] + list(fresh.values())
+                spans.sort(key=lambda s: (s.start, s.end, s.label, s.id))
+                polarities = {k: v for k, v in state.polarities.items() if k not in touched}
+                polarities.update(
+                    conn.execute(
+                        select(TargetedSentiment.entity_id, TargetedSentiment.polarity).where(
+                            TargetedSentiment.entity_id.in_(ids), TargetedSentiment.annotator_id == aid
+                        )
+                    ).all()
+                )
+                state = DocumentState(state.document_id, spans, state.tone, polarities, state.work)
+            if change.tone and self.tone_name:
+                state.tone = conn.scalar(
+                    select(DocumentLabel.value).where(
+                        DocumentLabel.document_id == state.document_id,
+                        DocumentLabel.annotator_id == aid,
+                        DocumentLabel.name == self.tone_name,
+                    )
+                )
+            if change.work:
+                state.work = self._work(conn, state.document_id)
+        return state
+
     def _work(self, conn: Connection, document_id: int) -> WorkState:
         row = conn.execute(
             select(WorkItem.status, WorkItem.flagged, WorkItem.comment).where(

@@ -368,10 +368,13 @@ class DocumentView(QTextEdit):
             bstart = block.position()
             s = max(qt_start, bstart) - bstart
             e = min(qt_end, bstart + block.length() - 1) - bstart
-            for i in range(layout.lineCount()):
+            first = layout.lineForTextPosition(s)
+            for i in range(first.lineNumber() if first.isValid() else 0, layout.lineCount()):
                 line = layout.lineAt(i)
                 ls, le = line.textStart(), line.textStart() + line.textLength()
-                if e <= ls or s >= le:
+                if ls >= e:
+                    break
+                if s >= le:
                     continue
                 x1, _ = line.cursorToX(max(s, ls))
                 x2, _ = line.cursorToX(min(e, le))

@@ -362,9 +362,13 @@ class MainWindow(QMainWindow):
     def refresh_state(self, change: Change | None = None) -> None:
         if self.document_id is None:
             return
-        self.state = self.editor.state(self.document_id)
-        self.view.set_spans(self.state.spans, self.state.polarities)
-        self.annotations.show_spans(self.view.text, self.state.spans, self.state.polarities, self.colors)
+        if change is not None and self.state is not None and self.state.document_id == self.document_id:
+            self.state = self.editor.refresh(self.state, change)
+        else:
+            self.state = self.editor.state(self.document_id)
+        if change is None or change.spans or change.polarities:
+            self.view.set_spans(self.state.spans, self.state.polarities)
+            self.annotations.show_spans(self.view.text, self.state.spans, self.state.polarities, self.colors)
         self.sentiment.show_tone(self.state.tone)
         self._on_span_selected(self.view.selected_span_id())
         work = self.state.work

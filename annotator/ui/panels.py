@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -12,8 +12,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -45,50 +44,95 @@ class LabelPalette(QListWidget):
         self.itemClicked.connect(lambda item: self.labelChosen.emit(item.data(Qt.ItemDataRole.UserRole)))
 
 
-class AnnotationList(QTreeWidget):
+class SpanListModel(QAbstractTableModel):
+    """This document's spans as rows (text, label, sentiment); resetting it is cheap at any size."""
+
+    HEADERS = ("Text", "Label", "Sentiment")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[tuple[str, str, str, str]] = []  # text, label, polarity, id
+        self._colors: dict[str, str] = {}
+        self._icons: dict[str, QIcon] = {}
+
+    def set_spans(self, text: str, spans: list[Span], polarities: dict[str, str], colors: dict[str, str]) -> None:
+        self.beginResetModel()
+        self._rows = [(text[s.start : s.end], s.label, polarities.get(s.id, ""), s.id) for s in spans]
+        if colors != self._colors:
+            self._colors = dict(colors)
+            self._icons = {label: swatch(color) for label, color in colors.items()}
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row[index.column()]
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 1:
+            return self._icons.get(row[1])
+        if role == Qt.ItemDataRole.UserRole:
+            return row[3]
+        return None
+
+    def row_of(self, span_id: str) -> int:
+        return next((i for i, row in enumerate(self._rows) if row[3] == span_id), -1)
+
+
+class AnnotationList(QTreeView):
     """This document's spans: text, label, sentiment. Selecting one selects it in the document."""
 
     spanActivated = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setColumnCount(3)
-        self.setHeaderLabels(["Text", "Label", "Sentiment"])
+        self.span_model = SpanListModel(self)
+        self.setModel(self.span_model)
         self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.itemSelectionChanged.connect(self._on_selection)
+        self.selectionModel().currentRowChanged.connect(self._on_current)
         self._updating = False
 
-    def show_spans(
-        self, text: str, spans: list[Span], polarities: dict[str, str], colors: dict[str, str]
-    ) -> None:
+    def show_spans(self, text: str, spans: list[Span], polarities: dict[str, str], colors: dict[str, str]) -> None:
         self._updating = True
-        self.clear()
-        for span in spans:
-            item = QTreeWidgetItem([text[span.start : span.end], span.label, polarities.get(span.id, "")])
-            item.setIcon(1, swatch(colors.get(span.label, "#cccccc")))
-            item.setData(0, Qt.ItemDataRole.UserRole, span.id)
-            item.setToolTip(0, f"[{span.start}, {span.end})")
-            self.addTopLevelItem(item)
-        self.resizeColumnToContents(1)
+        self.span_model.set_spans(text, spans, polarities, colors)
         self._updating = False
+
+    def count(self) -> int:
+        return self.span_model.rowCount()
+
+    def row_texts(self, row: int) -> tuple[str, str, str]:
+        m = self.span_model
+        return tuple(m.data(m.index(row, col)) for col in range(3))
 
     def select_id(self, span_id: str) -> None:
+        row = self.span_model.row_of(span_id)
         self._updating = True
-        self.clearSelection()
-        for i in range(self.topLevelItemCount()):
-            item = self.topLevelItem(i)
-            if item.data(0, Qt.ItemDataRole.UserRole) == span_id:
-                item.setSelected(True)
-                self.scrollToItem(item)
+        if row >= 0:
+            index = self.span_model.index(row, 0)
+            self.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
+            self.scrollTo(index)
+        else:
+            self.selectionModel().clearSelection()
         self._updating = False
 
-    def _on_selection(self) -> None:
-        if self._updating:
-            return
-        items = self.selectedItems()
-        if items:
-            self.spanActivated.emit(items[0].data(0, Qt.ItemDataRole.UserRole))
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not self._updating and current.isValid():
+            self.spanActivated.emit(self.span_model.data(current, Qt.ItemDataRole.UserRole))
 
 
 class SentimentPanel(QWidget):

@@ -189,3 +189,28 @@ def test_document_list_rows(project, doc, tmp_path):
     assert list_documents(project, None)[0].labels == 0
     with project.session() as s:
         assert s.scalar(select(func.count()).select_from(Entity)) == 2
+
+
+def test_refresh_reads_only_what_changed_and_matches_a_full_reload(project, doc):
+    editor = Editor(project, "asha")
+    state = editor.state(doc)
+    steps = [
+        AddSpans(doc, [(0, 9, "GPE"), (13, 17, "GPE")]),
+        SetTone(doc, None, -1),
+    ]
+    for cmd in steps:
+        state = editor.refresh(state, cmd.apply(editor))
+        assert state == editor.state(doc)
+    span = state.spans[0]
+    for cmd in (
+        SetPolarity(doc, span.id, None, "NEG"),
+        Relabel(doc, span, "LOC", {}),
+        DeleteSpans(doc, [span.id]),
+        SetWork(doc, state.work, WorkState("done")),
+    ):
+        state = editor.refresh(state, cmd.apply(editor))
+        assert state == editor.state(doc)
+        state = editor.refresh(state, cmd.revert(editor))
+        assert state == editor.state(doc)
+        state = editor.refresh(state, cmd.apply(editor))
+        assert state == editor.state(doc)

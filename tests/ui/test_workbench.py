@@ -81,8 +81,8 @@ def test_keyboard_select_and_hotkey_labels_a_span(qtbot, workbench, tmp_path):
     qtbot.keyClick(workbench.view, Qt.Key.Key_G)
     assert entities(workbench) == [(0, 9, "GPE")]
     assert [(s.start, s.end, s.label) for s in workbench.view.spans()] == [(0, 9, "GPE")]
-    assert workbench.annotations.topLevelItemCount() == 1
-    assert workbench.annotations.topLevelItem(0).text(0) == "पाकिस्तान"
+    assert workbench.annotations.count() == 1
+    assert workbench.annotations.row_texts(0) == ("पाकिस्तान", "GPE", "")
     # the highlight is painted on the word: the pixel under the word is tinted, outside it is not
     rect = workbench.view._span_rects(0, 9)[0].translated(workbench.view.viewport().pos())
     image = workbench.view.grab().toImage()
@@ -218,7 +218,7 @@ def test_tone_and_targeted_sentiment(qtbot, workbench):
     qtbot.keyClicks(view, "-")
     with workbench.project.session() as s:
         assert s.scalars(select(TargetedSentiment.polarity)).all() == ["NEG"]
-    assert workbench.annotations.topLevelItem(0).text(2) == "NEG"
+    assert workbench.annotations.row_texts(0)[2] == "NEG"
     qtbot.keyClicks(view, "+")
     with workbench.project.session() as s:
         assert s.scalars(select(TargetedSentiment.polarity)).all() == ["POS"]

@@ -1,0 +1,254 @@
+"""GUI benchmark (offscreen): opening a large annotated document, labelling latency, and memory/list speed
+with a 100,000-document project.
+
+    .venv/bin/python benchmarks/gui.py                 # all (builds a 100k project once: ~1 min)
+    .venv/bin/python benchmarks/gui.py --skip-large    # only the document measurements
+
+Targets (issue 3): opening ≤ 1.5× Qt's bare layout of the same text in the same widget; labelling (keypress →
+highlight painted) ≤ 16 ms median; resident memory < 300 MB with 100,000 documents; list scroll/filter
+without a visible pause.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def big_document(chars: int = 50_000) -> str:
+    from synth import article
+
+    parts, size, i = [], 0, 0
+    while size < chars:
+        text = article(i)["text"]
+        parts.append(text)
+        size += len(text) + 2
+        i += 1
+    return "\n\n".join(parts)[:chars]
+
+
+def spans_for(text: str, n: int, labels: list[str]) -> list[tuple[int, int, str]]:
+    from annotator.text.segment import tokenize
+
+    words = [t for t in tokenize(text) if t.kind == "word"]
+    rng = random.Random(7)
+    chosen = sorted(rng.sample(words, n), key=lambda t: t.start)
+    return [(t.start, t.end, rng.choice(labels)) for t in chosen]
+
+
+def measure_document(work: Path, repeat: int) -> dict:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from annotator.services.annotate import AddSpans, Editor
+    from annotator.services.importing import import_records
+    from annotator.services.project import init_project
+    from annotator.settings import Settings
+    from annotator.formats.records import SourceRecord
+    from annotator.ui.app import application
+    from annotator.ui.document_view import DocumentView
+    from annotator.ui.main_window import MainWindow
+
+    app = application()
+    text = big_document()
+    path = work / "gui.annotator"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    project = init_project(path)
+    import_records(project, [(SourceRecord("bench", "big", "Big mixed document", text, {"lang": "hi-en"}), 0)])
+    import_records(project, [(SourceRecord("bench", "small", "Small", "A small document.", {}), 0)])
+    editor = Editor(project, "bench")
+    labels = [e.name for e in project.schema.entities]
+    AddSpans(1, spans_for(text, 1000, labels)).apply(editor)
+    window = MainWindow(project, Settings(annotator="bench"))
+    window.resize(1400, 900)
+    window.show()
+    app.processEvents()
+
+    def bare_once() -> float:
+        view = DocumentView()
+        view.resize(window.view.size())
+        view.show()
+        app.processEvents()
+        t = time.perf_counter()
+        view.set_document(text)
+        view.document().documentLayout().documentSize()
+        view.viewport().repaint()
+        elapsed = time.perf_counter() - t
+        view.close()
+        view.deleteLater()
+        app.processEvents()
+        return elapsed
+
+    def open_once() -> float:
+        window.open_document_id(2)
+        app.processEvents()
+        t = time.perf_counter()
+        window.open_document_id(1)
+        window.view.document().documentLayout().documentSize()
+        window.view.viewport().repaint()
+        return time.perf_counter() - t
+
+    bare = statistics.median(bare_once() for _ in range(repeat))
+    opened = statistics.median(open_once() for _ in range(repeat))
+    assert len(window.view.spans()) == 1000
+
+    # labelling: select a word, press the hotkey, wait for the highlight to be painted
+    from annotator.text.segment import tokenize
+
+    view = window.view
+    taken = {(s.start, s.end) for s in view.spans()}
+    free = [t for t in tokenize(text[:8000]) if t.kind == "word" and (t.start, t.end) not in taken]
+    latencies = []
+    for tok in free[:60]:
+        view.select_range(tok.start, tok.end)
+        view.ensureCursorVisible()
+        app.processEvents()
+        t = time.perf_counter()
+        QTest.keyClick(view, Qt.Key.Key_G)
+        view.viewport().repaint()
+        latencies.append(time.perf_counter() - t)
+    assert len(view.spans()) == 1000 + len(latencies)
+    # scrolling: page through the whole document, painting each page
+    scroll = view.verticalScrollBar()
+    pages = []
+    scroll.setValue(0)
+    while scroll.value() < scroll.maximum():
+        t = time.perf_counter()
+        scroll.setValue(scroll.value() + scroll.pageStep())
+        view.viewport().repaint()
+        pages.append(time.perf_counter() - t)
+    window.close()
+    project.close()
+    return {
+        "bare_layout_s": bare,
+        "open_s": opened,
+        "open_ratio": opened / bare,
+        "label_median_ms": 1000 * statistics.median(latencies),
+        "label_p95_ms": 1000 * sorted(latencies)[int(0.95 * len(latencies)) - 1],
+        "scroll_page_median_ms": 1000 * statistics.median(pages),
+        "scroll_page_max_ms": 1000 * max(pages),
+        "pages": len(pages),
+    }
+
+
+def build_large(path: Path, n: int) -> None:
+    from synth import write_jsonl
+
+    from annotator.services.importing import import_paths
+    from annotator.services.project import init_project
+
+    if path.exists():
+        return
+    src = write_jsonl(path.with_suffix(".jsonl"), n)
+    tmp = path.with_suffix(".building")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    with init_project(tmp) as project:
+        import_paths(project, [src])
+    tmp.rename(path)
+
+
+def measure_large(path: Path) -> dict:
+    """Run in its own process: resident memory with the project open, list scroll and filter times."""
+    from annotator.services.project import open_project
+    from annotator.settings import Settings
+    from annotator.ui.app import application
+    from annotator.ui.main_window import MainWindow
+
+    app = application()
+    base = rss_mb()
+    t = time.perf_counter()
+    window = MainWindow(open_project(path), Settings(annotator="bench"))
+    window.resize(1400, 900)
+    window.show()
+    app.processEvents()
+    open_s = time.perf_counter() - t
+    table = window.list_view
+    scroll = table.verticalScrollBar()
+    steps = []
+    for value in range(0, scroll.maximum(), max(1, scroll.maximum() // 200)):
+        t = time.perf_counter()
+        scroll.setValue(value)
+        table.viewport().repaint()
+        steps.append(time.perf_counter() - t)
+    filters = {}
+    for index in range(window.filter_box.count()):
+        t = time.perf_counter()
+        window.filter_box.setCurrentIndex(index)
+        table.viewport().repaint()
+        filters[window.filter_box.itemText(index)] = time.perf_counter() - t
+    window.filter_box.setCurrentIndex(0)
+    rows = window.list_model.rowCount()
+    rss = rss_mb()
+    window.close()
+    return {
+        "documents": rows,
+        "rss_mb": rss,
+        "rss_before_window_mb": base,
+        "open_s": open_s,
+        "list_scroll_step_median_ms": 1000 * statistics.median(steps),
+        "list_scroll_step_max_ms": 1000 * max(steps),
+        "filter_max_ms": 1000 * max(filters.values()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--skip-large", action="store_true", help="skip the 100,000-document project")
+    parser.add_argument("--documents", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--work", help="folder for generated files (default: a temporary folder)")
+    parser.add_argument("--measure-large", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure_large:
+        print(json.dumps(measure_large(Path(args.measure_large))))
+        return
+    with tempfile.TemporaryDirectory(prefix="annotator-gui-bench-") as tmp:
+        work = Path(args.work) if args.work else Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        doc = measure_document(work, args.repeat)
+        print("50,000-character mixed document with 1,000 spans:")
+        print(f"  Qt bare layout (same widget, plain text): {1000 * doc['bare_layout_s']:.1f} ms")
+        print(f"  open in annotator (text, spans, panels):  {1000 * doc['open_s']:.1f} ms  "
+              f"ratio {doc['open_ratio']:.2f}x  (target <= 1.5)")
+        print(f"  label a span, keypress → painted: median {doc['label_median_ms']:.1f} ms, "
+              f"p95 {doc['label_p95_ms']:.1f} ms  (target median <= 16)")
+        print(f"  scroll a page and paint: median {doc['scroll_page_median_ms']:.1f} ms, "
+              f"max {doc['scroll_page_max_ms']:.1f} ms over {doc['pages']} pages")
+        if not args.skip_large:
+            path = work / f"large-{args.documents}.annotator"
+            build_large(path, args.documents)
+            out = subprocess.run(
+                [sys.executable, __file__, "--measure-large", str(path)], capture_output=True, text=True, check=True
+            )
+            big = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"{big['documents']:,}-document project open in the main window:")
+            print(f"  resident memory {big['rss_mb']:.0f} MB (target < 300; {big['rss_before_window_mb']:.0f} MB "
+                  f"before the window)   window ready in {big['open_s']:.2f} s")
+            print(f"  list scroll step: median {big['list_scroll_step_median_ms']:.1f} ms, "
+                  f"max {big['list_scroll_step_max_ms']:.1f} ms; slowest filter {big['filter_max_ms']:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
