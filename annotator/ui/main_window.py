@@ -44,7 +44,7 @@ from annotator.services.annotate import (
 from annotator.services.documents import document_row, list_documents, load_text
 from annotator.services.project import Project
 from annotator.settings import Settings
-from annotator.ui.document_list import DocumentListModel, StatusFilter
+from annotator.ui.document_list import DocumentListModel
 from annotator.ui.document_view import DocumentView
 from annotator.ui.panels import AnnotationList, LabelPalette, SentimentPanel
 from annotator.ui.tasks import BackgroundTask
@@ -106,20 +106,19 @@ class MainWindow(QMainWindow):
 
         # document list
         self.list_model = DocumentListModel()
-        self.list_filter = StatusFilter()
-        self.list_filter.setSourceModel(self.list_model)
         self.list_view = QTableView()
-        self.list_view.setModel(self.list_filter)
+        self.list_view.setModel(self.list_model)
         self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list_view.verticalHeader().setVisible(False)
         self.list_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.list_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.list_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
-            self.list_view.horizontalHeader().setSectionResizeMode(
-                col, QHeaderView.ResizeMode.ResizeToContents
-            )
+        # fixed widths for the short columns: ResizeToContents would read every row of 100,000 on a reset
+        metrics = self.list_view.fontMetrics()
+        for col, sample in ((1, "hi-en"), (2, "in progress"), (3, "Labels")):
+            self.list_view.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.list_view.setColumnWidth(col, metrics.horizontalAdvance(sample) + 18)
         self.list_view.selectionModel().currentRowChanged.connect(self._on_list_current)
         self.filter_box = QComboBox()
         for name, _, _ in FILTERS:
@@ -308,42 +307,39 @@ class MainWindow(QMainWindow):
 
     def _on_filter(self, index: int) -> None:
         _, statuses, flagged = FILTERS[index]
-        self.list_filter.set_statuses(statuses)
-        self.list_filter.set_flagged_only(flagged)
-        if self.document_id is not None:
-            proxy = self.list_filter.mapFromSource(
-                self.list_model.index(self.list_model.row_for(self.document_id), 0)
-            )
-            if proxy.isValid():
-                self.list_view.setCurrentIndex(proxy)
-                self.list_view.scrollTo(proxy)
+        self.list_model.set_filter(statuses, flagged)
+        row = self.list_model.row_for(self.document_id) if self.document_id is not None else -1
+        if row >= 0:
+            self._select_row(row)
 
     def _first_unfinished_row(self) -> int | None:
-        for row in range(self.list_model.rowCount()):
-            if self.list_model.document(row).status in ("todo", "in_progress"):
-                return row
-        return 0 if self.list_model.rowCount() else None
+        row = self.list_model.next_unfinished_row(None)
+        if row is None and self.list_model.rowCount():
+            return 0
+        return row
 
-    def open_row(self, source_row: int) -> None:
-        index = self.list_filter.mapFromSource(self.list_model.index(source_row, 0))
-        if index.isValid():
-            self.list_view.selectionModel().setCurrentIndex(
-                index,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
-            )
-            self.list_view.scrollTo(index)
-        else:
-            self.open_document(self.list_model.document(source_row).id)
+    def _select_row(self, row: int) -> None:
+        index = self.list_model.index(row, 0)
+        self.list_view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.list_view.scrollTo(index)
+
+    def open_row(self, row: int) -> None:
+        """Open the document on a visible row of the list (selecting the row opens it)."""
+        self._select_row(row)
 
     def open_document_id(self, document_id: int) -> None:
         row = self.list_model.row_for(document_id)
+        if row < 0 and self.filter_box.currentIndex() != 0:
+            self.filter_box.setCurrentIndex(0)  # the filter hides it: show all documents
+            row = self.list_model.row_for(document_id)
         if row >= 0:
             self.open_row(row)
 
     def _on_list_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            source = self.list_filter.mapToSource(current)
-            self.open_document(self.list_model.document(source.row()).id)
+            self.open_document(self.list_model.document(current.row()).id)
 
     def open_document(self, document_id: int) -> None:
         if document_id == self.document_id:
@@ -396,20 +392,16 @@ class MainWindow(QMainWindow):
     def step(self, delta: int) -> None:
         current = self.list_view.currentIndex()
         row = (current.row() if current.isValid() else -1) + delta
-        if 0 <= row < self.list_filter.rowCount():
-            index = self.list_filter.index(row, 0)
-            self.list_view.setCurrentIndex(index)
+        if 0 <= row < self.list_model.rowCount():
+            self._select_row(row)
 
     def next_unfinished(self) -> None:
-        """The next document (in list order, wrapping) that is neither done nor skipped."""
-        n = self.list_model.rowCount()
-        start = self.list_model.row_for(self.document_id) if self.document_id else -1
-        for k in range(1, n + 1):
-            row = (start + k) % n
-            if self.list_model.document(row).status in ("todo", "in_progress"):
-                self.open_row(row)
-                return
-        self.statusBar().showMessage("All documents are done or skipped.", 5000)
+        """The next listed document (wrapping) that is neither done nor skipped."""
+        row = self.list_model.next_unfinished_row(self.document_id)
+        if row is None:
+            self.statusBar().showMessage("All listed documents are done or skipped.", 5000)
+        else:
+            self.open_row(row)
 
     # ------------------------------------------------------------------ labelling
 
@@ -632,13 +624,6 @@ class MainWindow(QMainWindow):
         if not data:
             return
         document_id, match = data
-        if (
-            self.list_filter.mapFromSource(
-                self.list_model.index(self.list_model.row_for(document_id), 0)
-            ).row()
-            < 0
-        ):
-            self.filter_box.setCurrentIndex(0)
         self.open_document_id(document_id)
         if match is not None:
             self.view.select_range(match.start, match.end)

@@ -55,7 +55,9 @@ class SpanListModel(QAbstractTableModel):
         self._colors: dict[str, str] = {}
         self._icons: dict[str, QIcon] = {}
 
-    def set_spans(self, text: str, spans: list[Span], polarities: dict[str, str], colors: dict[str, str]) -> None:
+    def set_spans(
+        self, text: str, spans: list[Span], polarities: dict[str, str], colors: dict[str, str]
+    ) -> None:
         self.beginResetModel()
         self._rows = [(text[s.start : s.end], s.label, polarities.get(s.id, ""), s.id) for s in spans]
         if colors != self._colors:
@@ -105,7 +107,9 @@ class AnnotationList(QTreeView):
         self.selectionModel().currentRowChanged.connect(self._on_current)
         self._updating = False
 
-    def show_spans(self, text: str, spans: list[Span], polarities: dict[str, str], colors: dict[str, str]) -> None:
+    def show_spans(
+        self, text: str, spans: list[Span], polarities: dict[str, str], colors: dict[str, str]
+    ) -> None:
         self._updating = True
         self.span_model.set_spans(text, spans, polarities, colors)
         self._updating = False
@@ -123,7 +127,8 @@ class AnnotationList(QTreeView):
         if row >= 0:
             index = self.span_model.index(row, 0)
             self.selectionModel().setCurrentIndex(
-                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
             )
             self.scrollTo(index)
         else:
