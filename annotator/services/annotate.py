@@ -119,7 +119,9 @@ class Editor:
 
     def refresh(self, state: DocumentState, change: Change) -> DocumentState:
         """``state`` brought up to date after ``change``, reading only what the change touched."""
-        if change.document_id != state.document_id or (not change.span_ids and (change.spans or change.polarities)):
+        if change.document_id != state.document_id or (
+            not change.span_ids and (change.spans or change.polarities)
+        ):
             return self.state(change.document_id)
         aid = self.annotator_id
         ids = list(change.span_ids)
