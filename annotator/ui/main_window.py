@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self._tasks: list[BackgroundTask] = []
         self.resize(1400, 860)
         self._build()
+        self.resizeDocks([self.list_dock, self.palette_dock], [340, 330], Qt.Orientation.Horizontal)
         self._load_project()
 
     # ------------------------------------------------------------------ building
@@ -230,7 +231,8 @@ class MainWindow(QMainWindow):
         self._action(doc, "Clear tone", lambda: self.set_tone(None), "Alt+0")
 
         view = bar.addMenu("&View")
-        self._action(view, "Zoom &in", lambda: self.zoom(1), QKeySequence.StandardKey.ZoomIn)
+        zoom_in = self._action(view, "Zoom &in", lambda: self.zoom(1), QKeySequence.StandardKey.ZoomIn)
+        zoom_in.setShortcuts([QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")])
         self._action(view, "Zoom &out", lambda: self.zoom(-1), QKeySequence.StandardKey.ZoomOut)
         self._action(view, "Reset zoom", lambda: self.zoom(None), "Ctrl+0")
         view.addSeparator()
@@ -501,8 +503,8 @@ class MainWindow(QMainWindow):
             self.sentiment.show_polarity(
                 span is not None, self.state.polarities.get(span_id) if span else None
             )
+        self.annotations.select_id(span_id if span is not None else "")
         if span is not None:
-            self.annotations.select_id(span_id)
             if self.romanized.isVisible():
                 self.update_romanized()
 

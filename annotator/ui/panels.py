@@ -105,6 +105,7 @@ class AnnotationList(QTreeView):
         self.setUniformRowHeights(True)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.selectionModel().currentRowChanged.connect(self._on_current)
+        self.clicked.connect(lambda index: self._on_current(index, QModelIndex()))
         self._updating = False
 
     def show_spans(

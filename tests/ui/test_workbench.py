@@ -303,3 +303,80 @@ def test_no_argument_starts_the_gui(monkeypatch):
     monkeypatch.setattr(app, "run", lambda location=None: seen.append(location) or 0)
     assert main([]) == 0 and seen == [None]
     assert main(["gui", "x.annotator"]) == 0 and seen == [None, "x.annotator"]
+
+
+def test_hover_shows_label_and_romanization(qtbot, workbench):
+    from PySide6.QtWidgets import QToolTip
+
+    select_keyboard(qtbot, workbench, 0, 1)
+    qtbot.keyClick(workbench.view, Qt.Key.Key_G)
+    view = workbench.view
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(3)
+    qtbot.mouseMove(view.viewport(), view.cursorRect(cursor).center())
+    qtbot.waitUntil(lambda: QToolTip.isVisible() or bool(QToolTip.text()), timeout=3000)
+    assert QToolTip.text() == "GPE: पाकिस्तान — pākistāna"
+
+
+def test_palette_click_and_annotation_list_select_and_delete(qtbot, workbench):
+    select_keyboard(qtbot, workbench, 0, 1)
+    palette = workbench.palette
+    row = [palette.item(i).data(Qt.ItemDataRole.UserRole) for i in range(palette.count())].index("LOC")
+    rect = palette.visualItemRect(palette.item(row))
+    qtbot.mouseClick(palette.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert entities(workbench) == [(0, 9, "LOC")]
+    workbench.view.select_span("")
+    panel = workbench.annotations
+    qtbot.mouseClick(
+        panel.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=panel.visualRect(panel.span_model.index(0, 0)).center(),
+    )
+    assert workbench.view.selected_span_id() == workbench.view.spans()[0].id
+    qtbot.keyClick(panel, Qt.Key.Key_Delete)
+    assert entities(workbench) == []
+
+
+def test_zoom_skip_and_snap_toggle(qtbot, workbench):
+    size = workbench.view.font().pointSizeF()
+    qtbot.keyClick(workbench.view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert workbench.view.font().pointSizeF() > size
+    assert Settings.load().zoom > 0
+    qtbot.keyClick(workbench.view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert workbench.view.font().pointSizeF() == size
+    qtbot.keyClick(
+        workbench.view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    with workbench.project.session() as s:
+        assert [(w.document_id, w.status) for w in s.scalars(select(WorkItem))] == [(1, "skipped")]
+    assert workbench.document_id == 2
+    # without word snapping a selection inside a word stays inside it (still whole characters)
+    qtbot.keyClick(workbench.view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert not workbench.view.snap_to_tokens and Settings.load().snap_to_tokens is False
+    start = EMOJI.index("श्रीनगर")
+    workbench.view.select_range(start, start + 2)  # श + virama: half of the conjunct श्री
+    assert workbench.view.snapped_selection() == (start, start + 4)  # the whole cluster श्री, not the word
+
+
+def test_import_in_the_background_updates_the_list(qtbot, workbench, tmp_path):
+    src = tmp_path / "more.jsonl"
+    src.write_text(json.dumps({"id": "new", "title": "नया", "text": "नई ख़बर।"}, ensure_ascii=False) + "\n")
+    task = workbench.import_paths([str(src)])
+    qtbot.waitUntil(lambda: task.finished, timeout=20000)
+    qtbot.waitUntil(lambda: workbench.list_model.total() == 4, timeout=5000)
+    assert workbench.list_model.document(3).external_id == "new"
+
+
+def test_choose_project_last_then_demo(qtbot, tmp_path):
+    from annotator.ui.app import choose_project
+
+    settings = Settings(annotator="asha")
+    with choose_project(None, settings) as demo:
+        assert demo.location.endswith("demo.annotator")
+    init_project(tmp_path / "mine.annotator").close()
+    settings.last_project = str(tmp_path / "mine.annotator")
+    with choose_project(None, settings) as last:
+        assert last.location == str(tmp_path / "mine.annotator")
+    settings.last_project = str(tmp_path / "moved-away.annotator")
+    with choose_project(None, settings) as fallback:
+        assert fallback.location.endswith("demo.annotator")
