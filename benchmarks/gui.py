@@ -60,11 +60,11 @@ def measure_document(work: Path, repeat: int) -> dict:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
+    from annotator.formats.records import SourceRecord
     from annotator.services.annotate import AddSpans, Editor
     from annotator.services.importing import import_records
     from annotator.services.project import init_project
     from annotator.settings import Settings
-    from annotator.formats.records import SourceRecord
     from annotator.ui.app import application
     from annotator.ui.document_view import DocumentView
     from annotator.ui.main_window import MainWindow
@@ -75,7 +75,9 @@ def measure_document(work: Path, repeat: int) -> dict:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     project = init_project(path)
-    import_records(project, [(SourceRecord("bench", "big", "Big mixed document", text, {"lang": "hi-en"}), 0)])
+    import_records(
+        project, [(SourceRecord("bench", "big", "Big mixed document", text, {"lang": "hi-en"}), 0)]
+    )
     import_records(project, [(SourceRecord("bench", "small", "Small", "A small document.", {}), 0)])
     editor = Editor(project, "bench")
     labels = [e.name for e in project.schema.entities]
@@ -214,7 +216,9 @@ def measure_large(path: Path) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--skip-large", action="store_true", help="skip the 100,000-document project")
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=7)
@@ -230,24 +234,38 @@ def main() -> None:
         doc = measure_document(work, args.repeat)
         print("50,000-character mixed document with 1,000 spans:")
         print(f"  Qt bare layout (same widget, plain text): {1000 * doc['bare_layout_s']:.1f} ms")
-        print(f"  open in annotator (text, spans, panels):  {1000 * doc['open_s']:.1f} ms  "
-              f"ratio {doc['open_ratio']:.2f}x  (target <= 1.5)")
-        print(f"  label a span, keypress → painted: median {doc['label_median_ms']:.1f} ms, "
-              f"p95 {doc['label_p95_ms']:.1f} ms  (target median <= 16)")
-        print(f"  scroll a page and paint: median {doc['scroll_page_median_ms']:.1f} ms, "
-              f"max {doc['scroll_page_max_ms']:.1f} ms over {doc['pages']} pages")
+        print(
+            f"  open in annotator (text, spans, panels):  {1000 * doc['open_s']:.1f} ms  "
+            f"ratio {doc['open_ratio']:.2f}x  (target <= 1.5)"
+        )
+        print(
+            f"  label a span, keypress → painted: median {doc['label_median_ms']:.1f} ms, "
+            f"p95 {doc['label_p95_ms']:.1f} ms  (target median <= 16)"
+        )
+        print(
+            f"  scroll a page and paint: median {doc['scroll_page_median_ms']:.1f} ms, "
+            f"max {doc['scroll_page_max_ms']:.1f} ms over {doc['pages']} pages"
+        )
         if not args.skip_large:
             path = work / f"large-{args.documents}.annotator"
             build_large(path, args.documents)
             out = subprocess.run(
-                [sys.executable, __file__, "--measure-large", str(path)], capture_output=True, text=True, check=True
+                [sys.executable, __file__, "--measure-large", str(path)],
+                capture_output=True,
+                text=True,
+                check=True,
             )
             big = json.loads(out.stdout.strip().splitlines()[-1])
             print(f"{big['documents']:,}-document project open in the main window:")
-            print(f"  resident memory {big['rss_mb']:.0f} MB (target < 300; {big['rss_before_window_mb']:.0f} MB "
-                  f"before the window)   window ready in {big['open_s']:.2f} s")
-            print(f"  list scroll step: median {big['list_scroll_step_median_ms']:.1f} ms, "
-                  f"max {big['list_scroll_step_max_ms']:.1f} ms; slowest filter {big['filter_max_ms']:.0f} ms")
+            print(
+                f"  resident memory {big['rss_mb']:.0f} MB (target < 300; "
+                f"{big['rss_before_window_mb']:.0f} MB before the window)   "
+                f"window ready in {big['open_s']:.2f} s"
+            )
+            print(
+                f"  list scroll step: median {big['list_scroll_step_median_ms']:.1f} ms, "
+                f"max {big['list_scroll_step_max_ms']:.1f} ms; slowest filter {big['filter_max_ms']:.0f} ms"
+            )
 
 
 if __name__ == "__main__":

@@ -1,22 +1,64 @@
 """Find documents by words in any script: ``pakistan`` finds पाकिस्तान and Pakistan, and the reverse.
 
-Streams the project's documents in batches through :func:`annotator.text.rank`, keeping the best
-``limit`` hits, so memory stays flat however large the project.
+Scoring is :func:`annotator.text.rank` (:func:`annotator.text.romanization.find`) on the document text and
+title: exact matches first, then spelling variants, a word plus an ending (पाकिस्तानी for ``pakistan``)
+and near misses. Which documents get scored depends on the database:
+
+* **SQLite** (migration 0003): an FTS5 index, ``search_index``, picks candidates and only those are scored.
+  Its ``title``/``text`` columns hold the words (a tokenizer that keeps Devanagari words whole), ``keys``
+  the words' romanized search keys, so a Latin query finds Devanagari text and the reverse. The index is
+  brought up to date lazily: each search first indexes the documents imported since the last one (in
+  batches, with progress, one commit each), never at import time. Documents never change after import,
+  so indexing only ever appends. A query becomes two FTS5 queries, tried in turn:
+
+  1. *narrow*: every query word, as a word or through one of its keys (every candidate scoring 0.9 or
+     more for that word has such a key);
+  2. *broad*, only while (1) has not found ``limit`` documents that no broad-only document can beat: each
+     word also by key prefix (``pkistn*``: the word plus an ending) and by stored keys within the edit
+     distance :func:`~annotator.text.romanization.find` tolerates (``search_index_terms``).
+
+  Each tier scores every document it finds, up to :data:`SCORE_ALL` (the same hits as a full scan);
+  beyond that, only the best ``max(CANDIDATES, 2 * limit)`` by bm25, so which of the many equally good
+  documents are shown may differ from a full scan.
+* **Elsewhere** (PostgreSQL), or an SQLite without FTS5: every document is streamed through the ranker
+  in batches, keeping the best ``limit`` hits, so memory stays flat however large the project.
 """
 
 from __future__ import annotations
 
+import functools
 import heapq
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain, product
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select, text
+from sqlalchemy.exc import OperationalError
 
 from annotator.services.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.project import Project
 from annotator.store.models import Document
 from annotator.text import Match, rank
+from annotator.text.romanization import _WORD_RE, _word_key
 
 BATCH_SIZE = 2000
+#: An FTS5 query tier that finds at most this many documents has them all scored...
+SCORE_ALL = 1000
+#: ...else only this many, the best by bm25 (scoring costs ~0.2 ms per 1,500-character article).
+CANDIDATES = 200
+#: Bump when :mod:`annotator.text.romanization` changes its keys: the next search rebuilds the index.
+KEYS_VERSION = 1
+#: The best word score :func:`annotator.text.romanization.find` gives without equal keys (a word plus one
+#: letter: 0.9 - 0.025; an edit distance scores at most 0.85). A document only the broad tier finds
+#: scores at most ``(n - 1 + BROAD_WORD_SCORE) / n`` for an n-word query.
+BROAD_WORD_SCORE = 0.875
+#: Key prefix queries (a word plus an ending), as in ``find``: only for keys of this many letters or more.
+PREFIX_MIN = 5
+
+_VOWELS = "aeiou"
+_IN_CHUNK = 500  # ids per IN (...): old SQLite builds allow 999 parameters
 
 
 @dataclass(frozen=True)
@@ -46,41 +88,327 @@ def search_documents(
     progress: ProgressCallback = no_progress,
     cancel: CancelFlag | None = None,
 ) -> list[SearchHit]:
-    """The best ``limit`` documents for ``query`` (title or text), best first."""
-    best: list[tuple[float, int, int, SearchHit]] = []  # min-heap on (score, -matches, -id)
+    """The best ``limit`` documents for ``query`` (title or text), best first.
+
+    On SQLite, documents imported since the last search are indexed first (``progress`` reports that).
+    """
+    if limit <= 0:
+        return []
     with project.engine.connect() as conn:
-        total = conn.scalar(select(func.count()).select_from(Document)) or 0
-        done = 0
-        last_id = 0
-        while True:
-            if cancel is not None:
-                cancel.check()
-            rows = conn.execute(
-                select(Document.id, Document.external_id, Document.title, Document.text)
-                .where(Document.id > last_id)
-                .order_by(Document.id)
-                .limit(BATCH_SIZE)
-            ).all()
-            if not rows:
-                break
-            last_id = rows[-1][0]
-            by_id = {r[0]: r for r in rows}
-            scores: dict[int, tuple[float, list[Match]]] = {}
-            for doc_id, score, matches in rank(query, ((r[0], r[3]) for r in rows), min_score=min_score):
-                scores[doc_id] = (score, matches)
-            for doc_id, score, _ in rank(query, ((r[0], r[2]) for r in rows if r[2]), min_score=min_score):
-                if doc_id not in scores or score > scores[doc_id][0]:
-                    scores[doc_id] = (score, scores.get(doc_id, (0.0, []))[1])
-            for doc_id, (score, matches) in scores.items():
-                _, ext_id, title, text = by_id[doc_id]
-                hit = SearchHit(
-                    doc_id, ext_id, title, score, tuple(matches), snippet(text, matches[0]) if matches else ""
+        if _index_usable(conn):
+            try:
+                _update_index(conn, progress, cancel)
+            except OperationalError as exc:
+                # a read-only project file, or a writer holding the lock past the busy timeout: this
+                # search scans instead (any bug in the SQL above is not one of these and still raises)
+                if not any(s in str(exc) for s in ("readonly", "read-only", "locked")):
+                    raise
+                conn.rollback()
+            else:
+                return _search_index(conn, query, limit, min_score, cancel)
+        return _search_scan(conn, query, limit, min_score, progress, cancel)
+
+
+def update_search_index(
+    project: Project, *, progress: ProgressCallback = no_progress, cancel: CancelFlag | None = None
+) -> int:
+    """Index the documents imported since the last search (e.g. in the background after an import);
+    how many were indexed. Nothing to do where there is no index (PostgreSQL)."""
+    with project.engine.connect() as conn:
+        if not _index_usable(conn):
+            return 0
+        return _update_index(conn, progress, cancel)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Scoring (both paths)
+# ---------------------------------------------------------------------------------------------------------
+
+
+class _Best:
+    """The best ``limit`` hits seen: a min-heap on (score, number of matches, -document id)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.heap: list[tuple[float, int, int, SearchHit]] = []
+
+    def add(self, hit: SearchHit) -> None:
+        entry = (hit.score, len(hit.matches), -hit.document_id, hit)
+        if len(self.heap) < self.limit:
+            heapq.heappush(self.heap, entry)
+        elif entry[:3] > self.heap[0][:3]:
+            heapq.heapreplace(self.heap, entry)
+
+    def all_above(self, score: float) -> bool:
+        """Are there ``limit`` hits, each scoring more than ``score``?"""
+        return len(self.heap) == self.limit and self.heap[0][0] > score
+
+    def hits(self) -> list[SearchHit]:
+        return [entry[3] for entry in sorted(self.heap, key=lambda e: e[:3], reverse=True)]
+
+
+def _hits(query: str, rows: Sequence, min_score: float) -> Iterator[SearchHit]:
+    """Score rows ``(id, external_id, title, text)``: the best of text and title."""
+    by_id = {r[0]: r for r in rows}
+    scores: dict[int, tuple[float, list[Match]]] = {}
+    for doc_id, score, matches in rank(query, ((r[0], r[3]) for r in rows), min_score=min_score):
+        scores[doc_id] = (score, matches)
+    for doc_id, score, _ in rank(query, ((r[0], r[2]) for r in rows if r[2]), min_score=min_score):
+        if doc_id not in scores or score > scores[doc_id][0]:
+            scores[doc_id] = (score, scores.get(doc_id, (0.0, []))[1])
+    for doc_id, (score, matches) in scores.items():
+        _, ext_id, title, text_ = by_id[doc_id]
+        yield SearchHit(
+            doc_id, ext_id, title, score, tuple(matches), snippet(text_, matches[0]) if matches else ""
+        )
+
+
+def _search_scan(
+    conn: Connection,
+    query: str,
+    limit: int,
+    min_score: float,
+    progress: ProgressCallback,
+    cancel: CancelFlag | None,
+) -> list[SearchHit]:
+    """Every document through the ranker, in batches."""
+    best = _Best(limit)
+    total = conn.scalar(select(func.count()).select_from(Document)) or 0
+    done = 0
+    last_id = 0
+    while True:
+        if cancel is not None:
+            cancel.check()
+        rows = conn.execute(
+            select(Document.id, Document.external_id, Document.title, Document.text)
+            .where(Document.id > last_id)
+            .order_by(Document.id)
+            .limit(BATCH_SIZE)
+        ).all()
+        if not rows:
+            break
+        last_id = rows[-1][0]
+        for hit in _hits(query, rows, min_score):
+            best.add(hit)
+        done += len(rows)
+        progress(done, total, "searching")
+    return best.hits()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The SQLite FTS5 index
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _index_usable(conn: Connection) -> bool:
+    if conn.dialect.name != "sqlite":
+        return False
+    if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'search_index'").first() is None:
+        return False  # an SQLite without FTS5 when the project was created or upgraded
+    try:
+        conn.exec_driver_sql("SELECT rowid FROM search_index WHERE 0").all()
+    except OperationalError:  # made by an SQLite with FTS5, opened by one without
+        conn.rollback()
+        return False
+    # keys of a newer annotator: leave its index alone (rebuilding it would make that one rebuild again)
+    return _state(conn)[1] <= KEYS_VERSION
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_keys(word: str) -> tuple[str, ...]:
+    """What the index stores for a word: its search keys (every loose skeleton; the first is
+    :func:`~annotator.text.romanization.search_key`), which keys matching at 0.9 or more share, and its
+    spellings with e/i and o/u merged, which ``find`` measures its edit distance on."""
+    key = _word_key(word)
+    return tuple(dict.fromkeys((*(loose for loose, _ in key.looses), *key.fulls)))
+
+
+def document_keys(*texts: str) -> list[str]:
+    """The distinct keys of the words of ``texts`` (title, text), in order of first occurrence."""
+    words = dict.fromkeys(chain.from_iterable(map(_WORD_RE.findall, texts)))
+    return list(dict.fromkeys(chain.from_iterable(map(_word_keys, words))))
+
+
+def _state(conn: Connection) -> tuple[int, int]:
+    """(highest document id indexed, keys version of the index)."""
+    row = conn.exec_driver_sql("SELECT indexed_to, keys_version FROM search_index_state WHERE id = 1").first()
+    return (row[0], row[1]) if row is not None else (0, 0)
+
+
+@contextmanager
+def _write_transaction(conn: Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE: take the write lock before reading the watermark, so two processes searching at
+    once cannot index the same documents twice (a deferred transaction would read, then fail to write)."""
+    if conn.in_transaction():
+        conn.commit()
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
+def _update_index(conn: Connection, progress: ProgressCallback, cancel: CancelFlag | None) -> int:
+    indexed_to, version = _state(conn)
+    start = indexed_to if version == KEYS_VERSION else 0
+    total, last_id = conn.execute(
+        select(func.count(), func.max(Document.id)).where(Document.id > start)
+    ).one()
+    if version == KEYS_VERSION and not total:
+        return 0
+    done = 0
+    while True:
+        if cancel is not None:
+            cancel.check()
+        with _write_transaction(conn):
+            indexed_to, version = _state(conn)  # again, under the lock: another process may have indexed
+            if version > KEYS_VERSION:  # a newer annotator took it over meanwhile
+                return done
+            if version != KEYS_VERSION:  # built with older keys: start again
+                conn.exec_driver_sql("INSERT INTO search_index (search_index) VALUES ('delete-all')")
+                conn.exec_driver_sql("DELETE FROM search_index_terms")
+                indexed_to = 0
+            rows = []
+            if last_id is not None and indexed_to < last_id:
+                rows = conn.execute(
+                    select(Document.id, Document.title, Document.text)
+                    .where(Document.id > indexed_to, Document.id <= last_id)
+                    .order_by(Document.id)
+                    .limit(BATCH_SIZE)
+                ).all()
+            entries = []
+            terms: dict[str, None] = {}
+            for doc_id, title, text_ in rows:
+                keys = document_keys(title, text_)
+                terms.update(dict.fromkeys(keys))
+                entries.append((doc_id, title, text_, " ".join(keys)))
+            if entries:
+                conn.exec_driver_sql(
+                    "INSERT INTO search_index (rowid, title, text, keys) VALUES (?, ?, ?, ?)", entries
                 )
-                entry = (score, len(matches), -doc_id, hit)
-                if len(best) < limit:
-                    heapq.heappush(best, entry)
-                elif entry[:3] > best[0][:3]:
-                    heapq.heapreplace(best, entry)
-            done += len(rows)
-            progress(done, total, "searching")
-    return [entry[3] for entry in sorted(best, key=lambda e: e[:3], reverse=True)]
+                conn.exec_driver_sql(
+                    "INSERT OR IGNORE INTO search_index_terms (term) VALUES (?)", [(t,) for t in terms]
+                )
+                indexed_to = rows[-1][0]
+            conn.exec_driver_sql(
+                "INSERT OR REPLACE INTO search_index_state (id, indexed_to, keys_version) VALUES (1, ?, ?)",
+                (indexed_to, KEYS_VERSION),
+            )
+        if not rows:
+            return done
+        done += len(rows)
+        progress(done, max(total, done), "indexing")
+        if indexed_to >= last_id:
+            return done
+
+
+def _phrase(s: str) -> str:
+    """An FTS5 string: whatever it holds (quotes, ``*``, ``:``, ``-``, NOT…) is text to match."""
+    return '"' + s.replace('"', '""') + '"'
+
+
+def _within(a: str, b: str, limit: int) -> bool:
+    """Is the (unit-cost) edit distance of ``a`` and ``b`` at most ``limit``?"""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    prev = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        cur = [i]
+        for j, y in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+        if min(cur) > limit:
+            return False
+        prev = cur
+    return prev[-1] <= limit
+
+
+def _max_edits(length: int) -> int:
+    """Edits ``find`` may tolerate between keys when the query's has ``length`` letters: its cost limit
+    (0.5 from 4 letters, 0.75 from 5, 1 from 8, 1.5 from 10) over its cheapest edit (0.5)."""
+    return 0 if length < 4 else 1 if length < 8 else 2 if length < 10 else 3
+
+
+def _similar_terms(conn: Connection, word: str) -> list[str]:
+    """Stored keys within ``find``'s edit distance of the word's: at most :func:`_max_edits` unit edits
+    apart, starting alike as ``find`` requires (the same first letter or both vowels; below 8 letters the
+    second letter too). A superset: ``find`` scores them exactly."""
+    found: dict[str, None] = {}
+    for full in _word_key(word).fulls:
+        edits = _max_edits(len(full))
+        if not edits:
+            continue
+        starts = [_VOWELS if full[0] in _VOWELS else full[0]]
+        if len(full) < 8:
+            starts.append(_VOWELS if full[1] in _VOWELS else full[1])
+        for start in map("".join, product(*starts)):
+            rows = conn.exec_driver_sql(
+                "SELECT term FROM search_index_terms WHERE term >= ? AND term < ? "
+                "AND length(term) BETWEEN ? AND ?",
+                (start, start + "\U0010ffff", len(full) - edits, len(full) + edits),
+            )
+            found.update((term, None) for (term,) in rows if _within(full, term, edits))
+    return list(found)
+
+
+def _match_expression(conn: Connection, words: Iterable[str], broad: bool) -> str:
+    """An FTS5 query: every word (AND), each as itself in title or text or by one of its keys (OR)."""
+    clauses = []
+    for word in dict.fromkeys(words):
+        key = _word_key(word)
+        alternatives = [f"{{title text}} : {_phrase(word)}"]
+        alternatives += [f"keys : {_phrase(loose)}" for loose in dict.fromkeys(k for k, _ in key.looses)]
+        if broad:
+            if len(key.loose) >= PREFIX_MIN:
+                alternatives.append(f"keys : {_phrase(key.loose)} *")
+            alternatives += [f"keys : {_phrase(term)}" for term in _similar_terms(conn, word)]
+        clauses.append("(" + " OR ".join(alternatives) + ")")
+    return " AND ".join(clauses)
+
+
+def _candidates(conn: Connection, expression: str, limit: int) -> list[int]:
+    found = (
+        conn.execute(
+            text("SELECT rowid FROM search_index WHERE search_index MATCH :q LIMIT :n"),
+            {"q": expression, "n": SCORE_ALL + 1},
+        )
+        .scalars()
+        .all()
+    )
+    if len(found) <= SCORE_ALL:
+        return list(found)
+    return list(
+        conn.execute(
+            text("SELECT rowid FROM search_index WHERE search_index MATCH :q ORDER BY rank LIMIT :n"),
+            {"q": expression, "n": max(CANDIDATES, 2 * limit)},
+        ).scalars()
+    )
+
+
+def _search_index(
+    conn: Connection, query: str, limit: int, min_score: float, cancel: CancelFlag | None
+) -> list[SearchHit]:
+    words = _WORD_RE.findall(unicodedata.normalize("NFC", query))
+    if not words:
+        return []
+    best = _Best(limit)
+    scored: set[int] = set()
+    # the best a document only the broad tier finds can score
+    broad_best = (len(words) - 1 + BROAD_WORD_SCORE) / len(words)
+    for broad in (False, True):
+        if broad and (broad_best < min_score or best.all_above(broad_best)):
+            break
+        if cancel is not None:
+            cancel.check()
+        ids = [i for i in _candidates(conn, _match_expression(conn, words, broad), limit) if i not in scored]
+        scored.update(ids)
+        for start in range(0, len(ids), _IN_CHUNK):
+            rows = conn.execute(
+                select(Document.id, Document.external_id, Document.title, Document.text).where(
+                    Document.id.in_(ids[start : start + _IN_CHUNK])
+                )
+            ).all()  # an id whose document is gone is simply not found
+            for hit in _hits(query, rows, min_score):
+                best.add(hit)
+    return best.hits()

@@ -31,6 +31,17 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
 
+#: Tables the search service keeps on SQLite (``search_index``, an FTS5 table, with its shadow tables
+#: ``search_index_data``, ``_idx``, ``_docsize``, ``_config``, and its bookkeeping tables). They are made
+#: by migration 0003 but have no model: a derived cache, not project data.
+SEARCH_INDEX_PREFIX = "search_index"
+
+
+def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic ``include_name`` hook: leave the search index tables out of autogenerate comparisons."""
+    return not (type_ == "table" and name is not None and name.startswith(SEARCH_INDEX_PREFIX))
+
+
 class ProjectOpenError(AnnotatorError):
     """A project database cannot be opened; the message says which and why."""
 
@@ -125,10 +136,29 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run migrations in one transaction. On SQLite, foreign keys are off while they run (a batch
+    migration copies a table and drops the old one, and with them on, the drop would cascade into every
+    row that refers to it) and checked afterwards: a violation rolls everything back."""
     from alembic import command
 
-    with engine.begin() as conn:
-        command.upgrade(_alembic_config(conn), revision)
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")  # outside any transaction, or ignored
+            conn.commit()
+        try:
+            with conn.begin():
+                command.upgrade(_alembic_config(conn), revision)
+                if sqlite:
+                    problems = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if problems:
+                        raise ProjectOpenError(
+                            f"migration left {len(problems)} broken references: {problems[:3]}"
+                        )
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+                conn.commit()
 
 
 def backup_sqlite(path: Path, revision: str) -> Path:

@@ -2,12 +2,14 @@
 
 Run in-process by ``annotator.store.database`` with a live connection in ``config.attributes["connection"]``
 (a frozen build has no ``alembic`` executable). ``render_as_batch`` lets SQLite migrations alter
-constraints; the naming convention on the metadata gives every constraint a stable name.
+constraints; the naming convention on the metadata gives every constraint a stable name. ``include_name``
+keeps the SQLite search index tables (FTS5 and its shadow tables, which have no model) out of autogenerate.
 """
 
 from alembic import context
 from sqlalchemy import create_engine
 
+from annotator.store.database import include_name
 from annotator.store.models import Base
 
 config = context.config
@@ -20,6 +22,7 @@ def _configure_and_run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -31,6 +34,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

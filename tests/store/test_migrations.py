@@ -9,7 +9,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
 from annotator.store import database
-from annotator.store.database import _alembic_config, head_revision, make_engine, upgrade
+from annotator.store.database import _alembic_config, head_revision, include_name, make_engine, upgrade
 from annotator.store.models import Base
 
 
@@ -25,7 +25,8 @@ def test_models_match_migrations(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
     upgrade(engine)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        opts = {"compare_type": True, "include_name": include_name}
+        diff = compare_metadata(MigrationContext.configure(conn, opts=opts), Base.metadata)
     assert diff == [], f"models and migrations differ; write a migration: {diff}"
 
 
@@ -44,22 +45,56 @@ def test_every_revision_upgrades_to_head_keeping_data(tmp_path):
                 ),
                 {"h": "0" * 64},
             )
-            conn.execute(text("INSERT INTO annotators (name, created_at) VALUES ('asha', '2025-01-01 00:00:00')"))
+            conn.execute(
+                text("INSERT INTO annotators (name, created_at) VALUES ('asha', '2025-01-01 00:00:00')")
+            )
             conn.execute(
                 text(
                     "INSERT INTO work_items (id, document_id, annotator_id, status, created_at, updated_at) "
                     "VALUES ('w1', 1, 1, 'done', '2025-01-01 00:00:00', '2025-01-01 00:00:00')"
                 )
             )
+            _add_annotation_rows(conn)
         upgrade(engine)
         with engine.connect() as conn:
             assert conn.execute(text("SELECT title, text FROM documents")).all() == [("शीर्षक", "पाठ")]
+            # rows that refer to entities survive migrations that rebuild tables (foreign keys are off)
+            for table in ("entities", "events", "event_arguments", "targeted_sentiments"):
+                assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 1, table
             # 0002 added the flag: existing work items are not flagged, with no comment
             assert conn.execute(text("SELECT status, flagged, comment FROM work_items")).all() == [
                 ("done", 0, None)
             ]
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
         engine.dispose()
+
+
+def _add_annotation_rows(conn) -> None:
+    t = "'2025-01-01 00:00:00'"
+    conn.execute(
+        text(
+            'INSERT INTO entities (id, document_id, annotator_id, start, "end", label, attributes, '
+            f"created_at, updated_at) VALUES ('e1', 1, 1, 0, 3, 'GPE', '{{}}', {t}, {t})"
+        )
+    )
+    conn.execute(
+        text(
+            "INSERT INTO events (id, document_id, annotator_id, type, trigger_start, trigger_end, "
+            f"attributes, created_at, updated_at) VALUES ('v1', 1, 1, 'ATTACK', 0, 3, '{{}}', {t}, {t})"
+        )
+    )
+    conn.execute(
+        text(
+            "INSERT INTO event_arguments (id, event_id, annotator_id, position, role, entity_id, "
+            f"created_at, updated_at) VALUES ('a1', 'v1', 1, 0, 'Place', 'e1', {t}, {t})"
+        )
+    )
+    conn.execute(
+        text(
+            "INSERT INTO targeted_sentiments (id, document_id, annotator_id, entity_id, polarity, "
+            f"created_at, updated_at) VALUES ('s1', 1, 1, 'e1', 'NEG', {t}, {t})"
+        )
+    )
 
 
 def test_downgrade_to_base_and_back(tmp_path):
@@ -115,9 +150,14 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("documents") as batch:
         batch.add_column(sa.Column("extra", sa.Integer(), nullable=True))
+    # copies the table and drops the old one: must not cascade into the rows that refer to it
+    with op.batch_alter_table("entities", recreate="always") as batch:
+        batch.add_column(sa.Column("extra", sa.Integer(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("entities", recreate="always") as batch:
+        batch.drop_column("extra")
     with op.batch_alter_table("documents") as batch:
         batch.drop_column("extra")
 '''
@@ -137,6 +177,8 @@ def test_older_project_is_backed_up_then_upgraded(tmp_path, monkeypatch, older_m
             ),
             {"h": "1" * 64},
         )
+        conn.execute(text("INSERT INTO annotators (name, created_at) VALUES ('asha', '2025-01-01 00:00:00')"))
+        _add_annotation_rows(conn)
     old_head = head_revision()
     monkeypatch.setattr(database, "migrations_dir", lambda: older_migrations)
     result = database.open_database(path, create=False)
@@ -146,6 +188,9 @@ def test_older_project_is_backed_up_then_upgraded(tmp_path, monkeypatch, older_m
         with result.engine.connect() as conn:
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999"
             assert conn.execute(text("SELECT text, extra FROM documents")).all() == [("पुराना पाठ", None)]
+            for table in ("entities", "event_arguments", "targeted_sentiments"):
+                assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 1, table
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         result.engine.dispose()
     # the backup is the old database, complete (WAL content included) and still at the old revision
