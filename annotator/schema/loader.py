@@ -1,4 +1,4 @@
-"""Load and validate label schemas written in TOML.
+"""Load and validate label schemas written in TOML, and write schemas as TOML.
 
 Schema file format
 ==================
@@ -9,37 +9,65 @@ A schema is a UTF-8 TOML file (a leading byte-order mark is tolerated). Top-leve
     ``name``         required string: letters, digits, ``.``, ``_``, ``-``; starts with a letter or digit.
     ``version``      required string (quote it: ``version = "1.0"``, not ``1.0``).
     ``description``  optional string.
+    ``naming``       optional: ``"strict"`` (default) or ``"brat"``. ``brat`` accepts brat's names
+                     (``[A-Za-z0-9_][A-Za-z0-9_-]*``, e.g. ``Transfer-money``, ``Person-Arg``,
+                     ``Negation``) wherever the rules below ask for UPPER_SNAKE, role or lower_snake names;
+                     schemas converted from brat (:mod:`annotator.schema.brat_conf`) use it.
 
 ``[[entities]]`` (required, at least one) -- entity (span) types, in display order:
-    ``name``         required UPPER_SNAKE identifier (``[A-Z][A-Z0-9_]*``), unique among entity *and* event
-                     types.
+    ``name``         required UPPER_SNAKE identifier (``[A-Z][A-Z0-9_]*``), at most 64 characters, unique
+                     among entity, event *and* relation types.
     ``color``        required ``#RRGGBB``; unique among entity types (case-insensitive). It is drawn as a
                      light highlight behind black text, so pick light colours.
     ``hotkey``       optional single printable ASCII character other than space; letters must be lower
-                     case. Unique across all entity types, event types and sentiment levels.
+                     case. Unique across all entity, event and relation types and sentiment levels.
     ``description``  required non-empty string: the one-line annotation guideline.
+    ``parent``       optional name of an entity type declared above: this type is a subtype of it and is
+                     accepted wherever the parent (or another ancestor) is.
+    ``abstract``     optional boolean, default false: the type only groups its subtypes and cannot be
+                     assigned; it takes no hotkey.
     ``[[entities.attributes]]``  optional attribute definitions (see *Attributes*).
 
-``[[entity_attributes]]`` (optional) -- attributes every entity type carries.
-
-``[[event_attributes]]`` (optional) -- attributes every event type carries (e.g. ``modality``). A type's
-own attributes may not reuse these names.
+``[[entity_attributes]]``, ``[[event_attributes]]``, ``[[relation_attributes]]`` (optional) -- attributes
+every entity / event (e.g. ``modality``) / relation type carries. A type's own attributes may not reuse
+these names.
 
 ``[[events]]`` (optional) -- event types, in display order:
-    ``name``, ``color`` (unique among event types), ``hotkey``, ``description``: as for entities.
+    ``name``, ``color`` (unique among event types), ``hotkey``, ``description``, ``parent`` (an event
+    type declared above), ``abstract``: as for entities.
     ``[[events.roles]]``  optional argument roles:
         ``name``         required identifier starting with an upper-case letter (``[A-Z][A-Za-z0-9_]*``),
-                         e.g. ``Attacker``; unique within the event type.
+                         e.g. ``Attacker``; at most 64 characters; unique within the event type.
         ``types``        required non-empty array of entity type names -- or event type names, for roles
                          such as ``Topic`` or ``Crime`` whose argument may be another event. No duplicates.
+                         Subtypes of a listed type fill the role too.
+        ``cardinality``  optional: ``"optional"`` (0..1), ``"one"`` (exactly 1), ``"one_or_more"``
+                         (1..), ``"any"`` (0.., the default) or an integer N >= 1 (exactly N). Not together
+                         with ``min``/``max``.
         ``min``          optional integer >= 0, default 0: arguments of this role an event needs.
         ``max``          optional integer >= 1, or ``"many"``; omitted means unbounded. ``min <= max``.
         ``description``  required non-empty string.
     ``[[events.attributes]]``  optional type-specific attributes (e.g. ``killed`` on ``DIE``).
 
+``[[relations]]`` (optional) -- relation types between two entities, in display order:
+    ``name``, ``color`` (unique among relation types), ``description``: as for entities.
+    ``hotkey``       as for entities, except that upper-case letters (Shift+letter) are allowed too.
+    ``from``         required non-empty array of entity type names: the accepted first arguments.
+    ``to``           array of entity type names: the accepted second arguments. Required unless the
+                     relation is symmetric; for a symmetric one it may be left out and, if given, must
+                     hold the same types as ``from``.
+    ``symmetric``    optional boolean, default false: A–B is the same relation as B–A.
+    ``equivalence``  optional boolean, default false: symmetric and transitive (aliases, brat's
+                     ``symmetric-transitive``); implies ``symmetric`` (``symmetric = false`` with it is an
+                     error).
+    ``[[relations.attributes]]``  optional type-specific attributes.
+
 Attributes (``[[entities.attributes]]``, ``[[entity_attributes]]``, ``[[events.attributes]]``,
-``[[event_attributes]]``):
-    ``name``         required lower_snake identifier (``[a-z][a-z0-9_]*``), unique per owner.
+``[[event_attributes]]``, ``[[relations.attributes]]``, ``[[relation_attributes]]``):
+    ``name``         required lower_snake identifier (``[a-z][a-z0-9_]*``), unique per owner. The built-in
+                     attributes every annotation may carry (``note``, text; ``confidence``, choice of
+                     high/medium/low: :data:`~annotator.schema.model.BUILTIN_ATTRIBUTES`) may be declared
+                     only with their own kind; the declaration then replaces the built-in.
     ``kind``         required: ``choice`` (one of ``values``), ``count`` (integer >= 0), ``flag`` (boolean)
                      or ``text`` (string).
     ``values``       choice only, required there: non-empty array of unique tokens
@@ -79,9 +107,11 @@ from __future__ import annotations
 
 import difflib
 import functools
+import json
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -89,22 +119,31 @@ from typing import Any
 from annotator.resources import resource_path
 from annotator.schema.model import (
     ATTRIBUTE_KINDS,
+    BUILTIN_ATTRIBUTES,
+    CARDINALITIES,
+    NAMINGS,
     SENTIMENT_TARGET_KINDS,
     AttributeDef,
     DocumentSentiment,
     EntityType,
     EventType,
+    RelationType,
     Role,
     Schema,
     SentimentLevel,
     TargetedSentiment,
+    cardinality_name,
 )
 
-__all__ = ["SchemaError", "default_schema", "load_schema", "parse_schema"]
+__all__ = ["SchemaError", "default_schema", "load_schema", "parse_schema", "schema_to_toml"]
 
 TYPE_NAME_RE = re.compile(r"[A-Z][A-Z0-9_]*")
 ROLE_NAME_RE = re.compile(r"[A-Z][A-Za-z0-9_]*")
 ATTR_NAME_RE = re.compile(r"[a-z][a-z0-9_]*")
+#: Type, role and attribute names of ``naming = "brat"`` schemas: brat's label rule.
+BRAT_NAME_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+#: Longest type or role name (the database stores them in 64-character columns).
+MAX_NAME_LENGTH = 64
 TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 SCHEMA_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 COLOR_RE = re.compile(r"#[0-9A-Fa-f]{6}")
@@ -115,14 +154,27 @@ _ROOT_KEYS = (
     "entities",
     "entity_attributes",
     "event_attributes",
+    "relation_attributes",
     "events",
+    "relations",
     "document_sentiment",
     "targeted_sentiment",
 )
-_SCHEMA_KEYS = ("name", "version", "description")
-_ENTITY_KEYS = ("name", "color", "hotkey", "description", "attributes")
-_EVENT_KEYS = ("name", "color", "hotkey", "description", "roles", "attributes")
-_ROLE_KEYS = ("name", "types", "min", "max", "description")
+_SCHEMA_KEYS = ("name", "version", "description", "naming")
+_ENTITY_KEYS = ("name", "color", "hotkey", "description", "parent", "abstract", "attributes")
+_EVENT_KEYS = ("name", "color", "hotkey", "description", "parent", "abstract", "roles", "attributes")
+_RELATION_KEYS = (
+    "name",
+    "color",
+    "hotkey",
+    "description",
+    "from",
+    "to",
+    "symmetric",
+    "equivalence",
+    "attributes",
+)
+_ROLE_KEYS = ("name", "types", "cardinality", "min", "max", "description")
 _ATTR_KEYS = ("name", "kind", "values", "default", "required", "description")
 _DOC_SENT_KEYS = ("name", "description", "levels")
 _LEVEL_KEYS = ("value", "label", "description", "hotkey")
@@ -164,11 +216,31 @@ def _type_name(value: Any) -> str:
 class _Checker:
     """Collects problems while walking the parsed TOML."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, naming: str = "strict") -> None:
         self.source = source
+        self.naming = naming
         self.problems: list[str] = []
-        # Hotkey -> path of the first owner, across entities, events and sentiment levels.
+        # Hotkey -> path of the first owner, across entities, events, relations and sentiment levels.
         self.hotkeys: dict[str, str] = {}
+
+    # -- names, by the schema's naming rules
+
+    def name(self, table: dict[str, Any], path: str, what: str) -> str | None:
+        """The ``name`` of a type (``what="type"``), role or attribute, checked by the naming rules."""
+        if self.naming == "brat":
+            pattern, desc = BRAT_NAME_RE, "a brat name (letters, digits, '_' or '-')"
+        elif what == "type":
+            pattern, desc = TYPE_NAME_RE, "an UPPER_SNAKE identifier ([A-Z][A-Z0-9_]*)"
+        elif what == "role":
+            pattern = ROLE_NAME_RE
+            desc = "a role name starting with an upper-case letter ([A-Z][A-Za-z0-9_]*)"
+        else:
+            pattern, desc = ATTR_NAME_RE, "a lower_snake identifier ([a-z][a-z0-9_]*)"
+        name = self.string(table, "name", path, required=True, pattern=pattern, pattern_desc=desc)
+        if name is not None and what != "attribute" and len(name) > MAX_NAME_LENGTH:
+            self.add(_join(path, "name"), f"{name[:20]!r}... is longer than {MAX_NAME_LENGTH} characters")
+            return None
+        return name
 
     def add(self, path: str, reason: str) -> None:
         self.problems.append(f"{self.source}: {path}: {reason}")
@@ -321,7 +393,8 @@ class _Checker:
             seen[color.lower()] = path
         return color
 
-    def hotkey(self, table: dict[str, Any], path: str, owner: str) -> str | None:
+    def hotkey(self, table: dict[str, Any], path: str, owner: str, *, upper_ok: bool = False) -> str | None:
+        """A hotkey; ``upper_ok`` allows upper-case letters (Shift+letter, relation types only)."""
         key = self.string(table, "hotkey", path)
         if key is None:
             return None
@@ -329,8 +402,12 @@ class _Checker:
         if len(key) != 1 or not key.isascii() or not key.isprintable() or key == " ":
             self.add(full, f"{key!r} is not a single printable ASCII character other than space")
             return None
-        if key.isalpha() and not key.islower():
-            self.add(full, f"{key!r}: letters must be lower case (write {key.lower()!r})")
+        if key.isalpha() and not key.islower() and not upper_ok:
+            self.add(
+                full,
+                f"{key!r}: letters must be lower case (write {key.lower()!r}; upper-case letters are for "
+                "relation types)",
+            )
             return None
         other = self.hotkeys.get(key)
         if other is not None:
@@ -352,19 +429,23 @@ def _suggest(name: str, known: list[str]) -> str:
 # ---------------------------------------------------------------------------- sections
 
 
+_BUILTINS = {a.name: a for a in BUILTIN_ATTRIBUTES}
+
+
 def _attribute(ch: _Checker, table: dict[str, Any], path: str) -> AttributeDef | None:
     ch.keys(table, path, _ATTR_KEYS)
-    name = ch.string(
-        table,
-        "name",
-        path,
-        required=True,
-        pattern=ATTR_NAME_RE,
-        pattern_desc="a lower_snake identifier ([a-z][a-z0-9_]*)",
-    )
+    name = ch.name(table, path, "attribute")
     kind = ch.string(table, "kind", path, required=True)
     if kind is not None and kind not in ATTRIBUTE_KINDS:
         ch.add(_join(path, "kind"), f"{kind!r} is not one of: {', '.join(ATTRIBUTE_KINDS)}")
+        kind = None
+    builtin = _BUILTINS.get(name or "")
+    if builtin is not None and kind is not None and kind != builtin.kind:
+        ch.add(
+            _join(path, "kind"),
+            f"{name!r} is a built-in attribute of kind {builtin.kind!r}; declare it with that kind or "
+            "choose another name",
+        )
         kind = None
     values: list[str] | None = None
     if kind == "choice":
@@ -419,39 +500,113 @@ def _attributes(
     return attrs
 
 
+@dataclass
+class _Header:
+    """The fields every entity, event and relation type has, as checked (``None`` = missing or bad)."""
+
+    table: dict[str, Any]
+    path: str
+    name: str | None
+    color: str | None
+    hotkey: str | None
+    description: str | None
+    parent: str | None = None
+    abstract: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.name and self.color and self.description)
+
+
 def _type_header(
-    ch: _Checker, table: dict[str, Any], path: str, names: dict[str, str], colors: dict[str, str]
-) -> tuple[str | None, str | None, str | None, str | None]:
-    """name, color, hotkey, description of an entity or event type."""
-    name = ch.string(
-        table,
-        "name",
-        path,
-        required=True,
-        pattern=TYPE_NAME_RE,
-        pattern_desc="an UPPER_SNAKE identifier ([A-Z][A-Z0-9_]*)",
-    )
+    ch: _Checker,
+    table: dict[str, Any],
+    path: str,
+    names: dict[str, str],
+    colors: dict[str, str],
+    *,
+    upper_ok: bool = False,
+) -> _Header:
+    """name, color, hotkey, description of an entity, event or relation type."""
+    name = ch.name(table, path, "type")
     if name is not None:
         if name in names:
             ch.add(_join(path, "name"), f"duplicate type name {name!r} (also {names[name]})")
         else:
             names[name] = path
     color = ch.color(table, path, colors)
-    hotkey = ch.hotkey(table, path, name or "")
+    hotkey = ch.hotkey(table, path, name or "", upper_ok=upper_ok)
     description = ch.string(table, "description", path, required=True, nonempty=True)
-    return name, color, hotkey, description
+    return _Header(table, path, name, color, hotkey, description)
+
+
+def _hierarchy(ch: _Checker, header: _Header, earlier: dict[str, str], kind: str) -> None:
+    """Checks ``parent`` (an earlier type of the same kind) and ``abstract``; fills them into ``header``.
+    ``earlier`` maps the names of the types of this kind declared so far to their paths."""
+    table, path = header.table, header.path
+    parent = ch.string(table, "parent", path)
+    if parent is not None:
+        if parent == header.name:
+            ch.add(_join(path, "parent"), f"a type cannot be its own parent ({parent!r})")
+        elif parent not in earlier:
+            known = list(earlier)
+            ch.add(
+                _join(path, "parent"),
+                f"{parent!r} is not an {kind} type declared before this one "
+                f"({_suggest(parent, known)}known: {', '.join(known) or 'none'})",
+            )
+        else:
+            header.parent = parent
+    abstract = ch.boolean(table, "abstract", path)
+    if abstract and header.hotkey is not None:
+        ch.add(_join(path, "hotkey"), "an abstract type cannot be assigned, so it takes no hotkey")
+    header.abstract = bool(abstract)
+
+
+_CARDINALITY_HELP = ", ".join(f'"{name}"' for name in CARDINALITIES) + " or an integer >= 1 (exactly N)"
+
+
+def _bounds(ch: _Checker, table: dict[str, Any], path: str) -> tuple[int, int | None] | None:
+    """``(min, max)`` of a role from ``cardinality`` or ``min``/``max``; ``None`` after a problem."""
+    raw_card = table.get("cardinality", _MISSING)
+    if raw_card is not _MISSING:
+        full = _join(path, "cardinality")
+        if "min" in table or "max" in table:
+            ch.add(full, "give either cardinality or min/max, not both")
+            return None
+        if isinstance(raw_card, str) and raw_card in CARDINALITIES:
+            return CARDINALITIES[raw_card]
+        if isinstance(raw_card, int) and not isinstance(raw_card, bool) and raw_card >= 1:
+            return raw_card, raw_card
+        hint = _suggest(raw_card, list(CARDINALITIES)) if isinstance(raw_card, str) else ""
+        shown = str(raw_card).lower() if isinstance(raw_card, bool) else repr(raw_card)
+        ch.add(full, f"{shown} is not a cardinality ({hint}one of {_CARDINALITY_HELP})")
+        return None
+    ok = True
+    lo = ch.integer(table, "min", path)
+    if lo is not None and lo < 0:
+        ch.add(_join(path, "min"), f"must be >= 0, got {lo}")
+        lo = None
+    hi: int | None = None
+    raw_max = table.get("max", _MISSING)
+    if raw_max is not _MISSING and raw_max != UNBOUNDED:
+        if isinstance(raw_max, bool) or not isinstance(raw_max, int):
+            ch.add(_join(path, "max"), f'must be an integer or "{UNBOUNDED}", got {raw_max!r}')
+            ok = False
+        elif raw_max < 1:
+            ch.add(_join(path, "max"), f'must be >= 1 (or "{UNBOUNDED}"), got {raw_max}')
+            ok = False
+        else:
+            hi = raw_max
+    if lo is not None and hi is not None and lo > hi:
+        ch.add(_join(path, "min"), f"min ({lo}) is greater than max ({hi})")
+        ok = False
+    return (lo or 0, hi) if ok else None
 
 
 def _role(ch: _Checker, table: dict[str, Any], path: str, known_types: list[str]) -> Role | None:
     ch.keys(table, path, _ROLE_KEYS)
-    name = ch.string(
-        table,
-        "name",
-        path,
-        required=True,
-        pattern=ROLE_NAME_RE,
-        pattern_desc="a role name starting with an upper-case letter ([A-Z][A-Za-z0-9_]*)",
-    )
+    name = ch.name(table, path, "role")
 
     def known(item: str, item_path: str) -> bool:
         if item not in known_types:
@@ -463,29 +618,11 @@ def _role(ch: _Checker, table: dict[str, Any], path: str, known_types: list[str]
         return True
 
     types = ch.string_list(table, "types", path, required=True, item_check=known)
-    lo = ch.integer(table, "min", path)
-    if lo is not None and lo < 0:
-        ch.add(_join(path, "min"), f"must be >= 0, got {lo}")
-        lo = None
-    hi: int | None = None
-    hi_ok = True
-    raw_max = table.get("max", _MISSING)
-    if raw_max is not _MISSING and raw_max != UNBOUNDED:
-        if isinstance(raw_max, bool) or not isinstance(raw_max, int):
-            ch.add(_join(path, "max"), f'must be an integer or "{UNBOUNDED}", got {raw_max!r}')
-            hi_ok = False
-        elif raw_max < 1:
-            ch.add(_join(path, "max"), f'must be >= 1 (or "{UNBOUNDED}"), got {raw_max}')
-            hi_ok = False
-        else:
-            hi = raw_max
-    if lo is not None and hi is not None and lo > hi:
-        ch.add(_join(path, "min"), f"min ({lo}) is greater than max ({hi})")
-        hi_ok = False
+    bounds = _bounds(ch, table, path)
     description = ch.string(table, "description", path, required=True, nonempty=True)
-    if name is None or not types or description is None or not hi_ok:
+    if name is None or not types or description is None or bounds is None:
         return None
-    return Role(name=name, types=tuple(types), min=lo or 0, max=hi, description=description)
+    return Role(name=name, types=tuple(types), min=bounds[0], max=bounds[1], description=description)
 
 
 def _entities(
@@ -497,38 +634,54 @@ def _entities(
     elif not items and isinstance(root["entities"], list):
         ch.add("entities", "must contain at least one entity type")
     colors: dict[str, str] = {}
+    earlier: dict[str, str] = {}
     result: list[EntityType] = []
     for i, table in enumerate(items):
         path = f"entities[{i}]"
         ch.keys(table, path, _ENTITY_KEYS)
-        name, color, hotkey, description = _type_header(ch, table, path, names, colors)
+        header = _type_header(ch, table, path, names, colors)
+        _hierarchy(ch, header, earlier, "entity")
+        if header.name is not None:
+            earlier.setdefault(header.name, path)
         attrs = _attributes(ch, table, "attributes", path, global_attrs)
-        if name and color and description:
-            result.append(EntityType(name, color, description, hotkey, tuple(attrs)))
+        if header.complete:
+            assert header.name and header.color and header.description
+            result.append(
+                EntityType(
+                    header.name,
+                    header.color,
+                    header.description,
+                    header.hotkey,
+                    tuple(attrs),
+                    parent=header.parent,
+                    abstract=header.abstract,
+                )
+            )
     return result
 
 
-def _event_headers(
-    ch: _Checker, root: dict[str, Any], names: dict[str, str]
-) -> list[tuple[dict[str, Any], str, str | None, str | None, str | None, str | None]]:
-    """First pass over [[events]]: names (so roles may refer to event types), colours, hotkeys."""
+def _event_headers(ch: _Checker, root: dict[str, Any], names: dict[str, str]) -> list[_Header]:
+    """First pass over [[events]]: names (so roles may refer to event types), colours, hotkeys, parents."""
     colors: dict[str, str] = {}
+    earlier: dict[str, str] = {}
     headers = []
     for i, table in enumerate(ch.table_array(root, "events", "")):
         path = f"events[{i}]"
         ch.keys(table, path, _EVENT_KEYS)
-        headers.append((table, path, *_type_header(ch, table, path, names, colors)))
+        header = _type_header(ch, table, path, names, colors)
+        _hierarchy(ch, header, earlier, "event")
+        if header.name is not None:
+            earlier.setdefault(header.name, path)
+        headers.append(header)
     return headers
 
 
 def _events(
-    ch: _Checker,
-    headers: list[tuple[dict[str, Any], str, str | None, str | None, str | None, str | None]],
-    known_types: list[str],
-    global_attrs: dict[str, str],
+    ch: _Checker, headers: list[_Header], known_types: list[str], global_attrs: dict[str, str]
 ) -> list[EventType]:
     result: list[EventType] = []
-    for table, path, name, color, hotkey, description in headers:
+    for header in headers:
+        table, path = header.table, header.path
         roles: list[Role] = []
         seen: dict[str, str] = {}
         ok = True
@@ -544,8 +697,87 @@ def _events(
             seen[role.name] = role_path
             roles.append(role)
         attrs = _attributes(ch, table, "attributes", path, global_attrs)
-        if name and color and description and ok:
-            result.append(EventType(name, color, description, hotkey, tuple(roles), tuple(attrs)))
+        if header.complete and ok:
+            assert header.name and header.color and header.description
+            result.append(
+                EventType(
+                    header.name,
+                    header.color,
+                    header.description,
+                    header.hotkey,
+                    tuple(roles),
+                    tuple(attrs),
+                    parent=header.parent,
+                    abstract=header.abstract,
+                )
+            )
+    return result
+
+
+def _relations(
+    ch: _Checker,
+    root: dict[str, Any],
+    names: dict[str, str],
+    entity_names: list[str],
+    event_names: list[str],
+    global_attrs: dict[str, str],
+) -> list[RelationType]:
+    def entity_type(item: str, item_path: str) -> bool:
+        if item in entity_names:
+            return True
+        if item in event_names:
+            ch.add(item_path, f"{item!r} is an event type; a relation connects entities")
+        else:
+            ch.add(
+                item_path,
+                f"unknown entity type {item!r} "
+                f"({_suggest(item, entity_names)}known: {', '.join(entity_names)})",
+            )
+        return False
+
+    colors: dict[str, str] = {}
+    result: list[RelationType] = []
+    for i, table in enumerate(ch.table_array(root, "relations", "")):
+        path = f"relations[{i}]"
+        ch.keys(table, path, _RELATION_KEYS)
+        header = _type_header(ch, table, path, names, colors, upper_ok=True)
+        symmetric = ch.boolean(table, "symmetric", path)
+        equivalence = ch.boolean(table, "equivalence", path)
+        ok = True
+        if equivalence and symmetric is False:
+            ch.add(
+                _join(path, "symmetric"),
+                "an equivalence is symmetric (and transitive): leave out 'symmetric = false'",
+            )
+            ok = False
+        undirected = bool(symmetric or equivalence)
+        from_types = ch.string_list(table, "from", path, required=True, item_check=entity_type)
+        to_types = ch.string_list(table, "to", path, required=not undirected, item_check=entity_type)
+        if undirected:
+            if to_types is not None and from_types is not None and set(to_types) != set(from_types):
+                ch.add(
+                    _join(path, "to"),
+                    f"a symmetric relation has one list of types, but 'to' ({', '.join(to_types)}) differs "
+                    f"from 'from' ({', '.join(from_types)}): make them equal or leave 'to' out",
+                )
+                ok = False
+            to_types = from_types
+        attrs = _attributes(ch, table, "attributes", path, global_attrs)
+        if header.complete and from_types and to_types and ok:
+            assert header.name and header.color and header.description
+            result.append(
+                RelationType(
+                    header.name,
+                    header.color,
+                    header.description,
+                    from_types=tuple(from_types),
+                    to_types=tuple(to_types),
+                    hotkey=header.hotkey,
+                    symmetric=undirected,
+                    equivalence=bool(equivalence),
+                    attributes=tuple(attrs),
+                )
+            )
     return result
 
 
@@ -663,10 +895,13 @@ def parse_schema(text: str, source: str = "<schema>") -> Schema:
     except tomllib.TOMLDecodeError as exc:
         raise SchemaError([_syntax_problem(source, exc, text)], source) from exc
 
-    ch = _Checker(source)
+    header = root.get("schema", _MISSING)
+    # The naming rules decide how every name below is checked, so they are read first.
+    naming = header.get("naming") if isinstance(header, dict) else None
+    naming = naming if naming in NAMINGS else "strict"
+    ch = _Checker(source, naming)
     ch.keys(root, "", _ROOT_KEYS)
 
-    header = root.get("schema", _MISSING)
     name = version = description = None
     if header is _MISSING:
         ch.add("schema", "missing required table [schema]")
@@ -684,21 +919,29 @@ def parse_schema(text: str, source: str = "<schema>") -> Schema:
         )
         version = ch.string(header, "version", "schema", required=True, nonempty=True, quote_hint=True)
         description = ch.string(header, "description", "schema")
+        given_naming = ch.string(header, "naming", "schema")
+        if given_naming is not None and given_naming not in NAMINGS:
+            ch.add("schema.naming", f"{given_naming!r} is not one of: {', '.join(NAMINGS)}")
 
     # The schema-wide attributes are needed before the types (whose own attributes may not reuse their
     # names); a separate checker keeps their problems after the entities' ones, in file order.
-    attrs_ch = _Checker(source)
+    attrs_ch = _Checker(source, naming)
     entity_attrs = _attributes(attrs_ch, root, "entity_attributes", "")
     event_attrs = _attributes(attrs_ch, root, "event_attributes", "")
+    relation_attrs = _attributes(attrs_ch, root, "relation_attributes", "")
     entity_reserved = {a.name: "entity_attributes" for a in entity_attrs}
     event_reserved = {a.name: "event_attributes" for a in event_attrs}
+    relation_reserved = {a.name: "relation_attributes" for a in relation_attrs}
 
     names: dict[str, str] = {}
     entities = _entities(ch, root, names, entity_reserved)
+    entity_names = list(names)
     ch.problems.extend(attrs_ch.problems)
     headers = _event_headers(ch, root, names)
     known_types = list(names)
     events = _events(ch, headers, known_types, event_reserved)
+    event_names = [n for n in known_types if n not in entity_names]
+    relations = _relations(ch, root, names, entity_names, event_names, relation_reserved)
     document_sentiment = _document_sentiment(ch, root)
     targeted_sentiment = _targeted_sentiment(ch, root)
 
@@ -715,27 +958,184 @@ def parse_schema(text: str, source: str = "<schema>") -> Schema:
         event_attributes=tuple(event_attrs),
         document_sentiment=document_sentiment,
         targeted_sentiment=targeted_sentiment,
+        relations=tuple(relations),
+        relation_attributes=tuple(relation_attrs),
+        naming=naming,
         source_text=text,
     )
 
 
 def load_schema(path: str | Path) -> Schema:
-    """Read and validate the schema file at ``path`` (problems are prefixed with its file name).
+    """Read and validate the TOML schema file at ``path`` (problems are prefixed with its file name).
 
     ``OSError`` (e.g. ``FileNotFoundError``) propagates; invalid UTF-8 or content raises
-    :class:`SchemaError`.
+    :class:`SchemaError`. :func:`annotator.schema.load_schema_file` also reads brat configurations.
     """
     path = Path(path)
+    return parse_schema(read_text(path), source=path.name)
+
+
+def read_text(path: Path) -> str:
+    """The UTF-8 text of ``path``; :class:`SchemaError` naming the line when it is not UTF-8."""
     data = path.read_bytes()
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SchemaError([f"{path.name}: line {line}: not valid UTF-8 ({exc.reason})"], path.name) from exc
-    return parse_schema(text, source=path.name)
 
 
 @functools.lru_cache(maxsize=1)
 def default_schema() -> Schema:
     """The schema shipped with annotator (``resources/schemas/default.toml``), loaded once and cached."""
     return load_schema(resource_path("schemas", "default.toml"))
+
+
+# ---------------------------------------------------------------------------- writing TOML
+
+_TOML_WIDTH = 110
+
+
+def _toml_string(value: str) -> str:
+    # JSON's string escapes (\" \\ \n \t \uXXXX ...) are all valid in TOML basic strings; TOML also wants
+    # DEL escaped, which JSON leaves alone.
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007F")
+
+
+def _toml_value(value: str | int | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return _toml_string(value)
+
+
+class _TomlWriter:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.indent = ""
+
+    def blank(self) -> None:
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
+
+    def header(self, name: str, *, array: bool = True, indent: str = "") -> None:
+        self.blank()
+        self.indent = indent
+        self.lines.append(f"{indent}[[{name}]]" if array else f"{indent}[{name}]")
+
+    def key(self, key: str, value: str | int | bool | None) -> None:
+        if value is not None:
+            self.lines.append(f"{self.indent}{key} = {_toml_value(value)}")
+
+    def array(self, key: str, items: Iterable[str]) -> None:
+        quoted = [_toml_string(item) for item in items]
+        one_line = f"{self.indent}{key} = [{', '.join(quoted)}]"
+        if len(one_line) <= _TOML_WIDTH:
+            self.lines.append(one_line)
+            return
+        self.lines.append(f"{self.indent}{key} = [")
+        inner = self.indent + "  "
+        line = inner
+        for item in quoted:
+            if line != inner and len(line) + len(item) + 1 > _TOML_WIDTH:
+                self.lines.append(line.rstrip())
+                line = inner
+            line += f"{item}, "
+        self.lines.append(line.rstrip())
+        self.lines.append(f"{self.indent}]")
+
+    def attributes(self, name: str, attrs: Iterable[AttributeDef], *, indent: str = "") -> None:
+        for attr in attrs:
+            self.header(name, indent=indent)
+            self.key("name", attr.name)
+            self.key("kind", attr.kind)
+            if attr.kind == "choice":
+                self.array("values", attr.values)
+            self.key("default", attr.default)
+            if attr.required:
+                self.key("required", True)
+            self.key("description", attr.description or None)
+
+    def type_header(self, t: EntityType | EventType | RelationType) -> None:
+        self.key("name", t.name)
+        self.key("color", t.color)
+        self.key("hotkey", t.hotkey)
+        self.key("description", t.description)
+        if isinstance(t, EntityType | EventType):
+            self.key("parent", t.parent)
+            if t.abstract:
+                self.key("abstract", True)
+
+
+def schema_to_toml(schema: Schema, *, comment: str = "") -> str:
+    """``schema`` written as schema TOML that :func:`parse_schema` reads back to an equal schema.
+
+    ``comment`` (any number of lines) is written first, as ``#`` comments. Role bounds are written as a
+    ``cardinality`` where one fits; a symmetric relation's ``to`` is left out (it equals ``from``).
+    """
+    w = _TomlWriter()
+    for line in comment.splitlines():
+        w.lines.append(f"# {line}".rstrip())
+    w.header("schema", array=False)
+    w.key("name", schema.name)
+    w.key("version", schema.version)
+    w.key("description", schema.description or None)
+    if schema.naming != "strict":
+        w.key("naming", schema.naming)
+
+    for entity in schema.entities:
+        w.header("entities")
+        w.type_header(entity)
+        w.attributes("entities.attributes", entity.attributes, indent="  ")
+    w.attributes("entity_attributes", schema.entity_attributes)
+    w.attributes("event_attributes", schema.event_attributes)
+    w.attributes("relation_attributes", schema.relation_attributes)
+
+    for event in schema.events:
+        w.header("events")
+        w.type_header(event)
+        for role in event.roles:
+            w.header("events.roles", indent="  ")
+            w.key("name", role.name)
+            w.array("types", role.types)
+            cardinality = cardinality_name(role.min, role.max)
+            if cardinality is not None:
+                w.key("cardinality", cardinality)
+            else:
+                w.key("min", role.min or None)
+                w.key("max", role.max)
+            w.key("description", role.description)
+        w.attributes("events.attributes", event.attributes, indent="  ")
+
+    for relation in schema.relations:
+        w.header("relations")
+        w.type_header(relation)
+        w.array("from", relation.from_types)
+        if relation.symmetric:
+            w.key("symmetric", True)
+        else:
+            w.array("to", relation.to_types)
+        if relation.equivalence:
+            w.key("equivalence", True)
+        w.attributes("relations.attributes", relation.attributes, indent="  ")
+
+    scale = schema.document_sentiment
+    if scale is not None:
+        w.header("document_sentiment", array=False)
+        w.key("name", scale.name)
+        w.key("description", scale.description or None)
+        for level in scale.levels:
+            w.header("document_sentiment.levels", indent="  ")
+            w.key("value", level.value)
+            w.key("label", level.label)
+            w.key("description", level.description)
+            w.key("hotkey", level.hotkey)
+
+    targeted = schema.targeted_sentiment
+    if targeted is not None:
+        w.header("targeted_sentiment", array=False)
+        w.array("polarities", targeted.polarities)
+        w.array("targets", targeted.targets)
+        w.key("description", targeted.description or None)
+    return "\n".join(w.lines) + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import unicodedata
 
@@ -10,12 +11,16 @@ import pytest
 
 from annotator.resources import resource_path
 from annotator.schema import (
+    BUILTIN_ATTRIBUTES,
     AttributeDef,
+    RelationType,
+    Role,
     Schema,
     SchemaError,
     default_schema,
     load_schema,
     parse_schema,
+    schema_to_toml,
 )
 
 # A small valid schema; the invalid cases below are single edits of it.
@@ -150,10 +155,11 @@ def test_lookups_raise_key_error_for_unknown_names(mini: Schema) -> None:
 
 
 def test_attributes_for_event_puts_global_before_specific(mini: Schema) -> None:
-    assert [a.name for a in mini.attributes_for_event("DIE")] == ["modality", "killed", "confirmed"]
-    assert [a.name for a in mini.attributes_for_event("ATTACK")] == ["modality"]
-    assert [a.name for a in mini.attributes_for_entity("ORG")] == ["actor_type"]
-    assert mini.attributes_for_entity("PER") == ()
+    names = [a.name for a in mini.attributes_for_event("DIE")]
+    assert names == ["modality", "killed", "confirmed", "note", "confidence"]
+    assert [a.name for a in mini.attributes_for_event("ATTACK")] == ["modality", "note", "confidence"]
+    assert [a.name for a in mini.attributes_for_entity("ORG")] == ["actor_type", "note", "confidence"]
+    assert mini.attributes_for_entity("PER") == BUILTIN_ATTRIBUTES
     assert mini.attribute_defaults("event", "DIE") == {"modality": "actual", "confirmed": False}
 
 
@@ -184,7 +190,12 @@ def test_attributes_for_event_puts_global_before_specific(mini: Schema) -> None:
         ("event", "DIE", {"modality": "actual", "killed": None}, []),
         ("entity", "ORG", {"actor_type": "rebel_group"}, []),
         ("entity", "ORG", {"actor_type": "rioters"}, ["ORG.actor_type: 'rioters' is not one of"]),
-        ("entity", "PER", {"actor_type": "civilians"}, ["PER: unknown attribute 'actor_type' (known: none)"]),
+        (
+            "entity",
+            "PER",
+            {"actor_type": "civilians"},
+            ["PER: unknown attribute 'actor_type' (known: note, confidence)"],
+        ),
         ("entity", "ATTACK", {}, ["unknown entity type 'ATTACK'"]),
         ("event", "PER", {}, ["unknown event type 'PER'"]),
     ],
@@ -200,7 +211,7 @@ def test_check_attributes(
 
 def test_check_attributes_rejects_unknown_owner_kind(mini: Schema) -> None:
     with pytest.raises(ValueError, match="owner_kind"):
-        mini.check_attributes("relation", "PER", {})
+        mini.check_attributes("document", "PER", {})
 
 
 def test_check_role_filler(mini: Schema) -> None:
@@ -275,7 +286,7 @@ INVALID = [
         "schema.descripton: unknown key (did you mean 'description'?",
         id="schema-typo",
     ),
-    pytest.param("[schema]", "relations = []\n[schema]", "relations: unknown key", id="root-unknown"),
+    pytest.param("[schema]", "links = []\n[schema]", "links: unknown key", id="root-unknown"),
     # entity types
     pytest.param(
         'color = "#EE8866"',
@@ -680,7 +691,7 @@ def test_all_problems_are_collected() -> None:
         parse_schema(text, "mini.toml")
     assert info.value.problems == [
         "mini.toml: entities[0].colour: unknown key (did you mean 'color'? "
-        "allowed: name, color, hotkey, description, attributes)",
+        "allowed: name, color, hotkey, description, parent, abstract, attributes)",
         "mini.toml: entities[0].color: missing required field",
         "mini.toml: event_attributes[0].default: 'maybe' is not one of: actual, future",
         "mini.toml: events[0].roles[0].types[1]: unknown type 'ORGG' "
@@ -909,8 +920,12 @@ def test_default_schema_guidelines_colours_and_hotkeys(schema: Schema) -> None:
     assert "प्रधानमंत्री" in schema.entity_type("TITLE").description
     colours = [e.color.lower() for e in schema.entities]
     assert len(set(colours)) == len(colours)
-    hotkeys = [t.hotkey for t in (*schema.entities, *schema.events)]
+    hotkeys = [t.hotkey for t in (*schema.entities, *schema.events, *schema.relations)]
     assert len(set(hotkeys)) == len(hotkeys) == len(schema.hotkeys())
+    for relation in schema.relations:
+        assert relation.hotkey is not None and relation.hotkey.isupper(), relation.name
+        assert relation.description.strip() and "\n" not in relation.description, relation.name
+    assert len({r.color.lower() for r in schema.relations}) == len(schema.relations)
 
 
 def _contrast_with_black(color: str) -> float:
@@ -934,3 +949,645 @@ def test_default_schema_text_is_nfc(schema: Schema) -> None:
 
 def test_default_schema_is_cached(schema: Schema) -> None:
     assert default_schema() is schema
+
+
+# ------------------------------------------------------------------------------------- role cardinality
+
+
+@pytest.mark.parametrize(
+    ("cardinality", "bounds", "label"),
+    [
+        ('"optional"', (0, 1), "optional"),
+        ('"one"', (1, 1), "exactly one"),
+        ('"one_or_more"', (1, None), "one or more"),
+        ('"any"', (0, None), "any number"),
+        ("1", (1, 1), "exactly one"),
+        ("3", (3, 3), "exactly 3"),
+    ],
+)
+def test_role_cardinality_sugar(cardinality: str, bounds: tuple, label: str) -> None:
+    schema = parse_schema(edit("  max = 1\n", f"  cardinality = {cardinality}\n"))
+    role = schema.role("ATTACK", "Attacker")
+    assert (role.min, role.max) == bounds
+    assert role.cardinality_label == label
+    # The sugar is only a way of writing min/max: the same bounds written out give an equal schema.
+    lo, hi = bounds
+    spelled = f"  min = {lo}\n" + (f"  max = {hi}\n" if hi is not None else "")
+    assert parse_schema(edit("  max = 1\n", spelled)) == schema
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "label", "cardinality"),
+    [
+        (0, 3, "at most 3", None),
+        (2, None, "at least 2", None),
+        (2, 4, "2 to 4", None),
+        (2, 2, "exactly 2", 2),
+    ],
+)
+def test_role_cardinality_label_of_min_max(lo: int, hi: int | None, label: str, cardinality) -> None:
+    role = Role("X", ("PER",), lo, hi)
+    assert role.cardinality_label == label
+    assert role.cardinality == cardinality
+
+
+@pytest.mark.parametrize(
+    ("new", "expected"),
+    [
+        (
+            '  cardinality = "one"\n  max = 1\n',
+            "events[0].roles[0].cardinality: give either cardinality or min/max, not both",
+        ),
+        (
+            '  cardinality = "one"\n  min = 1\n',
+            "events[0].roles[0].cardinality: give either cardinality or min/max, not both",
+        ),
+        (
+            '  cardinality = "optinal"\n',
+            "events[0].roles[0].cardinality: 'optinal' is not a cardinality (did you mean 'optional'? "
+            'one of "optional", "one", "one_or_more", "any" or an integer >= 1 (exactly N))',
+        ),
+        ("  cardinality = 0\n", "events[0].roles[0].cardinality: 0 is not a cardinality"),
+        ("  cardinality = true\n", "events[0].roles[0].cardinality: true is not a cardinality"),
+        ('  cardinality = "many"\n', "events[0].roles[0].cardinality: 'many' is not a cardinality"),
+    ],
+)
+def test_role_cardinality_errors(new: str, expected: str) -> None:
+    with pytest.raises(SchemaError) as info:
+        parse_schema(edit("  max = 1\n", new), "mini.toml")
+    problems = info.value.problems
+    assert any(p.startswith(f"mini.toml: {expected}") for p in problems), "\n".join(problems)
+
+
+# ------------------------------------------------------------------------------------------------ relations
+
+RELATIONS = """
+[[relations]]
+name = "MEMBER_OF"
+color = "#117733"
+hotkey = "M"
+description = "The person belongs to the organisation."
+from = ["PER"]
+to = ["ORG"]
+  [[relations.attributes]]
+  name = "status"
+  kind = "choice"
+  values = ["current", "former"]
+
+[[relations]]
+name = "ALIAS_OF"
+color = "#332288"
+description = "The same thing under two names."
+from = ["PER", "ORG"]
+equivalence = true
+
+[[relations]]
+name = "KNOWS"
+color = "#44AA99"
+hotkey = "k"
+description = "Two people know each other."
+from = ["PER"]
+to = ["PER"]
+symmetric = true
+"""
+
+WITH_RELATIONS = MINI.replace("[document_sentiment]", RELATIONS + "\n[document_sentiment]")
+
+
+@pytest.fixture(scope="module")
+def related() -> Schema:
+    return parse_schema(WITH_RELATIONS, "related.toml")
+
+
+def test_relation_types(related: Schema) -> None:
+    assert related.relation_type_names == ("MEMBER_OF", "ALIAS_OF", "KNOWS")
+    member = related.relation_type("MEMBER_OF")
+    assert isinstance(member, RelationType)
+    assert (member.from_types, member.to_types, member.symmetric, member.equivalence) == (
+        ("PER",),
+        ("ORG",),
+        False,
+        False,
+    )
+    assert member.hotkey == "M"
+    alias = related.relation_type("ALIAS_OF")
+    assert (alias.from_types, alias.to_types) == (("PER", "ORG"), ("PER", "ORG"))
+    assert alias.symmetric and alias.equivalence
+    knows = related.relation_type("KNOWS")
+    assert knows.symmetric and not knows.equivalence
+    assert related.kind_of("MEMBER_OF") == "relation"
+    assert related.kind_of("PER") == "entity"
+    assert related.hotkeys()["M"] == ("relation", "MEMBER_OF")
+    assert related.hotkeys()["k"] == ("relation", "KNOWS")
+    with pytest.raises(KeyError, match="unknown relation type 'FRONT_OF'"):
+        related.relation_type("FRONT_OF")
+    assert mini_has_no_relations(parse_schema(MINI))
+
+
+def mini_has_no_relations(schema: Schema) -> bool:
+    with pytest.raises(KeyError, match=r"known: none"):
+        schema.relation_type("MEMBER_OF")
+    return schema.relations == () and schema.relation_type_names == ()
+
+
+def test_check_relation(related: Schema) -> None:
+    assert related.check_relation("MEMBER_OF", "PER", "ORG") is None
+    assert related.check_relation("MEMBER_OF", "ORG", "PER") == (
+        "MEMBER_OF: 'ORG' cannot be the first argument (accepted: PER)"
+    )
+    assert related.check_relation("MEMBER_OF", "PER", "PER") == (
+        "MEMBER_OF: 'PER' cannot be the second argument (accepted: ORG)"
+    )
+    assert related.check_relation("ALIAS_OF", "ORG", "PER") is None  # symmetric: either order
+    assert related.check_relation("KNOWS", "PER", "PER") is None
+    assert related.check_relation("KNOWS", "PER", "ORG") == (
+        "KNOWS: 'ORG' cannot take part in this relation (accepted: PER)"
+    )
+    assert "unknown relation type 'LIKES'" in related.check_relation("LIKES", "PER", "PER")
+    assert "'ATTACK' is an event type; a relation connects entities" in related.check_relation(
+        "KNOWS", "PER", "ATTACK"
+    )
+    assert "'NOPE' is an unknown type" in related.check_relation("KNOWS", "NOPE", "PER")
+
+
+def test_relation_attributes(related: Schema) -> None:
+    names = [a.name for a in related.attributes_for_relation("MEMBER_OF")]
+    assert names == ["status", "note", "confidence"]
+    assert related.attributes_for("relation", "KNOWS") == BUILTIN_ATTRIBUTES
+    assert related.check_attributes("relation", "MEMBER_OF", {"status": "former", "note": "x"}) == []
+    assert related.check_attributes("relation", "MEMBER_OF", {"status": "alleged"}) == [
+        "MEMBER_OF.status: 'alleged' is not one of: current, former"
+    ]
+    assert related.check_attributes("relation", "PER", {}) == [
+        "unknown relation type 'PER' (known: MEMBER_OF, ALIAS_OF, KNOWS)"
+    ]
+    assert related.attribute_defaults("relation", "MEMBER_OF") == {}
+
+
+def test_relation_attributes_for_every_relation() -> None:
+    text = WITH_RELATIONS.replace(
+        "[[events]]",
+        '[[relation_attributes]]\nname = "negated"\nkind = "flag"\ndefault = false\n\n[[events]]',
+        1,
+    )
+    schema = parse_schema(text)
+    assert [a.name for a in schema.attributes_for_relation("KNOWS")] == ["negated", "note", "confidence"]
+    assert schema.attribute_defaults("relation", "KNOWS") == {"negated": False}
+
+
+RELATION_INVALID = [
+    pytest.param(
+        'name = "MEMBER_OF"', 'name = "member_of"', "relations[0].name: 'member_of' is not", id="name"
+    ),
+    pytest.param(
+        'name = "MEMBER_OF"',
+        'name = "ORG"',
+        "relations[0].name: duplicate type name 'ORG' (also entities[1])",
+        id="name-shared-with-entity",
+    ),
+    pytest.param(
+        'name = "KNOWS"',
+        'name = "ALIAS_OF"',
+        "relations[2].name: duplicate type name 'ALIAS_OF' (also relations[1])",
+        id="name-duplicate",
+    ),
+    pytest.param(
+        'from = ["PER"]\nto = ["ORG"]',
+        'from = ["PERS"]\nto = ["ORG"]',
+        "relations[0].from[0]: unknown entity type 'PERS' (did you mean 'PER'? known: PER, ORG)",
+        id="from-unknown",
+    ),
+    pytest.param(
+        'from = ["PER"]\nto = ["ORG"]',
+        'from = ["PER"]\nto = ["ATTACK"]',
+        "relations[0].to[0]: 'ATTACK' is an event type; a relation connects entities",
+        id="to-event",
+    ),
+    pytest.param(
+        'from = ["PER"]\nto = ["ORG"]',
+        'from = ["PER"]',
+        "relations[0].to: missing required field",
+        id="to-missing",
+    ),
+    pytest.param(
+        'from = ["PER"]\nto = ["ORG"]',
+        'from = []\nto = ["ORG"]',
+        "relations[0].from: must not be empty",
+        id="empty",
+    ),
+    pytest.param(
+        'to = ["PER"]\nsymmetric = true',
+        'to = ["ORG"]\nsymmetric = true',
+        "relations[2].to: a symmetric relation has one list of types, but 'to' (ORG) differs from 'from' "
+        "(PER): make them equal or leave 'to' out",
+        id="symmetric-sides-differ",
+    ),
+    pytest.param(
+        "equivalence = true",
+        "equivalence = true\nsymmetric = false",
+        "relations[1].symmetric: an equivalence is symmetric (and transitive): leave out 'symmetric = false'",
+        id="equivalence-not-symmetric",
+    ),
+    pytest.param(
+        "symmetric = true",
+        'symmetric = "yes"',
+        "relations[2].symmetric: must be true or false",
+        id="flag-type",
+    ),
+    pytest.param(
+        'hotkey = "M"',
+        'hotkey = "p"',
+        "relations[0].hotkey: hotkey 'p' already used by entities[0]",
+        id="hotkey",
+    ),
+    pytest.param(
+        'hotkey = "M"',
+        'hotkey = "MM"',
+        "relations[0].hotkey: 'MM' is not a single printable",
+        id="hotkey-long",
+    ),
+    pytest.param(
+        'color = "#117733"', 'color = "#332288"', "relations[1].color: colour #332288 already", id="colour"
+    ),
+    pytest.param(
+        'description = "Two people know each other."\n',
+        "",
+        "relations[2].description: missing required field",
+        id="description",
+    ),
+    pytest.param(
+        'from = ["PER"]\nto = ["ORG"]',
+        'from = ["PER"]\nto = ["ORG"]\ninverse = "HAS_MEMBER"',
+        "relations[0].inverse: unknown key",
+        id="unknown-key",
+    ),
+    pytest.param(
+        'values = ["current", "former"]',
+        'values = ["current", "former"]\n  required = "no"',
+        "relations[0].attributes[0].required: must be true or false",
+        id="attribute",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), RELATION_INVALID)
+def test_invalid_relations_name_the_field(old: str, new: str, expected: str) -> None:
+    with pytest.raises(SchemaError) as info:
+        parse_schema(edit(old, new, WITH_RELATIONS), "mini.toml")
+    assert any(p.startswith(f"mini.toml: {expected}") for p in info.value.problems), "\n".join(
+        info.value.problems
+    )
+
+
+def test_upper_case_hotkeys_are_for_relations_only() -> None:
+    # Shift+P for a relation and p for an entity are different keys.
+    schema = parse_schema(edit('hotkey = "M"', 'hotkey = "P"', WITH_RELATIONS))
+    assert schema.hotkeys()["P"] == ("relation", "MEMBER_OF")
+    assert schema.hotkeys()["p"] == ("entity", "PER")
+    with pytest.raises(SchemaError, match=r"entities\[0\]\.hotkey: 'P': letters must be lower case"):
+        parse_schema(edit('hotkey = "p"', 'hotkey = "P"', WITH_RELATIONS))
+
+
+# ------------------------------------------------------------------------------------- built-in attributes
+
+
+def test_builtin_attributes_are_always_known(mini: Schema) -> None:
+    assert [(a.name, a.kind) for a in BUILTIN_ATTRIBUTES] == [("note", "text"), ("confidence", "choice")]
+    assert BUILTIN_ATTRIBUTES[1].values == ("high", "medium", "low")
+    good = {"modality": "actual", "note": "figure from the police", "confidence": "low"}
+    assert mini.check_attributes("event", "DIE", good) == []
+    assert mini.check_attributes("entity", "PER", {"confidence": "high"}) == []
+    assert mini.check_attributes("entity", "PER", {"confidence": "sure"}) == [
+        "PER.confidence: 'sure' is not one of: high, medium, low"
+    ]
+    assert mini.check_attributes("entity", "PER", {"note": 3}) == ["PER.note: 3 is not a string"]
+    assert mini.attribute_defaults("entity", "PER") == {}
+
+
+def test_builtin_attribute_may_be_redeclared_with_its_kind() -> None:
+    text = edit(
+        '  [[events.attributes]]\n  name = "killed"',
+        '  [[events.attributes]]\n  name = "confidence"\n  kind = "choice"\n  values = ["sure", "unsure"]\n'
+        '  required = true\n  [[events.attributes]]\n  name = "killed"',
+    )
+    schema = parse_schema(text)
+    names = [a.name for a in schema.attributes_for_event("DIE")]
+    assert names == ["modality", "confidence", "killed", "confirmed", "note"]
+    assert schema.check_attributes("event", "DIE", {"modality": "actual"}) == [
+        "DIE: missing required attribute 'confidence'"
+    ]
+    assert [a.name for a in schema.attributes_for_event("ATTACK")] == ["modality", "note", "confidence"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            'name = "killed"\n  kind = "count"',
+            'name = "note"\n  kind = "count"',
+            "events[1].attributes[0].kind: 'note' is a built-in attribute of kind 'text'; declare it with "
+            "that kind or choose another name",
+        ),
+        (
+            'name = "modality"\nkind = "choice"',
+            'name = "confidence"\nkind = "text"',
+            "event_attributes[0].kind: 'confidence' is a built-in attribute of kind 'choice'",
+        ),
+    ],
+)
+def test_builtin_attribute_redeclared_with_another_kind(old: str, new: str, expected: str) -> None:
+    with pytest.raises(SchemaError) as info:
+        parse_schema(edit(old, new), "mini.toml")
+    assert any(p.startswith(f"mini.toml: {expected}") for p in info.value.problems), info.value.problems
+
+
+# ------------------------------------------------------------------------------------ hierarchy and naming
+
+HIERARCHY = """\
+[schema]
+name = "tree"
+version = "1"
+
+[[entities]]
+name = "ACTOR"
+color = "#111111"
+description = "Anyone who acts."
+abstract = true
+
+[[entities]]
+name = "PER"
+color = "#222222"
+hotkey = "p"
+description = "A person."
+parent = "ACTOR"
+
+[[entities]]
+name = "OFFICIAL"
+color = "#333333"
+description = "A public official."
+parent = "PER"
+
+[[entities]]
+name = "ORG"
+color = "#444444"
+description = "An organisation."
+parent = "ACTOR"
+
+[[entities]]
+name = "PLACE"
+color = "#555555"
+description = "A place."
+
+[[events]]
+name = "CONFLICT"
+color = "#666666"
+description = "Any conflict event."
+abstract = true
+
+[[events]]
+name = "ATTACK"
+color = "#777777"
+description = "An attack."
+parent = "CONFLICT"
+  [[events.roles]]
+  name = "Attacker"
+  types = ["ACTOR"]
+  cardinality = "any"
+  description = "Who attacked."
+
+[[events]]
+name = "REPORT"
+color = "#888888"
+description = "A report."
+  [[events.roles]]
+  name = "Topic"
+  types = ["CONFLICT"]
+  cardinality = "one"
+  description = "What is reported."
+
+[[relations]]
+name = "LEADS"
+color = "#999999"
+description = "Leads."
+from = ["PER"]
+to = ["ACTOR"]
+"""
+
+
+def test_type_hierarchy() -> None:
+    schema = parse_schema(HIERARCHY)
+    assert schema.entity_type("OFFICIAL").parent == "PER"
+    assert schema.entity_type("ACTOR").abstract
+    assert schema.ancestors("OFFICIAL") == ("PER", "ACTOR")
+    assert schema.ancestors("PLACE") == ()
+    assert schema.subtypes("ACTOR") == ("PER", "OFFICIAL", "ORG")
+    assert schema.is_a("OFFICIAL", "ACTOR") and not schema.is_a("ACTOR", "OFFICIAL")
+    assert schema.assignable_entity_type_names == ("PER", "OFFICIAL", "ORG", "PLACE")
+    assert schema.assignable_event_type_names == ("ATTACK", "REPORT")
+    # A subtype fills a role (and a relation argument) that names its ancestor.
+    assert schema.check_role_filler("ATTACK", "Attacker", "OFFICIAL") is None
+    assert schema.check_role_filler("ATTACK", "Attacker", "ORG") is None
+    assert schema.check_role_filler("ATTACK", "Attacker", "PLACE") is not None
+    assert schema.check_role_filler("REPORT", "Topic", "ATTACK") is None
+    assert schema.check_relation("LEADS", "OFFICIAL", "ORG") is None
+    assert schema.check_relation("LEADS", "ORG", "PER") is not None
+    assert schema.role("ATTACK", "Attacker").accepts("ACTOR")
+    assert not schema.role("ATTACK", "Attacker").accepts("PER")  # the list only
+    # An abstract type cannot be assigned.
+    assert schema.check_attributes("entity", "ACTOR", {}) == [
+        "ACTOR: abstract entity type, cannot be assigned (use a subtype: PER, OFFICIAL, ORG)"
+    ]
+    assert schema.check_attributes("event", "CONFLICT", {}) == [
+        "CONFLICT: abstract event type, cannot be assigned (use a subtype: ATTACK)"
+    ]
+    assert schema.check_attributes("entity", "OFFICIAL", {}) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            'parent = "PER"',
+            'parent = "ORG"',
+            "entities[2].parent: 'ORG' is not an entity type declared before this one (known: ACTOR, PER)",
+        ),
+        (
+            'parent = "PER"',
+            'parent = "ATTACK"',
+            "entities[2].parent: 'ATTACK' is not an entity type declared before this one",
+        ),
+        ('parent = "PER"', 'parent = "OFFICIAL"', "entities[2].parent: a type cannot be its own parent"),
+        (
+            'parent = "CONFLICT"',
+            'parent = "CONFLICTS"',
+            "events[1].parent: 'CONFLICTS' is not an event type declared before this one (did you mean "
+            "'CONFLICT'?",
+        ),
+        ("abstract = true", 'abstract = "yes"', "entities[0].abstract: must be true or false"),
+        (
+            'abstract = true\n\n[[entities]]\nname = "PER"',
+            'abstract = true\nhotkey = "a"\n\n[[entities]]\nname = "PER"',
+            "entities[0].hotkey: an abstract type cannot be assigned, so it takes no hotkey",
+        ),
+    ],
+)
+def test_hierarchy_errors(old: str, new: str, expected: str) -> None:
+    with pytest.raises(SchemaError) as info:
+        parse_schema(edit(old, new, HIERARCHY), "tree.toml")
+    assert any(p.startswith(f"tree.toml: {expected}") for p in info.value.problems), info.value.problems
+
+
+BRAT_NAMED = """\
+[schema]
+name = "brat-news"
+version = "1.0"
+naming = "brat"
+
+[[entities]]
+name = "Person"
+color = "#FF821C"
+description = "Person"
+
+[[event_attributes]]
+name = "Negation"
+kind = "flag"
+
+[[events]]
+name = "Transfer-money"
+color = "#77AADD"
+description = "Transfer money"
+  [[events.roles]]
+  name = "Giver-Arg"
+  types = ["Person"]
+  cardinality = "one"
+  description = "Giver"
+
+[[relations]]
+name = "Geographical_part"
+color = "#EE8866"
+description = "Geographical part"
+from = ["Person"]
+to = ["Person"]
+"""
+
+
+def test_brat_naming_relaxes_name_rules() -> None:
+    schema = parse_schema(BRAT_NAMED)
+    assert schema.naming == "brat"
+    assert schema.event_type_names == ("Transfer-money",)
+    assert schema.role("Transfer-money", "Giver-Arg").min == 1
+    assert [a.name for a in schema.event_attributes] == ["Negation"]
+    with pytest.raises(SchemaError) as info:
+        parse_schema(BRAT_NAMED.replace('naming = "brat"\n', ""))
+    assert "<schema>: entities[0].name: 'Person' is not an UPPER_SNAKE identifier ([A-Z][A-Z0-9_]*)" in (
+        info.value.problems
+    )
+    assert any("events[0].name: 'Transfer-money' is not" in p for p in info.value.problems)
+    assert any("events[0].roles[0].name: 'Giver-Arg' is not a role name" in p for p in info.value.problems)
+    assert any("event_attributes[0].name: 'Negation' is not a lower_snake" in p for p in info.value.problems)
+    with pytest.raises(SchemaError, match=r"schema\.naming: 'loose' is not one of: strict, brat"):
+        parse_schema(BRAT_NAMED.replace('naming = "brat"', 'naming = "loose"'))
+    with pytest.raises(SchemaError, match=r"events\[0\]\.name: 'Transfer money' is not a brat name"):
+        parse_schema(BRAT_NAMED.replace('name = "Transfer-money"', 'name = "Transfer money"'))
+
+
+def test_names_fit_the_database_columns() -> None:
+    long = "A" * 65
+    with pytest.raises(
+        SchemaError, match=r"entities\[0\]\.name: 'AAAAAAAAAAAAAAAAAAAA'\.\.\. is longer than 64"
+    ):
+        parse_schema(edit('name = "PER"', f'name = "{long}"'))
+    parse_schema(edit('name = "PER"', f'name = "{long[:64]}"').replace('"PER"', f'"{long[:64]}"'))
+
+
+# ---------------------------------------------------------------------------------------- writing TOML
+
+
+@pytest.mark.parametrize(
+    "text",
+    [MINI, WITH_RELATIONS, HIERARCHY, BRAT_NAMED],
+    ids=["mini", "relations", "hierarchy", "brat-named"],
+)
+def test_schema_to_toml_round_trips(text: str) -> None:
+    schema = parse_schema(text)
+    written = schema_to_toml(schema)
+    again = parse_schema(written, "written.toml")
+    assert again == schema
+    assert again.fingerprint == schema.fingerprint
+    assert again.source_text == written
+    assert schema_to_toml(again) == written
+
+
+def test_schema_to_toml_round_trips_the_default_schema(schema: Schema) -> None:
+    written = schema_to_toml(schema, comment="Written back.\nSecond line.")
+    assert written.startswith("# Written back.\n# Second line.\n\n[schema]\n")
+    again = parse_schema(written)
+    assert again == schema
+    assert again.fingerprint == schema.fingerprint
+    assert 'cardinality = "optional"' in written
+    assert "equivalence = true" in written
+
+
+def test_schema_to_toml_escapes_strings() -> None:
+    tricky = 'He said "हमला" \\ then\ttab, new\nline and \x7f and \x01.'
+    text = edit('description = "A person."', f"description = {json.dumps(tricky)}".replace("\x7f", "\\u007f"))
+    schema = parse_schema(text)
+    assert schema.entity_type("PER").description == tricky
+    written = schema_to_toml(schema)
+    assert parse_schema(written) == schema
+    assert "हमला" in written  # UTF-8 kept as it is
+
+
+def test_schema_to_toml_writes_bounds_without_a_name_as_min_max() -> None:
+    schema = parse_schema(edit("  max = 1\n", "  min = 2\n  max = 4\n"))
+    written = schema_to_toml(schema)
+    assert "  min = 2\n  max = 4\n" in written
+    assert parse_schema(written) == schema
+
+
+# ------------------------------------------------------------------------- the default schema's additions
+
+
+def test_default_schema_relations(schema: Schema) -> None:
+    assert schema.relation_type_names == ("FRONT_OF", "ALIAS_OF", "MEMBER_OF", "LOCATED_IN", "HOLDS_TITLE")
+    front = schema.relation_type("FRONT_OF")
+    assert set(front.from_types) == set(front.to_types) == {"ARMED_GROUP", "ORG"}
+    assert not front.symmetric
+    alias = schema.relation_type("ALIAS_OF")
+    assert alias.equivalence and alias.symmetric
+    assert set(alias.from_types) == {"PER", "ORG", "ARMED_GROUP", "GPE", "LOC", "FAC", "WEAPON"}
+    member = schema.relation_type("MEMBER_OF")
+    assert set(member.from_types) == {"PER", "ARMED_GROUP", "ORG"}
+    assert set(member.to_types) == {"ORG", "ARMED_GROUP", "GPE"}
+    located = schema.relation_type("LOCATED_IN")
+    assert set(located.from_types) == {"FAC", "LOC", "GPE", "ORG", "ARMED_GROUP"}
+    assert set(located.to_types) == {"LOC", "GPE", "FAC"}
+    title = schema.relation_type("HOLDS_TITLE")
+    assert (title.from_types, title.to_types) == (("PER",), ("TITLE",))
+    assert schema.check_relation("FRONT_OF", "ARMED_GROUP", "ARMED_GROUP") is None
+    assert schema.check_relation("HOLDS_TITLE", "PER", "TITLE") is None
+    assert schema.check_relation("HOLDS_TITLE", "TITLE", "PER") is not None
+    assert schema.check_relation("ALIAS_OF", "ORG", "ARMED_GROUP") is None
+    assert schema.check_relation("ALIAS_OF", "DATE", "DATE") is not None
+    assert schema.check_relation("MEMBER_OF", "PER", "ARMED_GROUP") is None
+    assert schema.check_attributes("relation", "MEMBER_OF", {"status": "alleged", "confidence": "low"}) == []
+    assert {k: v for k, v in schema.hotkeys().items() if v[0] == "relation"} == {
+        "F": ("relation", "FRONT_OF"),
+        "A": ("relation", "ALIAS_OF"),
+        "M": ("relation", "MEMBER_OF"),
+        "L": ("relation", "LOCATED_IN"),
+        "H": ("relation", "HOLDS_TITLE"),
+    }
+
+
+def test_default_schema_cardinalities_are_explicit(schema: Schema) -> None:
+    roles = schema.source_text.count("[[events.roles]]")
+    assert schema.source_text.count("  cardinality = ") == roles
+    assert "  min = " not in schema.source_text and "  max = " not in schema.source_text
+    for event in schema.events:
+        for role in event.roles:
+            if role.name in ("Place", "Time"):
+                assert role.cardinality_label == "optional", (event.name, role.name)
+    assert schema.role("MEET", "Participant").cardinality == "one_or_more"
+    assert schema.role("AGREE", "Participant").cardinality_label == "one or more"
+    assert schema.role("ATTACK", "Attacker").cardinality == "any"
