@@ -75,17 +75,22 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from annotator.services.exporting import export_jsonl
+    from annotator.services.exporting import export_brat, export_jsonl
     from annotator.services.project import open_project
 
     out = Path(args.out)
     if not out.parent.exists():
         raise AnnotatorError(f"{out}: folder {out.parent} does not exist")
+    if args.annotator and args.format != "brat":
+        raise AnnotatorError("--annotator applies to --format brat (JSONL keeps every annotator)")
     with (
         open_project(args.project) as project,
         progress_bar("export", unit="doc", enabled=not args.quiet) as bar,
     ):
-        report = export_jsonl(project, out, progress=bar)
+        if args.format == "brat":
+            report = export_brat(project, out, annotator=args.annotator, progress=bar)
+        else:
+            report = export_jsonl(project, out, progress=bar)
     print(f"exported {report.documents} document(s) ({report.annotated} annotated) to {out}")
     return EXIT_OK
 
@@ -169,7 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument(
-        "--format", choices=["jsonl", "csv", "text"], help="input format (default: from the file extension)"
+        "--format",
+        choices=["jsonl", "csv", "text", "brat"],
+        help="input format (default: from the file extension; a folder with .ann files is brat)",
     )
     p.add_argument("--strict", action="store_true", help="import nothing if any record is bad")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -177,8 +184,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="export documents and annotations", description="Export the project.")
     p.add_argument("project")
-    p.add_argument("--format", choices=["jsonl"], default="jsonl", help="output format (native JSONL)")
-    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument(
+        "--format",
+        choices=["jsonl", "brat"],
+        default="jsonl",
+        help="native JSONL (one file, every annotator), or brat standoff (a new folder of .txt + .ann)",
+    )
+    p.add_argument("--out", required=True, metavar="FILE", help="output file (jsonl) or new folder (brat)")
+    p.add_argument("--annotator", help="brat: whose annotations to write (needed when several annotated)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_export)
 

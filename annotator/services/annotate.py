@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, or_, select, update
 
 from annotator.errors import AnnotatorError
 from annotator.services.documents import annotator_id as lookup_annotator
@@ -24,6 +24,7 @@ from annotator.store.models import (
     DocumentLabel,
     Entity,
     EventArgument,
+    Relation,
     TargetedSentiment,
     WorkItem,
     utcnow,
@@ -220,16 +221,20 @@ class Editor:
         return Change(document_id, spans=True, work=work, span_ids=tuple(s.id for s in spans))
 
     def snapshot(self, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-        """The rows that deleting these entities removes (the entities, their sentiments, arguments)."""
+        """The rows that deleting these entities removes: the entities, their sentiments, the event
+        arguments they fill and the relations they take part in."""
         with self.project.engine.connect() as conn:
 
-            def rows(model, column):
-                return [dict(r._mapping) for r in conn.execute(select(model).where(column.in_(ids)))]
+            def rows(model, *columns):
+                where = or_(*(column.in_(ids) for column in columns))
+                return [dict(r._mapping) for r in conn.execute(select(model).where(where))]
 
+            rel = Relation.__table__
             return {
                 "entities": rows(Entity.__table__, Entity.__table__.c.id),
                 "sentiments": rows(TargetedSentiment.__table__, TargetedSentiment.__table__.c.entity_id),
                 "arguments": rows(EventArgument.__table__, EventArgument.__table__.c.entity_id),
+                "relations": rows(rel, rel.c.from_entity_id, rel.c.to_entity_id),
             }
 
     def delete_spans(self, document_id: int, ids: list[str]) -> Change:
@@ -243,8 +248,9 @@ class Editor:
                 ("entities", Entity),
                 ("sentiments", TargetedSentiment),
                 ("arguments", EventArgument),
+                ("relations", Relation),
             ):
-                if snapshot[key]:
+                if snapshot.get(key):
                     conn.execute(insert(model.__table__), snapshot[key])
         ids = tuple(r["id"] for r in snapshot["entities"])
         return Change(document_id, spans=True, polarities=True, span_ids=ids)

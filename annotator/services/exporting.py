@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ from annotator.store.models import (
     Entity,
     Event,
     EventArgument,
+    Relation,
     TargetedSentiment,
     WorkItem,
 )
@@ -47,6 +50,20 @@ _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 def _loads(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
+
+
+def _entity(eid, start, end, label, text, attrs, link_id, link_name) -> dict[str, Any]:
+    out = {
+        "id": eid,
+        "start": start,
+        "end": end,
+        "label": label,
+        "text": text[start:end],
+        "attributes": _loads(attrs),
+    }
+    if link_id is not None:
+        out["link"] = {"id": link_id, "name": link_name} if link_name is not None else {"id": link_id}
+    return out
 
 
 class _Batch:
@@ -73,6 +90,8 @@ class _Batch:
                 Entity.end,
                 Entity.label,
                 Entity.attributes,
+                Entity.link_id,
+                Entity.link_name,
             )
             .where(in_range(Entity.document_id))
             .order_by(Entity.start, Entity.end, Entity.label, Entity.id)
@@ -106,6 +125,23 @@ class _Batch:
             .order_by(EventArgument.event_id, EventArgument.position, EventArgument.id)
         ):
             self.arguments[event_id].append((role, entity_id or filler_event_id))
+        self.relations = defaultdict(list)
+        for d, a, rid, rtype, source, target, attrs in conn.execute(
+            select(
+                Relation.document_id,
+                Relation.annotator_id,
+                Relation.id,
+                Relation.type,
+                Relation.from_entity_id,
+                Relation.to_entity_id,
+                Relation.attributes,
+            )
+            .where(in_range(Relation.document_id))
+            .order_by(Relation.type, Relation.from_entity_id, Relation.to_entity_id, Relation.id)
+        ):
+            self.relations[(d, a)].append(
+                {"id": rid, "type": rtype, "from": source, "to": target, "attributes": _loads(attrs)}
+            )
         self.labels = defaultdict(dict)
         for d, a, name, value in conn.execute(
             select(
@@ -129,7 +165,12 @@ class _Batch:
         ):
             self.sentiments[(d, a)].append({"target": entity_id or event_id, "polarity": polarity})
         keys = (
-            set(self.status) | set(self.entities) | set(self.events) | set(self.labels) | set(self.sentiments)
+            set(self.status)
+            | set(self.entities)
+            | set(self.events)
+            | set(self.relations)
+            | set(self.labels)
+            | set(self.sentiments)
         )
         self.by_document: dict[int, list[int]] = defaultdict(list)
         for d, a in sorted(keys, key=lambda k: (k[0], annotators[k[1]])):
@@ -144,15 +185,8 @@ class _Batch:
                     "annotator": self.annotators[aid],
                     "status": self.status.get(key, "in_progress"),
                     "entities": [
-                        {
-                            "id": eid,
-                            "start": s,
-                            "end": e,
-                            "label": label,
-                            "text": text[s:e],
-                            "attributes": _loads(attrs),
-                        }
-                        for eid, s, e, label, attrs in self.entities.get(key, ())
+                        _entity(eid, s, e, label, text, attrs, link_id, link_name)
+                        for eid, s, e, label, attrs, link_id, link_name in self.entities.get(key, ())
                     ],
                     "events": [
                         {
@@ -164,11 +198,40 @@ class _Batch:
                         }
                         for eid, etype, s, e, attrs in self.events.get(key, ())
                     ],
+                    "relations": self.relations.get(key, []),
                     "document": self.labels.get(key, {}),
                     "sentiment": self.sentiments.get(key, []),
                 }
             )
         return out
+
+
+def _document_batches(project: Project, conn: Connection, batch_size: int, cancel: CancelFlag | None):
+    """(rows, annotations) per batch of documents in id order; rows are (id, external id, title, text,
+    meta as stored JSON text)."""
+    annotators = dict(conn.execute(select(Annotator.id, Annotator.name)).all())
+    last_id = 0
+    while True:
+        if cancel is not None:
+            cancel.check()
+        # meta is read as its stored JSON text (written canonical: compact, sorted keys, UTF-8) and
+        # spliced into the line as is, rather than decoded and encoded again.
+        rows = conn.execute(
+            select(
+                Document.id,
+                Document.external_id,
+                Document.title,
+                Document.text,
+                type_coerce(Document.meta, Text),
+            )
+            .where(Document.id > last_id)
+            .order_by(Document.id)
+            .limit(batch_size)
+        ).all()
+        if not rows:
+            return
+        yield rows, _Batch(conn, rows[0][0], rows[-1][0], annotators)
+        last_id = rows[-1][0]
 
 
 def write_jsonl(
@@ -182,28 +245,7 @@ def write_jsonl(
     report = ExportReport()
     with project.engine.connect() as conn:
         total = conn.scalar(select(func.count()).select_from(Document)) or 0
-        annotators = dict(conn.execute(select(Annotator.id, Annotator.name)).all())
-        last_id = 0
-        while True:
-            if cancel is not None:
-                cancel.check()
-            # meta is read as its stored JSON text (written canonical: compact, sorted keys, UTF-8) and
-            # spliced into the line as is, rather than decoded and encoded again.
-            rows = conn.execute(
-                select(
-                    Document.id,
-                    Document.external_id,
-                    Document.title,
-                    Document.text,
-                    type_coerce(Document.meta, Text),
-                )
-                .where(Document.id > last_id)
-                .order_by(Document.id)
-                .limit(batch_size)
-            ).all()
-            if not rows:
-                break
-            batch = _Batch(conn, rows[0][0], rows[-1][0], annotators)
+        for rows, batch in _document_batches(project, conn, batch_size, cancel):
             lines = []
             for doc_id, ext_id, title, text, meta in rows:
                 if not isinstance(meta, str):  # drivers that decode JSON columns themselves (psycopg)
@@ -217,8 +259,83 @@ def write_jsonl(
             out.write("\n".join(lines))
             out.write("\n")
             report.documents += len(rows)
-            last_id = rows[-1][0]
             progress(report.documents, total, "exporting")
+    return report
+
+
+_UNSAFE_NAME = re.compile(r'[<>:"\\|?*\x00-\x1f]')
+
+
+def brat_file_name(external_id: str) -> str:
+    """A relative file name for a document id: path separators kept, characters that some file systems
+    refuse replaced by ``_``, and no ``..`` parts."""
+    parts = [
+        _UNSAFE_NAME.sub("_", p)
+        for p in external_id.replace("\\", "/").split("/")
+        if p not in ("", ".", "..")
+    ]
+    return "/".join(parts) or "document"
+
+
+def export_brat(
+    project: Project,
+    folder: str | Path,
+    *,
+    annotator: str | None = None,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelFlag | None = None,
+) -> ExportReport:
+    """brat standoff: one ``NAME.txt`` + ``NAME.ann`` per document, for one annotator (brat has one set of
+    annotations per document). Without ``annotator``, a document annotated by several people is an error.
+    Written into a temporary folder renamed into place when complete; ``folder`` must not exist yet or be
+    empty. Titles and document-level labels have no brat form and are not written."""
+    from annotator.errors import AnnotatorError
+    from annotator.formats import brat
+
+    folder = Path(folder)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise AnnotatorError(f"{folder}: exists and is not an empty folder")
+    if not folder.parent.exists():
+        raise AnnotatorError(f"{folder}: folder {folder.parent} does not exist")
+    equivalence = {
+        r.name for r in getattr(project.schema, "relations", ()) if getattr(r, "equivalence", False)
+    }
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    report = ExportReport()
+    used: set[str] = set()
+    try:
+        with project.engine.connect() as conn:
+            total = conn.scalar(select(func.count()).select_from(Document)) or 0
+            for rows, batch in _document_batches(project, conn, BATCH_SIZE, cancel):
+                for doc_id, ext_id, _title, text, _meta in rows:
+                    anns = batch.annotations(doc_id, text)
+                    if annotator is not None:
+                        anns = [a for a in anns if a["annotator"] == annotator]
+                    elif len(anns) > 1:
+                        names = ", ".join(a["annotator"] for a in anns)
+                        raise AnnotatorError(
+                            f"document {ext_id}: annotated by {names}; choose one with --annotator"
+                        )
+                    name = brat_file_name(ext_id)
+                    if name in used:
+                        name = f"{name}-{doc_id}"
+                    used.add(name)
+                    try:
+                        brat.write_document(
+                            tmp, name, text, anns[0] if anns else None, equivalence_types=equivalence
+                        )
+                    except ValueError as exc:
+                        raise AnnotatorError(f"document {ext_id}: cannot be written as brat: {exc}") from exc
+                    report.annotated += bool(anns)
+                report.documents += len(rows)
+                progress(report.documents, total, "exporting")
+        if folder.exists():
+            folder.rmdir()
+        os.replace(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    report.path = str(folder)
     return report
 
 
@@ -246,4 +363,4 @@ def export_jsonl(
     return report
 
 
-__all__ = ["Cancelled", "ExportReport", "export_jsonl", "write_jsonl"]
+__all__ = ["Cancelled", "ExportReport", "export_brat", "export_jsonl", "write_jsonl"]

@@ -29,6 +29,7 @@ from annotator.store.models import (
     Entity,
     Event,
     EventArgument,
+    Relation,
     TargetedSentiment,
     WorkItem,
     utcnow,
@@ -261,6 +262,8 @@ class _Writer:
                         "end": e.end,
                         "label": e.label,
                         "attributes": e.attributes,
+                        "link_id": e.link_id,
+                        "link_name": e.link_name,
                     }
                     for e in ann.entities
                 ],
@@ -294,6 +297,20 @@ class _Writer:
                     }
                     for e in ann.events
                     for pos, a in enumerate(e.arguments)
+                ],
+            )
+            self._insert_new(
+                Relation,
+                [
+                    {
+                        **base,
+                        "id": r.id,
+                        "type": r.type,
+                        "from_entity_id": r.from_id,
+                        "to_entity_id": r.to_id,
+                        "attributes": r.attributes,
+                    }
+                    for r in ann.relations
                 ],
             )
             self._insert_new(
@@ -397,8 +414,12 @@ def import_paths(
     progress: ProgressCallback = no_progress,
     cancel: CancelFlag | None = None,
 ) -> ImportReport:
-    """Import files and folders (recursively) in the given or detected format."""
-    files = expand_paths([Path(p) for p in paths], fmt)
+    """Import files and folders (recursively) in the given or detected format. A folder holding brat
+    ``.ann`` files is read as brat standoff (``NAME.txt`` + ``NAME.ann``) unless another format is given."""
+    paths = [Path(p) for p in paths]
+    if fmt == "brat" or (fmt is None and paths and all(_is_brat_folder(p) for p in paths)):
+        return _import_brat(project, paths, strict=strict, progress=progress, cancel=cancel)
+    files = expand_paths(paths, fmt)
     if not files:
         raise AnnotatorError("nothing to import: no files of a known type (.jsonl, .ndjson, .csv, .txt)")
     sizes = [path.stat().st_size for path, _ in files]
@@ -415,6 +436,31 @@ def import_paths(
     return import_records(
         project, items(), total=total, strict=strict, progress=progress, cancel=cancel, report=report
     )
+
+
+def _is_brat_folder(path: Path) -> bool:
+    return path.is_dir() and next(path.rglob("*.ann"), None) is not None
+
+
+def _import_brat(project: Project, folders: list[Path], **options) -> ImportReport:
+    from annotator.formats import brat
+
+    for folder in folders:
+        if not folder.is_dir():
+            raise AnnotatorError(f"{folder}: brat import takes folders of .txt and .ann files")
+    schema = project.schema
+    event_roles = {name: schema.event_type(name).role_names for name in schema.event_type_names}
+    sizes = [sum(p.stat().st_size for p in f.rglob("*") if p.suffix in (".txt", ".ann")) for f in folders]
+    report = ImportReport(files=len(folders))
+
+    def items():
+        done = 0
+        for folder, size in zip(folders, sizes, strict=True):
+            for item, pos in brat.read_folder(folder, event_types=set(event_roles), event_roles=event_roles):
+                yield item, done + pos
+            done += size
+
+    return import_records(project, items(), total=sum(sizes), report=report, **options)
 
 
 __all__ = ["ImportReport", "derive_id", "import_paths", "import_records", "prepare"]

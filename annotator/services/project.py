@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.errors import AnnotatorError
-from annotator.schema import Schema, SchemaError, default_schema, load_schema, parse_schema
+from annotator.schema import Schema, SchemaError, default_schema, parse_schema
 from annotator.store import Setting, open_database
 from annotator.store.database import ProjectOpenError, is_url
 
@@ -45,9 +45,12 @@ def _location(target: str | Path) -> str:
 
 
 def init_project(target: str | Path, schema_path: str | Path | None = None) -> Project:
-    """Create a new project at a path or URL, with the default schema or the one given."""
+    """Create a new project at a path or URL, with the default schema or the one given (a TOML schema or a
+    brat ``annotation.conf``, converted)."""
+    from annotator.schema.brat_conf import load_schema_file
+
     location = _location(target)
-    schema = load_schema(Path(schema_path)) if schema_path else default_schema()
+    schema = load_schema_file(Path(schema_path)) if schema_path else default_schema()
     if not is_url(location) and Path(location).exists() and Path(location).stat().st_size > 0:
         raise AnnotatorError(f"{location}: already exists; open it, or choose another name")
     result = open_database(location, create=True)

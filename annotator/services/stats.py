@@ -15,6 +15,7 @@ from annotator.store.models import (
     Entity,
     Event,
     EventArgument,
+    Relation,
     TargetedSentiment,
     WorkItem,
 )
@@ -28,6 +29,9 @@ class ProjectStats:
     entities: dict[str, int] = field(default_factory=dict)
     events: dict[str, int] = field(default_factory=dict)
     arguments: dict[str, int] = field(default_factory=dict)
+    # event type -> role -> share of that type's events with at least one filler for the role
+    role_fill: dict[str, dict[str, float]] = field(default_factory=dict)
+    relations: dict[str, int] = field(default_factory=dict)
     document_labels: dict[str, dict[int, int]] = field(default_factory=dict)
     sentiments: dict[str, int] = field(default_factory=dict)
     statuses: dict[str, dict[str, int]] = field(default_factory=dict)  # annotator -> status -> count
@@ -40,6 +44,8 @@ class ProjectStats:
             "entities": self.entities,
             "events": self.events,
             "arguments": self.arguments,
+            "role_fill": self.role_fill,
+            "relations": self.relations,
             "document_labels": {
                 k: {str(v): n for v, n in d.items()} for k, d in self.document_labels.items()
             },
@@ -68,6 +74,27 @@ def project_stats(project: Project) -> ProjectStats:
         stats.entities = ordered(counts(Entity.label), [t.name for t in project.schema.entities])
         stats.events = ordered(counts(Event.type), [t.name for t in project.schema.events])
         stats.arguments = counts(EventArgument.role)
+        filled = select(EventArgument.event_id, EventArgument.role).distinct().subquery()
+        fills = {
+            (etype, role): n
+            for etype, role, n in conn.execute(
+                select(Event.type, filled.c.role, func.count())
+                .join(filled, filled.c.event_id == Event.id)
+                .group_by(Event.type, filled.c.role)
+            )
+        }
+        for etype, n_events in stats.events.items():
+            if not n_events:
+                continue
+            try:
+                roles = project.schema.event_type(etype).role_names
+            except KeyError:  # a type the schema no longer has
+                roles = tuple(sorted(r for t, r in fills if t == etype))
+            stats.role_fill[etype] = {
+                role: round(fills.get((etype, role), 0) / n_events, 4) for role in roles
+            }
+        relation_names = list(getattr(project.schema, "relation_type_names", ()))
+        stats.relations = ordered(counts(Relation.type), relation_names)
         for name, value, n in conn.execute(
             select(DocumentLabel.name, DocumentLabel.value, func.count())
             .group_by(DocumentLabel.name, DocumentLabel.value)
@@ -103,6 +130,13 @@ def format_stats(stats: ProjectStats, location: str) -> str:
     block("events", stats.events)
     if stats.arguments:
         block("event arguments", stats.arguments)
+    if stats.role_fill:
+        lines.append("  role fill rate (events of the type with the role filled):")
+        for etype, roles in stats.role_fill.items():
+            cells = "  ".join(f"{role} {share:.0%}" for role, share in roles.items())
+            lines.append(f"    {etype}: {cells}")
+    if stats.relations:
+        block("relations", stats.relations)
     for name, values in stats.document_labels.items():
         block(f"document {name}", {f"{v:+d}" if v else "0": n for v, n in values.items()})
     if stats.sentiments:

@@ -35,6 +35,17 @@ class EntityIn:
     end: int
     label: str
     attributes: dict[str, Any]
+    link_id: str | None = None
+    link_name: str | None = None
+
+
+@dataclass
+class RelationIn:
+    id: str
+    type: str
+    from_id: str
+    to_id: str
+    attributes: dict[str, Any]
 
 
 @dataclass
@@ -80,6 +91,7 @@ class AnnotationIn:
     labels: list[LabelIn]
     sentiments: list[SentimentIn]
     warnings: list[str] = field(default_factory=list)
+    relations: list[RelationIn] = field(default_factory=list)
 
 
 def derive_id(*parts: str) -> str:
@@ -156,6 +168,22 @@ class _Spans:
         return mapped
 
 
+def _link(value: Any, what: str) -> tuple[str | None, str | None]:
+    """A canonical link ``{"id": "Q1234", "name": "Lashkar-e-Taiba"}`` (name optional), or none."""
+    if value is None:
+        return None, None
+    link = _obj(value, f"{what}: 'link'")
+    unknown = sorted(set(link) - {"id", "name"})
+    if unknown:
+        raise AnnotationProblem(f"{what}: 'link' has unknown field(s) {', '.join(unknown)} (known: id, name)")
+    link_id, name = link.get("id"), link.get("name")
+    if not isinstance(link_id, str) or not link_id.strip():
+        raise AnnotationProblem(f"{what}: 'link' needs an 'id' (a non-empty string)")
+    if name is not None and not isinstance(name, str):
+        raise AnnotationProblem(f"{what}: link 'name' must be a string")
+    return link_id.strip(), name
+
+
 def validate_annotations(
     blocks: list[Any],
     *,
@@ -187,7 +215,7 @@ def validate_annotations(
 def _validate_block(
     block: dict[str, Any], annotator: str, schema: Schema, spans: _Spans, content_hash: str
 ) -> AnnotationIn:
-    known = {"annotator", "status", "entities", "events", "document", "sentiment"}
+    known = {"annotator", "status", "entities", "events", "relations", "document", "sentiment"}
     unknown = sorted(set(block) - known)
     if unknown:
         raise AnnotationProblem(f"unknown field(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
@@ -230,7 +258,12 @@ def _validate_block(
             continue
         seen_spans[key] = given
         ids[given] = ("entity", sid(given, "entity"), label)
-        entities.append(EntityIn(sid(given, "entity"), start, end, label, dict(sorted(attributes.items()))))
+        link_id, link_name = _link(item.get("link"), what)
+        entities.append(
+            EntityIn(
+                sid(given, "entity"), start, end, label, dict(sorted(attributes.items())), link_id, link_name
+            )
+        )
 
     raw_events = [_obj(item, f"events[{i}]") for i, item in enumerate(_list(block.get("events"), "'events'"))]
     for i, item in enumerate(raw_events):  # first pass: ids, so arguments may name later events
@@ -248,6 +281,8 @@ def _validate_block(
         given = str(item["id"])
         what = f"event {given}"
         etype = item["type"]
+        if "link" in item:
+            raise AnnotationProblem(f"{what}: canonical links are kept on entities only, not on events")
         trigger = _obj(item.get("trigger"), f"{what}: 'trigger'")
         start, end = spans.map(
             trigger.get("start"), trigger.get("end"), trigger.get("text"), f"{what} trigger"
@@ -302,6 +337,44 @@ def _validate_block(
         if value is not None:
             labels.append(LabelIn(derive_id(content_hash, annotator, "label", name), name, int(value)))
 
+    relations: list[RelationIn] = []
+    for i, item in enumerate(_list(block.get("relations"), "'relations'")):
+        item = _obj(item, f"relations[{i}]")
+        given = _given_id(item, f"relations[{i}]")
+        what = f"relation {given}"
+        if given in ids:
+            raise AnnotationProblem(f"{what}: id used twice")
+        if "roles" in item:
+            raise AnnotationProblem(f"{what}: custom argument names {item['roles']!r} are not supported")
+        rtype = item.get("type")
+        if not isinstance(rtype, str) or schema.kind_of(rtype) != "relation":
+            known_types = ", ".join(getattr(schema, "relation_type_names", ())) or "none in this schema"
+            raise AnnotationProblem(f"{what}: unknown type {rtype!r} (known: {known_types})")
+        ends = []
+        for side in ("from", "to"):
+            ref = item.get(side)
+            if isinstance(ref, int) and not isinstance(ref, bool):
+                ref = str(ref)
+            if not isinstance(ref, str) or ref not in ids or ids[ref][0] != "entity":
+                raise AnnotationProblem(
+                    f"{what}: '{side}' must name an entity of this annotation, not {ref!r}"
+                )
+            ends.append(ids[ref])
+        problem = schema.check_relation(rtype, ends[0][2], ends[1][2])
+        if problem:
+            raise AnnotationProblem(f"{what}: {problem}")
+        attributes = {
+            **schema.attribute_defaults("relation", rtype),
+            **_obj(item.get("attributes") or {}, f"{what}: 'attributes'"),
+        }
+        problems = schema.check_attributes("relation", rtype, attributes)
+        if problems:
+            raise AnnotationProblem(f"{what}: {'; '.join(problems)}")
+        ids[given] = ("relation", sid(given, "relation"), rtype)
+        relations.append(
+            RelationIn(ids[given][1], rtype, ends[0][1], ends[1][1], dict(sorted(attributes.items())))
+        )
+
     sentiments: list[SentimentIn] = []
     seen_targets: set[str] = set()
     for i, item in enumerate(_list(block.get("sentiment"), "'sentiment'")):
@@ -337,4 +410,5 @@ def _validate_block(
         labels,
         sentiments,
         warnings,
+        relations,
     )

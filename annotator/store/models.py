@@ -126,6 +126,9 @@ class Entity(_AnnotationRow, Base):
     end: Mapped[int] = mapped_column(Integer)
     label: Mapped[str] = mapped_column(String(64))
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # canonical link: ties surface forms (लश्कर-ए-तैयबा, LeT, Lashkar-e-Taiba) to one actor
+    link_id: Mapped[str | None] = mapped_column(String(300), default=None, index=True)
+    link_name: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class Event(_AnnotationRow, Base):
@@ -174,6 +177,20 @@ class EventArgument(_AnnotationRow, Base):
     )
 
     event: Mapped[Event] = relationship(back_populates="arguments", foreign_keys=[event_id])
+
+
+class Relation(_AnnotationRow, Base):
+    """A typed, directed tie between two entities of the same annotator (FRONT_OF, MEMBER_OF …)."""
+
+    __tablename__ = "relations"
+    __table_args__ = (Index("ix_relations_document_annotator", "document_id", "annotator_id"),)
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(64))
+    from_entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), index=True)
+    to_entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), index=True)
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class DocumentLabel(_AnnotationRow, Base):

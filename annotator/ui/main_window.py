@@ -266,7 +266,7 @@ class MainWindow(QMainWindow):
     def _load_project(self) -> None:
         schema = self.project.schema
         self.colors = {e.name: e.color for e in schema.entities}
-        self.hotkeys = {e.hotkey: e.name for e in schema.entities if e.hotkey}
+        self.hotkeys = {e.hotkey: e.name for e in schema.entities if e.hotkey and not e.abstract}
         self.view.set_label_colors(self.colors)
         while self.palette_layout.count():
             self.palette_layout.takeAt(0).widget().deleteLater()
@@ -413,12 +413,9 @@ class MainWindow(QMainWindow):
             self.delete_selected()
         elif text in POLARITY_KEYS:
             self.set_polarity(POLARITY_KEYS[text])
-        elif (
-            text
-            and text.lower() in self.hotkeys
-            and not event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        ):
-            self.apply_label(self.hotkeys[text.lower()])
+        elif text in self.hotkeys and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            # exact: entity keys are lower case; upper case (Shift) belongs to relation types
+            self.apply_label(self.hotkeys[text])
 
     def _span(self, span_id: str):
         return next((s for s in self.state.spans if s.id == span_id), None) if self.state else None

@@ -36,6 +36,8 @@ class LabelPalette(QListWidget):
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for entity in schema.entities:
+            if entity.abstract:  # brat's '!' types group others and cannot be assigned
+                continue
             key = f"  [{entity.hotkey}]" if entity.hotkey else ""
             item = QListWidgetItem(swatch(entity.color), f"{entity.name}{key}")
             item.setToolTip(f"<b>{entity.name}</b><br>{entity.description}")

@@ -22,7 +22,7 @@ from annotator.services.annotate import (
 from annotator.services.documents import document_row, list_documents
 from annotator.services.importing import import_paths
 from annotator.services.project import open_project
-from annotator.store.models import Entity, EventArgument, TargetedSentiment, WorkItem
+from annotator.store.models import Entity, EventArgument, Relation, TargetedSentiment, WorkItem
 
 TEXT = "पाकिस्तान और भारत के बीच बातचीत। पाकिस्तानी सेना ने कहा कि पाकिस्तान शांति चाहता है।"
 
@@ -58,7 +58,7 @@ def test_add_is_committed_and_undoable(project, doc):
     assert [e.id for e in rows(project, Entity)] == [cmd.spans[0].id]
 
 
-def test_delete_restores_sentiment_and_arguments(project, doc):
+def test_delete_restores_sentiment_arguments_and_relations(project, doc):
     editor = Editor(project, "asha")
     add = AddSpans(doc, [(0, 9, "GPE")])
     add.apply(editor)
@@ -67,6 +67,8 @@ def test_delete_restores_sentiment_and_arguments(project, doc):
     # an event argument pointing at the entity (events arrive with the next issue; insert directly)
     from annotator.store.models import Event, utcnow
 
+    other = AddSpans(doc, [(13, 17, "GPE")])
+    other.apply(editor)
     with project.engine.begin() as conn:
         now = utcnow()
         conn.execute(
@@ -94,19 +96,30 @@ def test_delete_restores_sentiment_and_arguments(project, doc):
                 updated_at=now,
             )
         )
+        conn.execute(
+            Relation.__table__.insert().values(
+                id="r1",
+                document_id=doc,
+                annotator_id=editor.annotator_id,
+                type="LOCATED_IN",
+                from_entity_id=other.spans[0].id,
+                to_entity_id=eid,
+                attributes={},
+                created_at=now,
+                updated_at=now,
+            )
+        )
     cmd = DeleteSpans(doc, [eid])
     cmd.apply(editor)
-    assert (
-        rows(project, Entity) == []
-        and rows(project, TargetedSentiment) == []
-        and rows(project, EventArgument) == []
-    )
+    assert rows(project, TargetedSentiment) == [] and rows(project, EventArgument) == []
+    assert [e.id for e in rows(project, Entity)] == [other.spans[0].id] and rows(project, Relation) == []
     cmd.revert(editor)
-    assert [e.id for e in rows(project, Entity)] == [eid]
+    assert sorted(e.id for e in rows(project, Entity)) == sorted([eid, other.spans[0].id])
     assert editor.state(doc).polarities == {eid: "NEG"}
     assert [(a.id, a.entity_id) for a in rows(project, EventArgument)] == [("a1", eid)]
+    assert [(r.id, r.to_entity_id) for r in rows(project, Relation)] == [("r1", eid)]
     cmd.apply(editor)  # redo deletes again
-    assert rows(project, Entity) == []
+    assert len(rows(project, Entity)) == 1 and rows(project, Relation) == []
 
 
 def test_relabel_keeps_valid_attributes(project, doc):

@@ -380,3 +380,27 @@ def test_choose_project_last_then_demo(qtbot, tmp_path):
     settings.last_project = str(tmp_path / "moved-away.annotator")
     with choose_project(None, settings) as fallback:
         assert fallback.location.endswith("demo.annotator")
+
+
+def test_shifted_letter_is_not_an_entity_hotkey(qtbot, workbench):
+    select_keyboard(qtbot, workbench, 0, 1)
+    qtbot.keyClicks(workbench.view, "F")  # FRONT_OF's relation key, not FAC's 'f'
+    assert entities(workbench) == []
+    qtbot.keyClicks(workbench.view, "f")
+    assert entities(workbench) == [(0, 9, "FAC")]
+
+
+def test_brat_schema_palette_leaves_out_abstract_types(qtbot, tmp_path):
+    from annotator.ui.main_window import MainWindow
+    from tests.conftest import corpus
+
+    conf = corpus("brat-tutorials", "news", "annotation.conf")
+    project = init_project(tmp_path / "brat.annotator", conf)
+    window = MainWindow(project, Settings(annotator="asha"))
+    qtbot.addWidget(window)
+    names = [window.palette.item(i).data(Qt.ItemDataRole.UserRole) for i in range(window.palette.count())]
+    abstract = [e.name for e in project.schema.entities if e.abstract]
+    assert names and not set(names) & set(abstract)
+    assert names == [e.name for e in project.schema.entities if not e.abstract]
+    window.close()
+    project.close()
