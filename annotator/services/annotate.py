@@ -71,6 +71,7 @@ class Change:
     polarities: bool = False
     work: bool = False
     span_ids: tuple[str, ...] = ()
+    frames: bool = False  # events, arguments, relations or links
 
 
 class Editor:
