@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
+    QPainterPath,
     QPaintEvent,
     QPen,
     QTextBlockFormat,
@@ -57,6 +58,10 @@ class DocumentView(QTextEdit):
     spanSelected = Signal(str)
     #: a key the view does not handle itself (hotkeys), with the text selection in code points
     hotkey = Signal(QKeyEvent)
+    #: an event trigger was clicked (its id)
+    eventClicked = Signal(str)
+    #: Escape: selection and selected span cleared (the window also leaves the active event)
+    escaped = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -80,6 +85,13 @@ class DocumentView(QTextEdit):
         self._polarities: dict[str, str] = {}
         self._selected_id = ""
         self.snap_to_tokens = True
+        # event frames: (id, type, qt_start, qt_end) of every event; the active one's arguments
+        self._triggers: list[tuple[str, str, int, int]] = []
+        self._event_colors: dict[str, QColor] = {}
+        self._active_event = ""
+        self._active_args: list[tuple[int, int, str]] = []  # qt range and role name
+        self._arcs: list[tuple[int, int, int, int, str]] = []  # relation: from range, to range, type
+        self._marked_id = ""
 
     # ------------------------------------------------------------------ content
 
@@ -135,6 +147,35 @@ class DocumentView(QTextEdit):
         if self._selected_id and not any(p.span.id == self._selected_id for p in painted):
             self._selected_id = ""
         self.viewport().update()
+
+    def set_event_colors(self, colors: dict[str, str]) -> None:
+        self._event_colors = {name: QColor(color) for name, color in colors.items()}
+
+    def set_frames(
+        self,
+        triggers: list[tuple[str, str, int, int]],
+        active: str,
+        active_args: list[tuple[int, int, str]],
+        arcs: list[tuple[int, int, int, int, str]],
+    ) -> None:
+        """Events (id, type, start, end in code points), the active event and its arguments (start, end,
+        role), and relations as (from start, from end, to start, to end, type)."""
+        to_qt = self._offsets.span_to_qt
+        self._triggers = [(eid, etype, *to_qt(s, e)) for eid, etype, s, e in triggers]
+        self._active_event = active
+        self._active_args = [(*to_qt(s, e), role) for s, e, role in active_args]
+        self._arcs = [(*to_qt(a, b), *to_qt(c, d), rtype) for a, b, c, d, rtype in arcs]
+        self.viewport().update()
+
+    def set_marked(self, span_id: str) -> None:
+        self._marked_id = span_id
+        self.viewport().update()
+
+    def event_at(self, qt_pos: int) -> str:
+        for eid, _etype, qs, qe in self._triggers:
+            if qs <= qt_pos < qe:
+                return eid
+        return ""
 
     def spans(self) -> list[Span]:
         return [p.span for p in self._spans]
@@ -226,7 +267,11 @@ class DocumentView(QTextEdit):
             self.viewport().update()
             self.selectionSnapped.emit(s, e)
         else:
-            hits = self.spans_at(self.cursorForPosition(event.position().toPoint()).position())
+            pos = self.cursorForPosition(event.position().toPoint()).position()
+            hits = self.spans_at(pos)
+            if not hits and self.event_at(pos):
+                self.eventClicked.emit(self.event_at(pos))
+                return
             self.select_span(hits[0].id if hits else "", ensure_visible=False)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -272,6 +317,7 @@ class DocumentView(QTextEdit):
             cursor.clearSelection()
             self.setTextCursor(cursor)
             self.select_span("", ensure_visible=False)
+            self.escaped.emit()
             return
         navigation = key in (
             Qt.Key.Key_Left,
@@ -295,13 +341,82 @@ class DocumentView(QTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        if not self._spans:
+        if not (self._spans or self._triggers):
             return
         painter = QPainter(self.viewport())
         try:
-            self._paint_spans(painter, event.rect())
+            if self._spans:
+                self._paint_spans(painter, event.rect())
+            if self._triggers:
+                self._paint_frames(painter, event.rect())
         finally:
             painter.end()
+
+    def _paint_frames(self, painter: QPainter, rect) -> None:
+        """Quiet dotted underlines for every trigger; the active event's trigger boxed in its colour, its
+        arguments outlined with their role names; relation arcs."""
+        first, last = self._visible_range(rect)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        small = QFont(self.font())
+        small.setPixelSize(max(9, self.fontMetrics().height() // 3))
+        painter.setFont(small)
+        for eid, etype, qs, qe in self._triggers:
+            if qe <= first or qs >= last:
+                continue
+            color = self._event_colors.get(etype, QColor("#555555"))
+            rects = self._span_rects(qs, qe)
+            if eid == self._active_event:
+                painter.setPen(QPen(color.darker(130), 2.2))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                for r in rects:
+                    painter.drawRect(r.adjusted(-2, -1, 2, 1))
+                if rects:
+                    painter.setPen(color.darker(160))
+                    painter.drawText(rects[0].topLeft() + QPointF(0, -2), etype)
+            else:
+                pen = QPen(color, 1.5, Qt.PenStyle.DotLine)
+                painter.setPen(pen)
+                for r in rects:
+                    painter.drawLine(r.bottomLeft() + QPointF(0, -1), r.bottomRight() + QPointF(0, -1))
+        role_pen = QPen(QColor("#37474f"), 1.6, Qt.PenStyle.DashLine)
+        for qs, qe, role in self._active_args:
+            if qe <= first or qs >= last:
+                continue
+            rects = self._span_rects(qs, qe)
+            painter.setPen(role_pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for r in rects:
+                painter.drawRoundedRect(r.adjusted(-3, -2, 3, 2), 4, 4)
+            if rects:
+                painter.setPen(QColor("#263238"))
+                painter.drawText(rects[0].topLeft() + QPointF(0, -2), role)
+        arc_pen = QPen(QColor("#6a1b9a"), 1.4)
+        for fs, fe, ts, te, rtype in self._arcs:
+            if max(fe, te) <= first or min(fs, ts) >= last:
+                continue
+            a, b = self._span_rects(fs, fe), self._span_rects(ts, te)
+            if not a or not b:
+                continue
+            start, end = a[0].center(), b[0].center()
+            start.setY(a[0].top())
+            end.setY(b[0].top())
+            lift = 14 + abs(end.x() - start.x()) / 12
+            control = QPointF((start.x() + end.x()) / 2, min(start.y(), end.y()) - lift)
+            path = QPainterPath(start)
+            path.quadTo(control, end)
+            painter.setPen(arc_pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(path)
+            painter.setBrush(QColor("#6a1b9a"))
+            painter.drawEllipse(end, 2.5, 2.5)
+            painter.drawText(control + QPointF(-20, 8), rtype)
+        if self._marked_id:
+            marked = next((p for p in self._spans if p.span.id == self._marked_id), None)
+            if marked is not None and marked.qt_end > first and marked.qt_start < last:
+                painter.setPen(QPen(QColor("#6a1b9a"), 2.0, Qt.PenStyle.DashDotLine))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                for r in self._span_rects(marked.qt_start, marked.qt_end):
+                    painter.drawRect(r.adjusted(-3, -3, 3, 3))
 
     def _offset(self) -> QPointF:
         """Document coordinates → viewport coordinates."""

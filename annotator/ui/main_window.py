@@ -46,7 +46,7 @@ from annotator.services.project import Project
 from annotator.settings import Settings
 from annotator.ui.document_list import DocumentListModel
 from annotator.ui.document_view import DocumentView
-from annotator.ui.panels import AnnotationList, LabelPalette, SentimentPanel
+from annotator.ui.panels import AnnotationList, EventsPanel, LabelPalette, SentimentPanel
 from annotator.ui.tasks import BackgroundTask
 from annotator.ui.undo import CoreCommand
 
@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
         self.view.set_zoom(self.settings.zoom)
         self.view.hotkey.connect(self._on_hotkey)
         self.view.spanSelected.connect(self._on_span_selected)
+        self.view.eventClicked.connect(self.activate_event)
+        self.view.escaped.connect(lambda: self.activate_event(""))
         self.view.selectionSnapped.connect(lambda s, e: self._on_span_selected(""))
         self.title = QLabel()
         self.title.setWordWrap(True)
@@ -139,7 +141,17 @@ class MainWindow(QMainWindow):
         self.palette_dock = self._dock("Labels", self.palette_widget, Qt.DockWidgetArea.RightDockWidgetArea)
         self.annotations = AnnotationList()
         self.annotations.spanActivated.connect(lambda sid: self.view.select_span(sid))
-        self._dock("Annotations", self.annotations, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.annotations_dock = self._dock(
+            "Annotations", self.annotations, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.events_panel = EventsPanel()
+        self.events_panel.eventActivated.connect(self.activate_event)
+        self.events_panel.relationActivated.connect(self._select_relation)
+        self.events_dock = self._dock(
+            "Events and relations", self.events_panel, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.tabifyDockWidget(self.annotations_dock, self.events_dock)
+        self.annotations_dock.raise_()
         self.sentiment_holder = QWidget()
         self.sentiment_layout = QVBoxLayout(self.sentiment_holder)
         self.sentiment_layout.setContentsMargins(4, 4, 4, 4)
@@ -267,6 +279,15 @@ class MainWindow(QMainWindow):
         schema = self.project.schema
         self.colors = {e.name: e.color for e in schema.entities}
         self.hotkeys = {e.hotkey: e.name for e in schema.entities if e.hotkey and not e.abstract}
+        self.event_hotkeys = {e.hotkey: e.name for e in schema.events if e.hotkey and not e.abstract}
+        self.relation_hotkeys = {r.hotkey: r.name for r in schema.relations if r.hotkey}
+        self.event_colors = {e.name: e.color for e in schema.events}
+        self.view.set_event_colors(self.event_colors)
+        self.recent_event_types: list[str] = []
+        self.frames = None
+        self.active_event = ""
+        self.marked_span = ""
+        self.selected_relation = ""
         self.view.set_label_colors(self.colors)
         while self.palette_layout.count():
             self.palette_layout.takeAt(0).widget().deleteLater()
@@ -348,6 +369,8 @@ class MainWindow(QMainWindow):
             return
         doc = load_text(self.project, document_id)
         self.document_id = document_id
+        self.active_event = self.marked_span = self.selected_relation = ""
+        self.view.set_marked("")
         self.title.setText(
             f"<b>{doc.title or doc.external_id}</b>  <span style='color:#777'>{doc.external_id}</span>"
         )
@@ -367,11 +390,73 @@ class MainWindow(QMainWindow):
         if change is None or change.spans or change.polarities:
             self.view.set_spans(self.state.spans, self.state.polarities)
             self.annotations.show_spans(self.view.text, self.state.spans, self.state.polarities, self.colors)
+        if change is None or change.spans or change.frames:
+            self.refresh_frames()
         self.sentiment.show_tone(self.state.tone)
         self._on_span_selected(self.view.selected_span_id())
         work = self.state.work
         extra = "  ·  ⚑ flagged: " + (work.comment or "") if work.flagged else ""
         self.sentiment.status.setText(f"Status: {work.status.replace('_', ' ')}{extra}")
+
+    def refresh_frames(self) -> None:
+        """Reload events, relations and links; repaint the active event; list frames and problems."""
+        from annotator.services.frames import frame_problems, load_frames
+
+        if self.document_id is None or self.state is None:
+            return
+        self.frames = load_frames(self.editor, self.document_id)
+        if self.active_event and not any(e.id == self.active_event for e in self.frames.events):
+            self.active_event = ""
+        spans = {s.id: s for s in self.state.spans}
+        events = {e.id: e for e in self.frames.events}
+        active_args = []
+        if self.active_event:
+            for arg in events[self.active_event].arguments:
+                target = (
+                    spans.get(arg.filler_id) if arg.filler_kind == "entity" else events.get(arg.filler_id)
+                )
+                if target is not None:
+                    active_args.append((target.start, target.end, arg.role))
+        arcs = [
+            (spans[r.from_id].start, spans[r.from_id].end, spans[r.to_id].start, spans[r.to_id].end, r.type)
+            for r in self.frames.relations
+            if r.from_id in spans and r.to_id in spans
+        ]
+        self.view.set_frames(
+            [(e.id, e.type, e.start, e.end) for e in self.frames.events], self.active_event, active_args, arcs
+        )
+        labels = {s.id: (s.start, s.end, s.label) for s in self.state.spans}
+        problems = frame_problems(self.project.schema, self.frames, {k: v[2] for k, v in labels.items()})
+        self.problems = problems
+        self.events_panel.show_frames(
+            self.project.schema,
+            self.view.text,
+            self.frames,
+            labels,
+            problems,
+            self.active_event,
+            self.event_colors,
+        )
+
+    def activate_event(self, event_id: str) -> None:
+        """Make an event the one whose roles the digit keys fill ("" leaves it)."""
+        self.active_event = event_id
+        self.selected_relation = ""
+        self.refresh_frames()
+        if event_id:
+            frame = next(e for e in self.frames.events if e.id == event_id)
+            roles = self.project.schema.event_type(frame.type).role_names
+            keys = "  ".join(f"{n % 10} {r}" for n, r in enumerate(roles, 1) if n <= 10)
+            self.statusBar().showMessage(
+                f"{frame.type} active — select a span and press: {keys}  (Esc leaves)"
+            )
+            self.events_dock.raise_()
+        else:
+            self.statusBar().clearMessage()
+
+    def _select_relation(self, relation_id: str) -> None:
+        self.selected_relation = relation_id
+        self.statusBar().showMessage("Relation selected — Delete removes it.", 4000)
 
     def _on_change(self, change: Change) -> None:
         """After any command (do, undo, redo): refresh what it touched, and show where it happened."""
@@ -409,13 +494,269 @@ class MainWindow(QMainWindow):
 
     def _on_hotkey(self, event: QKeyEvent) -> None:
         text = event.text()
+        if event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            return
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.delete_selected()
         elif text in POLARITY_KEYS:
             self.set_polarity(POLARITY_KEYS[text])
-        elif text in self.hotkeys and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        elif self.active_event and text.isdigit():
+            self.fill_role(int(text) or 10)
+        elif text in self.hotkeys:
             # exact: entity keys are lower case; upper case (Shift) belongs to relation types
             self.apply_label(self.hotkeys[text])
+        elif text in self.event_hotkeys:
+            self.create_event(self.event_hotkeys[text])
+        elif text == "e":
+            self.create_event(None)
+        elif text == "m":
+            self.mark_relation_source()
+        elif text in self.relation_hotkeys:
+            self.add_relation(self.relation_hotkeys[text])
+        elif text == "y":
+            self.cycle_attribute("modality")
+        elif text == "c":
+            self.cycle_attribute("confidence")
+        elif text == "k":
+            self.edit_counts()
+        elif text == "#":
+            self.edit_note()
+        elif text == "i":
+            self.edit_link()
+
+    # ------------------------------------------------------------------ events and relations
+
+    def create_event(self, event_type: str | None) -> None:
+        """An event on the selected text (its trigger); without a type, pick one (recently used first)."""
+        from annotator.services.frames import AddEvent
+
+        if self.document_id is None:
+            return
+        start, end = self.view.snapped_selection()
+        if start == end:
+            span = self._span(self.view.selected_span_id())
+            if span is None:
+                self.statusBar().showMessage("Select the trigger (e.g. हमले, मुलाकात, designated) first.", 5000)
+                return
+            start, end = span.start, span.end
+        schema = self.project.schema
+        if event_type is None:
+            names = [n for n in schema.event_type_names if not schema.event_type(n).abstract]
+            items = [n for n in self.recent_event_types if n in names] + [
+                n for n in names if n not in self.recent_event_types
+            ]
+            event_type, ok = QInputDialog.getItem(self, "Event", "Event type:", items, 0, True)
+            if not ok or event_type not in names:
+                return
+        self.recent_event_types = [event_type, *[t for t in self.recent_event_types if t != event_type]][:8]
+        command = AddEvent(
+            self.document_id, event_type, start, end, schema.attribute_defaults("event", event_type)
+        )
+        self.run(command)
+        cursor = self.view.textCursor()
+        cursor.clearSelection()
+        self.view.setTextCursor(cursor)
+        self.activate_event(command.id)
+
+    def fill_role(self, number: int) -> None:
+        """Fill the active event's role ``number`` with the selected span, an event whose trigger is
+        selected, or a new entity on the selected text (of a type the role accepts)."""
+        from annotator.services.frames import AddArgument
+
+        schema = self.project.schema
+        frame = (
+            next((e for e in self.frames.events if e.id == self.active_event), None) if self.frames else None
+        )
+        if frame is None or self.document_id is None:
+            return
+        roles = schema.event_type(frame.type).roles
+        if number > len(roles):
+            self.statusBar().showMessage(f"{frame.type} has {len(roles)} roles.", 4000)
+            return
+        role = roles[number - 1]
+        span = self._span(self.view.selected_span_id())
+        start, end = self.view.snapped_selection()
+        filler, kind, macro = None, "entity", False
+        if span is not None and start == end:
+            filler = span.id
+        elif start != end:
+            trigger = next(
+                (e for e in self.frames.events if (e.start, e.end) == (start, end) and e.id != frame.id), None
+            )
+            existing = next(
+                (s for s in self.state.spans if (s.start, s.end) == (start, end) and role.accepts(s.label)),
+                None,
+            )
+            if trigger is not None and schema.check_role_filler(frame.type, role.name, trigger.type) is None:
+                filler, kind = trigger.id, "event"
+            elif existing is not None:
+                filler = existing.id
+            else:
+                label = self._label_for_role(role)
+                if label is None:
+                    return
+                add = AddSpans(
+                    self.document_id, [(start, end, label)], schema.attribute_defaults("entity", label)
+                )
+                self.undo_stack.beginMacro(f"fill {role.name}")  # new entity + argument: one undo step
+                macro = True
+                self.run(add)
+                filler = add.spans[0].id
+        if filler is None:
+            self.statusBar().showMessage(f"Select a span or text to fill {role.name}.", 4000)
+            return
+        self.run(AddArgument(self.document_id, frame.id, role.name, filler, kind))
+        if macro:
+            self.undo_stack.endMacro()
+        cursor = self.view.textCursor()
+        cursor.clearSelection()
+        self.view.setTextCursor(cursor)
+        self.view.select_span("", ensure_visible=False)
+        self.activate_event(frame.id)
+
+    def _label_for_role(self, role) -> str | None:
+        schema = self.project.schema
+        labels = [
+            t
+            for t in schema.assignable_entity_type_names
+            if any(schema.is_a(t, accepted) for accepted in role.types)
+        ]
+        if not labels:
+            self.statusBar().showMessage(
+                f"{role.name} takes events, not text: select an event's trigger.", 5000
+            )
+            return None
+        if len(labels) == 1:
+            return labels[0]
+        label, ok = QInputDialog.getItem(self, role.name, f"Label the new {role.name}:", labels, 0, False)
+        return label if ok else None
+
+    def mark_relation_source(self) -> None:
+        span = self._span(self.view.selected_span_id())
+        if span is None:
+            self.statusBar().showMessage("Select a span (click or Tab) to start a relation from it.", 4000)
+            return
+        self.marked_span = span.id
+        self.view.set_marked(span.id)
+        keys = "  ".join(f"{k} {name}" for k, name in self.relation_hotkeys.items())
+        self.statusBar().showMessage(
+            f"Relation from “{self.view.text[span.start : span.end]}”: select the other "
+            f"span and press {keys}",
+            8000,
+        )
+
+    def add_relation(self, relation_type: str) -> None:
+        from annotator.services.frames import AddRelation
+
+        source = self._span(self.marked_span)
+        target = self._span(self.view.selected_span_id())
+        if source is None or target is None or source.id == target.id or self.document_id is None:
+            self.statusBar().showMessage(
+                "Mark the first span with m, select the second, then the relation key.", 5000
+            )
+            return
+        problem = self.project.schema.check_relation(relation_type, source.label, target.label)
+        if problem:
+            self.statusBar().showMessage(problem, 6000)
+            return
+        self.run(
+            AddRelation(
+                self.document_id,
+                relation_type,
+                source.id,
+                target.id,
+                self.project.schema.attribute_defaults("relation", relation_type),
+            )
+        )
+        self.marked_span = ""
+        self.view.set_marked("")
+
+    def _attribute_target(self):
+        """(kind, id, attributes) of the selected span, else the active event."""
+        span = self._span(self.view.selected_span_id())
+        if span is not None:
+            return "entity", span.id, span.label, dict(span.attributes)
+        frame = (
+            next((e for e in self.frames.events if e.id == self.active_event), None) if self.frames else None
+        )
+        if frame is not None:
+            return "event", frame.id, frame.type, dict(frame.attributes)
+        return None
+
+    def _set_attributes(self, kind, row_id, old, new) -> None:
+        from annotator.services.frames import SetAttributes
+
+        if new != old and self.document_id is not None:
+            self.run(SetAttributes(self.document_id, kind, row_id, old, new))
+
+    def cycle_attribute(self, name: str) -> None:
+        target = self._attribute_target()
+        if target is None:
+            self.statusBar().showMessage("Select a span or activate an event first.", 4000)
+            return
+        kind, row_id, type_name, attrs = target
+        definition = next(
+            (a for a in self.project.schema.attributes_for(kind, type_name) if a.name == name), None
+        )
+        if definition is None or not definition.values:
+            self.statusBar().showMessage(f"{type_name} has no {name}.", 4000)
+            return
+        values = list(definition.values)
+        current = attrs.get(name)
+        nxt = values[(values.index(current) + 1) % len(values)] if current in values else values[0]
+        self._set_attributes(kind, row_id, attrs, {**attrs, name: nxt})
+        self.statusBar().showMessage(f"{name}: {nxt}", 3000)
+
+    def edit_counts(self) -> None:
+        target = self._attribute_target()
+        if target is None:
+            return
+        kind, row_id, type_name, attrs = target
+        new = dict(attrs)
+        for definition in self.project.schema.attributes_for(kind, type_name):
+            if definition.kind != "count":
+                continue
+            value, ok = QInputDialog.getInt(
+                self, type_name, f"{definition.name}:", int(attrs.get(definition.name) or 0), 0, 1_000_000
+            )
+            if not ok:
+                return
+            new[definition.name] = value
+        self._set_attributes(kind, row_id, attrs, new)
+
+    def edit_note(self) -> None:
+        target = self._attribute_target()
+        if target is None:
+            return
+        kind, row_id, type_name, attrs = target
+        note, ok = QInputDialog.getMultiLineText(
+            self, "Note", f"Note on this {type_name}:", attrs.get("note") or ""
+        )
+        if ok:
+            new = {k: v for k, v in attrs.items() if k != "note"}
+            if note.strip():
+                new["note"] = note.strip()
+            self._set_attributes(kind, row_id, attrs, new)
+
+    def edit_link(self) -> None:
+        """Tie the selected entity to a canonical actor: 'Q485436 | Lashkar-e-Taiba' (empty clears)."""
+        from annotator.services.frames import SetLink
+
+        span = self._span(self.view.selected_span_id())
+        if span is None or self.document_id is None:
+            self.statusBar().showMessage("Select an entity to link it to a canonical actor.", 4000)
+            return
+        old = self.frames.links.get(span.id, (None, None)) if self.frames else (None, None)
+        shown = f"{old[0]} | {old[1]}" if old[0] and old[1] else (old[0] or "")
+        value, ok = QInputDialog.getText(
+            self, "Canonical link", "Id | name (e.g. Q485436 | Lashkar-e-Taiba):", text=shown
+        )
+        if not ok:
+            return
+        link_id, _, name = (part.strip() for part in value.partition("|"))
+        new = (link_id or None, (name or None) if link_id else None)
+        if new != old:
+            self.run(SetLink(self.document_id, span.id, old, new))
 
     def _span(self, span_id: str):
         return next((s for s in self.state.spans if s.id == span_id), None) if self.state else None
@@ -447,10 +788,22 @@ class MainWindow(QMainWindow):
             self.run(Relabel(self.document_id, span, label, attributes))
 
     def delete_selected(self) -> None:
+        """Delete the selected span (its roles and relations go with it, and come back on undo); else the
+        selected relation; else the active event (its arguments, not their entities)."""
+        from annotator.services.frames import DeleteEvent, DeleteRelation
+
+        if self.document_id is None:
+            return
         span = self._span(self.view.selected_span_id())
-        if span is not None and self.document_id is not None:
+        if span is not None:
             self.run(DeleteSpans(self.document_id, [span.id]))
             self.view.select_span("", ensure_visible=False)
+        elif self.selected_relation:
+            self.run(DeleteRelation(self.document_id, self.selected_relation))
+            self.selected_relation = ""
+        elif self.active_event:
+            self.run(DeleteEvent(self.document_id, self.active_event))
+            self.activate_event("")
 
     def label_all_occurrences(self) -> None:
         """Give every occurrence of the selected span's text (or the selection) the same label."""

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QTreeView,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -197,3 +199,110 @@ class SentimentPanel(QWidget):
         self.target_box.setEnabled(span_selected)
         for name, button in self.polarity_buttons.items():
             button.setChecked(name == polarity)
+
+
+class EventsPanel(QWidget):
+    """Event frames (type, trigger, each role with its fillers, attributes), relations, and the
+    document's schema problems. Selecting a frame activates its event."""
+
+    eventActivated = Signal(str)
+    relationActivated = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.tree.itemClicked.connect(self._on_item)
+        layout.addWidget(self.tree, 3)
+        self.problems = QListWidget()
+        self.problems.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout.addWidget(QLabel("Problems"))
+        layout.addWidget(self.problems, 1)
+        self._updating = False
+
+    def show_frames(
+        self,
+        schema: Schema,
+        text: str,
+        frames,
+        labels: dict[str, str],
+        problems: dict[str, list[str]],
+        active: str,
+        colors: dict[str, str],
+    ) -> None:
+        self._updating = True
+        self.tree.clear()
+        self.problems.clear()
+        surfaces = {}
+        spans = {}
+        for event in frames.events:
+            surfaces[event.id] = f"{event.type} «{text[event.start : event.end]}»"
+        for span_id, (start, end, label) in labels.items():
+            spans[span_id] = f"{text[start:end]} ({label})"
+        for event in frames.events:
+            warn = problems.get(event.id)
+            item = QTreeWidgetItem([("⚠ " if warn else "") + surfaces[event.id]])
+            item.setData(0, Qt.ItemDataRole.UserRole, ("event", event.id))
+            item.setIcon(0, swatch(colors.get(event.type, "#999999")))
+            if warn:
+                item.setToolTip(0, "\n".join(warn))
+            try:
+                roles = schema.event_type(event.type).roles
+            except KeyError:
+                roles = ()
+            for n, role in enumerate(roles, 1):
+                fillers = [
+                    spans.get(a.filler_id, "?")
+                    if a.filler_kind == "entity"
+                    else surfaces.get(a.filler_id, "?")
+                    for a in event.arguments
+                    if a.role == role.name
+                ]
+                key = str(n % 10) if n <= 10 else " "
+                filled = " · ".join(fillers) if fillers else "—"
+                child = QTreeWidgetItem([f"{key}  {role.name} ({role.cardinality_label}): {filled}"])
+                child.setData(0, Qt.ItemDataRole.UserRole, ("event", event.id))
+                item.addChild(child)
+            if event.attributes:
+                attrs = ", ".join(f"{k}: {v}" for k, v in event.attributes.items())
+                child = QTreeWidgetItem([f"   {attrs}"])
+                child.setData(0, Qt.ItemDataRole.UserRole, ("event", event.id))
+                item.addChild(child)
+            self.tree.addTopLevelItem(item)
+            item.setExpanded(event.id == active)
+            if event.id == active:
+                self.tree.setCurrentItem(item)
+            for problem in warn or ():
+                self.problems.addItem(f"{surfaces[event.id]}: {problem}")
+        if frames.relations:
+            head = QTreeWidgetItem([f"Relations ({len(frames.relations)})"])
+            for rel in frames.relations:
+                child = QTreeWidgetItem(
+                    [f"{rel.type}: {spans.get(rel.from_id, '?')} → {spans.get(rel.to_id, '?')}"]
+                )
+                child.setData(0, Qt.ItemDataRole.UserRole, ("relation", rel.id))
+                head.addChild(child)
+            self.tree.addTopLevelItem(head)
+            head.setExpanded(True)
+        if frames.links:
+            head = QTreeWidgetItem([f"Canonical links ({len(frames.links)})"])
+            for span_id, (link_id, name) in frames.links.items():
+                head.addChild(
+                    QTreeWidgetItem(
+                        [f"{spans.get(span_id, '?')} = {link_id}" + (f" ({name})" if name else "")]
+                    )
+                )
+            self.tree.addTopLevelItem(head)
+        self._updating = False
+
+    def _on_item(self, item: QTreeWidgetItem, _column: int) -> None:
+        if self._updating:
+            return
+        data = item.data(0, Qt.ItemDataRole.UserRole)
+        if data and data[0] == "event":
+            self.eventActivated.emit(data[1])
+        elif data and data[0] == "relation":
+            self.relationActivated.emit(data[1])
