@@ -49,6 +49,14 @@ def main() -> None:
     window.view.select_span(target.id)
     shot("workbench-hindi.png")
 
+    # an active event: its trigger boxed, arguments outlined with their roles, the frame in the panel
+    attack = next((e for e in window.frames.events if e.type == "ATTACK"), window.frames.events[0])
+    window.view.select_span("", ensure_visible=False)
+    window.activate_event(attack.id)
+    shot("event-frame-hindi.png")
+    window.activate_event("")
+    window.annotations_dock.raise_()
+
     window.romanized_action.setChecked(True)
     window.view.select_span("", ensure_visible=False)
     window.update_romanized()

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, delete, insert, or_, select, update
 from annotator.errors import AnnotatorError
 from annotator.services.documents import annotator_id as lookup_annotator
 from annotator.services.project import Project
+from annotator.store.database import json_value, raw_json
 from annotator.store.models import (
     WORK_STATUSES,
     Document,
@@ -72,6 +73,7 @@ class Change:
     work: bool = False
     span_ids: tuple[str, ...] = ()
     frames: bool = False  # events, arguments, relations or links
+    added: bool = False  # only new spans: nothing that refers to spans changed
 
 
 class Editor:
@@ -91,9 +93,9 @@ class Editor:
         aid = self.annotator_id
         with self.project.engine.connect() as conn:
             spans = [
-                Span(r.id, r.start, r.end, r.label, r.attributes or {})
+                Span(r.id, r.start, r.end, r.label, json_value(r[4]))
                 for r in conn.execute(
-                    select(Entity.id, Entity.start, Entity.end, Entity.label, Entity.attributes)
+                    select(Entity.id, Entity.start, Entity.end, Entity.label, raw_json(Entity.attributes))
                     .where(Entity.document_id == document_id, Entity.annotator_id == aid)
                     .order_by(Entity.start, Entity.end, Entity.label, Entity.id)
                 )
@@ -130,11 +132,11 @@ class Editor:
         with self.project.engine.connect() as conn:
             if change.spans or change.polarities:
                 fresh = {
-                    r.id: Span(r.id, r.start, r.end, r.label, r.attributes or {})
+                    r.id: Span(r.id, r.start, r.end, r.label, json_value(r[4]))
                     for r in conn.execute(
-                        select(Entity.id, Entity.start, Entity.end, Entity.label, Entity.attributes).where(
-                            Entity.id.in_(ids), Entity.annotator_id == aid
-                        )
+                        select(
+                            Entity.id, Entity.start, Entity.end, Entity.label, raw_json(Entity.attributes)
+                        ).where(Entity.id.in_(ids), Entity.annotator_id == aid)
                     )
                 }
                 touched = set(ids)
@@ -219,7 +221,7 @@ class Editor:
                 ],
             )
             work = self._started(conn, document_id)
-        return Change(document_id, spans=True, work=work, span_ids=tuple(s.id for s in spans))
+        return Change(document_id, spans=True, work=work, span_ids=tuple(s.id for s in spans), added=True)
 
     def snapshot(self, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         """The rows that deleting these entities removes: the entities, their sentiments, the event

@@ -15,10 +15,11 @@ from sqlalchemy import delete, func, insert, or_, select, update
 
 from annotator.schema import Schema
 from annotator.services.annotate import Change, Command, Editor
+from annotator.store.database import json_value, raw_json
 from annotator.store.models import Entity, Event, EventArgument, Relation, TargetedSentiment, utcnow
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Argument:
     id: str
     role: str
@@ -26,7 +27,7 @@ class Argument:
     filler_kind: str  # "entity" or "event"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class EventFrame:
     id: str
     type: str
@@ -36,7 +37,7 @@ class EventFrame:
     arguments: tuple[Argument, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RelationLink:
     id: str
     type: str
@@ -73,10 +74,12 @@ def load_frames(editor: Editor, document_id: int) -> Frames:
             args.setdefault(r.event_id, []).append(Argument(r.id, r.role, filler, kind))
         events = [
             EventFrame(
-                r.id, r.type, r.trigger_start, r.trigger_end, r.attributes or {}, tuple(args.get(r.id, ()))
+                r.id, r.type, r.trigger_start, r.trigger_end, json_value(r[4]), tuple(args.get(r.id, ()))
             )
             for r in conn.execute(
-                select(Event.id, Event.type, Event.trigger_start, Event.trigger_end, Event.attributes)
+                select(
+                    Event.id, Event.type, Event.trigger_start, Event.trigger_end, raw_json(Event.attributes)
+                )
                 .where(Event.document_id == document_id, Event.annotator_id == aid)
                 .order_by(Event.trigger_start, Event.trigger_end, Event.type, Event.id)
             )

@@ -105,6 +105,7 @@ class DocumentView(QTextEdit):
         self._segmenter = Segmenter(text)
         self._selected_id = ""
         self.setPlainText(text)
+        self.document().setDocumentMargin(16)  # room above the first line for role names
         self._apply_line_height()
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
@@ -165,6 +166,13 @@ class DocumentView(QTextEdit):
         self._active_event = active
         self._active_args = [(*to_qt(s, e), role) for s, e, role in active_args]
         self._arcs = [(*to_qt(a, b), *to_qt(c, d), rtype) for a, b, c, d, rtype in arcs]
+        self.viewport().update()
+
+    def set_active_event(self, active: str, active_args: list[tuple[int, int, str]]) -> None:
+        """Only the active event changed (its arguments in code points, with role names)."""
+        to_qt = self._offsets.span_to_qt
+        self._active_event = active
+        self._active_args = [(*to_qt(s, e), role) for s, e, role in active_args]
         self.viewport().update()
 
     def set_marked(self, span_id: str) -> None:
@@ -392,7 +400,9 @@ class DocumentView(QTextEdit):
                 painter.drawText(rects[0].topLeft() + QPointF(0, -2), role)
         arc_pen = QPen(QColor("#6a1b9a"), 1.4)
         for fs, fe, ts, te, rtype in self._arcs:
-            if max(fe, te) <= first or min(fs, ts) >= last:
+            # only arcs whose two ends are on screen: laying out far-away blocks to reach an end that
+            # cannot be seen would cost a full layout pass (both spans are listed in the panel anyway)
+            if not (first <= fs and fe <= last and first <= ts and te <= last):
                 continue
             a, b = self._span_rects(fs, fe), self._span_rects(ts, te)
             if not a or not b:

@@ -151,6 +151,9 @@ class MainWindow(QMainWindow):
             "Events and relations", self.events_panel, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.tabifyDockWidget(self.annotations_dock, self.events_dock)
+        self._panel_stale = False
+        self.problems: dict[str, list[str]] = {}
+        self.events_dock.visibilityChanged.connect(lambda visible: visible and self._update_events_panel())
         self.annotations_dock.raise_()
         self.sentiment_holder = QWidget()
         self.sentiment_layout = QVBoxLayout(self.sentiment_holder)
@@ -294,6 +297,9 @@ class MainWindow(QMainWindow):
         while self.sentiment_layout.count():
             self.sentiment_layout.takeAt(0).widget().deleteLater()
         self.palette = LabelPalette(schema)
+        self.palette.setMinimumHeight(
+            min(12, self.palette.count()) * (self.palette.fontMetrics().height() + 4) + 8
+        )
         self.palette.labelChosen.connect(self.apply_label)
         self.palette_layout.addWidget(self.palette)
         self.sentiment = SentimentPanel(schema)
@@ -390,7 +396,7 @@ class MainWindow(QMainWindow):
         if change is None or change.spans or change.polarities:
             self.view.set_spans(self.state.spans, self.state.polarities)
             self.annotations.show_spans(self.view.text, self.state.spans, self.state.polarities, self.colors)
-        if change is None or change.spans or change.frames:
+        if change is None or change.frames or (change.spans and not change.added):
             self.refresh_frames()
         self.sentiment.show_tone(self.state.tone)
         self._on_span_selected(self.view.selected_span_id())
@@ -399,8 +405,8 @@ class MainWindow(QMainWindow):
         self.sentiment.status.setText(f"Status: {work.status.replace('_', ' ')}{extra}")
 
     def refresh_frames(self) -> None:
-        """Reload events, relations and links; repaint the active event; list frames and problems."""
-        from annotator.services.frames import frame_problems, load_frames
+        """Reload events, relations and links; repaint them; list frames and problems."""
+        from annotator.services.frames import load_frames
 
         if self.document_id is None or self.state is None:
             return
@@ -408,41 +414,70 @@ class MainWindow(QMainWindow):
         if self.active_event and not any(e.id == self.active_event for e in self.frames.events):
             self.active_event = ""
         spans = {s.id: s for s in self.state.spans}
-        events = {e.id: e for e in self.frames.events}
-        active_args = []
-        if self.active_event:
-            for arg in events[self.active_event].arguments:
-                target = (
-                    spans.get(arg.filler_id) if arg.filler_kind == "entity" else events.get(arg.filler_id)
-                )
-                if target is not None:
-                    active_args.append((target.start, target.end, arg.role))
         arcs = [
             (spans[r.from_id].start, spans[r.from_id].end, spans[r.to_id].start, spans[r.to_id].end, r.type)
             for r in self.frames.relations
             if r.from_id in spans and r.to_id in spans
         ]
         self.view.set_frames(
-            [(e.id, e.type, e.start, e.end) for e in self.frames.events], self.active_event, active_args, arcs
+            [(e.id, e.type, e.start, e.end) for e in self.frames.events],
+            self.active_event,
+            self._active_arguments(),
+            arcs,
         )
+        self._panel_stale = True
+        if self.events_panel.isVisible():
+            self._update_events_panel()
+
+    def _update_events_panel(self) -> None:
+        """Frames and schema problems in the panel; done only while it can be seen (it is rebuilt when
+        its tab is shown), so opening a document with hundreds of events does not wait for it."""
+        from annotator.services.frames import frame_problems
+
+        if not self._panel_stale or self.frames is None or self.state is None:
+            return
+        self._panel_stale = False
         labels = {s.id: (s.start, s.end, s.label) for s in self.state.spans}
-        problems = frame_problems(self.project.schema, self.frames, {k: v[2] for k, v in labels.items()})
-        self.problems = problems
+        self.problems = frame_problems(self.project.schema, self.frames, {k: v[2] for k, v in labels.items()})
         self.events_panel.show_frames(
             self.project.schema,
             self.view.text,
             self.frames,
             labels,
-            problems,
+            self.problems,
             self.active_event,
             self.event_colors,
         )
 
+    def _active_arguments(self) -> list[tuple[int, int, str]]:
+        if not self.active_event or self.frames is None or self.state is None:
+            return []
+        events = {e.id: e for e in self.frames.events}
+        frame = events.get(self.active_event)
+        if frame is None:
+            return []
+        spans = {s.id: s for s in self.state.spans}
+        out = []
+        for arg in frame.arguments:
+            target = spans.get(arg.filler_id) if arg.filler_kind == "entity" else events.get(arg.filler_id)
+            if target is not None:
+                out.append((target.start, target.end, arg.role))
+        return out
+
     def activate_event(self, event_id: str) -> None:
-        """Make an event the one whose roles the digit keys fill ("" leaves it)."""
+        """Make an event the one whose roles the digit keys fill ("" leaves it). Nothing is reloaded:
+        only the highlight and the panel's open frame change."""
+        if self.frames is None:
+            return
+        if event_id and not any(e.id == event_id for e in self.frames.events):
+            self.refresh_frames()  # made by a command just now
         self.active_event = event_id
         self.selected_relation = ""
-        self.refresh_frames()
+        self.view.set_active_event(event_id, self._active_arguments())
+        if event_id:
+            self.events_dock.raise_()
+            self._update_events_panel()
+        self.events_panel.set_active(event_id)
         if event_id:
             frame = next(e for e in self.frames.events if e.id == event_id)
             roles = self.project.schema.event_type(frame.type).role_names

@@ -216,6 +216,11 @@ class EventsPanel(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.tree.itemClicked.connect(self._on_item)
+        self.tree.itemExpanded.connect(
+            lambda item: self._fill((item.data(0, Qt.ItemDataRole.UserRole) or ("", ""))[1])
+        )
+        self._items: dict[str, QTreeWidgetItem] = {}
+        self._active = ""
         layout.addWidget(self.tree, 3)
         self.problems = QListWidget()
         self.problems.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -228,74 +233,89 @@ class EventsPanel(QWidget):
         schema: Schema,
         text: str,
         frames,
-        labels: dict[str, str],
+        labels: dict[str, tuple[int, int, str]],
         problems: dict[str, list[str]],
         active: str,
         colors: dict[str, str],
     ) -> None:
+        """Frames as top-level rows; a frame's roles are filled in when it is expanded or activated, so
+        a document with hundreds of events lists quickly."""
         self._updating = True
         self.tree.clear()
         self.problems.clear()
-        surfaces = {}
-        spans = {}
-        for event in frames.events:
-            surfaces[event.id] = f"{event.type} «{text[event.start : event.end]}»"
-        for span_id, (start, end, label) in labels.items():
-            spans[span_id] = f"{text[start:end]} ({label})"
+        self._schema, self._frames = schema, {e.id: e for e in frames.events}
+        self._surfaces = {e.id: f"{e.type} «{text[e.start : e.end]}»" for e in frames.events}
+        self._spans = {sid: f"{text[s:e]} ({label})" for sid, (s, e, label) in labels.items()}
+        self._items: dict[str, QTreeWidgetItem] = {}
         for event in frames.events:
             warn = problems.get(event.id)
-            item = QTreeWidgetItem([("⚠ " if warn else "") + surfaces[event.id]])
+            item = QTreeWidgetItem([("⚠ " if warn else "") + self._surfaces[event.id]])
             item.setData(0, Qt.ItemDataRole.UserRole, ("event", event.id))
             item.setIcon(0, swatch(colors.get(event.type, "#999999")))
+            item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
             if warn:
                 item.setToolTip(0, "\n".join(warn))
-            try:
-                roles = schema.event_type(event.type).roles
-            except KeyError:
-                roles = ()
-            for n, role in enumerate(roles, 1):
-                fillers = [
-                    spans.get(a.filler_id, "?")
-                    if a.filler_kind == "entity"
-                    else surfaces.get(a.filler_id, "?")
-                    for a in event.arguments
-                    if a.role == role.name
-                ]
-                key = str(n % 10) if n <= 10 else " "
-                filled = " · ".join(fillers) if fillers else "—"
-                child = QTreeWidgetItem([f"{key}  {role.name} ({role.cardinality_label}): {filled}"])
-                child.setData(0, Qt.ItemDataRole.UserRole, ("event", event.id))
-                item.addChild(child)
-            if event.attributes:
-                attrs = ", ".join(f"{k}: {v}" for k, v in event.attributes.items())
-                child = QTreeWidgetItem([f"   {attrs}"])
-                child.setData(0, Qt.ItemDataRole.UserRole, ("event", event.id))
-                item.addChild(child)
             self.tree.addTopLevelItem(item)
-            item.setExpanded(event.id == active)
-            if event.id == active:
-                self.tree.setCurrentItem(item)
+            self._items[event.id] = item
             for problem in warn or ():
-                self.problems.addItem(f"{surfaces[event.id]}: {problem}")
+                self.problems.addItem(f"{self._surfaces[event.id]}: {problem}")
         if frames.relations:
             head = QTreeWidgetItem([f"Relations ({len(frames.relations)})"])
             for rel in frames.relations:
-                child = QTreeWidgetItem(
-                    [f"{rel.type}: {spans.get(rel.from_id, '?')} → {spans.get(rel.to_id, '?')}"]
-                )
+                source, target = self._spans.get(rel.from_id, "?"), self._spans.get(rel.to_id, "?")
+                child = QTreeWidgetItem([f"{rel.type}: {source} → {target}"])
                 child.setData(0, Qt.ItemDataRole.UserRole, ("relation", rel.id))
                 head.addChild(child)
             self.tree.addTopLevelItem(head)
-            head.setExpanded(True)
         if frames.links:
             head = QTreeWidgetItem([f"Canonical links ({len(frames.links)})"])
             for span_id, (link_id, name) in frames.links.items():
-                head.addChild(
-                    QTreeWidgetItem(
-                        [f"{spans.get(span_id, '?')} = {link_id}" + (f" ({name})" if name else "")]
-                    )
-                )
+                label = f"{self._spans.get(span_id, '?')} = {link_id}" + (f" ({name})" if name else "")
+                head.addChild(QTreeWidgetItem([label]))
             self.tree.addTopLevelItem(head)
+        self._active = ""
+        self._updating = False
+        self.set_active(active)
+
+    def _fill(self, event_id: str) -> None:
+        item = self._items.get(event_id)
+        if item is None or item.childCount():
+            return
+        event = self._frames[event_id]
+        try:
+            roles = self._schema.event_type(event.type).roles
+        except KeyError:
+            roles = ()
+        for n, role in enumerate(roles, 1):
+            fillers = [
+                self._spans.get(a.filler_id, "?")
+                if a.filler_kind == "entity"
+                else self._surfaces.get(a.filler_id, "?")
+                for a in event.arguments
+                if a.role == role.name
+            ]
+            key = str(n % 10) if n <= 10 else " "
+            filled = " · ".join(fillers) if fillers else "—"
+            child = QTreeWidgetItem([f"{key}  {role.name} ({role.cardinality_label}): {filled}"])
+            child.setData(0, Qt.ItemDataRole.UserRole, ("event", event_id))
+            item.addChild(child)
+        if event.attributes:
+            child = QTreeWidgetItem(["   " + ", ".join(f"{k}: {v}" for k, v in event.attributes.items())])
+            child.setData(0, Qt.ItemDataRole.UserRole, ("event", event_id))
+            item.addChild(child)
+
+    def set_active(self, event_id: str) -> None:
+        self._updating = True
+        previous = self._items.get(self._active)
+        if previous is not None:
+            previous.setExpanded(False)
+        self._active = event_id
+        item = self._items.get(event_id)
+        if item is not None:
+            self._fill(event_id)
+            item.setExpanded(True)
+            self.tree.setCurrentItem(item)
+            self.tree.scrollToItem(item)
         self._updating = False
 
     def _on_item(self, item: QTreeWidgetItem, _column: int) -> None:
