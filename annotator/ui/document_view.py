@@ -411,7 +411,7 @@ class DocumentView(QTextEdit):
             start.setY(a[0].top())
             end.setY(b[0].top())
             lift = 14 + abs(end.x() - start.x()) / 12
-            control = QPointF((start.x() + end.x()) / 2, min(start.y(), end.y()) - lift)
+            control = QPointF((start.x() + end.x()) / 2, max(-6.0, min(start.y(), end.y()) - lift))
             path = QPainterPath(start)
             path.quadTo(control, end)
             painter.setPen(arc_pen)
@@ -419,7 +419,9 @@ class DocumentView(QTextEdit):
             painter.drawPath(path)
             painter.setBrush(QColor("#6a1b9a"))
             painter.drawEllipse(end, 2.5, 2.5)
-            painter.drawText(control + QPointF(-20, 8), rtype)
+            painter.drawText(
+                QPointF(control.x() - 20, max(10.0, (control.y() + min(start.y(), end.y())) / 2)), rtype
+            )
         if self._marked_id:
             marked = next((p for p in self._spans if p.span.id == self._marked_id), None)
             if marked is not None and marked.qt_end > first and marked.qt_start < last:
