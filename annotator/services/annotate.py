@@ -277,22 +277,16 @@ class Editor:
                 DocumentLabel.annotator_id == self.annotator_id,
                 DocumentLabel.name == self.tone_name,
             )
-            if value is None:
-                conn.execute(delete(DocumentLabel).where(*where))
-            elif not conn.execute(
-                update(DocumentLabel).where(*where).values(value=value, updated_at=now)
-            ).rowcount:
-                conn.execute(
-                    insert(DocumentLabel).values(
-                        id=str(uuid.uuid4()),
-                        document_id=document_id,
-                        annotator_id=self.annotator_id,
-                        name=self.tone_name,
-                        value=value,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
+            _put(
+                conn,
+                DocumentLabel,
+                where,
+                None if value is None else {"value": value},
+                now,
+                document_id=document_id,
+                annotator_id=self.annotator_id,
+                name=self.tone_name,
+            )
             work = self._started(conn, document_id)
         return Change(document_id, tone=True, work=work)
 
@@ -303,22 +297,16 @@ class Editor:
                 TargetedSentiment.entity_id == entity_id,
                 TargetedSentiment.annotator_id == self.annotator_id,
             )
-            if polarity is None:
-                conn.execute(delete(TargetedSentiment).where(*where))
-            elif not conn.execute(
-                update(TargetedSentiment).where(*where).values(polarity=polarity, updated_at=now)
-            ).rowcount:
-                conn.execute(
-                    insert(TargetedSentiment).values(
-                        id=str(uuid.uuid4()),
-                        document_id=document_id,
-                        annotator_id=self.annotator_id,
-                        entity_id=entity_id,
-                        polarity=polarity,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
+            _put(
+                conn,
+                TargetedSentiment,
+                where,
+                None if polarity is None else {"polarity": polarity},
+                now,
+                document_id=document_id,
+                annotator_id=self.annotator_id,
+                entity_id=entity_id,
+            )
         return Change(document_id, polarities=True, span_ids=(entity_id,))
 
     def write_work(self, document_id: int, work: WorkState) -> Change:
@@ -331,6 +319,17 @@ class Editor:
     def text(self, document_id: int) -> str:
         with self.project.engine.connect() as conn:
             return conn.scalar(select(Document.text).where(Document.id == document_id))
+
+
+def _put(conn: Connection, model, where: tuple, values: dict[str, Any] | None, now, **identity: Any) -> None:
+    """Set (update, else insert with a new id and ``identity``) or, with ``values`` None, delete the one
+    row of ``model`` matching ``where``."""
+    if values is None:
+        conn.execute(delete(model).where(*where))
+    elif not conn.execute(update(model).where(*where).values(**values, updated_at=now)).rowcount:
+        conn.execute(
+            insert(model).values(id=str(uuid.uuid4()), created_at=now, updated_at=now, **identity, **values)
+        )
 
 
 # ---------------------------------------------------------------------------------------------- commands
