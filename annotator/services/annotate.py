@@ -27,6 +27,7 @@ from annotator.store.models import (
     EventArgument,
     Relation,
     TargetedSentiment,
+    Tombstone,
     WorkItem,
     utcnow,
 )
@@ -241,20 +242,17 @@ class Editor:
             }
 
     def delete_spans(self, document_id: int, ids: list[str]) -> Change:
+        snapshot = self.snapshot(ids)  # what the deletion takes with it: each gets a tombstone
         with self.project.engine.begin() as conn:
+            now = utcnow()
+            for key, model in SNAPSHOT_TABLES:
+                bury(conn, model.__table__, snapshot[key], document_id, now)
             conn.execute(delete(Entity).where(Entity.id.in_(ids), Entity.annotator_id == self.annotator_id))
         return Change(document_id, spans=True, polarities=True, span_ids=tuple(ids))
 
     def restore(self, document_id: int, snapshot: dict[str, list[dict[str, Any]]]) -> Change:
         with self.project.engine.begin() as conn:
-            for key, model in (
-                ("entities", Entity),
-                ("sentiments", TargetedSentiment),
-                ("arguments", EventArgument),
-                ("relations", Relation),
-            ):
-                if snapshot.get(key):
-                    conn.execute(insert(model.__table__), snapshot[key])
+            restore_rows(conn, [(model.__table__, snapshot.get(key, [])) for key, model in SNAPSHOT_TABLES])
         ids = tuple(r["id"] for r in snapshot["entities"])
         return Change(document_id, spans=True, polarities=True, span_ids=ids)
 
@@ -321,10 +319,52 @@ class Editor:
             return conn.scalar(select(Document.text).where(Document.id == document_id))
 
 
+SNAPSHOT_TABLES = (
+    ("entities", Entity),
+    ("sentiments", TargetedSentiment),
+    ("arguments", EventArgument),
+    ("relations", Relation),
+)
+
+
+def bury(conn: Connection, table, rows: list[dict[str, Any]], document_id: int, now) -> None:
+    """Record the deletion of ``rows`` (tombstones travel in work packages; see services.packages)."""
+    if not rows:
+        return
+    ids = [r["id"] for r in rows]
+    conn.execute(delete(Tombstone).where(Tombstone.id.in_(ids)))
+    conn.execute(
+        insert(Tombstone),
+        [
+            {
+                "id": r["id"],
+                "table_name": table.name,
+                "document_id": document_id,
+                "annotator_id": r["annotator_id"],
+                "deleted_at": now,
+            }
+            for r in rows
+        ],
+    )
+
+
+def restore_rows(conn: Connection, tables: list[tuple[Any, list[dict[str, Any]]]]) -> None:
+    """Put deleted rows back (undo): same ids, their tombstones removed, and updated now, so the
+    restoration is the later change when work is merged."""
+    now = utcnow()
+    for table, rows in tables:
+        if rows:
+            conn.execute(delete(Tombstone).where(Tombstone.id.in_([r["id"] for r in rows])))
+            conn.execute(insert(table), [{**r, "updated_at": now} for r in rows])
+
+
 def _put(conn: Connection, model, where: tuple, values: dict[str, Any] | None, now, **identity: Any) -> None:
-    """Set (update, else insert with a new id and ``identity``) or, with ``values`` None, delete the one
-    row of ``model`` matching ``where``."""
+    """Set (update, else insert with a new id and ``identity``) or, with ``values`` None, delete (with a
+    tombstone) the one row of ``model`` matching ``where``."""
     if values is None:
+        table = model.__table__
+        rows = [dict(r._mapping) for r in conn.execute(select(table).where(*where))]
+        bury(conn, table, rows, identity["document_id"], now)
         conn.execute(delete(model).where(*where))
     elif not conn.execute(update(model).where(*where).values(**values, updated_at=now)).rowcount:
         conn.execute(

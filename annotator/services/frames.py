@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from sqlalchemy import delete, func, insert, or_, select, update
 
 from annotator.schema import Schema
-from annotator.services.annotate import Change, Command, Editor
+from annotator.services.annotate import Change, Command, Editor, bury, restore_rows
 from annotator.store.database import json_value, raw_json
 from annotator.store.models import Entity, Event, EventArgument, Relation, TargetedSentiment, utcnow
 
@@ -137,9 +137,15 @@ def _rows(conn, table, *conditions) -> list[dict[str, Any]]:
 
 
 def _restore(conn, snapshot: list[tuple[Any, list[dict[str, Any]]]]) -> None:
-    for table, rows in snapshot:
-        if rows:
-            conn.execute(insert(table), rows)
+    restore_rows(conn, snapshot)
+
+
+def _delete(conn, table, document_id: int, *conditions) -> list[dict[str, Any]]:
+    """Delete rows (with tombstones) and return them."""
+    rows = _rows(conn, table, *conditions)
+    bury(conn, table, rows, document_id, utcnow())
+    conn.execute(table.delete().where(or_(*conditions)))
+    return rows
 
 
 class AddEvent(Command):
@@ -172,7 +178,8 @@ class AddEvent(Command):
 
     def revert(self, editor: Editor) -> Change:
         with editor.project.engine.begin() as conn:
-            conn.execute(delete(Event).where(Event.id == self.id))
+            table = Event.__table__
+            _delete(conn, table, self.document_id, table.c.id == self.id)
         return Change(self.document_id, frames=True)
 
 
@@ -195,6 +202,9 @@ class DeleteEvent(Command):
                 ),
                 (sen, _rows(conn, sen, sen.c.event_id == self.event_id)),
             ]
+            now = utcnow()
+            for table, rows in self.saved:
+                bury(conn, table, rows, self.document_id, now)
             conn.execute(delete(Event).where(Event.id == self.event_id))
         return Change(self.document_id, frames=True, polarities=True)
 
@@ -236,7 +246,8 @@ class AddArgument(Command):
 
     def revert(self, editor: Editor) -> Change:
         with editor.project.engine.begin() as conn:
-            conn.execute(delete(EventArgument).where(EventArgument.id == self.id))
+            table = EventArgument.__table__
+            _delete(conn, table, self.document_id, table.c.id == self.id)
         return Change(self.document_id, frames=True)
 
 
@@ -249,8 +260,7 @@ class RemoveArgument(Command):
     def apply(self, editor: Editor) -> Change:
         table = EventArgument.__table__
         with editor.project.engine.begin() as conn:
-            self.saved = [(table, _rows(conn, table, table.c.id == self.argument_id))]
-            conn.execute(delete(EventArgument).where(EventArgument.id == self.argument_id))
+            self.saved = [(table, _delete(conn, table, self.document_id, table.c.id == self.argument_id))]
         return Change(self.document_id, frames=True)
 
     def revert(self, editor: Editor) -> Change:
@@ -347,7 +357,8 @@ class AddRelation(Command):
 
     def revert(self, editor: Editor) -> Change:
         with editor.project.engine.begin() as conn:
-            conn.execute(delete(Relation).where(Relation.id == self.id))
+            table = Relation.__table__
+            _delete(conn, table, self.document_id, table.c.id == self.id)
         return Change(self.document_id, frames=True)
 
 
@@ -360,8 +371,7 @@ class DeleteRelation(Command):
     def apply(self, editor: Editor) -> Change:
         table = Relation.__table__
         with editor.project.engine.begin() as conn:
-            self.saved = [(table, _rows(conn, table, table.c.id == self.relation_id))]
-            conn.execute(delete(Relation).where(Relation.id == self.relation_id))
+            self.saved = [(table, _delete(conn, table, self.document_id, table.c.id == self.relation_id))]
         return Change(self.document_id, frames=True)
 
     def revert(self, editor: Editor) -> Change:

@@ -77,12 +77,42 @@ class Document(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+ROLES = ("annotator", "adjudicator", "lead")
+
+
 class Annotator(Base):
     __tablename__ = "annotators"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(16), default="annotator", server_default="annotator")  # ROLES
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Assignment(Base):
+    """A document handed to an annotator by the lead."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("document_id", "annotator_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Tombstone(Base):
+    """A deleted annotation row (entity, event, argument, relation, label, sentiment): deletions travel in
+    work packages like any other change, and the later of a change and a deletion wins on merge."""
+
+    __tablename__ = "tombstones"
+    __table_args__ = (Index("ix_tombstones_document_annotator", "document_id", "annotator_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the deleted row's id
+    table_name: Mapped[str] = mapped_column(String(32))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
+    deleted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class WorkItem(Base):

@@ -227,3 +227,27 @@ def test_refresh_reads_only_what_changed_and_matches_a_full_reload(project, doc)
         assert state == editor.state(doc)
         state = editor.refresh(state, cmd.apply(editor))
         assert state == editor.state(doc)
+
+
+def test_deletions_leave_tombstones_and_undo_removes_them(project, doc):
+    from annotator.store.models import Tombstone
+
+    editor = Editor(project, "asha")
+    add = AddSpans(doc, [(0, 9, "GPE")])
+    add.apply(editor)
+    eid = add.spans[0].id
+    SetPolarity(doc, eid, None, "NEG").apply(editor)
+    SetTone(doc, None, 1).apply(editor)
+    delete = DeleteSpans(doc, [eid])
+    delete.apply(editor)
+    with project.session() as s:
+        tombs = {(t.table_name, t.document_id) for t in s.scalars(select(Tombstone))}
+    assert tombs == {("entities", doc), ("targeted_sentiments", doc)}
+    delete.revert(editor)
+    with project.session() as s:
+        assert s.scalars(select(Tombstone)).all() == []
+        restored = s.get(Entity, eid)
+        assert restored.updated_at >= restored.created_at
+    SetTone(doc, 1, None).apply(editor)
+    with project.session() as s:
+        assert [t.table_name for t in s.scalars(select(Tombstone))] == ["document_labels"]
