@@ -30,6 +30,22 @@ class Project:
     def session(self) -> Session:
         return self.sessions()
 
+    def setting(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.scalar(select(Setting.value).where(Setting.key == key))
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.session() as session, session.begin():
+            session.merge(Setting(key=key, value=value))
+
+    @property
+    def package(self) -> dict | None:
+        """The work-package header when this file is a work package (see services.packages), else None."""
+        import json
+
+        raw = self.setting("package")
+        return json.loads(raw) if raw else None
+
     def close(self) -> None:
         self.engine.dispose()
 
