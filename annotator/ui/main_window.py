@@ -51,6 +51,14 @@ from annotator.ui.tasks import BackgroundTask
 from annotator.ui.undo import CoreCommand
 
 POLARITY_KEYS = {"-": "NEG", "=": "NEU", "+": "POS"}
+
+
+def annotator_for(project: Project, settings: Settings) -> str:
+    """Who labels in this window: a work package's own annotator, else the name in the settings."""
+    package = project.package
+    return package["annotator"] if package else settings.annotator
+
+
 FILTERS = [
     ("All documents", set(), False),
     ("To do", {"todo"}, False),
@@ -67,7 +75,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self.project = project
-        self.editor = Editor(project, settings.annotator)
+        self.editor = Editor(project, annotator_for(project, settings))
         self.undo_stack = QUndoStack(self)
         self.document_id: int | None = None
         self.state: DocumentState | None = None
@@ -214,6 +222,9 @@ class MainWindow(QMainWindow):
         self._action(file, "Import &folder…", self.import_folder_dialog)
         self._action(file, "&Export JSONL…", self.export_dialog, "Ctrl+E")
         file.addSeparator()
+        self._action(file, "Export work &package…", self.export_package_dialog)
+        self._action(file, "Import work packa&ges…", self.import_packages_dialog)
+        file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         edit = bar.addMenu("&Edit")
@@ -323,7 +334,7 @@ class MainWindow(QMainWindow):
     def switch_project(self, project: Project) -> None:
         old = self.project
         self.project = project
-        self.editor = Editor(project, self.settings.annotator)
+        self.editor = Editor(project, annotator_for(project, self.settings))
         self._load_project()
         if old is not project:
             old.close()
@@ -1110,6 +1121,70 @@ class MainWindow(QMainWindow):
         task.error.connect(lambda exc: QMessageBox.critical(self, "Export", str(exc)))
         self._keep(task)
         task.start()
+
+    def export_package_dialog(self) -> None:
+        """One annotator's assigned documents and labels, to work on offline."""
+        from annotator.services.packages import export_package
+        from annotator.services.team import list_annotators
+
+        names = [a.name for a in list_annotators(self.project)]
+        if not names:
+            QMessageBox.information(self, "Work package", "This project has no annotators yet.")
+            return
+        name, ok = QInputDialog.getItem(self, "Work package", "For annotator:", names, 0, False)
+        if not ok:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export work package", f"{name}.package", "Work packages (*.package *.annotator)"
+        )
+        if not path:
+            return
+        project = self.project
+        task = BackgroundTask(
+            "Exporting a work package",
+            lambda progress, cancel: export_package(project, name, path, progress=progress, cancel=cancel),
+            self,
+        )
+        task.done.connect(
+            lambda n: self.statusBar().showMessage(f"Package for {name}: {n} document(s) in {path}", 8000)
+        )
+        task.error.connect(lambda exc: QMessageBox.critical(self, "Work package", str(exc)))
+        self._keep(task)
+        task.start()
+
+    def import_packages_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import work packages", "", "Work packages (*.package *.annotator);;All files (*)"
+        )
+        if paths:
+            self.import_packages(paths)
+
+    def import_packages(self, paths: list[str]) -> BackgroundTask:
+        from annotator.services.packages import import_packages
+
+        project = self.project
+        task = BackgroundTask(
+            "Merging work packages",
+            lambda progress, cancel: import_packages(project, paths, progress=progress, cancel=cancel),
+            self,
+        )
+
+        def done(report) -> None:
+            current = self.document_id
+            self.reload_list()
+            if current is not None:
+                self.document_id = None
+                self.open_document_id(current)
+            shown = "\n".join(report.conflicts[:15])
+            QMessageBox.information(
+                self, "Work packages", report.summary() + (f"\n\n{shown}" if shown else "")
+            )
+
+        task.done.connect(done)
+        task.error.connect(lambda exc: QMessageBox.critical(self, "Work packages", str(exc)))
+        self._keep(task)
+        task.start()
+        return task
 
     def closeEvent(self, event) -> None:
         for task in self._tasks:

@@ -200,3 +200,52 @@ def test_event_type_picker_lists_recent_types_first(qtbot, bench, monkeypatch):
     assert seen[1][0] == "MEET" and seen[0][0] != "MEET"
     with bench.project.session() as s:
         assert s.scalars(select(Event.type)).all() == ["MEET", "MEET"]
+
+
+def test_work_package_opened_in_the_window_and_merged_back(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    from sqlalchemy import insert
+
+    from annotator.services.packages import export_package
+    from annotator.store.models import Annotator, Assignment, utcnow
+    from annotator.ui.app import application
+    from annotator.ui.main_window import MainWindow
+
+    application()
+    lead = init_project(tmp_path / "lead.annotator")
+    src = tmp_path / "d.jsonl"
+    src.write_text(json.dumps({"id": "d", "text": TEXT}, ensure_ascii=False) + "\n", encoding="utf-8")
+    import_paths(lead, [src])
+    with lead.engine.begin() as conn:
+        aid = conn.execute(
+            insert(Annotator)
+            .values(name="ravi", role="annotator", created_at=utcnow())
+            .returning(Annotator.id)
+        ).scalar_one()
+        conn.execute(insert(Assignment).values(id="a", document_id=1, annotator_id=aid, created_at=utcnow()))
+    package = tmp_path / "ravi.package"
+    export_package(lead, "ravi", package)
+    # ravi opens the package; whatever name the laptop's settings hold, labels go under the package's
+    offline = MainWindow(open_project(package), Settings(annotator="laptop-user"))
+    qtbot.addWidget(offline)
+    assert offline.editor.annotator == "ravi" and "ravi" in offline.windowTitle()
+    offline.show()
+    offline.view.setFocus()
+    select_keyboard(qtbot, offline, at("पहलगाम"), 1)
+    qtbot.keyClicks(offline.view, "g")
+    offline.close()
+    offline.project.close()
+    window = MainWindow(lead, Settings(annotator="lead"))
+    qtbot.addWidget(window)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: shown.append(text))
+    window.import_packages([str(package)])
+    qtbot.waitUntil(lambda: bool(shown), timeout=20000)
+    with lead.session() as s:
+        rows = s.execute(
+            select(Entity.start, Annotator.name).join(Annotator, Annotator.id == Entity.annotator_id)
+        ).all()
+    assert rows == [(at("पहलगाम"), "ravi")]
+    assert shown[0].startswith("1 package(s): 2 added")  # the span and the work status
+    window.close()
+    lead.close()
