@@ -227,14 +227,29 @@ def _annotator_rows(
 @dataclass
 class _Package:
     path: str
+    copy: Path  # a checked private copy (the returned file is never touched); removed after the merge
     header: dict[str, Any]
     annotator: dict[str, Any]
     doc_map: dict[int, int]  # package document id -> project document id
-    rows: dict[str, list[dict[str, Any]]]
+
+    def rows(self) -> dict[str, list[dict[str, Any]]]:
+        """Every label row, work item and tombstone: read when this package is merged, one at a time."""
+        con = open_database(self.copy, create=False).engine
+        try:
+            with con.connect() as conn:
+                return {
+                    model.__tablename__: [dict(r._mapping) for r in conn.execute(select(model.__table__))]
+                    for model in (*TABLES, WorkItem, Tombstone)
+                }
+        finally:
+            con.dispose()
+
+    def discard(self) -> None:
+        shutil.rmtree(self.copy.parent, ignore_errors=True)
 
 
 def _read_package(project: Project, path: Path, pid: str) -> _Package:
-    """Open a copy of the package, check everything, and read what it holds. Raises PackageError."""
+    """Copy the package aside and check everything about it. Raises PackageError."""
     if not path.is_file():
         raise PackageError(f"{path}: no such file")
     with path.open("rb") as fh:
@@ -260,14 +275,15 @@ def _read_package(project: Project, path: Path, pid: str) -> _Package:
         except (ProjectOpenError, AnnotatorError) as exc:
             raise PackageError(f"{path}: {exc}") from None
         try:
-            return _check_and_read(project, package, path, pid)
+            return _check(project, package, path, pid, copy)
         finally:
             package.close()
-    finally:
+    except BaseException:
         shutil.rmtree(tmpdir, ignore_errors=True)
+        raise
 
 
-def _check_and_read(project: Project, package: Project, path: Path, pid: str) -> _Package:
+def _check(project: Project, package: Project, path: Path, pid: str, copy: Path) -> _Package:
     header = package.package
     if header is None:
         raise PackageError(f"{path}: not a work package (a project file without a package header)")
@@ -284,43 +300,41 @@ def _check_and_read(project: Project, package: Project, path: Path, pid: str) ->
         person = next((p for p in people if p["name"] == name), None)
         if person is None:
             raise PackageError(f"{path}: the package's annotator {name!r} is missing from it")
-        documents = [dict(r._mapping) for r in conn.execute(select(Document))]
-        rows = {}
+        owners: set[int] = set()
         for model in (*TABLES, WorkItem, Tombstone):
-            rows[model.__tablename__] = [dict(r._mapping) for r in conn.execute(select(model.__table__))]
-    for table_name, table_rows in rows.items():
-        strangers = {r["annotator_id"] for r in table_rows} - {person["id"]}
+            owners.update(conn.execute(select(model.annotator_id).distinct()).scalars())
+        strangers = owners - {person["id"]}
         if strangers:
             names = sorted(p["name"] for p in people if p["id"] in strangers) or sorted(map(str, strangers))
-            raise PackageError(
-                f"{path}: holds {table_name} of {', '.join(names)}, but it was made for {name} only"
+            raise PackageError(f"{path}: holds labels of {', '.join(names)}, but it was made for {name} only")
+        documents = {}
+        for doc_id, ext_id, digest, text in conn.execute(
+            select(Document.id, Document.external_id, Document.content_hash, Document.text)
+        ):
+            if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+                raise PackageError(f"{path}: the text of document {ext_id} was altered")
+            documents[doc_id] = (ext_id, digest)
+        for model in (Entity, Event, Relation, DocumentLabel, TargetedSentiment, WorkItem, Tombstone):
+            stray = conn.scalar(
+                select(model.document_id).where(model.document_id.not_in(list(documents) or [-1])).limit(1)
             )
+            if stray is not None:
+                raise PackageError(f"{path}: {model.__tablename__} refer to a document not in the package")
+    local: dict[str, int] = {}
+    hashes = [digest for _ext, digest in documents.values()]
     with project.engine.connect() as conn:
-        local = (
-            dict(
+        for chunk in _chunks(hashes):
+            local.update(
                 conn.execute(
-                    select(Document.content_hash, Document.id).where(
-                        Document.content_hash.in_([d["content_hash"] for d in documents])
-                    )
+                    select(Document.content_hash, Document.id).where(Document.content_hash.in_(chunk))
                 ).all()
             )
-            if documents
-            else {}
-        )
     doc_map: dict[int, int] = {}
-    for doc in documents:
-        if hashlib.sha256(doc["text"].encode("utf-8")).hexdigest() != doc["content_hash"]:
-            raise PackageError(f"{path}: the text of document {doc['external_id']} was altered")
-        if doc["content_hash"] not in local:
-            raise PackageError(f"{path}: document {doc['external_id']} is not in this project")
-        doc_map[doc["id"]] = local[doc["content_hash"]]
-    for table_name, table_rows in rows.items():
-        for r in table_rows:
-            if "document_id" in r and r["document_id"] not in doc_map:
-                raise PackageError(
-                    f"{path}: {table_name} row {r['id']} refers to a document not in the package"
-                )
-    return _Package(str(path), header, person, doc_map, rows)
+    for doc_id, (ext_id, digest) in documents.items():
+        if digest not in local:
+            raise PackageError(f"{path}: document {ext_id} is not in this project")
+        doc_map[doc_id] = local[digest]
+    return _Package(str(path), copy, header, person, doc_map)
 
 
 def _comparable(row: dict[str, Any]) -> dict[str, Any]:
@@ -364,6 +378,7 @@ def _with_targets(
 
 
 def _merge(conn: Connection, pkg: _Package, report: MergeReport) -> None:
+    rows = pkg.rows()
     # the annotator, by name (ids differ between files)
     aid = conn.scalar(select(Annotator.id).where(Annotator.name == pkg.annotator["name"]))
     if aid is None:
@@ -385,14 +400,14 @@ def _merge(conn: Connection, pkg: _Package, report: MergeReport) -> None:
             out["document_id"] = pkg.doc_map[out["document_id"]]
         return out
 
-    tombs = {r["id"]: local_row(r) for r in pkg.rows["tombstones"]}
-    ids = [r["id"] for name in pkg.rows if name != "tombstones" for r in pkg.rows[name]] + list(tombs)
+    tombs = {r["id"]: local_row(r) for r in rows["tombstones"]}
+    ids = [r["id"] for name in rows if name != "tombstones" for r in rows[name]] + list(tombs)
     local_tombs = {r["id"]: r for r in _select_in(conn, Tombstone.__table__, Tombstone.__table__.c.id, ids)}
 
     # rows: insert, update (later wins), or leave
     for model in (*TABLES, WorkItem):
         table = model.__table__
-        incoming = [local_row(r) for r in pkg.rows[table.name]]
+        incoming = [local_row(r) for r in rows[table.name]]
         if not incoming:
             continue
         if model is WorkItem:  # one per (document, annotator): match on that, not on the id
@@ -495,13 +510,20 @@ def import_packages(
 ) -> MergeReport:
     """Merge returned packages, each all or nothing; raises PackageError naming the bad file."""
     pid = project_id(project)
-    packages = [_read_package(project, Path(p), pid) for p in paths]  # every check before any write
-    report = MergeReport()
-    for n, pkg in enumerate(packages, 1):
-        if cancel is not None:
-            cancel.check()
-        with project.engine.begin() as conn:
-            _merge(conn, pkg, report)
-        report.packages += 1
-        progress(n, len(packages), f"merged {Path(pkg.path).name}")
-    return report
+    packages: list[_Package] = []
+    try:
+        for p in paths:  # every check before any write
+            packages.append(_read_package(project, Path(p), pid))
+        report = MergeReport()
+        for n, pkg in enumerate(packages, 1):
+            if cancel is not None:
+                cancel.check()
+            with project.engine.begin() as conn:
+                _merge(conn, pkg, report)
+            pkg.discard()
+            report.packages += 1
+            progress(n, len(packages), f"merged {Path(pkg.path).name}")
+        return report
+    finally:
+        for pkg in packages:
+            pkg.discard()
