@@ -29,6 +29,7 @@ import sqlite3
 import tempfile
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -337,6 +338,11 @@ def _check(project: Project, package: Project, path: Path, pid: str, copy: Path)
     return _Package(str(path), copy, header, person, doc_map)
 
 
+def _utc(value: datetime) -> datetime:
+    """Times as aware UTC: SQLite gives them back naive (stored as UTC), PostgreSQL aware."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def _comparable(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k not in ("created_at", "updated_at")}
 
@@ -393,7 +399,7 @@ def _merge(conn: Connection, pkg: _Package, report: MergeReport) -> None:
         ).scalar_one()
 
     def local_row(row: dict[str, Any]) -> dict[str, Any]:
-        out = dict(row)
+        out = {k: _utc(v) if isinstance(v, datetime) else v for k, v in row.items()}
         if "annotator_id" in out:
             out["annotator_id"] = aid
         if "document_id" in out:
@@ -432,7 +438,7 @@ def _merge(conn: Connection, pkg: _Package, report: MergeReport) -> None:
             mine = existing.get(key(row))
             if mine is None:
                 dead = local_tombs.get(row["id"])
-                if dead is not None and dead["deleted_at"] >= row["updated_at"]:
+                if dead is not None and _utc(dead["deleted_at"]) >= row["updated_at"]:
                     report.unchanged += 1  # deleted here after this version was made
                     continue
                 fresh.append(row)
@@ -443,7 +449,7 @@ def _merge(conn: Connection, pkg: _Package, report: MergeReport) -> None:
                 report.unchanged += 1
                 continue
             what = f"{table.name} {row['id']}"
-            if row["updated_at"] > mine["updated_at"]:
+            if row["updated_at"] > _utc(mine["updated_at"]):
                 values = {k: v for k, v in row.items() if k not in ("id", "created_at")}
                 conn.execute(update(table).where(table.c.id == mine["id"]).values(**values))
                 report.updated += 1
@@ -480,7 +486,7 @@ def _merge(conn: Connection, pkg: _Package, report: MergeReport) -> None:
             row = alive.get(tomb["id"])
             if row is None:
                 continue
-            if row["updated_at"] <= tomb["deleted_at"]:
+            if _utc(row["updated_at"]) <= tomb["deleted_at"]:
                 conn.execute(delete(table).where(table.c.id == tomb["id"]))
                 report.deleted += 1
             else:
@@ -493,7 +499,7 @@ def _merge(conn: Connection, pkg: _Package, report: MergeReport) -> None:
         mine = local_tombs.get(tomb["id"])
         if mine is None:
             new_tombs.append(tomb)
-        elif tomb["deleted_at"] > mine["deleted_at"]:
+        elif tomb["deleted_at"] > _utc(mine["deleted_at"]):
             conn.execute(
                 update(Tombstone).where(Tombstone.id == tomb["id"]).values(deleted_at=tomb["deleted_at"])
             )

@@ -244,7 +244,8 @@ def test_seed_article(project):
         assert s.scalar(select(func.count()).select_from(Entity)) == 0
 
 
-def test_bulk_rows_are_stored_like_orm_rows(project, tmp_path):
+def test_bulk_rows_are_stored_like_orm_rows(sqlite_project, tmp_path):
+    project = sqlite_project
     """The fast insert path must store values exactly as SQLAlchemy would (dates, JSON)."""
     from annotator.store.models import utcnow
 

@@ -34,9 +34,8 @@ def assign(project, plan):
 
 
 @pytest.fixture
-def lead(tmp_path):
-    path = tmp_path / "lead.annotator"
-    project = init_project(path)
+def lead(project, tmp_path):
+    """The lead's project, on SQLite and on PostgreSQL (packages are always SQLite files)."""
     src = tmp_path / "d.jsonl"
     src.write_text(
         "\n".join(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=False) for i, t in enumerate(TEXTS))
@@ -48,8 +47,7 @@ def lead(tmp_path):
     # asha labelled document 1 in the lead's project before going offline
     AddSpans(1, [(0, 9, "GPE")]).apply(Editor(project, "asha"))
     project_id(project)
-    yield project
-    project.close()
+    return project
 
 
 def copy_project(src, dst):
@@ -81,6 +79,24 @@ def work_offline(package_path, annotator):
             DeleteSpans(first, [s.id for s in state.spans if (s.start, s.end) == (0, 9)]).apply(editor)
 
 
+def clone(lead, tmp_path, name):
+    """An exact copy of the lead's project on the same backend (SQLite: the backup API; PostgreSQL: a
+    database made from it as a template)."""
+    from sqlalchemy import create_engine, text
+
+    if lead.engine.dialect.name == "sqlite":
+        copy = tmp_path / f"{name}.annotator"
+        copy_project(lead.location, copy)
+        return open_project(copy)
+    lead.engine.dispose()
+    url = lead.engine.url
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"'))
+    admin.dispose()
+    return open_project(url.set(database=name).render_as_string(hide_password=False))
+
+
 def test_round_trip_three_annotators_any_order(lead, tmp_path):
     packages = {}
     for name in PEOPLE:
@@ -89,9 +105,7 @@ def test_round_trip_three_annotators_any_order(lead, tmp_path):
         work_offline(packages[name], name)
     results = set()
     for order in itertools.permutations(PEOPLE):
-        copy = tmp_path / f"lead-{'-'.join(order)}.annotator"
-        copy_project(lead.location, copy)
-        with open_project(copy) as project:
+        with clone(lead, tmp_path, "c_" + "_".join(order)) as project:
             report = import_packages(project, [packages[n] for n in order])
             assert report.packages == 3 and report.deleted == 1 and report.added > 0
             first = snapshot(project, tmp_path, "x")

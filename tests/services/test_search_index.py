@@ -15,6 +15,12 @@ from annotator.services.search import search_documents, update_search_index
 from annotator.text import search_key
 
 
+@pytest.fixture
+def project(sqlite_project):
+    """The FTS5 index is SQLite's; PostgreSQL's scan path has its own test below."""
+    return sqlite_project
+
+
 def load(project, path, docs):
     path.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in docs) + "\n", encoding="utf-8")
     report = import_paths(project, [path])

@@ -43,3 +43,41 @@ def test_round_trip_matches_sqlite(pg_url, tmp_path):
     assert stats.documents == 2 and stats.entities["GPE"] == 1 and stats.annotators == ["asha"]
     with open_project(pg_url) as again:
         assert again.schema.entity_type("PER").name == "PER"
+
+
+def test_concurrent_writers_keep_both_sets_of_labels(pg_url, tmp_path):
+    """Two processes label the same document at the same time on one server: nothing is lost."""
+    import subprocess
+    import sys
+    import textwrap
+
+    with init_project(pg_url) as project:
+        src = write(tmp_path / "d.jsonl", {"id": "d", "text": "पहलगाम " * 400})
+        assert import_paths(project, [src]).ok
+    worker = textwrap.dedent(
+        """
+        import sys
+        from annotator.services.annotate import AddSpans, Editor
+        from annotator.services.project import open_project
+        with open_project(sys.argv[1]) as project:
+            editor = Editor(project, sys.argv[2])
+            for i in range(0, 400, 2):
+                start = 8 * (i + int(sys.argv[3]))
+                AddSpans(1, [(start, start + 6, "GPE")]).apply(editor)
+        """
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", worker, pg_url, name, str(offset)])
+        for name, offset in (("asha", 0), ("ravi", 1))
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    with open_project(pg_url) as project, project.session() as s:
+        from annotator.store.models import Annotator
+
+        rows = s.execute(
+            select(Annotator.name, func.count())
+            .join(Entity, Entity.annotator_id == Annotator.id)
+            .group_by(Annotator.name)
+            .order_by(Annotator.name)
+        ).all()
+    assert rows == [("asha", 200), ("ravi", 200)]
