@@ -1,4 +1,4 @@
-"""The ``annotator`` command: headless project work (init, import, export, stats) and the demo.
+"""The ``annotator`` command: headless project work (init, import, export, stats, team) and the demo.
 
 Uses the same services as the GUI. User errors print one line (``annotator: error: …``) and exit non-zero,
 never a traceback.
@@ -88,10 +88,101 @@ def cmd_export(args: argparse.Namespace) -> int:
         progress_bar("export", unit="doc", enabled=not args.quiet) as bar,
     ):
         if args.format == "brat":
-            report = export_brat(project, out, annotator=args.annotator, progress=bar)
+            report = export_brat(project, out, annotator=args.annotator, progress=bar, viewer=args.viewer)
         else:
-            report = export_jsonl(project, out, progress=bar)
+            report = export_jsonl(project, out, progress=bar, viewer=args.viewer)
     print(f"exported {report.documents} document(s) ({report.annotated} annotated) to {out}")
+    return EXIT_OK
+
+
+def cmd_package_export(args: argparse.Namespace) -> int:
+    from annotator.services.packages import export_package
+    from annotator.services.project import open_project
+
+    with open_project(args.project) as project:
+        n = export_package(project, args.annotator, args.out)
+    print(f"work package for {args.annotator}: {n} document(s) in {args.out}")
+    return EXIT_OK
+
+
+def cmd_package_import(args: argparse.Namespace) -> int:
+    from annotator.services.packages import import_packages
+    from annotator.services.project import open_project
+
+    with (
+        open_project(args.project) as project,
+        progress_bar("merge", unit="package", enabled=not args.quiet) as bar,
+    ):
+        report = import_packages(project, args.files, progress=bar)
+    for conflict in report.conflicts:
+        print(f"conflict: {conflict}", file=sys.stderr)
+    print(report.summary())
+    return EXIT_OK
+
+
+def cmd_annotators_add(args: argparse.Namespace) -> int:
+    from annotator.services.project import open_project
+    from annotator.services.team import add_annotator
+
+    with open_project(args.project) as project:
+        print(add_annotator(project, args.name, args.role).summary())
+    return EXIT_OK
+
+
+def cmd_annotators_list(args: argparse.Namespace) -> int:
+    from annotator.services.project import open_project
+    from annotator.services.team import list_annotators
+
+    with open_project(args.project) as project:
+        people = list_annotators(project)
+    if args.json:
+        print(json.dumps([vars(p) for p in people], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not people:
+        print("no annotators yet (add one with `annotator annotators add PROJECT NAME`)")
+        return EXIT_OK
+    rows = [("name", "role", "assigned", "done")] + [(p.name, p.role, p.assigned, p.done) for p in people]
+    width = max(len(r[0]) for r in rows)
+    for name, role, assigned, done in rows:
+        print(f"{name:<{width}}  {role:<11}  {assigned:>8}  {done:>6}")
+    return EXIT_OK
+
+
+def _names(value: str) -> list[str]:
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("expected a comma-separated list of names")
+    return names
+
+
+def _fraction(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0.0 <= x <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, not {value}")
+    return x
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    from annotator.services.project import open_project
+    from annotator.services.team import assign
+
+    with open_project(args.project) as project:
+        report = assign(project, args.annotators, per_doc=args.per_doc, overlap=args.overlap, seed=args.seed)
+    print(report.summary())
+    return EXIT_OK
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from annotator.services.project import open_project
+    from annotator.services.team import blind_mode, set_blind_mode
+
+    with open_project(args.project) as project:
+        if args.value is not None:
+            set_blind_mode(project, args.value == "on")
+        print(f"blind: {'on' if blind_mode(project) else 'off'}")
     return EXIT_OK
 
 
@@ -145,6 +236,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from annotator.store.models import ROLES
+
     parser = argparse.ArgumentParser(
         prog="annotator",
         description="Annotate South Asian security news (Hindi, English, mixed): entities, events, "
@@ -192,8 +285,108 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", required=True, metavar="FILE", help="output file (jsonl) or new folder (brat)")
     p.add_argument("--annotator", help="brat: whose annotations to write (needed when several annotated)")
+    p.add_argument(
+        "--as",
+        dest="viewer",
+        metavar="NAME",
+        help="export what annotator NAME may see: with blind annotation on, an annotator (role "
+        "'annotator') gets only their own annotations; leads and adjudicators get everyone's",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "annotators",
+        help="add annotators, set their roles, list them",
+        description="The people of a project, each with a role: annotator, adjudicator or lead.",
+    )
+    team = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = team.add_parser(
+        "add",
+        help="add an annotator, or change the role of one",
+        description="Add an annotator with a role; for a name already in the project, change its role.",
+    )
+    q.add_argument("project")
+    q.add_argument("name")
+    q.add_argument("--role", choices=ROLES, default="annotator", help="default: annotator")
+    q.set_defaults(func=cmd_annotators_add)
+    q = team.add_parser(
+        "list",
+        help="list annotators with role, assigned and done counts",
+        description="Every annotator by name: role, documents assigned, documents marked done.",
+    )
+    q.add_argument("project")
+    q.add_argument("--json", action="store_true", help="machine-readable output")
+    q.set_defaults(func=cmd_annotators_list)
+
+    p = sub.add_parser(
+        "package",
+        help="offline work packages: export one annotator's work, merge returned packages",
+        description="A work package is a file holding one annotator's assigned documents and labels; they "
+        "open it in the app (annotator gui FILE), work offline, and return it to be merged.",
+    )
+    packages = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = packages.add_parser(
+        "export",
+        help="write one annotator's package",
+        description="Write the annotator's assigned documents, their labels so far and the schema "
+        "to a new file.",
+    )
+    q.add_argument("project")
+    q.add_argument("--annotator", required=True)
+    q.add_argument("--out", required=True, metavar="FILE")
+    q.set_defaults(func=cmd_package_export)
+    q = packages.add_parser(
+        "import",
+        help="merge returned packages",
+        description="Merge packages: idempotent, lossless (UUIDs, times and deletions travel), later change "
+        "wins and is reported; a package of another project or schema, altered, truncated, or holding "
+        "someone else's labels is refused and nothing is written.",
+    )
+    q.add_argument("project")
+    q.add_argument("files", nargs="+", metavar="FILE")
+    q.add_argument("--quiet", action="store_true", help="no progress bar")
+    q.set_defaults(func=cmd_package_import)
+
+    p = sub.add_parser(
+        "assign",
+        help="assign documents to annotators, with overlap",
+        description="Give every document one of the named annotators (who must exist: `annotator "
+        "annotators add`), and a random fraction of them (--overlap) --per-doc different annotators, "
+        "balancing workloads. The same --seed on the same project gives the same assignment. Running it "
+        "again (e.g. with another annotator) keeps every assignment whose annotator has started the "
+        "document (a status other than 'to do', or any label); only unstarted ones may move.",
+    )
+    p.add_argument("project")
+    p.add_argument(
+        "--annotators", required=True, type=_names, metavar="A,B,C", help="comma-separated annotator names"
+    )
+    p.add_argument(
+        "--per-doc",
+        type=int,
+        metavar="N",
+        help="annotators for each overlapping document (default 2 with --overlap, else 1)",
+    )
+    p.add_argument(
+        "--overlap",
+        type=_fraction,
+        default=0.0,
+        metavar="FRACTION",
+        help="fraction of documents (0–1) that get --per-doc annotators (default 0)",
+    )
+    p.add_argument("--seed", type=int, help="random seed (default: a new one, printed)")
+    p.set_defaults(func=cmd_assign)
+
+    p = sub.add_parser(
+        "settings",
+        help="show or change project settings (blind annotation)",
+        description="Show the project's settings, or change one. blind (default on): annotators never "
+        "see each other's labels; `export --as NAME` of an annotator exports only NAME's.",
+    )
+    p.add_argument("project")
+    p.add_argument("key", nargs="?", choices=["blind"], help="the setting")
+    p.add_argument("value", nargs="?", choices=["on", "off"], help="its new value")
+    p.set_defaults(func=cmd_settings)
 
     p = sub.add_parser(
         "stats", help="summarize a project", description="Documents, annotators, counts per label, statuses."

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Text, func, select, type_coerce
 
 from annotator.services.progress import CancelFlag, Cancelled, ProgressCallback, no_progress
 from annotator.services.project import Project
+from annotator.services.team import visible_annotator
 from annotator.store.database import json_dumps
 from annotator.store.models import (
     Annotator,
@@ -241,7 +242,11 @@ def write_jsonl(
     progress: ProgressCallback = no_progress,
     cancel: CancelFlag | None = None,
     batch_size: int = BATCH_SIZE,
+    viewer: str | None = None,
 ) -> ExportReport:
+    """Native JSONL to ``out``. With ``viewer`` (an annotator of the project), export what that person may
+    see: in blind mode an annotator (role ``annotator``) sees only their own annotations."""
+    only = visible_annotator(project, viewer)  # None: everyone's
     report = ExportReport()
     with project.engine.connect() as conn:
         total = conn.scalar(select(func.count()).select_from(Document)) or 0
@@ -251,6 +256,8 @@ def write_jsonl(
                 if not isinstance(meta, str):  # drivers that decode JSON columns themselves (psycopg)
                     meta = json_dumps(meta)
                 anns = batch.annotations(doc_id, text)
+                if only is not None:
+                    anns = [a for a in anns if a["annotator"] == only]
                 report.annotated += bool(anns)
                 lines.append(
                     f'{{"id":{_dumps(ext_id)},"title":{_dumps(title)},"text":{_dumps(text)},'
@@ -284,13 +291,21 @@ def export_brat(
     annotator: str | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelFlag | None = None,
+    viewer: str | None = None,
 ) -> ExportReport:
     """brat standoff: one ``NAME.txt`` + ``NAME.ann`` per document, for one annotator (brat has one set of
     annotations per document). Without ``annotator``, a document annotated by several people is an error.
     Written into a temporary folder renamed into place when complete; ``folder`` must not exist yet or be
-    empty. Titles and document-level labels have no brat form and are not written."""
+    empty. Titles and document-level labels have no brat form and are not written. ``viewer``: as in
+    :func:`write_jsonl` (in blind mode an annotator exports only their own annotations)."""
     from annotator.errors import AnnotatorError
     from annotator.formats import brat
+
+    only = visible_annotator(project, viewer)  # None: everyone's
+    if only is not None and annotator not in (None, only):
+        raise AnnotatorError(
+            f"blind annotation: {only} may export only their own annotations, not {annotator}'s"
+        )
 
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
@@ -309,6 +324,8 @@ def export_brat(
             for rows, batch in _document_batches(project, conn, BATCH_SIZE, cancel):
                 for doc_id, ext_id, _title, text, _meta in rows:
                     anns = batch.annotations(doc_id, text)
+                    if only is not None:
+                        anns = [a for a in anns if a["annotator"] == only]
                     if annotator is not None:
                         anns = [a for a in anns if a["annotator"] == annotator]
                     elif len(anns) > 1:
@@ -345,14 +362,16 @@ def export_jsonl(
     *,
     progress: ProgressCallback = no_progress,
     cancel: CancelFlag | None = None,
+    viewer: str | None = None,
 ) -> ExportReport:
     """Write native JSONL to ``path`` atomically: a temporary file renamed into place when complete, so a
-    failed or cancelled export never leaves a truncated file behind (or clobbers an older good one)."""
+    failed or cancelled export never leaves a truncated file behind (or clobbers an older good one).
+    ``viewer``: as in :func:`write_jsonl`."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            report = write_jsonl(project, fh, progress=progress, cancel=cancel)
+            report = write_jsonl(project, fh, progress=progress, cancel=cancel, viewer=viewer)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -207,3 +207,29 @@ def test_export_errors(lead, tmp_path):
     (tmp_path / "exists.package").write_text("")
     with pytest.raises(AnnotatorError, match="already exists"):
         export_package(lead, "asha", tmp_path / "exists.package")
+
+
+def test_cli_package_export_and_import(tmp_path, capsys):
+    from annotator.cli import main
+
+    project = tmp_path / "lead.annotator"
+    assert main(["init", str(project)]) == 0
+    src = tmp_path / "d.jsonl"
+    src.write_text(
+        "\n".join(json.dumps({"id": f"d{i}", "text": t}, ensure_ascii=False) for i, t in enumerate(TEXTS))
+        + "\n",
+        encoding="utf-8",
+    )
+    assert main(["import", str(project), str(src), "--quiet"]) == 0
+    assert main(["annotators", "add", str(project), "asha"]) == 0
+    assert main(["assign", str(project), "--annotators", "asha", "--seed", "1"]) == 0
+    package = tmp_path / "asha.package"
+    assert main(["package", "export", str(project), "--annotator", "asha", "--out", str(package)]) == 0
+    assert "6 document(s)" in capsys.readouterr().out
+    with open_project(package) as offline:
+        AddSpans(1, [(0, 9, "GPE")]).apply(Editor(offline, "asha"))
+    assert main(["package", "import", str(project), str(package), "--quiet"]) == 0
+    assert "1 package(s): 2 added" in capsys.readouterr().out
+    package.write_bytes(package.read_bytes()[:2000])
+    assert main(["package", "import", str(project), str(package), "--quiet"]) == 1
+    assert "damaged or truncated" in capsys.readouterr().err
