@@ -257,6 +257,8 @@ class MainWindow(QMainWindow):
         self._action(doc, "Clear tone", lambda: self.set_tone(None), "Alt+0")
 
         view = bar.addMenu("&View")
+        self._action(view, "Show labels &of…", self.show_labels_of, "Ctrl+Shift+O")
+        view.addSeparator()
         zoom_in = self._action(view, "Zoom &in", lambda: self.zoom(1), QKeySequence.StandardKey.ZoomIn)
         zoom_in.setShortcuts([QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")])
         self._action(view, "Zoom &out", lambda: self.zoom(-1), QKeySequence.StandardKey.ZoomOut)
@@ -517,6 +519,13 @@ class MainWindow(QMainWindow):
             self._update_progress()
 
     def run(self, command) -> None:
+        if self.viewing_other:
+            self.statusBar().showMessage(
+                f"Showing {self.editor.annotator}'s labels (read-only): "
+                "View → Show labels of… → yourself to edit.",
+                6000,
+            )
+            return
         try:
             self.undo_stack.push(CoreCommand(command, self.editor, self._on_change))
         except AnnotatorError as exc:
@@ -1121,6 +1130,36 @@ class MainWindow(QMainWindow):
         task.error.connect(lambda exc: QMessageBox.critical(self, "Export", str(exc)))
         self._keep(task)
         task.start()
+
+    @property
+    def viewing_other(self) -> bool:
+        return self.editor.annotator != annotator_for(self.project, self.settings)
+
+    def show_labels_of(self, name: str | None = None) -> None:
+        """Leads and adjudicators may look at anyone's labels (read-only); with blind annotation on,
+        annotators see only their own."""
+        from annotator.services.team import annotator_role, blind_mode, list_annotators
+
+        me = annotator_for(self.project, self.settings)
+        if blind_mode(self.project) and (annotator_role(self.project, me) or "annotator") == "annotator":
+            self.statusBar().showMessage(
+                "Blind annotation: only leads and adjudicators see others' labels.", 6000
+            )
+            return
+        if name is None:
+            names = [me] + [a.name for a in list_annotators(self.project) if a.name != me]
+            name, ok = QInputDialog.getItem(self, "Show labels of", "Annotator:", names, 0, False)
+            if not ok:
+                return
+        self.editor = Editor(self.project, name)
+        self.undo_stack.clear()
+        self.state = None
+        current, self.document_id = self.document_id, None
+        self.reload_list()
+        if current is not None:
+            self.open_document(current)
+        suffix = "" if name == me else f" — showing {name}'s labels (read-only)"
+        self.setWindowTitle(f"annotator — {Path(self.project.location).name} — {me}{suffix}")
 
     def export_package_dialog(self) -> None:
         """One annotator's assigned documents and labels, to work on offline."""

@@ -24,8 +24,9 @@ def test_help(command, capsys):
     assert f"usage: annotator {command}" in capsys.readouterr().out
 
 
-def test_init_import_export_stats(tmp_path, capsys):
-    proj = tmp_path / "p.annotator"
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def test_init_import_export_stats(tmp_path, capsys, backend, request):
+    proj = tmp_path / "p.annotator" if backend == "sqlite" else request.getfixturevalue("pg_url")
     assert main(["init", str(proj)]) == 0
     src = tmp_path / "in.jsonl"
     src.write_text(

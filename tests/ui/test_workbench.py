@@ -404,3 +404,29 @@ def test_brat_schema_palette_leaves_out_abstract_types(qtbot, tmp_path):
     assert names == [e.name for e in project.schema.entities if not e.abstract]
     window.close()
     project.close()
+
+
+def test_leads_see_others_labels_read_only_annotators_do_not(qtbot, workbench):
+    from annotator.services.team import add_annotator
+    from annotator.ui.main_window import MainWindow
+
+    select_keyboard(qtbot, workbench, 0, 1)
+    qtbot.keyClick(workbench.view, Qt.Key.Key_G)  # asha's label
+    add_annotator(workbench.project, "lina", "lead")
+    add_annotator(workbench.project, "ravi", "annotator")
+    lead = MainWindow(workbench.project, Settings(annotator="lina"))
+    qtbot.addWidget(lead)
+    lead.open_document_id(1)
+    assert lead.view.spans() == []
+    lead.show_labels_of("asha")
+    assert [(s.start, s.end, s.label) for s in lead.view.spans()] == [(0, 9, "GPE")]
+    assert "read-only" in lead.windowTitle()
+    lead.view.select_span(lead.view.spans()[0].id)
+    lead.delete_selected()  # refused: not the lead's labels
+    assert "read-only" in lead.statusBar().currentMessage()
+    assert entities(workbench) == [(0, 9, "GPE")]
+    ravi = MainWindow(workbench.project, Settings(annotator="ravi"))
+    qtbot.addWidget(ravi)
+    ravi.open_document_id(1)
+    ravi.show_labels_of("asha")  # blind annotation: refused
+    assert ravi.editor.annotator == "ravi" and ravi.view.spans() == []
