@@ -199,6 +199,28 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from annotator.services.agreement import compute_agreement, format_agreement
+    from annotator.services.project import open_project
+
+    with (
+        open_project(args.project) as project,
+        progress_bar("agreement", unit="doc", enabled=not args.quiet) as bar,
+    ):
+        report = compute_agreement(
+            project,
+            layers=args.layer,
+            annotators=args.annotators,
+            include_unfinished=args.include_unfinished,
+            progress=bar,
+        )
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_agreement(report))
+    return EXIT_OK
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from annotator.services.project import open_project
     from annotator.services.search import search_documents
@@ -394,6 +416,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser(
+        "agreement",
+        help="inter-annotator agreement",
+        description="Agreement between annotators on documents labelled by two or more of them (status "
+        "done unless --include-unfinished): document tone (Krippendorff's alpha, Fleiss' and Cohen's "
+        "kappa), entities (F1 exact and overlap, per label, token kappa, label confusion), events "
+        "(trigger and argument F1, attributes) and targeted sentiment.",
+    )
+    p.add_argument("project")
+    p.add_argument(
+        "--layer",
+        action="append",
+        choices=["tone", "entities", "events", "sentiment"],
+        help="only this layer (repeatable; default all)",
+    )
+    p.add_argument("--annotators", type=_names, metavar="A,B,C", help="only these annotators")
+    p.add_argument(
+        "--include-unfinished", action="store_true", help="count every document with labels, not only done"
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_agreement)
 
     p = sub.add_parser(
         "search",

@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "annotator"
 CORE = ["text", "schema", "store", "services", "formats"]
 # The CLI starts the GUI (`annotator gui`), importing its entry point lazily inside the command.
 LAUNCHERS = {("cli", "annotator.ui.app")}
-ORDER = {"text": 0, "schema": 0, "formats": 1, "store": 1, "services": 2, "cli": 3, "ui": 4}
+ORDER = {"text": 0, "schema": 0, "agreement": 1, "formats": 1, "store": 1, "services": 2, "cli": 3, "ui": 4}
 
 
 def imports(path: Path):

@@ -207,7 +207,7 @@ class _Batch:
         return out
 
 
-def _document_batches(project: Project, conn: Connection, batch_size: int, cancel: CancelFlag | None):
+def document_batches(project: Project, conn: Connection, batch_size: int, cancel: CancelFlag | None):
     """(rows, annotations) per batch of documents in id order; rows are (id, external id, title, text,
     meta as stored JSON text)."""
     annotators = dict(conn.execute(select(Annotator.id, Annotator.name)).all())
@@ -250,7 +250,7 @@ def write_jsonl(
     report = ExportReport()
     with project.engine.connect() as conn:
         total = conn.scalar(select(func.count()).select_from(Document)) or 0
-        for rows, batch in _document_batches(project, conn, batch_size, cancel):
+        for rows, batch in document_batches(project, conn, batch_size, cancel):
             lines = []
             for doc_id, ext_id, title, text, meta in rows:
                 if not isinstance(meta, str):  # drivers that decode JSON columns themselves (psycopg)
@@ -321,7 +321,7 @@ def export_brat(
     try:
         with project.engine.connect() as conn:
             total = conn.scalar(select(func.count()).select_from(Document)) or 0
-            for rows, batch in _document_batches(project, conn, BATCH_SIZE, cancel):
+            for rows, batch in document_batches(project, conn, BATCH_SIZE, cancel):
                 for doc_id, ext_id, _title, text, _meta in rows:
                     anns = batch.annotations(doc_id, text)
                     if only is not None:

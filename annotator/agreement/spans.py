@@ -1,0 +1,233 @@
+"""Agreement on spans: entity F1 (exact and overlap), token-level kappa, label confusion, events.
+
+Spans are ``(start, end, label)`` tuples, half-open code-point offsets. Comparisons are symmetric: F1 is
+``2·matched / (spans of a + spans of b)``, whichever annotator is taken as reference.
+
+Overlap matching is one-to-one and greedy: every candidate pair (spans overlap, same label) is taken in
+order of decreasing overlap size (ties by position), skipping spans already matched. Greedy is not always a
+maximum matching, but on real annotations (rarely more than two candidates per span) it agrees with one.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.agreement.coefficients import Figure, cohen_kappa, undefined
+
+Span = tuple[int, int, str]
+MODES = ("exact", "overlap")
+
+
+def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Code points shared by two half-open intervals (0 when they do not overlap)."""
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def match_exact(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, int]]:
+    """Index pairs of identical spans (same start, end, label), one-to-one."""
+    free: dict[Span, list[int]] = {}
+    for j, s in enumerate(b):
+        free.setdefault(tuple(s), []).append(j)  # type: ignore[arg-type]
+    pairs = []
+    for i, s in enumerate(a):
+        js = free.get(tuple(s))  # type: ignore[arg-type]
+        if js:
+            pairs.append((i, js.pop(0)))
+    return pairs
+
+
+def match_overlap(
+    a: Sequence[Any],
+    b: Sequence[Any],
+    *,
+    key: Callable[[Any], tuple[int, int, Hashable]] = lambda s: (s[0], s[1], s[2]),
+    same_label: bool = True,
+) -> list[tuple[int, int]]:
+    """Index pairs of overlapping spans (with the same label unless ``same_label=False``), one-to-one,
+    greedy by overlap size. ``key`` gives ``(start, end, label)`` of an item."""
+    ka = [key(s) for s in a]
+    kb = [key(s) for s in b]
+    candidates = []
+    for i, (s1, e1, l1) in enumerate(ka):
+        for j, (s2, e2, l2) in enumerate(kb):
+            size = overlap((s1, e1), (s2, e2))
+            if size and (not same_label or l1 == l2):
+                candidates.append((-size, s1, s2, i, j))
+    candidates.sort()
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    pairs = []
+    for _, _, _, i, j in candidates:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            pairs.append((i, j))
+    return sorted(pairs)
+
+
+def match(a: Sequence[Span], b: Sequence[Span], mode: str) -> list[tuple[int, int]]:
+    if mode == "exact":
+        return match_exact(a, b)
+    if mode == "overlap":
+        return match_overlap(a, b)
+    raise ValueError(f"unknown match mode {mode!r} (one of {', '.join(MODES)})")
+
+
+@dataclass
+class F1Counts:
+    """Matched spans and spans of each side, summed over documents (micro-averaged F1)."""
+
+    matched: int = 0
+    a: int = 0
+    b: int = 0
+    units: int = 0  # documents compared
+
+    def add(self, matched: int, a: int, b: int, units: int = 1) -> None:
+        self.matched += matched
+        self.a += a
+        self.b += b
+        self.units += units
+
+    def figure(self) -> Figure:
+        if self.a + self.b == 0:
+            return undefined("no spans", self.units)
+        return Figure(2 * self.matched / (self.a + self.b), self.units)
+
+
+def span_f1(a: Sequence[Span], b: Sequence[Span], mode: str = "exact") -> Figure:
+    """F1 of two annotators' spans on one document."""
+    counts = F1Counts()
+    counts.add(len(match(a, b, mode)), len(a), len(b))
+    return counts.figure()
+
+
+@dataclass
+class EntityComparison:
+    """Two annotators' entities over any number of documents: :meth:`add` one document at a time."""
+
+    counts: dict[str, F1Counts] = field(default_factory=lambda: {m: F1Counts() for m in MODES})
+    per_label: dict[str, dict[str, F1Counts]] = field(default_factory=dict)
+    confusion: Counter = field(default_factory=Counter)  # (label_a, label_b) -> overlapping span pairs
+    tags: list[tuple[str, str]] = field(default_factory=list)  # (BIO tag of a, of b) per token
+
+    def add(self, a: Sequence[Span], b: Sequence[Span], tokens: Sequence[tuple[int, int]] | None = None):
+        a = [tuple(s) for s in a]  # type: ignore[misc]
+        b = [tuple(s) for s in b]  # type: ignore[misc]
+        for mode in MODES:
+            self.counts[mode].add(len(match(a, b, mode)), len(a), len(b))
+        labels = {s[2] for s in a} | {s[2] for s in b}
+        for label in labels:
+            la = [s for s in a if s[2] == label]
+            lb = [s for s in b if s[2] == label]
+            per = self.per_label.setdefault(label, {m: F1Counts() for m in MODES})
+            for mode in MODES:
+                per[mode].add(len(match(la, lb, mode)), len(la), len(lb))
+        self.confusion.update(label_confusion(a, b))
+        if tokens is not None:
+            self.tags.extend(zip(bio_tags(tokens, a), bio_tags(tokens, b), strict=True))
+
+    def f1(self, mode: str) -> Figure:
+        return self.counts[mode].figure()
+
+    def token_kappa(self) -> Figure:
+        if not self.tags:
+            return undefined("no tokens")
+        return cohen_kappa(self.tags)
+
+
+def label_confusion(a: Sequence[Span], b: Sequence[Span]) -> Counter:
+    """``(label_a, label_b)`` counts over every pair of a span of ``a`` and a span of ``b`` that overlap
+    (any labels; not one-to-one: a span overlapping two others counts twice)."""
+    out: Counter = Counter()
+    for s1, e1, l1 in a:
+        for s2, e2, l2 in b:
+            if overlap((s1, e1), (s2, e2)):
+                out[l1, l2] += 1
+    return out
+
+
+def bio_tags(tokens: Sequence[tuple[int, int]], spans: Iterable[Span]) -> list[str]:
+    """One BIO tag per token (``(start, end)`` pairs in order): ``B-LABEL`` on the first token a span
+    touches, ``I-LABEL`` on the next ones, ``O`` elsewhere. A token touched by several (nested or
+    overlapping) spans takes the longest of them (then the earliest, then the label)."""
+    tags = ["O"] * len(tokens)
+    best: list[tuple[int, int, str] | None] = [None] * len(tokens)
+    starts = [t[0] for t in tokens]
+    for start, end, label in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0], s[2])):
+        first = True
+        i = max(0, bisect_right(starts, start) - 1)
+        while i < len(tokens) and tokens[i][0] < end:
+            if overlap(tokens[i], (start, end)):
+                if best[i] is None:
+                    best[i] = (start, end, label)
+                    tags[i] = ("B-" if first else "I-") + label
+                first = False
+            i += 1
+    return tags
+
+
+# --------------------------------------------------------------------------------------------------
+# Events
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventUnit:
+    """An event as compared: trigger span and type, ``(role, (filler start, filler end))`` arguments, and
+    attributes."""
+
+    start: int
+    end: int
+    type: str
+    arguments: tuple[tuple[str, tuple[int, int]], ...] = ()
+    attributes: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass
+class EventComparison:
+    """Two annotators' events over any number of documents.
+
+    Triggers match when they overlap and have the same type (one-to-one, greedy by overlap size). Argument
+    F1 counts the ``(role, filler span)`` pairs of *matched* events only (an unmatched event's arguments
+    are already counted as a trigger disagreement). Attribute agreement is the share of matched events
+    whose attributes are all equal.
+    """
+
+    triggers: F1Counts = field(default_factory=F1Counts)
+    arguments: F1Counts = field(default_factory=F1Counts)
+    matched: int = 0
+    equal_attributes: int = 0
+
+    def add(self, a: Sequence[EventUnit], b: Sequence[EventUnit]) -> None:
+        pairs = match_overlap(a, b, key=lambda e: (e.start, e.end, e.type))
+        self.triggers.add(len(pairs), len(a), len(b))
+        arg_matched = arg_a = arg_b = 0
+        for i, j in pairs:
+            args_a = Counter(a[i].arguments)
+            args_b = Counter(b[j].arguments)
+            arg_matched += sum((args_a & args_b).values())
+            arg_a += sum(args_a.values())
+            arg_b += sum(args_b.values())
+            self.equal_attributes += a[i].attributes == b[j].attributes
+        self.arguments.add(arg_matched, arg_a, arg_b)
+        self.matched += len(pairs)
+
+    def trigger_f1(self) -> Figure:
+        figure = self.triggers.figure()
+        return figure if figure.value is not None else undefined("no events", figure.units)
+
+    def argument_f1(self) -> Figure:
+        if not self.matched:
+            return undefined("no matched events", self.triggers.units)
+        if self.arguments.a + self.arguments.b == 0:
+            return undefined("matched events have no arguments", self.matched)
+        return Figure(2 * self.arguments.matched / (self.arguments.a + self.arguments.b), self.matched)
+
+    def attribute_agreement(self) -> Figure:
+        if not self.matched:
+            return undefined("no matched events", self.triggers.units)
+        return Figure(self.equal_attributes / self.matched, self.matched)

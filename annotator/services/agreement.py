@@ -1,0 +1,333 @@
+"""Inter-annotator agreement of a project: document tone, entities, events, targeted sentiment.
+
+Reads the annotations as the exporter gathers them (per document, per annotator), keeps documents labelled
+by two or more annotators (with work status ``done``, or with any label when ``include_unfinished``), builds
+the units and hands them to the pure code in :mod:`annotator.agreement`.
+
+Every figure is a :class:`~annotator.agreement.coefficients.Figure`: a value and the number of units it
+rests on, or ``None`` and the reason it cannot be computed. Units: documents for tone and span F1, tokens
+for token kappa, matched events for argument F1 and attribute agreement, shared targets for sentiment.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from sqlalchemy import func, select
+
+from annotator.agreement.coefficients import (
+    Figure,
+    cohen_kappa,
+    fleiss_kappa,
+    krippendorff_alpha,
+    mean_figure,
+    observed_agreement,
+    undefined,
+)
+from annotator.agreement.spans import MODES, EntityComparison, EventComparison, EventUnit
+from annotator.errors import AnnotatorError
+from annotator.services.exporting import document_batches
+from annotator.services.progress import CancelFlag, ProgressCallback, no_progress
+from annotator.services.project import Project
+from annotator.store.models import Document
+from annotator.text.segment import tokenize
+
+LAYERS = ("tone", "entities", "events", "sentiment")
+NOT_ENOUGH = "no document has two or more annotators"
+
+
+@dataclass
+class _Doc:
+    """One document's annotations of the annotators compared on it (two or more)."""
+
+    text: str
+    by_annotator: dict[str, dict[str, Any]]
+
+
+@dataclass
+class AgreementReport:
+    documents: int = 0  # documents with two or more annotators compared
+    annotators: list[str] = field(default_factory=list)
+    include_unfinished: bool = False
+    layers: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "annotators": self.annotators,
+            "include_unfinished": self.include_unfinished,
+            **{name: _plain(value) for name, value in self.layers.items()},
+        }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Figure):
+        return value.as_dict()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _has_labels(ann: dict[str, Any]) -> bool:
+    return bool(ann["entities"] or ann["events"] or ann["document"] or ann["sentiment"] or ann["relations"])
+
+
+def _pair_key(a: str, b: str) -> str:
+    return f"{a}|{b}"
+
+
+def _gather(
+    project: Project,
+    annotators: list[str] | None,
+    include_unfinished: bool,
+    progress: ProgressCallback,
+    cancel: CancelFlag | None,
+) -> list[_Doc]:
+    wanted = set(annotators) if annotators else None
+    docs = []
+    with project.engine.connect() as conn:
+        total = conn.scalar(select(func.count()).select_from(Document)) or 0
+        seen = 0
+        for rows, batch in document_batches(project, conn, 2000, cancel):
+            for doc_id, _ext_id, _title, text, _meta in rows:
+                anns = {
+                    a["annotator"]: a
+                    for a in batch.annotations(doc_id, text)
+                    if (wanted is None or a["annotator"] in wanted)
+                    and (a["status"] == "done" or (include_unfinished and _has_labels(a)))
+                }
+                if len(anns) >= 2:
+                    docs.append(_Doc(text, anns))
+            seen += len(rows)
+            progress(seen, total, "reading annotations")
+    return docs
+
+
+def _pairs(docs: list[_Doc]):
+    """(a, b, documents both labelled) for every pair of annotators sharing a document, by name."""
+    shared: dict[tuple[str, str], list[_Doc]] = {}
+    for doc in docs:
+        for a, b in combinations(sorted(doc.by_annotator), 2):
+            shared.setdefault((a, b), []).append(doc)
+    return sorted(shared.items())
+
+
+# --------------------------------------------------------------------------------------------------
+# Layers
+# --------------------------------------------------------------------------------------------------
+
+
+def _tone(project: Project, docs: list[_Doc], names: list[str]) -> dict[str, Any]:
+    scale = project.schema.document_sentiment
+    if scale is None or not docs:
+        missing = undefined("the schema has no document sentiment" if scale is None else NOT_ENOUGH)
+        return {
+            "name": scale.name if scale is not None else None,
+            "krippendorff_alpha": dict.fromkeys(("nominal", "ordinal", "interval"), missing),
+            "fleiss_kappa": missing,
+            "cohen_kappa_pairwise": {},
+            "cohen_kappa_mean": missing,
+            "observed_agreement": missing,
+        }
+    name = scale.name
+    ratings = [{a: ann["document"].get(name) for a, ann in doc.by_annotator.items()} for doc in docs]
+    units = [[r.get(a) for a in names] for r in ratings]
+    pairwise = {}
+    for a, b in combinations(names, 2):
+        pairs = [(r.get(a), r.get(b)) for r in ratings]
+        pairs = [p for p in pairs if None not in p]
+        if pairs:
+            pairwise[_pair_key(a, b)] = cohen_kappa(pairs)
+    return {
+        "name": name,
+        "krippendorff_alpha": {m: krippendorff_alpha(units, m) for m in ("nominal", "ordinal", "interval")},
+        "fleiss_kappa": fleiss_kappa(units),
+        "cohen_kappa_pairwise": pairwise,
+        "cohen_kappa_mean": mean_figure(pairwise.values(), "no document has two tone values"),
+        "observed_agreement": observed_agreement(units),
+    }
+
+
+def _spans(ann: dict[str, Any]) -> list[tuple[int, int, str]]:
+    return [(e["start"], e["end"], e["label"]) for e in ann["entities"]]
+
+
+def _entities(docs: list[_Doc], cancel: CancelFlag | None) -> dict[str, Any]:
+    pairwise: dict[str, dict[str, Figure]] = {}
+    comparisons: list[EntityComparison] = []
+    tokens_of: dict[int, list[tuple[int, int]]] = {}
+    for (a, b), shared in _pairs(docs):
+        if cancel is not None:
+            cancel.check()
+        cmp = EntityComparison()
+        for doc in shared:
+            tokens = tokens_of.get(id(doc))
+            if tokens is None:
+                tokens = tokens_of[id(doc)] = [(t.start, t.end) for t in tokenize(doc.text)]
+            cmp.add(_spans(doc.by_annotator[a]), _spans(doc.by_annotator[b]), tokens)
+        comparisons.append(cmp)
+        pairwise[_pair_key(a, b)] = {
+            "exact": cmp.f1("exact"),
+            "overlap": cmp.f1("overlap"),
+            "token_kappa": cmp.token_kappa(),
+        }
+    labels = sorted({label for cmp in comparisons for label in cmp.per_label})
+    per_label = {
+        label: {
+            mode: mean_figure(
+                (cmp.per_label[label][mode].figure() for cmp in comparisons if label in cmp.per_label),
+                NOT_ENOUGH,
+            )
+            for mode in MODES
+        }
+        for label in labels
+    }
+    confusion: Counter = Counter()
+    for cmp in comparisons:
+        confusion.update(cmp.confusion)
+    matrix: dict[str, dict[str, int]] = {}
+    for (la, lb), n in sorted(confusion.items()):
+        matrix.setdefault(la, {})[lb] = n
+    return {
+        "mean_pairwise_f1": {
+            mode: mean_figure((p[mode] for p in pairwise.values()), NOT_ENOUGH) for mode in MODES
+        },
+        "token_kappa": mean_figure((p["token_kappa"] for p in pairwise.values()), NOT_ENOUGH),
+        "per_label": per_label,
+        "pairwise": pairwise,
+        "confusion": matrix,
+    }
+
+
+def _event_units(ann: dict[str, Any]) -> list[EventUnit]:
+    spans: dict[str, tuple[int, int]] = {e["id"]: (e["start"], e["end"]) for e in ann["entities"]}
+    spans.update({ev["id"]: (ev["trigger"]["start"], ev["trigger"]["end"]) for ev in ann["events"]})
+    out = []
+    for ev in ann["events"]:
+        args = tuple(
+            sorted((arg["role"], spans[arg["entity"]]) for arg in ev["arguments"] if arg["entity"] in spans)
+        )
+        attrs = tuple(sorted((k, repr(v)) for k, v in (ev["attributes"] or {}).items()))
+        out.append(EventUnit(ev["trigger"]["start"], ev["trigger"]["end"], ev["type"], args, attrs))
+    return out
+
+
+def _events(docs: list[_Doc], cancel: CancelFlag | None) -> dict[str, Any]:
+    pairwise = {}
+    for (a, b), shared in _pairs(docs):
+        if cancel is not None:
+            cancel.check()
+        cmp = EventComparison()
+        for doc in shared:
+            cmp.add(_event_units(doc.by_annotator[a]), _event_units(doc.by_annotator[b]))
+        pairwise[_pair_key(a, b)] = {
+            "trigger_f1": cmp.trigger_f1(),
+            "argument_f1": cmp.argument_f1(),
+            "attribute_agreement": cmp.attribute_agreement(),
+        }
+    keys = ("trigger_f1", "argument_f1", "attribute_agreement")
+    return {
+        **{k: mean_figure((p[k] for p in pairwise.values()), NOT_ENOUGH) for k in keys},
+        "pairwise": pairwise,
+    }
+
+
+def _targets(ann: dict[str, Any]) -> dict[tuple[int, int, str], str]:
+    """Polarity per target span (entity: its offsets and label; event: its trigger and type)."""
+    spans = {e["id"]: (e["start"], e["end"], e["label"]) for e in ann["entities"]}
+    spans.update(
+        {ev["id"]: (ev["trigger"]["start"], ev["trigger"]["end"], ev["type"]) for ev in ann["events"]}
+    )
+    return {spans[s["target"]]: s["polarity"] for s in ann["sentiment"] if s["target"] in spans}
+
+
+def _sentiment(docs: list[_Doc]) -> dict[str, Any]:
+    pairwise = {}
+    all_pairs: list[tuple[str, str]] = []
+    for (a, b), shared in _pairs(docs):
+        pairs = []
+        for doc in shared:
+            ta, tb = _targets(doc.by_annotator[a]), _targets(doc.by_annotator[b])
+            pairs.extend((ta[t], tb[t]) for t in sorted(ta.keys() & tb.keys()))
+        if pairs:
+            all_pairs.extend(pairs)
+            pairwise[_pair_key(a, b)] = {
+                "observed_agreement": observed_agreement(pairs),
+                "cohen_kappa": cohen_kappa(pairs),
+            }
+    reason = NOT_ENOUGH if not docs else "no target marked by two annotators"
+    return {
+        "observed_agreement": observed_agreement(all_pairs) if all_pairs else undefined(reason),
+        "cohen_kappa": mean_figure((p["cohen_kappa"] for p in pairwise.values()), reason),
+        "pairwise": pairwise,
+    }
+
+
+def compute_agreement(
+    project: Project,
+    *,
+    layers: list[str] | None = None,
+    annotators: list[str] | None = None,
+    include_unfinished: bool = False,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelFlag | None = None,
+) -> AgreementReport:
+    """Agreement figures of the project for ``layers`` (default all of :data:`LAYERS`) among ``annotators``
+    (default everyone)."""
+    layers = list(layers or LAYERS)
+    unknown = [name for name in layers if name not in LAYERS]
+    if unknown:
+        raise AnnotatorError(f"unknown layer {', '.join(unknown)} (one of {', '.join(LAYERS)})")
+    docs = _gather(project, annotators, include_unfinished, progress, cancel)
+    names = sorted({a for doc in docs for a in doc.by_annotator})
+    report = AgreementReport(len(docs), names, include_unfinished)
+    steps = len(layers)
+    for step, layer in enumerate(layers):
+        if cancel is not None:
+            cancel.check()
+        progress(step, steps, f"agreement: {layer}")
+        if layer == "tone":
+            report.layers[layer] = _tone(project, docs, names)
+        elif layer == "entities":
+            report.layers[layer] = _entities(docs, cancel)
+        elif layer == "events":
+            report.layers[layer] = _events(docs, cancel)
+        else:
+            report.layers[layer] = _sentiment(docs)
+    progress(steps, steps, "agreement")
+    return report
+
+
+def format_agreement(report: AgreementReport) -> str:
+    """A readable table of the report's figures."""
+    lines = [
+        f"Agreement over {report.documents} document(s) with two or more annotators"
+        + (" (unfinished included)" if report.include_unfinished else " (status done)"),
+        f"  annotators: {', '.join(report.annotators) or '-'}",
+    ]
+
+    def walk(prefix: str, value: Any, depth: int) -> None:
+        pad = "  " * depth
+        if isinstance(value, Figure):
+            lines.append(f"{pad}{prefix:<28} {value}")
+        elif isinstance(value, dict):
+            if not value:
+                return
+            if all(isinstance(v, int) for v in value.values()):  # a confusion-matrix row
+                lines.append(f"{pad}{prefix:<28} " + "  ".join(f"{k} {n}" for k, n in value.items()))
+                return
+            lines.append(f"{pad}{prefix}")
+            for k, v in value.items():
+                walk(str(k), v, depth + 1)
+        else:
+            lines.append(f"{pad}{prefix:<28} {value}")
+
+    for name, figures in report.layers.items():
+        walk(name, figures, 1)
+    return "\n".join(lines)
+
+
+__all__ = ["LAYERS", "AgreementReport", "compute_agreement", "format_agreement"]
