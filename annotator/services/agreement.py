@@ -45,6 +45,7 @@ class _Doc:
 
     text: str
     by_annotator: dict[str, dict[str, Any]]
+    document_id: int = 0
 
 
 @dataclass
@@ -53,6 +54,8 @@ class AgreementReport:
     annotators: list[str] = field(default_factory=list)
     include_unfinished: bool = False
     layers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: "a|b" -> ids of the documents both annotators' work was compared on (what a pair's figures rest on)
+    pair_documents: dict[str, list[int]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -100,7 +103,7 @@ def _gather(
                     and (a["status"] == "done" or (include_unfinished and _has_labels(a)))
                 }
                 if len(anns) >= 2:
-                    docs.append(_Doc(text, anns))
+                    docs.append(_Doc(text, anns, doc_id))
             seen += len(rows)
             progress(seen, total, "reading annotations")
     return docs
@@ -284,6 +287,9 @@ def compute_agreement(
     docs = _gather(project, annotators, include_unfinished, progress, cancel)
     names = sorted({a for doc in docs for a in doc.by_annotator})
     report = AgreementReport(len(docs), names, include_unfinished)
+    report.pair_documents = {
+        _pair_key(a, b): [d.document_id for d in shared] for (a, b), shared in _pairs(docs)
+    }
     steps = len(layers)
     for step, layer in enumerate(layers):
         if cancel is not None:

@@ -286,6 +286,8 @@ class MainWindow(QMainWindow):
                 checked=self.settings.romanization == scheme,
             )
             self.scheme_actions[scheme] = action
+        team = bar.addMenu("&Team")
+        self._action(team, "&Agreement…", self.show_agreement, "Ctrl+Shift+G")
         search = bar.addMenu("&Search")
         self._action(search, "&Find in project…", self.focus_search, QKeySequence.StandardKey.Find)
 
@@ -1130,6 +1132,15 @@ class MainWindow(QMainWindow):
         task.error.connect(lambda exc: QMessageBox.critical(self, "Export", str(exc)))
         self._keep(task)
         task.start()
+
+    def show_agreement(self):
+        from annotator.ui.agreement_dialog import AgreementDialog
+
+        dialog = AgreementDialog(self.project, self.open_document_id, self)
+        dialog.show()
+        dialog.compute()
+        self._agreement = dialog
+        return dialog
 
     @property
     def viewing_other(self) -> bool:

@@ -1,0 +1,289 @@
+"""The agreement dashboard: figures per layer and label, a heat map of annotator pairs, the label
+confusion matrix, export as CSV or JSON, and from any pair the documents its figures rest on.
+
+The figures are computed in the background (annotator.services.agreement) with progress.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+)
+
+from annotator.services.project import Project
+from annotator.ui.tasks import BackgroundTask
+
+PAIR_FIGURES = {
+    "entity F1 (exact)": ("entities", "exact"),
+    "entity F1 (overlap)": ("entities", "overlap"),
+    "token kappa": ("entities", "token_kappa"),
+    "tone Cohen's kappa": ("tone", None),
+    "event trigger F1": ("events", "trigger_f1"),
+}
+
+
+def heat(value: float | None) -> QColor:
+    """White (0 or unknown) to green (1); red for negative agreement."""
+    if value is None:
+        return QColor("#eeeeee")
+    if value < 0:
+        return QColor(255, int(255 * (1 + max(value, -1))), int(255 * (1 + max(value, -1))))
+    v = min(value, 1.0)
+    return QColor(int(255 - 155 * v), int(255 - 60 * v), int(255 - 155 * v))
+
+
+def figure_text(fig: Any) -> str:
+    if isinstance(fig, dict) and "value" in fig:
+        if fig["value"] is None:
+            return f"n/a ({fig.get('reason', '')})"
+        return f"{fig['value']:.3f}  (n={fig['units']})"
+    return str(fig)
+
+
+def flat_rows(data: dict[str, Any], prefix: str = "") -> list[tuple[str, Any, Any, str]]:
+    """(path, value, units, reason) for every figure, for CSV."""
+    rows = []
+    for key, value in data.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict) and "value" in value and "units" in value:
+            rows.append((path, value["value"], value["units"], value.get("reason", "")))
+        elif isinstance(value, dict):
+            rows.extend(flat_rows(value, path))
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            rows.append((path, value, "", ""))
+    return rows
+
+
+class AgreementDialog(QDialog):
+    def __init__(self, project: Project, open_document: Callable[[int], None] | None = None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Agreement")
+        self.resize(1000, 700)
+        self.project = project
+        self.open_document = open_document
+        self.report = None
+        self.data: dict[str, Any] = {}
+        layout = QVBoxLayout(self)
+        controls = QHBoxLayout()
+        self.unfinished = QCheckBox("Include unfinished work")
+        self.compute_button = QPushButton("Compute")
+        self.compute_button.clicked.connect(self.compute)
+        self.csv_button = QPushButton("Export CSV…")
+        self.csv_button.clicked.connect(lambda: self.export_dialog("csv"))
+        self.json_button = QPushButton("Export JSON…")
+        self.json_button.clicked.connect(lambda: self.export_dialog("json"))
+        for w in (self.unfinished, self.compute_button, self.csv_button, self.json_button):
+            controls.addWidget(w)
+        controls.addStretch(1)
+        layout.addLayout(controls)
+        self.headline = QLabel("Press Compute.")
+        layout.addWidget(self.headline)
+        self.tabs = QTabWidget()
+        self.summary = QTreeWidget()
+        self.summary.setHeaderLabels(["Figure", "Value"])
+        self.tabs.addTab(self.summary, "Summary")
+        pairs = QVBoxLayout()
+        self.pair_figure = QComboBox()
+        self.pair_figure.addItems(list(PAIR_FIGURES))
+        self.pair_figure.currentIndexChanged.connect(self._show_pairs)
+        self.pairs = QTableWidget()
+        self.pairs.cellDoubleClicked.connect(self._pair_documents)
+        self.documents = QListWidget()
+        self.documents.itemActivated.connect(self._open)
+        pairs.addWidget(self.pair_figure)
+        pairs.addWidget(self.pairs, 3)
+        pairs.addWidget(QLabel("Documents behind the selected pair (double-click a cell; Enter opens one):"))
+        pairs.addWidget(self.documents, 1)
+        self.pairs_page = QDialog()
+        self.pairs_page.setLayout(pairs)
+        self.tabs.addTab(self.pairs_page, "Annotator pairs")
+        self.labels = QTableWidget()
+        self.tabs.addTab(self.labels, "Per label")
+        self.confusion = QTableWidget()
+        self.tabs.addTab(self.confusion, "Confusion")
+        layout.addWidget(self.tabs)
+        self.task: BackgroundTask | None = None
+
+    # ------------------------------------------------------------------ computing
+
+    def compute(self) -> BackgroundTask:
+        from annotator.services.agreement import compute_agreement
+
+        project, unfinished = self.project, self.unfinished.isChecked()
+        self.compute_button.setEnabled(False)
+        self.task = BackgroundTask(
+            "Computing agreement",
+            lambda progress, cancel: compute_agreement(
+                project, include_unfinished=unfinished, progress=progress, cancel=cancel
+            ),
+            self,
+        )
+        self.task.done.connect(self.show_report)
+        self.task.error.connect(lambda exc: self.headline.setText(f"Failed: {exc}"))
+        self.task.start()
+        return self.task
+
+    def show_report(self, report) -> None:
+        self.compute_button.setEnabled(True)
+        self.report = report
+        self.data = report.as_dict()
+        self.headline.setText(
+            f"{report.documents} document(s) with two or more annotators; annotators: "
+            f"{', '.join(report.annotators) or '-'}"
+        )
+        self.summary.clear()
+        for layer in ("tone", "entities", "events", "sentiment"):
+            if layer not in self.data:
+                continue
+            top = QTreeWidgetItem([layer, ""])
+            self._fill_tree(top, self.data[layer], skip=("pairwise", "per_label", "confusion"))
+            self.summary.addTopLevelItem(top)
+            top.setExpanded(True)
+        self.summary.expandAll()
+        self.summary.resizeColumnToContents(0)
+        self._show_pairs()
+        self._show_labels()
+        self._show_confusion()
+
+    def _fill_tree(self, parent: QTreeWidgetItem, data: dict[str, Any], skip=()) -> None:
+        for key, value in data.items():
+            if key in skip:
+                continue
+            if isinstance(value, dict) and not ("value" in value and "units" in value):
+                child = QTreeWidgetItem([key, ""])
+                self._fill_tree(child, value)
+                parent.addChild(child)
+                child.setExpanded(True)
+            else:
+                parent.addChild(QTreeWidgetItem([key, figure_text(value)]))
+
+    def pair_value(self, a: str, b: str, figure: str) -> dict[str, Any] | None:
+        layer, key = PAIR_FIGURES[figure]
+        layer_data = self.data.get(layer, {})
+        pair = f"{min(a, b)}|{max(a, b)}"
+        if layer == "tone":
+            return layer_data.get("cohen_kappa_pairwise", {}).get(pair)
+        found = layer_data.get("pairwise", {}).get(pair)
+        return found.get(key) if isinstance(found, dict) else None
+
+    def _show_pairs(self) -> None:
+        names = self.report.annotators if self.report else []
+        figure = self.pair_figure.currentText()
+        self.pairs.clear()
+        self.pairs.setRowCount(len(names))
+        self.pairs.setColumnCount(len(names))
+        self.pairs.setHorizontalHeaderLabels(names)
+        self.pairs.setVerticalHeaderLabels(names)
+        for i, a in enumerate(names):
+            for j, b in enumerate(names):
+                if a == b:
+                    item = QTableWidgetItem("—")
+                else:
+                    fig = self.pair_value(a, b, figure)
+                    value = fig.get("value") if fig else None
+                    item = QTableWidgetItem("n/a" if value is None else f"{value:.2f}")
+                    item.setBackground(QBrush(heat(value)))
+                    if fig:
+                        item.setToolTip(figure_text(fig))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                item.setData(Qt.ItemDataRole.UserRole, (a, b))
+                self.pairs.setItem(i, j, item)
+
+    def _pair_documents(self, row: int, column: int) -> None:
+        item = self.pairs.item(row, column)
+        a, b = item.data(Qt.ItemDataRole.UserRole)
+        self.show_documents(a, b)
+
+    def show_documents(self, a: str, b: str) -> list[int]:
+        from annotator.services.documents import load_text
+
+        self.documents.clear()
+        ids = self.report.pair_documents.get(f"{min(a, b)}|{max(a, b)}", []) if self.report else []
+        for doc_id in ids:
+            doc = load_text(self.project, doc_id)
+            entry = QListWidgetItem(f"{doc.title or doc.external_id}  ({doc.external_id})")
+            entry.setData(Qt.ItemDataRole.UserRole, doc_id)
+            self.documents.addItem(entry)
+        return ids
+
+    def _open(self, item: QListWidgetItem) -> None:
+        if self.open_document is not None:
+            self.open_document(item.data(Qt.ItemDataRole.UserRole))
+
+    def _show_labels(self) -> None:
+        per_label = self.data.get("entities", {}).get("per_label", {})
+        modes = sorted({m for v in per_label.values() for m in v})
+        self.labels.clear()
+        self.labels.setRowCount(len(per_label))
+        self.labels.setColumnCount(len(modes))
+        self.labels.setHorizontalHeaderLabels([f"F1 {m}" for m in modes])
+        self.labels.setVerticalHeaderLabels(list(per_label))
+        for i, figures in enumerate(per_label.values()):
+            for j, mode in enumerate(modes):
+                fig = figures.get(mode)
+                item = QTableWidgetItem(figure_text(fig) if fig else "")
+                item.setBackground(QBrush(heat(fig.get("value") if fig else None)))
+                self.labels.setItem(i, j, item)
+
+    def _show_confusion(self) -> None:
+        matrix = self.data.get("entities", {}).get("confusion", {})
+        labels = sorted(set(matrix) | {lb for row in matrix.values() for lb in row})
+        self.confusion.clear()
+        self.confusion.setRowCount(len(labels))
+        self.confusion.setColumnCount(len(labels))
+        self.confusion.setHorizontalHeaderLabels(labels)
+        self.confusion.setVerticalHeaderLabels(labels)
+        peak = max((n for row in matrix.values() for n in row.values()), default=1)
+        for i, la in enumerate(labels):
+            for j, lb in enumerate(labels):
+                n = matrix.get(la, {}).get(lb, 0)
+                item = QTableWidgetItem(str(n) if n else "")
+                if n:
+                    tone = n / peak
+                    color = (
+                        QColor(int(255 - 100 * tone), int(255 - 100 * tone), 255) if la != lb else heat(tone)
+                    )
+                    item.setBackground(QBrush(color))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.confusion.setItem(i, j, item)
+
+    # ------------------------------------------------------------------ export
+
+    def export(self, path: str | Path, kind: str) -> None:
+        path = Path(path)
+        if kind == "json":
+            path.write_text(json.dumps(self.data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            return
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["figure", "value", "units", "reason"])
+            writer.writerows(flat_rows({k: v for k, v in self.data.items() if k not in ("annotators",)}))
+
+    def export_dialog(self, kind: str) -> None:
+        if not self.data:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export agreement", f"agreement.{kind}", f"*.{kind}")
+        if path:
+            self.export(path, kind)
