@@ -221,6 +221,27 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _policy(value: str) -> str:
+    from annotator.services.adjudication import check_policy
+
+    try:
+        return check_policy(value)
+    except AnnotatorError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def cmd_adjudicate(args: argparse.Namespace) -> int:
+    from annotator.services.adjudication import auto_adjudicate, format_scores, scores_against_gold
+    from annotator.services.project import open_project
+
+    with open_project(args.project) as project:
+        report = auto_adjudicate(project, args.policy, include_unfinished=args.include_unfinished)
+        scores = scores_against_gold(project, include_unfinished=args.include_unfinished)
+    print(report.summary())
+    print(format_scores(scores))
+    return EXIT_OK
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from annotator.services.project import open_project
     from annotator.services.search import search_documents
@@ -439,6 +460,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_agreement)
+
+    p = sub.add_parser(
+        "adjudicate",
+        help="gold labels from several annotators",
+        description="Write the items a policy accepts (majority: more than half of the annotators whose "
+        "work is done; unanimous; min:N: at least N) as the gold set; a person's decisions are kept.",
+    )
+    p.add_argument("project")
+    p.add_argument("--auto", action="store_true", required=True, help="decide by the policy")
+    p.add_argument("--policy", type=_policy, default="majority", help="majority, unanimous or min:N")
+    p.add_argument("--include-unfinished", action="store_true", help="count unfinished work too")
+    p.set_defaults(func=cmd_adjudicate)
 
     p = sub.add_parser(
         "search",

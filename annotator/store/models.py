@@ -256,3 +256,23 @@ class TargetedSentiment(_AnnotationRow, Base):
         ForeignKey("events.id", ondelete="CASCADE"), index=True, default=None
     )
     polarity: Mapped[str] = mapped_column(String(16))
+
+
+class GoldProvenance(Base):
+    """How one gold item was decided. Gold is the annotation set of the reserved annotator ``gold``; ``id``
+    is the gold row's id. ``decided_by`` is the adjudicator's name, or None when a rule (``rule``:
+    ``majority``, ``unanimous``, ``min:N``) decided; ``rule`` is ``manual`` for a person's acceptance and
+    ``rejected`` for a person's decision that ``item_key`` is not gold (then ``id`` names no row).
+    ``item_key`` is the item as adjudication compares it (see :mod:`annotator.services.adjudication`)."""
+
+    __tablename__ = "gold_provenance"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(32))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    item_key: Mapped[str] = mapped_column(Text)
+    proposed_by: Mapped[list[str]] = mapped_column(JSON, default=list)
+    decided_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    rule: Mapped[str] = mapped_column(String(32))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    source_ids: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -1,0 +1,768 @@
+"""Adjudication: a gold annotation set decided from several annotators' work, by rule or by a person.
+
+Gold is the annotation set of the reserved annotator ``gold`` (role ``adjudicator``), so every export and
+statistics path carries it. Each gold row has a :class:`~annotator.store.models.GoldProvenance` row (same
+id) saying who proposed it, from which rows, and who or which rule decided it.
+
+Items are compared across the annotators whose work counts on a document (status done, or any label with
+``include_unfinished``; never ``gold``), by an *item key* (a string):
+
+* ``entity S-E LABEL`` (exact offsets and label);
+* ``event S-E TYPE`` followed by `` ROLE=S-E`` per argument, sorted (the frame: trigger, type, fillers);
+* ``tone NAME=VALUE`` (one value per document: its *slot* is ``tone NAME``);
+* ``sentiment entity S-E LABEL=POLARITY`` or ``sentiment event S-E TYPE=POLARITY`` (one per target).
+
+Policies: ``unanimous`` (every counted annotator), ``majority`` (more than half; ties stay open),
+``min:N`` (at least N). Only documents with two or more counted annotators are considered. When a policy
+accepts two values of one slot (possible with ``min:N``), neither is accepted. Events are written after
+entities, their arguments pointing at the gold entities (or gold events) with the filler's span; an event
+or sentiment whose fillers or target are not in gold stays open. Relations are not adjudicated.
+
+Decisions by a person (``decided_by`` set: :func:`decide`, rule ``manual``, and :func:`reject`, rule
+``rejected`` with a provenance row whose id names no gold row) are never changed by :func:`auto_adjudicate`;
+an accepted item also settles its slot. Rule-made items are replaced by the rule's new result on a re-run,
+which changes nothing when nothing changed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from annotator.errors import AnnotatorError
+from annotator.services.exporting import document_batches
+from annotator.services.progress import CancelFlag, ProgressCallback, no_progress
+from annotator.services.project import Project
+from annotator.store.models import (
+    Annotator,
+    DocumentLabel,
+    Entity,
+    Event,
+    EventArgument,
+    GoldProvenance,
+    TargetedSentiment,
+    Tombstone,
+    new_uuid,
+    utcnow,
+)
+
+GOLD = "gold"
+LAYERS = ("entities", "events", "tone", "sentiment")
+TABLES = {
+    "entities": "entities",
+    "events": "events",
+    "tone": "document_labels",
+    "sentiment": "targeted_sentiments",
+}
+MODELS = {
+    "entities": Entity,
+    "events": Event,
+    "document_labels": DocumentLabel,
+    "targeted_sentiments": TargetedSentiment,
+}
+_MIN = re.compile(r"^min:(\d+)$")
+
+
+def check_policy(policy: str) -> str:
+    """The policy if it is ``unanimous``, ``majority`` or ``min:N`` (N ≥ 1), else an error."""
+    m = _MIN.match(policy)
+    if policy in ("unanimous", "majority") or (m and int(m.group(1)) >= 1):
+        return policy
+    raise AnnotatorError(f"unknown policy {policy!r} (majority, unanimous or min:N)")
+
+
+def _accepts(policy: str, votes: int, counted: int) -> bool:
+    if policy == "unanimous":
+        return votes == counted
+    if policy == "majority":
+        return 2 * votes > counted
+    return votes >= int(policy.split(":", 1)[1])
+
+
+# ---------------------------------------------------------------------------------------------- items
+
+
+@dataclass
+class Item:
+    """One item as proposed on a document: its key, slot, layer, label and each proposer's version."""
+
+    key: str
+    slot: str
+    layer: str
+    label: str
+    versions: dict[str, dict[str, Any]] = field(default_factory=dict)  # annotator -> its row
+
+    @property
+    def table(self) -> str:
+        return TABLES[self.layer]
+
+
+def _span(s: int, e: int) -> str:
+    return f"{s}-{e}"
+
+
+def items_of(ann: dict[str, Any]) -> dict[str, Item]:
+    """The items of one annotator's annotations (a block as the exporter gathers it), by key."""
+    out: dict[str, Item] = {}
+    ent_key: dict[str, str] = {}
+    ent_span: dict[str, tuple[str, tuple[int, int]]] = {}
+    for e in ann["entities"]:
+        key = f"entity {_span(e['start'], e['end'])} {e['label']}"
+        ent_key[e["id"]] = key
+        ent_span[e["id"]] = ("entity", (e["start"], e["end"]))
+        out.setdefault(key, Item(key, key, "entities", e["label"])).versions[ann["annotator"]] = e
+    for ev in ann["events"]:
+        t = ev["trigger"]
+        ent_span[ev["id"]] = ("event", (t["start"], t["end"]))
+    ev_key: dict[str, str] = {}
+    for ev in ann["events"]:
+        t = ev["trigger"]
+        args = sorted(
+            (a["role"], ent_span[a["entity"]][1], ent_span[a["entity"]][0])
+            for a in ev["arguments"]
+            if a["entity"] in ent_span
+        )
+        key = f"event {_span(t['start'], t['end'])} {ev['type']}" + "".join(
+            f" {role}={_span(*sp)}" for role, sp, _kind in args
+        )
+        ev_key[ev["id"]] = f"event {_span(t['start'], t['end'])} {ev['type']}"
+        version = {**ev, "frame": args}
+        out.setdefault(key, Item(key, key, "events", ev["type"])).versions[ann["annotator"]] = version
+    for name, value in sorted(ann["document"].items()):
+        key = f"tone {name}={value}"
+        item = out.setdefault(key, Item(key, f"tone {name}", "tone", name))
+        item.versions[ann["annotator"]] = {"id": None, "name": name, "value": value}
+    for s in ann["sentiment"]:
+        target = ent_key.get(s["target"]) or ev_key.get(s["target"])
+        if target is None:
+            continue
+        slot = f"sentiment {target}"
+        key = f"{slot}={s['polarity']}"
+        version = {**s, "target_key": target}
+        out.setdefault(key, Item(key, slot, "sentiment", s["polarity"])).versions[ann["annotator"]] = version
+    return out
+
+
+def _pool(anns: dict[str, dict[str, Any]]) -> dict[str, Item]:
+    pooled: dict[str, Item] = {}
+    for name in sorted(anns):
+        for key, item in items_of(anns[name]).items():
+            if key in pooled:
+                pooled[key].versions.update(item.versions)
+            else:
+                pooled[key] = item
+    return pooled
+
+
+def _has_labels(ann: dict[str, Any]) -> bool:
+    return bool(ann["entities"] or ann["events"] or ann["document"] or ann["sentiment"] or ann["relations"])
+
+
+@dataclass
+class _Doc:
+    id: int
+    external_id: str
+    title: str
+    counted: dict[str, dict[str, Any]]
+    gold: dict[str, Any] | None
+
+
+def _documents(
+    project: Project,
+    conn: Connection,
+    annotators: list[str] | None,
+    include_unfinished: bool,
+    cancel: CancelFlag | None,
+    document_id: int | None = None,
+):
+    wanted = set(annotators) if annotators else None
+    for rows, batch in document_batches(project, conn, 500, cancel):
+        for doc_id, ext_id, title, text, _meta in rows:
+            if document_id is not None and doc_id != document_id:
+                continue
+            anns = batch.annotations(doc_id, text)
+            gold = next((a for a in anns if a["annotator"] == GOLD), None)
+            counted = {
+                a["annotator"]: a
+                for a in anns
+                if a["annotator"] != GOLD
+                and (wanted is None or a["annotator"] in wanted)
+                and (a["status"] == "done" or (include_unfinished and _has_labels(a)))
+            }
+            yield _Doc(doc_id, ext_id, title, counted, gold)
+
+
+def _empty(name: str) -> dict[str, Any]:
+    return {"annotator": name, "entities": [], "events": [], "document": {}, "sentiment": [], "relations": []}
+
+
+# ---------------------------------------------------------------------------------------------- gold state
+
+
+@dataclass
+class _Gold:
+    """The gold items of one document, their rows and provenance."""
+
+    items: dict[str, Item]
+    rows: dict[str, tuple[str, str]]  # key -> (table, gold row id)
+    provenance: dict[str, Any]  # GoldProvenance rows by id (gold row id, or a rejection's own id)
+    tone_ids: dict[str, str]  # tone name -> gold row id
+
+    def decided_by_person(self) -> tuple[set[str], set[str], set[str]]:
+        """(keys decided by a person, slots settled by a person's acceptance, keys rejected)."""
+        keys, slots, rejected = set(), set(), set()
+        row_slots = {self.rows[k][1]: self.items[k].slot for k in self.rows}
+        for prov in self.provenance.values():
+            if prov.decided_by is None:
+                continue
+            keys.add(prov.item_key)
+            if prov.rule == "rejected":
+                rejected.add(prov.item_key)
+            elif prov.id in row_slots:
+                slots.add(row_slots[prov.id])
+        return keys, slots, rejected
+
+
+def _gold_state(conn: Connection, document_id: int, gold_ann: dict[str, Any] | None) -> _Gold:
+    ann = gold_ann or _empty(GOLD)
+    items = items_of(ann)
+    rows: dict[str, tuple[str, str]] = {}
+    tone_ids = dict(
+        conn.execute(
+            select(DocumentLabel.name, DocumentLabel.id)
+            .join(Annotator, Annotator.id == DocumentLabel.annotator_id)
+            .where(DocumentLabel.document_id == document_id, Annotator.name == GOLD)
+        ).all()
+    )
+    sentiment_ids = {}
+    for sid, eid, evid in conn.execute(
+        select(TargetedSentiment.id, TargetedSentiment.entity_id, TargetedSentiment.event_id)
+        .join(Annotator, Annotator.id == TargetedSentiment.annotator_id)
+        .where(TargetedSentiment.document_id == document_id, Annotator.name == GOLD)
+    ):
+        sentiment_ids[eid or evid] = sid
+    for key, item in items.items():
+        version = item.versions[GOLD]
+        if item.layer == "tone":
+            rows[key] = (item.table, tone_ids[version["name"]])
+        elif item.layer == "sentiment":
+            rows[key] = (item.table, sentiment_ids[version["target"]])
+        else:
+            rows[key] = (item.table, version["id"])
+    provenance = {
+        p.id: p
+        for p in conn.execute(
+            select(*GoldProvenance.__table__.columns).where(GoldProvenance.document_id == document_id)
+        )
+    }
+    return _Gold(items, rows, provenance, tone_ids)
+
+
+def _gold_id(conn: Connection) -> int:
+    found = conn.scalar(select(Annotator.id).where(Annotator.name == GOLD))
+    if found is None:
+        found = conn.execute(
+            insert(Annotator)
+            .values(name=GOLD, role="adjudicator", created_at=utcnow())
+            .returning(Annotator.id)
+        ).scalar_one()
+    return found
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+
+class _Writer:
+    """Writes gold rows of one document with their provenance, in one transaction."""
+
+    def __init__(self, conn: Connection, gold_id: int, document_id: int, gold: _Gold):
+        self.conn, self.gold_id, self.document_id, self.gold = conn, gold_id, document_id, gold
+        self.now = utcnow()
+
+    def _entity_id(self, span: tuple[int, int], kind: str, label: str | None = None) -> str | None:
+        prefix = f"{kind} {_span(*span)} "
+        found = sorted((self.gold.items[k].label != label, k) for k in self.gold.rows if k.startswith(prefix))
+        return self.gold.rows[found[0][1]][1] if found else None
+
+    def add(
+        self, item: Item, source: str, *, rule: str, decided_by: str | None, proposers: list[str]
+    ) -> bool:
+        """Copy ``source``'s version of ``item`` into gold; False when its fillers or target are not gold."""
+        v = item.versions[source]
+        row_id = new_uuid()
+        base = {"id": row_id, "document_id": self.document_id, "annotator_id": self.gold_id}
+        stamps = {"created_at": self.now, "updated_at": self.now}
+        if item.layer == "entities":
+            self.conn.execute(
+                insert(Entity).values(
+                    **base,
+                    **stamps,
+                    start=v["start"],
+                    end=v["end"],
+                    label=v["label"],
+                    attributes=v.get("attributes") or {},
+                    link_id=(v.get("link") or {}).get("id"),
+                    link_name=(v.get("link") or {}).get("name"),
+                )
+            )
+        elif item.layer == "events":
+            fillers = []
+            for role, span, kind in v["frame"]:
+                filler = self._entity_id(span, kind)
+                if filler is None:
+                    return False
+                fillers.append((role, kind, filler))
+            self.conn.execute(
+                insert(Event).values(
+                    **base,
+                    **stamps,
+                    type=v["type"],
+                    trigger_start=v["trigger"]["start"],
+                    trigger_end=v["trigger"]["end"],
+                    attributes=v.get("attributes") or {},
+                )
+            )
+            for position, (role, kind, filler) in enumerate(fillers):
+                self.conn.execute(
+                    insert(EventArgument).values(
+                        id=new_uuid(),
+                        event_id=row_id,
+                        annotator_id=self.gold_id,
+                        position=position,
+                        role=role,
+                        entity_id=filler if kind == "entity" else None,
+                        filler_event_id=filler if kind == "event" else None,
+                        **stamps,
+                    )
+                )
+        elif item.layer == "tone":
+            if v["name"] in self.gold.tone_ids:
+                return False
+            self.conn.execute(
+                insert(DocumentLabel).values(**base, **stamps, name=v["name"], value=v["value"])
+            )
+            self.gold.tone_ids[v["name"]] = row_id
+        else:
+            kind, span_text, label = v["target_key"].split(" ")
+            start, end = (int(x) for x in span_text.split("-"))
+            target = self._entity_id((start, end), kind, label)
+            target_key = next((k for k, (_t, i) in self.gold.rows.items() if i == target), None)
+            if target is None or target_key is None or self.gold.items[target_key].label != label:
+                return False
+            if any(self.gold.items[k].slot == item.slot for k in self.gold.rows):
+                return False
+            self.conn.execute(
+                insert(TargetedSentiment).values(
+                    **base,
+                    **stamps,
+                    entity_id=target if kind == "entity" else None,
+                    event_id=target if kind == "event" else None,
+                    polarity=v["polarity"],
+                )
+            )
+        prov = GoldProvenance(
+            id=row_id,
+            table_name=item.table,
+            document_id=self.document_id,
+            item_key=item.key,
+            proposed_by=proposers,
+            decided_by=decided_by,
+            rule=rule,
+            decided_at=self.now,
+            source_ids=[i for i in (item.versions[p].get("id") for p in proposers) if i],
+        )
+        self.conn.execute(insert(GoldProvenance).values(**_prov_values(prov)))
+        self.gold.items[item.key] = Item(item.key, item.slot, item.layer, item.label, {GOLD: v})
+        self.gold.rows[item.key] = (item.table, row_id)
+        self.gold.provenance[row_id] = prov
+        return True
+
+    def remove(self, key: str) -> None:
+        table, row_id = self.gold.rows.pop(key)
+        item = self.gold.items.pop(key)
+        model = MODELS[table]
+        self.conn.execute(delete(model).where(model.id == row_id))
+        self.conn.execute(delete(GoldProvenance).where(GoldProvenance.id == row_id))
+        self.gold.provenance.pop(row_id, None)
+        if item.layer == "tone":
+            self.gold.tone_ids.pop(item.versions[GOLD]["name"], None)
+        self.conn.execute(delete(Tombstone).where(Tombstone.id == row_id))
+        self.conn.execute(
+            insert(Tombstone).values(
+                id=row_id,
+                table_name=table,
+                document_id=self.document_id,
+                annotator_id=self.gold_id,
+                deleted_at=self.now,
+            )
+        )
+
+
+def _prov_values(prov: GoldProvenance) -> dict[str, Any]:
+    return {c: getattr(prov, c) for c in GoldProvenance.__table__.columns.keys()}
+
+
+# ---------------------------------------------------------------------------------------------- auto
+
+
+@dataclass
+class DocumentOutcome:
+    document_id: int
+    external_id: str
+    annotators: list[str]
+    accepted: list[str] = field(default_factory=list)  # keys the rule put (or kept) in gold
+    open: list[str] = field(default_factory=list)  # keys proposed, neither accepted nor decided
+    added: int = 0
+    removed: int = 0
+
+
+@dataclass
+class AdjudicationReport:
+    policy: str
+    documents: int = 0
+    accepted: int = 0
+    open: int = 0
+    added: int = 0
+    removed: int = 0
+    per_document: list[DocumentOutcome] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.documents} document(s) adjudicated by {self.policy}: {self.accepted} item(s) accepted "
+            f"({self.added} added, {self.removed} removed), {self.open} left open"
+        )
+
+
+def _order(item: Item) -> int:
+    return LAYERS.index(item.layer) if item.layer != "sentiment" else 4
+
+
+def _settle(policy: str, doc: _Doc, gold: _Gold) -> tuple[dict[str, Item], set[str]]:
+    """(pooled items, keys the policy accepts) for one document, leaving out what a person decided."""
+    pooled = _pool(doc.counted)
+    person_keys, person_slots, _rejected = gold.decided_by_person()
+    counted = len(doc.counted)
+    accepted = {
+        k
+        for k, item in pooled.items()
+        if _accepts(policy, len(item.versions), counted)
+        and k not in person_keys
+        and item.slot not in person_slots
+    }
+    per_slot = Counter(pooled[k].slot for k in accepted)
+    accepted = {
+        k for k in accepted if pooled[k].layer in ("entities", "events") or per_slot[pooled[k].slot] == 1
+    }
+    return pooled, accepted
+
+
+def _open(pooled: dict[str, Item], gold: _Gold) -> list[str]:
+    _keys, person_slots, rejected = gold.decided_by_person()
+    return sorted(
+        k
+        for k, item in pooled.items()
+        if k not in gold.rows and k not in rejected and item.slot not in person_slots
+    )
+
+
+def auto_adjudicate(
+    project: Project,
+    policy: str,
+    *,
+    annotators: list[str] | None = None,
+    include_unfinished: bool = False,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelFlag | None = None,
+) -> AdjudicationReport:
+    """Write the items ``policy`` accepts as gold on every document with two or more counted annotators."""
+    policy = check_policy(policy)
+    if annotators and GOLD in annotators:
+        raise AnnotatorError(f"{GOLD!r} is the gold set, not an annotator to adjudicate")
+    report = AdjudicationReport(policy)
+    with project.engine.connect() as conn:
+        docs = [
+            d
+            for d in _documents(project, conn, annotators, include_unfinished, cancel)
+            if len(d.counted) >= 2
+        ]
+    with project.engine.begin() as conn:
+        gold_id = _gold_id(conn)
+        for n, doc in enumerate(docs):
+            if cancel is not None:
+                cancel.check()
+            progress(n, len(docs), "adjudicating")
+            gold = _gold_state(conn, doc.id, doc.gold)
+            pooled, accepted = _settle(policy, doc, gold)
+            writer = _Writer(conn, gold_id, doc.id, gold)
+            outcome = DocumentOutcome(doc.id, doc.external_id, sorted(doc.counted))
+            rule_made = {
+                k
+                for k, (_t, i) in gold.rows.items()
+                if i in gold.provenance and gold.provenance[i].decided_by is None
+            }
+            used = _referenced(conn, doc.id, gold_id)
+            for key in sorted(rule_made - accepted, key=lambda k: -_order(gold.items[k])):
+                if gold.rows[key][1] in used and gold.items[key].layer == "entities":
+                    continue  # a person's gold event or sentiment points at it
+                writer.remove(key)
+                outcome.removed += 1
+            for key in sorted(accepted, key=lambda k: (_order(pooled[k]), k)):
+                item = pooled[key]
+                proposers = sorted(item.versions)
+                if key in gold.rows:
+                    prov = gold.provenance.get(gold.rows[key][1])
+                    if prov is not None and prov.decided_by is None:
+                        sources = [i for i in (item.versions[p].get("id") for p in proposers) if i]
+                        if (prov.proposed_by, prov.source_ids, prov.rule) != (proposers, sources, policy):
+                            conn.execute(
+                                update(GoldProvenance)
+                                .where(GoldProvenance.id == prov.id)
+                                .values(
+                                    proposed_by=proposers,
+                                    source_ids=sources,
+                                    rule=policy,
+                                    decided_at=utcnow(),
+                                )
+                            )
+                    outcome.accepted.append(key)
+                elif writer.add(item, proposers[0], rule=policy, decided_by=None, proposers=proposers):
+                    outcome.accepted.append(key)
+                    outcome.added += 1
+            outcome.open = _open(pooled, gold)
+            report.per_document.append(outcome)
+            report.documents += 1
+            report.accepted += len(outcome.accepted)
+            report.open += len(outcome.open)
+            report.added += outcome.added
+            report.removed += outcome.removed
+        progress(len(docs), len(docs), "adjudicating")
+    return report
+
+
+def _referenced(conn: Connection, document_id: int, gold_id: int) -> set[str]:
+    """Gold entity ids a person's gold event argument or sentiment points at."""
+    person = select(GoldProvenance.id).where(
+        GoldProvenance.document_id == document_id, GoldProvenance.decided_by.is_not(None)
+    )
+    args = conn.scalars(
+        select(EventArgument.entity_id).where(
+            EventArgument.annotator_id == gold_id, EventArgument.event_id.in_(person)
+        )
+    )
+    sents = conn.scalars(
+        select(TargetedSentiment.entity_id).where(
+            TargetedSentiment.annotator_id == gold_id, TargetedSentiment.id.in_(person)
+        )
+    )
+    return {i for i in [*args, *sents] if i}
+
+
+# ---------------------------------------------------------------------------------------------- a person
+
+
+def _one_document(project: Project, conn: Connection, document_id: int) -> _Doc:
+    for doc in _documents(project, conn, None, True, None, document_id):
+        return doc
+    raise AnnotatorError(f"no document with id {document_id}")
+
+
+def _all_versions(project: Project, conn: Connection, document_id: int) -> tuple[_Doc, dict[str, Item]]:
+    """The document with the items of every annotator with labels on it (any status; gold left out)."""
+    doc = _one_document(project, conn, document_id)
+    return doc, _pool(doc.counted)
+
+
+def decide(
+    project: Project, document_id: int, item_key: str, *, accept_from: str | None, adjudicator: str
+) -> str:
+    """Accept ``accept_from``'s version of the item ``item_key`` (the first proposer's when None) into gold,
+    decided by ``adjudicator`` (rule ``manual``); another gold value of its slot (tone, a target's
+    sentiment) and a rejection of the key are replaced. Returns the gold row's id."""
+    with project.engine.begin() as conn:
+        doc, pooled = _all_versions(project, conn, document_id)
+        item = pooled.get(item_key)
+        if item is None:
+            raise AnnotatorError(f"no annotator proposed {item_key!r} on document {doc.external_id}")
+        source = accept_from or sorted(item.versions)[0]
+        if source not in item.versions:
+            raise AnnotatorError(f"{source} did not propose {item_key!r} on document {doc.external_id}")
+        gold_id = _gold_id(conn)
+        gold = _gold_state(conn, document_id, doc.gold)
+        writer = _Writer(conn, gold_id, document_id, gold)
+        conn.execute(
+            delete(GoldProvenance).where(
+                GoldProvenance.document_id == document_id,
+                GoldProvenance.item_key == item_key,
+                GoldProvenance.rule == "rejected",
+            )
+        )
+        for key in [
+            k
+            for k in gold.rows
+            if k == item_key or (gold.items[k].slot == item.slot and item.layer in ("tone", "sentiment"))
+        ]:
+            writer.remove(key)
+        if item.layer in ("events", "sentiment"):  # its fillers or target come into gold too
+            needed = [
+                f"entity {_span(*sp)}"
+                for _r, sp, kind in item.versions[source].get("frame", ())
+                if kind == "entity"
+            ]
+            if item.layer == "sentiment":
+                needed = [item.versions[source]["target_key"]]
+            for prefix in needed:
+                if not any(k == prefix or k.startswith(prefix + " ") for k in gold.rows):
+                    match = sorted(k for k in pooled if k == prefix or k.startswith(prefix + " "))
+                    if not match or not writer.add(
+                        pooled[match[0]],
+                        sorted(pooled[match[0]].versions)[0],
+                        rule="manual",
+                        decided_by=adjudicator,
+                        proposers=sorted(pooled[match[0]].versions),
+                    ):
+                        raise AnnotatorError(f"{prefix} is needed by {item_key!r} but cannot be made gold")
+        if not writer.add(
+            item, source, rule="manual", decided_by=adjudicator, proposers=sorted(item.versions)
+        ):
+            raise AnnotatorError(f"{item_key!r} cannot be made gold (its fillers or target are not gold)")
+        return gold.rows[item_key][1]
+
+
+def reject(project: Project, document_id: int, item_key: str, adjudicator: str) -> None:
+    """Record that ``item_key`` is not gold on the document (decided by ``adjudicator``): a provenance row
+    with rule ``rejected`` and an id of its own (no gold row). A gold row of that key goes."""
+    with project.engine.begin() as conn:
+        doc, pooled = _all_versions(project, conn, document_id)
+        gold_id = _gold_id(conn)
+        gold = _gold_state(conn, document_id, doc.gold)
+        if item_key in gold.rows:
+            _Writer(conn, gold_id, document_id, gold).remove(item_key)
+        item = pooled.get(item_key)
+        layer = (
+            item.layer
+            if item
+            else {"entity": "entities", "event": "events"}.get(
+                item_key.split(" ", 1)[0], item_key.split(" ", 1)[0]
+            )
+        )
+        conn.execute(
+            delete(GoldProvenance).where(
+                GoldProvenance.document_id == document_id, GoldProvenance.item_key == item_key
+            )
+        )
+        conn.execute(
+            insert(GoldProvenance).values(
+                id=new_uuid(),
+                table_name=TABLES.get(layer, layer),
+                document_id=document_id,
+                item_key=item_key,
+                proposed_by=sorted(item.versions) if item else [],
+                decided_by=adjudicator,
+                rule="rejected",
+                decided_at=utcnow(),
+                source_ids=[v["id"] for v in item.versions.values() if v.get("id")] if item else [],
+            )
+        )
+
+
+# ---------------------------------------------------------------------------------------------- review
+
+
+def disagreement_queue(
+    project: Project,
+    *,
+    policy: str = "majority",
+    layer: str | None = None,
+    label: str | None = None,
+    include_unfinished: bool = False,
+) -> list[tuple[int, str, str, int, float]]:
+    """Documents with open items, most disputed first: ``(document id, external id, title, open items,
+    disagreement score)``, the score being open items / distinct items proposed. Open: not accepted by
+    ``policy``, not in gold, not decided by a person. ``layer`` and ``label`` keep only those items."""
+    policy = check_policy(policy)
+    if layer is not None and layer not in LAYERS:
+        raise AnnotatorError(f"unknown layer {layer!r} (one of {', '.join(LAYERS)})")
+    out = []
+    with project.engine.connect() as conn:
+        for doc in _documents(project, conn, None, include_unfinished, None):
+            if len(doc.counted) < 2:
+                continue
+            gold = _gold_state(conn, doc.id, doc.gold)
+            pooled, accepted = _settle(policy, doc, gold)
+            keep = {
+                k: i
+                for k, i in pooled.items()
+                if (layer is None or i.layer == layer) and (label is None or i.label == label)
+            }
+            open_items = [k for k in _open(keep, gold) if k not in accepted]
+            if keep and open_items:
+                out.append((doc.id, doc.external_id, doc.title, len(open_items), len(open_items) / len(keep)))
+    out.sort(key=lambda r: (-r[4], -r[3], r[0]))
+    return out
+
+
+def scores_against_gold(project: Project, *, include_unfinished: bool = False) -> dict[str, dict[str, Any]]:
+    """Precision, recall and F1 of each annotator against gold (entities exact; events by trigger and type),
+    micro-averaged over the documents with gold and their counted work; ``units`` is those documents."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # matched, theirs, gold's, documents
+    with project.engine.connect() as conn:
+        for doc in _documents(project, conn, None, include_unfinished, None):
+            if doc.gold is None:
+                continue
+            gold = _units(doc.gold)
+            if not gold:
+                continue
+            for name, ann in doc.counted.items():
+                theirs = _units(ann)
+                c = counts[name]
+                c[0] += sum((gold & theirs).values())
+                c[1] += sum(theirs.values())
+                c[2] += sum(gold.values())
+                c[3] += 1
+    out = {}
+    for name in sorted(counts):
+        matched, theirs, golds, units = counts[name]
+        p = matched / theirs if theirs else None
+        r = matched / golds if golds else None
+        f = 2 * matched / (theirs + golds) if theirs + golds else None
+        out[name] = {"precision": p, "recall": r, "f1": f, "units": units}
+    return out
+
+
+def _units(ann: dict[str, Any]) -> Counter:
+    return Counter(("entity", e["start"], e["end"], e["label"]) for e in ann["entities"]) + Counter(
+        ("event", ev["trigger"]["start"], ev["trigger"]["end"], ev["type"]) for ev in ann["events"]
+    )
+
+
+def format_scores(scores: dict[str, dict[str, Any]]) -> str:
+    def fmt(x: float | None) -> str:
+        return "-" if x is None else f"{x:.3f}"
+
+    lines = ["against gold      precision  recall  f1     documents"]
+    lines += [
+        f"  {name:<16}{fmt(s['precision']):>9}  {fmt(s['recall']):>6}  {fmt(s['f1']):>5}  {s['units']}"
+        for name, s in scores.items()
+    ]
+    return "\n".join(lines)
+
+
+__all__ = [
+    "GOLD",
+    "LAYERS",
+    "AdjudicationReport",
+    "DocumentOutcome",
+    "Item",
+    "auto_adjudicate",
+    "check_policy",
+    "decide",
+    "disagreement_queue",
+    "format_scores",
+    "items_of",
+    "reject",
+    "scores_against_gold",
+]
