@@ -766,3 +766,18 @@ __all__ = [
     "reject",
     "scores_against_gold",
 ]
+
+
+def open_items(
+    project: Project, document_id: int, *, policy: str = "majority", include_unfinished: bool = False
+) -> list[Item]:
+    """The items of one document still waiting for a person (as in :func:`disagreement_queue`), each
+    with every proposer's version, in text order."""
+    policy = check_policy(policy)
+    with project.engine.connect() as conn:
+        for doc in _documents(project, conn, None, include_unfinished, None, document_id):
+            gold = _gold_state(conn, doc.id, doc.gold)
+            pooled, accepted = _settle(policy, doc, gold)
+            keys = [k for k in _open(pooled, gold) if k not in accepted]
+            return sorted((pooled[k] for k in keys), key=lambda i: (_order(i), i.key))
+    return []

@@ -288,6 +288,7 @@ class MainWindow(QMainWindow):
             self.scheme_actions[scheme] = action
         team = bar.addMenu("&Team")
         self._action(team, "&Agreement…", self.show_agreement, "Ctrl+Shift+G")
+        self._action(team, "A&djudication…", self.show_adjudication, "Ctrl+Shift+J")
         search = bar.addMenu("&Search")
         self._action(search, "&Find in project…", self.focus_search, QKeySequence.StandardKey.Find)
 
@@ -1140,6 +1141,21 @@ class MainWindow(QMainWindow):
         dialog.show()
         dialog.compute()
         self._agreement = dialog
+        return dialog
+
+    def show_adjudication(self):
+        from annotator.services.team import annotator_role
+        from annotator.ui.adjudication_dialog import AdjudicationDialog
+
+        me = annotator_for(self.project, self.settings)
+        if (annotator_role(self.project, me) or "annotator") == "annotator":
+            self.statusBar().showMessage(
+                "Adjudication is for adjudicators and leads (annotator annotators add).", 6000
+            )
+            return None
+        dialog = AdjudicationDialog(self.project, me, self, on_change=self.reload_list)
+        dialog.show()
+        self._adjudication = dialog
         return dialog
 
     @property

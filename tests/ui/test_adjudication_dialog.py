@@ -1,0 +1,80 @@
+"""The adjudication window: queue, every annotator's spans, open items resolved by keyboard into gold."""
+
+import json
+
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from annotator.services.importing import import_paths
+from annotator.services.project import init_project
+from annotator.services.team import add_annotator
+from annotator.settings import Settings
+from annotator.store.models import Annotator, Entity
+from tests.ui.test_agreement_dialog import TEXT, block
+
+
+def gold(project):
+    with project.session() as s:
+        rows = s.execute(
+            select(Entity.start, Entity.end, Entity.label)
+            .join(Annotator, Annotator.id == Entity.annotator_id)
+            .where(Annotator.name == "gold")
+            .order_by(Entity.start)
+        ).all()
+    return [tuple(r) for r in rows]
+
+
+def test_adjudicate_by_keyboard(qtbot, tmp_path):
+    from annotator.ui.app import application
+    from annotator.ui.main_window import MainWindow
+
+    application()
+    project = init_project(tmp_path / "a.annotator")
+    pak, bharat, delhi = (0, 9), (13, 17), (TEXT.index("दिल्ली"), TEXT.index("दिल्ली") + 6)
+    doc = {
+        "id": "d1",
+        "title": "बैठक",
+        "text": TEXT,
+        "annotations": [
+            block("asha", [(*pak, "GPE"), (*bharat, "GPE"), (*delhi, "GPE")], -1),
+            block("ravi", [(*pak, "GPE"), (*bharat, "ORG")], -1),
+        ],
+    }
+    src = tmp_path / "d.jsonl"
+    src.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert import_paths(project, [src]).ok
+    add_annotator(project, "lina", "adjudicator")
+    window = MainWindow(project, Settings(annotator="lina"))
+    qtbot.addWidget(window)
+    dialog = window.show_adjudication()
+    assert dialog is not None and dialog.queue.count() == 1
+    # the view shows both annotators' spans, coloured by annotator
+    assert {s.label for s in dialog.view.spans()} == {"asha", "ravi"}
+    # majority with two annotators: the shared पाकिस्तान is accepted by the policy, the rest is open
+    entries = [dialog.items.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.items.count())]
+    assert ("entity 13-17 GPE", "asha") in entries and ("entity 13-17 ORG", "ravi") in entries
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.task.finished, timeout=20000)
+    assert (0, 9, "GPE") in gold(project)
+    # accept ravi's ORG for भारत, reject asha's GPE for it, by keyboard
+    row = [dialog.items.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.items.count())].index(
+        ("entity 13-17 ORG", "ravi")
+    )
+    dialog.items.setCurrentRow(row)
+    qtbot.keyClick(dialog.items, Qt.Key.Key_Return)
+    assert (13, 17, "ORG") in gold(project)
+    keys = [dialog.items.item(i).data(Qt.ItemDataRole.UserRole)[0] for i in range(dialog.items.count())]
+    assert "entity 13-17 ORG" not in keys
+    if "entity 13-17 GPE" in keys:
+        dialog.items.setCurrentRow(keys.index("entity 13-17 GPE"))
+        qtbot.keyClick(dialog.items, Qt.Key.Key_X)
+    # accept everything else at once
+    qtbot.keyClick(dialog.items, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
+    assert dialog.items.count() == 0 and dialog.queue.count() == 0
+    assert (delhi[0], delhi[1], "GPE") in gold(project) and (13, 17, "GPE") not in gold(project)
+    # plain annotators are not let in
+    ravi = MainWindow(project, Settings(annotator="ravi"))
+    qtbot.addWidget(ravi)
+    assert ravi.show_adjudication() is None
+    window.close()
+    project.close()
