@@ -48,6 +48,8 @@ class ItemList(QListWidget):
             self.dialog.reject_selected()
         elif key == Qt.Key.Key_A and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             self.dialog.accept_all()
+        elif key == Qt.Key.Key_E:
+            self.dialog.edit_selected()
         else:
             super().keyPressEvent(event)
 
@@ -68,8 +70,19 @@ class AdjudicationDialog(QDialog):
         self.policy.currentIndexChanged.connect(lambda _i: self.refresh_queue())
         self.apply_button = QPushButton("Apply policy to all documents")
         self.apply_button.clicked.connect(self.apply_policy)
+        self.layer = QComboBox()
+        self.layer.addItems(["all layers", "entities", "events", "tone", "sentiment"])
+        self.layer.currentIndexChanged.connect(lambda _i: self.refresh_queue())
+        self.label = QComboBox()
+        self.label.addItems(
+            ["all labels", *project.schema.entity_type_names, *project.schema.event_type_names]
+        )
+        self.label.currentIndexChanged.connect(lambda _i: self.refresh_queue())
         controls.addWidget(QLabel("Policy:"))
         controls.addWidget(self.policy)
+        controls.addWidget(QLabel("Queue:"))
+        controls.addWidget(self.layer)
+        controls.addWidget(self.label)
         controls.addWidget(self.apply_button)
         controls.addStretch(1)
         layout.addLayout(controls)
@@ -108,7 +121,9 @@ class AdjudicationDialog(QDialog):
         current = self.document_id
         self.queue.blockSignals(True)
         self.queue.clear()
-        rows = disagreement_queue(self.project, policy=self.policy.currentText())
+        layer = None if self.layer.currentIndex() == 0 else self.layer.currentText()
+        label = None if self.label.currentIndex() == 0 else self.label.currentText()
+        rows = disagreement_queue(self.project, policy=self.policy.currentText(), layer=layer, label=label)
         for doc_id, ext_id, title, n_open, score in rows:
             item = QListWidgetItem(f"{title or ext_id}\n{n_open} open · {score:.0%} disputed")
             item.setData(Qt.ItemDataRole.UserRole, doc_id)
@@ -191,6 +206,36 @@ class AdjudicationDialog(QDialog):
             return
         key, name = entry.data(Qt.ItemDataRole.UserRole)
         decide(self.project, self.document_id, key, accept_from=name, adjudicator=self.adjudicator)
+        self._changed()
+
+    def edit_selected(self, label: str | None = None) -> None:
+        """Accept the selected entity version into gold with another label (edit in place)."""
+        from annotator.services.adjudication import decide
+        from annotator.services.annotate import Editor, Relabel, relabel_attributes
+
+        entry = self.items.currentItem()
+        if entry is None or self.document_id is None:
+            return
+        key, name = entry.data(Qt.ItemDataRole.UserRole)
+        if not key.startswith("entity "):
+            self.status.setText("Only entities can be edited here; accept or reject events and sentiment.")
+            return
+        if label is None:
+            from PySide6.QtWidgets import QInputDialog
+
+            labels = list(self.project.schema.assignable_entity_type_names)
+            current = key.split()[2]
+            label, ok = QInputDialog.getItem(
+                self, "Edit", "Gold label:", labels, labels.index(current), False
+            )
+            if not ok:
+                return
+        gold_id = decide(self.project, self.document_id, key, accept_from=name, adjudicator=self.adjudicator)
+        editor = Editor(self.project, "gold")
+        span = next(s for s in editor.state(self.document_id).spans if s.id == gold_id)
+        if span.label != label:
+            attributes = relabel_attributes(self.project.schema, span, label)
+            Relabel(self.document_id, span, label, attributes).apply(editor)
         self._changed()
 
     def reject_selected(self) -> None:

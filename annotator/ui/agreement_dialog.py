@@ -123,6 +123,8 @@ class AgreementDialog(QDialog):
         self.tabs.addTab(self.labels, "Per label")
         self.confusion = QTableWidget()
         self.tabs.addTab(self.confusion, "Confusion")
+        self.gold = QTableWidget()
+        self.tabs.addTab(self.gold, "Against gold")
         layout.addWidget(self.tabs)
         self.task: BackgroundTask | None = None
 
@@ -166,6 +168,28 @@ class AgreementDialog(QDialog):
         self._show_pairs()
         self._show_labels()
         self._show_confusion()
+        self._show_gold()
+
+    def _show_gold(self) -> None:
+        """Each annotator's precision, recall and F1 against the adjudicated gold set (after adjudication)."""
+        from annotator.services.adjudication import scores_against_gold
+
+        scores = scores_against_gold(self.project)
+        self.gold_scores = scores
+        columns = ["precision", "recall", "f1", "units"]
+        self.gold.clear()
+        self.gold.setRowCount(len(scores))
+        self.gold.setColumnCount(len(columns))
+        self.gold.setHorizontalHeaderLabels(columns)
+        self.gold.setVerticalHeaderLabels(list(scores))
+        for i, figures in enumerate(scores.values()):
+            for j, column in enumerate(columns):
+                value = figures.get(column)
+                text = "n/a" if value is None else (str(value) if column == "units" else f"{value:.3f}")
+                item = QTableWidgetItem(text)
+                if column != "units":
+                    item.setBackground(QBrush(heat(value)))
+                self.gold.setItem(i, j, item)
 
     def _fill_tree(self, parent: QTreeWidgetItem, data: dict[str, Any], skip=()) -> None:
         for key, value in data.items():

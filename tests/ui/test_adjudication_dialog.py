@@ -68,10 +68,21 @@ def test_adjudicate_by_keyboard(qtbot, tmp_path):
     if "entity 13-17 GPE" in keys:
         dialog.items.setCurrentRow(keys.index("entity 13-17 GPE"))
         qtbot.keyClick(dialog.items, Qt.Key.Key_X)
-    # accept everything else at once
+    # edit in place: asha's दिल्ली goes into gold as a LOC
+    keys = [dialog.items.item(i).data(Qt.ItemDataRole.UserRole)[0] for i in range(dialog.items.count())]
+    dialog.items.setCurrentRow(keys.index(f"entity {delhi[0]}-{delhi[1]} GPE"))
+    dialog.edit_selected("LOC")
+    assert (delhi[0], delhi[1], "LOC") in gold(project)
+    # accept everything else at once (the tone)
     qtbot.keyClick(dialog.items, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
     assert dialog.items.count() == 0 and dialog.queue.count() == 0
-    assert (delhi[0], delhi[1], "GPE") in gold(project) and (13, 17, "GPE") not in gold(project)
+    assert (13, 17, "GPE") not in gold(project)
+    # the agreement dashboard now shows each annotator against gold
+    agreement = window.show_agreement()
+    qtbot.waitUntil(lambda: agreement.report is not None, timeout=20000)
+    names = [agreement.gold.verticalHeaderItem(i).text() for i in range(agreement.gold.rowCount())]
+    assert "ravi" in names and "asha" in names
+    assert agreement.gold_scores["ravi"]["precision"] == 1.0  # both of ravi's spans are gold
     # plain annotators are not let in
     ravi = MainWindow(project, Settings(annotator="ravi"))
     qtbot.addWidget(ravi)
