@@ -24,7 +24,7 @@ from sqlalchemy import select
 from annotator.services.annotate import Span
 from annotator.services.documents import load_text
 from annotator.services.project import Project
-from annotator.store.models import Annotator, Entity
+from annotator.store.models import Annotator, Entity, Event, TargetedSentiment
 from annotator.ui.document_view import DocumentView
 from annotator.ui.tasks import BackgroundTask
 
@@ -56,7 +56,12 @@ class ItemList(QListWidget):
 
 class AdjudicationDialog(QDialog):
     def __init__(
-        self, project: Project, adjudicator: str, parent=None, on_change: Callable[[], None] | None = None
+        self,
+        project: Project,
+        adjudicator: str,
+        parent=None,
+        on_change: Callable[[], None] | None = None,
+        pre_accept: bool = True,
     ):
         super().__init__(parent)
         self.setWindowTitle(f"Adjudication — {adjudicator}")
@@ -112,6 +117,8 @@ class AdjudicationDialog(QDialog):
         layout.addWidget(splitter, 1)
         self.task: BackgroundTask | None = None
         self.refresh_queue()
+        if pre_accept:
+            self.apply_policy()  # what the policy agrees on is accepted before anyone looks
 
     # ------------------------------------------------------------------ queue and document
 
@@ -154,13 +161,32 @@ class AdjudicationDialog(QDialog):
         colors = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)} | {"gold": "#ffd60a"}
         self.view.set_label_colors(colors)
         # each span "labelled" with its annotator, so colours tell who proposed what; gold in yellow
-        self.view.set_spans([Span(r.id, r.start, r.end, r.name) for r in rows])
+        self.view.set_spans([Span(r.id, r.start, r.end, r.name) for r in rows], self._polarities(document_id))
+        # every annotator's event triggers (dotted, in the annotator's colour); arguments show in the list
+        with self.project.engine.connect() as conn:
+            events = conn.execute(
+                select(Event.id, Annotator.name, Event.trigger_start, Event.trigger_end)
+                .join(Annotator, Annotator.id == Event.annotator_id)
+                .where(Event.document_id == document_id)
+            ).all()
+        self.view.set_event_colors(colors)
+        self.view.set_frames([(e.id, e.name, e.trigger_start, e.trigger_end) for e in events], "", [], [])
         self.legend.setText(
             "  ".join(
                 f"<span style='background:{colors[n]}'>&nbsp;{n}&nbsp;</span>" for n in [*names, "gold"]
             )
         )
         self.refresh_items()
+
+    def _polarities(self, document_id: int) -> dict[str, str]:
+        with self.project.engine.connect() as conn:
+            return dict(
+                conn.execute(
+                    select(TargetedSentiment.entity_id, TargetedSentiment.polarity).where(
+                        TargetedSentiment.document_id == document_id, TargetedSentiment.entity_id.is_not(None)
+                    )
+                ).all()
+            )
 
     def refresh_items(self) -> None:
         from annotator.services.adjudication import open_items
@@ -265,13 +291,22 @@ class AdjudicationDialog(QDialog):
     def apply_policy(self) -> BackgroundTask:
         from annotator.services.adjudication import auto_adjudicate
 
+        if self.task is not None and not self.task.finished:
+            return self.task  # one pass at a time
         project, policy = self.project, self.policy.currentText()
         self.task = BackgroundTask(
             "Applying the policy",
             lambda progress, cancel: auto_adjudicate(project, policy, progress=progress, cancel=cancel),
             self,
         )
-        self.task.done.connect(lambda report: (self.status.setText(report.summary()), self.refresh_queue()))
+
+        def done(report) -> None:
+            self.status.setText(report.summary())
+            self.refresh_queue()
+            if self.document_id is not None:
+                self.open_document(self.document_id)
+
+        self.task.done.connect(done)
         self.task.error.connect(lambda exc: self.status.setText(f"Failed: {exc}"))
         self.task.start()
         return self.task

@@ -53,9 +53,13 @@ def test_adjudicate_by_keyboard(qtbot, tmp_path):
     # majority with two annotators: the shared पाकिस्तान is accepted by the policy, the rest is open
     entries = [dialog.items.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.items.count())]
     assert ("entity 13-17 GPE", "asha") in entries and ("entity 13-17 ORG", "ravi") in entries
-    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    # what the policy agrees on was accepted when the window opened (in the background)
     qtbot.waitUntil(lambda: dialog.task.finished, timeout=20000)
     assert (0, 9, "GPE") in gold(project)
+    assert any(s.label == "gold" for s in dialog.view.spans())
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)  # again: changes nothing
+    qtbot.waitUntil(lambda: dialog.task.finished, timeout=20000)
+    assert gold(project).count((0, 9, "GPE")) == 1
     # accept ravi's ORG for भारत, reject asha's GPE for it, by keyboard
     row = [dialog.items.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.items.count())].index(
         ("entity 13-17 ORG", "ravi")
@@ -88,4 +92,33 @@ def test_adjudicate_by_keyboard(qtbot, tmp_path):
     qtbot.addWidget(ravi)
     assert ravi.show_adjudication() is None
     window.close()
+    project.close()
+
+
+def test_every_annotators_events_and_sentiment_are_drawn(qtbot, tmp_path):
+    from annotator.ui.adjudication_dialog import AdjudicationDialog
+    from annotator.ui.app import application
+
+    application()
+    project = init_project(tmp_path / "e.annotator")
+    met = (TEXT.index("मिले"), TEXT.index("मिले") + 4)
+
+    def with_frame(name, polarity):
+        b = block(name, [(0, 9, "GPE")], 0)
+        b["events"] = [
+            {"id": "E1", "type": "MEET", "trigger": {"start": met[0], "end": met[1]}, "arguments": []}
+        ]
+        b["sentiment"] = [{"target": "T0", "polarity": polarity}]
+        return b
+
+    doc = {"id": "d", "text": TEXT, "annotations": [with_frame("asha", "NEG"), with_frame("ravi", "POS")]}
+    src = tmp_path / "d.jsonl"
+    src.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert import_paths(project, [src]).ok
+    dialog = AdjudicationDialog(project, "lina", pre_accept=False)
+    qtbot.addWidget(dialog)
+    assert sorted(t[1] for t in dialog.view._triggers) == ["asha", "ravi"]  # drawn in each one's colour
+    assert sorted(dialog.view._polarities.values()) == ["NEG", "POS"]  # each one's badge on the span
+    keys = [dialog.items.item(i).data(Qt.ItemDataRole.UserRole)[0] for i in range(dialog.items.count())]
+    assert any(k.startswith("sentiment") for k in keys)  # the polarity dispute is open
     project.close()
