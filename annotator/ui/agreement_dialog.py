@@ -114,18 +114,27 @@ class AgreementDialog(QDialog):
         self.documents.itemActivated.connect(self._open)
         pairs.addWidget(self.pair_figure)
         pairs.addWidget(self.pairs, 3)
-        pairs.addWidget(QLabel("Documents behind the selected pair (double-click a cell; Enter opens one):"))
-        pairs.addWidget(self.documents, 1)
         self.pairs_page = QDialog()
         self.pairs_page.setLayout(pairs)
         self.tabs.addTab(self.pairs_page, "Annotator pairs")
         self.labels = QTableWidget()
+        self.labels.cellDoubleClicked.connect(
+            lambda row, _col: self.show_label_documents(self.labels.verticalHeaderItem(row).text())
+        )
         self.tabs.addTab(self.labels, "Per label")
         self.confusion = QTableWidget()
+        self.confusion.cellDoubleClicked.connect(
+            lambda row, col: self.show_confusion_documents(
+                self.confusion.verticalHeaderItem(row).text(), self.confusion.horizontalHeaderItem(col).text()
+            )
+        )
         self.tabs.addTab(self.confusion, "Confusion")
         self.gold = QTableWidget()
         self.tabs.addTab(self.gold, "Against gold")
-        layout.addWidget(self.tabs)
+        layout.addWidget(self.tabs, 3)
+        self.documents_label = QLabel("Double-click a cell to list the documents behind it; Enter opens one.")
+        layout.addWidget(self.documents_label)
+        layout.addWidget(self.documents, 1)
         self.task: BackgroundTask | None = None
 
     # ------------------------------------------------------------------ computing
@@ -241,10 +250,51 @@ class AgreementDialog(QDialog):
         self.show_documents(a, b)
 
     def show_documents(self, a: str, b: str) -> list[int]:
+        ids = self.report.pair_documents.get(f"{min(a, b)}|{max(a, b)}", []) if self.report else []
+        return self._list_documents(ids, f"documents compared for {a} and {b}")
+
+    def _compared_entities(self) -> dict[int, list[tuple[str, int, int, str]]]:
+        """(annotator, start, end, label) of every compared annotator's entities, by compared document."""
+        from sqlalchemy import select
+
+        from annotator.store.models import Annotator, Entity
+
+        ids = sorted(
+            {d for docs in (self.report.pair_documents.values() if self.report else ()) for d in docs}
+        )
+        names = set(self.report.annotators) if self.report else set()
+        out: dict[int, list[tuple[str, int, int, str]]] = {d: [] for d in ids}
+        with self.project.engine.connect() as conn:
+            for doc_id, name, start, end, label in conn.execute(
+                select(Entity.document_id, Annotator.name, Entity.start, Entity.end, Entity.label)
+                .join(Annotator, Annotator.id == Entity.annotator_id)
+                .where(Entity.document_id.in_(ids))
+            ):
+                if name in names:
+                    out[doc_id].append((name, start, end, label))
+        return out
+
+    def show_label_documents(self, label: str) -> list[int]:
+        ids = [d for d, ents in self._compared_entities().items() if any(e[3] == label for e in ents)]
+        return self._list_documents(ids, f"documents with {label}")
+
+    def show_confusion_documents(self, label_a: str, label_b: str) -> list[int]:
+        """Documents where one annotator's label_a span overlaps another annotator's label_b span."""
+        ids = []
+        for doc_id, ents in self._compared_entities().items():
+            if any(
+                a[0] != b[0] and a[3] == label_a and b[3] == label_b and a[1] < b[2] and b[1] < a[2]
+                for a in ents
+                for b in ents
+            ):
+                ids.append(doc_id)
+        return self._list_documents(ids, f"documents where {label_a} meets {label_b}")
+
+    def _list_documents(self, ids: list[int], what: str) -> list[int]:
         from annotator.services.documents import load_text
 
         self.documents.clear()
-        ids = self.report.pair_documents.get(f"{min(a, b)}|{max(a, b)}", []) if self.report else []
+        self.documents_label.setText(f"{len(ids)} {what} — Enter opens one:")
         for doc_id in ids:
             doc = load_text(self.project, doc_id)
             entry = QListWidgetItem(f"{doc.title or doc.external_id}  ({doc.external_id})")

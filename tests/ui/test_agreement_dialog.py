@@ -3,6 +3,8 @@
 import csv
 import json
 
+from PySide6.QtCore import Qt
+
 from annotator.services.importing import import_paths
 from annotator.services.project import init_project
 from annotator.settings import Settings
@@ -71,6 +73,15 @@ def test_dashboard_shows_pairs_labels_confusion_and_exports(qtbot, tmp_path):
     window.open_document_id(2)
     dialog.documents.itemActivated.emit(dialog.documents.item(0))
     assert window.document_id == 1
+    # any cell leads to its documents: a per-label row, a confusion cell
+    assert dialog.show_label_documents("GPE") == [1, 2]
+    confusion_labels = [
+        dialog.confusion.horizontalHeaderItem(i).text() for i in range(dialog.confusion.columnCount())
+    ]
+    dialog.confusion.cellDoubleClicked.emit(labels.index("GPE"), confusion_labels.index("ORG"))
+    assert [
+        dialog.documents.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.documents.count())
+    ] == [1]
     # export
     dialog.export(tmp_path / "a.json", "json")
     assert (
