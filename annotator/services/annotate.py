@@ -261,7 +261,13 @@ class Editor:
             conn.execute(
                 update(Entity)
                 .where(Entity.id == span.id, Entity.annotator_id == self.annotator_id)
-                .values(label=span.label, attributes=span.attributes, updated_at=utcnow())
+                .values(
+                    start=span.start,
+                    end=span.end,
+                    label=span.label,
+                    attributes=span.attributes,
+                    updated_at=utcnow(),
+                )
             )
         return Change(document_id, spans=True, span_ids=(span.id,))
 
@@ -442,6 +448,24 @@ def relabel_attributes(schema, span: Span, label: str) -> dict[str, Any]:
     names = {a.name for a in schema.attributes_for_entity(label)}
     keep = {k: v for k, v in span.attributes.items() if k in names}
     return {**schema.attribute_defaults("entity", label), **keep}
+
+
+class Reshape(Command):
+    """Move a span's boundaries (kept on grapheme clusters: a boundary inside one is refused)."""
+
+    def __init__(self, document_id: int, old: Span, start: int, end: int, text: str):
+        bounds = set(grapheme_boundaries(text))
+        if not (0 <= start < end <= len(text)) or start not in bounds or end not in bounds:
+            raise AnnotatorError(f"[{start}, {end}) is not a span of whole characters in this document")
+        self.document_id, self.old = document_id, old
+        self.new = replace(old, start=start, end=end)
+        self.text = "move span"
+
+    def apply(self, editor: Editor) -> Change:
+        return editor.update_span(self.document_id, self.new)
+
+    def revert(self, editor: Editor) -> Change:
+        return editor.update_span(self.document_id, self.old)
 
 
 class SetTone(Command):

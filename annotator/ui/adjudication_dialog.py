@@ -50,6 +50,8 @@ class ItemList(QListWidget):
             self.dialog.accept_all()
         elif key == Qt.Key.Key_E:
             self.dialog.edit_selected()
+        elif key == Qt.Key.Key_B:
+            self.dialog.reshape_selected()
         else:
             super().keyPressEvent(event)
 
@@ -108,7 +110,10 @@ class AdjudicationDialog(QDialog):
         self.items.currentItemChanged.connect(self._show_item)
         right_layout.addWidget(self.legend)
         right_layout.addWidget(
-            QLabel("Open items — Enter accepts this version, x rejects, Shift+A accepts all:")
+            QLabel(
+                "Open items — Enter accepts this version, x rejects, e relabels, "
+                "b takes the boundaries selected in the text, Shift+A accepts all:"
+            )
         )
         right_layout.addWidget(self.items)
         for w in (self.queue, self.view, right):
@@ -262,6 +267,29 @@ class AdjudicationDialog(QDialog):
         if span.label != label:
             attributes = relabel_attributes(self.project.schema, span, label)
             Relabel(self.document_id, span, label, attributes).apply(editor)
+        self._changed()
+
+    def reshape_selected(self, start: int | None = None, end: int | None = None) -> None:
+        """Accept the selected entity version into gold with the boundaries selected in the document."""
+        from annotator.services.adjudication import decide
+        from annotator.services.annotate import Editor, Reshape
+
+        entry = self.items.currentItem()
+        if entry is None or self.document_id is None:
+            return
+        key, name = entry.data(Qt.ItemDataRole.UserRole)
+        if not key.startswith("entity "):
+            self.status.setText("Only entities can be reshaped here.")
+            return
+        if start is None or end is None:
+            start, end = self.view.snapped_selection()
+        if start == end:
+            self.status.setText("Select the gold boundaries in the document first, then press b.")
+            return
+        gold_id = decide(self.project, self.document_id, key, accept_from=name, adjudicator=self.adjudicator)
+        editor = Editor(self.project, "gold")
+        span = next(s for s in editor.state(self.document_id).spans if s.id == gold_id)
+        Reshape(self.document_id, span, start, end, self.view.text).apply(editor)
         self._changed()
 
     def reject_selected(self) -> None:

@@ -251,3 +251,19 @@ def test_deletions_leave_tombstones_and_undo_removes_them(project, doc):
     SetTone(doc, 1, None).apply(editor)
     with project.session() as s:
         assert [t.table_name for t in s.scalars(select(Tombstone))] == ["document_labels"]
+
+
+def test_reshape_moves_a_span_on_whole_characters_and_undoes(project, doc):
+    from annotator.services.annotate import Reshape
+
+    editor = Editor(project, "asha")
+    add = AddSpans(doc, [(0, 9, "GPE")])
+    add.apply(editor)
+    span = editor.state(doc).spans[0]
+    with pytest.raises(AnnotatorError, match="whole characters"):
+        Reshape(doc, span, 0, 3, TEXT)  # 3 falls inside कि
+    cmd = Reshape(doc, span, 0, 12, TEXT)
+    cmd.apply(editor)
+    assert [(s.start, s.end) for s in editor.state(doc).spans] == [(0, 12)]
+    cmd.revert(editor)
+    assert [(s.start, s.end) for s in editor.state(doc).spans] == [(0, 9)]

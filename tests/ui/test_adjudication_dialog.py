@@ -122,3 +122,32 @@ def test_every_annotators_events_and_sentiment_are_drawn(qtbot, tmp_path):
     keys = [dialog.items.item(i).data(Qt.ItemDataRole.UserRole)[0] for i in range(dialog.items.count())]
     assert any(k.startswith("sentiment") for k in keys)  # the polarity dispute is open
     project.close()
+
+
+def test_take_a_version_with_the_boundaries_selected_in_the_text(qtbot, tmp_path):
+    from annotator.ui.adjudication_dialog import AdjudicationDialog
+    from annotator.ui.app import application
+
+    application()
+    project = init_project(tmp_path / "r.annotator")
+    start = TEXT.index("दिल्ली")
+    doc = {
+        "id": "d",
+        "text": TEXT,
+        "annotations": [
+            block("asha", [(start, start + 6, "GPE")], 0),
+            block("ravi", [(start, start + 10, "GPE")], 0),  # दिल्ली में
+        ],
+    }
+    src = tmp_path / "d.jsonl"
+    src.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert import_paths(project, [src]).ok
+    dialog = AdjudicationDialog(project, "lina", pre_accept=False)
+    qtbot.addWidget(dialog)
+    entries = [dialog.items.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.items.count())]
+    dialog.items.setCurrentRow(entries.index((f"entity {start}-{start + 6} GPE", "asha")))
+    wider = TEXT.index("मंत्री") + 2  # inside मंत्री: the selection snaps to whole words
+    dialog.view.select_range(wider, start + 7)  # ... and the trailing space is trimmed
+    qtbot.keyClick(dialog.items, Qt.Key.Key_B)
+    assert gold(project) == [(TEXT.index("मंत्री"), start + 6, "GPE")]  # asha's version, new boundaries
+    project.close()
