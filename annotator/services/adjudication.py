@@ -34,7 +34,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select, update
 
 from annotator.errors import AnnotatorError
-from annotator.services.exporting import document_batches
+from annotator.services.exporting import document_batches, has_labels
 from annotator.services.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.project import Project
 from annotator.store.models import (
@@ -158,10 +158,6 @@ def _pool(anns: dict[str, dict[str, Any]]) -> dict[str, Item]:
     return pooled
 
 
-def _has_labels(ann: dict[str, Any]) -> bool:
-    return bool(ann["entities"] or ann["events"] or ann["document"] or ann["sentiment"] or ann["relations"])
-
-
 @dataclass
 class _Doc:
     id: int
@@ -191,7 +187,7 @@ def _documents(
                 for a in anns
                 if a["annotator"] != GOLD
                 and (wanted is None or a["annotator"] in wanted)
-                and (a["status"] == "done" or (include_unfinished and _has_labels(a)))
+                and (a["status"] == "done" or (include_unfinished and has_labels(a)))
             }
             yield _Doc(doc_id, ext_id, title, counted, gold)
 

@@ -29,7 +29,7 @@ from annotator.agreement.coefficients import (
 )
 from annotator.agreement.spans import MODES, EntityComparison, EventComparison, EventUnit
 from annotator.errors import AnnotatorError
-from annotator.services.exporting import document_batches
+from annotator.services.exporting import document_batches, has_labels
 from annotator.services.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.project import Project
 from annotator.store.models import Document
@@ -74,10 +74,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _has_labels(ann: dict[str, Any]) -> bool:
-    return bool(ann["entities"] or ann["events"] or ann["document"] or ann["sentiment"] or ann["relations"])
-
-
 def _pair_key(a: str, b: str) -> str:
     return f"{a}|{b}"
 
@@ -100,7 +96,7 @@ def _gather(
                     a["annotator"]: a
                     for a in batch.annotations(doc_id, text)
                     if (wanted is None or a["annotator"] in wanted)
-                    and (a["status"] == "done" or (include_unfinished and _has_labels(a)))
+                    and (a["status"] == "done" or (include_unfinished and has_labels(a)))
                 }
                 if len(anns) >= 2:
                     docs.append(_Doc(text, anns, doc_id))

@@ -53,6 +53,12 @@ def _loads(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
+def has_labels(annotation: dict[str, Any]) -> bool:
+    """Whether an annotation block (as :class:`_Batch` builds it) holds any label."""
+    a = annotation
+    return bool(a["entities"] or a["events"] or a["document"] or a["sentiment"] or a["relations"])
+
+
 def _entity(eid, start, end, label, text, attrs, link_id, link_name) -> dict[str, Any]:
     out = {
         "id": eid,

@@ -332,6 +332,16 @@ class MainWindow(QMainWindow):
         if first is not None:
             self.open_row(first)
 
+    def _reload_keeping_document(self) -> None:
+        """Reload the list and the open document (after an import, a merge, or a change of whose labels
+        are shown), staying on the same document."""
+        current, self.document_id = self.document_id, None
+        self.reload_list()
+        if current is not None:
+            self.open_document_id(current)
+            if self.document_id != current:  # its row was current already, or the filter hides it
+                self.open_document(current)
+
     def reload_list(self) -> None:
         self.list_model.set_rows(list_documents(self.project, self.editor.annotator_id))
         self._update_progress()
@@ -1100,12 +1110,9 @@ class MainWindow(QMainWindow):
         return task
 
     def _import_done(self, report) -> None:
-        current = self.document_id
-        self.reload_list()
-        if current is not None:
-            self.document_id = None
-            self.open_document_id(current)
-        elif self.list_model.rowCount():
+        had_document = self.document_id is not None
+        self._reload_keeping_document()
+        if not had_document and self.list_model.rowCount():
             self.open_row(0)
         message = report.summary()
         if report.errors:
@@ -1181,10 +1188,7 @@ class MainWindow(QMainWindow):
         self.editor = Editor(self.project, name)
         self.undo_stack.clear()
         self.state = None
-        current, self.document_id = self.document_id, None
-        self.reload_list()
-        if current is not None:
-            self.open_document(current)
+        self._reload_keeping_document()
         suffix = "" if name == me else f" — showing {name}'s labels (read-only)"
         self.setWindowTitle(f"annotator — {Path(self.project.location).name} — {me}{suffix}")
 
@@ -1236,11 +1240,7 @@ class MainWindow(QMainWindow):
         )
 
         def done(report) -> None:
-            current = self.document_id
-            self.reload_list()
-            if current is not None:
-                self.document_id = None
-                self.open_document_id(current)
+            self._reload_keeping_document()
             shown = "\n".join(report.conflicts[:15])
             QMessageBox.information(
                 self, "Work packages", report.summary() + (f"\n\n{shown}" if shown else "")
