@@ -19,7 +19,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 #: The kinds of attribute a schema may declare.
 ATTRIBUTE_KINDS: tuple[str, ...] = ("choice", "count", "flag", "text")
@@ -41,6 +41,18 @@ CARDINALITIES: dict[str, tuple[int, int | None]] = {
 }
 
 AttributeValue = str | int | bool
+
+
+_T = TypeVar("_T")
+
+
+def _look_up(index: Mapping[str, _T], kind: str, name: str) -> _T:
+    """``index[name]``, or a ``KeyError`` that names the known ``kind`` types."""
+    try:
+        return index[name]
+    except KeyError:
+        known = ", ".join(index) or "none"
+        raise KeyError(f"unknown {kind} type {name!r} (known: {known})") from None
 
 
 def _describe(value: Any) -> str:
@@ -432,27 +444,15 @@ class Schema:
 
     def entity_type(self, name: str) -> EntityType:
         """The entity type called ``name``; ``KeyError`` if unknown."""
-        try:
-            return self._entity_index[name]
-        except KeyError:
-            known = ", ".join(self.entity_type_names)
-            raise KeyError(f"unknown entity type {name!r} (known: {known})") from None
+        return _look_up(self._entity_index, "entity", name)
 
     def event_type(self, name: str) -> EventType:
         """The event type called ``name``; ``KeyError`` if unknown."""
-        try:
-            return self._event_index[name]
-        except KeyError:
-            known = ", ".join(self.event_type_names)
-            raise KeyError(f"unknown event type {name!r} (known: {known})") from None
+        return _look_up(self._event_index, "event", name)
 
     def relation_type(self, name: str) -> RelationType:
         """The relation type called ``name``; ``KeyError`` if unknown."""
-        try:
-            return self._relation_index[name]
-        except KeyError:
-            known = ", ".join(self.relation_type_names) or "none"
-            raise KeyError(f"unknown relation type {name!r} (known: {known})") from None
+        return _look_up(self._relation_index, "relation", name)
 
     def role(self, event: str, role: str) -> Role:
         """Role ``role`` of event type ``event``; ``KeyError`` if either is unknown."""
