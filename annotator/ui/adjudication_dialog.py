@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from annotator.services.annotate import Span
+from annotator.services.annotate import Editor, Span
 from annotator.services.documents import load_text
 from annotator.services.project import Project
 from annotator.store.models import Annotator, Entity, Event, TargetedSentiment
@@ -162,18 +162,24 @@ class AdjudicationDialog(QDialog):
                 .join(Annotator, Annotator.id == Entity.annotator_id)
                 .where(Entity.document_id == document_id)
             ).all()
-        names = sorted({r.name for r in rows if r.name != "gold"})
-        colors = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)} | {"gold": "#ffd60a"}
-        self.view.set_label_colors(colors)
-        # each span "labelled" with its annotator, so colours tell who proposed what; gold in yellow
-        self.view.set_spans([Span(r.id, r.start, r.end, r.name) for r in rows], self._polarities(document_id))
-        # every annotator's event triggers (dotted, in the annotator's colour); arguments show in the list
-        with self.project.engine.connect() as conn:
             events = conn.execute(
                 select(Event.id, Annotator.name, Event.trigger_start, Event.trigger_end)
                 .join(Annotator, Annotator.id == Event.annotator_id)
                 .where(Event.document_id == document_id)
             ).all()
+            polarities = dict(
+                conn.execute(
+                    select(TargetedSentiment.entity_id, TargetedSentiment.polarity).where(
+                        TargetedSentiment.document_id == document_id, TargetedSentiment.entity_id.is_not(None)
+                    )
+                ).all()
+            )
+        names = sorted({r.name for r in rows if r.name != "gold"})
+        colors = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)} | {"gold": "#ffd60a"}
+        self.view.set_label_colors(colors)
+        # each span "labelled" with its annotator, so colours tell who proposed what; gold in yellow
+        self.view.set_spans([Span(r.id, r.start, r.end, r.name) for r in rows], polarities)
+        # every annotator's event triggers (dotted, in the annotator's colour); arguments show in the list
         self.view.set_event_colors(colors)
         self.view.set_frames([(e.id, e.name, e.trigger_start, e.trigger_end) for e in events], "", [], [])
         self.legend.setText(
@@ -182,16 +188,6 @@ class AdjudicationDialog(QDialog):
             )
         )
         self.refresh_items()
-
-    def _polarities(self, document_id: int) -> dict[str, str]:
-        with self.project.engine.connect() as conn:
-            return dict(
-                conn.execute(
-                    select(TargetedSentiment.entity_id, TargetedSentiment.polarity).where(
-                        TargetedSentiment.document_id == document_id, TargetedSentiment.entity_id.is_not(None)
-                    )
-                ).all()
-            )
 
     def refresh_items(self) -> None:
         from annotator.services.adjudication import open_items
@@ -221,33 +217,47 @@ class AdjudicationDialog(QDialog):
     # ------------------------------------------------------------------ decisions
 
     def _changed(self) -> None:
-        self.refresh_items()
-        if not self.items.count():
-            self.refresh_queue()
+        """After a decision: redraw the document with its gold; when nothing is left open, move on."""
         if self.on_change is not None:
             self.on_change()
         if self.document_id is not None:
             self.open_document(self.document_id)
+        if not self.items.count():
+            self.refresh_queue()
+
+    def _selected(self) -> tuple[str, str] | None:
+        """(item key, proposer) of the selected version, if any."""
+        entry = self.items.currentItem()
+        if entry is None or self.document_id is None:
+            return None
+        return entry.data(Qt.ItemDataRole.UserRole)
+
+    def _accept_into_gold(self, key: str, name: str) -> tuple[Editor, Span]:
+        """Accept ``name``'s version of entity item ``key``; the gold editor and the gold span."""
+        from annotator.services.adjudication import decide
+
+        gold_id = decide(self.project, self.document_id, key, accept_from=name, adjudicator=self.adjudicator)
+        editor = Editor(self.project, "gold")
+        return editor, next(s for s in editor.state(self.document_id).spans if s.id == gold_id)
 
     def accept_selected(self) -> None:
         from annotator.services.adjudication import decide
 
-        entry = self.items.currentItem()
-        if entry is None or self.document_id is None:
+        selected = self._selected()
+        if selected is None:
             return
-        key, name = entry.data(Qt.ItemDataRole.UserRole)
+        key, name = selected
         decide(self.project, self.document_id, key, accept_from=name, adjudicator=self.adjudicator)
         self._changed()
 
     def edit_selected(self, label: str | None = None) -> None:
         """Accept the selected entity version into gold with another label (edit in place)."""
-        from annotator.services.adjudication import decide
-        from annotator.services.annotate import Editor, Relabel, relabel_attributes
+        from annotator.services.annotate import Relabel, relabel_attributes
 
-        entry = self.items.currentItem()
-        if entry is None or self.document_id is None:
+        selected = self._selected()
+        if selected is None:
             return
-        key, name = entry.data(Qt.ItemDataRole.UserRole)
+        key, name = selected
         if not key.startswith("entity "):
             self.status.setText("Only entities can be edited here; accept or reject events and sentiment.")
             return
@@ -261,9 +271,7 @@ class AdjudicationDialog(QDialog):
             )
             if not ok:
                 return
-        gold_id = decide(self.project, self.document_id, key, accept_from=name, adjudicator=self.adjudicator)
-        editor = Editor(self.project, "gold")
-        span = next(s for s in editor.state(self.document_id).spans if s.id == gold_id)
+        editor, span = self._accept_into_gold(key, name)
         if span.label != label:
             attributes = relabel_attributes(self.project.schema, span, label)
             Relabel(self.document_id, span, label, attributes).apply(editor)
@@ -271,13 +279,12 @@ class AdjudicationDialog(QDialog):
 
     def reshape_selected(self, start: int | None = None, end: int | None = None) -> None:
         """Accept the selected entity version into gold with the boundaries selected in the document."""
-        from annotator.services.adjudication import decide
-        from annotator.services.annotate import Editor, Reshape
+        from annotator.services.annotate import Reshape
 
-        entry = self.items.currentItem()
-        if entry is None or self.document_id is None:
+        selected = self._selected()
+        if selected is None:
             return
-        key, name = entry.data(Qt.ItemDataRole.UserRole)
+        key, name = selected
         if not key.startswith("entity "):
             self.status.setText("Only entities can be reshaped here.")
             return
@@ -286,19 +293,17 @@ class AdjudicationDialog(QDialog):
         if start == end:
             self.status.setText("Select the gold boundaries in the document first, then press b.")
             return
-        gold_id = decide(self.project, self.document_id, key, accept_from=name, adjudicator=self.adjudicator)
-        editor = Editor(self.project, "gold")
-        span = next(s for s in editor.state(self.document_id).spans if s.id == gold_id)
+        editor, span = self._accept_into_gold(key, name)
         Reshape(self.document_id, span, start, end, self.view.text).apply(editor)
         self._changed()
 
     def reject_selected(self) -> None:
         from annotator.services.adjudication import reject
 
-        entry = self.items.currentItem()
-        if entry is None or self.document_id is None:
+        selected = self._selected()
+        if selected is None:
             return
-        reject(self.project, self.document_id, entry.data(Qt.ItemDataRole.UserRole)[0], self.adjudicator)
+        reject(self.project, self.document_id, selected[0], self.adjudicator)
         self._changed()
 
     def accept_all(self) -> None:
