@@ -602,25 +602,26 @@ def decide(
             if k == item_key or (gold.items[k].slot == item.slot and item.layer in ("tone", "sentiment"))
         ]:
             writer.remove(key)
-        if item.layer in ("events", "sentiment"):  # its fillers or target come into gold too
-            needed = [
-                f"entity {_span(*sp)}"
-                for _r, sp, kind in item.versions[source].get("frame", ())
-                if kind == "entity"
-            ]
-            if item.layer == "sentiment":
-                needed = [item.versions[source]["target_key"]]
-            for prefix in needed:
-                if not any(k == prefix or k.startswith(prefix + " ") for k in gold.rows):
-                    match = sorted(k for k in pooled if k == prefix or k.startswith(prefix + " "))
-                    if not match or not writer.add(
-                        pooled[match[0]],
-                        sorted(pooled[match[0]].versions)[0],
-                        rule="manual",
-                        decided_by=adjudicator,
-                        proposers=sorted(pooled[match[0]].versions),
-                    ):
-                        raise AnnotatorError(f"{prefix} is needed by {item_key!r} but cannot be made gold")
+        version = item.versions[source]
+        if item.layer == "sentiment":  # its target comes into gold too
+            needed = [version["target_key"]]
+        elif item.layer == "events":  # its entity fillers come into gold too
+            needed = [f"entity {_span(*sp)}" for _r, sp, kind in version.get("frame", ()) if kind == "entity"]
+        else:
+            needed = []
+        for prefix in needed:
+            if any(k == prefix or k.startswith(prefix + " ") for k in gold.rows):
+                continue
+            match = sorted(k for k in pooled if k == prefix or k.startswith(prefix + " "))
+            filler = pooled[match[0]] if match else None
+            if filler is None or not writer.add(
+                filler,
+                sorted(filler.versions)[0],
+                rule="manual",
+                decided_by=adjudicator,
+                proposers=sorted(filler.versions),
+            ):
+                raise AnnotatorError(f"{prefix} is needed by {item_key!r} but cannot be made gold")
         if not writer.add(
             item, source, rule="manual", decided_by=adjudicator, proposers=sorted(item.versions)
         ):
