@@ -69,3 +69,14 @@ def test_core_runs_without_qt():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
+
+
+def test_ui_reaches_the_database_only_through_services():
+    """ui → services → storage: no UI module queries the database itself."""
+    offenders = [
+        f"{p.relative_to(PACKAGE.parent)} imports {m}"
+        for p in (PACKAGE / "ui").rglob("*.py")
+        for m in imports(p)
+        if m.split(".")[0] == "sqlalchemy" or m.startswith("annotator.store")
+    ]
+    assert offenders == []

@@ -765,6 +765,35 @@ __all__ = [
 ]
 
 
+@dataclass(frozen=True)
+class Proposals:
+    """What every annotator (gold included) marked on one document, for drawing it."""
+
+    entities: list[tuple[str, int, int, str]]  # (id, start, end, annotator)
+    triggers: list[tuple[str, str, int, int]]  # (event id, annotator, trigger start, trigger end)
+    polarities: dict[str, str]  # entity id -> targeted sentiment polarity
+
+
+def proposals(project: Project, document_id: int) -> Proposals:
+    with project.engine.connect() as conn:
+        entities = conn.execute(
+            select(Entity.id, Entity.start, Entity.end, Annotator.name)
+            .join(Annotator, Annotator.id == Entity.annotator_id)
+            .where(Entity.document_id == document_id)
+        ).all()
+        triggers = conn.execute(
+            select(Event.id, Annotator.name, Event.trigger_start, Event.trigger_end)
+            .join(Annotator, Annotator.id == Event.annotator_id)
+            .where(Event.document_id == document_id)
+        ).all()
+        polarities = conn.execute(
+            select(TargetedSentiment.entity_id, TargetedSentiment.polarity).where(
+                TargetedSentiment.document_id == document_id, TargetedSentiment.entity_id.is_not(None)
+            )
+        ).all()
+    return Proposals([tuple(r) for r in entities], [tuple(r) for r in triggers], dict(polarities))
+
+
 def open_items(
     project: Project, document_id: int, *, policy: str = "majority", include_unfinished: bool = False
 ) -> list[Item]:

@@ -32,7 +32,7 @@ from annotator.errors import AnnotatorError
 from annotator.services.exporting import document_batches, has_labels
 from annotator.services.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.project import Project
-from annotator.store.models import Document
+from annotator.store.models import Annotator, Document, Entity
 from annotator.text.segment import tokenize
 
 LAYERS = ("tone", "entities", "events", "sentiment")
@@ -301,6 +301,24 @@ def compute_agreement(
             report.layers[layer] = _sentiment(docs)
     progress(steps, steps, "agreement")
     return report
+
+
+def compared_entities(
+    project: Project, report: AgreementReport
+) -> dict[int, list[tuple[str, int, int, str]]]:
+    """(annotator, start, end, label) of every compared annotator's entities, by compared document."""
+    ids = sorted({d for docs in report.pair_documents.values() for d in docs})
+    names = set(report.annotators)
+    out: dict[int, list[tuple[str, int, int, str]]] = {d: [] for d in ids}
+    with project.engine.connect() as conn:
+        for doc_id, name, start, end, label in conn.execute(
+            select(Entity.document_id, Annotator.name, Entity.start, Entity.end, Entity.label)
+            .join(Annotator, Annotator.id == Entity.annotator_id)
+            .where(Entity.document_id.in_(ids))
+        ):
+            if name in names:
+                out[doc_id].append((name, start, end, label))
+    return out
 
 
 def format_agreement(report: AgreementReport) -> str:

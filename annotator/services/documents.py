@@ -117,6 +117,15 @@ def document_row(project: Project, annotator: int | None, document_id: int) -> D
     )
 
 
+def titles(project: Project, document_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """``{id: (external id, title)}`` of the documents, in one query (no texts loaded)."""
+    with project.engine.connect() as conn:
+        rows = conn.execute(
+            select(Document.id, Document.external_id, Document.title).where(Document.id.in_(document_ids))
+        )
+        return {r.id: (r.external_id, r.title) for r in rows}
+
+
 def load_text(project: Project, document_id: int) -> DocumentText:
     with project.engine.connect() as conn:
         row = conn.execute(

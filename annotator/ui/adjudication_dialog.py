@@ -19,12 +19,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from annotator.services.annotate import Editor, Span
 from annotator.services.documents import load_text
 from annotator.services.project import Project
-from annotator.store.models import Annotator, Entity, Event, TargetedSentiment
 from annotator.ui.document_view import DocumentView
 from annotator.ui.tasks import BackgroundTask
 
@@ -156,32 +154,17 @@ class AdjudicationDialog(QDialog):
         doc = load_text(self.project, document_id)
         if self.view.text != doc.text:
             self.view.set_document(doc.text)
-        with self.project.engine.connect() as conn:
-            rows = conn.execute(
-                select(Entity.id, Entity.start, Entity.end, Annotator.name)
-                .join(Annotator, Annotator.id == Entity.annotator_id)
-                .where(Entity.document_id == document_id)
-            ).all()
-            events = conn.execute(
-                select(Event.id, Annotator.name, Event.trigger_start, Event.trigger_end)
-                .join(Annotator, Annotator.id == Event.annotator_id)
-                .where(Event.document_id == document_id)
-            ).all()
-            polarities = dict(
-                conn.execute(
-                    select(TargetedSentiment.entity_id, TargetedSentiment.polarity).where(
-                        TargetedSentiment.document_id == document_id, TargetedSentiment.entity_id.is_not(None)
-                    )
-                ).all()
-            )
-        names = sorted({r.name for r in rows if r.name != "gold"})
+        from annotator.services.adjudication import proposals
+
+        marked = proposals(self.project, document_id)
+        names = sorted({name for *_span, name in marked.entities if name != "gold"})
         colors = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)} | {"gold": "#ffd60a"}
         self.view.set_label_colors(colors)
         # each span "labelled" with its annotator, so colours tell who proposed what; gold in yellow
-        self.view.set_spans([Span(r.id, r.start, r.end, r.name) for r in rows], polarities)
+        self.view.set_spans([Span(*row) for row in marked.entities], marked.polarities)
         # every annotator's event triggers (dotted, in the annotator's colour); arguments show in the list
         self.view.set_event_colors(colors)
-        self.view.set_frames([(e.id, e.name, e.trigger_start, e.trigger_end) for e in events], "", [], [])
+        self.view.set_frames(marked.triggers, "", [], [])
         self.legend.setText(
             "  ".join(
                 f"<span style='background:{colors[n]}'>&nbsp;{n}&nbsp;</span>" for n in [*names, "gold"]

@@ -254,25 +254,9 @@ class AgreementDialog(QDialog):
         return self._list_documents(ids, f"documents compared for {a} and {b}")
 
     def _compared_entities(self) -> dict[int, list[tuple[str, int, int, str]]]:
-        """(annotator, start, end, label) of every compared annotator's entities, by compared document."""
-        from sqlalchemy import select
+        from annotator.services.agreement import compared_entities
 
-        from annotator.store.models import Annotator, Entity
-
-        ids = sorted(
-            {d for docs in (self.report.pair_documents.values() if self.report else ()) for d in docs}
-        )
-        names = set(self.report.annotators) if self.report else set()
-        out: dict[int, list[tuple[str, int, int, str]]] = {d: [] for d in ids}
-        with self.project.engine.connect() as conn:
-            for doc_id, name, start, end, label in conn.execute(
-                select(Entity.document_id, Annotator.name, Entity.start, Entity.end, Entity.label)
-                .join(Annotator, Annotator.id == Entity.annotator_id)
-                .where(Entity.document_id.in_(ids))
-            ):
-                if name in names:
-                    out[doc_id].append((name, start, end, label))
-        return out
+        return compared_entities(self.project, self.report) if self.report else {}
 
     def show_label_documents(self, label: str) -> list[int]:
         ids = [d for d, ents in self._compared_entities().items() if any(e[3] == label for e in ents)]
@@ -291,13 +275,14 @@ class AgreementDialog(QDialog):
         return self._list_documents(ids, f"documents where {label_a} meets {label_b}")
 
     def _list_documents(self, ids: list[int], what: str) -> list[int]:
-        from annotator.services.documents import load_text
+        from annotator.services.documents import titles
 
         self.documents.clear()
         self.documents_label.setText(f"{len(ids)} {what} — Enter opens one:")
+        names = titles(self.project, ids)
         for doc_id in ids:
-            doc = load_text(self.project, doc_id)
-            entry = QListWidgetItem(f"{doc.title or doc.external_id}  ({doc.external_id})")
+            external_id, title = names[doc_id]
+            entry = QListWidgetItem(f"{title or external_id}  ({external_id})")
             entry.setData(Qt.ItemDataRole.UserRole, doc_id)
             self.documents.addItem(entry)
         return ids
