@@ -18,9 +18,12 @@ accepts two values of one slot (possible with ``min:N``), neither is accepted. E
 entities, their arguments pointing at the gold entities (or gold events) with the filler's span; an event
 or sentiment whose fillers or target are not in gold stays open. Relations are not adjudicated.
 
-Decisions by a person (``decided_by`` set: :func:`decide`, rule ``manual``, and :func:`reject`, rule
-``rejected`` with a provenance row whose id names no gold row) are never changed by :func:`auto_adjudicate`;
-an accepted item also settles its slot. Rule-made items are replaced by the rule's new result on a re-run,
+Decisions by a person (``decided_by`` set: :func:`decide`, rule ``manual``; :func:`edit_gold_entity` and
+:func:`edit_gold_event`, rule ``edited``; and :func:`reject`, rule ``rejected`` with a provenance row whose
+id names no gold row) are never changed by :func:`auto_adjudicate`. An accepted item also settles its slot
+and its *position* (:func:`position_of`: the span of an entity, the trigger of an event): the other
+proposals there are closed, and a gold item there is replaced (what pointed at it now points at the new
+one). Rule-made items are replaced by the rule's new result on a re-run,
 which changes nothing when nothing changed.
 """
 
@@ -99,6 +102,20 @@ class Item:
     @property
     def table(self) -> str:
         return TABLES[self.layer]
+
+    @property
+    def position(self) -> str:
+        return position_of(self.key)
+
+
+def position_of(key: str) -> str:
+    """Where an item sits, whatever its value: ``entity S-E`` / ``event S-E`` (the span or trigger),
+    ``tone NAME``, ``sentiment <target>``. A person's acceptance of one item closes the other proposals
+    at its position (another label for the span, another frame for the trigger) for review."""
+    kind = key.split(" ", 1)[0]
+    if kind in ("entity", "event"):
+        return " ".join(key.split(" ", 2)[:2])
+    return key.rsplit("=", 1)[0]
 
 
 def _span(s: int, e: int) -> str:
@@ -221,6 +238,18 @@ class _Gold:
             elif prov.id in row_slots:
                 slots.add(row_slots[prov.id])
         return keys, slots, rejected
+
+    def positions_settled(self) -> set[str]:
+        """Positions (:func:`position_of`) where a person accepted an item, as accepted and as it is now
+        (after an edit in place)."""
+        current = {i: self.items[k].key for k, (_t, i) in self.rows.items()}
+        out = set()
+        for prov in self.provenance.values():
+            if prov.decided_by is not None and prov.rule != "rejected":
+                out.add(position_of(prov.item_key))
+                if prov.id in current:
+                    out.add(position_of(current[prov.id]))
+        return out
 
 
 def _gold_state(conn: Connection, document_id: int, gold_ann: dict[str, Any] | None) -> _Gold:
@@ -377,6 +406,26 @@ class _Writer:
         self.gold.provenance[row_id] = prov
         return True
 
+    def replace(self, key: str, new_id: str) -> None:
+        """Remove gold item ``key`` after pointing what refers to it (event arguments, sentiment) at the
+        gold row ``new_id`` of the same layer."""
+        old_id = self.gold.rows[key][1]
+        if self.gold.items[key].layer == "entities":
+            column, sentiment_column = "entity_id", "entity_id"
+        else:
+            column, sentiment_column = "filler_event_id", "event_id"
+        self.conn.execute(
+            update(EventArgument)
+            .where(getattr(EventArgument, column) == old_id)
+            .values({column: new_id, "updated_at": self.now})
+        )
+        self.conn.execute(
+            update(TargetedSentiment)
+            .where(getattr(TargetedSentiment, sentiment_column) == old_id)
+            .values({sentiment_column: new_id, "updated_at": self.now})
+        )
+        self.remove(key)
+
     def remove(self, key: str) -> None:
         table, row_id = self.gold.rows.pop(key)
         item = self.gold.items.pop(key)
@@ -441,6 +490,7 @@ def _settle(policy: str, doc: _Doc, gold: _Gold) -> tuple[dict[str, Item], set[s
     """(pooled items, keys the policy accepts) for one document, leaving out what a person decided."""
     pooled = _pool(doc.counted)
     person_keys, person_slots, _rejected = gold.decided_by_person()
+    settled = gold.positions_settled()
     counted = len(doc.counted)
     accepted = {
         k
@@ -448,6 +498,7 @@ def _settle(policy: str, doc: _Doc, gold: _Gold) -> tuple[dict[str, Item], set[s
         if _accepts(policy, len(item.versions), counted)
         and k not in person_keys
         and item.slot not in person_slots
+        and item.position not in settled
     }
     per_slot = Counter(pooled[k].slot for k in accepted)
     accepted = {
@@ -458,10 +509,14 @@ def _settle(policy: str, doc: _Doc, gold: _Gold) -> tuple[dict[str, Item], set[s
 
 def _open(pooled: dict[str, Item], gold: _Gold) -> list[str]:
     _keys, person_slots, rejected = gold.decided_by_person()
+    settled = gold.positions_settled()
     return sorted(
         k
         for k, item in pooled.items()
-        if k not in gold.rows and k not in rejected and item.slot not in person_slots
+        if k not in gold.rows
+        and k not in rejected
+        and item.slot not in person_slots
+        and item.position not in settled
     )
 
 
@@ -602,6 +657,12 @@ def decide(
             if k == item_key or (gold.items[k].slot == item.slot and item.layer in ("tone", "sentiment"))
         ]:
             writer.remove(key)
+        # another label for the span, another frame for the trigger: replaced once this one is in
+        competitors = [
+            k
+            for k in gold.rows
+            if gold.items[k].layer == item.layer and gold.items[k].position == item.position
+        ]
         version = item.versions[source]
         if item.layer == "sentiment":  # its target comes into gold too
             needed = [version["target_key"]]
@@ -626,7 +687,10 @@ def decide(
             item, source, rule="manual", decided_by=adjudicator, proposers=sorted(item.versions)
         ):
             raise AnnotatorError(f"{item_key!r} cannot be made gold (its fillers or target are not gold)")
-        return gold.rows[item_key][1]
+        row_id = gold.rows[item_key][1]
+        for key in competitors:
+            writer.replace(key, row_id)
+        return row_id
 
 
 def reject(project: Project, document_id: int, item_key: str, adjudicator: str) -> None:
@@ -662,6 +726,207 @@ def reject(project: Project, document_id: int, item_key: str, adjudicator: str) 
                 rule="rejected",
                 decided_at=utcnow(),
                 source_ids=[v["id"] for v in item.versions.values() if v.get("id")] if item else [],
+            )
+        )
+
+
+def _mark_edited(project: Project, gold_row_id: str, adjudicator: str) -> None:
+    with project.engine.begin() as conn:
+        conn.execute(
+            update(GoldProvenance)
+            .where(GoldProvenance.id == gold_row_id)
+            .values(rule="edited", decided_by=adjudicator, decided_at=utcnow())
+        )
+
+
+def edit_gold_entity(
+    project: Project,
+    document_id: int,
+    item_key: str,
+    *,
+    accept_from: str | None,
+    adjudicator: str,
+    label: str | None = None,
+    bounds: tuple[int, int] | None = None,
+) -> str:
+    """Accept ``accept_from``'s version of entity item ``item_key`` into gold, then give the gold span
+    another ``label`` and/or ``bounds`` (kept on whole characters). Provenance: rule ``edited`` by
+    ``adjudicator``, ``item_key`` still naming what was accepted. Returns the gold entity's id."""
+    from annotator.services.annotate import (
+        Editor,
+        Relabel,
+        Reshape,
+        check_whole_characters,
+        relabel_attributes,
+    )
+    from annotator.services.documents import load_text
+
+    if not item_key.startswith("entity "):
+        raise AnnotatorError(f"{item_key!r} is not an entity item")
+    if label is not None and label not in project.schema.assignable_entity_type_names:
+        raise AnnotatorError(f"{label!r} is not an entity label of this project's schema")
+    text = load_text(project, document_id).text
+    if bounds is not None:
+        check_whole_characters(text, *bounds)  # before anything is written
+    gold_id = decide(project, document_id, item_key, accept_from=accept_from, adjudicator=adjudicator)
+    editor = Editor(project, GOLD)
+    span = next(s for s in editor.state(document_id).spans if s.id == gold_id)
+    if bounds is not None and bounds != (span.start, span.end):
+        Reshape(document_id, span, *bounds, text).apply(editor)
+        span = next(s for s in editor.state(document_id).spans if s.id == gold_id)
+    if label is not None and label != span.label:
+        Relabel(document_id, span, label, relabel_attributes(project.schema, span, label)).apply(editor)
+    _mark_edited(project, gold_id, adjudicator)
+    return gold_id
+
+
+def edit_gold_event(
+    project: Project,
+    document_id: int,
+    item_key: str,
+    *,
+    accept_from: str | None,
+    adjudicator: str,
+    event_type: str | None = None,
+    remove: list[tuple[str, int, int]] = (),
+    add: list[tuple[str, int, int, str | None]] = (),
+) -> str:
+    """Accept ``accept_from``'s frame of event item ``item_key`` into gold, then edit it in place: another
+    ``event_type``; ``remove`` arguments given as (role, filler start, filler end); ``add`` arguments
+    given as (role, start, end, label). An added filler is the gold entity (or gold event, by its
+    trigger) at those offsets that the role accepts; else a proposed entity there, made gold; else a new
+    gold entity labelled ``label`` (which may be None when the role accepts one entity type only).
+    Provenance: rule ``edited`` by ``adjudicator``. Returns the gold event's id."""
+    from annotator.services.annotate import AddSpans, Editor, check_whole_characters
+    from annotator.services.documents import load_text
+    from annotator.services.frames import AddArgument, RemoveArgument, Retype, load_frames
+
+    schema = project.schema
+    if not item_key.startswith("event "):
+        raise AnnotatorError(f"{item_key!r} is not an event item")
+    new_type = event_type or item_key.split(" ")[2]
+    if new_type not in schema.event_type_names or schema.event_type(new_type).abstract:
+        raise AnnotatorError(f"{new_type!r} is not an event type of this project's schema")
+    # everything that can be refused is refused before anything is written
+    for role, start, end in remove:
+        if f"{role}={_span(start, end)}" not in item_key.split()[3:]:
+            raise AnnotatorError(
+                f"the {item_key.split()[2]} frame has no {role} argument at [{start}, {end})"
+            )
+    if add:
+        text = load_text(project, document_id).text
+        with project.engine.connect() as conn:
+            doc, pooled = _all_versions(project, conn, document_id)
+        gold_ann = doc.gold or _empty(GOLD)
+        in_gold = [(e["start"], e["end"], e["label"]) for e in gold_ann["entities"]]
+        in_gold += [(e["trigger"]["start"], e["trigger"]["end"], e["type"]) for e in gold_ann["events"]]
+        proposed = [(i.position, i.label) for i in pooled.values() if i.layer == "entities"]
+    for role, start, end, label in add:
+        if role not in schema.event_type(new_type).role_names:
+            raise AnnotatorError(
+                f"{new_type} has no role {role} (roles: {', '.join(schema.event_type(new_type).role_names)})"
+            )
+        check_whole_characters(text, start, end)
+
+        def fits(t: str, role: str = role) -> bool:
+            return schema.check_role_filler(new_type, role, t) is None
+
+        if any((s, e) == (start, end) and fits(t) for s, e, t in in_gold) or any(
+            p == f"entity {_span(start, end)}" and fits(t) and label in (None, t) for p, t in proposed
+        ):
+            continue
+        labels = [
+            t
+            for t in schema.assignable_entity_type_names
+            if schema.check_role_filler(new_type, role, t) is None
+        ]
+        if label not in labels and not (label is None and len(labels) == 1):
+            raise AnnotatorError(
+                f"{new_type}.{role} needs a label for [{start}, {end}) "
+                f"(one of: {', '.join(labels) or 'none: it takes events'})"
+            )
+    gold_id = decide(project, document_id, item_key, accept_from=accept_from, adjudicator=adjudicator)
+    editor = Editor(project, GOLD)
+
+    def current():
+        frames = load_frames(editor, document_id)
+        spans = {s.id: s for s in editor.state(document_id).spans}
+        return next(e for e in frames.events if e.id == gold_id), frames, spans
+
+    event, frames, spans = current()
+    if event.type != new_type:
+        Retype(document_id, gold_id, event.type, new_type).apply(editor)
+    bounds = {s.id: (s.start, s.end) for s in spans.values()} | {
+        e.id: (e.start, e.end) for e in frames.events
+    }
+    for role, start, end in remove:
+        arg = next(
+            (a for a in event.arguments if a.role == role and bounds.get(a.filler_id) == (start, end)), None
+        )
+        if arg is None:
+            raise AnnotatorError(f"the gold {new_type} has no {role} argument at [{start}, {end})")
+        RemoveArgument(document_id, arg.id).apply(editor)
+    for role, start, end, label in add:
+        event, frames, spans = current()
+        fits = [
+            s
+            for s in spans.values()
+            if (s.start, s.end) == (start, end) and schema.check_role_filler(new_type, role, s.label) is None
+        ]
+        trigger = [
+            e
+            for e in frames.events
+            if (e.start, e.end) == (start, end)
+            and e.id != gold_id
+            and schema.check_role_filler(new_type, role, e.type) is None
+        ]
+        if fits or trigger:
+            filler, kind = (fits[0].id, "entity") if fits else (trigger[0].id, "event")
+        else:
+            with project.engine.connect() as conn:
+                _doc, pooled = _all_versions(project, conn, document_id)
+            proposed = sorted(
+                k
+                for k, i in pooled.items()
+                if i.position == f"entity {_span(start, end)}"
+                and (label is None or i.label == label)
+                and schema.check_role_filler(new_type, role, i.label) is None
+            )
+            if proposed:
+                filler = decide(project, document_id, proposed[0], accept_from=None, adjudicator=adjudicator)
+            else:
+                labels = [
+                    t
+                    for t in schema.assignable_entity_type_names
+                    if schema.check_role_filler(new_type, role, t) is None
+                ]
+                label = label or labels[0]  # checked above: given, or the only one
+                command = AddSpans(
+                    document_id, [(start, end, label)], schema.attribute_defaults("entity", label)
+                )
+                command.apply(editor)
+                filler = command.spans[0].id
+                _record_new(project, document_id, filler, f"entity {_span(start, end)} {label}", adjudicator)
+            kind = "entity"
+        AddArgument(document_id, gold_id, role, filler, kind).apply(editor)
+    _mark_edited(project, gold_id, adjudicator)
+    return gold_id
+
+
+def _record_new(project: Project, document_id: int, row_id: str, key: str, adjudicator: str) -> None:
+    """Provenance of a gold row an adjudicator made that nobody proposed."""
+    with project.engine.begin() as conn:
+        conn.execute(
+            insert(GoldProvenance).values(
+                id=row_id,
+                table_name="entities",
+                document_id=document_id,
+                item_key=key,
+                proposed_by=[],
+                decided_by=adjudicator,
+                rule="edited",
+                decided_at=utcnow(),
+                source_ids=[],
             )
         )
 

@@ -450,13 +450,18 @@ def relabel_attributes(schema, span: Span, label: str) -> dict[str, Any]:
     return {**schema.attribute_defaults("entity", label), **keep}
 
 
+def check_whole_characters(text: str, start: int, end: int) -> None:
+    """Refuse a span that is empty, out of the text, or has a boundary inside a grapheme cluster."""
+    bounds = set(grapheme_boundaries(text))
+    if not (0 <= start < end <= len(text)) or start not in bounds or end not in bounds:
+        raise AnnotatorError(f"[{start}, {end}) is not a span of whole characters in this document")
+
+
 class Reshape(Command):
     """Move a span's boundaries (kept on grapheme clusters: a boundary inside one is refused)."""
 
     def __init__(self, document_id: int, old: Span, start: int, end: int, text: str):
-        bounds = set(grapheme_boundaries(text))
-        if not (0 <= start < end <= len(text)) or start not in bounds or end not in bounds:
-            raise AnnotatorError(f"[{start}, {end}) is not a span of whole characters in this document")
+        check_whole_characters(text, start, end)
         self.document_id, self.old = document_id, old
         self.new = replace(old, start=start, end=end)
         self.text = "move span"

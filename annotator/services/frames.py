@@ -214,6 +214,27 @@ class DeleteEvent(Command):
         return Change(self.document_id, frames=True, polarities=True)
 
 
+class Retype(Command):
+    """Change an event's type; its arguments stay (roles the new type lacks show up as problems)."""
+
+    def __init__(self, document_id: int, event_id: str, old: str, new: str):
+        self.document_id, self.event_id, self.old, self.new = document_id, event_id, old, new
+        self.text = f"retype {old} → {new}"
+
+    def _write(self, editor: Editor, event_type: str) -> Change:
+        with editor.project.engine.begin() as conn:
+            conn.execute(
+                update(Event).where(Event.id == self.event_id).values(type=event_type, updated_at=utcnow())
+            )
+        return Change(self.document_id, frames=True)
+
+    def apply(self, editor: Editor) -> Change:
+        return self._write(editor, self.new)
+
+    def revert(self, editor: Editor) -> Change:
+        return self._write(editor, self.old)
+
+
 class AddArgument(Command):
     def __init__(self, document_id: int, event_id: str, role: str, filler_id: str, filler_kind: str):
         self.document_id, self.event_id, self.role = document_id, event_id, role

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.services.annotate import Editor, Span
+from annotator.services.annotate import Span
 from annotator.services.documents import load_text
 from annotator.services.project import Project
 from annotator.ui.document_view import DocumentView
@@ -32,7 +32,9 @@ POLICIES = ["majority", "unanimous", "min:2"]
 
 class ItemList(QListWidget):
     """Open items, one line per proposer's version: Enter accepts it, x/Delete rejects the item,
-    Shift+A accepts every open item of the document as its first proposer made it."""
+    Shift+A accepts every open item of the document as its first proposer made it. Edits in place accept
+    the version and change the gold copy: e (entity label or event type), b (entity boundaries from the
+    text selection), r (leave an event argument out), n (add the selected text as an event argument)."""
 
     def __init__(self, dialog: AdjudicationDialog):
         super().__init__()
@@ -50,6 +52,10 @@ class ItemList(QListWidget):
             self.dialog.edit_selected()
         elif key == Qt.Key.Key_B:
             self.dialog.reshape_selected()
+        elif key == Qt.Key.Key_R:
+            self.dialog.remove_argument()
+        elif key == Qt.Key.Key_N:
+            self.dialog.add_argument()
         else:
             super().keyPressEvent(event)
 
@@ -109,8 +115,9 @@ class AdjudicationDialog(QDialog):
         right_layout.addWidget(self.legend)
         right_layout.addWidget(
             QLabel(
-                "Open items — Enter accepts this version, x rejects, e relabels, "
-                "b takes the boundaries selected in the text, Shift+A accepts all:"
+                "Open items — Enter accepts this version, x rejects, Shift+A accepts all. Edit in place: "
+                "e relabels or retypes, b takes the boundaries selected in the text; on an event, "
+                "r leaves an argument out, n adds the selected text as an argument:"
             )
         )
         right_layout.addWidget(self.items)
@@ -137,6 +144,7 @@ class AdjudicationDialog(QDialog):
         for doc_id, ext_id, title, n_open, score in rows:
             item = QListWidgetItem(f"{title or ext_id}\n{n_open} open · {score:.0%} disputed")
             item.setData(Qt.ItemDataRole.UserRole, doc_id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, title or ext_id)
             self.queue.addItem(item)
         self.queue.blockSignals(False)
         self.status.setText(f"{len(rows)} document(s) with open items under “{self.policy.currentText()}”.")
@@ -180,20 +188,31 @@ class AdjudicationDialog(QDialog):
             return
         for item in open_items(self.project, self.document_id, policy=self.policy.currentText()):
             for name in sorted(item.versions):
-                entry = QListWidgetItem(f"{item.key}   ← {name}")
+                entry = QListWidgetItem(f"{self._describe(item.key)}   ← {name}")
                 entry.setData(Qt.ItemDataRole.UserRole, (item.key, name))
                 self.items.addItem(entry)
         if self.items.count():
             self.items.setCurrentRow(0)
         self.items.setFocus()
 
+    def _describe(self, key: str) -> str:
+        """The item key with the text it covers: ``entity 3-8 LOC “Delhi”``, an event with its fillers."""
+        parts = key.split()
+        if parts[0] not in ("entity", "event"):
+            return key
+        start, end = (int(x) for x in parts[1].split("-"))
+        head = f"{' '.join(parts[:3])} “{self.view.text[start:end]}”"
+        arguments = ", ".join(self._argument_text(a).rsplit(" [", 1)[0] for a in parts[3:])
+        return f"{head}: {arguments}" if arguments else head
+
     def _show_item(self, entry: QListWidgetItem | None, _previous=None) -> None:
+        """Select the item's span (an entity, an event's trigger, a sentiment's target) in the text."""
         if entry is None:
             return
-        key = entry.data(Qt.ItemDataRole.UserRole)[0]
-        parts = key.split()
-        if len(parts) >= 2 and "-" in parts[1]:
-            start, end = (int(x) for x in parts[1].split("-"))
+        parts = entry.data(Qt.ItemDataRole.UserRole)[0].split()
+        bounds = {"entity": 1, "event": 1, "sentiment": 2}.get(parts[0])
+        if bounds is not None:
+            start, end = (int(x) for x in parts[bounds].split("-"))
             self.view.select_range(start, end)
             self.view.ensureCursorVisible()
 
@@ -207,6 +226,13 @@ class AdjudicationDialog(QDialog):
             self.open_document(self.document_id)
         if not self.items.count():
             self.refresh_queue()
+            return
+        entry = self.queue.currentItem()  # this document's count, without rescanning every document
+        if entry is not None and entry.data(Qt.ItemDataRole.UserRole) == self.document_id:
+            n_open = len(
+                {self.items.item(i).data(Qt.ItemDataRole.UserRole)[0] for i in range(self.items.count())}
+            )
+            entry.setText(f"{entry.data(Qt.ItemDataRole.UserRole + 1)}\n{n_open} open · decided in part")
 
     def _selected(self) -> tuple[str, str] | None:
         """(item key, proposer) of the selected version, if any."""
@@ -214,14 +240,6 @@ class AdjudicationDialog(QDialog):
         if entry is None or self.document_id is None:
             return None
         return entry.data(Qt.ItemDataRole.UserRole)
-
-    def _accept_into_gold(self, key: str, name: str) -> tuple[Editor, Span]:
-        """Accept ``name``'s version of entity item ``key``; the gold editor and the gold span."""
-        from annotator.services.adjudication import decide
-
-        gold_id = decide(self.project, self.document_id, key, accept_from=name, adjudicator=self.adjudicator)
-        editor = Editor(self.project, "gold")
-        return editor, next(s for s in editor.state(self.document_id).spans if s.id == gold_id)
 
     def accept_selected(self) -> None:
         from annotator.services.adjudication import decide
@@ -233,52 +251,166 @@ class AdjudicationDialog(QDialog):
         decide(self.project, self.document_id, key, accept_from=name, adjudicator=self.adjudicator)
         self._changed()
 
+    def _choose(self, title: str, prompt: str, options: list[str], current: int = 0) -> str | None:
+        from PySide6.QtWidgets import QInputDialog
+
+        choice, ok = QInputDialog.getItem(self, title, prompt, options, current, False)
+        return choice if ok else None
+
+    def _edit(self, edit: Callable[[], object]) -> None:
+        """Run one edit-in-place service call; its refusal goes to the status line."""
+        from annotator.errors import AnnotatorError
+
+        try:
+            edit()
+        except AnnotatorError as exc:
+            self.status.setText(str(exc))
+            return
+        self._changed()
+
     def edit_selected(self, label: str | None = None) -> None:
-        """Accept the selected entity version into gold with another label (edit in place)."""
-        from annotator.services.annotate import Relabel, relabel_attributes
+        """Accept the selected version into gold with another entity label or event type (edit in place)."""
+        from annotator.services.adjudication import edit_gold_entity, edit_gold_event
 
         selected = self._selected()
         if selected is None:
             return
         key, name = selected
-        if not key.startswith("entity "):
-            self.status.setText("Only entities can be edited here; accept or reject events and sentiment.")
+        kind, _span, current = key.split()[:3]
+        if kind not in ("entity", "event"):
+            self.status.setText("Tone and sentiment have no parts to edit: accept or reject them.")
             return
+        schema = self.project.schema
+        names = list(
+            schema.assignable_entity_type_names
+            if kind == "entity"
+            else [t for t in schema.event_type_names if not schema.event_type(t).abstract]
+        )
         if label is None:
-            from PySide6.QtWidgets import QInputDialog
-
-            labels = list(self.project.schema.assignable_entity_type_names)
-            current = key.split()[2]
-            label, ok = QInputDialog.getItem(
-                self, "Edit", "Gold label:", labels, labels.index(current), False
+            label = self._choose(
+                "Edit",
+                f"Gold {'label' if kind == 'entity' else 'type'}:",
+                names,
+                names.index(current) if current in names else 0,
             )
-            if not ok:
+            if label is None:
                 return
-        editor, span = self._accept_into_gold(key, name)
-        if span.label != label:
-            attributes = relabel_attributes(self.project.schema, span, label)
-            Relabel(self.document_id, span, label, attributes).apply(editor)
-        self._changed()
+        common = {"accept_from": name, "adjudicator": self.adjudicator}
+        if kind == "entity":
+            self._edit(lambda: edit_gold_entity(self.project, self.document_id, key, label=label, **common))
+        else:
+            self._edit(
+                lambda: edit_gold_event(self.project, self.document_id, key, event_type=label, **common)
+            )
 
     def reshape_selected(self, start: int | None = None, end: int | None = None) -> None:
         """Accept the selected entity version into gold with the boundaries selected in the document."""
-        from annotator.services.annotate import Reshape
+        from annotator.services.adjudication import edit_gold_entity
 
         selected = self._selected()
         if selected is None:
             return
         key, name = selected
         if not key.startswith("entity "):
-            self.status.setText("Only entities can be reshaped here.")
+            self.status.setText("Only entities can be reshaped here; n adds an argument to an event.")
             return
         if start is None or end is None:
             start, end = self.view.snapped_selection()
         if start == end:
             self.status.setText("Select the gold boundaries in the document first, then press b.")
             return
-        editor, span = self._accept_into_gold(key, name)
-        Reshape(self.document_id, span, start, end, self.view.text).apply(editor)
-        self._changed()
+        self._edit(
+            lambda: edit_gold_entity(
+                self.project,
+                self.document_id,
+                key,
+                accept_from=name,
+                adjudicator=self.adjudicator,
+                bounds=(start, end),
+            )
+        )
+
+    def remove_argument(self, argument: str | None = None) -> None:
+        """Accept the selected event frame into gold without one of its arguments (``ROLE=S-E``)."""
+        from annotator.services.adjudication import edit_gold_event
+
+        selected = self._selected()
+        if selected is None or not selected[0].startswith("event "):
+            self.status.setText("Select an event frame to remove one of its arguments.")
+            return
+        key, name = selected
+        arguments = key.split()[3:]
+        if not arguments:
+            self.status.setText("This frame has no arguments.")
+            return
+        if argument is None:
+            shown = [self._argument_text(a) for a in arguments]
+            choice = self._choose("Remove argument", "Argument to leave out of gold:", shown)
+            if choice is None:
+                return
+            argument = arguments[shown.index(choice)]
+        role, bounds = argument.split("=")
+        start, end = (int(x) for x in bounds.split("-"))
+        self._edit(
+            lambda: edit_gold_event(
+                self.project,
+                self.document_id,
+                key,
+                accept_from=name,
+                adjudicator=self.adjudicator,
+                remove=[(role, start, end)],
+            )
+        )
+
+    def add_argument(self, role: str | None = None, label: str | None = None) -> None:
+        """Accept the selected event frame into gold with one more argument: the text selected in the
+        document, in a role chosen from the event type's roles."""
+        from annotator.services.adjudication import edit_gold_event
+
+        selected = self._selected()
+        if selected is None or not selected[0].startswith("event "):
+            self.status.setText("Select an event frame, then text in the document, then press n.")
+            return
+        key, name = selected
+        start, end = self.view.snapped_selection()
+        if start == end:
+            self.status.setText("Select the argument's text in the document first, then press n.")
+            return
+        schema = self.project.schema
+        event_type = schema.event_type(key.split()[2])
+        if role is None:
+            role = self._choose(
+                "Add argument", f"Role of “{self.view.text[start:end]}”:", list(event_type.role_names)
+            )
+            if role is None:
+                return
+        if label is None:
+            labels = [
+                t
+                for t in schema.assignable_entity_type_names
+                if schema.check_role_filler(event_type.name, role, t) is None
+            ]
+            if len(labels) > 1:
+                label = self._choose(
+                    "Add argument", f"Label of the new {role} (if it is not one yet):", labels
+                )
+                if label is None:
+                    return
+        self._edit(
+            lambda: edit_gold_event(
+                self.project,
+                self.document_id,
+                key,
+                accept_from=name,
+                adjudicator=self.adjudicator,
+                add=[(role, start, end, label)],
+            )
+        )
+
+    def _argument_text(self, argument: str) -> str:
+        role, bounds = argument.split("=")
+        start, end = (int(x) for x in bounds.split("-"))
+        return f"{role} = “{self.view.text[start:end]}” [{start}-{end})"
 
     def reject_selected(self) -> None:
         from annotator.services.adjudication import reject

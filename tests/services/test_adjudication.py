@@ -6,11 +6,15 @@ import pytest
 from sqlalchemy import select
 
 from annotator.cli import main
+from annotator.errors import AnnotatorError
 from annotator.services.adjudication import (
     GOLD,
     auto_adjudicate,
     decide,
     disagreement_queue,
+    edit_gold_entity,
+    edit_gold_event,
+    open_items,
     reject,
     scores_against_gold,
 )
@@ -247,8 +251,147 @@ def test_decide_event_brings_its_fillers(team):
     assert [e["label"] for e in gold["entities"]] == ["GPE"]
     [event] = gold["events"]
     assert [a["role"] for a in event["arguments"]] == ["Place"]
+    # the person chose the frame for this trigger: the majority's other frame is not added on a re-run
     one = outcome(auto_adjudicate(team, "majority"), "d1")
-    assert FRAME_M not in one.open and len(gold_block(team, "d1")["events"]) == 2
+    assert FRAME_M not in one.open and FRAME_AR not in one.open and FRAME_AR not in one.accepted
+    assert [e["id"] for e in gold_block(team, "d1")["events"]] == [event["id"]]
+
+
+def test_a_person_replaces_the_rule_gold_at_a_position(team, tmp_path):
+    """Accepting another label for a span replaces the rule's gold entity there; the gold event and
+    sentiment that pointed at it now point at the new one."""
+    auto_adjudicate(team, "majority")
+    d1 = doc_id(team, "d1")
+    other = key(T1, "लश्कर-ए-तैयबा", "ORG")
+    kiran = block("kiran", status="in_progress", entities=[ent(T1, "B", "लश्कर-ए-तैयबा", "ORG")])
+    load(team, tmp_path, {**doc1(), "annotations": [kiran]}, name="kiran.jsonl")
+    decide(team, d1, other, accept_from="kiran", adjudicator="lead")
+    gold = gold_block(team, "d1")
+    labels = {e["id"]: e["label"] for e in gold["entities"]}
+    assert sorted(labels.values()) == ["GPE", "ORG"]
+    [event] = gold["events"]
+    assert sorted(labels[a["entity"]] for a in event["arguments"]) == ["GPE", "ORG"]
+    assert labels[gold["sentiment"][0]["target"]] == "ORG"
+    again = outcome(auto_adjudicate(team, "majority"), "d1")  # ARMED_GROUP (ravi) is not brought back
+    assert ARM1 not in again.accepted and ARM1 not in again.open
+    assert sorted(e["label"] for e in gold_block(team, "d1")["entities"]) == ["GPE", "ORG"]
+
+
+def test_accepting_one_proposal_closes_the_others_at_its_position(team):
+    """Another label for the span (or another frame for the trigger) is not left open once a person
+    has chosen one; rejecting an item closes only that item."""
+    d2 = doc_id(team, "d2")
+    gpe, loc = key(T2, "पहलगाम", "GPE"), key(T2, "पहलगाम", "LOC")
+    assert {gpe, loc} <= {i.key for i in open_items(team, d2)}
+    reject(team, d2, "tone tone=1", "lead")
+    assert "tone tone=2" in {i.key for i in open_items(team, d2)}
+    decide(team, d2, loc, accept_from="ravi", adjudicator="lead")
+    left = {i.key for i in open_items(team, d2)}
+    assert gpe not in left and loc not in left and "tone tone=2" in left
+    assert [e["label"] for e in gold_block(team, "d2")["entities"]] == ["LOC"]
+    d1 = doc_id(team, "d1")
+    decide(team, d1, FRAME_M, accept_from="meera", adjudicator="lead")
+    assert FRAME_AR not in {i.key for i in open_items(team, d1, policy="unanimous")}
+
+
+def _gold_frame(project, external_id):
+    gold = gold_block(project, external_id)
+    spans = {e["id"]: (T1[e["start"] : e["end"]], e["label"]) for e in gold["entities"]}
+    [event] = gold["events"]
+    return event, sorted((a["role"], *spans[a["entity"]]) for a in event["arguments"])
+
+
+def test_edit_an_event_frame_in_place(team):
+    d1 = doc_id(team, "d1")
+    # meera's frame (Place only), retyped and given the armed group as Agent and "26 लोगों" as a new Victim
+    s26 = at(T1, "26 लोगों")
+    gold_id = edit_gold_event(
+        team,
+        d1,
+        FRAME_M,
+        accept_from="meera",
+        adjudicator="lead",
+        event_type="ATTACK",
+        add=[("Attacker", *at(T1, "लश्कर-ए-तैयबा"), None), ("Target", *s26, "PER")],
+    )
+    event, args = _gold_frame(team, "d1")
+    assert event["id"] == gold_id and event["type"] == "ATTACK"
+    assert args == [
+        ("Attacker", "लश्कर-ए-तैयबा", "ARMED_GROUP"),  # the proposed entity, made gold
+        ("Place", "पहलगाम", "GPE"),
+        ("Target", "26 लोगों", "PER"),  # nobody proposed it: a new gold entity
+    ]
+    with team.engine.connect() as conn:
+        prov = {p.item_key: p for p in conn.execute(select(GoldProvenance)).all()}
+    assert (prov[FRAME_M].rule, prov[FRAME_M].decided_by, prov[FRAME_M].proposed_by) == (
+        "edited",
+        "lead",
+        ["meera"],
+    )
+    assert prov[ARM1].rule == "manual" and prov[ARM1].proposed_by == ["asha", "ravi"]
+    new = prov[f"entity {s26[0]}-{s26[1]} PER"]
+    assert (new.rule, new.decided_by, new.proposed_by) == ("edited", "lead", [])
+    # the other frame on this trigger is settled; a rule re-run keeps the person's frame as it is
+    assert FRAME_AR not in {i.key for i in open_items(team, d1)}
+    auto_adjudicate(team, "majority")
+    event, again = _gold_frame(team, "d1")
+    assert event["type"] == "ATTACK" and again == args
+
+    # leave an argument out of asha's frame instead: the Place goes, the Agent stays
+    decide(team, d1, FRAME_AR, accept_from="asha", adjudicator="lead")
+    reject(team, d1, FRAME_AR, "lead")  # start over on this frame
+    edit_gold_event(
+        team, d1, FRAME_AR, accept_from="asha", adjudicator="lead", remove=[("Place", *at(T1, "पहलगाम"))]
+    )
+    die = next(e for e in gold_block(team, "d1")["events"] if e["type"] == "DIE")
+    assert [a["role"] for a in die["arguments"]] == ["Agent"]
+
+
+def test_edit_in_place_refuses_what_does_not_fit(team):
+    d1 = doc_id(team, "d1")
+    with pytest.raises(AnnotatorError, match="no role"):
+        edit_gold_event(
+            team, d1, FRAME_M, accept_from="meera", adjudicator="lead", add=[("Weapon", 0, 3, None)]
+        )
+    with pytest.raises(AnnotatorError, match="needs a label"):  # Agent takes PER, ORG, ARMED_GROUP, GPE
+        edit_gold_event(
+            team,
+            d1,
+            FRAME_M,
+            accept_from="meera",
+            adjudicator="lead",
+            add=[("Agent", *at(T1, "आतंकियों"), None)],
+        )
+    with pytest.raises(AnnotatorError, match="no Agent argument"):
+        edit_gold_event(team, d1, FRAME_M, accept_from="meera", adjudicator="lead", remove=[("Agent", 0, 3)])
+    with pytest.raises(AnnotatorError, match="not an event type"):
+        edit_gold_event(team, d1, FRAME_M, accept_from="meera", adjudicator="lead", event_type="GPE")
+    with pytest.raises(AnnotatorError, match="not an entity label"):
+        edit_gold_entity(team, d1, GPE1, accept_from="asha", adjudicator="lead", label="ATTACK")
+    with pytest.raises(AnnotatorError, match="whole characters"):  # inside में: nothing is accepted
+        start, end = at(T1, "पहलगाम")
+        edit_gold_entity(team, d1, GPE1, accept_from="asha", adjudicator="lead", bounds=(start, end + 3))
+    assert gold_block(team, "d1") is None  # every refusal came before anything was written
+
+
+def test_edit_an_entity_in_place(team):
+    d2 = doc_id(team, "d2")
+    start, end = at(T2, "पहलगाम")
+    gold_id = edit_gold_entity(
+        team,
+        d2,
+        key(T2, "पहलगाम", "GPE"),
+        accept_from="asha",
+        adjudicator="lead",
+        label="LOC",
+        bounds=(start, end + 4),  # पहलगाम में
+    )
+    [entity] = gold_block(team, "d2")["entities"]
+    assert (entity["id"], entity["start"], entity["end"], entity["label"]) == (gold_id, start, end + 4, "LOC")
+    with team.engine.connect() as conn:
+        prov = conn.execute(select(GoldProvenance).where(GoldProvenance.id == gold_id)).one()
+    assert (prov.rule, prov.decided_by, prov.item_key) == ("edited", "lead", key(T2, "पहलगाम", "GPE"))
+    assert not {i.key for i in open_items(team, d2)} & {key(T2, "पहलगाम", "GPE"), key(T2, "पहलगाम", "LOC")}
 
 
 def test_reject_keeps_an_item_out(team):

@@ -9,7 +9,7 @@ from annotator.services.importing import import_paths
 from annotator.services.project import init_project
 from annotator.services.team import add_annotator
 from annotator.settings import Settings
-from annotator.store.models import Annotator, Entity
+from annotator.store.models import Annotator, Entity, GoldProvenance
 from tests.ui.test_agreement_dialog import TEXT, block
 
 
@@ -150,4 +150,99 @@ def test_take_a_version_with_the_boundaries_selected_in_the_text(qtbot, tmp_path
     dialog.view.select_range(wider, start + 7)  # ... and the trailing space is trimmed
     qtbot.keyClick(dialog.items, Qt.Key.Key_B)
     assert gold(project) == [(TEXT.index("मंत्री"), start + 6, "GPE")]  # asha's version, new boundaries
+    project.close()
+
+
+def _event_dialog(qtbot, tmp_path, monkeypatch, answer, pre_accept=False):
+    """Three annotators' frames of one DIE event (tests.services.test_adjudication.doc1); the dialogs that
+    ask for a role, type or argument answered by ``answer(options)``."""
+    from annotator.ui.adjudication_dialog import AdjudicationDialog
+    from annotator.ui.app import application
+    from tests.services.test_adjudication import doc1, load
+
+    application()
+    project = init_project(tmp_path / "ev.annotator")
+    load(project, tmp_path, doc1())
+    dialog = AdjudicationDialog(project, "lina", pre_accept=pre_accept)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(dialog, "_choose", lambda _title, _prompt, options, _current=0: answer(options))
+    if pre_accept:
+        qtbot.waitUntil(lambda: dialog.task.finished, timeout=20000)
+    else:
+        dialog.policy.setCurrentText("unanimous")  # every frame open
+    return project, dialog
+
+
+def _select(dialog, key, name):
+    entries = [dialog.items.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.items.count())]
+    dialog.items.setCurrentRow(entries.index((key, name)))
+
+
+def _gold_events(project):
+    from tests.services.test_adjudication import T1, gold_block
+
+    gold = gold_block(project, "d1")
+    spans = {e["id"]: (T1[e["start"] : e["end"]], e["label"]) for e in gold["entities"]}
+    return [
+        (e["type"], sorted((a["role"], *spans[a["entity"]]) for a in e["arguments"])) for e in gold["events"]
+    ]
+
+
+def test_three_annotators_event_frames_by_keyboard(qtbot, tmp_path, monkeypatch):
+    """The majority frame is pre-accepted; the adjudicator takes meera's frame instead and adds the
+    victims selected in the text (n), then settles the rest by keyboard."""
+    from tests.services.test_adjudication import FRAME_AR, FRAME_M, NUM1, T1, at
+
+    project, dialog = _event_dialog(qtbot, tmp_path, monkeypatch, lambda options: "Victim", pre_accept=True)
+    assert _gold_events(project) == [
+        ("DIE", [("Agent", "लश्कर-ए-तैयबा", "ARMED_GROUP"), ("Place", "पहलगाम", "GPE")])
+    ]
+    shown = [dialog.items.item(i).text() for i in range(dialog.items.count())]
+    assert any("event" in t and "“मार डाला”: Place = “पहलगाम”" in t and t.endswith("← meera") for t in shown)
+    _select(dialog, FRAME_M, "meera")
+    dialog.view.select_range(*at(T1, "26 लोगों"))
+    qtbot.keyClick(dialog.items, Qt.Key.Key_N)
+    # meera's frame replaced the majority's on this trigger, with the new Victim (a PER: the only label)
+    assert _gold_events(project) == [("DIE", [("Place", "पहलगाम", "GPE"), ("Victim", "26 लोगों", "PER")])]
+    keys = {dialog.items.item(i).data(Qt.ItemDataRole.UserRole)[0] for i in range(dialog.items.count())}
+    assert FRAME_AR not in keys and FRAME_M not in keys and NUM1 in keys
+    assert dialog.queue.currentItem().text().endswith(f"{len(keys)} open · decided in part")  # kept current
+    _select(dialog, NUM1, "asha")
+    qtbot.keyClick(dialog.items, Qt.Key.Key_X)
+    _select(dialog, "tone tone=-1", "meera")
+    qtbot.keyClick(dialog.items, Qt.Key.Key_Return)
+    assert dialog.items.count() == 0 and dialog.queue.count() == 0
+    with project.engine.connect() as conn:
+        rules = {
+            r.rule for r in conn.execute(select(GoldProvenance).where(GoldProvenance.decided_by == "lina"))
+        }
+    assert rules == {"edited", "rejected", "manual"}
+    project.close()
+
+
+def test_leave_an_argument_out_by_keyboard(qtbot, tmp_path, monkeypatch):
+    from tests.services.test_adjudication import FRAME_AR
+
+    project, dialog = _event_dialog(
+        qtbot, tmp_path, monkeypatch, lambda options: next(o for o in options if o.startswith("Place"))
+    )
+    _select(dialog, FRAME_AR, "ravi")
+    qtbot.keyClick(dialog.items, Qt.Key.Key_R)
+    assert _gold_events(project) == [("DIE", [("Agent", "लश्कर-ए-तैयबा", "ARMED_GROUP")])]
+    project.close()
+
+
+def test_retype_an_event_by_keyboard(qtbot, tmp_path, monkeypatch):
+    from tests.services.test_adjudication import FRAME_M
+
+    project, dialog = _event_dialog(qtbot, tmp_path, monkeypatch, lambda options: "ATTACK")
+    _select(dialog, FRAME_M, "meera")
+    qtbot.keyClick(dialog.items, Qt.Key.Key_E)
+    assert _gold_events(project) == [("ATTACK", [("Place", "पहलगाम", "GPE")])]
+    # a refusal goes to the status line and writes nothing: no text selected for a new argument
+    dialog.view.select_range(0, 0)
+    _select(dialog, "tone tone=-2", "asha")
+    qtbot.keyClick(dialog.items, Qt.Key.Key_N)
+    assert "Select an event frame" in dialog.status.text()
+    assert _gold_events(project) == [("ATTACK", [("Place", "पहलगाम", "GPE")])]
     project.close()
