@@ -323,7 +323,8 @@ class _Writer:
         stamps = {"created_at": self.now, "updated_at": self.now}
         if item.layer == "entities":
             self.conn.execute(
-                insert(Entity).values(
+                insert(Entity),
+                dict(
                     **base,
                     **stamps,
                     start=v["start"],
@@ -332,7 +333,7 @@ class _Writer:
                     attributes=v.get("attributes") or {},
                     link_id=(v.get("link") or {}).get("id"),
                     link_name=(v.get("link") or {}).get("name"),
-                )
+                ),
             )
         elif item.layer == "events":
             fillers = []
@@ -342,18 +343,20 @@ class _Writer:
                     return False
                 fillers.append((role, kind, filler))
             self.conn.execute(
-                insert(Event).values(
+                insert(Event),
+                dict(
                     **base,
                     **stamps,
                     type=v["type"],
                     trigger_start=v["trigger"]["start"],
                     trigger_end=v["trigger"]["end"],
                     attributes=v.get("attributes") or {},
-                )
+                ),
             )
             for position, (role, kind, filler) in enumerate(fillers):
                 self.conn.execute(
-                    insert(EventArgument).values(
+                    insert(EventArgument),
+                    dict(
                         id=new_uuid(),
                         event_id=row_id,
                         annotator_id=self.gold_id,
@@ -362,14 +365,12 @@ class _Writer:
                         entity_id=filler if kind == "entity" else None,
                         filler_event_id=filler if kind == "event" else None,
                         **stamps,
-                    )
+                    ),
                 )
         elif item.layer == "tone":
             if v["name"] in self.gold.tone_ids:
                 return False
-            self.conn.execute(
-                insert(DocumentLabel).values(**base, **stamps, name=v["name"], value=v["value"])
-            )
+            self.conn.execute(insert(DocumentLabel), dict(**base, **stamps, name=v["name"], value=v["value"]))
             self.gold.tone_ids[v["name"]] = row_id
         else:
             kind, span_text, label = v["target_key"].split(" ")
@@ -381,13 +382,14 @@ class _Writer:
             if any(self.gold.items[k].slot == item.slot for k in self.gold.rows):
                 return False
             self.conn.execute(
-                insert(TargetedSentiment).values(
+                insert(TargetedSentiment),
+                dict(
                     **base,
                     **stamps,
                     entity_id=target if kind == "entity" else None,
                     event_id=target if kind == "event" else None,
                     polarity=v["polarity"],
-                )
+                ),
             )
         prov = GoldProvenance(
             id=row_id,
@@ -400,7 +402,7 @@ class _Writer:
             decided_at=self.now,
             source_ids=[i for i in (item.versions[p].get("id") for p in proposers) if i],
         )
-        self.conn.execute(insert(GoldProvenance).values(**_prov_values(prov)))
+        self.conn.execute(insert(GoldProvenance), dict(**_prov_values(prov)))
         self.gold.items[item.key] = Item(item.key, item.slot, item.layer, item.label, {GOLD: v})
         self.gold.rows[item.key] = (item.table, row_id)
         self.gold.provenance[row_id] = prov

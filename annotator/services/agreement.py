@@ -6,7 +6,9 @@ the units and hands them to the pure code in :mod:`annotator.agreement`.
 
 Every figure is a :class:`~annotator.agreement.coefficients.Figure`: a value and the number of units it
 rests on, or ``None`` and the reason it cannot be computed. Units: documents for tone and span F1, tokens
-for token kappa, matched events for argument F1 and attribute agreement, shared targets for sentiment.
+for token kappa, labelled spans for Krippendorff's unitizing alpha (per annotator pair, the shared documents
+laid end to end; averaged over pairs), matched events for argument F1 and attribute agreement, shared
+targets for sentiment.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from annotator.agreement.coefficients import (
     undefined,
 )
 from annotator.agreement.spans import MODES, EntityComparison, EventComparison, EventUnit
+from annotator.agreement.unitizing import UnitizingResult, unitizing_alpha
 from annotator.errors import AnnotatorError
 from annotator.services.exporting import document_batches, has_labels
 from annotator.services.progress import CancelFlag, ProgressCallback, no_progress
@@ -154,9 +157,22 @@ def _spans(ann: dict[str, Any]) -> list[tuple[int, int, str]]:
     return [(e["start"], e["end"], e["label"]) for e in ann["entities"]]
 
 
+def _unitizing(shared: list[_Doc], a: str, b: str) -> UnitizingResult:
+    """Krippendorff's αu of two annotators on the documents they share, laid end to end as one continuum
+    of code points."""
+    coders: list[list[tuple[int, int, str]]] = [[], []]
+    offset = 0
+    for doc in shared:
+        for coder, name in zip(coders, (a, b), strict=True):
+            coder.extend((offset + s, offset + e, label) for s, e, label in _spans(doc.by_annotator[name]))
+        offset += len(doc.text)
+    return unitizing_alpha(coders, 0, max(offset, 1))
+
+
 def _entities(docs: list[_Doc], cancel: CancelFlag | None) -> dict[str, Any]:
     pairwise: dict[str, dict[str, Figure]] = {}
     comparisons: list[EntityComparison] = []
+    unitizing: list[UnitizingResult] = []
     tokens_of: dict[int, list[tuple[int, int]]] = {}
     for (a, b), shared in _pairs(docs):
         if cancel is not None:
@@ -168,19 +184,27 @@ def _entities(docs: list[_Doc], cancel: CancelFlag | None) -> dict[str, Any]:
                 tokens = tokens_of[id(doc)] = [(t.start, t.end) for t in tokenize(doc.text)]
             cmp.add(_spans(doc.by_annotator[a]), _spans(doc.by_annotator[b]), tokens)
         comparisons.append(cmp)
+        unitized = _unitizing(shared, a, b)
+        unitizing.append(unitized)
         pairwise[_pair_key(a, b)] = {
             "exact": cmp.f1("exact"),
             "overlap": cmp.f1("overlap"),
             "token_kappa": cmp.token_kappa(),
+            "unitizing_alpha": unitized.overall(),
         }
     labels = sorted({label for cmp in comparisons for label in cmp.per_label})
     per_label = {
         label: {
-            mode: mean_figure(
-                (cmp.per_label[label][mode].figure() for cmp in comparisons if label in cmp.per_label),
-                NOT_ENOUGH,
-            )
-            for mode in MODES
+            **{
+                mode: mean_figure(
+                    (cmp.per_label[label][mode].figure() for cmp in comparisons if label in cmp.per_label),
+                    NOT_ENOUGH,
+                )
+                for mode in MODES
+            },
+            "unitizing_alpha": mean_figure(
+                (u.alpha(label) for u in unitizing if label in u.per_category), NOT_ENOUGH
+            ),
         }
         for label in labels
     }
@@ -195,6 +219,7 @@ def _entities(docs: list[_Doc], cancel: CancelFlag | None) -> dict[str, Any]:
             mode: mean_figure((p[mode] for p in pairwise.values()), NOT_ENOUGH) for mode in MODES
         },
         "token_kappa": mean_figure((p["token_kappa"] for p in pairwise.values()), NOT_ENOUGH),
+        "unitizing_alpha": mean_figure((p["unitizing_alpha"] for p in pairwise.values()), NOT_ENOUGH),
         "per_label": per_label,
         "pairwise": pairwise,
         "confusion": matrix,

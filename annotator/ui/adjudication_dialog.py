@@ -113,17 +113,17 @@ class AdjudicationDialog(QDialog):
         self.items = ItemList(self)
         self.items.currentItemChanged.connect(self._show_item)
         right_layout.addWidget(self.legend)
-        right_layout.addWidget(
-            QLabel(
-                "Open items — Enter accepts this version, x rejects, Shift+A accepts all. Edit in place: "
-                "e relabels or retypes, b takes the boundaries selected in the text; on an event, "
-                "r leaves an argument out, n adds the selected text as an argument:"
-            )
+        help_text = QLabel(
+            "Open items — Enter accepts this version, x rejects, Shift+A accepts all. Edit in place: "
+            "e relabels or retypes, b takes the boundaries selected in the text; on an event, "
+            "r leaves an argument out, n adds the selected text as an argument:"
         )
+        help_text.setWordWrap(True)  # never widens the pane at the document's expense
+        right_layout.addWidget(help_text)
         right_layout.addWidget(self.items)
         for w in (self.queue, self.view, right):
             splitter.addWidget(w)
-        splitter.setSizes([280, 650, 370])
+        splitter.setSizes([240, 620, 440])
         layout.addWidget(splitter, 1)
         self.task: BackgroundTask | None = None
         self.refresh_queue()
@@ -189,6 +189,7 @@ class AdjudicationDialog(QDialog):
         for item in open_items(self.project, self.document_id, policy=self.policy.currentText()):
             for name in sorted(item.versions):
                 entry = QListWidgetItem(f"{self._describe(item.key)}   ← {name}")
+                entry.setToolTip(entry.text())  # a long frame is cut at the pane's edge
                 entry.setData(Qt.ItemDataRole.UserRole, (item.key, name))
                 self.items.addItem(entry)
         if self.items.count():

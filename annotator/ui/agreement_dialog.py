@@ -39,6 +39,7 @@ PAIR_FIGURES = {
     "entity F1 (exact)": ("entities", "exact"),
     "entity F1 (overlap)": ("entities", "overlap"),
     "token kappa": ("entities", "token_kappa"),
+    "entity unitizing alpha": ("entities", "unitizing_alpha"),
     "tone Cohen's kappa": ("tone", None),
     "event trigger F1": ("events", "trigger_f1"),
 }

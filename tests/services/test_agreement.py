@@ -5,6 +5,7 @@ import json
 import pytest
 
 from annotator.agreement.coefficients import krippendorff_alpha
+from annotator.agreement.unitizing import unitizing_alpha
 from annotator.cli import main
 from annotator.errors import AnnotatorError
 from annotator.services.agreement import compute_agreement, format_agreement
@@ -152,6 +153,34 @@ def test_agreement_figures(team_project):
     assert ents["confusion"]["GPE"] == {"GPE": 2, "LOC": 1}  # asha|ravi twice; asha|meera once
     assert ents["confusion"]["LOC"] == {"GPE": 1}  # meera|ravi
     assert 0 < ents["token_kappa"]["value"] < 1
+    # Krippendorff's unitizing alpha, per pair on the shared documents laid end to end (d1 then d2)
+    t1, t2 = (f"{BASE} ({n})" for n in (1, 2))
+    shift = len(t1)
+
+    def laid(spans1, spans2):
+        return [(s, e, label) for s, e, label in spans1] + [
+            (s + shift, e + shift, label) for s, e, label in spans2
+        ]
+
+    gpe1, arm, arm_long, num = (
+        at(t1, "पहलगाम"),
+        at(t1, "लश्कर-ए-तैयबा"),
+        at(t1, "लश्कर-ए-तैयबा के आतंकियों"),
+        at(t1, "26"),
+    )
+    asha = laid([(*gpe1, "GPE"), (*arm, "ARMED_GROUP"), (*num, "NUM")], [(*at(t2, "पहलगाम"), "GPE")])
+    ravi = laid([(*gpe1, "GPE"), (*arm_long, "ARMED_GROUP"), (*num, "NUM")], [(*at(t2, "पहलगाम"), "GPE")])
+    expected = unitizing_alpha([asha, ravi], 0, shift + len(t2))
+    pair = ents["pairwise"]["asha|ravi"]["unitizing_alpha"]
+    assert pair == {"value": round(expected.overall().value, 4), "units": 8}  # spans of both
+    assert 0 < pair["value"] < 1  # only the ARMED_GROUP boundary differs
+    assert expected.alpha("GPE").value == 1.0 and expected.alpha("NUM").value == 1.0
+    assert ents["per_label"]["NUM"]["unitizing_alpha"]["value"] == pytest.approx(
+        (1.0 + unitizing_alpha([[(*num, "NUM")], []], 0, shift).alpha("NUM").value * 2) / 3, abs=1e-4
+    )  # asha|ravi agree; meera marked no NUM on d1 (her only shared document with each)
+    assert ents["unitizing_alpha"]["units"] == sum(
+        ents["pairwise"][p]["unitizing_alpha"]["units"] for p in ents["pairwise"]
+    )
 
     events = out["events"]
     assert events["pairwise"]["asha|ravi"]["trigger_f1"] == {"value": 1.0, "units": 2}
