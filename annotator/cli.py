@@ -65,11 +65,25 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from annotator.services.importing import import_paths
+    from annotator.services.importing import import_paths, parse_label_map
     from annotator.services.project import open_project
 
+    read_also = tuple(m.strip() for m in args.read_also.split(",") if m.strip()) if args.read_also else None
     with open_project(args.project) as project, progress_bar("import", enabled=not args.quiet) as bar:
-        report = import_paths(project, args.paths, fmt=args.format, strict=args.strict, progress=bar)
+        report = import_paths(
+            project,
+            args.paths,
+            fmt=args.format,
+            strict=args.strict,
+            progress=bar,
+            annotator=args.annotator,
+            label_map=parse_label_map(args.label_map),
+            scheme=args.scheme,
+            group=args.group,
+            tag_column=None if args.tag_column is None else args.tag_column - 1,
+            clean=args.clean,
+            read_also=read_also,
+        )
     _print_report(report)
     return EXIT_OK if report.ok else EXIT_RECORDS
 
@@ -81,6 +95,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if not out.parent.exists():
         raise AnnotatorError(f"{out}: folder {out.parent} does not exist")
+    if args.format in DATASET_FORMATS:
+        return _export_dataset(args, out)
+    dataset_only = [
+        flag
+        for flag, value in (
+            ("--set", args.set),
+            ("--split", args.split),
+            ("--seed", args.seed),
+            ("--stratify", args.stratify),
+            ("--status", args.status),
+            ("--crossing", args.crossing),
+        )
+        if value is not None
+    ]
+    if dataset_only:
+        raise AnnotatorError(f"{', '.join(dataset_only)} apply to {', '.join(DATASET_FORMATS)} exports")
     if args.annotator and args.format != "brat":
         raise AnnotatorError("--annotator applies to --format brat (JSONL keeps every annotator)")
     with (
@@ -92,6 +122,37 @@ def cmd_export(args: argparse.Namespace) -> int:
         else:
             report = export_jsonl(project, out, progress=bar, viewer=args.viewer)
     print(f"exported {report.documents} document(s) ({report.annotated} annotated) to {out}")
+    return EXIT_OK
+
+
+DATASET_FORMATS = ("conll", "hf", "spacy", "csv")
+
+
+def _export_dataset(args: argparse.Namespace, out: Path) -> int:
+    from annotator.services.datasets import export_dataset, parse_split
+    from annotator.services.project import open_project
+
+    if args.annotator or args.viewer:
+        raise AnnotatorError("--annotator/--as apply to jsonl and brat; datasets take --set NAME")
+    with (
+        open_project(args.project) as project,
+        progress_bar("export", unit="doc", enabled=not args.quiet) as bar,
+    ):
+        report = export_dataset(
+            project,
+            args.format,
+            out,
+            annotation_set=args.set or "gold",
+            split=parse_split(args.split),
+            seed=args.seed or 0,
+            status=None if args.status == "any" else (args.status or "done"),
+            stratify=args.stratify,
+            crossing=args.crossing or "expand",
+            progress=bar,
+        )
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(report.summary())
     return EXIT_OK
 
 
@@ -311,8 +372,58 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument(
         "--format",
-        choices=["jsonl", "csv", "text", "brat"],
-        help="input format (default: from the file extension; a folder with .ann files is brat)",
+        choices=[
+            "jsonl",
+            "csv",
+            "text",
+            "html",
+            "brat",
+            "conll",
+            "doccano",
+            "labelstudio",
+            "prodigy",
+            "webanno",
+        ],
+        help="input format (default: from the file extension: .jsonl .csv .txt .html .conll/.bio/.iob; a "
+        "folder with .ann files is brat); doccano, labelstudio, prodigy and webanno must be named",
+    )
+    p.add_argument(
+        "--annotator",
+        metavar="NAME",
+        help="whose labels those of another tool's file become (default: the format's name, e.g. conll)",
+    )
+    p.add_argument(
+        "--label-map",
+        metavar="MAP",
+        help="labels of another tool's file to the project's: FROM=TO,… or a file of FROM=TO lines; TO '-' "
+        "leaves the label out (PERSON, LOCATION, ORGANIZATION, NUMEX, TIMEX, NEP, NEL, NEO, NETI, NEN … map "
+        "to PER, LOC, ORG, NUM, DATE by default)",
+    )
+    p.add_argument(
+        "--scheme",
+        choices=["iob1", "iob2", "bioes", "bilou"],
+        help="conll: the tagging scheme (default: detected from the file)",
+    )
+    p.add_argument(
+        "--group",
+        type=int,
+        metavar="N",
+        help="conll without -DOCSTART-: N sentences per document (default 1)",
+    )
+    p.add_argument(
+        "--tag-column", type=int, metavar="N", help="conll: the column holding the tag (default: the last)"
+    )
+    p.add_argument(
+        "--clean",
+        action="store_const",
+        const=True,
+        help="text/html: cut trailing 'read also' link lists and mark embedded social-media posts as quotes",
+    )
+    p.add_argument(
+        "--read-also",
+        metavar="MARKERS",
+        help="with --clean: comma-separated markers that start a 'read also' list (default: यह भी पढ़ें, "
+        "ये भी पढ़ें, Also read, …)",
     )
     p.add_argument("--strict", action="store_true", help="import nothing if any record is bad")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -322,11 +433,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument(
         "--format",
-        choices=["jsonl", "brat"],
+        choices=["jsonl", "brat", *DATASET_FORMATS],
         default="jsonl",
-        help="native JSONL (one file, every annotator), or brat standoff (a new folder of .txt + .ann)",
+        help="native JSONL (one file, every annotator); brat standoff (a new folder of .txt + .ann); or a "
+        "training dataset in a new folder with a dataset card: conll (token<TAB>BIO tag), hf (Hugging Face "
+        "JSONL tokens + ner_tags, labels.json), spacy (JSONL text + entities; .spacy with spaCy installed), "
+        "csv (one row per document: tone and metadata)",
     )
-    p.add_argument("--out", required=True, metavar="FILE", help="output file (jsonl) or new folder (brat)")
+    p.add_argument(
+        "--out", required=True, metavar="PATH", help="output file (jsonl) or new folder (brat, datasets)"
+    )
+    p.add_argument(
+        "--set",
+        metavar="SET",
+        help="datasets: gold (default; adjudicated documents), majority (computed from finished work), or "
+        "an annotator's name",
+    )
+    p.add_argument("--split", metavar="RATIOS", help="datasets: e.g. 80/10/10 (train/dev/test) or 90/10")
+    p.add_argument("--seed", type=int, help="datasets: seed of the split (default 0); splits are kept")
+    p.add_argument(
+        "--stratify", metavar="FIELD", help="datasets: split each value of this metadata field (e.g. source)"
+    )
+    p.add_argument(
+        "--status",
+        choices=["done", "any"],
+        help="datasets: documents an annotator finished (default) or any labelled document",
+    )
+    p.add_argument(
+        "--crossing",
+        choices=["expand", "drop"],
+        help="datasets: a span that cuts a token is widened to whole tokens (default) or left out",
+    )
     p.add_argument("--annotator", help="brat: whose annotations to write (needed when several annotated)")
     p.add_argument(
         "--as",

@@ -15,7 +15,7 @@ from annotator.formats.textfile import iter_lines
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
-def read(path: Path) -> Iterator[ReadItem]:
+def read(path: Path, name: str | None = None) -> Iterator[ReadItem]:
     bad_lines: dict[int, str] = {}
     state = {"line": 0, "pos": 0}
 

@@ -12,7 +12,7 @@ from annotator.formats.records import ReadItem, record_from_mapping
 from annotator.formats.textfile import iter_lines
 
 
-def read(path: Path) -> Iterator[ReadItem]:
+def read(path: Path, name: str | None = None) -> Iterator[ReadItem]:
     name = str(path)
     loads = json.loads
     for lineno, line, error, pos in iter_lines(path):

@@ -15,8 +15,21 @@ META_FIELDS = ("url", "source", "published", "lang")
 
 _NOT_META = frozenset((*DOCUMENT_FIELDS, "meta", "annotations"))
 
-FORMATS = ("jsonl", "csv", "text")
-_EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".txt": "text"}
+FORMATS = ("jsonl", "csv", "text", "conll", "doccano", "labelstudio", "prodigy", "webanno", "html")
+_EXTENSIONS = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".txt": "text",
+    ".conll": "conll",
+    ".bio": "conll",
+    ".iob": "conll",
+    ".html": "html",
+    ".htm": "html",
+}
+#: Formats whose files carry labels made in another tool; their annotation blocks name the annotator
+#: by the format until the import renames them (``--annotator``).
+FOREIGN = ("conll", "doccano", "labelstudio", "prodigy", "webanno")
 
 
 @dataclass(slots=True)
@@ -37,6 +50,10 @@ class SourceRecord:
 
 #: What readers yield: a record or an error, with the number of bytes of the file consumed so far.
 ReadItem = tuple[SourceRecord | RecordError, int]
+
+
+def known_extensions() -> list[str]:
+    return sorted(_EXTENSIONS)
 
 
 def detect_format(path: Path) -> str | None:
@@ -80,21 +97,24 @@ def record_from_mapping(obj: dict[str, Any], where: str) -> SourceRecord:
     return SourceRecord(where, ext_id, title, text, meta, annotations)
 
 
-def read_path(path: Path, fmt: str | None = None, name: str | None = None) -> Iterator[ReadItem]:
+def read_path(
+    path: Path, fmt: str | None = None, name: str | None = None, **options: Any
+) -> Iterator[ReadItem]:
     """Read one file in the given (or detected) format; ``name`` is its path relative to the imported
-    folder (plain-text documents take it as their id)."""
-    from annotator.formats import csvfile, jsonl, plaintext
+    folder (plain-text and HTML documents take it as their id). ``options`` go to the format's reader
+    (``conll``: ``scheme``, ``group``; ``text``/``html``: ``clean``)."""
+    import importlib
 
     fmt = fmt or detect_format(path)
     if fmt is None:
         raise AnnotatorError(f"{path}: unknown file type '{path.suffix}' (use --format {', '.join(FORMATS)})")
-    if fmt == "jsonl":
-        return jsonl.read(path)
-    if fmt == "csv":
-        return csvfile.read(path)
-    if fmt == "text":
-        return plaintext.read(path, name)
-    raise AnnotatorError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
+    if fmt not in FORMATS:
+        raise AnnotatorError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
+    module = importlib.import_module(f"annotator.formats.{_MODULES.get(fmt, fmt)}")
+    return module.read(path, name=name, **options)
+
+
+_MODULES = {"csv": "csvfile", "text": "plaintext"}
 
 
 def expand_paths(paths: list[Path], fmt: str | None = None) -> list[tuple[Path, str]]:

@@ -213,6 +213,33 @@ def _empty(name: str) -> dict[str, Any]:
     return {"annotator": name, "entities": [], "events": [], "document": {}, "sentiment": [], "relations": []}
 
 
+def majority_labels(
+    blocks: list[dict[str, Any]], policy: str = "majority"
+) -> tuple[list[tuple[int, int, str]], dict[str, Any]] | None:
+    """(entity spans, document labels) that ``policy`` accepts among annotation blocks (as the exporter
+    gathers them; ``gold`` left out), computed on the fly, nothing written; None with fewer than two blocks.
+    A document label (tone) counts only when one value is accepted."""
+    counted = {b["annotator"]: b for b in blocks if b["annotator"] != GOLD}
+    if len(counted) < 2:
+        return None
+    pooled = _pool(counted)
+    accepted = [i for i in pooled.values() if _accepts(check_policy(policy), len(i.versions), len(counted))]
+    spans = sorted(
+        (v["start"], v["end"], v["label"])
+        for i in accepted
+        if i.layer == "entities"
+        for v in list(i.versions.values())[:1]
+    )
+    per_slot = Counter(i.slot for i in accepted if i.layer == "tone")
+    labels = {
+        v["name"]: v["value"]
+        for i in accepted
+        if i.layer == "tone" and per_slot[i.slot] == 1
+        for v in list(i.versions.values())[:1]
+    }
+    return spans, labels
+
+
 # ---------------------------------------------------------------------------------------------- gold state
 
 

@@ -10,16 +10,26 @@ while good ones are imported; ``strict`` imports nothing when any record is bad.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
 from annotator.errors import AnnotatorError, RecordError
-from annotator.formats.records import SourceRecord, expand_paths, read_path
+from annotator.formats.records import (
+    FOREIGN,
+    SourceRecord,
+    detect_format,
+    expand_paths,
+    known_extensions,
+    read_path,
+)
 from annotator.services.progress import CancelFlag, Cancelled, ProgressCallback, no_progress
 from annotator.services.project import Project
+from annotator.services.team import check_name
 from annotator.services.validate import AnnotationIn, AnnotationProblem, derive_id, validate_annotations
 from annotator.store.database import json_dumps
 from annotator.store.models import (
@@ -34,7 +44,13 @@ from annotator.store.models import (
     WorkItem,
     utcnow,
 )
-from annotator.text.normalization import content_hash, normalize, normalize_with_map
+from annotator.text.normalization import (
+    SpanMismatch,
+    content_hash,
+    normalize,
+    normalize_with_map,
+    remap_span,
+)
 
 BATCH_SIZE = 1000
 #: Commit at most this often (seconds): each commit waits for the disk (synchronous=FULL), so committing
@@ -88,10 +104,13 @@ class _Prepared:
 
 def prepare(record: SourceRecord, project: Project) -> _Prepared:
     """Normalize one record and validate its annotations; raises RecordError."""
-    if record.annotations:
+    tokens = record.meta.get("tokens")
+    if record.annotations or tokens:
         text, offset_map = normalize_with_map(record.text)
     else:
         text, offset_map = normalize(record.text), None
+    if tokens:
+        record.meta["tokens"] = _remap_tokens(tokens, record, text, offset_map)
     digest = content_hash(text)
     title = " ".join(normalize(record.title).split())
     annotations: list[AnnotationIn] = []
@@ -109,6 +128,20 @@ def prepare(record: SourceRecord, project: Project) -> _Prepared:
             raise RecordError(record.where, str(exc)) from None
     external_id = record.external_id or f"sha256:{digest[:16]}"
     return _Prepared(record, text, title, digest, external_id, annotations)
+
+
+def _remap_tokens(tokens: Any, record: SourceRecord, text: str, offset_map) -> list[list[int]]:
+    """The source's own tokenization (``meta["tokens"]``: ``[start, end]`` pairs) in the stored text."""
+    if not isinstance(tokens, list):
+        raise RecordError(record.where, "meta 'tokens' must be a list of [start, end] pairs")
+    out = []
+    for pair in tokens:
+        try:
+            start, end = remap_span(record.text, pair[0], pair[1], offset_map, text)
+        except (SpanMismatch, TypeError, IndexError, KeyError) as exc:
+            raise RecordError(record.where, f"token {pair!r}: {exc}") from None
+        out.append([start, end])
+    return out
 
 
 class _DocumentInserter:
@@ -405,6 +438,100 @@ def import_records(
     return report
 
 
+#: Entity labels of other tools and datasets that mean one of the default schema's labels; used for a label
+#: the project's schema lacks, unless ``label_map`` says otherwise (HiNER, IL-NER, spaCy/OntoNotes, CoNLL).
+SYNONYMS = {
+    "PERSON": "PER",
+    "LOCATION": "LOC",
+    "ORGANIZATION": "ORG",
+    "ORGANISATION": "ORG",
+    "NUMEX": "NUM",
+    "TIMEX": "DATE",
+    "NEP": "PER",
+    "NEL": "LOC",
+    "NEO": "ORG",
+    "NETI": "DATE",
+    "NEN": "NUM",
+    "CARDINAL": "NUM",
+    "QUANTITY": "NUM",
+    "TIME": "DATE",
+}
+DROP = "-"
+#: Reader options each format takes (see :func:`annotator.formats.records.read_path`).
+READ_OPTIONS = {
+    "conll": ("scheme", "group", "tag_column"),
+    "text": ("clean", "read_also"),
+    "html": ("clean", "read_also"),
+}
+
+
+class _Relabel:
+    """Gives the annotation blocks of another tool's file their annotator (``annotator``, else the format's
+    name) and the project's labels (``label_map`` first, then :data:`SYNONYMS` for labels the schema lacks;
+    a label mapped to ``-`` is left out, with the relations that use it). Counts what it changed."""
+
+    def __init__(self, project: Project, fmt: str, annotator: str | None, label_map: dict[str, str]):
+        self.name = annotator or fmt
+        known = set(project.schema.entity_type_names)
+        self.map = {k: v for k, v in SYNONYMS.items() if k not in known and v in known} | dict(label_map)
+        self.changed: Counter = Counter()
+
+    def __call__(self, record: SourceRecord) -> SourceRecord:
+        for block in record.annotations:
+            if not isinstance(block, dict):
+                continue
+            block["annotator"] = self.name
+            kept, dropped = [], set()
+            for entity in block.get("entities") or []:
+                label = entity.get("label") if isinstance(entity, dict) else None
+                new = self.map.get(label, label) if isinstance(label, str) else label
+                if new != label:
+                    self.changed[(label, new)] += 1
+                if new == DROP:
+                    dropped.add(entity.get("id"))
+                    continue
+                if new != label:
+                    entity["label"] = new
+                kept.append(entity)
+            if "entities" in block:
+                block["entities"] = kept
+            if dropped and block.get("relations"):
+                block["relations"] = [
+                    r
+                    for r in block["relations"]
+                    if r.get("from") not in dropped and r.get("to") not in dropped
+                ]
+        return record
+
+    def summary(self) -> str | None:
+        if not self.changed:
+            return None
+        parts = [
+            f"{old} → {'left out' if new == DROP else new} ({n})"
+            for (old, new), n in sorted(self.changed.items())
+        ]
+        return f"labels of {self.name}: " + ", ".join(parts)
+
+
+def parse_label_map(text: str | None) -> dict[str, str]:
+    """``PERSON=PER,MISC=-`` (or a file of such lines) as a mapping; ``-`` leaves a label out."""
+    if not text:
+        return {}
+    path = Path(text)
+    entries = path.read_text(encoding="utf-8").splitlines() if path.is_file() else text.split(",")
+    out = {}
+    for n, entry in enumerate(entries, 1):
+        entry = entry.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        if "=" not in entry:
+            where = f"{path}:{n}" if path.is_file() else f"--label-map entry {entry!r}"
+            raise AnnotatorError(f"{where}: expected FROM=TO (TO may be '-' to leave the label out)")
+        old, new = (x.strip() for x in entry.split("=", 1))
+        out[old] = new
+    return out
+
+
 def import_paths(
     project: Project,
     paths: Iterable[str | Path],
@@ -413,25 +540,57 @@ def import_paths(
     strict: bool = False,
     progress: ProgressCallback = no_progress,
     cancel: CancelFlag | None = None,
+    annotator: str | None = None,
+    label_map: dict[str, str] | None = None,
+    **read_options: Any,
 ) -> ImportReport:
     """Import files and folders (recursively) in the given or detected format. A folder holding brat
-    ``.ann`` files is read as brat standoff (``NAME.txt`` + ``NAME.ann``) unless another format is given."""
+    ``.ann`` files is read as brat standoff (``NAME.txt`` + ``NAME.ann``) unless another format is given.
+    Labels from another tool's format (:data:`~annotator.formats.records.FOREIGN`) belong to annotator
+    ``annotator`` (default: the format's name) and go through ``label_map``; ``read_options`` go to the
+    format's reader."""
     paths = [Path(p) for p in paths]
     if fmt == "brat" or (fmt is None and paths and all(_is_brat_folder(p) for p in paths)):
         return _import_brat(project, paths, strict=strict, progress=progress, cancel=cancel)
     files = expand_paths(paths, fmt)
     if not files:
-        raise AnnotatorError("nothing to import: no files of a known type (.jsonl, .ndjson, .csv, .txt)")
+        raise AnnotatorError(
+            "nothing to import: no files of a known type (" + ", ".join(known_extensions()) + ")"
+        )
+    formats = {fmt or detect_format(path) for path, _ in files}
+    if (annotator or label_map) and not formats & set(FOREIGN):
+        raise AnnotatorError(
+            "--annotator and --label-map apply to labels from other tools (" + ", ".join(FOREIGN) + ")"
+        )
+    if annotator is not None:
+        annotator = check_name(annotator)
+        if annotator == "gold":
+            raise AnnotatorError("'gold' is the adjudicated set; imported labels need another annotator name")
     sizes = [path.stat().st_size for path, _ in files]
     total = sum(sizes)
     report = ImportReport(files=len(files))
+    relabel = {f: _Relabel(project, f, annotator, label_map or {}) for f in formats if f in FOREIGN}
+
+    read_options = {k: v for k, v in read_options.items() if v is not None}
+    for key in read_options:
+        if not any(key in READ_OPTIONS.get(f, ()) for f in formats):
+            takes = [f for f, keys in READ_OPTIONS.items() if key in keys]
+            raise AnnotatorError(f"option {key!r} applies to {' and '.join(takes)} files, not to these")
 
     def items():
         done = 0
         for (path, name), size in zip(files, sizes, strict=True):
-            for item, pos in read_path(path, fmt, name):
+            file_fmt = fmt or detect_format(path)
+            change = relabel.get(file_fmt)
+            options = {k: v for k, v in read_options.items() if k in READ_OPTIONS.get(file_fmt, ())}
+            for item, pos in read_path(path, fmt, name, **options):
+                if change is not None and isinstance(item, SourceRecord):
+                    item = change(item)
                 yield item, done + pos
             done += size
+        for change in relabel.values():
+            if change.summary():
+                report.warnings.append(change.summary())
 
     return import_records(
         project, items(), total=total, strict=strict, progress=progress, cancel=cancel, report=report

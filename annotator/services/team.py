@@ -84,7 +84,7 @@ def _check_role(role: str) -> str:
     return role
 
 
-def _check_name(name: str) -> str:
+def check_name(name: str) -> str:
     name = name.strip()
     if not name:
         raise AnnotatorError("an annotator needs a name")
@@ -95,7 +95,7 @@ def _check_name(name: str) -> str:
 
 def add_annotator(project: Project, name: str, role: str = "annotator") -> AnnotatorChange:
     """Add an annotator with a role; for a name already in the project, set its role."""
-    name, role = _check_name(name), _check_role(role)
+    name, role = check_name(name), _check_role(role)
     with project.engine.begin() as conn:
         previous = conn.scalar(select(Annotator.role).where(Annotator.name == name))
         if previous is None:
@@ -228,7 +228,7 @@ def assign(
     Unstarted assignments may move (when the load is tied, the previous assignee is preferred); the
     kept ones of annotators not named stay too. Without ``seed`` a random one is drawn and reported.
     """
-    names = sorted({_check_name(n) for n in annotators})
+    names = sorted({check_name(n) for n in annotators})
     if not names:
         raise AnnotatorError("name at least one annotator to assign documents to")
     if not 0.0 <= overlap <= 1.0:

@@ -261,8 +261,9 @@ class TargetedSentiment(_AnnotationRow, Base):
 class GoldProvenance(Base):
     """How one gold item was decided. Gold is the annotation set of the reserved annotator ``gold``; ``id``
     is the gold row's id. ``decided_by`` is the adjudicator's name, or None when a rule (``rule``:
-    ``majority``, ``unanimous``, ``min:N``) decided; ``rule`` is ``manual`` for a person's acceptance and
-    ``rejected`` for a person's decision that ``item_key`` is not gold (then ``id`` names no row).
+    ``majority``, ``unanimous``, ``min:N``) decided; ``rule`` is ``manual`` for a person's acceptance,
+    ``edited`` for a version a person accepted and then changed (or a row a person added while editing),
+    and ``rejected`` for a person's decision that ``item_key`` is not gold (then ``id`` names no row).
     ``item_key`` is the item as adjudication compares it (see :mod:`annotator.services.adjudication`)."""
 
     __tablename__ = "gold_provenance"
@@ -276,3 +277,18 @@ class GoldProvenance(Base):
     rule: Mapped[str] = mapped_column(String(32))
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
     source_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class DatasetSplit(Base):
+    """The split (``train``, ``dev``, ``test`` …) a document was given in a dataset export, per *scheme*
+    (ratios, seed and stratification, e.g. ``80/10/10 seed=13 by=source``): kept so that a document never
+    moves between splits when documents are added and the dataset exported again."""
+
+    __tablename__ = "dataset_splits"
+
+    scheme: Mapped[str] = mapped_column(String(200), primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    split: Mapped[str] = mapped_column(String(32))
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,295 @@
+"""CoNLL / BIO token files: one token per line, the tag in the last column, sentences separated by blank
+lines, ``-DOCSTART-`` lines between documents.
+
+Reading: two or more columns (tab-separated, or whitespace when a line has no tab), the token first and the
+tag last (``tag_column`` picks another). Tagging schemes ``iob2`` (B- starts every chunk), ``iob1`` (I-
+starts a chunk, B- only between two adjacent chunks of one type) and ``bioes`` (also BILOU: S-/U- single,
+E-/L- end) are detected from the file or declared. A tag that the scheme does not allow (``-NETI``, an
+I- after another type in IOB2, an E- without its start) is reported with its line number and its document
+is not imported: tags are never guessed.
+
+The text is rebuilt from the tokens: each token NFC-normalized, tokens joined by one space, sentences by a
+newline. Without ``-DOCSTART-`` every ``group`` sentences (default 1) make a document. The source's own
+tokenization is kept in ``meta["tokens"]`` (code-point ``[start, end]`` pairs), so exporting to CoNLL gives
+the same tokens and sentences back.
+
+Writing (pure): :func:`bio_tags` turns spans into tags over tokens, :func:`write_sentences` writes blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from annotator.errors import AnnotatorError, RecordError
+from annotator.formats.records import ReadItem, SourceRecord
+from annotator.formats.textfile import iter_lines
+from annotator.text.normalization import normalize
+
+SCHEMES = ("iob2", "iob1", "bioes")
+DOCSTART = "-DOCSTART-"
+_TAG = re.compile(r"^(?:(O)|([BIESLU])-(\S+))$")
+
+
+@dataclass
+class _Line:
+    lineno: int
+    token: str
+    tag: str
+    problem: str | None = None  # a line that is not token + tag: its document is reported, not imported
+
+
+@dataclass
+class _Doc:
+    first_line: int
+    sentences: list[list[_Line]] = field(default_factory=list)
+
+
+def _columns(line: str) -> list[str]:
+    line = line.rstrip("\r\n")
+    return line.split("\t") if "\t" in line else line.split()
+
+
+def _parse(tag: str) -> tuple[str, str | None] | None:
+    """(prefix, type) of a tag, ``("O", None)`` for O; None when it is not a tag at all."""
+    m = _TAG.match(tag)
+    if m is None:
+        return None
+    return ("O", None) if m.group(1) else (m.group(2), m.group(3))
+
+
+def detect_scheme(tags: Iterable[tuple[str, str | None]]) -> str:
+    """The scheme a sequence of parsed tags (with ``("", None)`` at sentence ends) is written in: BIOES
+    when any E-/S-/L-/U- appears; IOB1 when chunks start with I- and never with B- (in IOB1, B- only
+    separates two adjacent chunks of one type); else IOB2 (whose stray I- tags are then errors)."""
+    previous: tuple[str, str | None] = ("O", None)
+    starts_with_i = starts_with_b = False
+    for prefix, kind in tags:
+        if prefix in ("E", "S", "L", "U"):
+            return "bioes"
+        continues = previous[0] in ("B", "I") and previous[1] == kind
+        if prefix == "I" and not continues:
+            starts_with_i = True
+        elif prefix == "B" and not continues:
+            starts_with_b = True
+        previous = (prefix or "O", kind)
+    return "iob1" if starts_with_i and not starts_with_b else "iob2"
+
+
+def _chunks(lines: list[_Line], scheme: str, where: str) -> list[tuple[int, int, str]]:
+    """(first token, end token, type) per chunk of one sentence; RecordError on a tag the scheme forbids."""
+    out: list[tuple[int, int, str]] = []
+    open_: tuple[int, str] | None = None
+
+    def close(at: int) -> None:
+        nonlocal open_
+        if open_ is not None:
+            out.append((open_[0], at, open_[1]))
+            open_ = None
+
+    for i, line in enumerate(lines):
+        parsed = _parse(line.tag)
+        if parsed is None:
+            raise RecordError(f"{where}:{line.lineno}", f"malformed tag {line.tag!r} (token {line.token!r})")
+        prefix, kind = parsed
+        bad = None
+        if prefix == "O":
+            close(i)
+        elif scheme == "iob2":
+            if prefix == "B":
+                close(i)
+                open_ = (i, kind)
+            elif prefix == "I":
+                if open_ is None or open_[1] != kind:
+                    bad = f"I-{kind} does not continue a {kind} chunk (IOB2 starts chunks with B-)"
+            else:
+                bad = f"{prefix}- is not an IOB2 tag"
+        elif scheme == "iob1":
+            if prefix == "I":
+                if open_ is None or open_[1] != kind:
+                    close(i)
+                    open_ = (i, kind)
+            elif prefix == "B":
+                if open_ is None or open_[1] != kind:
+                    bad = f"B-{kind} must follow a {kind} chunk in IOB1"
+                close(i)
+                open_ = (i, kind)
+            else:
+                bad = f"{prefix}- is not an IOB1 tag"
+        else:  # bioes / bilou
+            if prefix in ("S", "U"):
+                close(i)
+                out.append((i, i + 1, kind))
+            elif prefix == "B":
+                if open_ is not None:
+                    bad = f"B-{kind} before the {open_[1]} chunk ended (E-/L-)"
+                open_ = (i, kind)
+            elif prefix in ("I", "E", "L"):
+                if open_ is None or open_[1] != kind:
+                    bad = f"{prefix}-{kind} outside a {kind} chunk"
+                elif prefix in ("E", "L"):
+                    out.append((open_[0], i + 1, kind))
+                    open_ = None
+        if bad:
+            raise RecordError(f"{where}:{line.lineno}", f"tag {line.tag!r}: {bad}")
+    if open_ is not None:
+        if scheme == "bioes":
+            line = lines[-1]
+            raise RecordError(f"{where}:{line.lineno}", f"the {open_[1]} chunk is not ended (E-/L-)")
+        close(len(lines))
+    return out
+
+
+def _documents(path: Path, tag_column: int | None, group: int) -> Iterator[tuple[_Doc | RecordError, int]]:
+    name = str(path)
+    doc: _Doc | None = None
+    sentence: list[_Line] = []
+    last_pos = 0
+
+    def flush_sentence():
+        nonlocal sentence, doc
+        if sentence:
+            if doc is None:
+                doc = _Doc(sentence[0].lineno)
+            doc.sentences.append(sentence)
+            sentence = []
+
+    for lineno, line, error, pos in iter_lines(path):
+        last_pos = pos
+        if error is not None:
+            yield RecordError(f"{name}:{lineno}", error), pos
+            continue
+        cols = _columns(line)
+        if not cols or cols == [""]:
+            flush_sentence()
+            if doc is not None and len(doc.sentences) >= group and group > 0:
+                yield doc, pos
+                doc = None
+            continue
+        if cols[0] == DOCSTART:
+            flush_sentence()
+            if doc is not None:
+                yield doc, pos
+            doc = None
+            group = 0  # documents are delimited: no grouping
+            continue
+        if line.startswith("#") and len(cols) < 2:
+            continue  # a comment line
+        if len(cols) < 2:
+            sentence.append(_Line(lineno, cols[0], "", f"expected a token and a tag, found {line.strip()!r}"))
+            continue
+        index = tag_column if tag_column is not None else len(cols) - 1
+        if not -len(cols) <= index < len(cols):
+            sentence.append(_Line(lineno, cols[0], "", f"no column {index + 1} (the line has {len(cols)})"))
+            continue
+        sentence.append(_Line(lineno, cols[0], cols[index].strip()))
+    flush_sentence()
+    if doc is not None:
+        yield doc, last_pos
+
+
+def _record(doc: _Doc, scheme: str, name: str, index: int, file_id: str) -> SourceRecord:
+    parts: list[str] = []
+    tokens: list[list[int]] = []
+    entities: list[dict[str, Any]] = []
+    pos = 0
+    for s_index, sentence in enumerate(doc.sentences):
+        bad = next((line for line in sentence if line.problem), None)
+        if bad is not None:
+            raise RecordError(f"{name}:{bad.lineno}", bad.problem)
+        chunks = _chunks(sentence, scheme, name)
+        starts = []
+        for t_index, line in enumerate(sentence):
+            token = normalize(line.token)
+            if t_index:
+                parts.append(" ")
+                pos += 1
+            starts.append(pos)
+            tokens.append([pos, pos + len(token)])
+            parts.append(token)
+            pos += len(token)
+        for first, end, kind in chunks:
+            start, stop = starts[first], starts[end - 1] + len(normalize(sentence[end - 1].token))
+            # named by the line of its first token: unique in the file, the same on a second import
+            eid = f"L{sentence[first].lineno}"
+            entities.append({"id": eid, "start": start, "end": stop, "label": kind, "attributes": {}})
+        if s_index < len(doc.sentences) - 1:
+            parts.append("\n")
+            pos += 1
+    text = "".join(parts)
+    block = {
+        "annotator": "conll",
+        "status": "done",
+        "entities": entities,
+        "events": [],
+        "document": {},
+        "sentiment": [],
+        "relations": [],
+    }
+    meta = {"tokens": tokens, "source_file": file_id, "source_line": doc.first_line}
+    return SourceRecord(f"{name}:{doc.first_line}", f"{file_id}#{index}", "", text, meta, [block])
+
+
+def read(
+    path: Path,
+    name: str | None = None,
+    scheme: str | None = None,
+    group: int = 1,
+    tag_column: int | None = None,
+    **_options: Any,
+) -> Iterator[ReadItem]:
+    """Documents of a CoNLL/BIO file (see the module doc); ``scheme`` one of :data:`SCHEMES` or None to
+    detect it from the whole file; ``group`` sentences per document when the file has no ``-DOCSTART-``."""
+    if scheme is not None and scheme.lower() not in (*SCHEMES, "bilou", "iob"):
+        raise AnnotatorError(f"unknown tagging scheme {scheme!r} (one of: {', '.join(SCHEMES)})")
+    scheme = {"bilou": "bioes", "iob": "iob2"}.get((scheme or "").lower(), (scheme or "").lower()) or None
+    if group < 1:
+        raise AnnotatorError("--group must be at least 1 sentence per document")
+    file_id = name or path.name
+    if scheme is None:
+        tags: list[tuple[str, str | None]] = []
+        for doc, _pos in _documents(path, tag_column, group):
+            if isinstance(doc, _Doc):
+                for sentence in doc.sentences:
+                    tags.extend(p for p in (_parse(line.tag) for line in sentence) if p is not None)
+                    tags.append(("", None))
+        scheme = detect_scheme(tags)
+    index = 0
+    for doc, pos in _documents(path, tag_column, group):
+        if isinstance(doc, RecordError):
+            yield doc, pos
+            continue
+        index += 1
+        try:
+            yield _record(doc, scheme, str(path), index, file_id), pos
+        except RecordError as exc:
+            yield exc, pos
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+
+def bio_tags(tokens: Sequence[tuple[int, int]], spans: Iterable[tuple[int, int, str]]) -> list[str]:
+    """IOB2 tags of ``tokens`` for non-overlapping ``spans`` that start and end on token boundaries."""
+    tags = ["O"] * len(tokens)
+    index = {start: i for i, (start, _end) in enumerate(tokens)}
+    for start, end, label in spans:
+        i = index[start]
+        tags[i] = f"B-{label}"
+        i += 1
+        while i < len(tokens) and tokens[i][1] <= end:
+            tags[i] = f"I-{label}"
+            i += 1
+    return tags
+
+
+def write_sentences(out: IO[str], sentences: Iterable[Sequence[tuple[str, str]]], docstart: bool) -> None:
+    """One ``-DOCSTART-`` block (when ``docstart``), then a ``token<TAB>tag`` block per sentence."""
+    if docstart:
+        out.write(f"{DOCSTART}\tO\n\n")
+    for sentence in sentences:
+        out.write("".join(f"{token}\t{tag}\n" for token, tag in sentence))
+        out.write("\n")

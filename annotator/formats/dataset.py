@@ -1,0 +1,205 @@
+"""Training data from documents and their entity spans: tokens, sentences, checks and the declared rules for
+spans that token formats cannot hold, and the records of each export format. Pure: no database, no Qt.
+
+* **Tokens**: a document's own tokenization when it came with one (``meta["tokens"]``, e.g. from CoNLL or
+  Prodigy), else the project's tokenizer (:func:`annotator.text.segment.tokenize`).
+* **Sentences**: a break after ``।``, ``॥``, ``.``, ``?`` or ``!`` (a run of them, and the closing quotes or
+  brackets after it) and wherever a newline lies between two tokens; a document with its own tokens breaks
+  at newlines only (its source's sentences).
+* **Checks** before anything is written: every span must lie in its text on whole characters (else it is
+  left out and reported); in token formats a span whose start or end falls inside a token is *widened to
+  the tokens it touches* (rule ``expand``, the default) or left out (rule ``drop``); overlapping spans in
+  BIO/spaCy formats keep the *longest* (then the earlier, then the label first in the schema). Every rule
+  applied is counted, with examples, in the :class:`Checks` that the dataset card reports.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.text.segment import grapheme_boundaries, tokenize
+
+TERMINAL = frozenset("।॥.?!")
+CLOSING = frozenset("\"'”’)]»")
+CROSSING_RULES = ("expand", "drop")
+EXAMPLES = 5
+
+
+@dataclass
+class Example:
+    """One exported document: its spans (start, end, label) from the chosen annotation set."""
+
+    external_id: str
+    title: str
+    text: str
+    meta: dict[str, Any]
+    spans: list[tuple[int, int, str]]
+    tone: Any = None
+    split: str = ""
+
+
+@dataclass
+class Checks:
+    """What the checks and rules did: counts per kind and a few examples each."""
+
+    counts: Counter = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, kind: str, example: Example, span: tuple[int, int, str], note: str = "") -> None:
+        self.counts[kind] += 1
+        shown = self.examples.setdefault(kind, [])
+        if len(shown) < EXAMPLES:
+            start, end, label = span
+            surface = example.text[max(0, start) : max(0, end)].replace("\n", " ")
+            shown.append(f"{example.external_id} [{start}, {end}) {label} “{surface}”{note}")
+
+
+def tokens_of(text: str, meta: dict[str, Any]) -> tuple[list[tuple[int, int]], bool]:
+    """(token spans, whether they are the document's own) of a document."""
+    own = meta.get("tokens")
+    if isinstance(own, list) and own:
+        return [(int(s), int(e)) for s, e in own], True
+    return [(t.start, t.end) for t in tokenize(text)], False
+
+
+def sentences_of(text: str, tokens: Sequence[tuple[int, int]], own: bool) -> list[range]:
+    """Token index ranges of the sentences (see the module doc)."""
+    out: list[range] = []
+    first = 0
+    n = len(tokens)
+    for i in range(n):
+        end_here = False
+        if i + 1 < n and "\n" in text[tokens[i][1] : tokens[i + 1][0]]:
+            end_here = True
+        elif not own and text[tokens[i][0] : tokens[i][1]] in TERMINAL:
+            nxt = text[tokens[i + 1][0] : tokens[i + 1][1]] if i + 1 < n else ""
+            end_here = nxt not in TERMINAL and nxt not in CLOSING
+        elif not own and text[tokens[i][0] : tokens[i][1]] in CLOSING and i > first:
+            prev = text[tokens[i - 1][0] : tokens[i - 1][1]]
+            nxt = text[tokens[i + 1][0] : tokens[i + 1][1]] if i + 1 < n else ""
+            end_here = prev in TERMINAL and nxt not in CLOSING
+        if end_here or i == n - 1:
+            out.append(range(first, i + 1))
+            first = i + 1
+    return out
+
+
+def check_spans(example: Example, checks: Checks) -> list[tuple[int, int, str]]:
+    """The spans that lie in the text on whole characters; the others are reported and left out."""
+    bounds = None
+    kept = []
+    for span in example.spans:
+        start, end, _label = span
+        if not 0 <= start < end <= len(example.text):
+            checks.add("outside the text", example, span)
+            continue
+        if bounds is None:
+            bounds = set(grapheme_boundaries(example.text))
+        if start not in bounds or end not in bounds:
+            checks.add("splits a character", example, span)
+            continue
+        kept.append(span)
+    return kept
+
+
+def align(
+    example: Example,
+    spans: Iterable[tuple[int, int, str]],
+    tokens: Sequence[tuple[int, int]],
+    crossing: str,
+    checks: Checks,
+) -> list[tuple[int, int, str]]:
+    """Spans on token boundaries: a span that cuts a token is widened to the tokens it touches
+    (``expand``) or left out (``drop``); a span over no token at all (only spaces) is left out."""
+    starts = [s for s, _e in tokens]
+    ends = [e for _s, e in tokens]
+    start_set, end_set = set(starts), set(ends)
+    out = []
+    for span in spans:
+        start, end, label = span
+        if start in start_set and end in end_set:
+            out.append(span)
+            continue
+        first = bisect.bisect_right(ends, start)  # the first token ending after start
+        last = bisect.bisect_left(starts, end) - 1  # the last token starting before end
+        if first > last:
+            checks.add("covers no token (left out)", example, span)
+            continue
+        if crossing == "drop":
+            checks.add("crosses a token boundary (left out)", example, span)
+            continue
+        widened = (min(start, starts[first]), max(end, ends[last]), label)
+        checks.add("crosses a token boundary (widened)", example, span, f" → [{widened[0]}, {widened[1]})")
+        out.append(widened)
+    return out
+
+
+def resolve_overlaps(
+    example: Example, spans: Iterable[tuple[int, int, str]], label_order: dict[str, int], checks: Checks
+) -> list[tuple[int, int, str]]:
+    """Non-overlapping spans, keeping the longest (then the earlier, then the label first in the schema);
+    exact duplicates count once, silently."""
+    unique = sorted(set(spans), key=lambda s: (-(s[1] - s[0]), s[0], label_order.get(s[2], 1 << 30), s[2]))
+    kept: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []  # sorted, disjoint
+    for span in unique:
+        start, end, _label = span
+        i = bisect.bisect_right(taken, (start, 1 << 62))
+        clash = (i > 0 and taken[i - 1][1] > start) or (i < len(taken) and taken[i][0] < end)
+        if clash:
+            checks.add("overlaps a longer span (left out)", example, span)
+            continue
+        taken.insert(i, (start, end))
+        kept.append(span)
+    return sorted(kept)
+
+
+# ---------------------------------------------------------------------------------------------- records
+
+
+def label_list(labels: Sequence[str]) -> list[str]:
+    """The IOB2 tag list of a label set, ``O`` first: the ids of Hugging Face ``ner_tags``."""
+    return ["O", *(f"{p}-{label}" for label in labels for p in ("B", "I"))]
+
+
+def token_sentences(
+    example: Example, tokens: Sequence[tuple[int, int]], sentences: Sequence[range], tags: Sequence[str]
+) -> list[list[tuple[str, str]]]:
+    """(token text, tag) per token, per sentence."""
+    text = example.text
+    return [[(text[tokens[i][0] : tokens[i][1]], tags[i]) for i in sentence] for sentence in sentences]
+
+
+#: Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+_FORMULA = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def spreadsheet_safe(value: Any) -> str:
+    """A CSV cell that no spreadsheet runs: text starting with ``= + - @``, tab or a line break gets a
+    leading apostrophe; numbers (``-2``, ``+3.5``) stay numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value) if isinstance(value, float) else str(value)
+    text = str(value)
+    if text.startswith(_FORMULA):
+        try:
+            float(text)
+            return text
+        except ValueError:
+            return "'" + text
+    return text
+
+
+def csv_line(values: Sequence[Any]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow([spreadsheet_safe(v) for v in values])
+    return buf.getvalue()

@@ -1,0 +1,540 @@
+"""Training datasets: CoNLL, Hugging Face, spaCy and CSV exports of one annotation set, with deterministic,
+stable splits, checks before anything is written, and a dataset card.
+
+* **Annotation set**: ``gold`` (the adjudicated set; documents with a gold decision), an annotator's name
+  (their documents with status ``done``, or any labelled one with ``status=None``), or ``majority``
+  (computed on the fly from the finished work of two or more annotators, as the majority policy would).
+* **Splits** (``80/10/10`` → train/dev/test; ``90/10`` → train/test): each document's split is kept in the
+  project (:class:`~annotator.store.models.DatasetSplit`) under its scheme (ratios, seed, stratification),
+  so a document never moves between splits when documents are added. New documents are placed in order of
+  a hash of (seed, document id), each into the split furthest below its share, within its stratum (the
+  metadata field ``stratify``, e.g. ``source``, when given): the same seed gives the same splits on any
+  machine, and the shares stay as close to the ratios as whole documents allow.
+* **Checks and rules** (:mod:`annotator.formats.dataset`): spans off the text or inside a character are left
+  out; spans that cut a token are widened to whole tokens (or left out with ``crossing="drop"``);
+  overlapping spans keep the longest. All counted, with examples, in the report and the card.
+* Written into a temporary folder renamed into place when complete: a failed or cancelled export leaves
+  nothing behind. Streaming: documents are read in batches and written as they come.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import Connection, func, insert, select
+
+from annotator.errors import AnnotatorError
+from annotator.formats import conll
+from annotator.formats.dataset import (
+    CROSSING_RULES,
+    Checks,
+    Example,
+    align,
+    check_spans,
+    csv_line,
+    label_list,
+    resolve_overlaps,
+    sentences_of,
+    token_sentences,
+    tokens_of,
+)
+from annotator.services.adjudication import GOLD, majority_labels
+from annotator.services.exporting import BATCH_SIZE, document_batches, has_labels
+from annotator.services.progress import CancelFlag, ProgressCallback, no_progress
+from annotator.services.project import Project
+from annotator.store.database import json_value
+from annotator.store.models import Annotator, DatasetSplit, Document, GoldProvenance, WorkItem, utcnow
+
+FORMATS = ("conll", "hf", "spacy", "csv")
+SPLIT_NAMES = {1: ("all",), 2: ("train", "test"), 3: ("train", "dev", "test")}
+CSV_FIELDS = ("id", "title", "split", "url", "source", "published", "lang", "entities", "meta")
+
+
+@dataclass
+class DatasetReport:
+    fmt: str
+    annotation_set: str
+    documents: Counter = field(default_factory=Counter)  # per split
+    sentences: Counter = field(default_factory=Counter)
+    tokens: Counter = field(default_factory=Counter)
+    labels: Counter = field(default_factory=Counter)  # (split, label)
+    checks: Checks = field(default_factory=Checks)
+    files: list[str] = field(default_factory=list)
+    path: str = ""
+    new_assignments: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def split_names(self) -> list[str]:
+        order = ("all", "train", "dev", "test")
+        return sorted(self.documents, key=order.index) or ["all"]
+
+    def summary(self) -> str:
+        per_split = ", ".join(f"{self.documents[name]} {name}" for name in self.split_names())
+        rules = "; ".join(f"{kind}: {n}" for kind, n in sorted(self.checks.counts.items()))
+        return (
+            f"exported {sum(self.documents.values())} document(s) ({per_split}) of set "
+            f"'{self.annotation_set}' as {self.fmt} to {self.path}" + (f"; {rules}" if rules else "")
+        )
+
+
+def parse_split(text: str | None) -> tuple[int, ...] | None:
+    """``80/10/10`` → (80, 10, 10); two or three positive parts."""
+    if not text:
+        return None
+    try:
+        parts = tuple(int(p) for p in text.split("/"))
+    except ValueError:
+        raise AnnotatorError(f"--split {text!r}: expected whole numbers such as 80/10/10") from None
+    if len(parts) not in (2, 3) or any(p <= 0 for p in parts):
+        raise AnnotatorError(f"--split {text!r}: expected two or three positive parts (train/dev/test)")
+    return parts
+
+
+def split_scheme(ratios: tuple[int, ...], seed: int, stratify: str | None) -> str:
+    return "/".join(map(str, ratios)) + f" seed={seed}" + (f" by={stratify}" if stratify else "")
+
+
+def _hash(seed: int, external_id: str) -> str:
+    return hashlib.sha256(f"{seed}\x00{external_id}".encode()).hexdigest()
+
+
+def assign_splits(
+    conn: Connection,
+    candidates: list[tuple[int, str, str]],
+    ratios: tuple[int, ...],
+    seed: int,
+    stratify: str | None,
+) -> tuple[dict[int, str], int]:
+    """Splits of ``candidates`` ((document id, external id, stratum)); new ones are stored. Returns
+    (split by document id, how many were new)."""
+    scheme = split_scheme(ratios, seed, stratify)
+    names = SPLIT_NAMES[len(ratios)]
+    known = dict(
+        conn.execute(
+            select(DatasetSplit.document_id, DatasetSplit.split).where(DatasetSplit.scheme == scheme)
+        ).all()
+    )
+    counts: dict[str, Counter] = defaultdict(Counter)
+    stratum_of = {doc_id: stratum for doc_id, _ext, stratum in candidates}
+    for doc_id, split in known.items():
+        if doc_id in stratum_of:
+            counts[stratum_of[doc_id]][split] += 1
+    fresh = sorted(
+        ((_hash(seed, ext), doc_id, stratum) for doc_id, ext, stratum in candidates if doc_id not in known)
+    )
+    total = sum(ratios)
+    rows = []
+    for _h, doc_id, stratum in fresh:
+        have = counts[stratum]
+        n = sum(have.values()) + 1
+        # the split furthest below its share once this document is in (ties: the earlier split)
+        split = max(names, key=lambda s: (ratios[names.index(s)] * n / total - have[s], -names.index(s)))
+        have[split] += 1
+        known[doc_id] = split
+        rows.append({"scheme": scheme, "document_id": doc_id, "split": split, "assigned_at": utcnow()})
+    for i in range(0, len(rows), 5000):
+        conn.execute(insert(DatasetSplit), rows[i : i + 5000])
+    return {doc_id: known[doc_id] for doc_id, _e, _s in candidates}, len(rows)
+
+
+# ---------------------------------------------------------------------------------------------- selection
+
+
+def _candidates(
+    project: Project, conn: Connection, annotation_set: str, status: str | None
+) -> set[int] | None:
+    """Ids of the documents the set can cover (None: decide per document, for ``majority``)."""
+    if annotation_set == GOLD:
+        decided = set(conn.scalars(select(GoldProvenance.document_id).distinct()))
+        return decided
+    if annotation_set == "majority":
+        return None
+    query = (
+        select(WorkItem.document_id)
+        .join(Annotator, Annotator.id == WorkItem.annotator_id)
+        .where(Annotator.name == annotation_set)
+    )
+    if status is not None:
+        query = query.where(WorkItem.status == status)
+    return set(conn.scalars(query))
+
+
+def _choose(
+    blocks: list[dict[str, Any]], annotation_set: str, status: str | None
+) -> tuple[list[tuple[int, int, str]], dict[str, Any]] | None:
+    """(spans, document labels) of the set on one document, or None when it does not cover it."""
+    if annotation_set == "majority":
+        counted = [
+            b
+            for b in blocks
+            if b["annotator"] != GOLD and (b["status"] == status if status is not None else has_labels(b))
+        ]
+        return majority_labels(counted)
+    block = next((b for b in blocks if b["annotator"] == annotation_set), None)
+    if block is None:
+        return ([], {}) if annotation_set == GOLD else None
+    if annotation_set != GOLD and status is not None and block["status"] != status:
+        return None
+    return [(e["start"], e["end"], e["label"]) for e in block["entities"]], block["document"]
+
+
+def _check_set(project: Project, annotation_set: str) -> None:
+    if annotation_set in (GOLD, "majority"):
+        return
+    from annotator.services.team import annotator_role
+
+    if annotator_role(project, annotation_set) is None:
+        raise AnnotatorError(
+            f"--set {annotation_set!r}: not an annotator of this project (use gold, majority or a name from "
+            "`annotator annotators list`)"
+        )
+
+
+# ---------------------------------------------------------------------------------------------- writers
+
+
+class _Writers:
+    """One open file per split (and kind), created on first use."""
+
+    def __init__(self, folder: Path, report: DatasetReport, tone_names: list[str]):
+        self.folder, self.report, self.tone_names = folder, report, tone_names
+        self.files: dict[str, IO[str]] = {}
+
+    def get(self, split: str, suffix: str, header: str = "") -> IO[str]:
+        name = f"{split}.{suffix}"
+        fh = self.files.get(name)
+        if fh is None:
+            fh = self.files[name] = open(self.folder / name, "w", encoding="utf-8", newline="\n")
+            fh.write(header)
+            self.report.files.append(name)
+        return fh
+
+    def close(self) -> None:
+        for fh in self.files.values():
+            fh.flush()
+            os.fsync(fh.fileno())
+            fh.close()
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def _write_example(
+    writers: _Writers,
+    example: Example,
+    fmt: str,
+    crossing: str,
+    label_order: dict[str, int],
+    tag_ids: dict[str, int],
+    report: DatasetReport,
+) -> None:
+    checks = report.checks
+    spans = check_spans(example, checks)
+    split = example.split
+    if fmt == "csv":
+        meta = {k: v for k, v in example.meta.items() if k not in ("tokens",)}
+        row = [
+            example.external_id,
+            example.title,
+            split,
+            meta.pop("url", None),
+            meta.pop("source", None),
+            meta.pop("published", None),
+            meta.pop("lang", None),
+            len(spans),
+        ]
+        tone = example.tone or {}
+        extra = [tone.get(name) for name in writers.tone_names]
+        writers.get(split, "csv").write(csv_line([*row, *extra, _dumps(meta) if meta else ""]))
+        for s in spans:
+            report.labels[(split, s[2])] += 1
+        return
+    tokens, own = tokens_of(example.text, example.meta)
+    spans = resolve_overlaps(example, align(example, spans, tokens, crossing, checks), label_order, checks)
+    for s in spans:
+        report.labels[(split, s[2])] += 1
+    report.tokens[split] += len(tokens)
+    if fmt == "spacy":
+        record = {
+            "text": example.text,
+            "entities": [list(s) for s in spans],
+            "meta": {"id": example.external_id, "split": split},
+        }
+        writers.get(split, "jsonl").write(_dumps(record) + "\n")
+        report.sentences[split] += len(sentences_of(example.text, tokens, own))
+        return
+    sentences = sentences_of(example.text, tokens, own)
+    report.sentences[split] += len(sentences)
+    tags = conll.bio_tags(tokens, spans)
+    rows = token_sentences(example, tokens, sentences, tags)
+    if fmt == "conll":
+        out = writers.get(split, "conll")
+        conll.write_sentences(out, rows, docstart=True)
+    else:  # hf
+        out = writers.get(split, "jsonl")
+        for n, sentence in enumerate(rows):
+            record = {
+                "id": f"{example.external_id}#{n}",
+                "document": example.external_id,
+                "tokens": [t for t, _tag in sentence],
+                "ner_tags": [tag_ids[tag] for _t, tag in sentence],
+            }
+            out.write(_dumps(record) + "\n")
+
+
+def _spacy_docbins(folder: Path, report: DatasetReport) -> None:
+    """``SPLIT.spacy`` DocBin files next to the JSONL when spaCy is installed (tokens as exported)."""
+    try:
+        import spacy
+        from spacy.tokens import Doc, DocBin
+    except ImportError:
+        report.notes.append("spaCy is not installed: no .spacy DocBin files (pip install spacy)")
+        return
+    from annotator.text.segment import tokenize
+
+    vocab = spacy.blank("xx").vocab
+    for name in [f for f in report.files if f.endswith(".jsonl")]:
+        docbin = DocBin(store_user_data=False)
+        with open(folder / name, encoding="utf-8") as fh:
+            for line in fh:
+                record = json.loads(line)
+                text = record["text"]
+                toks = [(t.start, t.end) for t in tokenize(text)]
+                words = [text[s:e] for s, e in toks]
+                spaces = [
+                    (toks[i + 1][0] if i + 1 < len(toks) else len(text)) > e for i, (_s, e) in enumerate(toks)
+                ]
+                doc = Doc(vocab, words=words, spaces=spaces)
+                ents = [
+                    doc.char_span(s, e, label=label, alignment_mode="expand")
+                    for s, e, label in record["entities"]
+                ]
+                doc.ents = [e for e in ents if e is not None]
+                docbin.add(doc)
+        out = name.removesuffix(".jsonl") + ".spacy"
+        docbin.to_disk(folder / out)
+        report.files.append(out)
+
+
+# ---------------------------------------------------------------------------------------------- export
+
+
+def export_dataset(
+    project: Project,
+    fmt: str,
+    out: str | Path,
+    *,
+    annotation_set: str = GOLD,
+    split: tuple[int, ...] | None = None,
+    seed: int = 0,
+    status: str | None = "done",
+    stratify: str | None = None,
+    crossing: str = "expand",
+    progress: ProgressCallback = no_progress,
+    cancel: CancelFlag | None = None,
+) -> DatasetReport:
+    """Export ``annotation_set`` as ``fmt`` (one of :data:`FORMATS`) into the new folder ``out`` with a
+    dataset card (``README.md``); see the module doc for sets, splits and rules."""
+    if fmt not in FORMATS:
+        raise AnnotatorError(f"unknown dataset format {fmt!r} (one of: {', '.join(FORMATS)})")
+    if crossing not in CROSSING_RULES:
+        raise AnnotatorError(
+            f"unknown rule {crossing!r} for spans crossing tokens ({', '.join(CROSSING_RULES)})"
+        )
+    _check_set(project, annotation_set)
+    folder = Path(out)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise AnnotatorError(f"{folder}: exists and is not an empty folder")
+    if not folder.parent.exists():
+        raise AnnotatorError(f"{folder}: folder {folder.parent} does not exist")
+    schema = project.schema
+    labels = list(schema.assignable_entity_type_names)
+    label_order = {name: i for i, name in enumerate(labels)}
+    tags = label_list(labels)
+    tag_ids = {tag: i for i, tag in enumerate(tags)}
+    tone_names = [schema.document_sentiment.name] if schema.document_sentiment is not None else []
+    report = DatasetReport(fmt, annotation_set)
+
+    with project.engine.begin() as conn:
+        candidates = _candidates(project, conn, annotation_set, status)
+        splits: dict[int, str] | None = None
+        if split is not None:
+            rows = conn.execute(select(Document.id, Document.external_id, Document.meta)).all()
+            pool = [
+                (doc_id, ext, str((json_value(meta) or {}).get(stratify, "")) if stratify else "")
+                for doc_id, ext, meta in rows
+                if candidates is None or doc_id in candidates
+            ]
+            if annotation_set == "majority":  # two finished annotators (labelled ones with status=None)
+                pool = [p for p in pool if p[0] in _majority_documents(conn, status)]
+            splits, report.new_assignments = assign_splits(conn, pool, split, seed, stratify)
+
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    writers = _Writers(tmp, report, tone_names)
+    suffix = {"conll": "conll", "csv": "csv"}.get(fmt, "jsonl")
+    header = csv_line([*CSV_FIELDS[:-1], *tone_names, "meta"]) if fmt == "csv" else ""
+    for name in SPLIT_NAMES[len(split) if split else 1]:  # every split has its file, even an empty one
+        writers.get(name, suffix, header)
+    try:
+        with project.engine.connect() as conn:
+            total = conn.scalar(select(func.count()).select_from(Document)) or 0
+            seen = 0
+            for rows, batch in document_batches(project, conn, BATCH_SIZE, cancel):
+                for doc_id, ext_id, title, text, meta in rows:
+                    if candidates is not None and doc_id not in candidates:
+                        continue
+                    if splits is not None and doc_id not in splits:
+                        continue
+                    chosen = _choose(batch.annotations(doc_id, text), annotation_set, status)
+                    if chosen is None:
+                        continue
+                    spans, doc_labels = chosen
+                    name = splits[doc_id] if splits is not None else "all"
+                    example = Example(
+                        ext_id, title, text, json_value(meta) or {}, spans, doc_labels, split=name
+                    )
+                    report.documents[name] += 1
+                    _write_example(writers, example, fmt, crossing, label_order, tag_ids, report)
+                seen += len(rows)
+                progress(seen, total, "exporting")
+        writers.close()
+        if fmt == "hf":
+            (tmp / "labels.json").write_text(
+                json.dumps({str(i): tag for i, tag in enumerate(tags)}, ensure_ascii=False, indent=1) + "\n",
+                encoding="utf-8",
+            )
+            report.files.append("labels.json")
+        if fmt == "spacy":
+            _spacy_docbins(tmp, report)
+        report.path = str(folder)
+        options = {
+            "format": fmt,
+            "set": annotation_set,
+            "split": "/".join(map(str, split)) if split else None,
+            "seed": seed if split else None,
+            "stratify": stratify,
+            "status": status or "any",
+            "crossing": crossing,
+        }
+        (tmp / "README.md").write_text(dataset_card(project, report, options, tags), encoding="utf-8")
+        if folder.exists():
+            folder.rmdir()
+        os.replace(tmp, folder)
+    except BaseException:
+        writers.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return report
+
+
+def _majority_documents(conn: Connection, status: str | None) -> set[int]:
+    query = (
+        select(WorkItem.document_id)
+        .join(Annotator, Annotator.id == WorkItem.annotator_id)
+        .where(Annotator.name != GOLD)
+        .group_by(WorkItem.document_id)
+        .having(func.count() >= 2)
+    )
+    if status is not None:
+        query = query.where(WorkItem.status == status)
+    return set(conn.scalars(query))
+
+
+# ---------------------------------------------------------------------------------------------- card
+
+
+def dataset_card(project: Project, report: DatasetReport, options: dict[str, Any], tags: list[str]) -> str:
+    """The dataset card: what was exported, how, counts, agreement and adjudication coverage."""
+    from annotator.services.agreement import compute_agreement
+
+    splits = report.split_names()
+    lines = [
+        f"# Dataset: {project.schema.name}",
+        "",
+        f"Exported {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} by annotator "
+        f"from the project `{Path(str(project.location)).name}`.",
+        "",
+        "## Export options",
+        "",
+        *(f"- {k}: `{v}`" for k, v in options.items() if v is not None),
+        "",
+        "## Files",
+        "",
+        *(f"- `{name}`" for name in report.files),
+        "",
+        "## Counts",
+        "",
+        "| | " + " | ".join(splits) + " | total |",
+        "|---" * (len(splits) + 2) + "|",
+    ]
+
+    def row(name: str, values: list[int]) -> str:
+        return f"| {name} | " + " | ".join(str(v) for v in values) + f" | {sum(values)} |"
+
+    lines.append(row("documents", [report.documents[s] for s in splits]))
+    if report.fmt != "csv":
+        lines.append(row("sentences", [report.sentences[s] for s in splits]))
+        lines.append(row("tokens", [report.tokens[s] for s in splits]))
+    for label in sorted({label for _s, label in report.labels}):
+        lines.append(row(f"`{label}`", [report.labels[(s, label)] for s in splits]))
+    lines += ["", "## Schema", "", f"Entity labels ({len(project.schema.assignable_entity_type_names)}):"]
+    lines += [f"- `{t.name}`: {t.description}" for t in project.schema.entities if not t.abstract]
+    if report.fmt == "hf":
+        lines += ["", f"`ner_tags` ids: {', '.join(f'{i} {t}' for i, t in enumerate(tags))} (`labels.json`)."]
+    lines += ["", "## Checks and rules", ""]
+    if report.checks.counts:
+        for kind, n in sorted(report.checks.counts.items()):
+            lines.append(f"- {kind}: {n}")
+            lines += [f"  - {example}" for example in report.checks.examples.get(kind, [])]
+    else:
+        lines.append("- every span lies on whole tokens; no overlaps: nothing changed")
+    lines += [f"- {note}" for note in report.notes]
+    lines += ["", "## Agreement", ""]
+    agreement = compute_agreement(project, layers=["entities", "tone"]).as_dict()
+    ents, tone = agreement["entities"], agreement["tone"]
+    lines += [
+        f"Over {agreement['documents']} document(s) finished by two or more annotators "
+        f"({', '.join(agreement['annotators']) or 'none'}):",
+        "",
+        f"- entity F1, exact: {_fig(ents['mean_pairwise_f1']['exact'])}; overlap: "
+        f"{_fig(ents['mean_pairwise_f1']['overlap'])}",
+        f"- entity token kappa: {_fig(ents['token_kappa'])}; "
+        f"unitizing alpha: {_fig(ents['unitizing_alpha'])}",
+        f"- tone Krippendorff's alpha (interval): {_fig(tone['krippendorff_alpha']['interval'])}",
+        "",
+        "## Adjudication",
+        "",
+    ]
+    with project.engine.connect() as conn:
+        adjudicated = conn.scalar(select(func.count(func.distinct(GoldProvenance.document_id)))) or 0
+        rules = dict(
+            conn.execute(select(GoldProvenance.rule, func.count()).group_by(GoldProvenance.rule)).all()
+        )
+        documents = conn.scalar(select(func.count()).select_from(Document)) or 0
+    exported = sum(report.documents.values())
+    lines += [
+        f"- documents with gold decisions: {adjudicated} of {documents} in the project",
+        f"- gold decisions by rule: {', '.join(f'{k} {v}' for k, v in sorted(rules.items())) or 'none'}",
+        f"- this export: {exported} document(s) from the set `{report.annotation_set}`",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _fig(figure: dict[str, Any]) -> str:
+    if figure.get("value") is None:
+        return f"n/a ({figure.get('reason', 'not computed')})"
+    return f"{figure['value']:.3f} ({figure['units']} units)"
+
+
+__all__ = ["FORMATS", "DatasetReport", "export_dataset", "parse_split"]
