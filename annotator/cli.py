@@ -68,7 +68,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     from annotator.services.importing import import_paths, parse_label_map
     from annotator.services.project import open_project
 
-    read_also = tuple(m.strip() for m in args.read_also.split(",") if m.strip()) if args.read_also else None
     with open_project(args.project) as project, progress_bar("import", enabled=not args.quiet) as bar:
         report = import_paths(
             project,
@@ -82,7 +81,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             group=args.group,
             tag_column=None if args.tag_column is None else args.tag_column - 1,
             clean=args.clean,
-            read_also=read_also,
+            read_also=args.read_also,
         )
     _print_report(report)
     return EXIT_OK if report.ok else EXIT_RECORDS
@@ -422,8 +421,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--read-also",
         metavar="MARKERS",
-        help="with --clean: comma-separated markers that start a 'read also' list (default: यह भी पढ़ें, "
-        "ये भी पढ़ें, Also read, …)",
+        help="with --clean: comma-separated markers that start a 'read also' list, replacing the defaults "
+        "(यह भी पढ़ें, ये भी पढ़ें, Also read, …); '+a,b' adds to them; '' cuts nothing",
     )
     p.add_argument("--strict", action="store_true", help="import nothing if any record is bad")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

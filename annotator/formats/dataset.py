@@ -90,14 +90,21 @@ def sentences_of(text: str, tokens: Sequence[tuple[int, int]], own: bool) -> lis
     return out
 
 
-def check_spans(example: Example, checks: Checks) -> list[tuple[int, int, str]]:
-    """The spans that lie in the text on whole characters; the others are reported and left out."""
+def check_spans(
+    example: Example, checks: Checks, tokens: Sequence[tuple[int, int]] = ()
+) -> list[tuple[int, int, str]]:
+    """The spans that lie in the text on whole characters; the others are reported and left out. Token
+    boundaries are character boundaries, so only a span off them costs a segmentation of the text."""
+    on_tokens = {s for s, _e in tokens} | {e for _s, e in tokens}
     bounds = None
     kept = []
     for span in example.spans:
         start, end, _label = span
         if not 0 <= start < end <= len(example.text):
             checks.add("outside the text", example, span)
+            continue
+        if start in on_tokens and end in on_tokens:
+            kept.append(span)
             continue
         if bounds is None:
             bounds = set(grapheme_boundaries(example.text))

@@ -20,6 +20,7 @@ stable splits, checks before anything is written, and a dataset card.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -239,9 +240,9 @@ def _write_example(
     report: DatasetReport,
 ) -> None:
     checks = report.checks
-    spans = check_spans(example, checks)
     split = example.split
     if fmt == "csv":
+        spans = check_spans(example, checks)
         meta = {k: v for k, v in example.meta.items() if k not in ("tokens",)}
         row = [
             example.external_id,
@@ -260,16 +261,16 @@ def _write_example(
             report.labels[(split, s[2])] += 1
         return
     tokens, own = tokens_of(example.text, example.meta)
+    spans = check_spans(example, checks, tokens)
     spans = resolve_overlaps(example, align(example, spans, tokens, crossing, checks), label_order, checks)
     for s in spans:
         report.labels[(split, s[2])] += 1
     report.tokens[split] += len(tokens)
     if fmt == "spacy":
-        record = {
-            "text": example.text,
-            "entities": [list(s) for s in spans],
-            "meta": {"id": example.external_id, "split": split},
-        }
+        meta: dict[str, Any] = {"id": example.external_id, "split": split}
+        if own:
+            meta["tokens"] = [list(t) for t in tokens]
+        record = {"text": example.text, "entities": [list(s) for s in spans], "meta": meta}
         writers.get(split, "jsonl").write(_dumps(record) + "\n")
         report.sentences[split] += len(sentences_of(example.text, tokens, own))
         return
@@ -292,8 +293,14 @@ def _write_example(
             out.write(_dumps(record) + "\n")
 
 
+#: Documents per .spacy file: a DocBin is built in memory, so large splits are written in shards.
+DOCBIN_SHARD = 5000
+
+
 def _spacy_docbins(folder: Path, report: DatasetReport) -> None:
-    """``SPLIT.spacy`` DocBin files next to the JSONL when spaCy is installed (tokens as exported)."""
+    """spaCy DocBin files next to the JSONL when spaCy is installed (the exported tokens, so entities line
+    up with them): ``SPLIT.spacy``, or for a split of more than :data:`DOCBIN_SHARD` documents a folder
+    ``SPLIT-spacy/`` of numbered ``.spacy`` shards (spaCy's corpus reader takes either)."""
     try:
         import spacy
         from spacy.tokens import Doc, DocBin
@@ -303,27 +310,31 @@ def _spacy_docbins(folder: Path, report: DatasetReport) -> None:
     from annotator.text.segment import tokenize
 
     vocab = spacy.blank("xx").vocab
-    for name in [f for f in report.files if f.endswith(".jsonl")]:
-        docbin = DocBin(store_user_data=False)
-        with open(folder / name, encoding="utf-8") as fh:
+
+    def docs(path: Path):
+        with open(path, encoding="utf-8") as fh:
             for line in fh:
                 record = json.loads(line)
                 text = record["text"]
-                toks = [(t.start, t.end) for t in tokenize(text)]
-                words = [text[s:e] for s, e in toks]
-                spaces = [
-                    (toks[i + 1][0] if i + 1 < len(toks) else len(text)) > e for i, (_s, e) in enumerate(toks)
-                ]
-                doc = Doc(vocab, words=words, spaces=spaces)
-                ents = [
-                    doc.char_span(s, e, label=label, alignment_mode="expand")
-                    for s, e, label in record["entities"]
-                ]
+                own = record["meta"].get("tokens")
+                toks = [tuple(t) for t in own] if own else [(t.start, t.end) for t in tokenize(text)]
+                nexts = [s for s, _e in toks[1:]] + [len(text)]
+                spaces = [n > e for (_s, e), n in zip(toks, nexts, strict=True)]
+                doc = Doc(vocab, words=[text[s:e] for s, e in toks], spaces=spaces)
+                ents = [doc.char_span(s, e, label=label) for s, e, label in record["entities"]]
                 doc.ents = [e for e in ents if e is not None]
-                docbin.add(doc)
-        out = name.removesuffix(".jsonl") + ".spacy"
-        docbin.to_disk(folder / out)
-        report.files.append(out)
+                yield doc
+
+    for name in [f for f in report.files if f.endswith(".jsonl")]:
+        split = name.removesuffix(".jsonl")
+        sharded = report.documents[split] > DOCBIN_SHARD
+        if sharded:
+            (folder / f"{split}-spacy").mkdir()
+        stream = docs(folder / name)
+        for shard in range(max(1, -(-report.documents[split] // DOCBIN_SHARD))):
+            out = f"{split}-spacy/{shard:04d}.spacy" if sharded else f"{split}.spacy"
+            DocBin(docs=itertools.islice(stream, DOCBIN_SHARD), store_user_data=False).to_disk(folder / out)
+            report.files.append(out)
 
 
 # ---------------------------------------------------------------------------------------------- export

@@ -577,6 +577,8 @@ def import_paths(
             takes = [f for f, keys in READ_OPTIONS.items() if key in keys]
             raise AnnotatorError(f"option {key!r} applies to {' and '.join(takes)} files, not to these")
 
+    cleaned: Counter = Counter()
+
     def items():
         done = 0
         for (path, name), size in zip(files, sizes, strict=True):
@@ -586,8 +588,19 @@ def import_paths(
             for item, pos in read_path(path, fmt, name, **options):
                 if change is not None and isinstance(item, SourceRecord):
                     item = change(item)
+                if isinstance(item, SourceRecord) and isinstance(item.meta.get("cleanup"), dict):
+                    cleaned.update(
+                        documents=1,
+                        lines=item.meta["cleanup"].get("removed_lines", 0),
+                        quotes=item.meta["cleanup"].get("quotes", 0),
+                    )
                 yield item, done + pos
             done += size
+        if cleaned["lines"] or cleaned["quotes"]:
+            report.warnings.append(
+                f"clean-up: {cleaned['lines']} 'read also' line(s) cut and {cleaned['quotes']} embedded "
+                f"post(s) marked as quotes in {cleaned['documents']} document(s)"
+            )
         for change in relabel.values():
             if change.summary():
                 report.warnings.append(change.summary())

@@ -220,7 +220,9 @@ class MainWindow(QMainWindow):
         self._action(file, "&Open project…", self.open_project_dialog, QKeySequence.StandardKey.Open)
         self._action(file, "&Import files…", self.import_files_dialog, "Ctrl+I")
         self._action(file, "Import &folder…", self.import_folder_dialog)
+        self._action(file, "Import from another &tool…", self.import_foreign_dialog)
         self._action(file, "&Export JSONL…", self.export_dialog, "Ctrl+E")
+        self._action(file, "Export &dataset…", self.export_dataset_dialog, "Ctrl+Shift+E")
         file.addSeparator()
         self._action(file, "Export work &package…", self.export_package_dialog)
         self._action(file, "Import work packa&ges…", self.import_packages_dialog)
@@ -1094,13 +1096,16 @@ class MainWindow(QMainWindow):
         if path:
             self.import_paths([path])
 
-    def import_paths(self, paths: list[str]) -> BackgroundTask:
+    def import_paths(self, paths: list[str], **options) -> BackgroundTask:
+        """Import in the background; ``options`` as for the service (format, annotator, label map)."""
         from annotator.services.importing import import_paths
 
         project = self.project
         task = BackgroundTask(
             "Importing",
-            lambda progress, cancel: import_paths(project, paths, progress=progress, cancel=cancel),
+            lambda progress, cancel: import_paths(
+                project, paths, progress=progress, cancel=cancel, **options
+            ),
             self,
         )
         task.done.connect(self._import_done)
@@ -1140,6 +1145,53 @@ class MainWindow(QMainWindow):
         task.error.connect(lambda exc: QMessageBox.critical(self, "Export", str(exc)))
         self._keep(task)
         task.start()
+
+    def import_foreign_dialog(self) -> BackgroundTask | None:
+        from annotator.ui.dataset_dialogs import ForeignImportDialog
+
+        dialog = ForeignImportDialog(self)
+        if dialog.exec() != ForeignImportDialog.DialogCode.Accepted:
+            return None
+        paths, options = dialog.choice()
+        return self.import_paths(paths, **options)
+
+    def export_dataset_dialog(self, dialog=None) -> BackgroundTask | None:
+        """Ask for the dataset options (``dialog``: an already filled one, for tests), then export in the
+        background with progress; the summary (and any rule applied) is shown when done."""
+        from annotator.services.team import list_annotators
+        from annotator.ui.dataset_dialogs import DatasetExportDialog
+
+        if dialog is None:
+            names = [a.name for a in list_annotators(self.project) if a.name != "gold"]
+            dialog = DatasetExportDialog(["gold", "majority", *names], self)
+            if dialog.exec() != DatasetExportDialog.DialogCode.Accepted:
+                return None
+        choice = dialog.choice()
+        if choice is None:
+            return None
+        from annotator.services.datasets import export_dataset
+
+        project = self.project
+        task = BackgroundTask(
+            "Exporting the dataset",
+            lambda progress, cancel: export_dataset(
+                project, choice.fmt, choice.out, progress=progress, cancel=cancel, **choice.options
+            ),
+            self,
+        )
+        task.done.connect(self._dataset_done)
+        task.error.connect(lambda exc: QMessageBox.critical(self, "Export dataset", str(exc)))
+        self._keep(task)
+        task.start()
+        return task
+
+    def _dataset_done(self, report) -> None:
+        self.last_dataset_report = report
+        details = [f"{kind}: {n}" for kind, n in sorted(report.checks.counts.items())] + report.notes
+        if details:
+            QMessageBox.information(self, "Export dataset", report.summary() + "\n\n" + "\n".join(details))
+        else:
+            self.statusBar().showMessage(report.summary(), 10000)
 
     def show_agreement(self):
         from annotator.ui.agreement_dialog import AgreementDialog

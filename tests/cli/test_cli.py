@@ -114,3 +114,31 @@ def test_demo_project_is_built_and_shown(tmp_path, monkeypatch, capsys):
     # a second start reuses it
     assert main(["demo"]) == 0
     assert f"documents: {docs} " in capsys.readouterr().out
+
+
+def test_import_options_of_other_formats(tmp_path, capsys):
+    """--clean reaches the html/text readers and is reported; an option no file takes is an error."""
+    from annotator.services.project import init_project
+
+    project = tmp_path / "p.annotator"
+    init_project(project).close()
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.html").write_text(
+        '<html lang="hi"><head><title>हमला</title></head><body><article><p>पहलगाम में आतंकियों ने 26 लोगों को '
+        "मार डाला। सुरक्षा बलों ने इलाके को घेर लिया है।</p><p>यह भी पढ़ें:</p><p>दिल्ली में बारिश</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    assert main(["import", str(project), str(folder), "--clean", "--quiet"]) == 0
+    assert "clean-up: 2 'read also' line(s) cut" in capsys.readouterr().err
+    out = tmp_path / "o.jsonl"
+    assert main(["export", str(project), "--out", str(out), "--quiet"]) == 0
+    stored = json.loads(out.read_text(encoding="utf-8"))
+    assert stored["text"].endswith("घेर लिया है।") and stored["meta"]["cleanup"]["removed_lines"] == 2
+    src = tmp_path / "d.jsonl"
+    src.write_text('{"text": "x"}\n', encoding="utf-8")
+    assert main(["import", str(project), str(src), "--scheme", "iob2", "--quiet"]) == 1
+    assert "option 'scheme' applies to conll files" in capsys.readouterr().err
+    assert main(["import", str(project), str(src), "--annotator", "x", "--quiet"]) == 1
+    assert "--annotator and --label-map apply to labels from other tools" in capsys.readouterr().err

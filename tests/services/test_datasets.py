@@ -447,3 +447,23 @@ def test_cli_import_and_export(tmp_path, capsys):
     )
     assert "--split apply to" in capsys.readouterr().err
     assert conll.DOCSTART == "-DOCSTART-"
+
+
+def test_large_splits_write_docbin_shards(project, tmp_path, monkeypatch):
+    spacy = pytest.importorskip("spacy", reason="spaCy is optional: the .spacy DocBin needs it")
+    from spacy.tokens import DocBin
+
+    from annotator.services import datasets
+
+    monkeypatch.setattr(datasets, "DOCBIN_SHARD", 2)
+    load(project, tmp_path, many(5))
+    report = export_dataset(project, "spacy", tmp_path / "sp", annotation_set="asha")
+    assert report.files == [
+        "all.jsonl",
+        "all-spacy/0000.spacy",
+        "all-spacy/0001.spacy",
+        "all-spacy/0002.spacy",
+    ]
+    vocab = spacy.blank("xx").vocab
+    docs = [d for f in report.files[1:] for d in DocBin().from_disk(tmp_path / "sp" / f).get_docs(vocab)]
+    assert [len(d.ents) for d in docs] == [1] * 5 and docs[0].ents[0].text == "Delhi"

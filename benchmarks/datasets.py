@@ -1,0 +1,140 @@
+"""Dataset export benchmark: 100,000 documents with 2,000,000 entity spans, exported to each training format.
+
+    .venv/bin/python benchmarks/datasets.py [--docs 100000 --docs 10000] [--spans 20] [--formats conll,hf]
+
+Builds a project of synthetic ~1,500-character Hindi/English articles (benchmarks/synth.py) with ``spans``
+entity spans per document on word boundaries, labelled by one annotator who finished every document, then
+exports each format (split 80/10/10) in a process of its own and reports its time and peak memory. Run with
+two sizes to see that memory stays flat in the number of documents (streaming).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+LABELS = ("PER", "ORG", "GPE", "LOC", "ARMED_GROUP", "NUM", "DATE")
+
+
+def build(path: Path, n: int, spans: int) -> None:
+    from sqlalchemy import insert, select
+    from synth import write_jsonl
+
+    from annotator.services.importing import import_paths
+    from annotator.services.project import init_project
+    from annotator.store.models import Annotator, Document, Entity, WorkItem, utcnow
+
+    src = write_jsonl(path.parent / f"articles-{n}.jsonl", n)
+    project = init_project(path)
+    import_paths(project, [src])
+    now = utcnow()
+    with project.engine.begin() as conn:
+        aid = conn.execute(
+            insert(Annotator).values(name="bench", role="annotator", created_at=now).returning(Annotator.id)
+        ).scalar_one()
+        for rows in _chunks(
+            conn.execute(select(Document.id, Document.text).order_by(Document.id)).all(), 2000
+        ):
+            entities, work = [], []
+            for doc_id, text in rows:
+                words = [m.span() for m in re.finditer(r"\S+", text)]
+                step = max(1, len(words) // spans)
+                for k, i in enumerate(range(0, step * spans, step)):
+                    start, end = words[min(i, len(words) - 1)]
+                    entities.append(
+                        {
+                            "id": str(uuid.uuid4()),
+                            "document_id": doc_id,
+                            "annotator_id": aid,
+                            "start": start,
+                            "end": end,
+                            "label": LABELS[k % len(LABELS)],
+                            "attributes": {},
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                    )
+                work.append(
+                    {
+                        "id": str(uuid.uuid4()),
+                        "document_id": doc_id,
+                        "annotator_id": aid,
+                        "status": "done",
+                        "updated_at": now,
+                    }
+                )
+            conn.execute(insert(Entity), entities)
+            conn.execute(insert(WorkItem), work)
+    project.close()
+
+
+def _chunks(rows, size):
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+def job(project: str, fmt: str, out: str) -> None:
+    """In a process of its own: one export; prints {"seconds", "peak_mb", "documents", "spans"}."""
+    import resource
+
+    from annotator.services.datasets import export_dataset
+    from annotator.services.project import open_project
+
+    with open_project(project) as p:
+        t = time.perf_counter()
+        report = export_dataset(p, fmt, out, annotation_set="bench", split=(80, 10, 10), seed=1)
+        seconds = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    spans = sum(report.labels.values())
+    print(
+        json.dumps(
+            {"seconds": seconds, "peak_mb": peak, "documents": sum(report.documents.values()), "spans": spans}
+        )
+    )
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--job":
+        job(*sys.argv[2:5])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, action="append", help="documents (repeat for several sizes)")
+    parser.add_argument("--spans", type=int, default=20)
+    parser.add_argument("--formats", default="conll,hf,spacy,csv")
+    args = parser.parse_args()
+    sizes = args.docs or [100_000]
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for n in sizes:
+            project = work / f"bench-{n}.annotator"
+            t = time.perf_counter()
+            build(project, n, args.spans)
+            print(f"{n:,} documents × {args.spans} spans: project built in {time.perf_counter() - t:.0f} s")
+            for fmt in args.formats.split(","):
+                out = subprocess.run(
+                    [sys.executable, __file__, "--job", str(project), fmt, str(work / f"{fmt}-{n}")],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+                r = json.loads(out.strip().splitlines()[-1])
+                rate = r["documents"] / r["seconds"]
+                print(
+                    f"  {fmt:<6} {r['seconds']:7.1f} s  {rate:8,.0f} docs/s  peak {r['peak_mb']:5.0f} MB  "
+                    f"({r['documents']:,} documents, {r['spans']:,} spans)"
+                )
+
+
+if __name__ == "__main__":
+    main()
