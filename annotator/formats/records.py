@@ -30,6 +30,14 @@ _EXTENSIONS = {
 #: Formats whose files carry labels made in another tool; their annotation blocks name the annotator
 #: by the format until the import renames them (``--annotator``).
 FOREIGN = ("conll", "doccano", "labelstudio", "prodigy", "webanno")
+#: Files a folder is searched for when the format is named (``--format``), by extension.
+_FORMAT_FILES = {
+    "conll": (".conll", ".bio", ".iob", ".txt", ".tsv"),
+    "doccano": (".jsonl", ".ndjson", ".json"),
+    "labelstudio": (".json",),
+    "prodigy": (".jsonl", ".ndjson"),
+    "webanno": (".tsv",),
+}
 
 
 @dataclass(slots=True)
@@ -130,8 +138,11 @@ def expand_paths(paths: list[Path], fmt: str | None = None) -> list[tuple[Path, 
                 for p in sorted(path.rglob("*"))
                 if p.is_file()
                 and not p.name.startswith(".")
-                and detect_format(p) is not None
-                and (fmt is None or detect_format(p) == fmt)
+                and (
+                    detect_format(p) is not None
+                    if fmt is None
+                    else (detect_format(p) == fmt or p.suffix.lower() in _FORMAT_FILES.get(fmt, ()))
+                )
             ]
             out.extend((p, p.relative_to(path).as_posix()) for p in found)
         else:

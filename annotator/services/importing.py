@@ -467,47 +467,73 @@ READ_OPTIONS = {
 
 class _Relabel:
     """Gives the annotation blocks of another tool's file their annotator (``annotator``, else the format's
-    name) and the project's labels (``label_map`` first, then :data:`SYNONYMS` for labels the schema lacks;
-    a label mapped to ``-`` is left out, with the relations that use it). Counts what it changed."""
+    name; a reader's ``#2``, ``#3`` suffix for a task's further annotations is kept) and the project's
+    labels: entity labels through ``label_map``, then :data:`SYNONYMS` for labels the schema lacks; relation
+    types through ``label_map``. A label or type mapped to ``-`` is left out (an entity with the relations
+    that use it); a relation type the schema lacks is left out too. Ids are made unique per record
+    (``file:line#T1``), so two records of one text never collide. Counts what it changed."""
 
     def __init__(self, project: Project, fmt: str, annotator: str | None, label_map: dict[str, str]):
         self.name = annotator or fmt
         known = set(project.schema.entity_type_names)
         self.map = {k: v for k, v in SYNONYMS.items() if k not in known and v in known} | dict(label_map)
+        self.relation_types = {r.name for r in getattr(project.schema, "relations", ())}
         self.changed: Counter = Counter()
+
+    def _label(self, label: Any) -> Any:
+        new = self.map.get(label, label) if isinstance(label, str) else label
+        if new != label:
+            self.changed[(label, new)] += 1
+        return new
 
     def __call__(self, record: SourceRecord) -> SourceRecord:
         for block in record.annotations:
             if not isinstance(block, dict):
                 continue
-            block["annotator"] = self.name
-            kept, dropped = [], set()
+            suffix = str(block.get("annotator") or "").partition("#")[2]
+            block["annotator"] = f"{self.name}#{suffix}" if suffix else self.name
+            ids: dict[Any, str] = {}
+            kept = []
             for entity in block.get("entities") or []:
-                label = entity.get("label") if isinstance(entity, dict) else None
-                new = self.map.get(label, label) if isinstance(label, str) else label
-                if new != label:
-                    self.changed[(label, new)] += 1
-                if new == DROP:
-                    dropped.add(entity.get("id"))
+                if not isinstance(entity, dict):
+                    kept.append(entity)
                     continue
-                if new != label:
-                    entity["label"] = new
+                new = self._label(entity.get("label"))
+                if new == DROP:
+                    continue
+                entity["label"] = new
+                ids[entity.get("id")] = entity["id"] = f"{record.where}#{entity.get('id')}"
                 kept.append(entity)
             if "entities" in block:
                 block["entities"] = kept
-            if dropped and block.get("relations"):
-                block["relations"] = [
-                    r
-                    for r in block["relations"]
-                    if r.get("from") not in dropped and r.get("to") not in dropped
-                ]
+            relations = []
+            for relation in block.get("relations") or []:
+                if not isinstance(relation, dict):
+                    relations.append(relation)
+                    continue
+                rtype = self.map.get(relation.get("type"), relation.get("type"))
+                if rtype != relation.get("type"):
+                    self.changed[(relation.get("type"), rtype)] += 1
+                if rtype == DROP or relation.get("from") not in ids or relation.get("to") not in ids:
+                    continue
+                if rtype not in self.relation_types:
+                    self.changed[(rtype, DROP + " (no such relation in the schema)")] += 1
+                    continue
+                relation.update(
+                    type=rtype,
+                    id=f"{record.where}#{relation.get('id')}",
+                    **{"from": ids[relation["from"]], "to": ids[relation["to"]]},
+                )
+                relations.append(relation)
+            if "relations" in block:
+                block["relations"] = relations
         return record
 
     def summary(self) -> str | None:
         if not self.changed:
             return None
         parts = [
-            f"{old} → {'left out' if new == DROP else new} ({n})"
+            f"{old} → {'left out' if new == DROP else new.replace(DROP + ' ', 'left out ', 1)} ({n})"
             for (old, new), n in sorted(self.changed.items())
         ]
         return f"labels of {self.name}: " + ", ".join(parts)
