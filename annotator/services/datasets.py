@@ -104,8 +104,9 @@ def split_scheme(ratios: tuple[int, ...], seed: int, stratify: str | None) -> st
     return "/".join(map(str, ratios)) + f" seed={seed}" + (f" by={stratify}" if stratify else "")
 
 
-def _hash(seed: int, external_id: str) -> str:
-    return hashlib.sha256(f"{seed}\x00{external_id}".encode()).hexdigest()
+def _hash(seed: int, external_id: str) -> int:
+    """A document's place in the order new documents are given splits: 64 bits of SHA-256."""
+    return int.from_bytes(hashlib.sha256(f"{seed}\x00{external_id}".encode()).digest()[:8], "big")
 
 
 def assign_splits(
@@ -130,21 +131,25 @@ def assign_splits(
         if doc_id in stratum_of:
             counts[stratum_of[doc_id]][split] += 1
     fresh = sorted(
-        ((_hash(seed, ext), doc_id, stratum) for doc_id, ext, stratum in candidates if doc_id not in known)
+        (_hash(seed, ext), ext, doc_id, stratum) for doc_id, ext, stratum in candidates if doc_id not in known
     )
     total = sum(ratios)
     rows = []
-    for _h, doc_id, stratum in fresh:
+    now = utcnow()
+    for _h, _ext, doc_id, stratum in fresh:
         have = counts[stratum]
         n = sum(have.values()) + 1
         # the split furthest below its share once this document is in (ties: the earlier split)
         split = max(names, key=lambda s: (ratios[names.index(s)] * n / total - have[s], -names.index(s)))
         have[split] += 1
         known[doc_id] = split
-        rows.append({"scheme": scheme, "document_id": doc_id, "split": split, "assigned_at": utcnow()})
-    for i in range(0, len(rows), 5000):
-        conn.execute(insert(DatasetSplit), rows[i : i + 5000])
-    return {doc_id: known[doc_id] for doc_id, _e, _s in candidates}, len(rows)
+        rows.append({"scheme": scheme, "document_id": doc_id, "split": split, "assigned_at": now})
+        if len(rows) == 5000:
+            conn.execute(insert(DatasetSplit), rows)
+            rows.clear()
+    if rows:
+        conn.execute(insert(DatasetSplit), rows)
+    return {doc_id: known[doc_id] for doc_id, _e, _s in candidates}, len(fresh)
 
 
 # ---------------------------------------------------------------------------------------------- selection
@@ -380,14 +385,17 @@ def export_dataset(
         candidates = _candidates(project, conn, annotation_set, status)
         splits: dict[int, str] | None = None
         if split is not None:
-            rows = conn.execute(select(Document.id, Document.external_id, Document.meta)).all()
-            pool = [
-                (doc_id, ext, str((json_value(meta) or {}).get(stratify, "")) if stratify else "")
-                for doc_id, ext, meta in rows
-                if candidates is None or doc_id in candidates
-            ]
-            if annotation_set == "majority":  # two finished annotators (labelled ones with status=None)
-                pool = [p for p in pool if p[0] in _majority_documents(conn, status)]
+            # two finished annotators (labelled ones with status=None) for a majority
+            majority = _majority_documents(conn, status) if annotation_set == "majority" else None
+            columns = [Document.id, Document.external_id, *([Document.meta] if stratify else [])]
+            pool = []
+            for row in conn.execute(select(*columns)):
+                if (candidates is not None and row[0] not in candidates) or (
+                    majority is not None and row[0] not in majority
+                ):
+                    continue
+                stratum = str((json_value(row[2]) or {}).get(stratify, "")) if stratify else ""
+                pool.append((row[0], row[1], stratum))
             splits, report.new_assignments = assign_splits(conn, pool, split, seed, stratify)
 
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
