@@ -246,6 +246,52 @@ def cmd_settings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from annotator.services.project import open_project
+    from annotator.services.suggestions import (
+        get_settings,
+        model_info,
+        set_settings,
+        suggest_documents,
+        train_model,
+    )
+
+    sources = [s.strip() for s in args.source.split(",") if s.strip()] if args.source else None
+    with open_project(args.project) as project:
+        if args.configure:
+            settings = set_settings(
+                project, sources=sources, min_score=args.min_score, retrain_after=args.retrain_after
+            )
+            print(
+                f"sources: {', '.join(settings.sources) or 'none'}; model confidence from "
+                f"{settings.min_score:g}; retrain after {settings.retrain_after} new labels"
+            )
+            return EXIT_OK
+        if args.train:
+            with progress_bar("train", unit="step", enabled=not args.quiet) as bar:
+                info = train_model(project, progress=bar)
+            m = info.metrics
+            print(
+                f"model trained on {info.documents} document(s), {info.spans} span(s); on "
+                f"{m['held_out_documents']} held-out document(s): precision {m['precision']:.3f}, recall "
+                f"{m['recall']:.3f}, F1 {m['f1']:.3f} "
+                f"(most-frequent-label baseline F1 {m['baseline']['f1']:.3f})"
+            )
+            if not args.annotator:
+                return EXIT_OK
+        if not args.annotator:
+            info = model_info(project)
+            settings = get_settings(project)
+            print(f"sources: {', '.join(settings.sources) or 'none'}; model: {'trained' if info else 'none'}")
+            raise AnnotatorError("name the annotator to suggest for: --annotator NAME")
+        with progress_bar("suggest", unit="doc", enabled=not args.quiet) as bar:
+            report = suggest_documents(
+                project, args.annotator, sources=sources, only_assigned=args.assigned, progress=bar
+            )
+    print(report.summary())
+    return EXIT_OK
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     from annotator.services.project import open_project
     from annotator.services.stats import format_stats, project_stats
@@ -566,6 +612,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("key", nargs="?", choices=["blind"], help="the setting")
     p.add_argument("value", nargs="?", choices=["on", "off"], help="its new value")
     p.set_defaults(func=cmd_settings)
+
+    p = sub.add_parser(
+        "suggest",
+        help="pre-compute suggestions, train the suggestion model, or set which sources suggest",
+        description="Suggestions from gazetteers, rules, an annotator's earlier labels (propagation) and a "
+        "model trained on the project's finished labels. They are shown in the window as dashed outlines "
+        "(Tab, Enter accepts, Backspace rejects) and never exported until accepted. `suggest PROJECT "
+        "--annotator NAME` pre-computes them for every document NAME has not finished; `--train` trains "
+        "the model (20 %% held out to measure it); `--configure` stores --source, --min-score and "
+        "--retrain-after as the project's settings.",
+    )
+    p.add_argument("project")
+    p.add_argument("--annotator", metavar="NAME", help="whose suggestions to pre-compute")
+    p.add_argument(
+        "--source",
+        metavar="SOURCES",
+        help="comma-separated: gazetteer,rules,propagation,model (default: settings)",
+    )
+    p.add_argument("--assigned", action="store_true", help="only the documents assigned to the annotator")
+    p.add_argument("--train", action="store_true", help="train the suggestion model now")
+    p.add_argument("--configure", action="store_true", help="store --source/--min-score/--retrain-after")
+    p.add_argument("--min-score", type=float, metavar="X", help="the model's minimum confidence (0-1)")
+    p.add_argument("--retrain-after", type=int, metavar="N", help="retrain after N new labels")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_suggest)
 
     p = sub.add_parser(
         "stats", help="summarize a project", description="Documents, annotators, counts per label, statuses."

@@ -108,6 +108,9 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--job":
         job(*sys.argv[2:5])
         return
+    if len(sys.argv) > 1 and sys.argv[1] == "--build":
+        build(Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, action="append", help="documents (repeat for several sizes)")
     parser.add_argument("--spans", type=int, default=20)
@@ -119,7 +122,11 @@ def main() -> None:
         for n in sizes:
             project = work / f"bench-{n}.annotator"
             t = time.perf_counter()
-            build(project, n, args.spans)
+            # built in a process of its own: on Linux a child's peak RSS starts from its parent's at fork,
+            # so a parent grown by building would inflate every measured export
+            subprocess.run(
+                [sys.executable, __file__, "--build", str(project), str(n), str(args.spans)], check=True
+            )
             print(f"{n:,} documents × {args.spans} spans: project built in {time.perf_counter() - t:.0f} s")
             for fmt in args.formats.split(","):
                 out = subprocess.run(

@@ -9,7 +9,19 @@ PACKAGE = Path(__file__).resolve().parents[1] / "annotator"
 CORE = ["text", "schema", "store", "services", "formats"]
 # The CLI starts the GUI (`annotator gui`), importing its entry point lazily inside the command.
 LAUNCHERS = {("cli", "annotator.ui.app")}
-ORDER = {"text": 0, "schema": 0, "agreement": 1, "formats": 1, "store": 1, "services": 2, "cli": 3, "ui": 4}
+ORDER = {
+    "text": 0,
+    "schema": 0,
+    "agreement": 1,
+    "formats": 1,
+    "suggest": 1,
+    "store": 1,
+    "services": 2,
+    "cli": 3,
+    "ui": 4,
+}
+#: Pure packages: statistics and suggestion engines see no database (services feed them).
+PURE = ("text", "schema", "agreement", "suggest", "formats")
 
 
 def imports(path: Path):
@@ -78,5 +90,16 @@ def test_ui_reaches_the_database_only_through_services():
         for p in (PACKAGE / "ui").rglob("*.py")
         for m in imports(p)
         if m.split(".")[0] == "sqlalchemy" or m.startswith("annotator.store")
+    ]
+    assert offenders == []
+
+
+def test_pure_packages_touch_no_database():
+    offenders = [
+        f"{p.relative_to(PACKAGE.parent)} imports {m}"
+        for package in PURE
+        for p in (PACKAGE / package).rglob("*.py")
+        for m in imports(p)
+        if m.split(".")[0] == "sqlalchemy" or m.startswith(("annotator.store", "annotator.services"))
     ]
     assert offenders == []

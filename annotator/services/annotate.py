@@ -75,6 +75,7 @@ class Change:
     span_ids: tuple[str, ...] = ()
     frames: bool = False  # events, arguments, relations or links
     added: bool = False  # only new spans: nothing that refers to spans changed
+    suggestions: bool = False  # suggestions accepted, rejected or reopened
 
 
 class Editor:

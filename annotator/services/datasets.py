@@ -298,8 +298,9 @@ def _write_example(
             out.write(_dumps(record) + "\n")
 
 
-#: Documents per .spacy file: a DocBin is built in memory, so large splits are written in shards.
-DOCBIN_SHARD = 5000
+#: Documents per .spacy file: a DocBin is built (and serialized) in memory, so large splits are written in
+#: shards; with only the attributes exported (words, spaces, entities) a shard takes some tens of MB.
+DOCBIN_SHARD = 1000
 
 
 def _spacy_docbins(folder: Path, report: DatasetReport) -> None:
@@ -338,7 +339,10 @@ def _spacy_docbins(folder: Path, report: DatasetReport) -> None:
         stream = docs(folder / name)
         for shard in range(max(1, -(-report.documents[split] // DOCBIN_SHARD))):
             out = f"{split}-spacy/{shard:04d}.spacy" if sharded else f"{split}.spacy"
-            DocBin(docs=itertools.islice(stream, DOCBIN_SHARD), store_user_data=False).to_disk(folder / out)
+            docbin = DocBin(attrs=["ENT_IOB", "ENT_TYPE"], store_user_data=False)
+            for doc in itertools.islice(stream, DOCBIN_SHARD):
+                docbin.add(doc)
+            docbin.to_disk(folder / out)
             report.files.append(out)
 
 

@@ -21,9 +21,11 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -292,3 +294,47 @@ class DatasetSplit(Base):
     )
     split: Mapped[str] = mapped_column(String(32))
     assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Suggestion(Base):
+    """A label proposed to an annotator on a document by a gazetteer, a rule, an earlier label of theirs
+    (propagation) or the project's model. Never an annotation: exports and agreement do not see it until the
+    annotator accepts it, which makes an entity (or event) of theirs named by ``annotation_id``; the row
+    stays, ``accepted``, as the record of where that label came from. ``rejected`` ones are not proposed
+    again."""
+
+    __tablename__ = "suggestions"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'accepted', 'rejected')", name="status_known"),
+        Index("ix_suggestions_document_annotator", "document_id", "annotator_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # entity | event
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(32))  # gazetteer | rules | propagation | model
+    score: Mapped[float] = mapped_column(Float)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    annotation_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class SuggestionModel(Base):
+    """A model trained on the project's labels (its bytes), with what it was trained on and its measured
+    precision/recall on held-out documents. The newest one suggests."""
+
+    __tablename__ = "suggestion_models"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    trained_at: Mapped[datetime] = mapped_column(default=utcnow)
+    documents: Mapped[int] = mapped_column(Integer)
+    spans: Mapped[int] = mapped_column(Integer)
+    labels_seen: Mapped[int] = mapped_column(Integer)  # entity rows in the project when it was trained
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -62,6 +62,8 @@ class DocumentView(QTextEdit):
     eventClicked = Signal(str)
     #: Escape: selection and selected span cleared (the window also leaves the active event)
     escaped = Signal()
+    #: a suggestion was reached by Tab or clicked (its id, or "" for none)
+    suggestionSelected = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -92,6 +94,9 @@ class DocumentView(QTextEdit):
         self._active_args: list[tuple[int, int, str]] = []  # qt range and role name
         self._arcs: list[tuple[int, int, int, int, str]] = []  # relation: from range, to range, type
         self._marked_id = ""
+        # suggestions: (id, label, kind, qt_start, qt_end, start, end), in text order; the current one
+        self._suggestions: list[tuple[str, str, str, int, int, int, int]] = []
+        self._current_suggestion = ""
 
     # ------------------------------------------------------------------ content
 
@@ -175,6 +180,74 @@ class DocumentView(QTextEdit):
         self._active_args = [(*to_qt(s, e), role) for s, e, role in active_args]
         self.viewport().update()
 
+    def set_suggestions(self, suggestions: list[tuple[str, int, int, str, str]]) -> None:
+        """Open suggestions as (id, start, end, label, kind) in code points: drawn as dashed outlines."""
+        to_qt = self._offsets.span_to_qt
+        self._suggestions = sorted(
+            (
+                (sid, label, kind, *to_qt(start, end), start, end)
+                for sid, start, end, label, kind in suggestions
+            ),
+            key=lambda x: (x[5], x[6], x[1]),
+        )
+        if self._current_suggestion not in {x[0] for x in self._suggestions}:
+            self._current_suggestion = ""
+        self.viewport().update()
+
+    def suggestion_ids(self) -> list[str]:
+        return [x[0] for x in self._suggestions]
+
+    def current_suggestion(self) -> str:
+        return self._current_suggestion
+
+    def select_suggestion(self, suggestion_id: str) -> None:
+        self._current_suggestion = suggestion_id
+        found = next((x for x in self._suggestions if x[0] == suggestion_id), None)
+        if found is not None:
+            self._selected_id = ""
+            cursor = self.textCursor()
+            cursor.setPosition(found[3])
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+        self.viewport().update()
+        self.suggestionSelected.emit(suggestion_id)
+
+    def cycle_item(self, forward: bool = True) -> None:
+        """The next (previous) span or suggestion in text order after the selected one, or after the
+        cursor: what Tab reviews."""
+        items = sorted(
+            [(p.qt_start, p.qt_end, 0, p.span.id) for p in self._spans]
+            + [(x[3], x[4], 1, x[0]) for x in self._suggestions]
+        )
+        if not items:
+            return
+        current = (0, self._selected_id) if self._selected_id else (1, self._current_suggestion)
+        keys = [(kind, item_id) for _s, _e, kind, item_id in items]
+        if current[1] and current in keys:
+            i = keys.index(current) + (1 if forward else -1)
+        else:
+            pos = self.textCursor().position()
+            starts = [start for start, *_rest in items]
+            i = bisect_left(starts, pos) if forward else bisect_left(starts, pos) - 1
+        kind, item_id = keys[i % len(keys)]
+        if kind == 0:
+            self.select_span(item_id)
+        else:
+            self.select_suggestion(item_id)
+
+    def cycle_suggestion(self, forward: bool = True) -> None:
+        """The next (previous) suggestion after the current one, or after the cursor."""
+        if not self._suggestions:
+            return
+        ids = self.suggestion_ids()
+        if self._current_suggestion in ids:
+            i = ids.index(self._current_suggestion) + (1 if forward else -1)
+        else:
+            pos = self.textCursor().position()
+            starts = [x[3] for x in self._suggestions]
+            i = bisect_left(starts, pos) if forward else bisect_left(starts, pos) - 1
+        self.select_suggestion(ids[i % len(ids)])
+
     def set_marked(self, span_id: str) -> None:
         self._marked_id = span_id
         self.viewport().update()
@@ -231,6 +304,8 @@ class DocumentView(QTextEdit):
 
     def select_span(self, span_id: str, *, ensure_visible: bool = True) -> None:
         self._selected_id = span_id
+        if span_id:
+            self._current_suggestion = ""
         if span_id and ensure_visible:
             for p in self._spans:
                 if p.span.id == span_id:
@@ -305,15 +380,17 @@ class DocumentView(QTextEdit):
         return "\n".join(lines)
 
     def event(self, event) -> bool:
-        # Tab / Shift+Tab move between spans instead of moving the focus to the next widget
+        # Tab / Shift+Tab move to the next (previous) span or suggestion in the text, instead of moving
+        # the focus to the next widget
         if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
             if not event.modifiers() & (
                 Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
             ):
-                self.cycle_span(
+                forward = (
                     event.key() == Qt.Key.Key_Tab
                     and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
                 )
+                self.cycle_item(forward)
                 return True
         return super().event(event)
 
@@ -324,6 +401,7 @@ class DocumentView(QTextEdit):
             cursor = self.textCursor()
             cursor.clearSelection()
             self.setTextCursor(cursor)
+            self._current_suggestion = ""
             self.select_span("", ensure_visible=False)
             self.escaped.emit()
             return
@@ -349,7 +427,7 @@ class DocumentView(QTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        if not (self._spans or self._triggers):
+        if not (self._spans or self._triggers or self._suggestions):
             return
         painter = QPainter(self.viewport())
         try:
@@ -357,8 +435,33 @@ class DocumentView(QTextEdit):
                 self._paint_spans(painter, event.rect())
             if self._triggers:
                 self._paint_frames(painter, event.rect())
+            if self._suggestions:
+                self._paint_suggestions(painter, event.rect())
         finally:
             painter.end()
+
+    def _paint_suggestions(self, painter: QPainter, rect) -> None:
+        """Dashed outlines in the label's colour (events: the event type's), never filled, so a suggestion
+        never looks like a label; the current one thicker, with its label above it."""
+        first, last = self._visible_range(rect)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        small = QFont(self.font())
+        small.setPixelSize(max(9, self.fontMetrics().height() // 3))
+        painter.setFont(small)
+        for sid, label, kind, qs, qe, _s, _e in self._suggestions:
+            if qe <= first or qs >= last:
+                continue
+            colors = self._event_colors if kind == "event" else self._colors
+            color = colors.get(label, QColor("#607d8b")).darker(150)
+            current = sid == self._current_suggestion
+            pen = QPen(color, 2.4 if current else 1.4, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            rects = self._span_rects(qs, qe)
+            for r in rects:
+                painter.drawRoundedRect(r.adjusted(-2, -1, 2, 1), 3, 3)
+            if current and rects:
+                painter.drawText(rects[0].topLeft() + QPointF(0, -2), f"{label}?  ↵ accept · ⌫ reject")
 
     def _paint_frames(self, painter: QPainter, rect) -> None:
         """Quiet dotted underlines for every trigger; the active event's trigger boxed in its colour, its

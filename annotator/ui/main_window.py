@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.document_id: int | None = None
         self.state: DocumentState | None = None
+        self.suggestions: list = []  # the open suggestions shown on this document (services.suggestions)
         self._tasks: list[BackgroundTask] = []
         self.resize(1400, 860)
         self._build()
@@ -293,6 +294,13 @@ class MainWindow(QMainWindow):
         self._action(team, "A&djudication…", self.show_adjudication, "Ctrl+Shift+J")
         search = bar.addMenu("&Search")
         self._action(search, "&Find in project…", self.focus_search, QKeySequence.StandardKey.Find)
+        suggest = bar.addMenu("Su&ggestions")
+        self._action(
+            suggest, "Suggest &again for this document", lambda: self.load_suggestions(True), "Ctrl+G"
+        )
+        self._action(suggest, "Suggest for &all documents…", self.suggest_all)
+        self._action(suggest, "&Train the model now", self.train_model)
+        self._action(suggest, "&Settings…", self.suggestion_settings)
 
     # ------------------------------------------------------------------ project
 
@@ -414,6 +422,128 @@ class MainWindow(QMainWindow):
             self.update_romanized()
         self.view.setFocus()
 
+    # ------------------------------------------------------------------ suggestions
+
+    def load_suggestions(self, recompute: bool = False) -> None:
+        """Show the open suggestions on this document; made now (enabled sources) the first time it is
+        opened, or when ``recompute``. Nothing while viewing someone else's labels."""
+        from annotator.services.suggestions import (
+            compute_suggestions,
+            get_settings,
+            has_suggestions,
+            open_suggestions,
+        )
+
+        self.suggestions = []
+        if self.document_id is not None and not self.viewing_other:
+            name = self.editor.annotator
+            if (recompute or not has_suggestions(self.project, self.document_id, name)) and get_settings(
+                self.project
+            ).sources:
+                self.suggestions = compute_suggestions(
+                    self.project, self.document_id, name, text=self.view.text
+                )
+            else:
+                self.suggestions = open_suggestions(self.project, self.document_id, name)
+            # a label made by hand where something was suggested settles it: not shown any more
+            labelled = [(sp.start, sp.end) for sp in self.state.spans] if self.state else []
+            self.suggestions = [
+                s
+                for s in self.suggestions
+                if s.kind != "entity" or not any(a < s.end and s.start < b for a, b in labelled)
+            ]
+        self.view.set_suggestions([(s.id, s.start, s.end, s.label, s.kind) for s in self.suggestions])
+        if self.suggestions and recompute:
+            self.statusBar().showMessage(
+                f"{len(self.suggestions)} suggestion(s): Tab goes to the next.", 5000
+            )
+
+    def _decide_suggestion(self, accept: bool, all_of_label: bool = False) -> None:
+        from annotator.services.suggestions import AcceptSuggestions, RejectSuggestions
+
+        current = next((s for s in self.suggestions if s.id == self.view.current_suggestion()), None)
+        if current is None or self.document_id is None:
+            return
+        chosen = (
+            [s for s in self.suggestions if (s.label, s.kind) == (current.label, current.kind)]
+            if all_of_label
+            else [current]
+        )
+        ids = [s.id for s in self.suggestions]
+        following = [
+            i
+            for i in ids[ids.index(current.id) + 1 :] + ids[: ids.index(current.id)]
+            if i not in {c.id for c in chosen}
+        ]
+        command = AcceptSuggestions if accept else RejectSuggestions
+        self.run(command(self.document_id, chosen))
+        if following and following[0] in self.view.suggestion_ids():
+            self.view.select_suggestion(following[0])
+        if accept and self.document_id is not None:
+            self.statusBar().showMessage(
+                f"Accepted {len(chosen)} {current.label} suggestion(s) ({current.source}).", 3000
+            )
+
+    def accept_suggestion(self, all_of_label: bool = False) -> None:
+        self._decide_suggestion(True, all_of_label)
+
+    def reject_suggestion(self) -> None:
+        self._decide_suggestion(False)
+
+    def suggest_all(self) -> BackgroundTask:
+        from annotator.services.suggestions import suggest_documents
+
+        project, name = self.project, self.editor.annotator
+        task = BackgroundTask(
+            "Suggesting",
+            lambda progress, cancel: suggest_documents(project, name, progress=progress, cancel=cancel),
+            self,
+        )
+        task.done.connect(
+            lambda r: (self.statusBar().showMessage(r.summary(), 8000), self.load_suggestions())
+        )
+        task.error.connect(lambda exc: QMessageBox.critical(self, "Suggestions", str(exc)))
+        self._keep(task)
+        task.start()
+        return task
+
+    def train_model(self, quiet: bool = False) -> BackgroundTask:
+        """Train the suggestion model in the background; its measured figures go to the status bar."""
+        from annotator.services.suggestions import train_model
+
+        project = self.project
+        task = BackgroundTask(
+            "Training the suggestion model",
+            lambda progress, cancel: train_model(project, progress=progress, cancel=cancel),
+            self,
+        )
+
+        def done(info) -> None:
+            m = info.metrics
+            self.statusBar().showMessage(
+                f"Model trained on {info.documents} document(s): precision {m['precision']:.2f}, recall "
+                f"{m['recall']:.2f}, F1 {m['f1']:.2f} on {m['held_out_documents']} held out "
+                f"(most-frequent-label baseline F1 {m['baseline']['f1']:.2f}).",
+                12000,
+            )
+
+        task.done.connect(done)
+        if quiet:
+            task.error.connect(lambda exc: self.statusBar().showMessage(f"Model not trained: {exc}", 8000))
+        else:
+            task.error.connect(lambda exc: QMessageBox.warning(self, "Suggestion model", str(exc)))
+        self._keep(task)
+        task.start()
+        return task
+
+    def suggestion_settings(self) -> None:
+        from annotator.ui.suggestion_dialog import SuggestionSettingsDialog
+
+        dialog = SuggestionSettingsDialog(self.project, self)
+        if dialog.exec() == SuggestionSettingsDialog.DialogCode.Accepted:
+            dialog.save()
+            self.load_suggestions(recompute=True)
+
     def refresh_state(self, change: Change | None = None) -> None:
         if self.document_id is None:
             return
@@ -426,6 +556,8 @@ class MainWindow(QMainWindow):
             self.annotations.show_spans(self.view.text, self.state.spans, self.state.polarities, self.colors)
         if change is None or change.frames or (change.spans and not change.added):
             self.refresh_frames()
+        if change is None or change.suggestions or change.spans:
+            self.load_suggestions()
         self.sentiment.show_tone(self.state.tone)
         self._on_span_selected(self.view.selected_span_id())
         work = self.state.work
@@ -566,7 +698,12 @@ class MainWindow(QMainWindow):
         text = event.text()
         if event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
             return
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+        if self.view.current_suggestion() and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # Enter accepts the current suggestion; Shift+Enter every one of its label in the document
+            self.accept_suggestion(all_of_label=bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
+        elif self.view.current_suggestion() and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.reject_suggestion()
+        elif event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.delete_selected()
         elif text in POLARITY_KEYS:
             self.set_polarity(POLARITY_KEYS[text])
@@ -943,8 +1080,13 @@ class MainWindow(QMainWindow):
             self.run(SetWork(self.document_id, old, new))
 
     def mark_done(self) -> None:
+        from annotator.services.suggestions import needs_retraining
+
         self._set_work(status="done")
         self.next_unfinished()
+        training = getattr(self, "_training", None)
+        if (training is None or training.finished) and needs_retraining(self.project):
+            self._training = self.train_model(quiet=True)  # enough new labels: retrain in the background
 
     def skip(self) -> None:
         self._set_work(status="skipped")

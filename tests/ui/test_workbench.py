@@ -127,8 +127,10 @@ def test_undo_redo_delete_relabel(qtbot, workbench):
         view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
     assert entities(workbench) == [(0, 9, "GPE")] and len(view.spans()) == 1
-    # Tab selects the span, a hotkey relabels it, Delete removes it
+    # Tab selects the span (the next span or suggestion after the cursor), a hotkey relabels it, Delete
+    # removes it
     view.select_span("")
+    view.moveCursor(QTextCursor.MoveOperation.Start)
     qtbot.keyClick(view, Qt.Key.Key_Tab)
     assert view.selected_span_id() == view.spans()[0].id
     qtbot.keyClick(view, Qt.Key.Key_O)

@@ -1,0 +1,90 @@
+"""Suggestions in the workbench: drawn apart from labels, reviewed with Tab, accepted with Enter (or all of
+one label with Shift+Enter), rejected with Backspace, undone with Ctrl+Z; checked in the database."""
+
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from annotator.store.models import Entity, Event
+from annotator.store.models import Suggestion as SuggestionRow
+from tests.ui.test_workbench import HINDI, entities, workbench  # noqa: F401 (the fixture)
+
+
+def statuses(window):
+    with window.project.engine.connect() as conn:
+        return {
+            (HINDI[r.start : r.end], r.label): r.status
+            for r in conn.execute(select(SuggestionRow).where(SuggestionRow.document_id == 1))
+        }
+
+
+def tab_to(qtbot, window, surface, label):
+    view = window.view
+    for _ in range(40):
+        qtbot.keyClick(view, Qt.Key.Key_Tab)
+        current = next((s for s in window.suggestions if s.id == view.current_suggestion()), None)
+        if current is not None and (HINDI[current.start : current.end], current.label) == (surface, label):
+            return current
+    raise AssertionError(f"Tab never reached the suggestion {surface} {label}")
+
+
+def test_review_suggestions_by_keyboard(qtbot, workbench):  # noqa: F811
+    window, view = workbench, workbench.view
+    made = {(HINDI[s.start : s.end], s.label, s.kind) for s in window.suggestions}
+    assert {("पाकिस्तान", "GPE", "entity"), ("लश्कर-ए-तैयबा", "ARMED_GROUP", "entity")} <= made
+    assert ("कहा", "STATEMENT", "event") in made
+    assert len(view.suggestion_ids()) == len(window.suggestions) and entities(window) == []
+    assert view.spans() == []  # drawn as suggestions (dashed), not as labels
+
+    tab_to(qtbot, window, "लश्कर-ए-तैयबा", "ARMED_GROUP")
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    start = HINDI.index("लश्कर-ए-तैयबा")
+    assert entities(window) == [(start, start + len("लश्कर-ए-तैयबा"), "ARMED_GROUP")]
+    assert statuses(window)[("लश्कर-ए-तैयबा", "ARMED_GROUP")] == "accepted"
+    assert [s.label for s in view.spans()] == ["ARMED_GROUP"]
+    # Shift+Enter: every पाकिस्तान GPE suggestion at once
+    tab_to(qtbot, window, "पाकिस्तान", "GPE")
+    qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert [e for e in entities(window) if e[2] == "GPE"] == [
+        (0, 9, "GPE"),
+        (HINDI.index("पाकिस्तान", 1), HINDI.index("पाकिस्तान", 1) + 9, "GPE"),
+    ]
+    # Backspace rejects; Ctrl+Z brings it back as a suggestion
+    tab_to(qtbot, window, "कहा", "STATEMENT")
+    qtbot.keyClick(view, Qt.Key.Key_Backspace)
+    assert statuses(window)[("कहा", "STATEMENT")] == "rejected"
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert statuses(window)[("कहा", "STATEMENT")] == "open"
+    current = tab_to(qtbot, window, "कहा", "STATEMENT")
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # a trigger suggestion becomes an event
+    with window.project.engine.connect() as conn:
+        assert conn.execute(select(Event.type, Event.trigger_start)).all() == [("STATEMENT", current.start)]
+    # undo the two GPE acceptances in one step
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [e[2] for e in entities(window)] == ["ARMED_GROUP"]
+    assert statuses(window)[("पाकिस्तान", "GPE")] == "open"
+    # Tab still reaches labels: the accepted span can be selected and relabelled
+    view.select_span("")
+    for _ in range(len(window.suggestions) + 2):
+        qtbot.keyClick(view, Qt.Key.Key_Tab)
+        if view.selected_span_id():
+            break
+    assert view.selected_span_id() == view.spans()[0].id
+    qtbot.keyClick(view, Qt.Key.Key_O)
+    with window.project.engine.connect() as conn:
+        assert conn.execute(select(Entity.label)).scalars().all() == ["ORG"]
+
+
+def test_suggestions_settings_dialog_turns_sources_off(qtbot, workbench):  # noqa: F811
+    from annotator.ui.suggestion_dialog import SuggestionSettingsDialog
+
+    window = workbench
+    dialog = SuggestionSettingsDialog(window.project, window)
+    qtbot.addWidget(dialog)
+    assert "No model trained yet" in dialog.model_label.text()
+    dialog.sources["gazetteer"].setChecked(False)
+    dialog.sources["rules"].setChecked(False)
+    dialog.min_score.setValue(0.8)
+    dialog.save()
+    window.load_suggestions(recompute=True)
+    assert window.suggestions == [] and window.view.suggestion_ids() == []
