@@ -63,6 +63,14 @@ def main() -> None:
     shot("romanized-reading-aid.png")
     window.romanized_action.setChecked(False)
 
+    # suggestions on an article nobody has labelled yet: dashed outlines, the current one with its keys
+    rows = (window.list_model.document(r) for r in range(window.list_model.rowCount()))
+    unlabelled = next(d.id for d in rows if not d.labels)
+    window.open_document_id(unlabelled)
+    window.view.moveCursor(window.view.textCursor().MoveOperation.Start)
+    window.view.cycle_item(True)
+    shot("suggestions.png")
+
     window.focus_search()
     window.search_box.setText("pakistan")
     window.run_search()

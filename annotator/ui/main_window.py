@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.view.snap_to_tokens = self.settings.snap_to_tokens
         self.view.set_zoom(self.settings.zoom)
         self.view.hotkey.connect(self._on_hotkey)
+        self.view.suggestionSelected.connect(self._on_suggestion_selected)
         self.view.spanSelected.connect(self._on_span_selected)
         self.view.eventClicked.connect(self.activate_event)
         self.view.escaped.connect(lambda: self.activate_event(""))
@@ -434,8 +435,16 @@ class MainWindow(QMainWindow):
             open_suggestions,
         )
 
+        if recompute:
+            self._suggesting_finished = self.document_id
+        finished = (
+            self.state is not None
+            and self.state.work.status in ("done", "skipped")
+            and getattr(self, "_suggesting_finished", None) != self.document_id
+        )
         self.suggestions = []
-        if self.document_id is not None and not self.viewing_other:
+        if self.document_id is not None and not self.viewing_other and not finished:
+            # a document the annotator finished shows none, unless asked for again (Ctrl+G)
             name = self.editor.annotator
             if (recompute or not has_suggestions(self.project, self.document_id, name)) and get_settings(
                 self.project
@@ -456,6 +465,16 @@ class MainWindow(QMainWindow):
         if self.suggestions and recompute:
             self.statusBar().showMessage(
                 f"{len(self.suggestions)} suggestion(s): Tab goes to the next.", 5000
+            )
+
+    def _on_suggestion_selected(self, suggestion_id: str) -> None:
+        found = next((s for s in self.suggestions if s.id == suggestion_id), None)
+        if found is not None:
+            what = "event" if found.kind == "event" else "label"
+            detail = f", {found.detail}" if found.detail else ""
+            self.statusBar().showMessage(
+                f"Suggested {what} {found.label} ({found.source}{detail}, score {found.score:.2f}) — Enter "
+                f"accepts, Shift+Enter every {found.label} suggestion here, Backspace rejects, Tab next."
             )
 
     def _decide_suggestion(self, accept: bool, all_of_label: bool = False) -> None:

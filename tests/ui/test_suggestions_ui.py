@@ -36,6 +36,7 @@ def test_review_suggestions_by_keyboard(qtbot, workbench):  # noqa: F811
     assert view.spans() == []  # drawn as suggestions (dashed), not as labels
 
     tab_to(qtbot, window, "लश्कर-ए-तैयबा", "ARMED_GROUP")
+    assert window.statusBar().currentMessage().startswith("Suggested label ARMED_GROUP (gazetteer")
     qtbot.keyClick(view, Qt.Key.Key_Return)
     start = HINDI.index("लश्कर-ए-तैयबा")
     assert entities(window) == [(start, start + len("लश्कर-ए-तैयबा"), "ARMED_GROUP")]
@@ -88,3 +89,15 @@ def test_suggestions_settings_dialog_turns_sources_off(qtbot, workbench):  # noq
     dialog.save()
     window.load_suggestions(recompute=True)
     assert window.suggestions == [] and window.view.suggestion_ids() == []
+
+
+def test_a_finished_document_shows_no_suggestions_unless_asked(qtbot, workbench):  # noqa: F811
+    window = workbench
+    assert window.suggestions
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # done, next
+    window.open_document_id(1)
+    assert (
+        window.state.work.status == "done" and window.suggestions == [] and window.view.suggestion_ids() == []
+    )
+    qtbot.keyClick(window.view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)  # suggest again
+    assert window.suggestions and len(window.view.suggestion_ids()) == len(window.suggestions)
