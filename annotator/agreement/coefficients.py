@@ -156,13 +156,21 @@ def fleiss_kappa(units: Iterable[Iterable[Hashable | None]]) -> Figure:
 def cohen_kappa(pairs: Iterable[tuple[Hashable | None, Hashable | None]]) -> Figure:
     """Cohen's kappa (Cohen 1960) of two coders over ``(value_a, value_b)`` pairs, one per unit; pairs with a
     missing side are dropped."""
-    pairs = [(a, b) for a, b in pairs if a is not None and b is not None]
-    if not pairs:
+    return cohen_kappa_counts(Counter((a, b) for a, b in pairs if a is not None and b is not None))
+
+
+def cohen_kappa_counts(table: Counter) -> Figure:
+    """Cohen's kappa from a contingency table: ``(value_a, value_b)`` → how many units (so that millions of
+    token pairs need not be kept one by one)."""
+    n = sum(table.values())
+    if not n:
         return undefined("no unit rated by both")
-    n = len(pairs)
-    p_o = sum(a == b for a, b in pairs) / n
-    count_a = Counter(a for a, _ in pairs)
-    count_b = Counter(b for _, b in pairs)
+    p_o = sum(k for (a, b), k in table.items() if a == b) / n
+    count_a: Counter = Counter()
+    count_b: Counter = Counter()
+    for (a, b), k in table.items():
+        count_a[a] += k
+        count_b[b] += k
     p_e = sum(count_a[c] * count_b[c] for c in count_a) / (n * n)
     if p_e == 1:
         return undefined("no variation", n)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.agreement.coefficients import Figure, cohen_kappa, undefined
+from annotator.agreement.coefficients import Figure, cohen_kappa_counts, undefined
 
 Span = tuple[int, int, str]
 MODES = ("exact", "overlap")
@@ -112,7 +112,7 @@ class EntityComparison:
     counts: dict[str, F1Counts] = field(default_factory=lambda: {m: F1Counts() for m in MODES})
     per_label: dict[str, dict[str, F1Counts]] = field(default_factory=dict)
     confusion: Counter = field(default_factory=Counter)  # (label_a, label_b) -> overlapping span pairs
-    tags: list[tuple[str, str]] = field(default_factory=list)  # (BIO tag of a, of b) per token
+    tags: Counter = field(default_factory=Counter)  # (BIO tag of a, of b) -> tokens
 
     def add(self, a: Sequence[Span], b: Sequence[Span], tokens: Sequence[tuple[int, int]] | None = None):
         a = [tuple(s) for s in a]  # type: ignore[misc]
@@ -128,7 +128,7 @@ class EntityComparison:
                 per[mode].add(len(match(la, lb, mode)), len(la), len(lb))
         self.confusion.update(label_confusion(a, b))
         if tokens is not None:
-            self.tags.extend(zip(bio_tags(tokens, a), bio_tags(tokens, b), strict=True))
+            self.tags.update(zip(bio_tags(tokens, a), bio_tags(tokens, b), strict=True))
 
     def f1(self, mode: str) -> Figure:
         return self.counts[mode].figure()
@@ -136,7 +136,7 @@ class EntityComparison:
     def token_kappa(self) -> Figure:
         if not self.tags:
             return undefined("no tokens")
-        return cohen_kappa(self.tags)
+        return cohen_kappa_counts(self.tags)
 
 
 def label_confusion(a: Sequence[Span], b: Sequence[Span]) -> Counter:

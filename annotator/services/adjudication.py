@@ -34,7 +34,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from annotator.errors import AnnotatorError
 from annotator.services.exporting import document_batches, has_labels
@@ -42,6 +42,7 @@ from annotator.services.progress import CancelFlag, ProgressCallback, no_progres
 from annotator.services.project import Project
 from annotator.store.models import (
     Annotator,
+    Document,
     DocumentLabel,
     Entity,
     Event,
@@ -563,18 +564,18 @@ def auto_adjudicate(
     if annotators and GOLD in annotators:
         raise AnnotatorError(f"{GOLD!r} is the gold set, not an annotator to adjudicate")
     report = AdjudicationReport(policy)
-    with project.engine.connect() as conn:
-        docs = [
-            d
-            for d in _documents(project, conn, annotators, include_unfinished, cancel)
-            if len(d.counted) >= 2
-        ]
-    with project.engine.begin() as conn:
+    # documents are read on one connection and gold written on another, one document at a time, so memory
+    # does not grow with the project (SQLite's WAL lets the reader keep its snapshot meanwhile)
+    with project.engine.connect() as read, project.engine.begin() as conn:
+        total = read.scalar(select(func.count()).select_from(Document)) or 0
         gold_id = _gold_id(conn)
-        for n, doc in enumerate(docs):
+        for n, doc in enumerate(_documents(project, read, annotators, include_unfinished, cancel)):
+            if n % 100 == 0:
+                progress(n, total, "adjudicating")
+            if len(doc.counted) < 2:
+                continue
             if cancel is not None:
                 cancel.check()
-            progress(n, len(docs), "adjudicating")
             gold = _gold_state(conn, doc.id, doc.gold)
             pooled, accepted = _settle(policy, doc, gold)
             writer = _Writer(conn, gold_id, doc.id, gold)
@@ -619,7 +620,7 @@ def auto_adjudicate(
             report.open += len(outcome.open)
             report.added += outcome.added
             report.removed += outcome.removed
-        progress(len(docs), len(docs), "adjudicating")
+        progress(total, total, "adjudicating")
     return report
 
 

@@ -87,9 +87,9 @@ def _gather(
     include_unfinished: bool,
     progress: ProgressCallback,
     cancel: CancelFlag | None,
-) -> list[_Doc]:
+):
+    """The documents with two or more compared annotators, one at a time (streamed in batches)."""
     wanted = set(annotators) if annotators else None
-    docs = []
     with project.engine.connect() as conn:
         total = conn.scalar(select(func.count()).select_from(Document)) or 0
         seen = 0
@@ -102,19 +102,59 @@ def _gather(
                     and (a["status"] == "done" or (include_unfinished and has_labels(a)))
                 }
                 if len(anns) >= 2:
-                    docs.append(_Doc(text, anns, doc_id))
+                    yield _Doc(text, anns, doc_id)
             seen += len(rows)
-            progress(seen, total, "reading annotations")
-    return docs
+            progress(seen, total, "comparing annotations")
 
 
-def _pairs(docs: list[_Doc]):
-    """(a, b, documents both labelled) for every pair of annotators sharing a document, by name."""
-    shared: dict[tuple[str, str], list[_Doc]] = {}
-    for doc in docs:
+@dataclass
+class _Pair:
+    """What the figures of one annotator pair need, added up document by document."""
+
+    documents: list[int] = field(default_factory=list)
+    entities: EntityComparison = field(default_factory=EntityComparison)
+    units: tuple[list, list] = field(default_factory=lambda: ([], []))  # αu: spans on one continuum
+    length: int = 0  # of that continuum so far
+    events: EventComparison = field(default_factory=EventComparison)
+    polarities: list[tuple[str, str]] = field(default_factory=list)
+
+
+class _Accumulator:
+    """Every layer's units, gathered in one pass over the documents, so that no document needs to be kept
+    once it has been compared."""
+
+    def __init__(self, layers: list[str], tone_name: str | None):
+        self.layers, self.tone_name = layers, tone_name
+        self.documents = 0
+        self.names: set[str] = set()
+        self.ratings: list[dict[str, Any]] = []  # tone value per annotator, per document
+        self.pairs: dict[tuple[str, str], _Pair] = {}
+
+    def add(self, doc: _Doc) -> None:
+        self.documents += 1
+        self.names.update(doc.by_annotator)
+        if "tone" in self.layers and self.tone_name is not None:
+            self.ratings.append(
+                {a: ann["document"].get(self.tone_name) for a, ann in doc.by_annotator.items()}
+            )
+        tokens = None
+        if "entities" in self.layers:
+            tokens = [(t.start, t.end) for t in tokenize(doc.text)]
         for a, b in combinations(sorted(doc.by_annotator), 2):
-            shared.setdefault((a, b), []).append(doc)
-    return sorted(shared.items())
+            pair = self.pairs.setdefault((a, b), _Pair())
+            pair.documents.append(doc.document_id)
+            ann_a, ann_b = doc.by_annotator[a], doc.by_annotator[b]
+            if "entities" in self.layers:
+                spans_a, spans_b = _spans(ann_a), _spans(ann_b)
+                pair.entities.add(spans_a, spans_b, tokens)
+                for coder, spans in zip(pair.units, (spans_a, spans_b), strict=True):
+                    coder.extend((pair.length + s, pair.length + e, label) for s, e, label in spans)
+                pair.length += len(doc.text)
+            if "events" in self.layers:
+                pair.events.add(_event_units(ann_a), _event_units(ann_b))
+            if "sentiment" in self.layers:
+                ta, tb = _targets(ann_a), _targets(ann_b)
+                pair.polarities.extend((ta[t], tb[t]) for t in sorted(ta.keys() & tb.keys()))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -122,9 +162,9 @@ def _pairs(docs: list[_Doc]):
 # --------------------------------------------------------------------------------------------------
 
 
-def _tone(project: Project, docs: list[_Doc], names: list[str]) -> dict[str, Any]:
+def _tone(project: Project, acc: _Accumulator, names: list[str]) -> dict[str, Any]:
     scale = project.schema.document_sentiment
-    if scale is None or not docs:
+    if scale is None or not acc.documents:
         missing = undefined("the schema has no document sentiment" if scale is None else NOT_ENOUGH)
         return {
             "name": scale.name if scale is not None else None,
@@ -134,8 +174,7 @@ def _tone(project: Project, docs: list[_Doc], names: list[str]) -> dict[str, Any
             "cohen_kappa_mean": missing,
             "observed_agreement": missing,
         }
-    name = scale.name
-    ratings = [{a: ann["document"].get(name) for a, ann in doc.by_annotator.items()} for doc in docs]
+    ratings = acc.ratings
     units = [[r.get(a) for a in names] for r in ratings]
     pairwise = {}
     for a, b in combinations(names, 2):
@@ -144,7 +183,7 @@ def _tone(project: Project, docs: list[_Doc], names: list[str]) -> dict[str, Any
         if pairs:
             pairwise[_pair_key(a, b)] = cohen_kappa(pairs)
     return {
-        "name": name,
+        "name": scale.name,
         "krippendorff_alpha": {m: krippendorff_alpha(units, m) for m in ("nominal", "ordinal", "interval")},
         "fleiss_kappa": fleiss_kappa(units),
         "cohen_kappa_pairwise": pairwise,
@@ -157,34 +196,16 @@ def _spans(ann: dict[str, Any]) -> list[tuple[int, int, str]]:
     return [(e["start"], e["end"], e["label"]) for e in ann["entities"]]
 
 
-def _unitizing(shared: list[_Doc], a: str, b: str) -> UnitizingResult:
-    """Krippendorff's αu of two annotators on the documents they share, laid end to end as one continuum
-    of code points."""
-    coders: list[list[tuple[int, int, str]]] = [[], []]
-    offset = 0
-    for doc in shared:
-        for coder, name in zip(coders, (a, b), strict=True):
-            coder.extend((offset + s, offset + e, label) for s, e, label in _spans(doc.by_annotator[name]))
-        offset += len(doc.text)
-    return unitizing_alpha(coders, 0, max(offset, 1))
-
-
-def _entities(docs: list[_Doc], cancel: CancelFlag | None) -> dict[str, Any]:
+def _entities(acc: _Accumulator) -> dict[str, Any]:
+    """Entity figures per pair; Krippendorff's αu of a pair over the documents it shares, laid end to end
+    as one continuum of code points."""
     pairwise: dict[str, dict[str, Figure]] = {}
     comparisons: list[EntityComparison] = []
     unitizing: list[UnitizingResult] = []
-    tokens_of: dict[int, list[tuple[int, int]]] = {}
-    for (a, b), shared in _pairs(docs):
-        if cancel is not None:
-            cancel.check()
-        cmp = EntityComparison()
-        for doc in shared:
-            tokens = tokens_of.get(id(doc))
-            if tokens is None:
-                tokens = tokens_of[id(doc)] = [(t.start, t.end) for t in tokenize(doc.text)]
-            cmp.add(_spans(doc.by_annotator[a]), _spans(doc.by_annotator[b]), tokens)
+    for (a, b), pair in sorted(acc.pairs.items()):
+        cmp = pair.entities
         comparisons.append(cmp)
-        unitized = _unitizing(shared, a, b)
+        unitized = unitizing_alpha(list(pair.units), 0, max(pair.length, 1))
         unitizing.append(unitized)
         pairwise[_pair_key(a, b)] = {
             "exact": cmp.f1("exact"),
@@ -239,14 +260,10 @@ def _event_units(ann: dict[str, Any]) -> list[EventUnit]:
     return out
 
 
-def _events(docs: list[_Doc], cancel: CancelFlag | None) -> dict[str, Any]:
+def _events(acc: _Accumulator) -> dict[str, Any]:
     pairwise = {}
-    for (a, b), shared in _pairs(docs):
-        if cancel is not None:
-            cancel.check()
-        cmp = EventComparison()
-        for doc in shared:
-            cmp.add(_event_units(doc.by_annotator[a]), _event_units(doc.by_annotator[b]))
+    for (a, b), pair in sorted(acc.pairs.items()):
+        cmp = pair.events
         pairwise[_pair_key(a, b)] = {
             "trigger_f1": cmp.trigger_f1(),
             "argument_f1": cmp.argument_f1(),
@@ -268,21 +285,17 @@ def _targets(ann: dict[str, Any]) -> dict[tuple[int, int, str], str]:
     return {spans[s["target"]]: s["polarity"] for s in ann["sentiment"] if s["target"] in spans}
 
 
-def _sentiment(docs: list[_Doc]) -> dict[str, Any]:
+def _sentiment(acc: _Accumulator) -> dict[str, Any]:
     pairwise = {}
     all_pairs: list[tuple[str, str]] = []
-    for (a, b), shared in _pairs(docs):
-        pairs = []
-        for doc in shared:
-            ta, tb = _targets(doc.by_annotator[a]), _targets(doc.by_annotator[b])
-            pairs.extend((ta[t], tb[t]) for t in sorted(ta.keys() & tb.keys()))
-        if pairs:
-            all_pairs.extend(pairs)
+    for (a, b), pair in sorted(acc.pairs.items()):
+        if pair.polarities:
+            all_pairs.extend(pair.polarities)
             pairwise[_pair_key(a, b)] = {
-                "observed_agreement": observed_agreement(pairs),
-                "cohen_kappa": cohen_kappa(pairs),
+                "observed_agreement": observed_agreement(pair.polarities),
+                "cohen_kappa": cohen_kappa(pair.polarities),
             }
-    reason = NOT_ENOUGH if not docs else "no target marked by two annotators"
+    reason = NOT_ENOUGH if not acc.documents else "no target marked by two annotators"
     return {
         "observed_agreement": observed_agreement(all_pairs) if all_pairs else undefined(reason),
         "cohen_kappa": mean_figure((p["cohen_kappa"] for p in pairwise.values()), reason),
@@ -305,26 +318,26 @@ def compute_agreement(
     unknown = [name for name in layers if name not in LAYERS]
     if unknown:
         raise AnnotatorError(f"unknown layer {', '.join(unknown)} (one of {', '.join(LAYERS)})")
-    docs = _gather(project, annotators, include_unfinished, progress, cancel)
-    names = sorted({a for doc in docs for a in doc.by_annotator})
-    report = AgreementReport(len(docs), names, include_unfinished)
-    report.pair_documents = {
-        _pair_key(a, b): [d.document_id for d in shared] for (a, b), shared in _pairs(docs)
-    }
-    steps = len(layers)
-    for step, layer in enumerate(layers):
+    scale = project.schema.document_sentiment
+    acc = _Accumulator(layers, scale.name if scale is not None else None)
+    for doc in _gather(project, annotators, include_unfinished, progress, cancel):
+        acc.add(doc)  # then the document is dropped: memory grows with pairs and units, not with texts
+    names = sorted(acc.names)
+    report = AgreementReport(acc.documents, names, include_unfinished)
+    report.pair_documents = {_pair_key(a, b): pair.documents for (a, b), pair in sorted(acc.pairs.items())}
+    for layer in layers:
         if cancel is not None:
             cancel.check()
-        progress(step, steps, f"agreement: {layer}")
+        progress(0, None, f"agreement: {layer}")
         if layer == "tone":
-            report.layers[layer] = _tone(project, docs, names)
+            report.layers[layer] = _tone(project, acc, names)
         elif layer == "entities":
-            report.layers[layer] = _entities(docs, cancel)
+            report.layers[layer] = _entities(acc)
         elif layer == "events":
-            report.layers[layer] = _events(docs, cancel)
+            report.layers[layer] = _events(acc)
         else:
-            report.layers[layer] = _sentiment(docs)
-    progress(steps, steps, "agreement")
+            report.layers[layer] = _sentiment(acc)
+    progress(1, 1, "agreement")
     return report
 
 
