@@ -106,15 +106,39 @@ def main() -> None:
     parser.add_argument("--labels", type=int, default=20000)
     parser.add_argument("--work")
     parser.add_argument("--merge", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.merge:
         print(json.dumps(merge(args.merge[0], args.merge[1:])))
+        return
+    if args.build:
+        print(json.dumps([str(p) for p in build(Path(args.work), args.packages, args.docs, args.labels)]))
         return
     with tempfile.TemporaryDirectory(prefix="annotator-merge-") as tmp:
         work = Path(args.work) if args.work else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         t = time.perf_counter()
-        paths = build(work, args.packages, args.docs, args.labels)
+        # built in a process of its own: on Linux a child's peak RSS starts from its parent's at fork, so a
+        # parent grown by building would inflate the merge's measured peak
+        built = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--build",
+                "--work",
+                str(work),
+                "--packages",
+                str(args.packages),
+                "--docs",
+                str(args.docs),
+                "--labels",
+                str(args.labels),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        paths = json.loads(built.stdout.strip().splitlines()[-1])
         print(
             f"built a {args.packages * args.docs:,}-document project and {len(paths)} packages "
             f"in {time.perf_counter() - t:.1f} s"

@@ -16,6 +16,9 @@ Merging a returned package is:
 * **idempotent and order-independent** — importing a package twice changes nothing, and packages of
   different annotators touch disjoint rows, so any order gives the same project.
 
+The annotator's *decided* suggestions travel too (accepted: the record of where a label came from;
+rejected: not to be suggested again); open ones are made afresh wherever the document is opened.
+
 Each package merges in one transaction. Rows are read and written in batches, not one query per row.
 """
 
@@ -49,6 +52,7 @@ from annotator.store.models import (
     EventArgument,
     Relation,
     Setting,
+    Suggestion,
     TargetedSentiment,
     Tombstone,
     WorkItem,
@@ -189,7 +193,10 @@ def export_package(
                 )
                 for name, table_rows in rows.items():
                     if table_rows:
-                        target.execute(insert(BY_NAME.get(name, Tombstone).__table__), table_rows)
+                        model = (
+                            Suggestion if name == Suggestion.__tablename__ else BY_NAME.get(name, Tombstone)
+                        )
+                        target.execute(insert(model.__table__), table_rows)
                 progress(len(documents), len(documents), "package written")
         finally:
             result.engine.dispose()
@@ -209,7 +216,7 @@ def _annotator_rows(
     """Every label row (and tombstone and work item) of one annotator on these documents."""
     out: dict[str, list[dict[str, Any]]] = {}
     doc_set = set(doc_ids)
-    for model in (*TABLES, WorkItem, Tombstone):
+    for model in (*TABLES, WorkItem, Tombstone, Suggestion):
         table = model.__table__
         if model is EventArgument:
             event_ids = [r["id"] for r in out["events"]]
@@ -217,7 +224,11 @@ def _annotator_rows(
             continue
         rows = _select_in(conn, table, table.c.document_id, doc_ids)
         out[table.name] = [
-            r for r in rows if r["annotator_id"] == annotator_id and r["document_id"] in doc_set
+            r
+            for r in rows
+            if r["annotator_id"] == annotator_id
+            and r["document_id"] in doc_set
+            and (model is not Suggestion or r["status"] != "open")
         ]
     return out
 
@@ -240,7 +251,7 @@ class _Package:
             with con.connect() as conn:
                 return {
                     model.__tablename__: [dict(r._mapping) for r in conn.execute(select(model.__table__))]
-                    for model in (*TABLES, WorkItem, Tombstone)
+                    for model in (*TABLES, WorkItem, Tombstone, Suggestion)
                 }
         finally:
             con.dispose()
@@ -302,7 +313,7 @@ def _check(project: Project, package: Project, path: Path, pid: str, copy: Path)
         if person is None:
             raise PackageError(f"{path}: the package's annotator {name!r} is missing from it")
         owners: set[int] = set()
-        for model in (*TABLES, WorkItem, Tombstone):
+        for model in (*TABLES, WorkItem, Tombstone, Suggestion):
             owners.update(conn.execute(select(model.annotator_id).distinct()).scalars())
         strangers = owners - {person["id"]}
         if strangers:
@@ -315,7 +326,16 @@ def _check(project: Project, package: Project, path: Path, pid: str, copy: Path)
             if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
                 raise PackageError(f"{path}: the text of document {ext_id} was altered")
             documents[doc_id] = (ext_id, digest)
-        for model in (Entity, Event, Relation, DocumentLabel, TargetedSentiment, WorkItem, Tombstone):
+        for model in (
+            Entity,
+            Event,
+            Relation,
+            DocumentLabel,
+            TargetedSentiment,
+            WorkItem,
+            Tombstone,
+            Suggestion,
+        ):
             stray = conn.scalar(
                 select(model.document_id).where(model.document_id.not_in(list(documents) or [-1])).limit(1)
             )
@@ -505,6 +525,47 @@ def _merge(conn: Connection, pkg: _Package, report: MergeReport) -> None:
             )
     if new_tombs:
         conn.execute(insert(Tombstone), new_tombs)
+    _merge_suggestions(conn, [local_row(r) for r in rows["suggestions"] if r["status"] != "open"], report)
+
+
+def _merge_suggestions(conn: Connection, incoming: list[dict[str, Any]], report: MergeReport) -> None:
+    """Decided suggestions: new ones are added (replacing an open one of the same span and label here);
+    one decided in both places keeps the later decision."""
+    if not incoming:
+        return
+    table = Suggestion.__table__
+    known = {r["id"]: r for r in _select_in(conn, table, table.c.id, [r["id"] for r in incoming])}
+    fresh = []
+    for row in incoming:
+        mine = known.get(row["id"])
+        if mine is None:
+            conn.execute(
+                delete(Suggestion).where(
+                    Suggestion.document_id == row["document_id"],
+                    Suggestion.annotator_id == row["annotator_id"],
+                    Suggestion.status == "open",
+                    Suggestion.kind == row["kind"],
+                    Suggestion.start == row["start"],
+                    Suggestion.end == row["end"],
+                    Suggestion.label == row["label"],
+                )
+            )
+            fresh.append(row)
+        elif (mine["status"], mine["annotation_id"]) != (row["status"], row["annotation_id"]):
+            if mine["decided_at"] is None or row["decided_at"] > _utc(mine["decided_at"]):
+                conn.execute(
+                    update(Suggestion)
+                    .where(Suggestion.id == row["id"])
+                    .values(
+                        status=row["status"], annotation_id=row["annotation_id"], decided_at=row["decided_at"]
+                    )
+                )
+                report.updated += 1
+        else:
+            report.unchanged += 1
+    if fresh:
+        conn.execute(insert(Suggestion), fresh)
+        report.added += len(fresh)
 
 
 def import_packages(

@@ -233,3 +233,53 @@ def test_cli_package_export_and_import(tmp_path, capsys):
     package.write_bytes(package.read_bytes()[:2000])
     assert main(["package", "import", str(project), str(package), "--quiet"]) == 1
     assert "damaged or truncated" in capsys.readouterr().err
+
+
+def test_decided_suggestions_travel_with_the_package(lead, tmp_path):
+    """A rejected suggestion goes to the laptop (not suggested there again); one accepted offline comes
+    back as the record of its label's source; merging twice changes nothing."""
+    from annotator.services.suggestions import (
+        AcceptSuggestions,
+        RejectSuggestions,
+        compute_suggestions,
+        open_suggestions,
+    )
+    from annotator.store.models import Suggestion
+
+    made = compute_suggestions(lead, 2, "asha", settings=None)
+    delhi = next(s for s in made if TEXTS[1][s.start : s.end] == "Delhi")
+    RejectSuggestions(2, [delhi]).apply(Editor(lead, "asha"))
+    path = tmp_path / "asha.package"
+    export_package(lead, "asha", path)
+    with open_project(path) as package:
+        with package.engine.connect() as conn:
+            assert conn.execute(select(Suggestion.status, Suggestion.label)).all() == [
+                ("rejected", delhi.label)
+            ]
+        with package.engine.connect() as conn:
+            doc = dict(conn.execute(select_docs()).all())[TEXTS[1]]
+        offline = compute_suggestions(package, doc, "asha")
+        assert "Delhi" not in [TEXTS[1][s.start : s.end] for s in offline]
+        pak = next(s for s in offline if TEXTS[1][s.start : s.end] == "पाकिस्तान")
+        AcceptSuggestions(doc, [pak]).apply(Editor(package, "asha"))
+    report = import_packages(lead, [path])
+    with lead.engine.connect() as conn:
+        rows = conn.execute(
+            select(Suggestion.status, Suggestion.source, Suggestion.start, Suggestion.annotation_id).where(
+                Suggestion.document_id == 2, Suggestion.status != "open"
+            )
+        ).all()
+        entity = conn.execute(select(Entity.id, Entity.label).where(Entity.document_id == 2)).all()
+    accepted = [r for r in rows if r.status == "accepted"]
+    assert len(accepted) == 1 and accepted[0].source == "gazetteer" and accepted[0].start == pak.start
+    assert entity == [(accepted[0].annotation_id, "GPE")]
+    assert [s.start for s in open_suggestions(lead, 2, "asha")].count(pak.start) == 0  # settled here too
+    assert report.added >= 2
+    again = import_packages(lead, [path])
+    assert again.added == 0 and again.updated == 0
+
+
+def select_docs():
+    from annotator.store.models import Document
+
+    return select(Document.text, Document.id)
