@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
@@ -330,11 +331,33 @@ def _gold_id(conn: Connection) -> int:
 
 
 class _Writer:
-    """Writes gold rows of one document with their provenance, in one transaction."""
+    """Writes gold rows of one document with their provenance, in one transaction. Added rows wait in
+    :attr:`pending` and go in with one executemany per table at :meth:`flush` (in the order rows refer to
+    each other); deletions run at once."""
+
+    ORDER = (
+        "entities",
+        "events",
+        "event_arguments",
+        "document_labels",
+        "targeted_sentiments",
+        "gold_provenance",
+    )
 
     def __init__(self, conn: Connection, gold_id: int, document_id: int, gold: _Gold):
         self.conn, self.gold_id, self.document_id, self.gold = conn, gold_id, document_id, gold
         self.now = utcnow()
+        self.pending: dict[str, list[dict[str, Any]]] = {name: [] for name in self.ORDER}
+
+    def flush(self) -> None:
+        tables = {
+            t.__tablename__: t for t in (Entity, Event, EventArgument, DocumentLabel, TargetedSentiment)
+        }
+        tables["gold_provenance"] = GoldProvenance
+        for name in self.ORDER:
+            if self.pending[name]:
+                self.conn.execute(insert(tables[name]), self.pending[name])
+                self.pending[name] = []
 
     def _entity_id(self, span: tuple[int, int], kind: str, label: str | None = None) -> str | None:
         prefix = f"{kind} {_span(*span)} "
@@ -350,8 +373,7 @@ class _Writer:
         base = {"id": row_id, "document_id": self.document_id, "annotator_id": self.gold_id}
         stamps = {"created_at": self.now, "updated_at": self.now}
         if item.layer == "entities":
-            self.conn.execute(
-                insert(Entity),
+            self.pending["entities"].append(
                 dict(
                     **base,
                     **stamps,
@@ -370,8 +392,7 @@ class _Writer:
                 if filler is None:
                     return False
                 fillers.append((role, kind, filler))
-            self.conn.execute(
-                insert(Event),
+            self.pending["events"].append(
                 dict(
                     **base,
                     **stamps,
@@ -382,8 +403,7 @@ class _Writer:
                 ),
             )
             for position, (role, kind, filler) in enumerate(fillers):
-                self.conn.execute(
-                    insert(EventArgument),
+                self.pending["event_arguments"].append(
                     dict(
                         id=new_uuid(),
                         event_id=row_id,
@@ -398,7 +418,7 @@ class _Writer:
         elif item.layer == "tone":
             if v["name"] in self.gold.tone_ids:
                 return False
-            self.conn.execute(insert(DocumentLabel), dict(**base, **stamps, name=v["name"], value=v["value"]))
+            self.pending["document_labels"].append(dict(**base, **stamps, name=v["name"], value=v["value"]))
             self.gold.tone_ids[v["name"]] = row_id
         else:
             kind, span_text, label = v["target_key"].split(" ")
@@ -409,8 +429,7 @@ class _Writer:
                 return False
             if any(self.gold.items[k].slot == item.slot for k in self.gold.rows):
                 return False
-            self.conn.execute(
-                insert(TargetedSentiment),
+            self.pending["targeted_sentiments"].append(
                 dict(
                     **base,
                     **stamps,
@@ -419,7 +438,7 @@ class _Writer:
                     polarity=v["polarity"],
                 ),
             )
-        prov = GoldProvenance(
+        prov = SimpleNamespace(
             id=row_id,
             table_name=item.table,
             document_id=self.document_id,
@@ -430,7 +449,7 @@ class _Writer:
             decided_at=self.now,
             source_ids=[i for i in (item.versions[p].get("id") for p in proposers) if i],
         )
-        self.conn.execute(insert(GoldProvenance), dict(**_prov_values(prov)))
+        self.pending["gold_provenance"].append(dict(vars(prov)))
         self.gold.items[item.key] = Item(item.key, item.slot, item.layer, item.label, {GOLD: v})
         self.gold.rows[item.key] = (item.table, row_id)
         self.gold.provenance[row_id] = prov
@@ -475,10 +494,6 @@ class _Writer:
                 deleted_at=self.now,
             )
         )
-
-
-def _prov_values(prov: GoldProvenance) -> dict[str, Any]:
-    return {c: getattr(prov, c) for c in GoldProvenance.__table__.columns.keys()}
 
 
 # ---------------------------------------------------------------------------------------------- auto
@@ -613,6 +628,7 @@ def auto_adjudicate(
                 elif writer.add(item, proposers[0], rule=policy, decided_by=None, proposers=proposers):
                     outcome.accepted.append(key)
                     outcome.added += 1
+            writer.flush()
             outcome.open = _open(pooled, gold)
             report.per_document.append(outcome)
             report.documents += 1
@@ -717,6 +733,7 @@ def decide(
             item, source, rule="manual", decided_by=adjudicator, proposers=sorted(item.versions)
         ):
             raise AnnotatorError(f"{item_key!r} cannot be made gold (its fillers or target are not gold)")
+        writer.flush()
         row_id = gold.rows[item_key][1]
         for key in competitors:
             writer.replace(key, row_id)
