@@ -177,8 +177,13 @@ def _build_earlier(conn: Connection, annotator_id: int):
     for (text, label), n in counts.items():
         if text not in best or (n, label) > best[text]:
             best[text] = (n, label)
+    # written spellings only (the same text recurring), no generated variants: built again after every new
+    # label, this keeps it to about 0.1 s for 5,000 labelled surfaces
     return Gazetteer.from_entries(
-        [(text, label) for text, (_n, label) in sorted(best.items())], source="propagation", score=0.7
+        [(text, label) for text, (_n, label) in sorted(best.items())],
+        source="propagation",
+        score=0.7,
+        generate=False,
     )
 
 
