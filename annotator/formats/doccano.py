@@ -31,7 +31,7 @@ the rest of the record is imported.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -192,11 +192,22 @@ def _skip_space(text: str, i: int) -> int:
 
 def read(path: Path, name: str | None = None, **options: Any) -> Iterator[ReadItem]:
     """Records (and problems) of a doccano export, with the bytes read so far."""
+    return read_records(path, convert)
+
+
+def read_records(
+    path: Path,
+    convert: Callable[[Any, str], list[SourceRecord | RecordError]],
+    where: Callable[[Path, JsonValue], str] | None = None,
+) -> Iterator[ReadItem]:
+    """Each JSON value of the file (:func:`read_json_values`) through ``convert`` (value, where it is:
+    ``file:line`` unless ``where`` says otherwise), with the bytes read so far; a value that cannot be
+    read is reported as it is."""
     for item, pos in read_json_values(path):
         if isinstance(item, RecordError):
             yield item, pos
             continue
-        for out in convert(item.value, f"{path}:{item.line}"):
+        for out in convert(item.value, where(path, item) if where else f"{path}:{item.line}"):
             yield out, pos
 
 

@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import RecordError
-from annotator.formats.doccano import JsonValue, block, entity, read_json_values, relation, span_problem
+from annotator.formats.doccano import JsonValue, block, entity, read_records, relation, span_problem
 from annotator.formats.records import ReadItem, SourceRecord, record_from_mapping
 
 ANNOTATOR = "labelstudio"
@@ -58,12 +58,7 @@ ANNOTATOR = "labelstudio"
 
 def read(path: Path, name: str | None = None, **options: Any) -> Iterator[ReadItem]:
     """Records (and problems) of a Label Studio JSON export, with the bytes read so far."""
-    for item, pos in read_json_values(path):
-        if isinstance(item, RecordError):
-            yield item, pos
-            continue
-        for out in convert(item.value, _where(path, item)):
-            yield out, pos
+    return read_records(path, convert, _where)
 
 
 def _where(path: Path, item: JsonValue) -> str:

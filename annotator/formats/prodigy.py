@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import RecordError
-from annotator.formats.doccano import block, entity, read_json_values, relation, span_problem
+from annotator.formats.doccano import block, entity, read_records, relation, span_problem
 from annotator.formats.records import ReadItem, SourceRecord, record_from_mapping
 
 ANNOTATOR = "prodigy"
@@ -46,12 +46,7 @@ _LABEL_FIELDS = ("spans", "tokens", "relations")
 
 def read(path: Path, name: str | None = None, **options: Any) -> Iterator[ReadItem]:
     """Records (and problems) of a Prodigy JSONL file, with the bytes read so far."""
-    for item, pos in read_json_values(path):
-        if isinstance(item, RecordError):
-            yield item, pos
-            continue
-        for out in convert(item.value, f"{path}:{item.line}"):
-            yield out, pos
+    return read_records(path, convert)
 
 
 def convert(obj: Any, where: str) -> list[SourceRecord | RecordError]:

@@ -597,6 +597,15 @@ class Schema:
             return f"{event_type}.{role}: {filler_type!r} cannot fill this role (accepted: {accepted})"
         return None
 
+    def role_entity_labels(self, event_type: str, role: str) -> tuple[str, ...]:
+        """The assignable entity labels that may fill ``role`` of ``event_type`` (in schema order; empty for
+        a role that only events fill)."""
+        return tuple(
+            t
+            for t in self.assignable_entity_type_names
+            if self.check_role_filler(event_type, role, t) is None
+        )
+
     def check_arguments(self, event_type: str, arguments: Iterable[tuple[str, str]]) -> list[str]:
         """Problems with the arguments of one event annotation, given as ``(role, filler_type)`` pairs:
         unknown roles, unaccepted filler types, fewer than ``min`` or more than ``max`` per role."""

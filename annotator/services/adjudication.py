@@ -867,7 +867,7 @@ def edit_gold_event(
         gold_ann = doc.gold or _empty(GOLD)
         in_gold = [(e["start"], e["end"], e["label"]) for e in gold_ann["entities"]]
         in_gold += [(e["trigger"]["start"], e["trigger"]["end"], e["type"]) for e in gold_ann["events"]]
-        proposed = [(i.position, i.label) for i in pooled.values() if i.layer == "entities"]
+        proposed_spans = [(i.position, i.label) for i in pooled.values() if i.layer == "entities"]
     for role, start, end, label in add:
         if role not in schema.event_type(new_type).role_names:
             raise AnnotatorError(
@@ -879,14 +879,10 @@ def edit_gold_event(
             return schema.check_role_filler(new_type, role, t) is None
 
         if any((s, e) == (start, end) and fits(t) for s, e, t in in_gold) or any(
-            p == f"entity {_span(start, end)}" and fits(t) and label in (None, t) for p, t in proposed
+            p == f"entity {_span(start, end)}" and fits(t) and label in (None, t) for p, t in proposed_spans
         ):
             continue
-        labels = [
-            t
-            for t in schema.assignable_entity_type_names
-            if schema.check_role_filler(new_type, role, t) is None
-        ]
+        labels = schema.role_entity_labels(new_type, role)
         if label not in labels and not (label is None and len(labels) == 1):
             raise AnnotatorError(
                 f"{new_type}.{role} needs a label for [{start}, {end}) "
@@ -929,9 +925,7 @@ def edit_gold_event(
         ]
         if fits or trigger:
             filler, kind = (fits[0].id, "entity") if fits else (trigger[0].id, "event")
-        else:
-            with project.engine.connect() as conn:
-                _doc, pooled = _all_versions(project, conn, document_id)
+        else:  # what the annotators proposed was read above (decisions do not change it)
             proposed = sorted(
                 k
                 for k, i in pooled.items()
@@ -942,12 +936,9 @@ def edit_gold_event(
             if proposed:
                 filler = decide(project, document_id, proposed[0], accept_from=None, adjudicator=adjudicator)
             else:
-                labels = [
-                    t
-                    for t in schema.assignable_entity_type_names
-                    if schema.check_role_filler(new_type, role, t) is None
-                ]
-                label = label or labels[0]  # checked above: given, or the only one
+                label = (
+                    label or schema.role_entity_labels(new_type, role)[0]
+                )  # checked: given, or the only one
                 command = AddSpans(
                     document_id, [(start, end, label)], schema.attribute_defaults("entity", label)
                 )

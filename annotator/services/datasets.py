@@ -20,7 +20,6 @@ stable splits, checks before anything is written, and a dataset card.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import os
 import shutil
@@ -209,11 +208,12 @@ def _check_set(project: Project, annotation_set: str) -> None:
 
 
 class _Writers:
-    """One open file per split (and kind), created on first use."""
+    """One open file per split, and the spaCy DocBins when they are written."""
 
     def __init__(self, folder: Path, report: DatasetReport, tone_names: list[str]):
         self.folder, self.report, self.tone_names = folder, report, tone_names
         self.files: dict[str, IO[str]] = {}
+        self.docbins: _DocBins | None = None
 
     def get(self, split: str, suffix: str, header: str = "") -> IO[str]:
         name = f"{split}.{suffix}"
@@ -277,6 +277,7 @@ def _write_example(
             meta["tokens"] = [list(t) for t in tokens]
         record = {"text": example.text, "entities": [list(s) for s in spans], "meta": meta}
         writers.get(split, "jsonl").write(_dumps(record) + "\n")
+        writers.docbins.add(split, example.text, tokens, spans)
         report.sentences[split] += len(sentences_of(example.text, tokens, own))
         return
     sentences = sentences_of(example.text, tokens, own)
@@ -303,47 +304,64 @@ def _write_example(
 DOCBIN_SHARD = 1000
 
 
-def _spacy_docbins(folder: Path, report: DatasetReport) -> None:
-    """spaCy DocBin files next to the JSONL when spaCy is installed (the exported tokens, so entities line
-    up with them): ``SPLIT.spacy``, or for a split of more than :data:`DOCBIN_SHARD` documents a folder
-    ``SPLIT-spacy/`` of numbered ``.spacy`` shards (spaCy's corpus reader takes either)."""
-    try:
-        import spacy
-        from spacy.tokens import Doc, DocBin
-    except ImportError:
-        report.notes.append("spaCy is not installed: no .spacy DocBin files (pip install spacy)")
-        return
-    from annotator.text.segment import tokenize
+class _DocBins:
+    """spaCy DocBin files built while the JSONL is written, from the same tokens and spans (when spaCy is
+    installed): ``SPLIT.spacy``, or for a split of more than :data:`DOCBIN_SHARD` documents a folder
+    ``SPLIT-spacy/`` of numbered ``.spacy`` shards (spaCy's corpus reader takes either). A shard is
+    written as soon as it is full, so memory stays flat."""
 
-    vocab = spacy.blank("xx").vocab
+    def __init__(self, folder: Path, splits: tuple[str, ...], report: DatasetReport):
+        self.folder, self.splits, self.report = folder, splits, report
+        self.shards: dict[str, int] = dict.fromkeys(splits, 0)
+        self.open: dict[str, Any] = {}
+        try:
+            import spacy
+            from spacy.tokens import Doc, DocBin
+        except ImportError:
+            report.notes.append("spaCy is not installed: no .spacy DocBin files (pip install spacy)")
+            self.vocab = None
+            return
+        self.Doc, self.DocBin = Doc, DocBin
+        self.vocab = spacy.blank("xx").vocab
 
-    def docs(path: Path):
-        with open(path, encoding="utf-8") as fh:
-            for line in fh:
-                record = json.loads(line)
-                text = record["text"]
-                own = record["meta"].get("tokens")
-                toks = [tuple(t) for t in own] if own else [(t.start, t.end) for t in tokenize(text)]
-                nexts = [s for s, _e in toks[1:]] + [len(text)]
-                spaces = [n > e for (_s, e), n in zip(toks, nexts, strict=True)]
-                doc = Doc(vocab, words=[text[s:e] for s, e in toks], spaces=spaces)
-                ents = [doc.char_span(s, e, label=label) for s, e, label in record["entities"]]
-                doc.ents = [e for e in ents if e is not None]
-                yield doc
+    def add(self, split: str, text: str, tokens: list[tuple[int, int]], spans: list[tuple[int, int, str]]):
+        if self.vocab is None:
+            return
+        nexts = [s for s, _e in tokens[1:]] + [len(text)]
+        spaces = [n > e for (_s, e), n in zip(tokens, nexts, strict=True)]
+        doc = self.Doc(self.vocab, words=[text[s:e] for s, e in tokens], spaces=spaces)
+        ents = [doc.char_span(s, e, label=label) for s, e, label in spans]
+        doc.ents = [e for e in ents if e is not None]
+        docbin = self._docbin(split)
+        docbin.add(doc)
+        if len(docbin) == DOCBIN_SHARD:
+            self._flush(split)
 
-    for name in [f for f in report.files if f.endswith(".jsonl")]:
-        split = name.removesuffix(".jsonl")
-        sharded = report.documents[split] > DOCBIN_SHARD
-        if sharded:
-            (folder / f"{split}-spacy").mkdir()
-        stream = docs(folder / name)
-        for shard in range(max(1, -(-report.documents[split] // DOCBIN_SHARD))):
-            out = f"{split}-spacy/{shard:04d}.spacy" if sharded else f"{split}.spacy"
-            docbin = DocBin(attrs=["ENT_IOB", "ENT_TYPE"], store_user_data=False)
-            for doc in itertools.islice(stream, DOCBIN_SHARD):
-                docbin.add(doc)
-            docbin.to_disk(folder / out)
-            report.files.append(out)
+    def _docbin(self, split: str):
+        """The split's shard being filled (a new one after a flush); only the exported attributes."""
+        if split not in self.open:
+            self.open[split] = self.DocBin(attrs=["ENT_IOB", "ENT_TYPE"], store_user_data=False)
+        return self.open[split]
+
+    def _flush(self, split: str) -> None:
+        (self.folder / f"{split}-spacy").mkdir(exist_ok=True)
+        self.open.pop(split).to_disk(self.folder / f"{split}-spacy" / f"{self.shards[split]:04d}.spacy")
+        self.shards[split] += 1
+
+    def close(self) -> None:
+        if self.vocab is None:
+            return
+        for split in self.splits:
+            if split in self.open or not self.shards[split]:  # the last shard, or an empty split's file
+                self._docbin(split)
+                self._flush(split)
+            shards = self.folder / f"{split}-spacy"
+            if self.shards[split] == 1:  # one file: no folder
+                (shards / "0000.spacy").replace(self.folder / f"{split}.spacy")
+                shards.rmdir()
+                self.report.files.append(f"{split}.spacy")
+            else:
+                self.report.files += [f"{split}-spacy/{n:04d}.spacy" for n in range(self.shards[split])]
 
 
 # ---------------------------------------------------------------------------------------------- export
@@ -406,8 +424,11 @@ def export_dataset(
     writers = _Writers(tmp, report, tone_names)
     suffix = {"conll": "conll", "csv": "csv"}.get(fmt, "jsonl")
     header = csv_line([*CSV_FIELDS[:-1], *tone_names, "meta"]) if fmt == "csv" else ""
-    for name in SPLIT_NAMES[len(split) if split else 1]:  # every split has its file, even an empty one
+    names = SPLIT_NAMES[len(split) if split else 1]
+    for name in names:  # every split has its file, even an empty one
         writers.get(name, suffix, header)
+    if fmt == "spacy":
+        writers.docbins = _DocBins(tmp, names, report)
     try:
         with project.engine.connect() as conn:
             total = conn.scalar(select(func.count()).select_from(Document)) or 0
@@ -438,7 +459,7 @@ def export_dataset(
             )
             report.files.append("labels.json")
         if fmt == "spacy":
-            _spacy_docbins(tmp, report)
+            writers.docbins.close()
         report.path = str(folder)
         options = {
             "format": fmt,

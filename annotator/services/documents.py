@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, func, select
+from sqlalchemy import Connection, String, func, select
 
 from annotator.services.project import Project
 from annotator.store.models import Annotator, Assignment, Document, Entity, WorkItem
@@ -38,14 +38,19 @@ class DocumentText:
 
 def annotator_id(project: Project, name: str, *, create: bool = True) -> int | None:
     """The id of the annotator called ``name``, created on first use."""
+    with project.engine.begin() as conn:
+        return annotator_id_in(conn, name, create=create)
+
+
+def annotator_id_in(conn: Connection, name: str, *, create: bool = False) -> int | None:
+    """:func:`annotator_id` inside a transaction the caller holds."""
     from annotator.store.models import utcnow
 
-    with project.engine.begin() as conn:
-        found = conn.scalar(select(Annotator.id).where(Annotator.name == name))
-        if found is None and create:
-            found = conn.execute(
-                Annotator.__table__.insert().values(name=name, created_at=utcnow()).returning(Annotator.id)
-            ).scalar_one()
+    found = conn.scalar(select(Annotator.id).where(Annotator.name == name))
+    if found is None and create:
+        found = conn.execute(
+            Annotator.__table__.insert().values(name=name, created_at=utcnow()).returning(Annotator.id)
+        ).scalar_one()
     return found
 
 

@@ -517,7 +517,7 @@ class _Relabel:
                 if rtype == DROP or relation.get("from") not in ids or relation.get("to") not in ids:
                     continue
                 if rtype not in self.relation_types:
-                    self.changed[(rtype, DROP + " (no such relation in the schema)")] += 1
+                    self.changed[(rtype, "left out (no such relation in the schema)")] += 1
                     continue
                 relation.update(
                     type=rtype,
@@ -533,7 +533,7 @@ class _Relabel:
         if not self.changed:
             return None
         parts = [
-            f"{old} → {'left out' if new == DROP else new.replace(DROP + ' ', 'left out ', 1)} ({n})"
+            f"{old} → {'left out' if new == DROP else new} ({n})"
             for (old, new), n in sorted(self.changed.items())
         ]
         return f"labels of {self.name}: " + ", ".join(parts)

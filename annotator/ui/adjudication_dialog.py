@@ -30,6 +30,13 @@ PALETTE = ["#8ecae6", "#ffb703", "#b5e48c", "#f4a6c6", "#cdb4db", "#ffd6a5", "#a
 POLICIES = ["majority", "unanimous", "min:2"]
 
 
+def _argument(argument: str) -> tuple[str, int, int]:
+    """``ROLE=S-E`` of an event item key as (role, start, end)."""
+    role, bounds = argument.split("=")
+    start, end = (int(x) for x in bounds.split("-"))
+    return role, start, end
+
+
 class ItemList(QListWidget):
     """Open items, one line per proposer's version: Enter accepts it, x/Delete rejects the item,
     Shift+A accepts every open item of the document as its first proposer made it. Edits in place accept
@@ -258,12 +265,15 @@ class AdjudicationDialog(QDialog):
         choice, ok = QInputDialog.getItem(self, title, prompt, options, current, False)
         return choice if ok else None
 
-    def _edit(self, edit: Callable[[], object]) -> None:
-        """Run one edit-in-place service call; its refusal goes to the status line."""
+    def _edit(self, edit: Callable[..., object], key: str, name: str, **changes) -> None:
+        """Accept ``name``'s version of ``key`` and change it in gold (``edit``: a service's edit-in-place
+        call); a refusal goes to the status line."""
         from annotator.errors import AnnotatorError
 
         try:
-            edit()
+            edit(
+                self.project, self.document_id, key, accept_from=name, adjudicator=self.adjudicator, **changes
+            )
         except AnnotatorError as exc:
             self.status.setText(str(exc))
             return
@@ -296,13 +306,10 @@ class AdjudicationDialog(QDialog):
             )
             if label is None:
                 return
-        common = {"accept_from": name, "adjudicator": self.adjudicator}
         if kind == "entity":
-            self._edit(lambda: edit_gold_entity(self.project, self.document_id, key, label=label, **common))
+            self._edit(edit_gold_entity, key, name, label=label)
         else:
-            self._edit(
-                lambda: edit_gold_event(self.project, self.document_id, key, event_type=label, **common)
-            )
+            self._edit(edit_gold_event, key, name, event_type=label)
 
     def reshape_selected(self, start: int | None = None, end: int | None = None) -> None:
         """Accept the selected entity version into gold with the boundaries selected in the document."""
@@ -320,16 +327,7 @@ class AdjudicationDialog(QDialog):
         if start == end:
             self.status.setText("Select the gold boundaries in the document first, then press b.")
             return
-        self._edit(
-            lambda: edit_gold_entity(
-                self.project,
-                self.document_id,
-                key,
-                accept_from=name,
-                adjudicator=self.adjudicator,
-                bounds=(start, end),
-            )
-        )
+        self._edit(edit_gold_entity, key, name, bounds=(start, end))
 
     def remove_argument(self, argument: str | None = None) -> None:
         """Accept the selected event frame into gold without one of its arguments (``ROLE=S-E``)."""
@@ -350,18 +348,7 @@ class AdjudicationDialog(QDialog):
             if choice is None:
                 return
             argument = arguments[shown.index(choice)]
-        role, bounds = argument.split("=")
-        start, end = (int(x) for x in bounds.split("-"))
-        self._edit(
-            lambda: edit_gold_event(
-                self.project,
-                self.document_id,
-                key,
-                accept_from=name,
-                adjudicator=self.adjudicator,
-                remove=[(role, start, end)],
-            )
-        )
+        self._edit(edit_gold_event, key, name, remove=[_argument(argument)])
 
     def add_argument(self, role: str | None = None, label: str | None = None) -> None:
         """Accept the selected event frame into gold with one more argument: the text selected in the
@@ -386,31 +373,17 @@ class AdjudicationDialog(QDialog):
             if role is None:
                 return
         if label is None:
-            labels = [
-                t
-                for t in schema.assignable_entity_type_names
-                if schema.check_role_filler(event_type.name, role, t) is None
-            ]
+            labels = list(schema.role_entity_labels(event_type.name, role))
             if len(labels) > 1:
                 label = self._choose(
                     "Add argument", f"Label of the new {role} (if it is not one yet):", labels
                 )
                 if label is None:
                     return
-        self._edit(
-            lambda: edit_gold_event(
-                self.project,
-                self.document_id,
-                key,
-                accept_from=name,
-                adjudicator=self.adjudicator,
-                add=[(role, start, end, label)],
-            )
-        )
+        self._edit(edit_gold_event, key, name, add=[(role, start, end, label)])
 
     def _argument_text(self, argument: str) -> str:
-        role, bounds = argument.split("=")
-        start, end = (int(x) for x in bounds.split("-"))
+        role, start, end = _argument(argument)
         return f"{role} = “{self.view.text[start:end]}” [{start}-{end})"
 
     def reject_selected(self) -> None:

@@ -49,6 +49,21 @@ def _path_row(edit: QLineEdit, choose) -> QWidget:
     return row
 
 
+def _lay_out(dialog: QDialog, form: QFormLayout) -> QLabel:
+    """The form, a line for what is wrong with it, and OK/Cancel (OK goes through the dialog's
+    ``_accept``); returns that line."""
+    message = QLabel()
+    message.setWordWrap(True)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog._accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addLayout(form)
+    layout.addWidget(message)
+    layout.addWidget(buttons)
+    return message
+
+
 @dataclass
 class DatasetChoice:
     fmt: str
@@ -87,17 +102,7 @@ class DatasetExportDialog(QDialog):
         form.addRow("Stratify by:", self.stratify)
         form.addRow("Spans cutting a token:", self.crossing)
         form.addRow("Folder:", _path_row(self.out, self._choose))
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.message = _lay_out(self, form)
 
     def _choose(self) -> None:
         path = QFileDialog.getSaveFileName(self, "Dataset folder (a new folder)", self.out.text())[0]
@@ -153,17 +158,7 @@ class ForeignImportDialog(QDialog):
         form.addRow("Files:", _path_row(self.paths, self._choose))
         form.addRow("Labels become:", self.annotator)
         form.addRow("Label map:", self.label_map)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.message = _lay_out(self, form)
 
     def _choose(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Files to import")
