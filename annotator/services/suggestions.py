@@ -15,13 +15,13 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from annotator.errors import AnnotatorError
 from annotator.services.annotate import Change, Command, Editor, Span
+from annotator.services.documents import annotator_id_in
 from annotator.services.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.project import Project
 from annotator.store.database import json_value
@@ -234,19 +234,10 @@ _COLUMNS = (
 )
 
 
-def _annotator_id(conn: Connection, name: str, create: bool = False) -> int | None:
-    found = conn.scalar(select(Annotator.id).where(Annotator.name == name))
-    if found is None and create:
-        found = conn.execute(
-            insert(Annotator).values(name=name, role="annotator", created_at=utcnow()).returning(Annotator.id)
-        ).scalar_one()
-    return found
-
-
 def open_suggestions(project: Project, document_id: int, annotator: str) -> list[StoredSuggestion]:
     """The annotator's open suggestions on a document, in text order."""
     with project.engine.connect() as conn:
-        aid = _annotator_id(conn, annotator)
+        aid = annotator_id_in(conn, annotator)
         if aid is None:
             return []
         rows = conn.execute(
@@ -264,7 +255,7 @@ def open_suggestions(project: Project, document_id: int, annotator: str) -> list
 def has_suggestions(project: Project, document_id: int, annotator: str) -> bool:
     """Whether suggestions were ever made for the annotator on the document (open or decided)."""
     with project.engine.connect() as conn:
-        aid = _annotator_id(conn, annotator)
+        aid = annotator_id_in(conn, annotator)
         return aid is not None and bool(
             conn.scalar(
                 select(func.count())
@@ -309,13 +300,17 @@ def compute_suggestions(
     suggestions (replacing earlier open ones). Left out: what overlaps a label of theirs, what they rejected
     before, and for triggers, existing events of theirs on the same span."""
     settings = settings or get_settings(project)
-    with project.engine.begin() as conn:
+    # the sources run on a read connection: no write lock is held while they work (the window runs this
+    # in the background while the annotator labels)
+    with project.engine.connect() as conn:
         if text is None:
             text = conn.scalar(select(Document.text).where(Document.id == document_id))
             if text is None:
                 raise AnnotatorError(f"no document with id {document_id}")
-        aid = _annotator_id(conn, annotator, create=True)
-        found = _engine_suggestions(project, conn, text, aid, settings)
+        found = _engine_suggestions(project, conn, text, annotator_id_in(conn, annotator), settings)
+    with project.engine.begin() as conn:
+        aid = annotator_id_in(conn, annotator, create=True)
+        mine = (SuggestionRow.document_id == document_id, SuggestionRow.annotator_id == aid)
         entities = conn.execute(
             select(Entity.start, Entity.end).where(
                 Entity.document_id == document_id, Entity.annotator_id == aid
@@ -329,25 +324,15 @@ def compute_suggestions(
         rejected = set(
             conn.execute(
                 select(SuggestionRow.kind, SuggestionRow.start, SuggestionRow.end, SuggestionRow.label).where(
-                    SuggestionRow.document_id == document_id,
-                    SuggestionRow.annotator_id == aid,
-                    SuggestionRow.status == "rejected",
+                    *mine, SuggestionRow.status == "rejected"
                 )
             ).all()
         )
         found = [s for s in found if (s.kind, s.start, s.end, s.label) not in rejected]
-        chosen = [
-            s
-            for s in _resolve([s for s in found if s.kind == "entity"], [tuple(r) for r in entities])
-            + _resolve([s for s in found if s.kind == "event"], [tuple(r) for r in triggers])
-        ]
-        conn.execute(
-            delete(SuggestionRow).where(
-                SuggestionRow.document_id == document_id,
-                SuggestionRow.annotator_id == aid,
-                SuggestionRow.status == "open",
-            )
+        chosen = _resolve([s for s in found if s.kind == "entity"], [tuple(r) for r in entities]) + _resolve(
+            [s for s in found if s.kind == "event"], [tuple(r) for r in triggers]
         )
+        conn.execute(delete(SuggestionRow).where(*mine, SuggestionRow.status == "open"))
         now = utcnow()
         rows = [
             {
@@ -493,7 +478,7 @@ def suggest_documents(
             )
         settings = SuggestSettings(tuple(sources), settings.min_score, settings.retrain_after)
     with project.engine.connect() as conn:
-        aid = _annotator_id(conn, annotator)
+        aid = annotator_id_in(conn, annotator)
         done = set()
         if aid is not None:
             done = set(
@@ -626,12 +611,6 @@ def train_model(
     info = model_info(project)
     assert info is not None
     return info
-
-
-def gazetteer_path() -> Path:
-    from annotator.resources import resource_path
-
-    return resource_path("gazetteers", "south_asia_security.tsv")
 
 
 __all__ = [

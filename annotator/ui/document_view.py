@@ -13,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -97,6 +97,9 @@ class DocumentView(QTextEdit):
         # suggestions: (id, label, kind, qt_start, qt_end, start, end), in text order; the current one
         self._suggestions: list[tuple[str, str, str, int, int, int, int]] = []
         self._current_suggestion = ""
+        self._suggestion_starts: list[int] = []
+        self._suggestion_max = 0
+        self._rect_cache: dict[tuple[int, int], list[QRectF]] = {}  # see _suggestion_rects
 
     # ------------------------------------------------------------------ content
 
@@ -115,6 +118,7 @@ class DocumentView(QTextEdit):
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def _apply_line_height(self) -> None:
+        self._rect_cache.clear()  # a new layout (document or font)
         cursor = QTextCursor(self.document())
         cursor.select(QTextCursor.SelectionType.Document)
         fmt = QTextBlockFormat()
@@ -190,7 +194,17 @@ class DocumentView(QTextEdit):
             ),
             key=lambda x: (x[5], x[6], x[1]),
         )
+        self._suggestion_starts = [x[3] for x in self._suggestions]  # qt starts, sorted: painting bisects
+        self._suggestion_max = max((x[4] - x[3] for x in self._suggestions), default=0)
         if self._current_suggestion not in {x[0] for x in self._suggestions}:
+            self._current_suggestion = ""
+        self.viewport().update()
+
+    def drop_suggestions(self, ids: set[str]) -> None:
+        """No longer draw these suggestions (settled by a label); the others keep their place."""
+        self._suggestions = [x for x in self._suggestions if x[0] not in ids]
+        self._suggestion_starts = [x[3] for x in self._suggestions]
+        if self._current_suggestion in ids:
             self._current_suggestion = ""
         self.viewport().update()
 
@@ -235,19 +249,6 @@ class DocumentView(QTextEdit):
         else:
             self.select_suggestion(item_id)
 
-    def cycle_suggestion(self, forward: bool = True) -> None:
-        """The next (previous) suggestion after the current one, or after the cursor."""
-        if not self._suggestions:
-            return
-        ids = self.suggestion_ids()
-        if self._current_suggestion in ids:
-            i = ids.index(self._current_suggestion) + (1 if forward else -1)
-        else:
-            pos = self.textCursor().position()
-            starts = [x[3] for x in self._suggestions]
-            i = bisect_left(starts, pos) if forward else bisect_left(starts, pos) - 1
-        self.select_suggestion(ids[i % len(ids)])
-
     def set_marked(self, span_id: str) -> None:
         self._marked_id = span_id
         self.viewport().update()
@@ -265,6 +266,7 @@ class DocumentView(QTextEdit):
 
     def zoom(self, steps: float) -> None:
         self._zoom = max(-6.0, min(24.0, self._zoom + steps))
+        self._rect_cache.clear()  # the lines are laid out anew
         self.setFont(document_font(13.0 + self._zoom))
 
     @property
@@ -316,17 +318,6 @@ class DocumentView(QTextEdit):
                     break
         self.viewport().update()
         self.spanSelected.emit(span_id)
-
-    def cycle_span(self, forward: bool = True) -> None:
-        if not self._spans:
-            return
-        ids = [p.span.id for p in self._spans]
-        if self._selected_id in ids:
-            i = ids.index(self._selected_id) + (1 if forward else -1)
-        else:
-            pos = self.textCursor().position()
-            i = bisect_left(self._starts, pos) if forward else bisect_left(self._starts, pos) - 1
-        self.select_span(ids[i % len(ids)])
 
     def spans_at(self, qt_pos: int) -> list[Span]:
         """Spans containing a Qt position, innermost first."""
@@ -443,13 +434,15 @@ class DocumentView(QTextEdit):
     def _paint_suggestions(self, painter: QPainter, rect) -> None:
         """Dashed outlines in the label's colour (events: the event type's), never filled, so a suggestion
         never looks like a label; the current one thicker, with its label above it."""
-        first, last = self._visible_range(rect)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        small = QFont(self.font())
-        small.setPixelSize(max(9, self.fontMetrics().height() // 3))
-        painter.setFont(small)
-        for sid, label, kind, qs, qe, _s, _e in self._suggestions:
-            if qe <= first or qs >= last:
+        # the exact positions in view (not whole blocks: one paragraph can hold hundreds of suggestions)
+        first = self.cursorForPosition(QPoint(0, rect.top())).position()
+        last = self.cursorForPosition(QPoint(self.viewport().width(), rect.bottom())).position() + 1
+        # square, not antialiased: a page can hold a hundred of them, and they must not slow scrolling
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        lo = bisect_left(self._suggestion_starts, first - self._suggestion_max)
+        hi = bisect_left(self._suggestion_starts, last)
+        for sid, label, kind, qs, qe, _s, _e in self._suggestions[lo:hi]:
+            if qe <= first:
                 continue
             colors = self._event_colors if kind == "event" else self._colors
             color = colors.get(label, QColor("#607d8b")).darker(150)
@@ -457,10 +450,13 @@ class DocumentView(QTextEdit):
             pen = QPen(color, 2.4 if current else 1.4, Qt.PenStyle.DashLine)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            rects = self._span_rects(qs, qe)
+            rects = self._suggestion_rects(qs, qe)
             for r in rects:
-                painter.drawRoundedRect(r.adjusted(-2, -1, 2, 1), 3, 3)
+                painter.drawRect(r.adjusted(-2, -1, 2, 1))
             if current and rects:
+                small = QFont(self.font())
+                small.setPixelSize(max(9, self.fontMetrics().height() // 3))
+                painter.setFont(small)
                 painter.drawText(rects[0].topLeft() + QPointF(0, -2), f"{label}?  ↵ accept · ⌫ reject")
 
     def _paint_frames(self, painter: QPainter, rect) -> None:
@@ -586,12 +582,26 @@ class DocumentView(QTextEdit):
                 painter.setFont(f)
                 painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, symbol)
 
-    def _span_rects(self, qt_start: int, qt_end: int) -> list[QRectF]:
-        """Rectangles covering [qt_start, qt_end) line by line, in viewport coordinates."""
+    def _suggestion_rects(self, qs: int, qe: int) -> list[QRectF]:
+        """:meth:`_span_rects` of a suggestion, kept in document coordinates until the layout changes
+        (a page of a dense document can hold hundreds of suggestions; labelling repaints it each time)."""
+        found = self._rect_cache.get((qs, qe))
+        if found is None:
+            found = self._rect_cache[(qs, qe)] = self._span_rects(qs, qe, QPointF(0, 0))
+        offset = self._offset()
+        return [r.translated(offset) for r in found]
+
+    def resizeEvent(self, event) -> None:
+        self._rect_cache.clear()  # lines wrap anew
+        super().resizeEvent(event)
+
+    def _span_rects(self, qt_start: int, qt_end: int, offset: QPointF | None = None) -> list[QRectF]:
+        """Rectangles covering [qt_start, qt_end) line by line, in viewport coordinates (or relative to
+        ``offset``)."""
         rects: list[QRectF] = []
         doc = self.document()
         block = doc.findBlock(qt_start)
-        offset = self._offset()
+        offset = self._offset() if offset is None else offset
         while block.isValid() and block.position() < qt_end:
             layout = block.layout()
             origin = layout.position() + offset  # the block's layout sits at this document position

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -425,9 +426,11 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ suggestions
 
-    def load_suggestions(self, recompute: bool = False) -> None:
-        """Show the open suggestions on this document; made now (enabled sources) the first time it is
-        opened, or when ``recompute``. Nothing while viewing someone else's labels."""
+    def load_suggestions(self, recompute: bool = False) -> BackgroundTask | None:
+        """Show the open suggestions on this document: made (by the enabled sources) the first time it is
+        opened, or when ``recompute``; none on a document the annotator finished unless asked for again
+        (Ctrl+G), nor while viewing someone else's labels. The work runs off the GUI thread, so opening a
+        document never waits for it; the result is shown if the document is still open."""
         from annotator.services.suggestions import (
             compute_suggestions,
             get_settings,
@@ -442,30 +445,76 @@ class MainWindow(QMainWindow):
             and self.state.work.status in ("done", "skipped")
             and getattr(self, "_suggesting_finished", None) != self.document_id
         )
-        self.suggestions = []
-        if self.document_id is not None and not self.viewing_other and not finished:
-            # a document the annotator finished shows none, unless asked for again (Ctrl+G)
-            name = self.editor.annotator
-            if (recompute or not has_suggestions(self.project, self.document_id, name)) and get_settings(
-                self.project
-            ).sources:
-                self.suggestions = compute_suggestions(
-                    self.project, self.document_id, name, text=self.view.text
-                )
-            else:
-                self.suggestions = open_suggestions(self.project, self.document_id, name)
-            # a label made by hand where something was suggested settles it: not shown any more
-            labelled = [(sp.start, sp.end) for sp in self.state.spans] if self.state else []
-            self.suggestions = [
-                s
-                for s in self.suggestions
-                if s.kind != "entity" or not any(a < s.end and s.start < b for a, b in labelled)
+        self._show_suggestions([])
+        if self.document_id is None or self.viewing_other or finished:
+            return None
+        project, document_id, name, text = (
+            self.project,
+            self.document_id,
+            self.editor.annotator,
+            self.view.text,
+        )
+
+        def job(progress, cancel):
+            if not get_settings(project).sources:
+                return []  # suggestions are off
+            if recompute or not has_suggestions(project, document_id, name):
+                return compute_suggestions(project, document_id, name, text=text)
+            return open_suggestions(project, document_id, name)
+
+        def done(found) -> None:
+            if document_id == self.document_id:
+                self._show_suggestions(found)
+                if found and recompute:
+                    self.statusBar().showMessage(f"{len(found)} suggestion(s): Tab goes to the next.", 5000)
+
+        task = BackgroundTask("Suggesting", job, self, show_progress=False)
+        task.done.connect(done)
+        task.error.connect(lambda exc: self.statusBar().showMessage(f"No suggestions: {exc}", 8000))
+        self._keep(task)
+        self.suggestion_task = task
+        # started once the event loop is back, so that the document is laid out and painted first
+        QTimer.singleShot(0, task.start)
+        return task
+
+    def _reload_suggestions(self) -> None:
+        """After a suggestion was accepted, rejected or brought back: the open ones, at once."""
+        from annotator.services.suggestions import open_suggestions
+
+        if self.document_id is not None and not self.viewing_other:
+            self._show_suggestions(open_suggestions(self.project, self.document_id, self.editor.annotator))
+
+    def _settle_suggestions(self, span_ids: tuple[str, ...]) -> None:
+        """New labels settle the suggestions they cover: those stop being drawn (nothing else moves)."""
+        new = [sp for sp in self.state.spans if sp.id in set(span_ids)] if self.state else []
+        starts = [s.start for s in self.suggestions]  # in text order
+        longest = max((s.end - s.start for s in self.suggestions), default=0)
+        gone = {
+            s.id
+            for sp in new
+            for s in self.suggestions[
+                bisect.bisect_left(starts, sp.start - longest) : bisect.bisect_left(starts, sp.end)
             ]
+            if s.kind == "entity" and sp.start < s.end
+        }
+        if gone:
+            self.suggestions = [s for s in self.suggestions if s.id not in gone]
+            self.view.drop_suggestions(gone)
+
+    def _show_suggestions(self, suggestions: list) -> None:
+        """Draw ``suggestions`` but those a label made by hand now covers (a label where something was
+        suggested settles it); triggers are not covered by spans."""
+        spans = sorted((sp.start, sp.end) for sp in self.state.spans) if self.state else []
+        starts = [a for a, _b in spans]
+        longest = max((b - a for a, b in spans), default=0)
+
+        def covered(s) -> bool:
+            lo = bisect.bisect_left(starts, s.start - longest)
+            hi = bisect.bisect_left(starts, s.end)
+            return any(spans[i][1] > s.start for i in range(lo, hi))
+
+        self.suggestions = [s for s in suggestions if s.kind != "entity" or not covered(s)]
         self.view.set_suggestions([(s.id, s.start, s.end, s.label, s.kind) for s in self.suggestions])
-        if self.suggestions and recompute:
-            self.statusBar().showMessage(
-                f"{len(self.suggestions)} suggestion(s): Tab goes to the next.", 5000
-            )
 
     def _on_suggestion_selected(self, suggestion_id: str) -> None:
         found = next((s for s in self.suggestions if s.id == suggestion_id), None)
@@ -535,6 +584,7 @@ class MainWindow(QMainWindow):
             "Training the suggestion model",
             lambda progress, cancel: train_model(project, progress=progress, cancel=cancel),
             self,
+            show_progress=not quiet,  # retraining by itself after "done" does not interrupt
         )
 
         def done(info) -> None:
@@ -575,8 +625,14 @@ class MainWindow(QMainWindow):
             self.annotations.show_spans(self.view.text, self.state.spans, self.state.polarities, self.colors)
         if change is None or change.frames or (change.spans and not change.added):
             self.refresh_frames()
-        if change is None or change.suggestions or change.spans:
+        if change is None:
             self.load_suggestions()
+        elif change.suggestions:
+            self._reload_suggestions()
+        elif change.added:
+            self._settle_suggestions(change.span_ids)
+        elif change.spans:
+            self._reload_suggestions()  # a label went or moved: what it covered may show again
         self.sentiment.show_tone(self.state.tone)
         self._on_span_selected(self.view.selected_span_id())
         work = self.state.work
@@ -818,7 +874,7 @@ class MainWindow(QMainWindow):
             elif existing is not None:
                 filler = existing.id
             else:
-                label = self._label_for_role(role)
+                label = self._label_for_role(frame.type, role)
                 if label is None:
                     return
                 add = AddSpans(
@@ -840,13 +896,8 @@ class MainWindow(QMainWindow):
         self.view.select_span("", ensure_visible=False)
         self.activate_event(frame.id)
 
-    def _label_for_role(self, role) -> str | None:
-        schema = self.project.schema
-        labels = [
-            t
-            for t in schema.assignable_entity_type_names
-            if any(schema.is_a(t, accepted) for accepted in role.types)
-        ]
+    def _label_for_role(self, event_type: str, role) -> str | None:
+        labels = list(self.project.schema.role_entity_labels(event_type, role.name))
         if not labels:
             self.statusBar().showMessage(
                 f"{role.name} takes events, not text: select an event's trigger.", 5000

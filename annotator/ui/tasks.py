@@ -38,6 +38,10 @@ class _Worker(QObject):
             self.failed.emit(exc)
         else:
             self.finished.emit(result)
+        finally:
+            # end the thread's event loop from here, so that waiting for the thread (on close) does not
+            # depend on the GUI thread getting round to the queued finish
+            QThread.currentThread().quit()
 
 
 class BackgroundTask(QObject):
@@ -46,7 +50,9 @@ class BackgroundTask(QObject):
     done = Signal(object)
     error = Signal(object)
 
-    def __init__(self, title: str, job: Callable[..., Any], parent: QWidget | None = None):
+    def __init__(
+        self, title: str, job: Callable[..., Any], parent: QWidget | None = None, show_progress: bool = True
+    ):
         super().__init__(parent)
         self.cancel = CancelFlag()
         self._thread = QThread()
@@ -56,23 +62,29 @@ class BackgroundTask(QObject):
         self._worker.progressed.connect(self._on_progress)
         self._worker.finished.connect(self._on_finished)
         self._worker.failed.connect(self._on_failed)
-        self._dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
-        self._dialog.setWindowTitle(title)
-        self._dialog.setMinimumDuration(500)
-        self._dialog.setAutoClose(False)
-        self._dialog.setAutoReset(False)
-        self._dialog.canceled.connect(self.cancel.cancel)
-        self._dialog.reset()
+        # quiet work the user did not ask for (show_progress=False) gets no dialog at all
+        self._dialog: QProgressDialog | None = None
         self._shown = QTimer(self)
         self._shown.setSingleShot(True)
-        self._shown.timeout.connect(self._dialog.show)
+        if show_progress:
+            self._dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
+            self._dialog.setWindowTitle(title)
+            self._dialog.setMinimumDuration(500)
+            self._dialog.setAutoClose(False)
+            self._dialog.setAutoReset(False)
+            self._dialog.canceled.connect(self.cancel.cancel)
+            self._dialog.reset()
+            self._shown.timeout.connect(self._dialog.show)
         self.finished = False
 
     def start(self) -> None:
         self._thread.start()
-        self._shown.start(500)
+        if self._dialog is not None:
+            self._shown.start(500)
 
     def _on_progress(self, done: int, total: int, message: str) -> None:
+        if self._dialog is None:
+            return
         if total > 0:
             scale = max(1, total // 1_000_000)  # QProgressDialog takes ints
             self._dialog.setMaximum(total // scale)
@@ -82,8 +94,9 @@ class BackgroundTask(QObject):
     def _finish(self) -> None:
         self.finished = True
         self._shown.stop()
-        self._dialog.reset()
-        self._dialog.hide()
+        if self._dialog is not None:
+            self._dialog.reset()
+            self._dialog.hide()
         self._thread.quit()
         self._thread.wait()
 

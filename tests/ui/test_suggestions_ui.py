@@ -17,6 +17,12 @@ def statuses(window):
         }
 
 
+def suggested(qtbot, window):
+    """Wait for the suggestions the window makes in the background when a document opens."""
+    qtbot.waitUntil(lambda: window.suggestion_task.finished, timeout=20000)
+    qtbot.wait(10)  # the queued result reaches the window
+
+
 def tab_to(qtbot, window, surface, label):
     view = window.view
     for _ in range(40):
@@ -29,6 +35,7 @@ def tab_to(qtbot, window, surface, label):
 
 def test_review_suggestions_by_keyboard(qtbot, workbench):  # noqa: F811
     window, view = workbench, workbench.view
+    suggested(qtbot, window)
     made = {(HINDI[s.start : s.end], s.label, s.kind) for s in window.suggestions}
     assert {("पाकिस्तान", "GPE", "entity"), ("लश्कर-ए-तैयबा", "ARMED_GROUP", "entity")} <= made
     assert ("कहा", "STATEMENT", "event") in made
@@ -88,11 +95,13 @@ def test_suggestions_settings_dialog_turns_sources_off(qtbot, workbench):  # noq
     dialog.min_score.setValue(0.8)
     dialog.save()
     window.load_suggestions(recompute=True)
+    suggested(qtbot, window)
     assert window.suggestions == [] and window.view.suggestion_ids() == []
 
 
 def test_a_finished_document_shows_no_suggestions_unless_asked(qtbot, workbench):  # noqa: F811
     window = workbench
+    suggested(qtbot, window)
     assert window.suggestions
     qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # done, next
     window.open_document_id(1)
@@ -100,4 +109,5 @@ def test_a_finished_document_shows_no_suggestions_unless_asked(qtbot, workbench)
         window.state.work.status == "done" and window.suggestions == [] and window.view.suggestion_ids() == []
     )
     qtbot.keyClick(window.view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)  # suggest again
+    suggested(qtbot, window)
     assert window.suggestions and len(window.view.suggestion_ids()) == len(window.suggestions)
