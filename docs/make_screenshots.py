@@ -67,6 +67,9 @@ def main() -> None:
     rows = (window.list_model.document(r) for r in range(window.list_model.rowCount()))
     unlabelled = next(d.id for d in rows if not d.labels)
     window.open_document_id(unlabelled)
+    while any(not task.finished for task in window._tasks):  # suggestions are made in the background
+        app.processEvents()
+    app.processEvents()
     window.view.moveCursor(window.view.textCursor().MoveOperation.Start)
     window.view.cycle_item(True)
     shot("suggestions.png")
