@@ -1,0 +1,121 @@
+"""Files written atomically, with temporaries that a killed process leaves in a place we clean.
+
+Every temporary lives beside its target (so the final ``os.replace`` is a rename on one file system) under a
+recognisable name, ``.<target name>.<pid>.annotator-tmp`` (a file) or the same with ``-dir`` (a folder).
+A process killed with ``kill -9`` cannot remove its own; the next write to the same target removes every
+leftover whose process is gone (:func:`sweep`). Nothing else is ever removed: only names of this shape.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+SUFFIX = ".annotator-tmp"
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def temp_name(target: Path, kind: str = "") -> Path:
+    """The temporary beside ``target`` that this process uses (``kind``: ``-dir`` for a folder)."""
+    return target.parent / f".{target.name}.{os.getpid()}{SUFFIX}{kind}"
+
+
+def sweep(target: Path) -> list[Path]:
+    """Remove leftovers of earlier writes to ``target`` whose process has ended; returns what went."""
+    removed: list[Path] = []
+    prefix = f".{target.name}."
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not name.startswith(prefix):
+            continue
+        rest = name[len(prefix) :]
+        pid_text, sep, kind = rest.partition(SUFFIX)
+        if not sep or kind not in ("", "-dir") or not pid_text.isdigit() or _pid_alive(int(pid_text)):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed.append(entry)
+    return removed
+
+
+@contextmanager
+def atomic_file(target: str | Path, mode: str = "w", *, encoding: str | None = "utf-8") -> Iterator[IO]:
+    """Write ``target`` through a temporary beside it, renamed into place when the block ends without an
+    error (fsynced first); on an error the temporary is removed and ``target`` is left as it was."""
+    target = Path(target)
+    sweep(target)
+    tmp = temp_name(target)
+    binary = "b" in mode
+    try:
+        with open(  # noqa: SIM115 - closed below, before the rename
+            tmp, mode, encoding=None if binary else encoding, newline=None if binary else "\n"
+        ) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def staging_dir(folder: str | Path) -> Iterator[Path]:
+    """A temporary folder beside ``folder`` to write into; it becomes ``folder`` when the block ends
+    without an error (``folder`` itself must be absent or an empty folder). On an error it is removed."""
+    folder = Path(folder)
+    sweep(folder)
+    tmp = temp_name(folder, "-dir")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        yield tmp
+        if folder.exists():
+            folder.rmdir()
+        os.replace(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+@contextmanager
+def scratch_dir(parent: str | Path, name: str) -> Iterator[Path]:
+    """A working folder ``parent/.<name>.<pid>.annotator-tmp-dir`` removed when the block ends; leftovers
+    of killed runs with the same ``name`` are removed first."""
+    parent = Path(parent)
+    parent.mkdir(parents=True, exist_ok=True)
+    target = parent / name
+    sweep(target)
+    tmp = temp_name(target, "-dir")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+__all__ = ["SUFFIX", "atomic_file", "scratch_dir", "staging_dir", "sweep", "temp_name"]
