@@ -711,14 +711,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _user_errors() -> tuple[type[BaseException], ...]:
-    from annotator.schema import SchemaError
-    from annotator.text.normalization import TextDecodeError
-
-    return (AnnotatorError, SchemaError, TextDecodeError, OSError)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command: 0 done, 1 a user error (one line), 3 done with bad records reported, 70 an unexpected
+    error (one line naming the log file that holds its traceback), 130 interrupted."""
+    from annotator import crashlog
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -728,12 +725,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("annotator: interrupted", file=sys.stderr)
         return 130
-    except _user_errors() as exc:
-        message = str(exc).strip().replace("\n", "; ") or exc.__class__.__name__
-        if isinstance(exc, OSError) and exc.filename and str(exc.filename) not in message:
-            message = f"{exc.filename}: {message}"
-        print(f"annotator: error: {message}", file=sys.stderr)
+    except crashlog.user_errors() as exc:
+        print(f"annotator: error: {crashlog.user_message(exc)}", file=sys.stderr)
         return EXIT_ERROR
+    except Exception as exc:
+        context = "command line: annotator " + " ".join(sys.argv[1:] if argv is None else list(argv))
+        print(f"annotator: {crashlog.describe(exc, context)}", file=sys.stderr)
+        return crashlog.EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

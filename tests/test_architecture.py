@@ -10,6 +10,11 @@ CORE = ["text", "schema", "store", "services", "formats"]
 # The CLI starts the GUI (`annotator gui`), importing its entry point lazily inside the command.
 LAUNCHERS = {("cli", "annotator.ui.app")}
 ORDER = {
+    # the package's own top-level modules: user errors, settings, atomic files; the unexpected-error log
+    "errors": 0,
+    "fileio": 0,
+    "settings": 0,
+    "crashlog": 1,
     "text": 0,
     "schema": 0,
     "agreement": 1,

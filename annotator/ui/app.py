@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
+from annotator.crashlog import describe
 from annotator.services.project import Project, open_project
 from annotator.settings import Settings
 from annotator.ui.fonts import register_fonts
@@ -49,17 +50,35 @@ def choose_project(location: str | None, settings: Settings) -> Project:
     return open_project(ensure_demo_project())
 
 
+def install_error_hook() -> None:
+    """An exception that escapes a slot or an event handler is a bug: the person sees one line naming the
+    log file that holds its traceback (:mod:`annotator.crashlog`), never a bare traceback; the window
+    stays open, and every change made before it is already stored."""
+
+    def hook(kind, exc, tb) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        message = describe(exc.with_traceback(tb), "GUI")
+        print(f"annotator: {message}", file=sys.stderr)
+        if QApplication.instance() is not None:
+            QMessageBox.critical(QApplication.activeWindow(), "annotator", message)
+
+    sys.excepthook = hook
+
+
 def run(location: str | None = None) -> int:
     from annotator.ui.main_window import MainWindow
 
     app = application()
+    install_error_hook()
     settings = Settings.load()
     if not ask_annotator_name(settings):
         return 1
     try:
         project = choose_project(location, settings)
     except Exception as exc:
-        QMessageBox.critical(None, "annotator", str(exc))
+        QMessageBox.critical(None, "annotator", describe(exc, "opening a project"))
         return 1
     window = MainWindow(project, settings)
     window.show()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.crashlog import describe
 from annotator.errors import AnnotatorError
 from annotator.services.annotate import (
     AddSpans,
@@ -570,7 +571,7 @@ class MainWindow(QMainWindow):
         task.done.connect(
             lambda r: (self.statusBar().showMessage(r.summary(), 8000), self.load_suggestions())
         )
-        task.error.connect(lambda exc: QMessageBox.critical(self, "Suggestions", str(exc)))
+        task.error.connect(lambda exc: QMessageBox.critical(self, "Suggestions", describe(exc)))
         self._keep(task)
         task.start()
         return task
@@ -600,7 +601,7 @@ class MainWindow(QMainWindow):
         if quiet:
             task.error.connect(lambda exc: self.statusBar().showMessage(f"Model not trained: {exc}", 8000))
         else:
-            task.error.connect(lambda exc: QMessageBox.warning(self, "Suggestion model", str(exc)))
+            task.error.connect(lambda exc: QMessageBox.warning(self, "Suggestion model", describe(exc)))
         self._keep(task)
         task.start()
         return task
@@ -1281,7 +1282,7 @@ class MainWindow(QMainWindow):
         try:
             self.switch_project(init_project(path))
         except Exception as exc:
-            QMessageBox.critical(self, "New project", str(exc))
+            QMessageBox.critical(self, "New project", describe(exc))
 
     def open_project_dialog(self) -> None:
         from annotator.services.project import open_project
@@ -1294,7 +1295,7 @@ class MainWindow(QMainWindow):
         try:
             self.switch_project(open_project(path))
         except Exception as exc:
-            QMessageBox.critical(self, "Open project", str(exc))
+            QMessageBox.critical(self, "Open project", describe(exc))
 
     def import_files_dialog(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
@@ -1321,7 +1322,7 @@ class MainWindow(QMainWindow):
             self,
         )
         task.done.connect(self._import_done)
-        task.error.connect(lambda exc: QMessageBox.critical(self, "Import", str(exc)))
+        task.error.connect(lambda exc: QMessageBox.critical(self, "Import", describe(exc)))
         self._keep(task)
         task.start()
         return task
@@ -1354,7 +1355,7 @@ class MainWindow(QMainWindow):
         task.done.connect(
             lambda r: self.statusBar().showMessage(f"Exported {r.documents} document(s) to {path}", 8000)
         )
-        task.error.connect(lambda exc: QMessageBox.critical(self, "Export", str(exc)))
+        task.error.connect(lambda exc: QMessageBox.critical(self, "Export", describe(exc)))
         self._keep(task)
         task.start()
 
@@ -1392,7 +1393,7 @@ class MainWindow(QMainWindow):
             self,
         )
         task.done.connect(self._dataset_done)
-        task.error.connect(lambda exc: QMessageBox.critical(self, "Export dataset", str(exc)))
+        task.error.connect(lambda exc: QMessageBox.critical(self, "Export dataset", describe(exc)))
         self._keep(task)
         task.start()
         return task
@@ -1482,7 +1483,7 @@ class MainWindow(QMainWindow):
         task.done.connect(
             lambda n: self.statusBar().showMessage(f"Package for {name}: {n} document(s) in {path}", 8000)
         )
-        task.error.connect(lambda exc: QMessageBox.critical(self, "Work package", str(exc)))
+        task.error.connect(lambda exc: QMessageBox.critical(self, "Work package", describe(exc)))
         self._keep(task)
         task.start()
 
@@ -1511,7 +1512,7 @@ class MainWindow(QMainWindow):
             )
 
         task.done.connect(done)
-        task.error.connect(lambda exc: QMessageBox.critical(self, "Work packages", str(exc)))
+        task.error.connect(lambda exc: QMessageBox.critical(self, "Work packages", describe(exc)))
         self._keep(task)
         task.start()
         return task
