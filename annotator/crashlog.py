@@ -34,7 +34,7 @@ def user_errors() -> tuple[type[BaseException], ...]:
 
 def user_message(exc: BaseException) -> str:
     """A user error as one line (an OSError names its file)."""
-    message = " ".join(str(exc).split()) or exc.__class__.__name__
+    message = "; ".join(line.strip() for line in str(exc).strip().splitlines()) or exc.__class__.__name__
     filename = getattr(exc, "filename", None)
     if isinstance(exc, OSError) and filename and str(filename) not in message:
         message = f"{filename}: {message}"

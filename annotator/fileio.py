@@ -70,9 +70,7 @@ def atomic_file(target: str | Path, mode: str = "w", *, encoding: str | None = "
     tmp = temp_name(target)
     binary = "b" in mode
     try:
-        with open(  # noqa: SIM115 - closed below, before the rename
-            tmp, mode, encoding=None if binary else encoding, newline=None if binary else "\n"
-        ) as fh:
+        with open(tmp, mode, encoding=None if binary else encoding, newline=None if binary else "\n") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

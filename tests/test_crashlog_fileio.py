@@ -43,7 +43,7 @@ def test_logs_are_capped(monkeypatch):
 def test_describe_user_error_is_its_message():
     from annotator.errors import AnnotatorError
 
-    assert crashlog.describe(AnnotatorError("x.jsonl:3: bad\nthing")) == "x.jsonl:3: bad thing"
+    assert crashlog.describe(AnnotatorError("x.jsonl:3: bad\nthing")) == "x.jsonl:3: bad; thing"
     assert not crashlog.log_dir().exists()
 
 
