@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -185,11 +186,16 @@ def token_sentences(
 
 #: Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 _FORMULA = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: A formula character at the start of a line inside a cell: a reader that splits on line breaks (or a
+#: spreadsheet that imports the cell's lines as rows) would see a line starting with a formula.
+_FORMULA_AFTER_BREAK = re.compile(r"\n(?=[=+\-@\t])")
 
 
 def spreadsheet_safe(value: Any) -> str:
     """A CSV cell that no spreadsheet runs: text starting with ``= + - @``, tab or a line break gets a
-    leading apostrophe; numbers (``-2``, ``+3.5``) stay numbers."""
+    leading apostrophe; numbers (``-2``, ``+3.5``) stay numbers. A carriage return in a cell becomes a line
+    feed (so the writer quotes the cell: Python's csv module quotes only the line terminator's characters),
+    and a line inside the cell that starts with a formula character gets the apostrophe too."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -197,6 +203,8 @@ def spreadsheet_safe(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value) if isinstance(value, float) else str(value)
     text = str(value)
+    if "\r" in text or "\n" in text:
+        text = _FORMULA_AFTER_BREAK.sub("\n'", text.replace("\r\n", "\n").replace("\r", "\n"))
     if text.startswith(_FORMULA):
         try:
             float(text)

@@ -22,8 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,6 +31,7 @@ from typing import IO, Any
 from sqlalchemy import Connection, func, insert, select
 
 from annotator.errors import AnnotatorError
+from annotator.fileio import staging_dir
 from annotator.formats import conll
 from annotator.formats.dataset import (
     CROSSING_RULES,
@@ -55,7 +54,10 @@ from annotator.store.database import json_value
 from annotator.store.models import Annotator, DatasetSplit, Document, GoldProvenance, WorkItem, utcnow
 
 FORMATS = ("conll", "hf", "spacy", "csv")
-SPLIT_NAMES = {1: ("all",), 2: ("train", "test"), 3: ("train", "dev", "test")}
+#: Without --split every document goes to ``full``: not ``all``, which Hugging Face ``datasets`` reserves
+#: (``load_dataset("json", data_files={"all": …})`` is refused), so every file loads under its own name.
+UNSPLIT = "full"
+SPLIT_NAMES = {1: (UNSPLIT,), 2: ("train", "test"), 3: ("train", "dev", "test")}
 CSV_FIELDS = ("id", "title", "split", "url", "source", "published", "lang", "entities", "meta")
 
 
@@ -74,8 +76,8 @@ class DatasetReport:
     notes: list[str] = field(default_factory=list)
 
     def split_names(self) -> list[str]:
-        order = ("all", "train", "dev", "test")
-        return sorted(self.documents, key=order.index) or ["all"]
+        order = (UNSPLIT, "train", "dev", "test")
+        return sorted(self.documents, key=order.index) or [UNSPLIT]
 
     def summary(self) -> str:
         per_split = ", ".join(f"{self.documents[name]} {name}" for name in self.split_names())
@@ -304,6 +306,33 @@ def _write_example(
 DOCBIN_SHARD = 1000
 
 
+def docbin_words(text: str, tokens: list[tuple[int, int]]) -> tuple[list[str], list[bool]]:
+    """spaCy's words and trailing-space flags for ``text`` tokenized as ``tokens``, so that the Doc's text is
+    exactly ``text``: one space after a token is its flag; any other text between tokens (a blank line,
+    tabs, a second space, leading whitespace) becomes a token of its own, as spaCy's tokenizer makes it."""
+    words: list[str] = []
+    spaces: list[bool] = []
+
+    def gap(piece: str) -> None:
+        if not piece:
+            return
+        if words and not spaces[-1] and piece[0] == " ":
+            spaces[-1] = True
+            piece = piece[1:]
+        if piece:
+            words.append(piece)
+            spaces.append(False)
+
+    pos = 0
+    for start, end in tokens:
+        gap(text[pos:start])
+        words.append(text[start:end])
+        spaces.append(False)
+        pos = end
+    gap(text[pos:])
+    return words, spaces
+
+
 class _DocBins:
     """spaCy DocBin files built while the JSONL is written, from the same tokens and spans (when spaCy is
     installed): ``SPLIT.spacy``, or for a split of more than :data:`DOCBIN_SHARD` documents a folder
@@ -327,11 +356,14 @@ class _DocBins:
     def add(self, split: str, text: str, tokens: list[tuple[int, int]], spans: list[tuple[int, int, str]]):
         if self.vocab is None:
             return
-        nexts = [s for s, _e in tokens[1:]] + [len(text)]
-        spaces = [n > e for (_s, e), n in zip(tokens, nexts, strict=True)]
-        doc = self.Doc(self.vocab, words=[text[s:e] for s, e in tokens], spaces=spaces)
+        words, spaces = docbin_words(text, tokens)
+        doc = self.Doc(self.vocab, words=words, spaces=spaces)
         ents = [doc.char_span(s, e, label=label) for s, e, label in spans]
-        doc.ents = [e for e in ents if e is not None]
+        kept = [e for e in ents if e is not None]
+        if len(kept) != len(ents):  # cannot happen for spans the export checked: say so if it does
+            lost = len(ents) - len(kept)
+            self.report.notes.append(f"{lost} span(s) off token boundaries left out of .spacy")
+        doc.ents = kept
         docbin = self._docbin(split)
         docbin.add(doc)
         if len(docbin) == DOCBIN_SHARD:
@@ -420,64 +452,63 @@ def export_dataset(
                 pool.append((row[0], row[1], stratum))
             splits, report.new_assignments = assign_splits(conn, pool, split, seed, stratify)
 
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    writers = _Writers(tmp, report, tone_names)
-    suffix = {"conll": "conll", "csv": "csv"}.get(fmt, "jsonl")
-    header = csv_line([*CSV_FIELDS[:-1], *tone_names, "meta"]) if fmt == "csv" else ""
-    names = SPLIT_NAMES[len(split) if split else 1]
-    for name in names:  # every split has its file, even an empty one
-        writers.get(name, suffix, header)
-    if fmt == "spacy":
-        writers.docbins = _DocBins(tmp, names, report)
-    try:
-        with project.engine.connect() as conn:
-            total = conn.scalar(select(func.count()).select_from(Document)) or 0
-            seen = 0
-            for rows, batch in document_batches(project, conn, BATCH_SIZE, cancel):
-                for doc_id, ext_id, title, text, meta in rows:
-                    if candidates is not None and doc_id not in candidates:
-                        continue
-                    if splits is not None and doc_id not in splits:
-                        continue
-                    chosen = _choose(batch.annotations(doc_id, text), annotation_set, status)
-                    if chosen is None:
-                        continue
-                    spans, doc_labels = chosen
-                    name = splits[doc_id] if splits is not None else "all"
-                    example = Example(
-                        ext_id, title, text, json_value(meta) or {}, spans, doc_labels, split=name
-                    )
-                    report.documents[name] += 1
-                    _write_example(writers, example, fmt, crossing, label_order, tag_ids, report)
-                seen += len(rows)
-                progress(seen, total, "exporting")
-        writers.close()
-        if fmt == "hf":
-            (tmp / "labels.json").write_text(
-                json.dumps({str(i): tag for i, tag in enumerate(tags)}, ensure_ascii=False, indent=1) + "\n",
-                encoding="utf-8",
-            )
-            report.files.append("labels.json")
+    # written in a staging folder beside the target that becomes it when complete (annotator.fileio): a
+    # failed, cancelled or killed export leaves no half dataset; a killed one's folder goes next time
+    with staging_dir(folder) as tmp:
+        writers = _Writers(tmp, report, tone_names)
+        suffix = {"conll": "conll", "csv": "csv"}.get(fmt, "jsonl")
+        header = csv_line([*CSV_FIELDS[:-1], *tone_names, "meta"]) if fmt == "csv" else ""
+        names = SPLIT_NAMES[len(split) if split else 1]
+        for name in names:  # every split has its file, even an empty one
+            writers.get(name, suffix, header)
         if fmt == "spacy":
-            writers.docbins.close()
-        report.path = str(folder)
-        options = {
-            "format": fmt,
-            "set": annotation_set,
-            "split": "/".join(map(str, split)) if split else None,
-            "seed": seed if split else None,
-            "stratify": stratify,
-            "status": status or "any",
-            "crossing": crossing,
-        }
-        (tmp / "README.md").write_text(dataset_card(project, report, options, tags), encoding="utf-8")
-        if folder.exists():
-            folder.rmdir()
-        os.replace(tmp, folder)
-    except BaseException:
-        writers.close()
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+            writers.docbins = _DocBins(tmp, names, report)
+        try:
+            with project.engine.connect() as conn:
+                total = conn.scalar(select(func.count()).select_from(Document)) or 0
+                seen = 0
+                for rows, batch in document_batches(project, conn, BATCH_SIZE, cancel):
+                    for doc_id, ext_id, title, text, meta in rows:
+                        if candidates is not None and doc_id not in candidates:
+                            continue
+                        if splits is not None and doc_id not in splits:
+                            continue
+                        chosen = _choose(batch.annotations(doc_id, text), annotation_set, status)
+                        if chosen is None:
+                            continue
+                        spans, doc_labels = chosen
+                        name = splits[doc_id] if splits is not None else UNSPLIT
+                        example = Example(
+                            ext_id, title, text, json_value(meta) or {}, spans, doc_labels, split=name
+                        )
+                        report.documents[name] += 1
+                        _write_example(writers, example, fmt, crossing, label_order, tag_ids, report)
+                    seen += len(rows)
+                    progress(seen, total, "exporting")
+            writers.close()
+            if fmt == "hf":
+                (tmp / "labels.json").write_text(
+                    json.dumps({str(i): tag for i, tag in enumerate(tags)}, ensure_ascii=False, indent=1)
+                    + "\n",
+                    encoding="utf-8",
+                )
+                report.files.append("labels.json")
+            if fmt == "spacy":
+                writers.docbins.close()
+            report.path = str(folder)
+            options = {
+                "format": fmt,
+                "set": annotation_set,
+                "split": "/".join(map(str, split)) if split else None,
+                "seed": seed if split else None,
+                "stratify": stratify,
+                "status": status or "any",
+                "crossing": crossing,
+            }
+            (tmp / "README.md").write_text(dataset_card(project, report, options, tags), encoding="utf-8")
+        except BaseException:
+            writers.close()
+            raise
     return report
 
 

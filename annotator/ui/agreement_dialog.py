@@ -6,7 +6,6 @@ The figures are computed in the background (annotator.services.agreement) with p
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -332,14 +331,16 @@ class AgreementDialog(QDialog):
     # ------------------------------------------------------------------ export
 
     def export(self, path: str | Path, kind: str) -> None:
-        path = Path(path)
-        if kind == "json":
-            path.write_text(json.dumps(self.data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-            return
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["figure", "value", "units", "reason"])
-            writer.writerows(flat_rows({k: v for k, v in self.data.items() if k not in ("annotators",)}))
+        from annotator.fileio import atomic_file
+        from annotator.formats.dataset import csv_line
+
+        with atomic_file(path) as fh:
+            if kind == "json":
+                fh.write(json.dumps(self.data, ensure_ascii=False, indent=2) + "\n")
+                return
+            fh.write(csv_line(["figure", "value", "units", "reason"]))
+            for row in flat_rows({k: v for k, v in self.data.items() if k not in ("annotators",)}):
+                fh.write(csv_line(row))
 
     def export_dialog(self, kind: str) -> None:
         if not self.data:

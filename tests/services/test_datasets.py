@@ -95,7 +95,7 @@ killed\tO
 
 def test_conll_exact_output_and_rules(small, tmp_path):
     report = export_dataset(small, "conll", tmp_path / "out", annotation_set="asha")
-    assert (tmp_path / "out" / "all.conll").read_text(encoding="utf-8") == EXPECTED_CONLL
+    assert (tmp_path / "out" / "full.conll").read_text(encoding="utf-8") == EXPECTED_CONLL
     assert report.checks.counts == {
         "crosses a token boundary (widened)": 1,
         "overlaps a longer span (left out)": 1,
@@ -103,14 +103,14 @@ def test_conll_exact_output_and_rules(small, tmp_path):
     assert report.checks.examples["overlaps a longer span (left out)"] == [
         f"d1 [{at('Delhi')[0]}, {at('Delhi')[1]}) GPE “Delhi”"
     ]
-    assert (report.documents["all"], report.sentences["all"], report.tokens["all"]) == (1, 2, 15)
+    assert (report.documents["full"], report.sentences["full"], report.tokens["full"]) == (1, 2, 15)
     card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
     assert "- crosses a token boundary (widened): 1" in card and "“पर हम” → [" in card
     assert "| documents | 1 | 1 |" in card and "| `ORG` | 2 | 2 |" in card
     assert "- set: `asha`" in card and "## Agreement" in card and "documents with gold decisions: 0" in card
 
     export_dataset(small, "conll", tmp_path / "drop", annotation_set="asha", crossing="drop")
-    dropped = (tmp_path / "drop" / "all.conll").read_text(encoding="utf-8")
+    dropped = (tmp_path / "drop" / "full.conll").read_text(encoding="utf-8")
     assert "पर\tO\nहमला\tO" in dropped
 
 
@@ -120,7 +120,7 @@ def test_hf_spacy_and_csv_exact_output(small, tmp_path):
     assert labels["0"] == "O" and labels["1"] == "B-PER" and labels["2"] == "I-PER"
     ids = {v: int(k) for k, v in labels.items()}
     rows = [
-        json.loads(line) for line in (tmp_path / "hf" / "all.jsonl").read_text(encoding="utf-8").splitlines()
+        json.loads(line) for line in (tmp_path / "hf" / "full.jsonl").read_text(encoding="utf-8").splitlines()
     ]
     assert [r["id"] for r in rows] == ["d1#0", "d1#1"]
     assert rows[1] == {
@@ -139,7 +139,7 @@ def test_hf_spacy_and_csv_exact_output(small, tmp_path):
 
     export_dataset(small, "spacy", tmp_path / "sp", annotation_set="asha")
     [record] = [
-        json.loads(line) for line in (tmp_path / "sp" / "all.jsonl").read_text(encoding="utf-8").splitlines()
+        json.loads(line) for line in (tmp_path / "sp" / "full.jsonl").read_text(encoding="utf-8").splitlines()
     ]
     assert record["text"] == TEXT
     assert record["entities"] == [
@@ -152,7 +152,7 @@ def test_hf_spacy_and_csv_exact_output(small, tmp_path):
     assert all(TEXT[s:e] for s, e, _l in record["entities"])
 
     export_dataset(small, "csv", tmp_path / "csv", annotation_set="asha")
-    raw = (tmp_path / "csv" / "all.csv").read_text(encoding="utf-8")
+    raw = (tmp_path / "csv" / "full.csv").read_text(encoding="utf-8")
     rows = list(csv.reader(raw.splitlines()))
     assert rows[0] == [
         "id",
@@ -170,7 +170,7 @@ def test_hf_spacy_and_csv_exact_output(small, tmp_path):
     assert rows[1] == [
         "d1",
         '\'=HYPERLINK("http://x")',
-        "all",
+        "full",
         "https://example.org/1",
         "'+bbc",
         "",
@@ -186,7 +186,7 @@ def test_docbin_when_spacy_is_installed(small, tmp_path):
     from spacy.tokens import DocBin
 
     export_dataset(small, "spacy", tmp_path / "sp", annotation_set="asha")
-    [doc] = list(DocBin().from_disk(tmp_path / "sp" / "all.spacy").get_docs(spacy.blank("xx").vocab))
+    [doc] = list(DocBin().from_disk(tmp_path / "sp" / "full.spacy").get_docs(spacy.blank("xx").vocab))
     assert next((e.text, e.label_) for e in doc.ents) == ("लश्कर-ए-तैयबा", "ARMED_GROUP")
 
 
@@ -202,7 +202,7 @@ def test_note_when_spacy_is_missing(small, tmp_path, monkeypatch):
 
     monkeypatch.setattr(builtins, "__import__", no_spacy)
     report = export_dataset(small, "spacy", tmp_path / "sp", annotation_set="asha")
-    assert report.files == ["all.jsonl"] and "spaCy is not installed" in report.notes[0]
+    assert report.files == ["full.jsonl"] and "spaCy is not installed" in report.notes[0]
     assert "spaCy is not installed" in (tmp_path / "sp" / "README.md").read_text(encoding="utf-8")
 
 
@@ -282,7 +282,7 @@ def test_sets_gold_majority_and_status(project, tmp_path):
     def spans(folder):
         return [
             json.loads(line)["entities"]
-            for line in (tmp_path / folder / "all.jsonl").read_text(encoding="utf-8").splitlines()
+            for line in (tmp_path / folder / "full.jsonl").read_text(encoding="utf-8").splitlines()
         ]
 
     export_dataset(project, "spacy", tmp_path / "maj", annotation_set="majority")
@@ -297,8 +297,8 @@ def test_sets_gold_majority_and_status(project, tmp_path):
     assert spans("gold0") == []  # nothing adjudicated yet
     auto_adjudicate(project, "majority")
     report = export_dataset(project, "csv", tmp_path / "gold", annotation_set="gold")
-    [row] = csv.DictReader((tmp_path / "gold" / "all.csv").open(encoding="utf-8"))
-    assert row["entities"] == "1" and row["tone"] == "-2" and report.documents["all"] == 1
+    [row] = csv.DictReader((tmp_path / "gold" / "full.csv").open(encoding="utf-8"))
+    assert row["entities"] == "1" and row["tone"] == "-2" and report.documents["full"] == 1
     card = (tmp_path / "gold" / "README.md").read_text(encoding="utf-8")
     assert "documents with gold decisions: 1 of 1" in card and "majority 2" in card
     with pytest.raises(AnnotatorError, match="not an annotator"):
@@ -385,7 +385,7 @@ def test_conll_round_trip_of_real_corpora(sqlite_project, tmp_path, parts, label
     source = corpus(*parts)
     import_paths(sqlite_project, [source], fmt="conll", annotator="ner", label_map=label_map)
     export_dataset(sqlite_project, "conll", tmp_path / "out", annotation_set="ner")
-    exported = [tuple(s) for s in _tokens_and_tags(tmp_path / "out" / "all.conll")]
+    exported = [tuple(s) for s in _tokens_and_tags(tmp_path / "out" / "full.conll")]
     original = [tuple(s) for s in _tokens_and_tags(source, label_map)]
     well_formed = [s for s in original if all(conll._parse(tag) is not None for _t, tag in s)]
     assert len(original) - len(well_formed) == (11 if "il-ner" in parts else 0)
@@ -426,7 +426,7 @@ def test_cli_import_and_export(tmp_path, capsys):
         )
         == 0
     )
-    assert (out / "all.conll").read_text(encoding="utf-8") == (
+    assert (out / "full.conll").read_text(encoding="utf-8") == (
         "-DOCSTART-\tO\n\nअमित\tB-PER\nशाह\tI-PER\nदिल्ली\tB-LOC\nमें\tO\n\n"
     )
     assert "exported 1 document(s)" in capsys.readouterr().out
@@ -459,10 +459,10 @@ def test_large_splits_write_docbin_shards(project, tmp_path, monkeypatch):
     load(project, tmp_path, many(5))
     report = export_dataset(project, "spacy", tmp_path / "sp", annotation_set="asha")
     assert report.files == [
-        "all.jsonl",
-        "all-spacy/0000.spacy",
-        "all-spacy/0001.spacy",
-        "all-spacy/0002.spacy",
+        "full.jsonl",
+        "full-spacy/0000.spacy",
+        "full-spacy/0001.spacy",
+        "full-spacy/0002.spacy",
     ]
     vocab = spacy.blank("xx").vocab
     docs = [d for f in report.files[1:] for d in DocBin().from_disk(tmp_path / "sp" / f).get_docs(vocab)]

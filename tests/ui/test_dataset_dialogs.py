@@ -43,8 +43,8 @@ def test_export_dataset_from_the_dialog(qtbot, tmp_path, monkeypatch):
     dialog.split.clear()
     task = window.export_dataset_dialog(dialog)
     qtbot.waitUntil(lambda: task.finished, timeout=20000)
-    assert (tmp_path / "ds" / "all.conll").read_text(encoding="utf-8") == EXPECTED_CONLL
-    assert window.last_dataset_report.documents["all"] == 1
+    assert (tmp_path / "ds" / "full.conll").read_text(encoding="utf-8") == EXPECTED_CONLL
+    assert window.last_dataset_report.documents["full"] == 1
     # the rules applied are shown to the user
     assert "crosses a token boundary (widened): 1" in shown[0] and "overlaps a longer span" in shown[0]
 
