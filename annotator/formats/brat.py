@@ -568,22 +568,23 @@ def read_folder(
     files = {
         p.relative_to(folder).as_posix(): p
         for p in folder.rglob("*")
-        if p.suffix in (".txt", ".ann") and not p.name.startswith(".") and p.is_file()
+        if p.suffix in (".txt", ".ann") and not p.name.startswith(".")
     }
     consumed = 0
     for name in sorted(files):
         path = files[name]
         if path.suffix == ".ann":
             if name[: -len(".ann")] + ".txt" not in files:
-                consumed += path.stat().st_size
+                consumed += _size(path)
                 yield RecordError(str(path), "annotations without a text file (.txt) next to them"), consumed
             continue
         ann_path = path.with_suffix(".ann")
         external_id = name[: -len(".txt")]
-        consumed += path.stat().st_size + (ann_path.stat().st_size if ann_path.is_file() else 0)
+        has_ann = name[: -len(".txt")] + ".ann" in files
+        consumed += _size(path) + (_size(ann_path) if has_ann else 0)
         try:
             text = _read_text(path)
-            ann = _read_ann(ann_path) if ann_path.is_file() else ""
+            ann = _read_ann(ann_path) if has_ann else ""
             block = parse_ann(
                 text,
                 ann,
@@ -599,6 +600,28 @@ def read_folder(
         yield record, consumed
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _read_bytes(path: Path) -> bytes:
+    """A file's bytes; a path that is not a regular file (a folder, a FIFO, a dangling or looping link) or
+    cannot be read is a :class:`RecordError` naming it, so the other documents of the folder import."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+            raise RecordError(str(path), f"cannot be read: {kind}")
+        return path.read_bytes()
+    except OSError as exc:
+        raise RecordError(str(path), f"cannot be read: {exc.strerror or exc}") from None
+
+
 def _decode(data: bytes, path: Path, encoding: str) -> str:
     try:
         return data.decode(encoding)
@@ -611,7 +634,7 @@ def _decode(data: bytes, path: Path, encoding: str) -> str:
 
 
 def _read_text(path: Path) -> str:
-    text = _decode(path.read_bytes(), path, "utf-8")
+    text = _decode(_read_bytes(path), path, "utf-8")
     crlf = text.find("\r\n")
     if crlf >= 0:
         raise RecordError(
@@ -625,7 +648,7 @@ def _read_text(path: Path) -> str:
 
 
 def _read_ann(path: Path) -> str:
-    return _decode(path.read_bytes(), path, "utf-8-sig")
+    return _decode(_read_bytes(path), path, "utf-8-sig")
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -9,10 +9,7 @@ export → import into a new project → export gives identical bytes.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +17,7 @@ from typing import IO, Any
 
 from sqlalchemy import Connection, Text, func, select, type_coerce
 
+from annotator.fileio import atomic_file, staging_dir
 from annotator.services.progress import CancelFlag, Cancelled, ProgressCallback, no_progress
 from annotator.services.project import Project
 from annotator.services.team import visible_annotator
@@ -321,43 +319,36 @@ def export_brat(
     equivalence = {
         r.name for r in getattr(project.schema, "relations", ()) if getattr(r, "equivalence", False)
     }
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     report = ExportReport()
     used: set[str] = set()
-    try:
-        with project.engine.connect() as conn:
-            total = conn.scalar(select(func.count()).select_from(Document)) or 0
-            for rows, batch in document_batches(project, conn, BATCH_SIZE, cancel):
-                for doc_id, ext_id, _title, text, _meta in rows:
-                    anns = batch.annotations(doc_id, text)
-                    if only is not None:
-                        anns = [a for a in anns if a["annotator"] == only]
-                    if annotator is not None:
-                        anns = [a for a in anns if a["annotator"] == annotator]
-                    elif len(anns) > 1:
-                        names = ", ".join(a["annotator"] for a in anns)
-                        raise AnnotatorError(
-                            f"document {ext_id}: annotated by {names}; choose one with --annotator"
-                        )
-                    name = brat_file_name(ext_id)
-                    if name in used:
-                        name = f"{name}-{doc_id}"
-                    used.add(name)
-                    try:
-                        brat.write_document(
-                            tmp, name, text, anns[0] if anns else None, equivalence_types=equivalence
-                        )
-                    except ValueError as exc:
-                        raise AnnotatorError(f"document {ext_id}: cannot be written as brat: {exc}") from exc
-                    report.annotated += bool(anns)
-                report.documents += len(rows)
-                progress(report.documents, total, "exporting")
-        if folder.exists():
-            folder.rmdir()
-        os.replace(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    # a staging folder beside the target becomes it when complete (annotator.fileio)
+    with staging_dir(folder) as tmp, project.engine.connect() as conn:
+        total = conn.scalar(select(func.count()).select_from(Document)) or 0
+        for rows, batch in document_batches(project, conn, BATCH_SIZE, cancel):
+            for doc_id, ext_id, _title, text, _meta in rows:
+                anns = batch.annotations(doc_id, text)
+                if only is not None:
+                    anns = [a for a in anns if a["annotator"] == only]
+                if annotator is not None:
+                    anns = [a for a in anns if a["annotator"] == annotator]
+                elif len(anns) > 1:
+                    names = ", ".join(a["annotator"] for a in anns)
+                    raise AnnotatorError(
+                        f"document {ext_id}: annotated by {names}; choose one with --annotator"
+                    )
+                name = brat_file_name(ext_id)
+                if name in used:
+                    name = f"{name}-{doc_id}"
+                used.add(name)
+                try:
+                    brat.write_document(
+                        tmp, name, text, anns[0] if anns else None, equivalence_types=equivalence
+                    )
+                except ValueError as exc:
+                    raise AnnotatorError(f"document {ext_id}: cannot be written as brat: {exc}") from exc
+                report.annotated += bool(anns)
+            report.documents += len(rows)
+            progress(report.documents, total, "exporting")
     report.path = str(folder)
     return report
 
@@ -374,16 +365,8 @@ def export_jsonl(
     failed or cancelled export never leaves a truncated file behind (or clobbers an older good one).
     ``viewer``: as in :func:`write_jsonl`."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            report = write_jsonl(project, fh, progress=progress, cancel=cancel, viewer=viewer)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(path) as fh:
+        report = write_jsonl(project, fh, progress=progress, cancel=cancel, viewer=viewer)
     report.path = str(path)
     return report
 

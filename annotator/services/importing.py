@@ -9,6 +9,7 @@ while good ones are imported; ``strict`` imports nothing when any record is bad.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -648,17 +649,52 @@ def _import_brat(project: Project, folders: list[Path], **options) -> ImportRepo
             raise AnnotatorError(f"{folder}: brat import takes folders of .txt and .ann files")
     schema = project.schema
     event_roles = {name: schema.event_type(name).role_names for name in schema.event_type_names}
-    sizes = [sum(p.stat().st_size for p in f.rglob("*") if p.suffix in (".txt", ".ann")) for f in folders]
+    sizes = [sum(_size(p) for p in f.rglob("*") if p.suffix in (".txt", ".ann")) for f in folders]
     report = ImportReport(files=len(folders))
 
     def items():
         done = 0
         for folder, size in zip(folders, sizes, strict=True):
             for item, pos in brat.read_folder(folder, event_types=set(event_roles), event_roles=event_roles):
+                if isinstance(item, SourceRecord):
+                    for block in item.annotations:
+                        _type_brat_attributes(block, schema)
                 yield item, done + pos
             done += size
 
     return import_records(project, items(), total=sum(sizes), report=report, **options)
+
+
+def _size(path: Path) -> int:
+    """A file's size for progress; 0 for what cannot be read (the reader reports it, by name)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _type_brat_attributes(block: dict[str, Any], schema) -> None:
+    """brat attribute values are text (``A1\tkilled E1 5``): a ``count`` attribute of the schema takes the
+    number written in ASCII digits, so what the project exports as brat imports again."""
+    for key, owner, type_key in (
+        ("entities", "entity", "label"),
+        ("events", "event", "type"),
+        ("relations", "relation", "type"),
+    ):
+        for item in block.get(key) or ():
+            attributes = item.get("attributes")
+            if not attributes:
+                continue
+            try:
+                kinds = {a.name: a.kind for a in schema.attributes_for(owner, item.get(type_key))}
+            except (KeyError, ValueError, TypeError):
+                continue  # an unknown type: the validator names it
+            for name, value in attributes.items():
+                if kinds.get(name) == "count" and isinstance(value, str) and _DIGITS.fullmatch(value):
+                    attributes[name] = int(value)
 
 
 __all__ = ["ImportReport", "derive_id", "import_paths", "import_records", "prepare"]

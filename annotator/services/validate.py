@@ -360,6 +360,10 @@ def _validate_block(
                     f"{what}: '{side}' must name an entity of this annotation, not {ref!r}"
                 )
             ends.append(ids[ref])
+        if ends[0][1] == ends[1][1]:
+            # brat's "*\tAlias T1 T1", or two ends that are one entity (a duplicate span): says nothing
+            warnings.append(f"{what}: {rtype} of an entity with itself ({item['from']}), left out")
+            continue
         problem = schema.check_relation(rtype, ends[0][2], ends[1][2])
         if problem:
             raise AnnotationProblem(f"{what}: {problem}")
