@@ -440,7 +440,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--label-map",
         metavar="MAP",
-        help="labels of another tool's file to the project's: FROM=TO,… or a file of FROM=TO lines; TO '-' "
+        help="labels of another tool's file to the project's: FROM=TO,… or a file of FROM=TO lines (or "
+        "FROM<TAB>TO); a label holding = or , goes in double quotes (\"B=C\"=ORG); TO '-' "
         "leaves the label out (PERSON, LOCATION, ORGANIZATION, NUMEX, TIMEX, NEP, NEL, NEO, NETI, NEN … map "
         "to PER, LOC, ORG, NUM, DATE by default)",
     )

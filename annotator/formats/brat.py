@@ -65,7 +65,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from annotator.errors import RecordError
-from annotator.formats.records import ReadItem, SourceRecord
+from annotator.formats.records import ReadItem, SourceRecord, display_name
 
 __all__ = [
     "ANNOTATOR",
@@ -579,7 +579,7 @@ def read_folder(
                 yield RecordError(str(path), "annotations without a text file (.txt) next to them"), consumed
             continue
         ann_path = path.with_suffix(".ann")
-        external_id = name[: -len(".txt")]
+        external_id = display_name(name[: -len(".txt")])
         has_ann = name[: -len(".txt")] + ".ann" in files
         consumed += _size(path) + (_size(ann_path) if has_ann else 0)
         try:
@@ -596,7 +596,9 @@ def read_folder(
         except RecordError as exc:
             yield exc, consumed
             continue
-        record = SourceRecord(str(path), external_id, "", text, {"file": name}, [block] if block else [])
+        record = SourceRecord(
+            str(path), external_id, "", text, {"file": display_name(name)}, [block] if block else []
+        )
         yield record, consumed
 
 

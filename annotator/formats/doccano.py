@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import RecordError
-from annotator.formats.records import ReadItem, SourceRecord, record_from_mapping
+from annotator.formats.records import TOO_DEEP, ReadItem, SourceRecord, record_from_mapping
 from annotator.formats.textfile import iter_lines, read_text
 from annotator.text.normalization import TextDecodeError
 
@@ -76,8 +76,12 @@ def read_json_values(path: Path) -> Iterator[tuple[JsonValue | RecordError, int]
     size = path.stat().st_size
     try:
         text = read_text(path)
-    except TextDecodeError:
-        yield from _json_lines(path)  # reports the undecodable lines themselves
+    except TextDecodeError as exc:
+        # one JSON value over many lines (a pretty-printed export): one error for the file, not one per
+        # line that is not JSON on its own
+        with path.open("rb") as fh:
+            line = fh.read(exc.byte_offset).count(b"\n") + 1
+        yield RecordError(f"{path}:{line}", f"{exc.reason} (byte {exc.byte_offset}); nothing read"), size
         return
     first_line = text.lstrip(_JSON_SPACE).split("\n", 1)[0].strip()
     for n, item in enumerate(_parse_whole(text)):
@@ -90,6 +94,31 @@ def read_json_values(path: Path) -> Iterator[tuple[JsonValue | RecordError, int]
         yield item, size * item.end // max(len(text), 1)
 
 
+def skip_json_value(text: str, i: int) -> int | None:
+    """The end of the JSON array or object starting at ``text[i]`` (brackets counted outside strings),
+    or None when it does not end; used to step over a record too deep for the parser."""
+    depth = 0
+    n = len(text)
+    in_string = False
+    while i < n:
+        c = text[i]
+        if in_string:
+            if c == "\\":
+                i += 1
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c in "[{":
+            depth += 1
+        elif c in "]}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return None
+
+
 def _first_line_is_json(path: Path) -> bool:
     for _lineno, line, error, _pos in iter_lines(path):
         if error is not None:
@@ -99,6 +128,8 @@ def _first_line_is_json(path: Path) -> bool:
                 json.loads(line)
             except json.JSONDecodeError:
                 return False
+            except RecursionError:  # a JSON value, nested too deeply: reported line by line
+                return True
             return True
     return True
 
@@ -119,6 +150,9 @@ def _json_lines(path: Path) -> Iterator[tuple[JsonValue | RecordError, int]]:
                 json.loads(line.rstrip("\r\n"))
             except json.JSONDecodeError as exc:
                 yield RecordError(where, f"invalid JSON: {exc.msg} (column {exc.colno})"), pos
+            continue
+        except RecursionError:
+            yield RecordError(where, TOO_DEEP), pos
             continue
         for item in value if isinstance(value, list) else [value]:
             yield JsonValue(lineno, index, item), pos
@@ -143,6 +177,20 @@ def _parse_whole(text: str) -> Iterator[JsonValue | tuple[int, str]]:
         except json.JSONDecodeError as exc:  # named by the line where the bad record starts
             yield lines.at(i), f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
             return
+        except RecursionError:  # this record alone: skip to its end and go on with the next
+            end = skip_json_value(text, i)
+            if end is None:
+                yield lines.at(i), TOO_DEEP
+                return
+            yield JsonValue(lines.at(i), index, RecordError(f"line {lines.at(i)}", TOO_DEEP), end)
+            index += 1
+            i = _skip_space(text, end)
+            if in_array and text.startswith(",", i):
+                i = _skip_space(text, i + 1)
+            elif in_array and text.startswith("]", i):
+                i = _skip_space(text, i + 1)
+                in_array = False
+            continue
         yield JsonValue(lines.at(i), index, value, end)
         index += 1
         i = _skip_space(text, end)
@@ -206,6 +254,9 @@ def read_records(
     for item, pos in read_json_values(path):
         if isinstance(item, RecordError):
             yield item, pos
+            continue
+        if isinstance(item.value, RecordError):  # a record that could not be parsed (nested too deeply)
+            yield RecordError(where(path, item) if where else f"{path}:{item.line}", item.value.reason), pos
             continue
         for out in convert(item.value, where(path, item) if where else f"{path}:{item.line}"):
             yield out, pos

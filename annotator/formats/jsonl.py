@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.errors import RecordError
-from annotator.formats.records import ReadItem, record_from_mapping
+from annotator.formats.records import TOO_DEEP, ReadItem, record_from_mapping
 from annotator.formats.textfile import iter_lines
 
 
@@ -28,6 +28,9 @@ def read(path: Path, name: str | None = None) -> Iterator[ReadItem]:
                 loads(line.rstrip("\r\n"))
             except json.JSONDecodeError as exc:
                 yield RecordError(f"{name}:{lineno}", f"invalid JSON: {exc.msg} (column {exc.colno})"), pos
+            continue
+        except RecursionError:
+            yield RecordError(f"{name}:{lineno}", TOO_DEEP), pos
             continue
         where = f"{name}:{lineno}"
         if type(obj) is not dict:

@@ -99,17 +99,50 @@ def convert(task: Any, where: str) -> list[SourceRecord | RecordError]:
     return [*(problem for reader in readers for problem in reader.problems), record]
 
 
+#: Keys of a task itself (Label Studio's export), not of its data.
+_TASK_KEYS = frozenset(
+    (
+        "id",
+        "annotations",
+        "predictions",
+        "meta",
+        "created_at",
+        "updated_at",
+        "inner_id",
+        "total_annotations",
+        "cancelled_annotations",
+        "total_predictions",
+        "comment_count",
+        "unresolved_comment_count",
+        "last_comment_updated_at",
+        "project",
+        "updated_by",
+        "file_upload",
+        "comment_authors",
+        "drafts",
+        "is_labeled",
+        "overlap",
+    )
+)
+
+
 def _document(task: Any, where: str) -> tuple[SourceRecord, str]:
     if not isinstance(task, dict):
         raise RecordError(where, f"expected a task object, found {type(task).__name__}")
     data = task.get("data")
+    if data is None:
+        # Label Studio's importer takes a task without "data" as its data ({"text": …}, as its own test
+        # files write them), less the task's own keys
+        data = {k: v for k, v in task.items() if k not in _TASK_KEYS}
     if not isinstance(data, dict):
-        raise RecordError(where, "the task has no 'data' object")
+        raise RecordError(where, f"the task's 'data' must be an object, not {type(data).__name__}")
     if isinstance(data.get("text"), str):
         field = "text"
     else:
         field = next((key for key, value in data.items() if isinstance(value, str)), None)
         if field is None:
+            if "data" not in task:
+                raise RecordError(where, "the task has neither a 'data' object nor a text (no string field)")
             raise RecordError(where, "the task's 'data' has no text (no string field)")
     fields = {k: v for k, v in data.items() if k not in (field, "annotations")}
     fields["text"] = data[field]

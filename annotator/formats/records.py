@@ -9,6 +9,9 @@ from typing import Any
 
 from annotator.errors import AnnotatorError, RecordError
 
+#: Why a JSON record nested deeper than Python's parser goes (about 1,000 levels) is not read.
+TOO_DEEP = "JSON nested too deeply (more than about 1,000 levels): not a record this tool can read"
+
 #: Columns/fields with a meaning of their own; everything else goes to ``meta``.
 DOCUMENT_FIELDS = ("id", "title", "text")
 META_FIELDS = ("url", "source", "published", "lang")
@@ -119,10 +122,58 @@ def read_path(
     if fmt not in FORMATS:
         raise AnnotatorError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
     module = importlib.import_module(f"annotator.formats.{_MODULES.get(fmt, fmt)}")
-    return module.read(path, name=name, **options)
+    return _guarded(path, lambda: module.read(path, name=name, **options))
+
+
+def _guarded(path: Path, read: Any) -> Iterator[ReadItem]:
+    """The same rules for every format before and while reading: a path that is not a regular file (a
+    FIFO, which would block, a device, a looping link) and an empty file are one line each, and a file
+    that fails while read (permissions, I/O) is one line, keeping what was read before."""
+    import stat
+
+    try:
+        info = path.stat()
+    except OSError as exc:
+        yield RecordError(str(path), f"cannot be read: {exc.strerror or exc}"), 0
+        return
+    if not stat.S_ISREG(info.st_mode):
+        yield RecordError(str(path), "not a regular file (a FIFO, device or socket): nothing read"), 0
+        return
+    if info.st_size <= _SMALL:
+        try:
+            head = path.read_bytes()
+        except OSError as exc:
+            yield RecordError(str(path), f"cannot be read: {exc.strerror or exc}"), 0
+            return
+        if (
+            not head.replace(b"\xef\xbb\xbf", b"")
+            .replace(b"\xff\xfe", b"")
+            .replace(b"\xfe\xff", b"")
+            .strip(b" \t\r\n\x00")
+        ):
+            yield RecordError(str(path), "empty file: nothing to import"), info.st_size
+            return
+    try:
+        yield from read()
+    except OSError as exc:
+        yield RecordError(str(path), f"cannot be read: {exc.strerror or exc}"), info.st_size
+
+
+#: Files up to this size are looked at whole to tell an empty one (blank, a BOM alone).
+_SMALL = 4096
 
 
 _MODULES = {"csv": "csvfile", "text": "plaintext"}
+
+
+def display_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by the OS as surrogate escapes) are written
+    ``\\xFF``, so the name can be stored and shown; the file itself is still opened by its real name."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def expand_paths(paths: list[Path], fmt: str | None = None) -> list[tuple[Path, str]]:
@@ -136,7 +187,7 @@ def expand_paths(paths: list[Path], fmt: str | None = None) -> list[tuple[Path, 
             found = [
                 p
                 for p in sorted(path.rglob("*"))
-                if p.is_file()
+                if not p.is_dir()  # a FIFO or a broken link is named by the reader, not skipped unseen
                 and not p.name.startswith(".")
                 and (
                     detect_format(p) is not None
@@ -144,7 +195,7 @@ def expand_paths(paths: list[Path], fmt: str | None = None) -> list[tuple[Path, 
                     else (detect_format(p) == fmt or p.suffix.lower() in _FORMAT_FILES.get(fmt, ()))
                 )
             ]
-            out.extend((p, p.relative_to(path).as_posix()) for p in found)
+            out.extend((p, display_name(p.relative_to(path).as_posix())) for p in found)
         else:
-            out.append((path, path.name))
+            out.append((path, display_name(path.name)))
     return out

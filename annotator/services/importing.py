@@ -103,8 +103,61 @@ class _Prepared:
     annotations: list[AnnotationIn]
 
 
+#: Code points no record may carry, in any format: lone surrogates (``"\ud800"`` escaped in JSON is not a
+#: character; UTF-8 cannot store it) and NUL (PostgreSQL text cannot hold it; Qt cuts text there).
+_FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
+
+
+def _forbidden(value: Any, field: str, depth: int = 0) -> str | None:
+    """Why ``value`` (a record's field, searched through lists and objects) cannot be stored, or None."""
+    if isinstance(value, str):
+        found = _FORBIDDEN.search(value)
+        if found is None:
+            return None
+        char = found.group()
+        what = (
+            "NUL character (U+0000)"
+            if char == "\x00"
+            else f"lone surrogate U+{ord(char):04X} (not a character)"
+        )
+        return f"{what} in {field} at offset {found.start()}"
+    if depth > 200:
+        return f"{field} is nested too deeply"
+    if isinstance(value, dict):
+        for key, item in value.items():
+            problem = _forbidden(key, f"a key of {field}", depth + 1) or _forbidden(
+                item,
+                f"{field}.{key}" if isinstance(key, str) and not _FORBIDDEN.search(key) else field,
+                depth + 1,
+            )
+            if problem:
+                return problem
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            problem = _forbidden(item, f"{field}[{i}]", depth + 1)
+            if problem:
+                return problem
+    return None
+
+
+def check_storable(record: SourceRecord) -> None:
+    """The same rule for every format: a record holding a NUL or a lone surrogate anywhere (text, title,
+    id, metadata, annotations) is refused with the field and offset; raises RecordError."""
+    for value, name in (
+        (record.text, "the text"),
+        (record.title, "the title"),
+        (record.external_id, "the id"),
+        (record.meta, "meta"),
+        (record.annotations, "annotations"),
+    ):
+        problem = _forbidden(value, name)
+        if problem:
+            raise RecordError(record.where, problem)
+
+
 def prepare(record: SourceRecord, project: Project) -> _Prepared:
     """Normalize one record and validate its annotations; raises RecordError."""
+    check_storable(record)
     tokens = record.meta.get("tokens")
     if record.annotations or tokens:
         text, offset_map = normalize_with_map(record.text)
@@ -541,22 +594,84 @@ class _Relabel:
 
 
 def parse_label_map(text: str | None) -> dict[str, str]:
-    """``PERSON=PER,MISC=-`` (or a file of such lines) as a mapping; ``-`` leaves a label out."""
+    """``PERSON=PER,MISC=-`` (or a file of such lines) as a mapping; ``-`` leaves a label out.
+
+    A label holding ``=``, ``,`` or spaces at its ends is written in double quotes with JSON escapes
+    (``"B=C"=ORG``, ``"Org, Inc."=ORG``); in a file, a line may also be ``FROM<TAB>TO`` (the tab separates,
+    so FROM may hold ``=``)."""
     if not text:
         return {}
     path = Path(text)
-    entries = path.read_text(encoding="utf-8").splitlines() if path.is_file() else text.split(",")
+    is_file = path.is_file()
+    entries = path.read_text(encoding="utf-8").splitlines() if is_file else _split_outside_quotes(text)
     out = {}
-    for n, entry in enumerate(entries, 1):
-        entry = entry.strip()
-        if not entry or entry.startswith("#"):
+    for n, raw in enumerate(entries, 1):
+        entry = raw.strip()
+        if not entry or (is_file and entry.startswith("#")):
             continue
-        if "=" not in entry:
-            where = f"{path}:{n}" if path.is_file() else f"--label-map entry {entry!r}"
+        where = f"{path}:{n}" if is_file else f"--label-map entry {entry!r}"
+        if is_file and "\t" in raw.strip("\r\n") and not entry.startswith('"'):
+            old, _, new = raw.strip("\r\n").partition("\t")
+            old, new = _label_map_side(old.strip(), where), _label_map_side(new.strip(), where)
+        else:
+            old, rest = _label_map_from(entry, where)
+            new = _label_map_side(rest.strip(), where)
+        if not old or not new:
             raise AnnotatorError(f"{where}: expected FROM=TO (TO may be '-' to leave the label out)")
-        old, new = (x.strip() for x in entry.split("=", 1))
         out[old] = new
     return out
+
+
+def _split_outside_quotes(text: str) -> list[str]:
+    """``a=b,"c,d"=e`` → ``['a=b', '"c,d"=e']``: commas inside double quotes do not separate."""
+    parts, current, quoted, escaped = [], [], False, False
+    for char in text:
+        if quoted and escaped:
+            escaped = False
+        elif quoted and char == "\\":
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def _label_map_from(entry: str, where: str) -> tuple[str, str]:
+    """The FROM side of ``FROM=TO`` (quoted or up to the first ``=``) and the rest after ``=``."""
+    if entry.startswith('"'):
+        import json
+
+        try:
+            old, end = json.JSONDecoder().raw_decode(entry)
+        except json.JSONDecodeError as exc:
+            raise AnnotatorError(f"{where}: bad quoted label: {exc.msg}") from None
+        rest = entry[end:].lstrip()
+        if not rest.startswith("="):
+            raise AnnotatorError(f"{where}: expected '=' after the quoted label")
+        return str(old), rest[1:]
+    if "=" not in entry:
+        raise AnnotatorError(f"{where}: expected FROM=TO (TO may be '-' to leave the label out)")
+    old, _, rest = entry.partition("=")
+    return old.strip(), rest
+
+
+def _label_map_side(value: str, where: str) -> str:
+    if value.startswith('"'):
+        import json
+
+        try:
+            decoded = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise AnnotatorError(f"{where}: bad quoted label: {exc.msg}") from None
+        if not isinstance(decoded, str):
+            raise AnnotatorError(f"{where}: a quoted label must be a string")
+        return decoded
+    return value
 
 
 def import_paths(
@@ -593,7 +708,7 @@ def import_paths(
         annotator = check_name(annotator)
         if annotator == "gold":
             raise AnnotatorError("'gold' is the adjudicated set; imported labels need another annotator name")
-    sizes = [path.stat().st_size for path, _ in files]
+    sizes = [_size(path) for path, _ in files]
     total = sum(sizes)
     report = ImportReport(files=len(files))
     relabel = {f: _Relabel(project, f, annotator, label_map or {}) for f in formats if f in FOREIGN}

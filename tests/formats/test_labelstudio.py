@@ -283,7 +283,7 @@ def test_malformed_tasks_are_reported_and_good_ones_kept(tmp_path):
     assert entities(records[1]) == [(25, 36, "PER", LEADER_TEXT)]
     got = [(e.where.split(" ", 1)[1], e.reason) for e in errors]
     assert got == [
-        ("(task 2, id 2)", "the task has no 'data' object"),
+        ("(task 2, id 2)", "the task has neither a 'data' object nor a text (no string field)"),
         ("(task 3)", "expected a task object, found str"),
         ("(task 4, id 4)", "the task's 'data' has no text (no string field)"),
         ("(task 5, id 5)", "the task's 'annotations' is not a list"),
