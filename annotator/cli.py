@@ -235,6 +235,31 @@ def cmd_assign(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from annotator.services.project import check_project
+
+    problems = check_project(args.project)
+    if not problems:
+        print(f"{args.project}: ok")
+        return EXIT_OK
+    print(f"{args.project}: damaged ({len(problems)} problem(s) found):")
+    for problem in problems:
+        print(f"  {problem}")
+    print(f"`annotator repair {args.project} NEW.annotator` copies every readable row to a new project")
+    return EXIT_ERROR
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    from annotator.services.project import repair_project
+
+    report = repair_project(args.project, args.out)
+    for line in report.lines():
+        print(line)
+    lost = f"{report.lost} row(s) could not be kept" if report.lost else "every row was kept"
+    print(f"repaired copy written to {args.out}: {lost}; {args.project} was not changed")
+    return EXIT_OK
+
+
 def cmd_settings(args: argparse.Namespace) -> int:
     from annotator.services.project import open_project
     from annotator.services.team import blind_mode, set_blind_mode
@@ -602,6 +627,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, help="random seed (default: a new one, printed)")
     p.set_defaults(func=cmd_assign)
+
+    p = sub.add_parser(
+        "check",
+        help="check a project file for damage",
+        description="SQLite's full integrity check of a project file (read only): prints ok and exits 0, "
+        "or lists the problems and exits 1. Every command already refuses a damaged project when it opens "
+        "it (a quicker check); this one looks at every page.",
+    )
+    p.add_argument("project")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "repair",
+        help="copy every readable row of a damaged project to a new file",
+        description="Copy a damaged project into a new project file OUT: the same schema, then every row "
+        "that can still be read, table by table (around damaged pages row by row); rows that refer to lost "
+        "rows are left out. Prints per table how many rows were copied and lost. PROJECT is only read; "
+        "the search index is rebuilt by the next search.",
+    )
+    p.add_argument("project")
+    p.add_argument("out", help="the new project file (must not exist)")
+    p.set_defaults(func=cmd_repair)
 
     p = sub.add_parser(
         "settings",

@@ -81,6 +81,32 @@ def init_project(target: str | Path, schema_path: str | Path | None = None) -> P
     return Project(location, result.engine, schema, sessionmaker(result.engine, expire_on_commit=False))
 
 
+def check_project(target: str | Path) -> list[str]:
+    """The problems SQLite's full integrity check finds in a project file (read only); [] when sound."""
+    from annotator.store.repair import integrity_problems
+
+    location = _location(target)
+    if is_url(location):
+        raise AnnotatorError("check applies to project files; a server database has its own tools")
+    return integrity_problems(location)
+
+
+def repair_project(target: str | Path, out: str | Path):
+    """Copy every readable row of a (damaged) project file into the new project file ``out``; returns
+    the per-table counts (:class:`annotator.store.repair.RepairReport`). The new file is checked."""
+    from annotator.store.repair import integrity_problems, repair
+
+    location = _location(target)
+    if is_url(location) or is_url(str(out)):
+        raise AnnotatorError("repair applies to project files")
+    report = repair(location, _location(out))
+    problems = integrity_problems(_location(out))
+    if problems:  # pragma: no cover - a copy written row by row is sound
+        raise AnnotatorError(f"{out}: the repaired copy is not sound either: {problems[0]}")
+    open_project(out).close()  # opens as a project: schema, revision, stored label schema
+    return report
+
+
 def open_project(target: str | Path) -> Project:
     """Open an existing project (upgrading its database if it is older than this program)."""
     location = _location(target)

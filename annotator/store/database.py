@@ -102,16 +102,77 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def _check_sqlite_file(path: Path) -> None:
-    if path.is_dir():
-        raise ProjectOpenError(f"{path}: is a directory, not a project file")
-    size = path.stat().st_size
-    if size == 0:
-        return
-    with path.open("rb") as fh:
-        header = fh.read(len(SQLITE_MAGIC))
-    if header != SQLITE_MAGIC:
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A sqlite3 connection that cannot change the file or leave anything beside it: with no ``-wal``
+    beside the file (it was closed cleanly) it is opened immutable, which creates no ``-wal``/``-shm``;
+    with one, read-only through it (SQLite needs the WAL to see the committed state)."""
+    wal = path.with_name(path.name + "-wal")
+    mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+    return sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
+
+
+def damaged_message(path: Path | str, problem: str) -> str:
+    return (
+        f"{path}: the project file is damaged ({problem}); nothing was changed. `annotator check {path}` "
+        f"tells more; `annotator repair {path} NEW.annotator` copies every readable row to a new project"
+    )
+
+
+def check_sqlite_file(path: Path, *, create: bool) -> None:
+    """Look at an existing file before anything may write to it (the engine's first connection switches a
+    database to WAL mode, and migrations write): refuse a folder, a FIFO or device, an empty file (unless
+    creating), a file that is not SQLite, another application's database, and a damaged one (SQLite's
+    ``quick_check``, read-only; see benchmarks/open_check.py for its cost), each with one line naming it.
+    Raises :class:`ProjectOpenError`; reads only."""
+    import stat
+
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise ProjectOpenError(f"{path}: is a directory, not a project file")
+        if not stat.S_ISREG(info.st_mode):
+            raise ProjectOpenError(f"{path}: not a regular file (a FIFO, device or socket), not a project")
+        if info.st_size == 0:
+            if create:
+                return
+            raise ProjectOpenError(
+                f"{path}: is an empty file, not a project (create one with `annotator init {path}`)"
+            )
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise ProjectOpenError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    if not header.startswith(SQLITE_MAGIC):
         raise ProjectOpenError(f"{path}: not an annotator project (not a SQLite database)")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if len(header) < 100 or page_size < 512 or info.st_size % page_size:
+        raise ProjectOpenError(damaged_message(path, "truncated: not a whole number of pages"))
+    try:
+        con = connect_read_only(path)
+    except sqlite3.Error as exc:
+        raise ProjectOpenError(f"{path}: cannot be read: {exc}") from None
+    try:
+        tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "alembic_version" not in tables:
+            others = sorted(t for t in tables if not t.startswith("sqlite_"))
+            if others:
+                raise ProjectOpenError(
+                    f"{path}: not an annotator project (it holds tables {', '.join(others[:5])} "
+                    "but no annotator schema revision); nothing was changed"
+                )
+            if not create:
+                raise ProjectOpenError(
+                    f"{path}: an empty database, not a project (create one with `annotator init {path}`)"
+                )
+            return
+        problems = [row[0] for row in con.execute("PRAGMA quick_check(3)")]
+        if problems != ["ok"]:
+            raise ProjectOpenError(damaged_message(path, "; ".join(problems)))
+    except sqlite3.DatabaseError as exc:
+        raise ProjectOpenError(damaged_message(path, str(exc))) from None
+    finally:
+        con.close()
 
 
 def _alembic_config(connection=None):
@@ -207,8 +268,8 @@ def open_database(target: str | Path, *, create: bool = True) -> OpenResult:
         path = Path(target).expanduser()
         url = sqlite_url(path.resolve())
     if path is not None:
-        if path.exists():
-            _check_sqlite_file(path)
+        if path.exists() or path.is_symlink():
+            check_sqlite_file(path, create=create)
         elif not create:
             raise ProjectOpenError(f"{path}: no such project (create one with `annotator init {path}`)")
         elif not path.parent.exists():

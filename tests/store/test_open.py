@@ -44,7 +44,7 @@ def test_corrupt_database(tmp_path):
     data[100:4096] = b"\xff" * (4096 - 100)  # wreck the schema page, keep the magic header
     path.write_bytes(bytes(data))
     with pytest.raises(
-        ProjectOpenError, match=r"c.annotator: cannot open project database: .*(malformed|not a database)"
+        ProjectOpenError, match=r"c.annotator: the project file is damaged \(.*(malformed|not a database)"
     ):
         open_project(path)
 
