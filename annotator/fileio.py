@@ -9,6 +9,7 @@ leftover whose process is gone (:func:`sweep`). Nothing else is ever removed: on
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,21 +38,34 @@ def temp_name(target: Path, kind: str = "") -> Path:
     return target.parent / f".{target.name}.{os.getpid()}{SUFFIX}{kind}"
 
 
+#: A leftover's name: a temporary file or folder, or a temporary SQLite file's -wal, -shm or -journal.
+_LEFTOVER = re.compile(
+    r"\.(?P<target>.+)\.(?P<pid>[0-9]+)" + re.escape(SUFFIX) + r"(?:-dir|-wal|-shm|-journal)?"
+)
+
+
 def sweep(target: Path) -> list[Path]:
     """Remove leftovers of earlier writes to ``target`` whose process has ended; returns what went."""
+    return _sweep(target.parent, target.name)
+
+
+def sweep_folder(folder: Path) -> list[Path]:
+    """Remove every leftover in ``folder`` (a folder of this program's own, such as its scratch folder)
+    whose process has ended, whatever its target's name."""
+    return _sweep(folder, None)
+
+
+def _sweep(folder: Path, target: str | None) -> list[Path]:
     removed: list[Path] = []
-    prefix = f".{target.name}."
     try:
-        entries = list(target.parent.iterdir())
+        entries = list(folder.iterdir())
     except OSError:
         return removed
     for entry in entries:
-        name = entry.name
-        if not name.startswith(prefix):
+        match = _LEFTOVER.fullmatch(entry.name)
+        if match is None or (target is not None and match["target"] != target):
             continue
-        rest = name[len(prefix) :]
-        pid_text, sep, kind = rest.partition(SUFFIX)
-        if not sep or kind not in ("", "-dir") or not pid_text.isdigit() or _pid_alive(int(pid_text)):
+        if _pid_alive(int(match["pid"])):
             continue
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)
@@ -116,4 +130,23 @@ def scratch_dir(parent: str | Path, name: str) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-__all__ = ["SUFFIX", "atomic_file", "scratch_dir", "staging_dir", "sweep", "temp_name"]
+def scratch_folder() -> Path:
+    """This program's folder for working copies (``<data home>/tmp``), its dead leftovers swept."""
+    from annotator.settings import data_home
+
+    folder = data_home() / "tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    sweep_folder(folder)
+    return folder
+
+
+__all__ = [
+    "SUFFIX",
+    "atomic_file",
+    "scratch_dir",
+    "scratch_folder",
+    "staging_dir",
+    "sweep",
+    "sweep_folder",
+    "temp_name",
+]

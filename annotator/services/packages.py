@@ -29,16 +29,16 @@ import json
 import os
 import shutil
 import sqlite3
-import tempfile
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
 from annotator.errors import AnnotatorError
+from annotator.fileio import scratch_folder, sweep, temp_name
 from annotator.services.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.project import Project, open_project
 from annotator.store.database import ProjectOpenError, open_database
@@ -141,10 +141,10 @@ def export_package(
             raise AnnotatorError(f"no documents are assigned to {annotator} (annotator assign …)")
         documents = _select_in(conn, Document.__table__, Document.__table__.c.id, doc_ids)
         rows = _annotator_rows(conn, person.id, doc_ids)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
+    sweep(out)  # what a killed export to the same file left
+    tmp = temp_name(out)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
     try:
         result = open_database(tmp, create=True)
         try:
@@ -267,7 +267,10 @@ def _read_package(project: Project, path: Path, pid: str) -> _Package:
     with path.open("rb") as fh:
         if fh.read(16) != b"SQLite format 3\x00":
             raise PackageError(f"{path}: not a work package (not a SQLite file)")
-    tmpdir = Path(tempfile.mkdtemp(prefix="annotator-package-"))
+    # a private copy in this program's scratch folder (never the system's temporary folder, where a
+    # killed merge's copies would pile up): the folder's dead leftovers are swept first
+    tmpdir = temp_name(scratch_folder() / f"package-{uuid.uuid4().hex[:12]}", "-dir")
+    tmpdir.mkdir()
     try:
         copy = tmpdir / "package.annotator"
         src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -358,6 +361,101 @@ def _check(project: Project, package: Project, path: Path, pid: str, copy: Path)
     return _Package(str(path), copy, header, person, doc_map)
 
 
+#: How far in the future a time in a package may lie (laptop clocks drift; a row dated years ahead would
+#: win every later merge by its time).
+CLOCK_TOLERANCE = timedelta(days=1)
+_TIME_COLUMNS = ("created_at", "updated_at", "deleted_at", "decided_at")
+
+
+def _check_ownership(conn: Connection, pkg: _Package, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """A package may touch only its annotator's rows: every row and tombstone is matched by id **and**
+    owner against the project, and what its rows refer to must be the annotator's too. Raises
+    PackageError (before anything is written) naming the table, the id and the owner."""
+    name = pkg.annotator["name"]
+    if name == "gold":
+        raise PackageError(f"{pkg.path}: a package cannot carry the adjudicated (gold) set")
+    aid = conn.scalar(select(Annotator.id).where(Annotator.name == name))
+    names = dict(conn.execute(select(Annotator.id, Annotator.name)).all())
+
+    def refuse(table: str, row_id: str, owner: int | None, what: str = "") -> None:
+        whose = names.get(owner, "another annotator") if owner is not None else "another annotator"
+        raise PackageError(
+            f"{pkg.path}: {table} {row_id} {what or 'is'} {whose}'s here; a package of {name} may change "
+            f"only {name}'s labels — nothing merged"
+        )
+
+    limit = utcnow() + CLOCK_TOLERANCE
+    for table_name, table_rows in rows.items():
+        for row in table_rows:
+            for column in _TIME_COLUMNS:
+                value = row.get(column)
+                if isinstance(value, datetime) and _utc(value) > limit:
+                    raise PackageError(
+                        f"{pkg.path}: {table_name} {row.get('id')} is dated {value:%Y-%m-%d %H:%M}, in the "
+                        "future (check the laptop's clock) — nothing merged"
+                    )
+
+    # rows with owners of their own, matched by id (work items and document labels by their key too)
+    for model in (Entity, Event, Relation, DocumentLabel, TargetedSentiment, WorkItem, Suggestion, Tombstone):
+        table = model.__table__
+        for mine in _select_in(conn, table, table.c.id, [r["id"] for r in rows[table.name]]):
+            if mine["annotator_id"] != aid:
+                refuse(table.name, mine["id"], mine["annotator_id"])
+
+    # arguments belong to their event's annotator
+    package_events = {r["id"] for r in rows["events"]}
+    own_events = package_events | {
+        r["id"]
+        for r in _select_in(
+            conn, Event.__table__, Event.__table__.c.id, [r["event_id"] for r in rows["event_arguments"]]
+        )
+        if r["annotator_id"] == aid
+    }
+    arg_table = EventArgument.__table__
+    for mine in _select_in(conn, arg_table, arg_table.c.id, [r["id"] for r in rows["event_arguments"]]):
+        owner = conn.scalar(select(Event.annotator_id).where(Event.id == mine["event_id"]))
+        if owner != aid:
+            refuse("event_arguments", mine["id"], owner)
+    for row in rows["event_arguments"]:
+        if row["event_id"] not in own_events:
+            owner = conn.scalar(select(Event.annotator_id).where(Event.id == row["event_id"]))
+            if owner is not None:
+                refuse("event_arguments", row["id"], owner, "belongs to an event that is")
+
+    # what rows refer to: the annotator's own entities and events (in the package or here)
+    own = {
+        Entity: {r["id"] for r in rows["entities"]},
+        Event: package_events,
+    }
+    for model, targets in _TARGETS.items():
+        for column, target in targets:
+            wanted = [
+                r[column] for r in rows[model.__tablename__] if r[column] and r[column] not in own[target]
+            ]
+            table = target.__table__
+            for found in _select_in(conn, table, table.c.id, wanted):
+                if found["annotator_id"] != aid:
+                    refuse(target.__tablename__, found["id"], found["annotator_id"], "(referred to) is")
+
+    # tombstones may delete only the annotator's rows
+    for tomb in rows["tombstones"]:
+        model = BY_NAME.get(tomb["table_name"])
+        if model is None:
+            raise PackageError(f"{pkg.path}: a tombstone names an unknown table {tomb['table_name']!r}")
+        table = model.__table__
+        target = conn.execute(select(table).where(table.c.id == tomb["id"])).first()
+        if target is None:
+            continue
+        target = dict(target._mapping)
+        owner = (
+            conn.scalar(select(Event.annotator_id).where(Event.id == target["event_id"]))
+            if model is EventArgument
+            else target.get("annotator_id")
+        )
+        if owner != aid:
+            refuse(tomb["table_name"], tomb["id"], owner, "(a deletion in the package) is")
+
+
 def _utc(value: datetime) -> datetime:
     """Times as aware UTC: SQLite gives them back naive (stored as UTC), PostgreSQL aware."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -412,7 +510,7 @@ def _merge(conn: Connection, pkg: _Package, report: MergeReport) -> None:
             insert(Annotator)
             .values(
                 name=pkg.annotator["name"],
-                role=pkg.annotator.get("role") or "annotator",
+                role="annotator",  # a package never brings a role (a lead's or adjudicator's) with it
                 created_at=pkg.annotator["created_at"],
             )
             .returning(Annotator.id)
@@ -580,7 +678,10 @@ def import_packages(
     packages: list[_Package] = []
     try:
         for p in paths:  # every check before any write
-            packages.append(_read_package(project, Path(p), pid))
+            pkg = _read_package(project, Path(p), pid)
+            packages.append(pkg)
+            with project.engine.connect() as conn:
+                _check_ownership(conn, pkg, pkg.rows())
         report = MergeReport()
         for n, pkg in enumerate(packages, 1):
             if cancel is not None:
