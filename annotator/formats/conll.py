@@ -4,9 +4,11 @@ lines, ``-DOCSTART-`` lines between documents.
 Reading: two or more columns (tab-separated, or whitespace when a line has no tab), the token first and the
 tag last (``tag_column`` picks another). Tagging schemes ``iob2`` (B- starts every chunk), ``iob1`` (I-
 starts a chunk, B- only between two adjacent chunks of one type) and ``bioes`` (also BILOU: S-/U- single,
-E-/L- end) are detected from the file or declared. A tag that the scheme does not allow (``-NETI``, an
-I- after another type in IOB2, an E- without its start) is reported with its line number and its document
-is not imported: tags are never guessed.
+E-/L- end) are detected or declared. Detected: the file's scheme is the one most of its tagged documents
+are written in, and a document whose tags are consistent only in another scheme is read in that one (so
+one stray ``S-LOC`` sentence in an IOB2 file costs nothing else). A tag that no scheme explains
+(``-NETI``, an I- after another type in IOB2, an E- without its start) is reported with its line number and
+its document is not imported: tags are never guessed.
 
 The text is rebuilt from the tokens: each token NFC-normalized, tokens joined by one space, sentences by a
 newline. Without ``-DOCSTART-`` every ``group`` sentences (default 1) make a document. The source's own
@@ -19,6 +21,7 @@ Writing (pure): :func:`bio_tags` turns spans into tags over tokens, :func:`write
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -249,14 +252,18 @@ def read(
     if group < 1:
         raise AnnotatorError("--group must be at least 1 sentence per document")
     file_id = name or path.name
+    declared = scheme
     if scheme is None:
-        tags: list[tuple[str, str | None]] = []
+        # the file's scheme is the one most of its tagged documents are written in (weighted by their
+        # tags), so one stray tag of another scheme decides nothing for the rest of the file
+        votes: Counter[str] = Counter()
         for doc, _pos in _documents(path, tag_column, group):
             if isinstance(doc, _Doc):
-                for sentence in doc.sentences:
-                    tags.extend(p for p in (_parse(line.tag) for line in sentence) if p is not None)
-                    tags.append(("", None))
-        scheme = detect_scheme(tags)
+                tags = _doc_tags(doc)
+                chunked = sum(1 for prefix, _kind in tags if prefix not in ("O", ""))
+                if chunked:
+                    votes[detect_scheme(tags)] += chunked
+        scheme = votes.most_common(1)[0][0] if votes else "iob2"
     index = 0
     for doc, pos in _documents(path, tag_column, group):
         if isinstance(doc, RecordError):
@@ -266,7 +273,27 @@ def read(
         try:
             yield _record(doc, scheme, str(path), index, file_id), pos
         except RecordError as exc:
-            yield exc, pos
+            # a document written in another scheme than the file's is read in its own, when its tags are
+            # consistent in it; else the problem is reported under the file's scheme
+            own = detect_scheme(_doc_tags(doc)) if declared is None else scheme
+            if own == scheme:
+                yield exc, pos
+                continue
+            try:
+                record = _record(doc, own, str(path), index, file_id)
+            except RecordError:
+                yield exc, pos
+                continue
+            record.meta["tag_scheme"] = own
+            yield record, pos
+
+
+def _doc_tags(doc: _Doc) -> list[tuple[str, str | None]]:
+    tags: list[tuple[str, str | None]] = []
+    for sentence in doc.sentences:
+        tags.extend(p for p in (_parse(line.tag) for line in sentence) if p is not None)
+        tags.append(("", None))
+    return tags
 
 
 # ---------------------------------------------------------------------------------------------- writing

@@ -116,3 +116,23 @@ def test_real_corpora(parts, documents, errors, labels):
     if errors:  # IL-NER's 16 malformed tags (in 11 sentences) are reported with their lines
         assert "Hindi-dev.txt:5278: malformed tag '-'" in str(bad[0])
         assert any(":33320: malformed tag '-NETI'" in str(e) for e in bad)
+
+
+def test_one_stray_sentence_of_another_scheme_costs_nothing_else(tmp_path):
+    good = "Asha\tB-PER\nmet\tO\nRavi\tB-PER\nKumar\tI-PER\nin\tO\nDelhi\tB-LOC\n\n" * 20
+    stray = "Lashkar\tB-ORG\ne\tI-ORG\nTaiba\tE-ORG\nstruck\tO\nPahalgam\tS-LOC\n\n"
+    broken = "Bad\tI-PER\nx\tE-LOC\n\n"
+    items = read(tmp_path, good + stray + broken)
+    records = [i for i in items if not isinstance(i, RecordError)]
+    errors = [i for i in items if isinstance(i, RecordError)]
+    assert len(records) == 21 and len(errors) == 1
+    assert all(spans(r) == [("Asha", "PER"), ("Ravi Kumar", "PER"), ("Delhi", "LOC")] for r in records[:20])
+    assert spans(records[20]) == [("Lashkar e Taiba", "ORG"), ("Pahalgam", "LOC")]
+    assert records[20].meta["tag_scheme"] == "bioes"
+    assert errors[0].where.endswith(":147")
+    # declared, the scheme is the scheme: the stray sentence is an error
+    declared = read(tmp_path, good + stray, scheme="iob2")
+    assert sum(isinstance(i, RecordError) for i in declared) == 1
+    # and with DOCSTART documents, only the document written in another scheme is read in its own
+    docs = read(tmp_path, "-DOCSTART- O\n\n" + good + "-DOCSTART- O\n\n" + stray)
+    assert [len(spans(d)) for d in docs] == [60, 2]
