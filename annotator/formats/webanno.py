@@ -22,7 +22,8 @@ Layers (the ``#T_SP=``, ``#T_RL=``, ``#T_CH=`` declarations give one column per 
   document is imported anyway.
 - Chains (``#T_CH=``), other span layers (POS, lemma …) and relation layers over them (dependencies) are
   not imported; their names are listed in ``meta["webanno_ignored_layers"]``. Slot (link) features are
-  not imported either.
+  not imported either: their span is (a span with an unset slot feature too), and each set of links left
+  out is reported with its line.
 
 Entities get ids ``T1``, ``T2`` … in the order the file first mentions them, relations ``R1`` …; one
 native block (annotator ``webanno``, status ``done``) is written when at least one entity was read. The
@@ -277,11 +278,19 @@ class _Parser:
         if not subtoken:
             self.tokens.append((unit, fields[2]))
         for column, raw in zip(self.columns, fields[3:], strict=False):
-            if raw == NULL_COLUMN or not column.layer.imported or column.kind in ("chain", "slot_target"):
+            if raw == NULL_COLUMN or not column.layer.imported or column.kind == "chain":
                 continue
             for stack, value in enumerate(_STACK_SEP_RE.split(raw)):
                 if column.layer.kind == "span":
-                    self.span_value(column, unit, stack, value)
+                    # a slot column's value also says the span is there (a span whose slot feature is
+                    # unset shows only as '*' in its target column): the span is imported, its links are
+                    # not, and each is reported
+                    if column.kind == "slot_target":  # its [n] names the filler, not this span
+                        self.span_present(column, unit, stack)
+                    else:
+                        self.span_value(column, unit, stack, value)
+                    if column.kind == "slot_role":
+                        self.slot_links(column, unit, value)
                 else:
                     self.relation_value(column, unit, stack, value)
         self.prev = "token"
@@ -324,6 +333,26 @@ class _Parser:
             self.by_id[ident] = span
         if column is column.layer.label_column and value != NULL_VALUE:
             span.label = unescape_value(value)
+
+    def span_present(self, column: _Column, unit: _Unit, stack: int) -> None:
+        """A span of the column's layer is on this unit (stacked ``stack``-th): made if not yet there."""
+        here = self.unit_spans.setdefault((unit.id, column.layer.type), [])
+        if stack >= len(here):
+            span = _Span(column.layer, unit.begin, unit.end, unit.line)
+            here.append(span)
+            self.spans.append(span)
+
+    def slot_links(self, column: _Column, unit: _Unit, raw: str) -> None:
+        roles, _suffix = _split_suffix(raw)
+        if roles in (NULL_COLUMN, ""):
+            return
+        names = [unescape_value(r) for r in re.split(r"(?<!\\);", roles)]
+        shown = ", ".join("(no role)" if r in (NULL_VALUE, "") else r for r in names)
+        self.problems.add(
+            unit.line,
+            f"{column.layer.short_name} annotation at {unit.begin}-{unit.end}: {len(names)} slot link(s) "
+            f"({shown}) not imported (the project has no slot features)",
+        )
 
     def relation_value(self, column: _Column, unit: _Unit, stack: int, raw: str) -> None:
         value, suffix = _split_suffix(raw)

@@ -127,7 +127,7 @@ def suite_files() -> list[Path]:
 @pytest.mark.parametrize("path", suite_files(), ids=lambda p: p.stem)
 def test_every_suite_file_imports_and_spans_sit_on_its_tokens(path):
     record, errors = read_one(path)
-    assert all("zero-length" in e.reason for e in errors), errors
+    assert all("zero-length" in e.reason or "slot link(s)" in e.reason for e in errors), errors
     rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line[:1].isdigit()]
     starts = {code_point(record.text, int(row[1].split("-")[0])) for row in rows}
     ends = {code_point(record.text, int(row[1].split("-")[1])) for row in rows}
@@ -373,3 +373,17 @@ def test_import_through_the_service(project, tmp_path):
         assert s.execute(select(Relation.type, Relation.from_entity_id, Relation.to_entity_id)).all() == [
             ("MEMBER_OF", ids["PER"], ids["ARMED_GROUP"])
         ]
+
+
+def test_unset_slot_features_keep_their_span_and_links_are_reported():
+    record, errors = read_one(corpus(*SUITE, "testUnsetSlotFeature.reference.tsv"))
+    assert errors == []
+    assert [e[2] for e in entities(record)] == ["FlexLinkHost", "SimpleSpan", "SimpleSpan"]
+    record, errors = read_one(corpus(*SUITE, "testSimpleSlotFeature.reference.tsv"))
+    assert [e[2] for e in entities(record)] == ["SimpleLinkHost", "SimpleSpan", "SimpleSpan"]
+    [error] = errors
+    assert error.where.endswith("testSimpleSlotFeature.reference.tsv:7")
+    assert error.reason == (
+        "SimpleLinkHost annotation at 0-4: 2 slot link(s) (p1, p2) not imported (the project has no slot "
+        "features)"
+    )
