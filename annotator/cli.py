@@ -59,7 +59,10 @@ def _print_report(report) -> None:
 def cmd_init(args: argparse.Namespace) -> int:
     from annotator.services.project import init_project
 
-    with init_project(args.project, args.schema) as project:
+    notes: list[str] = []
+    with init_project(args.project, args.schema, notes) as project:
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
         print(f"created {project.location} with schema '{project.schema.name}'")
     return EXIT_OK
 

@@ -98,6 +98,18 @@ PALETTE = (
 )
 
 _SECTION_RE = re.compile(r"\[\s*(?P<name>[^\]]*?)\s*\]")
+#: brat's aliases of section names (projectconfig.py SECTION_ALIAS).
+SECTION_ALIASES = {"spans": "entities"}
+#: A line of hyphens: a separator in brat's menus (projectconfig.py).
+_SEPARATOR_RE = re.compile(r"\s*-+\s*")
+
+
+def storage_form(term: str) -> str:
+    """brat's ``normalize_to_storage_form``: spaces and every character outside ``[A-Za-z0-9_-]`` become
+    ``_`` (what brat writes in .ann files for that type or value)."""
+    return re.sub(r"[^a-zA-Z0-9_-]", "_", term.replace(" ", "_"))
+
+
 _MACRO_RE = re.compile(r"<(?P<name>[^<>=\s]+)>\s*=\s*(?P<value>.*)")
 _ROLE_RE = re.compile(r"(?P<role>[^?*+{}:\s]+)(?P<card>[?*+]|\{[^}]*\})?:(?P<types>.*)")
 _RANGE_RE = re.compile(r"\{(?P<lo>\d+)(?:-(?P<hi>\d+))?\}")
@@ -176,6 +188,7 @@ class _AttributeDecl:
     line: int
     targets: list[str]
     values: list[str] | None
+    default: str | None = None
 
 
 class _Conf:
@@ -184,7 +197,9 @@ class _Conf:
     def __init__(self, source: str) -> None:
         self.source = source
         self._problems: list[tuple[int, str]] = []
+        self.notes: list[str] = []  # what was accepted as brat accepts it, but changed or left out
         self.macros: dict[str, tuple[list[str], int]] = {}
+        self._text_macros: dict[str, dict[str, str]] = {}  # per section, as brat keeps them
         self.types: list[_Decl] = []
         self.relations: list[_RelationDecl] = []
         self.attributes: list[_AttributeDecl] = []
@@ -197,6 +212,26 @@ class _Conf:
     def problems(self) -> list[str]:
         """Every problem so far, by line (in the order found within a line)."""
         return [text for _, text in sorted(self._problems, key=lambda p: p[0])]
+
+    def note(self, line: int, text: str) -> None:
+        self.notes.append(f"{self.source}: line {line}: {text}")
+
+    def term(self, raw: str, line: int, what: str) -> str:
+        """brat's primary term of ``A|B|C`` (the others are display names), in brat's storage form
+        (``normalize_to_storage_form``: characters outside ``[A-Za-z0-9_-]`` become ``_``), said in a note
+        when it changes."""
+        bang = raw.startswith("!")
+        terms = [t.strip() for t in raw.removeprefix("!").split("|") if t.strip()]
+        if not terms:
+            return raw
+        name = storage_form(terms[0])
+        if name != terms[0]:
+            self.note(line, f"{what} {terms[0]!r} is stored as {name!r} (brat's storage form)")
+        if len(terms) > 1:
+            self.note(
+                line, f"{what} {name}: alternative names {', '.join(terms[1:])} (brat shows them) left out"
+            )
+        return ("!" if bang else "") + name
 
     def name_ok(self, name: str, line: int, what: str) -> bool:
         if not BRAT_NAME_RE.fullmatch(name):
@@ -219,24 +254,35 @@ class _Conf:
             if not stripped or stripped.startswith("#"):
                 continue
             if m := _SECTION_RE.fullmatch(stripped):
-                section = m["name"]
+                section = SECTION_ALIASES.get(m["name"], m["name"])
                 if section not in SECTIONS:
-                    self.add(number, f"unknown section [{section}] (sections: {', '.join(SECTIONS)})")
+                    self.note(
+                        number,
+                        f"section [{section}] is not one of {', '.join(SECTIONS)}: ignored, as brat does",
+                    )
                     section = "?"
                 continue
+            if _SEPARATOR_RE.fullmatch(line):
+                continue  # brat draws a separator line in its menus
             if m := _MACRO_RE.fullmatch(stripped):
-                self.macro(m["name"], m["value"], number)
+                if m["name"] in BUILTIN_MACROS:
+                    self.add(number, f"<{m['name']}> is built into brat and cannot be redefined")
+                else:  # as brat: a macro is replaced by its text wherever it occurs later in its section
+                    self._text_macros.setdefault(section or "", {})[f"<{m['name']}>"] = m["value"].strip()
+                    self.macro(m["name"], m["value"], number)
                 continue
             if section is None:
                 self.add(number, "text before the first section ([entities], [relations], [events] …)")
                 continue
             if section == "?":
                 continue
-            depth = len(line) - len(line.lstrip("\t"))
+            for macro, value in sorted(
+                self._text_macros.get(section, {}).items(), key=lambda kv: -len(kv[0])
+            ):
+                line = line.replace(macro, value)
+            # as brat: the depth in the hierarchy is the number of whitespace characters before the name
+            depth = len(line) - len(line.lstrip())
             body = line[depth:]
-            if section in ("entities", "events") and body[:1].isspace():
-                self.add(number, "indent with tabs (one tab per level of the type hierarchy), not spaces")
-                continue
             if section == "entities":
                 self.entity(body, depth, number)
             elif section == "events":
@@ -249,16 +295,14 @@ class _Conf:
     def macro(self, name: str, value: str, line: int) -> None:
         if name in BUILTIN_MACROS:
             self.add(line, f"<{name}> is built into brat and cannot be redefined")
-        elif name in self.macros:
-            self.add(line, f"macro <{name}> defined twice (also line {self.macros[name][1]})")
         else:
             items = [v.strip() for v in value.split("|")]
-            if not all(items):
+            if value.strip() and not all(items):  # an empty macro is brat's way of saying "nothing"
                 self.add(line, f"macro <{name}>: empty alternative in {value!r}")
             self.macros[name] = ([v for v in items if v], line)
 
     def _type(self, kind: str, body: str, depth: int, line: int) -> _Decl | None:
-        name = body.split(None, 1)[0]
+        name = self.term(body.split(None, 1)[0], line, f"{kind} type")
         abstract = name.startswith("!")
         name = name.removeprefix("!")
         if not self.name_ok(name, line, f"{kind} type"):
@@ -333,7 +377,7 @@ class _Conf:
 
     def relation(self, body: str, line: int) -> None:
         parts = body.split(None, 1)
-        name = parts[0]
+        name = parts[0] if parts[0].startswith("<") else self.term(parts[0], line, "relation type")
         if name == "<OVERLAP>" or name.startswith("!"):
             return  # span overlap rules; abstract relation groups
         if len(parts) == 1:
@@ -370,11 +414,12 @@ class _Conf:
 
     def attribute(self, body: str, line: int) -> None:
         parts = body.split(None, 1)
-        name = parts[0]
+        name = self.term(parts[0], line, "attribute")
         if not self.name_ok(name, line, "attribute"):
             return
         targets: list[str] | None = None
         values: list[str] | None = None
+        default: str | None = None
         for item in self._items(parts[1] if len(parts) > 1 else ""):
             key, sep, value = item.partition(":")
             key, value = key.strip(), value.strip()
@@ -384,6 +429,11 @@ class _Conf:
                 targets = self._types(value, line, f"attribute {name}")
             elif key == "Value":
                 values = [v.strip() for v in value.split("|")]
+                for i, given in enumerate(values):
+                    stored = storage_form(given).lstrip("_-") or given
+                    if stored != given and TOKEN_RE.fullmatch(stored):
+                        self.note(line, f"attribute {name}: value {given!r} is stored as {stored!r}")
+                        values[i] = stored
                 bad = [v for v in values if not TOKEN_RE.fullmatch(v)]
                 if bad:
                     self.add(
@@ -395,13 +445,18 @@ class _Conf:
                 elif len(set(values)) != len(values):
                     self.add(line, f"attribute {name}: a value is given twice in {value!r}")
                     values = None
+            elif key == "<DEFAULT>":
+                default = storage_form(value)
             else:
-                self.add(line, f"attribute {name}: unknown key {key!r} (known: Arg, Value)")
+                self.add(line, f"attribute {name}: unknown key {key!r} (known: Arg, Value, <DEFAULT>)")
         if targets is None:
             self.add(line, f"attribute {name}: missing Arg:Type (what the attribute attaches to)")
             return
         if targets:
-            self.attributes.append(_AttributeDecl(name, line, targets, values))
+            if default is not None and default not in (values or ()):
+                self.note(line, f"attribute {name}: default {default!r} is not one of its values; left out")
+                default = None
+            self.attributes.append(_AttributeDecl(name, line, targets, values, default))
 
 
 # ---------------------------------------------------------------------------- resolving
@@ -477,8 +532,11 @@ class _Builder:
         return list(dict.fromkeys(out))
 
     def _unknown(self, name: str, line: int, what: str, known: list[str]) -> None:
-        self.conf.add(
-            line, f"{what}: unknown type {name!r} ({_suggest(name, known)}known: {', '.join(known)})"
+        """A type declared nowhere (brat accepts it and never offers it): left out, with a note."""
+        self.conf.note(
+            line,
+            f"{what}: type {name!r} is declared nowhere ({_suggest(name, known)}left out: brat never "
+            "offers it)",
         )
 
     # -- events
@@ -498,10 +556,15 @@ class _Builder:
     def relation_types(self) -> list[tuple[_RelationDecl, list[str], list[str]]]:
         merged: dict[str, tuple[_RelationDecl, list[str], list[str]]] = {}
         for decl in self.conf.relations:
-            if decl.name in self.type_lines:
+            if decl.name in self.type_lines:  # brat keeps relations and types apart; a schema cannot
                 other = self.type_lines[decl.name]
-                self.conf.add(decl.line, f"relation {decl.name!r}: also declared as a type on line {other}")
-                continue
+                renamed = f"{decl.name}-relation"
+                self.conf.note(
+                    decl.line,
+                    f"relation {decl.name!r} is also a type (line {other}): the relation is named "
+                    f"{renamed!r}",
+                )
+                decl = _RelationDecl(renamed, decl.line, decl.from_types, decl.to_types, decl.flags)
             sides = []
             for i, tokens in enumerate((decl.from_types, decl.to_types), start=1):
                 what = f"relation {decl.name} argument {i}"
@@ -534,6 +597,10 @@ class _Builder:
                 from_types = to_types = list(dict.fromkeys(from_types + to_types))
             if from_types and to_types:
                 result.append((decl, from_types, to_types))
+            else:
+                self.conf.note(
+                    decl.line, f"relation {decl.name}: no declared entity type on one side; left out"
+                )
         return result
 
     # -- attributes
@@ -564,6 +631,7 @@ class _Builder:
                 name=decl.name,
                 kind=kind,
                 values=tuple(decl.values or ()),
+                default=decl.default,
                 description=self.describe(decl.name),
             )
             owners: list[str] = []
@@ -706,13 +774,16 @@ def parse_annotation_conf(
     visual: str | None = None,
     shortcuts: str | None = None,
     name: str | None = None,
+    notes: list[str] | None = None,
 ) -> Schema:
     """Convert the brat ``annotation.conf`` ``text`` into a schema (see the module documentation).
 
     ``visual`` and ``shortcuts`` are the texts of ``visual.conf`` and ``kb_shortcuts.conf`` when there are
     any; ``name`` is the schema's name (default: ``brat-<folder of source>``, or ``brat``). ``source``
     names the file in problems. Raises :class:`~annotator.schema.loader.SchemaError` listing every
-    problem, each as ``<source>: line N: <reason>``.
+    problem, each as ``<source>: line N: <reason>``. What brat accepts but a schema cannot hold as written
+    (a name outside brat's storage form, alternative names, a type declared nowhere, a relation named like
+    a type, an ignored section) is converted as said in a line appended to ``notes``.
     """
     conf = _Conf(source)
     conf.read(text)
@@ -730,11 +801,15 @@ def parse_annotation_conf(
                 roles[decl.name].append(
                     Role(arg.name, tuple(types), arg.lo, arg.hi, description=builder.describe(arg.name))
                 )
+            else:
+                conf.note(decl.line, f"{decl.name}.{arg.name}: no declared type can fill it; role left out")
     relation_decls = builder.relation_types()
     relation_names = [d.name for d, _, _ in relation_decls]
     schema_wide, specific = builder.attributes(relation_names)
     if conf.problems:
         raise SchemaError(conf.problems, source)
+    if notes is not None:
+        notes.extend(conf.notes)
 
     def background(name: str) -> str | None:
         return drawing.get(name, {}).get("bgColor")
@@ -820,7 +895,7 @@ def is_annotation_conf(text: str) -> bool:
     return bool(_BRAT_SECTION_LINE.search(text)) and not _TOML_SCHEMA_LINE.search(text)
 
 
-def load_schema_file(path: str | Path) -> Schema:
+def load_schema_file(path: str | Path, notes: list[str] | None = None) -> Schema:
     """The schema in the file at ``path``: a brat configuration (a ``.conf`` file, a file whose content has
     ``[entities]``-style section headers, or a folder holding ``annotation.conf``) is converted, with the
     ``visual.conf`` and ``kb_shortcuts.conf`` beside it; anything else is read as schema TOML.
@@ -846,4 +921,5 @@ def load_schema_file(path: str | Path) -> Schema:
         visual=sibling("visual.conf"),
         shortcuts=sibling("kb_shortcuts.conf"),
         name=_schema_name(f"{folder}/{path.name}") if folder else None,
+        notes=notes,
     )

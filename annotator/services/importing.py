@@ -793,7 +793,11 @@ _DIGITS = re.compile(r"[0-9]+")
 
 def _type_brat_attributes(block: dict[str, Any], schema) -> None:
     """brat attribute values are text (``A1\tkilled E1 5``): a ``count`` attribute of the schema takes the
-    number written in ASCII digits, so what the project exports as brat imports again."""
+    number written in ASCII digits, so what the project exports as brat imports again; a ``choice`` value
+    that a converted annotation.conf stores in brat's storage form (``Typo+UNK`` → ``Typo_UNK``) is read
+    as stored."""
+    from annotator.schema.brat_conf import storage_form
+
     for key, owner, type_key in (
         ("entities", "entity", "label"),
         ("events", "event", "type"),
@@ -804,12 +808,19 @@ def _type_brat_attributes(block: dict[str, Any], schema) -> None:
             if not attributes:
                 continue
             try:
-                kinds = {a.name: a.kind for a in schema.attributes_for(owner, item.get(type_key))}
+                defs = {a.name: a for a in schema.attributes_for(owner, item.get(type_key))}
             except (KeyError, ValueError, TypeError):
                 continue  # an unknown type: the validator names it
             for name, value in attributes.items():
-                if kinds.get(name) == "count" and isinstance(value, str) and _DIGITS.fullmatch(value):
+                attr = defs.get(name)
+                if attr is None or not isinstance(value, str):
+                    continue
+                if attr.kind == "count" and _DIGITS.fullmatch(value):
                     attributes[name] = int(value)
+                elif attr.kind == "choice" and value not in attr.values:
+                    stored = storage_form(value).lstrip("_-")  # as a converted annotation.conf stores it
+                    if stored in attr.values:
+                        attributes[name] = stored
 
 
 __all__ = ["ImportReport", "derive_id", "import_paths", "import_records", "prepare"]

@@ -60,13 +60,15 @@ def _location(target: str | Path) -> str:
     return str(target) if is_url(str(target)) else str(Path(target).expanduser())
 
 
-def init_project(target: str | Path, schema_path: str | Path | None = None) -> Project:
+def init_project(
+    target: str | Path, schema_path: str | Path | None = None, notes: list[str] | None = None
+) -> Project:
     """Create a new project at a path or URL, with the default schema or the one given (a TOML schema or a
-    brat ``annotation.conf``, converted)."""
+    brat ``annotation.conf``, converted; what the conversion changed is appended to ``notes``)."""
     from annotator.schema.brat_conf import load_schema_file
 
     location = _location(target)
-    schema = load_schema_file(Path(schema_path)) if schema_path else default_schema()
+    schema = load_schema_file(Path(schema_path), notes) if schema_path else default_schema()
     if not is_url(location) and Path(location).exists() and Path(location).stat().st_size > 0:
         raise AnnotatorError(f"{location}: already exists; open it, or choose another name")
     result = open_database(location, create=True)

@@ -172,3 +172,22 @@ def test_a_killed_brat_or_jsonl_exports_leftover_is_swept(tmp_path, leftover, ca
     assert main(["export", str(project), *args, "--out", str(target), "--quiet"]) == 0
     assert not dead.exists() and target.exists()
     assert [p.name for p in tmp_path.iterdir() if SUFFIX in p.name] == []
+
+
+def test_a_value_outside_brats_storage_form_imports_as_the_schema_stores_it(tmp_path, capsys):
+    conf = tmp_path / "annotation.conf"
+    conf.write_text(
+        "[spans]\nWord\n-----\n[attributes]\nOTHER  Arg:<ENTITY>, Value:Typo+UNK|Other\n", encoding="utf-8"
+    )
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "d.txt").write_text("teh word\n", encoding="utf-8")
+    (folder / "d.ann").write_text("T1\tWord 0 3\tteh\nA1\tOTHER T1 Typo+UNK\n", encoding="utf-8")
+    project = tmp_path / "p.annotator"
+    assert main(["init", str(project), "--schema", str(conf)]) == 0
+    assert "'Typo+UNK' is stored as 'Typo_UNK'" in capsys.readouterr().err
+    assert main(["import", str(project), str(folder), "--quiet"]) == 0, capsys.readouterr().err
+    out = tmp_path / "o.jsonl"
+    assert main(["export", str(project), "--out", str(out), "--quiet"]) == 0
+    [doc] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert doc["annotations"][0]["entities"][0]["attributes"] == {"OTHER": "Typo_UNK"}
