@@ -49,7 +49,7 @@ SCORE_ALL = 1000
 #: ...else only this many, the best by bm25 (scoring costs ~0.2 ms per 1,500-character article).
 CANDIDATES = 200
 #: Bump when :mod:`annotator.text.romanization` changes its keys: the next search rebuilds the index.
-KEYS_VERSION = 1
+KEYS_VERSION = 2  # 2: English spellings of names (ay/ai, soft c, silent e, ै as a)
 #: The best word score :func:`annotator.text.romanization.find` gives without equal keys (a word plus one
 #: letter: 0.9 - 0.025; an edit distance scores at most 0.85). A document only the broad tier finds
 #: scores at most ``(n - 1 + BROAD_WORD_SCORE) / n`` for an n-word query.

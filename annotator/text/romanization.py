@@ -326,12 +326,15 @@ _WORD_RE = regex.compile(r"[\p{L}\p{Nd}][\p{L}\p{M}\p{Nd}\u200c\u200d\p{Emoji_Mo
 _HAS_DEVANAGARI_RE = regex.compile(rf"[{_DEVA_CLASS}]")
 _ASCII_WORD_RE = regex.compile(r"[a-z0-9]+")
 _LONE_C_RE = regex.compile(r"c(?!h)")
+_SOFT_C_RE = regex.compile(r"c(?=[eiy])")
+_AY_RE = regex.compile(r"a[yi]?y(?=[b-df-hj-np-tv-z])|ai(?=y[aeiou])")
+_SILENT_E_RE = regex.compile(r"(?<=[aeiou][b-df-hj-np-tv-z]{1,2})e$")
 _EH_RE = regex.compile(r"eh(?![aeiou])")
 _IY_RE = regex.compile(r"iy(?=[aeiou])")
 _FINAL_Y_RE = regex.compile(r"(?<=[^aeiou])y$")
 _DOUBLE_RE = regex.compile(r"([a-z])\1+")
 _NASAL_RE = regex.compile(r"(?<=[aeiou])m(?=[pbfv])")
-_SCHWA_RE = regex.compile(r"(?<=[b-df-hj-np-tv-z])a(?=[b-df-hj-np-tv-z])")
+_SCHWA_RE = regex.compile(r"(?<=[b-df-hj-np-tv-z])[ae](?=[b-df-hj-np-tv-z])")
 _LOOSE = str.maketrans("eo", "iu")
 _VOWEL_LETTERS = frozenset("aeiou")
 
@@ -343,7 +346,10 @@ def _fold(word: str) -> str:
     if not _ASCII_WORD_RE.fullmatch(s):
         return s  # another script: compared as is
     s = s.replace("ph", "f").replace("x", "ks").replace("q", "k").replace("z", "j").replace("w", "v")
-    s = _LONE_C_RE.sub("k", s.replace("ck", "k"))
+    s = _SOFT_C_RE.sub("s", s.replace("ck", "k"))  # English soft c: Bruce/ब्रूस, police/पुलिस, Vance
+    s = _LONE_C_RE.sub("k", s)
+    s = s.replace("ei", "e").replace("ou", "au")  # Sheikh/शेख़, Keir/कीर, Droupadi/द्रौपदी
+    s = _AY_RE.sub("ai", s)  # जयशंकर/Jaishankar, उदयपुर/Udaipur, जयपुर/Jaipur, रायपुर/Raipur
     s = s.replace("ee", "i").replace("oo", "u").replace("shr", "sr")  # श्रीनगर / Srinagar
     s = _EH_RE.sub("ah", s)  # Urdu-style "eh" for अह: Shehbaz/शहबाज़, Rehman/रहमान, Tehreek/तहरीक
     s = _IY_RE.sub("i", s)  # India/इंडिया, Rubio/रुबियो
@@ -406,8 +412,12 @@ def _word_key(word: str) -> _Key:
         full = _render([seg.copy() for seg in segs], False)
         _delete_medial_schwas(segs)
         spellings = tuple(dict.fromkeys((_fold(_render(segs, False)), _fold(full))))
+        if any("ai" in f for f in spellings):  # ै for English /æ/: टैमी/Tammy, कैप्टन/Captain
+            spellings = tuple(dict.fromkeys((*spellings, *(f.replace("ai", "a") for f in spellings))))
     else:
-        spellings = (_fold(word),)
+        folded = _fold(word)
+        # an English silent final e: Lahore/लाहौर, Indore, Bruce/ब्रूस (Pune/पुणे keeps its own)
+        spellings = tuple(dict.fromkeys((folded, _SILENT_E_RE.sub("", folded))))
     # a word without a sound of its own (ऽ) only matches itself
     spellings = tuple(f or word.casefold() for f in spellings)
     looses = tuple(dict.fromkeys((_skeleton(f).translate(_LOOSE), f[-1]) for f in spellings))
