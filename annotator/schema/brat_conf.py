@@ -906,6 +906,8 @@ def load_schema_file(path: str | Path, notes: list[str] | None = None) -> Schema
     path = Path(path)
     if path.is_dir():
         path = path / "annotation.conf"
+    if path.exists() and not path.is_file():  # a FIFO or device would block the read
+        raise SchemaError([f"{path}: not a regular file"], str(path))
     text = read_text(path)
     if path.suffix.lower() != ".conf" and not is_annotation_conf(text):
         return parse_schema(text, source=path.name)

@@ -45,8 +45,10 @@ def choose_project(location: str | None, settings: Settings) -> Project:
     if last and (("://" in last) or Path(last).exists()):
         try:
             return open_project(last)
-        except Exception:  # a moved or broken last project: fall back to the demo
-            pass
+        except Exception as exc:  # a moved, damaged or foreign last project: say so, open the demo
+            QMessageBox.warning(
+                None, "annotator", f"{describe(exc, 'opening the last project')}\n\nOpening the demo project."
+            )
     return open_project(ensure_demo_project())
 
 

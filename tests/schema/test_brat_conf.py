@@ -537,3 +537,17 @@ def test_brats_own_configurations_make_projects(path, tmp_path, capsys) -> None:
     out, err = capsys.readouterr()
     assert "created" in out
     assert all(line.startswith("note: ") for line in err.splitlines())
+
+
+def test_a_fifo_given_as_schema_is_refused_without_blocking(tmp_path) -> None:
+    import os
+    import signal
+
+    fifo = tmp_path / "annotation.conf"
+    os.mkfifo(fifo)
+    signal.alarm(20)  # a blocking read would end the test here instead of hanging the suite
+    try:
+        with pytest.raises(SchemaError, match="not a regular file"):
+            load_schema_file(fifo)
+    finally:
+        signal.alarm(0)

@@ -432,3 +432,28 @@ def test_leads_see_others_labels_read_only_annotators_do_not(qtbot, workbench):
     ravi.open_document_id(1)
     ravi.show_labels_of("asha")  # blind annotation: refused
     assert ravi.editor.annotator == "ravi" and ravi.view.spans() == []
+
+
+def test_a_damaged_last_project_is_named_and_the_demo_opens(tmp_path, monkeypatch, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator.services.project import init_project
+    from annotator.settings import Settings
+    from annotator.ui import app
+
+    broken = tmp_path / "broken.annotator"
+    with init_project(broken):
+        pass
+    data = bytearray(broken.read_bytes())
+    data[100:4096] = b"\xa5" * (4096 - 100)
+    broken.write_bytes(bytes(data))
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    settings = Settings(annotator="asha", last_project=str(broken))
+    project = app.choose_project(None, settings)
+    try:
+        assert "demo" in str(project.location)
+    finally:
+        project.close()
+    assert len(shown) == 1 and f"{broken}: the project file is damaged" in shown[0]
+    assert "Opening the demo project" in shown[0]
