@@ -1,4 +1,6 @@
-"""Plain-text articles: one file per document, the first non-empty line is the title.
+"""Plain-text articles: one file per document. The first non-empty line is also the title, and it stays in
+the text: in news files it is often the lead sentence, and nothing a person may want to label is ever taken
+out of the text to make a title.
 
 With ``clean``, the body goes through :func:`annotator.text.cleanup.clean_news` (read-also lists cut with
 the ``read_also`` markers, the default list when None; embedded posts marked as ``> `` quotes), and the
@@ -36,10 +38,10 @@ def read(
         yield RecordError(str(path), "empty file"), size
         return
     title = lines[index].strip()
-    body = "\n".join(lines[index + 1 :]).lstrip("\n").rstrip()
-    if not body.strip():
-        yield RecordError(f"{path}:{index + 1}", "no text after the title line"), size
-        return
+    head = lines[index]  # the title line stays in the text; clean-up reads the body below it
+    rest = "\n".join(lines[index + 1 :])
+    body = rest.lstrip("\n").rstrip()
+    gap = rest[: len(rest) - len(rest.lstrip("\n"))]
     name = name or path.name
     meta: dict[str, Any] = {"file": name}
     if clean:
@@ -50,4 +52,5 @@ def read(
             reason = f"no article text left after clean-up ({result.removed_lines} read-also line(s) cut)"
             yield RecordError(str(path), reason), size
             return
-    yield SourceRecord(str(path), name, title, body, meta), size
+    text = f"{head}\n{gap}{body}" if body else head.rstrip()
+    yield SourceRecord(str(path), name, title, text, meta), size

@@ -423,7 +423,7 @@ def test_plain_text_reader_clean_option(tmp_path):
     ((rec, _),) = list(plaintext.read(path, name="in/a.txt", clean=True))
     assert rec.title == "रुबियो-डार मुलाकात" and rec.external_id == "in/a.txt"
     assert rec.text == (
-        f"{POST_P[0]}\n{POST_P[1]}\n> Met with him today. https://t.co/x1\n"
+        f"रुबियो-डार मुलाकात\n\n{POST_P[0]}\n{POST_P[1]}\n> Met with him today. https://t.co/x1\n"
         f"> — Marco Rubio (@SecRubio) July 25, 2025\n{POST_P[2]}"
     )
     assert rec.meta == {

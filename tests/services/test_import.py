@@ -33,7 +33,8 @@ def test_plain_text_file_title_and_normalization(project, tmp_path):
     assert report.ok and report.documents_added == 1
     (doc,) = docs(project)
     assert doc.title == "पहलगाम हमला"
-    assert doc.text == "सड़क पर \u0921\u093c हमला।\nदूसरी पंक्ति"
+    # the title line stays in the text: it is often the lead, and nothing labellable is taken away
+    assert doc.text == "पहलगाम हमला\n\nसड़क पर \u0921\u093c हमला।\nदूसरी पंक्ति"
     assert unicodedata.is_normalized("NFC", doc.text) and "\r" not in doc.text
     assert doc.content_hash == content_hash(doc.text)
     assert doc.external_id == "a.txt"
@@ -268,3 +269,22 @@ def test_bulk_rows_are_stored_like_orm_rows(sqlite_project, tmp_path):
     assert len(bulk_time) == len(orm_time) and bulk_time[10] == orm_time[10] == " "
     assert "+" not in bulk_time
     assert bulk_meta == orm_meta == '{"b":1,"lang":"hi"}'
+
+
+def test_the_lead_of_a_plain_text_article_stays_labellable(sqlite_project, tmp_path):
+    from annotator.services.annotate import AddSpans, Editor
+    from tests.conftest import corpus
+
+    path = corpus("seed-article", "hindi-news-us-pakistan-meeting.txt")
+    first_line = next(line for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    assert import_paths(sqlite_project, [path]).ok
+    (doc,) = docs(sqlite_project)
+    assert doc.title == first_line.strip()
+    assert doc.text.startswith(unicodedata.normalize("NFC", first_line))
+    for name in ("रुबियो", "डार"):
+        if name in first_line:
+            start = doc.text.index(name)
+            AddSpans(doc.id, [(start, start + len(name), "PER")]).apply(Editor(sqlite_project, "asha"))
+    with sqlite_project.engine.connect() as conn:
+        labelled = conn.exec_driver_sql("SELECT count(*) FROM entities").scalar()
+    assert labelled >= 1

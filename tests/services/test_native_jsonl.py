@@ -161,7 +161,7 @@ def test_reimport_is_idempotent_and_attaches_to_existing_document(project, tmp_p
 
 
 def test_plain_text_then_annotations_attach(project, tmp_path):
-    (tmp_path / "a.txt").write_text("हमला\n" + TEXT, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")  # its first line is the title and stays text
     import_paths(project, [tmp_path / "a.txt"])
     report = import_paths(project, [write(tmp_path / "n.jsonl", native_record())])
     assert report.documents_existing == 1 and report.annotations_added > 0
