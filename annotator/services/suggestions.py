@@ -252,6 +252,26 @@ def open_suggestions(project: Project, document_id: int, annotator: str) -> list
     return [StoredSuggestion(*r) for r in rows]
 
 
+def settled_by(
+    suggestions: list[StoredSuggestion], spans: list[tuple[int, int]], triggers: list[tuple[int, int]]
+) -> set[str]:
+    """Ids of the suggestions that what the annotator made by hand settles: an entity suggestion that a
+    label of theirs overlaps, a trigger suggestion that a trigger of one of their events overlaps (so Enter
+    on it can never make a second event where they made one)."""
+    out: set[str] = set()
+    for kind, covers in (("entity", sorted(spans)), ("event", sorted(triggers))):
+        starts = [a for a, _b in covers]
+        longest = max((b - a for a, b in covers), default=0)
+        for s in suggestions:
+            if s.kind != kind:
+                continue
+            lo = bisect.bisect_left(starts, s.start - longest)
+            hi = bisect.bisect_left(starts, s.end)
+            if any(covers[i][1] > s.start for i in range(lo, hi)):
+                out.add(s.id)
+    return out
+
+
 def has_suggestions(project: Project, document_id: int, annotator: str) -> bool:
     """Whether suggestions were ever made for the annotator on the document (open or decided)."""
     with project.engine.connect() as conn:
@@ -367,19 +387,50 @@ class AcceptSuggestions(Command):
         self.document_id = document_id
         self.suggestions = list(suggestions)
         self.made: dict[str, str] = {}  # suggestion id -> entity/event id
+        self.reused: set[str] = set()  # suggestions whose label or event the annotator already had
         n = len(self.suggestions)
         self.text = f"accept {self.suggestions[0].label}" if n == 1 else f"accept {n} suggestions"
 
     def apply(self, editor: Editor) -> Change:
         schema = editor.project.schema
+        # what the annotator already has where a suggestion lies: accepting it records that label or
+        # event as its result and never makes a second one (an ATTACK on a trigger already an ATTACK)
+        with editor.project.engine.connect() as conn:
+            have_spans = {
+                (r.start, r.end, r.label): r.id
+                for r in conn.execute(
+                    select(Entity.id, Entity.start, Entity.end, Entity.label).where(
+                        Entity.document_id == self.document_id, Entity.annotator_id == editor.annotator_id
+                    )
+                )
+            }
+            have_events = {
+                (r.trigger_start, r.trigger_end, r.type): r.id
+                for r in conn.execute(
+                    select(Event.id, Event.trigger_start, Event.trigger_end, Event.type).where(
+                        Event.document_id == self.document_id, Event.annotator_id == editor.annotator_id
+                    )
+                )
+            }
+        self.reused = set()
         spans = []
+        events = []
         for s in self.suggestions:
+            existing = (have_spans if s.kind == "entity" else have_events).get((s.start, s.end, s.label))
+            if existing is not None:
+                self.made[s.id] = existing
+                self.reused.add(s.id)
+                continue
             self.made.setdefault(s.id, new_uuid())
+            key = (s.start, s.end, s.label)
             if s.kind == "entity":
                 attributes = schema.attribute_defaults("entity", s.label)
                 spans.append(Span(self.made[s.id], s.start, s.end, s.label, attributes))
+                have_spans[key] = self.made[s.id]  # two suggestions of one span: one label
+            else:
+                events.append(s)
+                have_events[key] = self.made[s.id]
         change = editor.insert_spans(self.document_id, spans) if spans else Change(self.document_id)
-        events = [s for s in self.suggestions if s.kind == "event"]
         now = utcnow()
         with editor.project.engine.begin() as conn:
             for s in events:
@@ -405,11 +456,12 @@ class AcceptSuggestions(Command):
         return Change(self.document_id, spans=True, frames=bool(events), work=change.work, suggestions=True)
 
     def revert(self, editor: Editor) -> Change:
-        ids = [self.made[s.id] for s in self.suggestions if s.kind == "entity"]
+        made = [s for s in self.suggestions if s.id not in self.reused]  # what was there stays
+        ids = list(dict.fromkeys(self.made[s.id] for s in made if s.kind == "entity"))
         if ids:
             editor.delete_spans(self.document_id, ids)
         with editor.project.engine.begin() as conn:
-            events = [self.made[s.id] for s in self.suggestions if s.kind == "event"]
+            events = [self.made[s.id] for s in made if s.kind == "event"]
             if events:
                 conn.execute(delete(Event).where(Event.id.in_(events)))
             conn.execute(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
@@ -485,36 +484,27 @@ class MainWindow(QMainWindow):
         if self.document_id is not None and not self.viewing_other:
             self._show_suggestions(open_suggestions(self.project, self.document_id, self.editor.annotator))
 
-    def _settle_suggestions(self, span_ids: tuple[str, ...]) -> None:
-        """New labels settle the suggestions they cover: those stop being drawn (nothing else moves)."""
-        new = [sp for sp in self.state.spans if sp.id in set(span_ids)] if self.state else []
-        starts = [s.start for s in self.suggestions]  # in text order
-        longest = max((s.end - s.start for s in self.suggestions), default=0)
-        gone = {
-            s.id
-            for sp in new
-            for s in self.suggestions[
-                bisect.bisect_left(starts, sp.start - longest) : bisect.bisect_left(starts, sp.end)
-            ]
-            if s.kind == "entity" and sp.start < s.end
-        }
+    def _settle_suggestions(self, span_ids: tuple[str, ...] = ()) -> None:
+        """What was made by hand settles the suggestions it covers (labels: entity suggestions; event
+        triggers: trigger suggestions): those stop being drawn (nothing else moves)."""
+        gone = self._settled(self.suggestions)
         if gone:
             self.suggestions = [s for s in self.suggestions if s.id not in gone]
             self.view.drop_suggestions(gone)
 
+    def _settled(self, suggestions: list) -> set[str]:
+        from annotator.services.suggestions import settled_by
+
+        spans = [(sp.start, sp.end) for sp in self.state.spans] if self.state else []
+        frames = getattr(self, "frames", None)
+        current = frames is not None and self.state is not None and frames.document_id == self.document_id
+        triggers = [(e.start, e.end) for e in frames.events] if current else []
+        return settled_by(suggestions, spans, triggers)
+
     def _show_suggestions(self, suggestions: list) -> None:
-        """Draw ``suggestions`` but those a label made by hand now covers (a label where something was
-        suggested settles it); triggers are not covered by spans."""
-        spans = sorted((sp.start, sp.end) for sp in self.state.spans) if self.state else []
-        starts = [a for a, _b in spans]
-        longest = max((b - a for a, b in spans), default=0)
-
-        def covered(s) -> bool:
-            lo = bisect.bisect_left(starts, s.start - longest)
-            hi = bisect.bisect_left(starts, s.end)
-            return any(spans[i][1] > s.start for i in range(lo, hi))
-
-        self.suggestions = [s for s in suggestions if s.kind != "entity" or not covered(s)]
+        """Draw ``suggestions`` but those that labels or events made by hand now cover."""
+        gone = self._settled(suggestions)
+        self.suggestions = [s for s in suggestions if s.id not in gone]
         self.view.set_suggestions([(s.id, s.start, s.end, s.label, s.kind) for s in self.suggestions])
 
     def _on_suggestion_selected(self, suggestion_id: str) -> None:
@@ -626,6 +616,8 @@ class MainWindow(QMainWindow):
             self.annotations.show_spans(self.view.text, self.state.spans, self.state.polarities, self.colors)
         if change is None or change.frames or (change.spans and not change.added):
             self.refresh_frames()
+            if change is not None and change.frames and not change.suggestions:
+                self._settle_suggestions()  # an event made by hand settles trigger suggestions under it
         if change is None:
             self.load_suggestions()
         elif change.suggestions:

@@ -157,3 +157,41 @@ def test_cli_suggest(tmp_path, capsys):
     assert "sources: rules; model confidence from 0.6" in capsys.readouterr().out
     assert main(["suggest", str(path), "--train", "--quiet"]) == 1
     assert "too few finished labels" in capsys.readouterr().err
+
+
+def test_accepting_never_duplicates_what_was_made_by_hand(project, tmp_path):
+    from annotator.services.frames import AddEvent
+    from annotator.services.suggestions import StoredSuggestion, settled_by
+
+    [doc] = load(project, tmp_path, TEXT)
+    made = compute_suggestions(project, doc, "asha")
+    editor = Editor(project, "asha")
+    attack = next(s for s in made if s.kind == "event" and s.label == "ATTACK")
+    place = next(s for s in made if TEXT[s.start : s.end] == "पहलगाम")
+    by_hand = AddEvent(doc, "ATTACK", attack.start, attack.end, {})
+    by_hand.apply(editor)
+    AddSpans(doc, [(place.start, place.end, place.label)]).apply(editor)
+    accept = AcceptSuggestions(doc, [attack, place])  # Enter (or Shift+Enter) on stale suggestions
+    accept.apply(editor)
+    with project.engine.connect() as conn:
+        events = conn.execute(select(Event.id, Event.type, Event.trigger_start)).all()
+        rows = {r.id: r for r in conn.execute(select(SuggestionRow)).all()}
+    assert [(e.type, e.trigger_start) for e in events] == [("ATTACK", attack.start)]
+    assert rows[attack.id].status == "accepted" and rows[attack.id].annotation_id == by_hand.id
+    assert [(s.start, s.label) for s in editor.state(doc).spans] == [(place.start, place.label)]
+    accept.revert(editor)  # undo leaves what the annotator made by hand
+    with project.engine.connect() as conn:
+        assert conn.execute(select(Event.id)).scalars().all() == [by_hand.id]
+    assert len(editor.state(doc).spans) == 1
+
+    def sug(i, kind, start, end):
+        return StoredSuggestion(f"s{i}", kind, start, end, "X", "rules", 1.0, "")
+
+    suggestions = [
+        sug(1, "event", 10, 15),
+        sug(2, "event", 20, 25),
+        sug(3, "entity", 12, 14),
+        sug(4, "entity", 30, 33),
+    ]
+    assert settled_by(suggestions, spans=[(13, 18)], triggers=[(14, 16)]) == {"s1", "s3"}
+    assert settled_by(suggestions, spans=[], triggers=[]) == set()

@@ -111,3 +111,22 @@ def test_a_finished_document_shows_no_suggestions_unless_asked(qtbot, workbench)
     qtbot.keyClick(window.view, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)  # suggest again
     suggested(qtbot, window)
     assert window.suggestions and len(window.view.suggestion_ids()) == len(window.suggestions)
+
+
+def test_an_event_made_by_hand_settles_the_trigger_suggestion_under_it(qtbot, workbench):  # noqa: F811
+    window, view = workbench, workbench.view
+    suggested(qtbot, window)
+    statement = next(s for s in window.suggestions if s.kind == "event" and s.label == "STATEMENT")
+    view.select_range(statement.start, statement.end)
+    qtbot.keyClick(view, Qt.Key.Key_8)  # STATEMENT by hand, on the suggested trigger
+    with window.project.engine.connect() as conn:
+        assert conn.execute(select(Event.type, Event.trigger_start)).all() == [("STATEMENT", statement.start)]
+    assert statement.id not in {s.id for s in window.suggestions}
+    assert statement.id not in view.suggestion_ids()
+    # nothing left to press Enter on: no second STATEMENT can be made there
+    for _ in range(len(window.suggestions) + 2):
+        qtbot.keyClick(view, Qt.Key.Key_Tab)
+        assert view.current_suggestion() != statement.id
+    qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    with window.project.engine.connect() as conn:
+        assert conn.execute(select(Event.type)).scalars().all().count("STATEMENT") == 1
