@@ -1097,6 +1097,26 @@ def proposals(project: Project, document_id: int) -> Proposals:
     return Proposals([tuple(r) for r in entities], [tuple(r) for r in triggers], dict(polarities))
 
 
+def accept_uncontested(
+    project: Project, document_id: int, *, policy: str = "majority", adjudicator: str
+) -> tuple[int, list[Item]]:
+    """Accept every open item of a document that nothing contests, as its first proposer made it; items
+    that exclude each other (two tones of the document, two labels of one span, two frames of one trigger,
+    two polarities of one target: one position, :func:`position_of`) are left open for a person. Returns
+    (how many were accepted, the contested items)."""
+    items = open_items(project, document_id, policy=policy)
+    per_position = Counter(item.position for item in items)
+    contested = [item for item in items if per_position[item.position] > 1]
+    accepted = 0
+    for item in items:
+        if per_position[item.position] == 1:
+            decide(
+                project, document_id, item.key, accept_from=sorted(item.versions)[0], adjudicator=adjudicator
+            )
+            accepted += 1
+    return accepted, contested
+
+
 def open_items(
     project: Project, document_id: int, *, policy: str = "majority", include_unfinished: bool = False
 ) -> list[Item]:

@@ -396,19 +396,24 @@ class AdjudicationDialog(QDialog):
         self._changed()
 
     def accept_all(self) -> None:
-        from annotator.services.adjudication import decide, open_items
+        """Shift+A: every uncontested open item; versions that exclude each other stay for a person."""
+        from annotator.services.adjudication import accept_uncontested
 
         if self.document_id is None:
             return
-        for item in open_items(self.project, self.document_id, policy=self.policy.currentText()):
-            decide(
-                self.project,
-                self.document_id,
-                item.key,
-                accept_from=sorted(item.versions)[0],
-                adjudicator=self.adjudicator,
-            )
+        accepted, contested = accept_uncontested(
+            self.project, self.document_id, policy=self.policy.currentText(), adjudicator=self.adjudicator
+        )
         self._changed()
+        left = len({item.position for item in contested})
+        self.status.setText(
+            f"{accepted} item(s) accepted"
+            + (
+                f"; {len(contested)} left open at {left} place(s) where versions conflict — decide them"
+                if left
+                else ""
+            )
+        )
 
     def apply_policy(self) -> BackgroundTask:
         from annotator.services.adjudication import auto_adjudicate

@@ -442,3 +442,29 @@ def test_cli_adjudicate(tmp_path, capsys):
         main(["adjudicate", target, "--auto", "--policy", "most"])
     assert exc.value.code == 2
     assert "unknown policy" in capsys.readouterr().err
+
+
+def test_accept_all_leaves_conflicting_versions_for_a_person(project, tmp_path):
+    from annotator.services.adjudication import accept_uncontested
+
+    load(project, tmp_path, doc2())  # asha: tone 1, पहलगाम GPE; ravi: tone 2, पहलगाम LOC
+    accepted, contested = accept_uncontested(project, 1, policy="unanimous", adjudicator="lina")
+    assert accepted == 0
+    assert {i.key for i in contested if i.layer == "entities"} == {
+        key(T2, "पहलगाम", "GPE"),
+        key(T2, "पहलगाम", "LOC"),
+    }
+    assert len([i for i in contested if i.layer == "tone"]) == 2
+    assert {i.layer for i in contested} == {"tone", "entities"}
+    with project.engine.connect() as conn:
+        gold_rows = conn.execute(
+            select(Entity.id)
+            .join(Annotator, Annotator.id == Entity.annotator_id)
+            .where(Annotator.name == GOLD)
+        ).all()
+    assert gold_rows == []
+    # after a person decides the span, accept-all takes what is left uncontested and still not the tones
+    decide(project, 1, key(T2, "पहलगाम", "LOC"), accept_from="ravi", adjudicator="lina")
+    accepted, contested = accept_uncontested(project, 1, policy="unanimous", adjudicator="lina")
+    assert accepted == 0 and {i.layer for i in contested} == {"tone"} and len(contested) == 2
+    assert len(open_items(project, 1, policy="unanimous")) == 2

@@ -246,3 +246,34 @@ def test_retype_an_event_by_keyboard(qtbot, tmp_path, monkeypatch):
     assert "Select an event frame" in dialog.status.text()
     assert _gold_events(project) == [("ATTACK", [("Place", "पहलगाम", "GPE")])]
     project.close()
+
+
+def test_shift_a_leaves_conflicting_tones_open(qtbot, tmp_path):
+    from annotator.ui.app import application
+    from annotator.ui.main_window import MainWindow
+
+    application()
+    project = init_project(tmp_path / "a.annotator")
+    doc = {
+        "id": "d1",
+        "title": "बैठक",
+        "text": TEXT,
+        "annotations": [block("asha", [(0, 9, "GPE")], -1), block("ravi", [(0, 9, "LOC")], 0)],
+    }
+    src = tmp_path / "d.jsonl"
+    src.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert import_paths(project, [src]).ok
+    add_annotator(project, "lina", "adjudicator")
+    window = MainWindow(project, Settings(annotator="lina"))
+    qtbot.addWidget(window)
+    dialog = window.show_adjudication()
+    qtbot.waitUntil(lambda: dialog.task.finished, timeout=20000)
+    before = dialog.items.count()
+    assert before == 4  # two tones, two labels of one span
+    qtbot.keyClick(dialog.items, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
+    assert dialog.items.count() == 4 and gold(project) == []
+    assert "4 left open at 2 place(s) where versions conflict" in dialog.status.text()
+    with project.engine.connect() as conn:
+        assert conn.execute(select(GoldProvenance.id)).all() == []
+    window.close()
+    project.close()
