@@ -177,22 +177,18 @@ class Editor:
 
     def _set_work(self, conn: Connection, document_id: int, work: WorkState) -> None:
         now = utcnow()
-        values = {"status": work.status, "flagged": work.flagged, "comment": work.comment, "updated_at": now}
-        done = conn.execute(
-            update(WorkItem)
-            .where(WorkItem.document_id == document_id, WorkItem.annotator_id == self.annotator_id)
-            .values(**values)
-        ).rowcount
-        if not done:
-            conn.execute(
-                insert(WorkItem).values(
-                    id=str(uuid.uuid4()),
-                    document_id=document_id,
-                    annotator_id=self.annotator_id,
-                    created_at=now,
-                    **values,
-                )
-            )
+        values = {"status": work.status, "flagged": work.flagged, "comment": work.comment}
+        where = (WorkItem.document_id == document_id, WorkItem.annotator_id == self.annotator_id)
+        _put(
+            conn,
+            WorkItem,
+            where,
+            values,
+            now,
+            conflict=("document_id", "annotator_id"),
+            document_id=document_id,
+            annotator_id=self.annotator_id,
+        )
 
     def _started(self, conn: Connection, document_id: int) -> bool:
         """A first label moves a 'todo' document to 'in_progress'; returns whether the status changed."""
@@ -288,6 +284,7 @@ class Editor:
                 where,
                 None if value is None else {"value": value},
                 now,
+                conflict=("document_id", "annotator_id", "name"),
                 document_id=document_id,
                 annotator_id=self.annotator_id,
                 name=self.tone_name,
@@ -365,14 +362,37 @@ def restore_rows(conn: Connection, tables: list[tuple[Any, list[dict[str, Any]]]
             conn.execute(insert(table), [{**r, "updated_at": now} for r in rows])
 
 
-def _put(conn: Connection, model, where: tuple, values: dict[str, Any] | None, now, **identity: Any) -> None:
+def _put(
+    conn: Connection,
+    model,
+    where: tuple,
+    values: dict[str, Any] | None,
+    now,
+    *,
+    conflict: tuple[str, ...] = (),
+    **identity: Any,
+) -> None:
     """Set (update, else insert with a new id and ``identity``) or, with ``values`` None, delete (with a
-    tombstone) the one row of ``model`` matching ``where``."""
+    tombstone) the one row of ``model`` matching ``where``. With ``conflict`` (the columns of the table's
+    unique constraint that ``where`` matches) the set is one atomic upsert (``INSERT … ON CONFLICT DO
+    UPDATE`` on SQLite and PostgreSQL), so two sessions of one annotator (two laptops on one server)
+    cannot both insert: update-then-insert races under READ COMMITTED and the loser's change was lost."""
     if values is None:
         table = model.__table__
         rows = [dict(r._mapping) for r in conn.execute(select(table).where(*where))]
         bury(conn, table, rows, identity["document_id"], now)
         conn.execute(delete(model).where(*where))
+    elif conflict and conn.dialect.name in ("sqlite", "postgresql"):
+        if conn.dialect.name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as upsert
+        else:
+            from sqlalchemy.dialects.postgresql import insert as upsert
+        stmt = upsert(model).values(
+            id=str(uuid.uuid4()), created_at=now, updated_at=now, **identity, **values
+        )
+        conn.execute(
+            stmt.on_conflict_do_update(index_elements=list(conflict), set_={**values, "updated_at": now})
+        )
     elif not conn.execute(update(model).where(*where).values(**values, updated_at=now)).rowcount:
         conn.execute(
             insert(model).values(id=str(uuid.uuid4()), created_at=now, updated_at=now, **identity, **values)
