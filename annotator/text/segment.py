@@ -228,6 +228,24 @@ def snap(
     return s, e
 
 
+_PUNCTUATION_ONLY = regex.compile(r"[\p{P}\p{Zs}\s]+")
+
+
+def trim_punctuation(
+    text: str, start: int, end: int, *, tokens: list[Token] | None = None, join_hyphenated: bool = True
+) -> tuple[int, int]:
+    """A token-snapped span without the tokens at its edges that are punctuation only (a bracket, a quote,
+    a danda, a comma): ``ज़िला रिज़र्व गार्ड (`` → ``ज़िला रिज़र्व गार्ड``, ``की।`` → ``की``. Punctuation inside a
+    token stays (``#Pahalgam``, ``AK-47``, ``@handle``); a span of punctuation only is kept as it is."""
+    if tokens is None:
+        tokens = tokenize(text, join_hyphenated=join_hyphenated)
+    inside = [t for t in tokens[bisect_right(tokens, start, key=_end_of) :] if t.start < end]
+    words = [t for t in inside if not _PUNCTUATION_ONLY.fullmatch(text[t.start : t.end])]
+    if not words:
+        return start, end
+    return max(start, words[0].start), min(end, words[-1].end)
+
+
 class Segmenter:
     """Grapheme boundaries and tokens of one text, computed once, for repeated snapping (GUI use)."""
 
@@ -259,6 +277,9 @@ class Segmenter:
 
     def strip_span(self, start: int, end: int) -> tuple[int, int]:
         return strip_span(self.text, start, end)
+
+    def trim_punctuation(self, start: int, end: int) -> tuple[int, int]:
+        return trim_punctuation(self.text, start, end, tokens=self.tokens)
 
     def snap(self, start: int, end: int, mode: str = "token") -> tuple[int, int]:
         tokens = self.tokens if mode == "token" else None

@@ -292,14 +292,18 @@ class DocumentView(QTextEdit):
         self.setTextCursor(cursor)
 
     def snapped_selection(self) -> tuple[int, int]:
-        """The selection trimmed of surrounding white space and snapped to clusters (and tokens)."""
+        """The selection trimmed of surrounding white space and snapped to clusters (and, snapping to words,
+        to whole tokens without punctuation-only tokens at its edges)."""
         start, end = self.selection()
         if start == end:
             return start, end
         start, end = self._segmenter.strip_span(start, end)
         if start == end:
             return start, end
-        return self._segmenter.snap(start, end, mode="token" if self.snap_to_tokens else "grapheme")
+        if not self.snap_to_tokens:
+            return self._segmenter.snap(start, end, mode="grapheme")
+        start, end = self._segmenter.snap(start, end, mode="token")
+        return self._segmenter.trim_punctuation(start, end)  # no bracket, quote or danda at the edges
 
     def selected_span_id(self) -> str:
         return self._selected_id

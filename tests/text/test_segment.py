@@ -512,3 +512,25 @@ def test_property_snap(text: str, a: int, b: int, join: bool) -> None:
         if mode == "token" and lo < hi:
             # No token sticks out of the result.
             assert all(t.end <= s or t.start >= e or (s <= t.start and t.end <= e) for t in tokens)
+
+
+@pytest.mark.parametrize(
+    ("selected", "expected"),
+    [
+        ("ज़िला रिज़र्व गार्ड (", "ज़िला रिज़र्व गार्ड"),
+        ("की।", "की"),
+        ("(DRG)", "DRG"),
+        ("“लश्कर”", "लश्कर"),
+        ("#Pahalgam", "#Pahalgam"),
+        ("AK-47", "AK-47"),
+        ("((", "(("),
+    ],
+)
+def test_trim_punctuation_leaves_brackets_quotes_and_dandas_out(selected, expected):
+    from annotator.text.segment import trim_punctuation
+
+    text = f"कहा कि {selected} बाद में"
+    start = text.index(selected)
+    s, e = snap(text, start, start + len(selected))
+    s, e = trim_punctuation(text, s, e)
+    assert text[s:e] == expected

@@ -457,3 +457,22 @@ def test_a_damaged_last_project_is_named_and_the_demo_opens(tmp_path, monkeypatc
         project.close()
     assert len(shown) == 1 and f"{broken}: the project file is damaged" in shown[0]
     assert "Opening the demo project" in shown[0]
+
+
+def test_double_click_and_drag_leave_the_danda_and_brackets_out(qtbot, workbench):
+    view = workbench.view
+    text = view.text
+    danda = text.index("।")
+    word_start = text.rindex(" ", 0, danda) + 1
+
+    def point(cp):
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(view.offsets.to_qt(cp))
+        return view.cursorRect(cursor).center()
+
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point(word_start + 1))
+    s, e = view.snapped_selection()
+    assert text[s:e] == text[word_start:danda] and "।" not in text[s:e]
+    # a drag over the word and the danda after it gives the same span
+    view.select_range(word_start, danda + 1)
+    assert view.snapped_selection() == (word_start, danda)
