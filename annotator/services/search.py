@@ -72,8 +72,21 @@ class SearchHit:
 
 
 def snippet(text: str, match: Match, width: int = 40) -> str:
+    """About ``width`` code points either side of the match, cut at whole characters (grapheme clusters):
+    a snippet never starts with a lone matra (``◌ी``) or ends inside a conjunct."""
+    from bisect import bisect_left, bisect_right
+
+    from annotator.text.segment import grapheme_boundaries
+
     start = max(0, match.start - width)
     end = min(len(text), match.end + width)
+    # clusters of a window a little wider than the snippet (its own edges may cut one, far from ours)
+    lo, hi = max(0, start - 16), min(len(text), end + 16)
+    cuts = [lo + c for c in grapheme_boundaries(text[lo:hi])]
+    if start:
+        start = min(cuts[bisect_left(cuts, start)], match.start)  # inward to a cluster's start
+    if end < len(text):
+        end = max(cuts[bisect_right(cuts, end) - 1], match.end)
     before = ("…" if start else "") + text[start : match.start]
     after = text[match.end : end] + ("…" if end < len(text) else "")
     return " ".join(f"{before}[{text[match.start : match.end]}]{after}".split())

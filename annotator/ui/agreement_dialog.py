@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -131,6 +132,8 @@ class AgreementDialog(QDialog):
         self.tabs.addTab(self.confusion, "Confusion")
         self.gold = QTableWidget()
         self.tabs.addTab(self.gold, "Against gold")
+        for table in (self.pairs, self.labels, self.confusion, self.gold):  # figures, not a spreadsheet
+            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         layout.addWidget(self.tabs, 3)
         self.documents_label = QLabel("Double-click a cell to list the documents behind it; Enter opens one.")
         layout.addWidget(self.documents_label)
@@ -187,6 +190,15 @@ class AgreementDialog(QDialog):
         self.gold_scores = scores
         columns = ["precision", "recall", "f1", "units"]
         self.gold.clear()
+        if not scores:
+            self.gold.setRowCount(1)
+            self.gold.setColumnCount(1)
+            self.gold.setHorizontalHeaderLabels([""])
+            self.gold.setVerticalHeaderLabels([""])
+            empty = "No gold set yet: adjudicate first (Team → Adjudication), then look here."
+            self.gold.setItem(0, 0, QTableWidgetItem(empty))
+            self.gold.resizeColumnsToContents()
+            return
         self.gold.setRowCount(len(scores))
         self.gold.setColumnCount(len(columns))
         self.gold.setHorizontalHeaderLabels(columns)

@@ -60,3 +60,22 @@ def test_cli_search(project, tmp_path, capsys):
     assert "1.00  hi  सीमा" in out and "[पाकिस्तान]" in out and "[pakistan]" in out.lower()
     assert main(["search", project.location, "kathmandu", "--quiet"]) == 0
     assert "no document matches 'kathmandu'" in capsys.readouterr().out
+
+
+def test_snippets_are_cut_on_whole_characters():
+    import regex
+
+    from annotator.services.search import snippet
+    from annotator.text.romanization import find
+
+    text = (
+        "अमेरिका के विदेश मंत्री मार्को रुबियो ने शुक्रवार को पाकिस्तान के उप प्रधानमंत्री ईशाक डार से वाशिंगटन में "
+        "मुलाकात की। क्षेत्रीय स्थिरता पर चर्चा हुई।"
+    )
+    match = find("ishaq", text)[0]
+    for width in range(5, 60):
+        shown = snippet(text, match, width)
+        inner = shown.strip("…")
+        assert not regex.match(r"\p{M}", inner), (width, shown)  # no lone matra or virama first
+        assert not regex.search(r"\u094d$", inner), (width, shown)  # no dangling virama last
+        assert "[ईशाक]" in shown

@@ -58,6 +58,12 @@ def test_dashboard_shows_pairs_labels_confusion_and_exports(qtbot, tmp_path):
     dialog = window.show_agreement()
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=20000)
     assert dialog.report.documents == 2 and dialog.report.annotators == ["asha", "ravi"]
+    # figures are read only, and an empty "Against gold" says why
+    from PySide6.QtWidgets import QAbstractItemView
+
+    for table in (dialog.pairs, dialog.labels, dialog.confusion, dialog.gold):
+        assert table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+    assert dialog.gold.item(0, 0).text().startswith("No gold set yet")
     # heat map: the asha/ravi cell holds the pairwise exact entity F1 of the report
     f1 = dialog.data["entities"]["pairwise"]["asha|ravi"]["exact"]["value"]
     assert f1 == round(2 * 2 / (4 + 3), 4)  # asha 4 spans, ravi 3, two identical (भारत: GPE vs ORG)
