@@ -983,9 +983,20 @@ class MainWindow(QMainWindow):
             return
         kind, row_id, type_name, attrs = target
         new = dict(attrs)
-        for definition in self.project.schema.attributes_for(kind, type_name):
-            if definition.kind != "count":
-                continue
+        schema = self.project.schema
+        counts = [d for d in schema.attributes_for(kind, type_name) if d.kind == "count"]
+        if not counts:  # say why nothing happens, and where counts are
+            with_counts = [
+                t
+                for t in schema.event_type_names
+                if any(d.kind == "count" for d in schema.attributes_for("event", t))
+            ]
+            where = f"; counts belong to {', '.join(with_counts)}" if with_counts else ""
+            self.statusBar().showMessage(
+                f"{type_name} has no count attributes (k edits counts){where}.", 8000
+            )
+            return
+        for definition in counts:
             value, ok = QInputDialog.getInt(
                 self, type_name, f"{definition.name}:", int(attrs.get(definition.name) or 0), 0, 1_000_000
             )

@@ -249,3 +249,19 @@ def test_work_package_opened_in_the_window_and_merged_back(qtbot, tmp_path, monk
     assert shown[0].startswith("1 package(s): 2 added")  # the span and the work status
     window.close()
     lead.close()
+
+
+def test_k_on_an_event_without_counts_says_why(qtbot, bench, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: asked.append(a) or (0, False))
+    view = bench.view
+    select_keyboard(qtbot, bench, at("हमला"), 1)
+    qtbot.keyClicks(view, "1")  # ATTACK: no count attributes in the default schema
+    assert bench.active_event
+    qtbot.keyClicks(view, "k")
+    assert asked == []
+    message = bench.statusBar().currentMessage()
+    assert message.startswith("ATTACK has no count attributes (k edits counts); counts belong to ")
+    assert "DIE" in message and "INJURE" in message
