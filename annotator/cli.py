@@ -780,6 +780,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"annotator: error: {crashlog.user_message(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:
+        from annotator.store.database import is_connection_error, unreachable_message
+
+        if is_connection_error(exc):  # a server that is down is the user's to fix, not a bug
+            print(f"annotator: error: {unreachable_message(exc)}", file=sys.stderr)
+            return EXIT_ERROR
         context = "command line: annotator " + " ".join(sys.argv[1:] if argv is None else list(argv))
         print(f"annotator: {crashlog.describe(exc, context)}", file=sys.stderr)
         return crashlog.EXIT_INTERNAL

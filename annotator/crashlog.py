@@ -77,6 +77,10 @@ def describe(exc: BaseException, context: str = "") -> str:
     """One line for the person: a user error's message, or an unexpected error with its log file."""
     if isinstance(exc, user_errors()):
         return user_message(exc)
+    from annotator.store.database import is_connection_error, unreachable_message
+
+    if is_connection_error(exc):  # not a bug: the server is down or restarting
+        return unreachable_message(exc)
     path = write_log(exc, context)
     summary = " ".join(f"{exc.__class__.__name__}: {exc}".split())
     if len(summary) > 200:

@@ -15,6 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+#: While a server started here runs: "stop" and "start" it (a restart or an outage, for the reconnect tests).
+CONTROL: dict[str, object] = {}
+
 
 def _find(binary: str) -> str | None:
     found = shutil.which(binary)
@@ -88,9 +91,21 @@ def postgres_server() -> Iterator[str]:
             capture_output=True,
             timeout=120,
         )
+
+        def ctl(*args: str) -> None:
+            subprocess.run(
+                [*prefix, _find("pg_ctl"), "-D", str(data), "-l", str(base / "log"), "-w", "-t", "60", *args],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
+
+        CONTROL["stop"] = lambda: ctl("-m", "fast", "stop")
+        CONTROL["start"] = lambda: ctl("start", "-o", f"-c listen_addresses='' -k {sock} -c fsync=off")
         try:
             yield f"postgresql+psycopg://annotator@/{{db}}?host={sock}"
         finally:
+            CONTROL.clear()
             subprocess.run(
                 [*prefix, _find("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
                 capture_output=True,

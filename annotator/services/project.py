@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -14,6 +14,7 @@ from annotator.store import Setting, open_database
 from annotator.store.database import ProjectOpenError, is_url
 
 SCHEMA_KEY = "schema"
+_UNREAD = object()
 
 
 @dataclass
@@ -26,6 +27,10 @@ class Project:
     sessions: sessionmaker[Session]
     upgraded_from: str | None = None
     backup: Path | None = None
+    _package: object = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._package = _UNREAD
 
     def session(self) -> Session:
         return self.sessions()
@@ -40,11 +45,14 @@ class Project:
 
     @property
     def package(self) -> dict | None:
-        """The work-package header when this file is a work package (see services.packages), else None."""
+        """The work-package header when this file is a work package (see services.packages), else None.
+        Read once: a package's header never changes while it is open (the window asks on every action)."""
         import json
 
-        raw = self.setting("package")
-        return json.loads(raw) if raw else None
+        if self._package is _UNREAD:
+            raw = self.setting("package")
+            self._package = json.loads(raw) if raw else None
+        return self._package
 
     def close(self) -> None:
         self.engine.dispose()

@@ -96,10 +96,38 @@ def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def make_engine(url: str) -> Engine:
     """An engine with this project's settings (pragmas on every SQLite connection, JSON as UTF-8)."""
-    engine = create_engine(url, json_serializer=json_dumps, future=True)
-    if engine.dialect.name == "sqlite":
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_engine(url, json_serializer=json_dumps, future=True)
         event.listen(engine, "connect", _set_sqlite_pragmas)
-    return engine
+        return engine
+    # a server: every pooled connection is checked before use, so after a server restart the next action
+    # reconnects instead of failing on a dead connection
+    return create_engine(url, json_serializer=json_dumps, future=True, pool_pre_ping=True)
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database server could not be reached (down, restarting, network), as
+    opposed to a problem with the data or the statement."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError
+
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    driver = type(exc.orig).__module__ if exc.orig is not None else ""
+    return isinstance(exc, OperationalError | InterfaceError) and not driver.startswith("sqlite3")
+
+
+def unreachable_message(
+    exc: BaseException,
+    consequence: str = "this change was not made, and nothing that was saved before is lost",
+) -> str:
+    """One line for a person when the server cannot be reached."""
+    orig = getattr(exc, "orig", None) or exc
+    reason = " ".join(str(orig).split()) or type(orig).__name__
+    if len(reason) > 160:
+        reason = reason[:159] + "…"
+    return f"the database server is unreachable ({reason}); {consequence} — try again when the server is back"
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:
@@ -284,6 +312,8 @@ def open_database(target: str | Path, *, create: bool = True) -> OpenResult:
         raise
     except (DatabaseError, OperationalError) as exc:
         engine.dispose()
+        if is_connection_error(exc):
+            raise ProjectOpenError(f"{where}: {unreachable_message(exc, 'nothing was changed')}") from exc
         reason = str(getattr(exc, "orig", exc)) or exc.__class__.__name__
         raise ProjectOpenError(f"{where}: cannot open project database: {reason}") from exc
 

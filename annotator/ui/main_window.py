@@ -741,10 +741,35 @@ class MainWindow(QMainWindow):
                 6000,
             )
             return
+        from annotator.store.database import is_connection_error, unreachable_message
+
         try:
-            self.undo_stack.push(CoreCommand(command, self.editor, self._on_change))
+            change = command.apply(self.editor)
         except AnnotatorError as exc:
             QMessageBox.warning(self, "annotator", str(exc))
+            return
+        except Exception as exc:
+            if not is_connection_error(exc):
+                raise
+            message = unreachable_message(exc)
+            self.statusBar().showMessage(message[0].upper() + message[1:])
+            return
+        self.undo_stack.push(CoreCommand(command, self.editor, self._refresh_after, applied=change))
+
+    def _refresh_after(self, change) -> None:
+        """Views after a change; a change that was saved is never reported as failed because the server
+        went away before the views could read it back."""
+        from annotator.store.database import is_connection_error
+
+        try:
+            self._on_change(change)
+        except Exception as exc:
+            if not is_connection_error(exc):
+                raise
+            self.statusBar().showMessage(
+                "Saved. The view could not be refreshed: the database server is unreachable; it will be "
+                "refreshed with the next action once the server is back."
+            )
 
     def step(self, delta: int) -> None:
         current = self.list_view.currentIndex()
