@@ -97,6 +97,7 @@ class DocumentView(QTextEdit):
         # suggestions: (id, label, kind, qt_start, qt_end, start, end), in text order; the current one
         self._suggestions: list[tuple[str, str, str, int, int, int, int]] = []
         self._current_suggestion = ""
+        self._advanced = False  # the current suggestion was chosen for the person after a decision
         self._suggestion_starts: list[int] = []
         self._suggestion_max = 0
         self._rect_cache: dict[tuple[int, int], list[QRectF]] = {}  # see _suggestion_rects
@@ -214,7 +215,17 @@ class DocumentView(QTextEdit):
     def current_suggestion(self) -> str:
         return self._current_suggestion
 
-    def select_suggestion(self, suggestion_id: str) -> None:
+    def suggestion_at(self, qt_pos: int) -> str:
+        """The innermost (shortest) suggestion drawn at a Qt position, or ""."""
+        hi = bisect_right(self._suggestion_starts, qt_pos)
+        lo = bisect_left(self._suggestion_starts, qt_pos - self._suggestion_max)
+        found = [x for x in self._suggestions[lo:hi] if x[3] <= qt_pos < x[4]]
+        return min(found, key=lambda x: x[4] - x[3])[0] if found else ""
+
+    def select_suggestion(self, suggestion_id: str, *, advanced: bool = False) -> None:
+        """Make a suggestion the current one (Enter, Backspace act on it). ``advanced``: chosen for the
+        person after a decision, so the next Tab stays on it instead of skipping past it."""
+        self._advanced = advanced
         self._current_suggestion = suggestion_id
         found = next((x for x in self._suggestions if x[0] == suggestion_id), None)
         if found is not None:
@@ -234,6 +245,10 @@ class DocumentView(QTextEdit):
             + [(x[3], x[4], 1, x[0]) for x in self._suggestions]
         )
         if not items:
+            return
+        if self._advanced and self._current_suggestion and forward:
+            self._advanced = False  # the decision already moved to this one: Tab confirms it
+            self.select_suggestion(self._current_suggestion)
             return
         current = (0, self._selected_id) if self._selected_id else (1, self._current_suggestion)
         keys = [(kind, item_id) for _s, _e, kind, item_id in items]
@@ -347,6 +362,9 @@ class DocumentView(QTextEdit):
         else:
             pos = self.cursorForPosition(event.position().toPoint()).position()
             hits = self.spans_at(pos)
+            if not hits and self.suggestion_at(pos):  # a click selects it, as Tab does
+                self.select_suggestion(self.suggestion_at(pos))
+                return
             if not hits and self.event_at(pos):
                 self.eventClicked.emit(self.event_at(pos))
                 return

@@ -537,7 +537,7 @@ class MainWindow(QMainWindow):
         command = AcceptSuggestions if accept else RejectSuggestions
         self.run(command(self.document_id, chosen))
         if following and following[0] in self.view.suggestion_ids():
-            self.view.select_suggestion(following[0])
+            self.view.select_suggestion(following[0], advanced=True)
         if accept and self.document_id is not None:
             self.statusBar().showMessage(
                 f"Accepted {len(chosen)} {current.label} suggestion(s) ({current.source}).", 3000

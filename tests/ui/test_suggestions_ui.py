@@ -130,3 +130,29 @@ def test_an_event_made_by_hand_settles_the_trigger_suggestion_under_it(qtbot, wo
     qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     with window.project.engine.connect() as conn:
         assert conn.execute(select(Event.type)).scalars().all().count("STATEMENT") == 1
+
+
+def test_click_selects_a_suggestion_and_tab_after_enter_skips_nothing(qtbot, workbench):  # noqa: F811
+    from PySide6.QtGui import QTextCursor
+
+    window, view = workbench, workbench.view
+    suggested(qtbot, window)
+    ordered = sorted(window.suggestions, key=lambda s: (s.start, s.end))
+    target = ordered[1]
+
+    def point(cp):
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(view.offsets.to_qt(cp))
+        return view.cursorRect(cursor).center()
+
+    middle = (target.start + target.end) // 2
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point(middle))
+    assert view.current_suggestion() == target.id  # a click selects it: Enter now acts on it
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert statuses(window)[(HINDI[target.start : target.end], target.label)] == "accepted"
+    advanced_to = view.current_suggestion()
+    assert advanced_to and advanced_to != target.id
+    qtbot.keyClick(view, Qt.Key.Key_Tab)  # a reflexive Tab stays on the one Enter moved to
+    assert view.current_suggestion() == advanced_to
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert view.current_suggestion() != advanced_to
