@@ -347,6 +347,17 @@ class DocumentView(QTextEdit):
 
     # ------------------------------------------------------------------ events
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        # a press inside the selection would start Qt's drag of the selected text (the text is read only,
+        # so that can never be wanted): start a new selection there instead
+        if event.button() == Qt.MouseButton.LeftButton and self.textCursor().hasSelection():
+            pos = self.cursorForPosition(event.position().toPoint()).position()
+            cursor = self.textCursor()
+            if cursor.selectionStart() <= pos <= cursor.selectionEnd():
+                cursor.setPosition(pos)
+                self.setTextCursor(cursor)
+        super().mousePressEvent(event)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton:

@@ -476,3 +476,26 @@ def test_double_click_and_drag_leave_the_danda_and_brackets_out(qtbot, workbench
     # a drag over the word and the danda after it gives the same span
     view.select_range(word_start, danda + 1)
     assert view.snapped_selection() == (word_start, danda)
+
+
+def test_a_drag_that_starts_inside_the_selection_makes_a_new_selection(qtbot, workbench):
+    view = workbench.view
+    text = view.text
+
+    def point(cp):
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(view.offsets.to_qt(cp))
+        return view.cursorRect(cursor).center()
+
+    first = text.index("इशाक")
+    view.select_range(first, first + len("इशाक डार"))
+    inside = first + 2
+    end = text.index(" ", inside + len("इशाक डार") + 1)
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=point(inside))
+    # Qt would keep the selection here to drag the selected text away; a new selection starts instead
+    assert not view.textCursor().hasSelection()
+    qtbot.mouseMove(view.viewport(), point(end))
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=point(end))
+    s, e = view.selection()
+    assert (s, e) != (first, first + len("इशाक डार"))
+    assert s >= first and e > first + len("इशाक डार")
