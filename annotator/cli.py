@@ -401,7 +401,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     from annotator.ui.app import run  # the one place the CLI reaches into the UI: to launch it
 
-    return run(getattr(args, "project", None))
+    return run(getattr(args, "project", None), getattr(args, "as_name", None))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -750,6 +750,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Open the annotation window on a project (default: the last one, or the demo project).",
     )
     p.add_argument("project", nargs="?")
+    p.add_argument(
+        "--as", dest="as_name", metavar="NAME", help="work as NAME (kept for later starts; File → Work as…)"
+    )
     p.set_defaults(func=cmd_gui)
 
     p = sub.add_parser(

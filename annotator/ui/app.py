@@ -69,12 +69,17 @@ def install_error_hook() -> None:
     sys.excepthook = hook
 
 
-def run(location: str | None = None) -> int:
+def run(location: str | None = None, as_name: str | None = None) -> int:
     from annotator.ui.main_window import MainWindow
 
     app = application()
     install_error_hook()
     settings = Settings.load()
+    if as_name:  # `annotator gui PROJECT --as NAME`: who labels, from now on
+        from annotator.services.team import check_name
+
+        settings.annotator = check_name(as_name.strip())
+        settings.save()
     if not ask_annotator_name(settings):
         return 1
     try:
@@ -84,6 +89,14 @@ def run(location: str | None = None) -> int:
         return 1
     window = MainWindow(project, settings)
     window.show()
+    package = project.package
+    if package and package.get("annotator") != settings.annotator:  # said clearly, not in the status bar
+        QMessageBox.information(
+            window,
+            "Work package",
+            f"This is {package['annotator']}'s work package ({project.location}): the labels you make are "
+            f"stored as {package['annotator']}'s. File → Open project… opens another project.",
+        )
     code = app.exec()
     window.project.close()
     return code

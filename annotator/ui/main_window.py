@@ -226,6 +226,9 @@ class MainWindow(QMainWindow):
         self._action(file, "Import from another &tool…", self.import_foreign_dialog)
         self._action(file, "&Export JSONL…", self.export_dialog, "Ctrl+E")
         self._action(file, "Export &dataset…", self.export_dataset_dialog, "Ctrl+Shift+E")
+        self.recent_menu = file.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(file, "&Work as…", self.work_as_dialog)
         file.addSeparator()
         self._action(file, "Export work &package…", self.export_package_dialog)
         self._action(file, "Import work packa&ges…", self.import_packages_dialog)
@@ -741,7 +744,7 @@ class MainWindow(QMainWindow):
                 6000,
             )
             return
-        from annotator.store.database import is_connection_error, unreachable_message
+        from annotator.services.project import is_connection_error, unreachable_message
 
         try:
             change = command.apply(self.editor)
@@ -759,7 +762,7 @@ class MainWindow(QMainWindow):
     def _refresh_after(self, change) -> None:
         """Views after a change; a change that was saved is never reported as failed because the server
         went away before the views could read it back."""
-        from annotator.store.database import is_connection_error
+        from annotator.services.project import is_connection_error
 
         try:
             self._on_change(change)
@@ -1362,9 +1365,14 @@ class MainWindow(QMainWindow):
             self.open_row(0)
         message = report.summary()
         if report.errors:
-            shown = "\n".join(str(e) for e in report.errors[:20])
-            more = f"\n… and {len(report.errors) - 20} more" if len(report.errors) > 20 else ""
-            QMessageBox.warning(self, "Import", f"{message}\n\n{shown}{more}")
+            lines = [f"error: {e}" for e in report.errors] + [f"warning: {w}" for w in report.warnings]
+            shown = "\n".join(lines[:20])
+            more = f"\n… and {len(lines) - 20} more: Show Details… lists every one" if len(lines) > 20 else ""
+            box = QMessageBox(QMessageBox.Icon.Warning, "Import", f"{message}\n\n{shown}{more}", parent=self)
+            box.setDetailedText("\n".join(lines))  # every line, selectable and copyable
+            box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.import_report_box = box
+            box.open()
         else:
             self.statusBar().showMessage(message, 8000)
 
@@ -1484,6 +1492,64 @@ class MainWindow(QMainWindow):
         self._reload_keeping_document()
         suffix = "" if name == me else f" — showing {name}'s labels (read-only)"
         self.setWindowTitle(f"annotator — {Path(self.project.location).name} — {me}{suffix}")
+
+    def _fill_recent(self) -> None:
+        from annotator.services.project import open_project
+
+        self.recent_menu.clear()
+        here = str(self.project.location)
+        places = [p for p in self.settings.recent_projects if p != here]
+        if not places:
+            self.recent_menu.addAction("(no other recent projects)").setEnabled(False)
+        for place in places:
+            action = self.recent_menu.addAction(place)
+            action.triggered.connect(
+                lambda _checked=False, p=place: self._open_guarded(lambda: open_project(p), "Open project")
+            )
+
+    def _open_guarded(self, opener, title: str) -> None:
+        try:
+            self.switch_project(opener())
+        except Exception as exc:
+            QMessageBox.critical(self, title, describe(exc))
+
+    def work_as_dialog(self) -> None:
+        """Choose who labels in this window (a shared machine: an adjudicator after an annotator)."""
+        from annotator.services.team import list_annotators
+
+        if self.project.package:
+            QMessageBox.information(
+                self,
+                "Work as",
+                f"This is {self.project.package['annotator']}'s work package: its labels belong to them.",
+            )
+            return
+        names = [a.name for a in list_annotators(self.project)]
+        current = self.settings.annotator
+        choices = [current, *(n for n in names if n != current)]
+        name, ok = QInputDialog.getItem(
+            self, "Work as", "Your name (labels are stored under it):", choices, 0, True
+        )
+        if ok and name.strip():
+            self.work_as(name)
+
+    def work_as(self, name: str) -> None:
+        """Work as ``name`` from now on (kept in the settings): labels, blind mode and the role's menus
+        follow that person."""
+        from annotator.services.team import check_name
+
+        name = check_name(name.strip())
+        if self.project.package:
+            raise AnnotatorError(f"this is {self.project.package['annotator']}'s work package")
+        self.settings.annotator = name
+        self.settings.save()
+        self.editor = Editor(self.project, name)
+        self.undo_stack.clear()
+        self.state = None
+        self._reload_keeping_document()
+        self.setWindowTitle(f"annotator — {Path(self.project.location).name} — {name}")
+        self._update_progress()
+        self.statusBar().showMessage(f"Working as {name}.", 6000)
 
     def export_package_dialog(self) -> None:
         """One annotator's assigned documents and labels, to work on offline."""

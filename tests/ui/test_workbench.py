@@ -302,7 +302,7 @@ def test_no_argument_starts_the_gui(monkeypatch):
     from annotator.cli import main
 
     seen = []
-    monkeypatch.setattr(app, "run", lambda location=None: seen.append(location) or 0)
+    monkeypatch.setattr(app, "run", lambda location=None, as_name=None: seen.append(location) or 0)
     assert main([]) == 0 and seen == [None]
     assert main(["gui", "x.annotator"]) == 0 and seen == [None, "x.annotator"]
 
