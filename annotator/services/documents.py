@@ -131,6 +131,13 @@ def titles(project: Project, document_ids: list[int]) -> dict[int, tuple[str, st
         return {r.id: (r.external_id, r.title) for r in rows}
 
 
+def newest_document(project: Project) -> int:
+    """The highest document id (0 when there is none): one index look-up, cheap enough to poll, so a
+    window notices documents another process (``annotator import``) added."""
+    with project.engine.connect() as conn:
+        return conn.scalar(select(func.max(Document.id))) or 0
+
+
 def load_text(project: Project, document_id: int) -> DocumentText:
     with project.engine.connect() as conn:
         row = conn.execute(

@@ -86,6 +86,9 @@ class MainWindow(QMainWindow):
         self._build()
         self.resizeDocks([self.list_dock, self.palette_dock], [340, 330], Qt.Orientation.Horizontal)
         self._load_project()
+        self.poll_timer = QTimer(self)
+        self.poll_timer.timeout.connect(self._poll_documents)
+        self.poll_timer.start(self.POLL_MS)
 
     # ------------------------------------------------------------------ building
 
@@ -358,8 +361,33 @@ class MainWindow(QMainWindow):
                 self.open_document(current)
 
     def reload_list(self) -> None:
+        from annotator.services.documents import newest_document
+
         self.list_model.set_rows(list_documents(self.project, self.editor.annotator_id))
+        self._newest = newest_document(self.project)
         self._update_progress()
+
+    #: How often the window looks for documents another process added (ms).
+    POLL_MS = 3000
+
+    def _poll_documents(self) -> None:
+        """Documents imported from the command line (or by a teammate on the server) appear in the list
+        without a restart; the open document stays."""
+        from annotator.services.documents import newest_document
+        from annotator.services.project import is_connection_error
+
+        try:
+            newest = newest_document(self.project)
+        except Exception as exc:
+            if is_connection_error(exc):  # the server is away: the person's next action says so
+                return
+            raise
+        if newest > getattr(self, "_newest", newest):
+            before = self.list_model.rowCount()
+            self._reload_keeping_document()
+            added = self.list_model.rowCount() - before
+            if added > 0:
+                self.statusBar().showMessage(f"{added} new document(s) arrived in the project.", 6000)
 
     def switch_project(self, project: Project) -> None:
         old = self.project

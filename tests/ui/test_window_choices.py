@@ -99,3 +99,25 @@ def test_a_plain_start_on_someone_elses_package_says_so(qtbot, tmp_path, monkeyp
     for widget in app.QApplication.topLevelWidgets():  # the window run() showed
         widget.close()
         widget.deleteLater()
+
+
+def test_documents_imported_elsewhere_appear_without_a_restart(qtbot, workbench, tmp_path):  # noqa: F811
+    import subprocess
+    import sys
+
+    before = workbench.list_model.rowCount()
+    opened = workbench.document_id
+    src = tmp_path / "more.jsonl"
+    src.write_text(json.dumps({"id": "new1", "text": "A document imported from the command line."}) + "\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "annotator", "import", str(workbench.project.location), str(src), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    workbench._poll_documents()  # what the window's timer does every few seconds
+    assert workbench.list_model.rowCount() == before + 1
+    assert workbench.document_id == opened
+    assert workbench.statusBar().currentMessage() == "1 new document(s) arrived in the project."
+    assert workbench.poll_timer.isActive()
