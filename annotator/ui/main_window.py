@@ -48,6 +48,7 @@ from annotator.settings import Settings
 from annotator.ui.document_list import DocumentListModel
 from annotator.ui.document_view import DocumentView
 from annotator.ui.panels import AnnotationList, EventsPanel, LabelPalette, SentimentPanel
+from annotator.ui.prompts import ask_multiline
 from annotator.ui.tasks import BackgroundTask
 from annotator.ui.undo import CoreCommand
 
@@ -876,7 +877,8 @@ class MainWindow(QMainWindow):
             items = [n for n in self.recent_event_types if n in names] + [
                 n for n in names if n not in self.recent_event_types
             ]
-            event_type, ok = QInputDialog.getItem(self, "Event", "Event type:", items, 0, True)
+            # not editable: typing a letter selects a type, one Enter makes the event
+            event_type, ok = QInputDialog.getItem(self, "Event", "Event type:", items, 0, False)
             if not ok or event_type not in names:
                 return
         self.recent_event_types = [event_type, *[t for t in self.recent_event_types if t != event_type]][:8]
@@ -1066,9 +1068,7 @@ class MainWindow(QMainWindow):
         if target is None:
             return
         kind, row_id, type_name, attrs = target
-        note, ok = QInputDialog.getMultiLineText(
-            self, "Note", f"Note on this {type_name}:", attrs.get("note") or ""
-        )
+        note, ok = ask_multiline(self, "Note", f"Note on this {type_name}:", attrs.get("note") or "")
         if ok:
             new = {k: v for k, v in attrs.items() if k != "note"}
             if note.strip():
@@ -1225,7 +1225,7 @@ class MainWindow(QMainWindow):
     def flag(self) -> None:
         if self.state is None:
             return
-        comment, ok = QInputDialog.getMultiLineText(
+        comment, ok = ask_multiline(
             self, "Flag for discussion", "What should be discussed?", self.state.work.comment or ""
         )
         if ok:
@@ -1295,7 +1295,7 @@ class MainWindow(QMainWindow):
             self,
         )
         task.done.connect(self._show_search_results)
-        task.error.connect(lambda exc: self.statusBar().showMessage(f"Search failed: {exc}", 6000))
+        task.error.connect(lambda exc: self.statusBar().showMessage(f"Search failed: {describe(exc)}", 6000))
         self._keep(task)
         task.start()
 
@@ -1309,8 +1309,7 @@ class MainWindow(QMainWindow):
         if not hits:
             self.search_results.addItem(QListWidgetItem("No document matches."))
         else:
-            self.search_results.setCurrentRow(0)
-            self.search_results.setFocus()
+            self.search_results.setCurrentRow(0)  # the query keeps the focus: a second query needs no Ctrl+F
         self.statusBar().showMessage(f"{len(hits)} document(s) found", 4000)
 
     def _open_search_result(self, item: QListWidgetItem) -> None:

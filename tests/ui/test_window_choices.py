@@ -121,3 +121,20 @@ def test_documents_imported_elsewhere_appear_without_a_restart(qtbot, workbench,
     assert workbench.document_id == opened
     assert workbench.statusBar().currentMessage() == "1 new document(s) arrived in the project."
     assert workbench.poll_timer.isActive()
+
+
+def test_note_and_flag_dialogs_are_finished_by_the_keyboard(qtbot):
+    from PySide6.QtCore import Qt as QtKeys
+
+    from annotator.ui.prompts import MultilineDialog
+
+    dialog = MultilineDialog(None, "Note", "Note on this ATTACK:")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.editor, "first line")
+    qtbot.keyClick(dialog.editor, QtKeys.Key.Key_Return)  # Enter: a new line, the dialog stays
+    qtbot.keyClicks(dialog.editor, "second")
+    assert dialog.isVisible()
+    qtbot.keyClick(dialog.editor, QtKeys.Key.Key_Return, QtKeys.KeyboardModifier.ControlModifier)
+    assert dialog.result() == MultilineDialog.DialogCode.Accepted
+    assert dialog.text() == "first line\nsecond"
