@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QTextCursor, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -1274,6 +1274,8 @@ class MainWindow(QMainWindow):
         else:
             source = self.view.text
         self.romanized.setPlainText(romanize(source, self.settings.romanization))
+        self.romanized.moveCursor(QTextCursor.MoveOperation.Start)  # read from the top
+        self.romanized.verticalScrollBar().setValue(0)
 
     # ------------------------------------------------------------------ search
 

@@ -278,6 +278,16 @@ def test_romanized_reading_aid(qtbot, workbench):
     select_keyboard(qtbot, workbench, HINDI.index("इशाक"), 2)
     workbench.update_romanized()
     assert workbench.romanized.toPlainText() == "iśāka ḍāra"
+    # the whole document again, read from the top whatever was shown before
+    view = workbench.view
+    cursor = view.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    view.setTextCursor(cursor)
+    workbench.romanized.setPlainText("x\n" * 500)
+    workbench.romanized.moveCursor(QTextCursor.MoveOperation.End)
+    workbench.update_romanized()
+    assert workbench.romanized.textCursor().position() == 0
+    assert workbench.romanized.verticalScrollBar().value() == 0
 
 
 def test_document_list_model(qtmodeltester, workbench):
