@@ -1395,9 +1395,12 @@ class MainWindow(QMainWindow):
         message = report.summary()
         if report.errors:
             lines = [f"error: {e}" for e in report.errors] + [f"warning: {w}" for w in report.warnings]
-            shown = "\n".join(lines[:20])
-            more = f"\n… and {len(lines) - 20} more: Show Details… lists every one" if len(lines) > 20 else ""
+            shown = "\n".join(lines[:10])
+            more = f"\n… and {len(lines) - 10} more: Show Details… lists every one" if len(lines) > 10 else ""
             box = QMessageBox(QMessageBox.Icon.Warning, "Import", f"{message}\n\n{shown}{more}", parent=self)
+            label = box.findChild(QLabel, "qt_msgbox_label")  # Qt's own name for the message text
+            if label is not None:
+                label.setMinimumWidth(720)  # a line per problem, not a narrow column
             box.setDetailedText("\n".join(lines))  # every line, selectable and copyable
             box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.import_report_box = box
