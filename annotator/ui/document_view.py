@@ -73,7 +73,9 @@ class DocumentView(QTextEdit):
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        # lines break between words only: a word too long for the column scrolls rather than splitting its
+        # characters (छत्तीसगढ़ over four lines)
+        self.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         self.setMouseTracking(True)
         self._zoom = 0.0
         self.setFont(document_font())

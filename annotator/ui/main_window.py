@@ -83,15 +83,32 @@ class MainWindow(QMainWindow):
         self.state: DocumentState | None = None
         self.suggestions: list = []  # the open suggestions shown on this document (services.suggestions)
         self._tasks: list[BackgroundTask] = []
-        self.resize(1400, 860)
         self._build()
-        self.resizeDocks([self.list_dock, self.palette_dock], [340, 330], Qt.Orientation.Horizontal)
+        self._fit_to_screen()
         self._load_project()
         self.poll_timer = QTimer(self)
         self.poll_timer.timeout.connect(self._poll_documents)
         self.poll_timer.start(self.POLL_MS)
 
     # ------------------------------------------------------------------ building
+
+    def _fit_to_screen(self) -> None:
+        """Open within the screen's free area (a 1366×768 laptop, 200 % scaling) and give the text the
+        larger part: the side panels take at most about a fifth of the width each."""
+        from PySide6.QtGui import QGuiApplication
+
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        available = screen.availableGeometry() if screen is not None else None
+        width, height = 1400, 860
+        if available is not None:
+            width = min(width, int(available.width() * 0.96))
+            height = min(height, int(available.height() * 0.92))
+        self.resize(width, height)
+        self.resizeDocks(
+            [self.list_dock, self.palette_dock],
+            [min(340, int(width * 0.2)), min(330, int(width * 0.22))],
+            Qt.Orientation.Horizontal,
+        )
 
     def _build(self) -> None:
         self.view = DocumentView()

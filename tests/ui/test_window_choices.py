@@ -138,3 +138,28 @@ def test_note_and_flag_dialogs_are_finished_by_the_keyboard(qtbot):
     qtbot.keyClick(dialog.editor, QtKeys.Key.Key_Return, QtKeys.KeyboardModifier.ControlModifier)
     assert dialog.result() == MultilineDialog.DialogCode.Accepted
     assert dialog.text() == "first line\nsecond"
+
+
+def test_the_window_opens_within_the_screen_and_the_text_has_the_room(qtbot, tmp_path):
+    from PySide6.QtGui import QGuiApplication, QTextOption
+
+    from annotator.ui.app import application
+    from annotator.ui.main_window import MainWindow
+
+    application()
+    project = init_project(tmp_path / "p.annotator")
+    src = tmp_path / "d.jsonl"
+    src.write_text(json.dumps({"id": "d", "text": "छत्तीसगढ़ में नक्सली हमला " * 40}) + "\n", "utf-8")
+    from annotator.services.importing import import_paths
+
+    assert import_paths(project, [src]).ok
+    window = MainWindow(project, Settings(annotator="asha"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    available = (window.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+    assert window.width() <= available.width() and window.height() <= available.height()
+    assert window.view.width() >= 0.4 * window.width()
+    assert window.view.wordWrapMode() == QTextOption.WrapMode.WordWrap  # never inside a word
+    window.close()
+    project.close()
