@@ -393,7 +393,12 @@ class DocumentView(QTextEdit):
         else:
             QToolTip.hideText()
 
+    #: The reading aid's romanization (View → Romanization), used by the tooltips too.
+    romanization = "iast"
+
     def describe(self, spans: list[Span]) -> str:
+        """A tooltip: each span's label, text and romanization (in the chosen scheme), polarity, and the
+        attributes that are set (confidence, note, counts…)."""
         from annotator.text import romanize
 
         lines = []
@@ -401,8 +406,13 @@ class DocumentView(QTextEdit):
             surface = self._text[span.start : span.end]
             mark = self._polarities.get(span.id)
             lines.append(
-                f"{span.label}: {surface} — {romanize(surface, 'iast')}" + (f" [{mark}]" if mark else "")
+                f"{span.label}: {surface} — {romanize(surface, self.romanization)}"
+                + (f" [{mark}]" if mark else "")
             )
+            for name, value in sorted((span.attributes or {}).items()):
+                if value not in (None, "", False):
+                    shown = " ".join(str(value).split())
+                    lines.append(f"    {name}: {shown if len(shown) <= 80 else shown[:79] + '…'}")
         return "\n".join(lines)
 
     def event(self, event) -> bool:

@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.view = DocumentView()
         self.view.snap_to_tokens = self.settings.snap_to_tokens
+        self.view.romanization = self.settings.romanization
         self.view.set_zoom(self.settings.zoom)
         self.view.hotkey.connect(self._on_hotkey)
         self.view.suggestionSelected.connect(self._on_suggestion_selected)
@@ -1266,6 +1267,7 @@ class MainWindow(QMainWindow):
 
     def set_scheme(self, scheme: str) -> None:
         self.settings.romanization = scheme
+        self.view.romanization = scheme  # the tooltips read it too
         self.settings.save()
         for name, action in self.scheme_actions.items():
             action.blockSignals(True)

@@ -511,3 +511,15 @@ def test_a_drag_that_starts_inside_the_selection_makes_a_new_selection(qtbot, wo
     s, e = view.selection()
     assert (s, e) != (first, first + len("इशाक डार"))
     assert s >= first and e > first + len("इशाक डार")
+
+
+def test_tooltips_follow_the_romanization_and_show_notes_and_confidence(qtbot, workbench):
+    from annotator.services.annotate import Span
+
+    view = workbench.view
+    span = Span("s1", 0, len("पाकिस्तान"), "GPE", {"confidence": "low", "note": "maybe\nthe army"})
+    assert view.describe([span]) == (
+        "GPE: पाकिस्तान — pākistāna\n    confidence: low\n    note: maybe the army"
+    )
+    workbench.set_scheme("itrans")
+    assert view.describe([span]).splitlines()[0] == "GPE: पाकिस्तान — pAkistAna"
