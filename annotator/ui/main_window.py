@@ -584,8 +584,12 @@ class MainWindow(QMainWindow):
             for i in ids[ids.index(current.id) + 1 :] + ids[: ids.index(current.id)]
             if i not in {c.id for c in chosen}
         ]
-        command = AcceptSuggestions if accept else RejectSuggestions
-        self.run(command(self.document_id, chosen))
+        command = (AcceptSuggestions if accept else RejectSuggestions)(self.document_id, chosen)
+        self.run(command)
+        if accept and current.kind == "event" and not all_of_label and current.id in command.made:
+            # the accepted trigger's event becomes the active one: its roles are the digits now
+            self.activate_event(command.made[current.id])
+            return
         if following and following[0] in self.view.suggestion_ids():
             self.view.select_suggestion(following[0], advanced=True)
         if accept and self.document_id is not None:

@@ -156,3 +156,13 @@ def test_click_selects_a_suggestion_and_tab_after_enter_skips_nothing(qtbot, wor
     assert view.current_suggestion() == advanced_to
     qtbot.keyClick(view, Qt.Key.Key_Tab)
     assert view.current_suggestion() != advanced_to
+
+
+def test_accepting_a_trigger_suggestion_activates_its_event(qtbot, workbench):  # noqa: F811
+    window, view = workbench, workbench.view
+    suggested(qtbot, window)
+    tab_to(qtbot, window, "कहा", "STATEMENT")
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    with window.project.engine.connect() as conn:
+        [event_id] = conn.execute(select(Event.id)).scalars().all()
+    assert window.active_event == event_id  # its roles are the digits now: the frame stays on the keyboard
