@@ -100,6 +100,7 @@ class DocumentView(QTextEdit):
         self._suggestions: list[tuple[str, str, str, int, int, int, int]] = []
         self._current_suggestion = ""
         self._advanced = False  # the current suggestion was chosen for the person after a decision
+        self._tabbed_event = ""  # the trigger Tab last went to (while no span or suggestion is selected)
         self._suggestion_starts: list[int] = []
         self._suggestion_max = 0
         self._rect_cache: dict[tuple[int, int], list[QRectF]] = {}  # see _suggestion_rects
@@ -228,6 +229,7 @@ class DocumentView(QTextEdit):
         """Make a suggestion the current one (Enter, Backspace act on it). ``advanced``: chosen for the
         person after a decision, so the next Tab stays on it instead of skipping past it."""
         self._advanced = advanced
+        self._tabbed_event = ""
         self._current_suggestion = suggestion_id
         found = next((x for x in self._suggestions if x[0] == suggestion_id), None)
         if found is not None:
@@ -245,6 +247,7 @@ class DocumentView(QTextEdit):
         items = sorted(
             [(p.qt_start, p.qt_end, 0, p.span.id) for p in self._spans]
             + [(x[3], x[4], 1, x[0]) for x in self._suggestions]
+            + [(qs, qe, 2, eid) for eid, _etype, qs, qe in self._triggers]  # event triggers: the frame too
         )
         if not items:
             return
@@ -252,7 +255,12 @@ class DocumentView(QTextEdit):
             self._advanced = False  # the decision already moved to this one: Tab confirms it
             self.select_suggestion(self._current_suggestion)
             return
-        current = (0, self._selected_id) if self._selected_id else (1, self._current_suggestion)
+        if self._selected_id:
+            current = (0, self._selected_id)
+        elif self._current_suggestion:
+            current = (1, self._current_suggestion)
+        else:
+            current = (2, self._tabbed_event)
         keys = [(kind, item_id) for _s, _e, kind, item_id in items]
         if current[1] and current in keys:
             i = keys.index(current) + (1 if forward else -1)
@@ -263,8 +271,24 @@ class DocumentView(QTextEdit):
         kind, item_id = keys[i % len(keys)]
         if kind == 0:
             self.select_span(item_id)
-        else:
+        elif kind == 1:
             self.select_suggestion(item_id)
+        else:
+            self.select_trigger(item_id)
+
+    def select_trigger(self, event_id: str) -> None:
+        """Tab on an event's trigger: the caret goes there and the event becomes the active one."""
+        found = next((t for t in self._triggers if t[0] == event_id), None)
+        if found is None:
+            return
+        self._selected_id, self._current_suggestion = "", ""
+        cursor = self.textCursor()
+        cursor.setPosition(found[2])
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        self._tabbed_event = event_id
+        self.viewport().update()
+        self.eventClicked.emit(event_id)
 
     def set_marked(self, span_id: str) -> None:
         self._marked_id = span_id
@@ -327,6 +351,7 @@ class DocumentView(QTextEdit):
 
     def select_span(self, span_id: str, *, ensure_visible: bool = True) -> None:
         self._selected_id = span_id
+        self._tabbed_event = ""
         if span_id:
             self._current_suggestion = ""
         if span_id and ensure_visible:

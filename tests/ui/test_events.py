@@ -265,3 +265,18 @@ def test_k_on_an_event_without_counts_says_why(qtbot, bench, monkeypatch):
     message = bench.statusBar().currentMessage()
     assert message.startswith("ATTACK has no count attributes (k edits counts); counts belong to ")
     assert "DIE" in message and "INJURE" in message
+
+
+def test_tab_reaches_event_triggers_and_activates_them(qtbot, bench):
+    view = bench.view
+    select_keyboard(qtbot, bench, at("हमला"), 1)
+    qtbot.keyClicks(view, "1")  # an ATTACK on हमला
+    attack = bench.active_event
+    qtbot.keyClick(view, Qt.Key.Key_Escape)  # leave it
+    assert bench.active_event == ""
+    for _ in range(20):
+        qtbot.keyClick(view, Qt.Key.Key_Tab)
+        if bench.active_event:
+            break
+    assert bench.active_event == attack  # Tab went to its trigger and made it the active event
+    assert view.textCursor().position() == view.offsets.to_qt(at("हमला"))
