@@ -867,10 +867,10 @@ class MainWindow(QMainWindow):
             self.mark_relation_source()
         elif text in self.relation_hotkeys:
             self.add_relation(self.relation_hotkeys[text])
-        elif text == "y":
-            self.cycle_attribute("modality")
-        elif text == "c":
-            self.cycle_attribute("confidence")
+        elif text in ("y", "Y"):  # Shift cycles back
+            self.cycle_attribute("modality", back=text == "Y")
+        elif text in ("c", "C"):
+            self.cycle_attribute("confidence", back=text == "C")
         elif text == "k":
             self.edit_counts()
         elif text == "#":
@@ -1039,7 +1039,7 @@ class MainWindow(QMainWindow):
         if new != old and self.document_id is not None:
             self.run(SetAttributes(self.document_id, kind, row_id, old, new))
 
-    def cycle_attribute(self, name: str) -> None:
+    def cycle_attribute(self, name: str, back: bool = False) -> None:
         target = self._attribute_target()
         if target is None:
             self.statusBar().showMessage("Select a span or activate an event first.", 4000)
@@ -1053,7 +1053,11 @@ class MainWindow(QMainWindow):
             return
         values = list(definition.values)
         current = attrs.get(name)
-        nxt = values[(values.index(current) + 1) % len(values)] if current in values else values[0]
+        step = -1 if back else 1
+        if current in values:
+            nxt = values[(values.index(current) + step) % len(values)]
+        else:
+            nxt = values[-1] if back else values[0]
         self._set_attributes(kind, row_id, attrs, {**attrs, name: nxt})
         self.statusBar().showMessage(f"{name}: {nxt}", 3000)
 

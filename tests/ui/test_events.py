@@ -122,6 +122,12 @@ def test_events_roles_relations_attributes_links_and_undo(qtbot, bench, monkeypa
         assert (
             s.scalars(select(Event.attributes).where(Event.type == "STATEMENT")).one()["modality"] == "future"
         )
+    qtbot.keyClicks(view, "Y")  # Shift+Y cycles back
+    with bench.project.session() as s:
+        assert (
+            s.scalars(select(Event.attributes).where(Event.type == "STATEMENT")).one()["modality"] == "actual"
+        )
+    qtbot.keyClicks(view, "y")
     # a relation: mark लश्कर-ए-तैयबा with m, select पहलगाम, Shift+L (LOCATED_IN)
     qtbot.keyClick(view, Qt.Key.Key_Escape)
     view.select_span(span_id(bench, "लश्कर-ए-तैयबा"))
@@ -161,7 +167,7 @@ def test_events_roles_relations_attributes_links_and_undo(qtbot, bench, monkeypa
     again.project.close()
     # undo every step, one by one, down to nothing; then redo all of it
     steps = bench.undo_stack.count()
-    assert steps == 13  # new entity + its role are one step each
+    assert steps == 15  # new entity + its role are one step each (y, Y, y: three)
     for _ in range(steps):
         qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert (
