@@ -211,6 +211,14 @@ class _Batch:
         return out
 
 
+def document_annotations(
+    project: Project, conn: Connection, document_id: int, text: str
+) -> list[dict[str, Any]]:
+    """One document's native annotation blocks (every annotator's), as the JSONL export writes them."""
+    annotators = dict(conn.execute(select(Annotator.id, Annotator.name)).all())
+    return _Batch(conn, document_id, document_id, annotators).annotations(document_id, text)
+
+
 def document_batches(project: Project, conn: Connection, batch_size: int, cancel: CancelFlag | None):
     """(rows, annotations) per batch of documents in id order; rows are (id, external id, title, text,
     meta as stored JSON text)."""

@@ -720,6 +720,7 @@ def import_paths(
             raise AnnotatorError(f"option {key!r} applies to {' and '.join(takes)} files, not to these")
 
     cleaned: Counter = Counter()
+    carry = _TitledEarlier(project)
 
     def items():
         done = 0
@@ -730,6 +731,8 @@ def import_paths(
             for item, pos in read_path(path, fmt, name, **options):
                 if change is not None and isinstance(item, SourceRecord):
                     item = change(item)
+                if file_fmt == "text" and isinstance(item, SourceRecord):
+                    item = carry.over(item)
                 if isinstance(item, SourceRecord) and isinstance(item.meta.get("cleanup"), dict):
                     cleaned.update(
                         documents=1,
@@ -746,6 +749,7 @@ def import_paths(
         for change in relabel.values():
             if change.summary():
                 report.warnings.append(change.summary())
+        report.warnings.extend(carry.notes)
 
     return import_records(
         project, items(), total=total, strict=strict, progress=progress, cancel=cancel, report=report
@@ -778,6 +782,74 @@ def _import_brat(project: Project, folders: list[Path], **options) -> ImportRepo
             done += size
 
     return import_records(project, items(), total=sum(sizes), report=report, **options)
+
+
+class _TitledEarlier:
+    """Plain-text files imported before the title line stayed in the text: their document holds the text
+    below the title. Importing such a file again makes a document with the whole text, and the labels of
+    the earlier document (every annotator's: entities, events, relations, sentiment, tone, status) come
+    along, moved by the title's length and checked like any imported label; the earlier document stays."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.notes: list[str] = []
+
+    def over(self, record: SourceRecord) -> SourceRecord:
+        from annotator.services.exporting import document_annotations
+
+        if record.annotations or not record.external_id:
+            return record
+        text = normalize(record.text)
+        with self.project.engine.connect() as conn:
+            earlier = conn.execute(
+                select(Document.id, Document.text).where(
+                    Document.external_id == record.external_id, Document.text != text
+                )
+            ).all()
+            for doc_id, old_text in earlier:
+                offset = len(text) - len(old_text)
+                if (
+                    offset <= 0
+                    or not text.endswith(old_text)
+                    or text[:offset].strip() != normalize(record.title)
+                ):
+                    continue
+                blocks = [b for b in document_annotations(self.project, conn, doc_id, old_text) if b]
+                if not blocks:
+                    continue
+                for block in blocks:
+                    _shift(block, offset)
+                record.text, record.annotations = text, blocks
+                self.notes.append(
+                    f"{record.where}: the earlier import kept the title line out of the text; its labels "
+                    f"({len(blocks)} annotator(s)) were carried over to the whole text"
+                )
+                break
+        return record
+
+
+def _shift(block: dict[str, Any], offset: int) -> None:
+    """Move a native block's spans by ``offset`` and give its rows new given ids (the stored ids belong to
+    the earlier document's rows, which stay), with every reference renamed alike."""
+    ids: dict[str, str] = {}
+    for kind, prefix in (("entities", "T"), ("events", "E"), ("relations", "R")):
+        for n, item in enumerate(block.get(kind) or (), 1):
+            ids[item["id"]] = new = f"{prefix}{n}"
+            item["id"] = new
+    for entity in block.get("entities") or ():
+        entity["start"] += offset
+        entity["end"] += offset
+    for event in block.get("events") or ():
+        event["trigger"]["start"] += offset
+        event["trigger"]["end"] += offset
+        for argument in event.get("arguments") or ():
+            for key in ("entity", "event"):
+                if argument.get(key) in ids:
+                    argument[key] = ids[argument[key]]
+    for relation in block.get("relations") or ():
+        relation["from"], relation["to"] = ids.get(relation["from"]), ids.get(relation["to"])
+    for sentiment in block.get("sentiment") or ():
+        sentiment["target"] = ids.get(sentiment["target"], sentiment["target"])
 
 
 def _size(path: Path) -> int:

@@ -288,3 +288,57 @@ def test_the_lead_of_a_plain_text_article_stays_labellable(sqlite_project, tmp_p
     with sqlite_project.engine.connect() as conn:
         labelled = conn.exec_driver_sql("SELECT count(*) FROM entities").scalar()
     assert labelled >= 1
+
+
+def test_reimporting_a_file_imported_without_its_title_line_carries_the_labels_over(sqlite_project, tmp_path):
+    import json
+
+    from annotator.services.exporting import export_jsonl
+
+    title, body = "पहलगाम में आतंकी हमला", "लश्कर-ए-तैयबा ने हमला किया।\nपुलिस ने जांच शुरू की।"
+    start = body.index("लश्कर-ए-तैयबा")
+    trigger = body.index("हमला")
+    earlier = {  # what the earlier reader stored: the text below the title line
+        "id": "a.txt",
+        "title": title,
+        "text": body,
+        "annotations": [
+            {
+                "annotator": "asha",
+                "status": "done",
+                "entities": [{"id": "T1", "start": start, "end": start + 13, "label": "ARMED_GROUP"}],
+                "events": [
+                    {
+                        "id": "E1",
+                        "type": "ATTACK",
+                        "trigger": {"start": trigger, "end": trigger + 4},
+                        "arguments": [{"role": "Attacker", "entity": "T1"}],
+                    }
+                ],
+                "document": {"tone": -2},
+            }
+        ],
+    }
+    src = tmp_path / "old.jsonl"
+    src.write_text(json.dumps(earlier, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert import_paths(sqlite_project, [src]).ok
+    folder = tmp_path / "files"
+    folder.mkdir()
+    (folder / "a.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+    report = import_paths(sqlite_project, [folder])
+    assert report.ok and report.documents_added == 1
+    assert any("carried over to the whole text" in w for w in report.warnings)
+    out = tmp_path / "out.jsonl"
+    export_jsonl(sqlite_project, out)
+    docs_out = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    full = next(d for d in docs_out if d["text"].startswith(title))
+    [block] = full["annotations"]
+    assert block["annotator"] == "asha" and block["status"] == "done" and block["document"] == {"tone": -2}
+    [entity] = block["entities"]
+    assert full["text"][entity["start"] : entity["end"]] == "लश्कर-ए-तैयबा"
+    [event] = block["events"]
+    assert full["text"][event["trigger"]["start"] : event["trigger"]["end"]] == "हमला"
+    assert event["arguments"][0]["entity"] == entity["id"]
+    # the earlier document keeps its labels too: nothing is lost either way
+    old = next(d for d in docs_out if d["text"] == body)
+    assert len(old["annotations"][0]["entities"]) == 1
