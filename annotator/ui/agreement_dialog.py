@@ -45,6 +45,33 @@ PAIR_FIGURES = {
 }
 
 
+#: How the dashboard names the report's keys (the JSON and CSV exports keep the keys).
+FIGURE_NAMES = {
+    "krippendorff_alpha": "Krippendorff's alpha",
+    "unitizing_alpha": "Krippendorff's unitizing alpha",
+    "fleiss_kappa": "Fleiss' kappa",
+    "cohen_kappa": "Cohen's kappa",
+    "cohen_kappa_mean": "Cohen's kappa (mean of pairs)",
+    "cohen_kappa_pairwise": "Cohen's kappa per pair",
+    "observed_agreement": "observed agreement",
+    "token_kappa": "token kappa",
+    "exact": "F1, exact spans",
+    "overlap": "F1, overlapping spans",
+    "attribute_agreement": "attribute agreement",
+    "trigger_f1": "trigger F1",
+    "argument_f1": "argument F1",
+    "tone": "Document tone",
+    "entities": "Entities",
+    "events": "Events",
+    "sentiment": "Targeted sentiment",
+}
+
+
+def readable(key: str) -> str:
+    """A report key as the dashboard shows it: ``krippendorff_alpha`` → ``Krippendorff's alpha``."""
+    return FIGURE_NAMES.get(key, key.replace("_", " "))
+
+
 def heat(value: float | None) -> QColor:
     """White (0 or unknown) to green (1); red for negative agreement."""
     if value is None:
@@ -171,7 +198,8 @@ class AgreementDialog(QDialog):
         for layer in ("tone", "entities", "events", "sentiment"):
             if layer not in self.data:
                 continue
-            top = QTreeWidgetItem([layer, ""])
+            top = QTreeWidgetItem([readable(layer), ""])
+            top.setToolTip(0, layer)
             self._fill_tree(top, self.data[layer], skip=("pairwise", "per_label", "confusion"))
             self.summary.addTopLevelItem(top)
             top.setExpanded(True)
@@ -217,12 +245,14 @@ class AgreementDialog(QDialog):
             if key in skip:
                 continue
             if isinstance(value, dict) and not ("value" in value and "units" in value):
-                child = QTreeWidgetItem([key, ""])
+                child = QTreeWidgetItem([readable(key), ""])
                 self._fill_tree(child, value)
                 parent.addChild(child)
                 child.setExpanded(True)
             else:
-                parent.addChild(QTreeWidgetItem([key, figure_text(value)]))
+                child = QTreeWidgetItem([readable(key), figure_text(value)])
+                parent.addChild(child)
+            child.setToolTip(0, key)  # the key in the JSON and CSV exports
 
     def pair_value(self, a: str, b: str, figure: str) -> dict[str, Any] | None:
         layer, key = PAIR_FIGURES[figure]

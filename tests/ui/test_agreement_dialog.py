@@ -64,6 +64,14 @@ def test_dashboard_shows_pairs_labels_confusion_and_exports(qtbot, tmp_path):
     for table in (dialog.pairs, dialog.labels, dialog.confusion, dialog.gold):
         assert table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
     assert dialog.gold.item(0, 0).text().startswith("No gold set yet")
+    # the summary names figures as people write them; the export's key is the tooltip
+    names = []
+    for i in range(dialog.summary.topLevelItemCount()):
+        top = dialog.summary.topLevelItem(i)
+        names.append(top.text(0))
+        names += [top.child(j).text(0) for j in range(top.childCount())]
+    assert "Document tone" in names and "Krippendorff's alpha" in names
+    assert not any("_" in name for name in names), names
     # heat map: the asha/ravi cell holds the pairwise exact entity F1 of the report
     f1 = dialog.data["entities"]["pairwise"]["asha|ravi"]["exact"]["value"]
     assert f1 == round(2 * 2 / (4 + 3), 4)  # asha 4 spans, ravi 3, two identical (भारत: GPE vs ORG)
