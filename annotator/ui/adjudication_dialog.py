@@ -196,6 +196,7 @@ class AdjudicationDialog(QDialog):
         for item in open_items(self.project, self.document_id, policy=self.policy.currentText()):
             for name in sorted(item.versions):
                 entry = QListWidgetItem(f"{self._describe(item.key)}   ← {name}")
+                entry.setToolTip(item.key)  # where it is, in code points
                 entry.setToolTip(entry.text())  # a long frame is cut at the pane's edge
                 entry.setData(Qt.ItemDataRole.UserRole, (item.key, name))
                 self.items.addItem(entry)
@@ -209,7 +210,7 @@ class AdjudicationDialog(QDialog):
         if parts[0] not in ("entity", "event"):
             return key
         start, end = (int(x) for x in parts[1].split("-"))
-        head = f"{' '.join(parts[:3])} “{self.view.text[start:end]}”"
+        head = f"{parts[0]} {parts[2]} “{self.view.text[start:end]}”"  # the text, not its offsets
         arguments = ", ".join(self._argument_text(a).rsplit(" [", 1)[0] for a in parts[3:])
         return f"{head}: {arguments}" if arguments else head
 

@@ -1,6 +1,7 @@
 """The adjudication window: queue, every annotator's spans, open items resolved by keyboard into gold."""
 
 import json
+import re
 
 from PySide6.QtCore import Qt
 from sqlalchemy import select
@@ -199,6 +200,7 @@ def test_three_annotators_event_frames_by_keyboard(qtbot, tmp_path, monkeypatch)
     ]
     shown = [dialog.items.item(i).text() for i in range(dialog.items.count())]
     assert any("event" in t and "“मार डाला”: Place = “पहलगाम”" in t and t.endswith("← meera") for t in shown)
+    assert not any(re.search(r"\d+-\d+", t.split("“")[0]) for t in shown), shown  # text, not offsets
     _select(dialog, FRAME_M, "meera")
     dialog.view.select_range(*at(T1, "26 लोगों"))
     qtbot.keyClick(dialog.items, Qt.Key.Key_N)
