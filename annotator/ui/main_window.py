@@ -281,9 +281,12 @@ class MainWindow(QMainWindow):
         self.tone_actions = []
         scale = self.project.schema.document_sentiment
         for i, level in enumerate(scale.levels if scale else (), 1):
-            self.tone_actions.append(
-                self._action(doc, f"Tone {level.label}", lambda v=level.value: self.set_tone(v), f"Alt+{i}")
+            action = self._action(
+                doc, f"Tone {level.label}", lambda v=level.value: self.set_tone(v), f"Alt+{i}"
             )
+            action.setCheckable(True)  # the document's tone is ticked in the menu
+            action.setData(level.value)
+            self.tone_actions.append(action)
         self._action(doc, "Clear tone", lambda: self.set_tone(None), "Alt+0")
 
         view = bar.addMenu("&View")
@@ -681,6 +684,8 @@ class MainWindow(QMainWindow):
         elif change.spans:
             self._reload_suggestions()  # a label went or moved: what it covered may show again
         self.sentiment.show_tone(self.state.tone)
+        for action in self.tone_actions:
+            action.setChecked(action.data() == self.state.tone)
         self._on_span_selected(self.view.selected_span_id())
         work = self.state.work
         extra = "  ·  ⚑ flagged: " + (work.comment or "") if work.flagged else ""

@@ -212,9 +212,11 @@ def test_tone_and_targeted_sentiment(qtbot, workbench):
     with workbench.project.session() as s:
         assert s.scalars(select(DocumentLabel.value)).all() == [-2]
     assert workbench.sentiment.tone_buttons[-2].isChecked()
+    assert [a.isChecked() for a in workbench.tone_actions] == [True, False, False, False, False]
     workbench.sentiment.tone_buttons[1].click()
     with workbench.project.session() as s:
         assert s.scalars(select(DocumentLabel.value)).all() == [1]
+    assert [a.data() for a in workbench.tone_actions if a.isChecked()] == [1]  # the menu ticks the tone
     select_keyboard(qtbot, workbench, 0, 1)
     qtbot.keyClick(view, Qt.Key.Key_G)
     qtbot.keyClicks(view, "-")
