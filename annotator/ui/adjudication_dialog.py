@@ -26,7 +26,9 @@ from annotator.services.project import Project
 from annotator.ui.document_view import DocumentView
 from annotator.ui.tasks import BackgroundTask
 
-PALETTE = ["#8ecae6", "#ffb703", "#b5e48c", "#f4a6c6", "#cdb4db", "#ffd6a5", "#a0c4ff", "#caffbf"]
+#: Annotators' colours: none near gold's yellow (GOLD_COLOR), which marks what is decided.
+PALETTE = ["#8ecae6", "#e07a5f", "#b5e48c", "#f4a6c6", "#cdb4db", "#81b29a", "#a0c4ff", "#bdb2ff"]
+GOLD_COLOR = "#ffd60a"
 POLICIES = ["majority", "unanimous", "min:2"]
 
 
@@ -173,7 +175,7 @@ class AdjudicationDialog(QDialog):
 
         marked = proposals(self.project, document_id)
         names = sorted({name for *_span, name in marked.entities if name != "gold"})
-        colors = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)} | {"gold": "#ffd60a"}
+        colors = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)} | {"gold": GOLD_COLOR}
         self.view.set_label_colors(colors)
         # each span "labelled" with its annotator, so colours tell who proposed what; gold in yellow
         self.view.set_spans([Span(*row) for row in marked.entities], marked.polarities)

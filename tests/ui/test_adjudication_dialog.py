@@ -279,3 +279,15 @@ def test_shift_a_leaves_conflicting_tones_open(qtbot, tmp_path):
         assert conn.execute(select(GoldProvenance.id)).all() == []
     window.close()
     project.close()
+
+
+def test_no_annotator_colour_looks_like_gold():
+    from annotator.ui.adjudication_dialog import GOLD_COLOR, PALETTE
+
+    def rgb(color):
+        return [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+
+    gold = rgb(GOLD_COLOR)
+    for color in PALETTE:
+        distance = sum((a - b) ** 2 for a, b in zip(rgb(color), gold, strict=True)) ** 0.5
+        assert distance > 120, color
