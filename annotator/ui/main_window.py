@@ -876,6 +876,8 @@ class MainWindow(QMainWindow):
             self.cycle_attribute("modality", back=text == "Y")
         elif text in ("c", "C"):
             self.cycle_attribute("confidence", back=text == "C")
+        elif text in ("[", "]", "{", "}"):
+            self.move_boundary(text)
         elif text == "k":
             self.edit_counts()
         elif text == "#":
@@ -1125,6 +1127,39 @@ class MainWindow(QMainWindow):
         new = (link_id or None, (name or None) if link_id else None)
         if new != old:
             self.run(SetLink(self.document_id, span.id, old, new))
+
+    def move_boundary(self, key: str) -> None:
+        """Correct the selected span's boundaries by keyboard, a word at a time (a character when snapping
+        to words is off): ``[`` its start one left, ``{`` one right; ``]`` its end one right, ``}`` one
+        left. Undoable; a span keeps at least one word, and boundaries stay on whole characters."""
+        from annotator.services.annotate import Reshape
+
+        span = self._span(self.view.selected_span_id())
+        if span is None or self.document_id is None:
+            self.statusBar().showMessage("Select a span (Tab, or a click) to move its boundaries.", 4000)
+            return
+        text = self.view.text
+        segmenter = self.view.segmenter
+        if self.view.snap_to_tokens:
+            starts = [t.start for t in segmenter.tokens]
+            ends = [t.end for t in segmenter.tokens]
+        else:
+            starts = ends = segmenter.boundaries
+        start, end = span.start, span.end
+        if key == "[":
+            start = max((p for p in starts if p < start), default=start)
+        elif key == "{":
+            start = min((p for p in starts if start < p < end), default=start)
+        elif key == "]":
+            end = min((p for p in ends if p > end), default=end)
+        else:
+            end = max((p for p in ends if start < p < end), default=end)
+        if (start, end) == (span.start, span.end):
+            self.statusBar().showMessage("The span cannot move further that way.", 4000)
+            return
+        self.run(Reshape(self.document_id, span, start, end, text))
+        self.view.select_span(span.id)
+        self.statusBar().showMessage(f"{span.label}: “{text[start:end]}”", 4000)
 
     def _span(self, span_id: str):
         return next((s for s in self.state.spans if s.id == span_id), None) if self.state else None

@@ -525,3 +525,24 @@ def test_tooltips_follow_the_romanization_and_show_notes_and_confidence(qtbot, w
     )
     workbench.set_scheme("itrans")
     assert view.describe([span]).splitlines()[0] == "GPE: पाकिस्तान — pAkistAna"
+
+
+def test_span_boundaries_move_by_keyboard_and_undo(qtbot, workbench):
+    view = workbench.view
+    first = HINDI.index("इशाक")
+    select_keyboard(qtbot, workbench, first, 1)
+    qtbot.keyClick(view, Qt.Key.Key_P)  # PER on इशाक
+    [span] = view.spans()
+    view.select_span(span.id)
+    qtbot.keyClicks(view, "]")  # the end one word right: इशाक डार
+    assert entities(workbench) == [(first, HINDI.index("डार") + len("डार"), "PER")]
+    qtbot.keyClicks(view, "}")  # and back
+    assert entities(workbench) == [(first, first + len("इशाक"), "PER")]
+    qtbot.keyClicks(view, "{")  # a span keeps at least one word
+    assert entities(workbench) == [(first, first + len("इशाक"), "PER")]
+    assert workbench.statusBar().currentMessage() == "The span cannot move further that way."
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert entities(workbench) == [(first, first + len("इशाक"), "PER")]  # both moves undone
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert entities(workbench) == []
