@@ -24,6 +24,7 @@ from annotator.services.annotate import Span
 from annotator.services.documents import load_text
 from annotator.services.project import Project
 from annotator.ui.document_view import DocumentView
+from annotator.ui.geometry import fit_to_screen
 from annotator.ui.tasks import BackgroundTask
 
 #: Annotators' colours: none near gold's yellow (GOLD_COLOR), which marks what is decided.
@@ -80,7 +81,7 @@ class AdjudicationDialog(QDialog):
     ):
         super().__init__(parent)
         self.setWindowTitle(f"Adjudication — {adjudicator}")
-        self.resize(1300, 800)
+        fit_to_screen(self, 1300, 800)
         self.project, self.adjudicator, self.on_change = project, adjudicator, on_change
         self.document_id: int | None = None
         layout = QVBoxLayout(self)

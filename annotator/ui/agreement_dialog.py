@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.services.project import Project
+from annotator.ui.geometry import fit_to_screen
 from annotator.ui.tasks import BackgroundTask
 
 PAIR_FIGURES = {
@@ -108,7 +109,7 @@ class AgreementDialog(QDialog):
     def __init__(self, project: Project, open_document: Callable[[int], None] | None = None, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Agreement")
-        self.resize(1000, 700)
+        fit_to_screen(self, 1000, 700)
         self.project = project
         self.open_document = open_document
         self.report = None

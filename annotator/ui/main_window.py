@@ -95,15 +95,9 @@ class MainWindow(QMainWindow):
     def _fit_to_screen(self) -> None:
         """Open within the screen's free area (a 1366×768 laptop, 200 % scaling) and give the text the
         larger part: the side panels take at most about a fifth of the width each."""
-        from PySide6.QtGui import QGuiApplication
+        from annotator.ui.geometry import fit_to_screen
 
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        available = screen.availableGeometry() if screen is not None else None
-        width, height = 1400, 860
-        if available is not None:
-            width = min(width, int(available.width() * 0.96))
-            height = min(height, int(available.height() * 0.92))
-        self.resize(width, height)
+        width, _height = fit_to_screen(self, 1400, 860)
         self.resizeDocks(
             [self.list_dock, self.palette_dock],
             [min(340, int(width * 0.2)), min(330, int(width * 0.22))],

@@ -163,3 +163,15 @@ def test_the_window_opens_within_the_screen_and_the_text_has_the_room(qtbot, tmp
     assert window.view.wordWrapMode() == QTextOption.WrapMode.WordWrap  # never inside a word
     window.close()
     project.close()
+
+
+def test_dialogs_open_within_the_screen(qtbot, workbench):  # noqa: F811
+    from PySide6.QtGui import QGuiApplication
+
+    from annotator.ui.adjudication_dialog import AdjudicationDialog
+    from annotator.ui.agreement_dialog import AgreementDialog
+
+    available = QGuiApplication.primaryScreen().availableGeometry()
+    for dialog in (AgreementDialog(workbench.project), AdjudicationDialog(workbench.project, "lina")):
+        qtbot.addWidget(dialog)
+        assert dialog.width() <= available.width() and dialog.height() <= available.height()
