@@ -113,23 +113,6 @@ def staging_dir(folder: str | Path) -> Iterator[Path]:
         raise
 
 
-@contextmanager
-def scratch_dir(parent: str | Path, name: str) -> Iterator[Path]:
-    """A working folder ``parent/.<name>.<pid>.annotator-tmp-dir`` removed when the block ends; leftovers
-    of killed runs with the same ``name`` are removed first."""
-    parent = Path(parent)
-    parent.mkdir(parents=True, exist_ok=True)
-    target = parent / name
-    sweep(target)
-    tmp = temp_name(target, "-dir")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
-        yield tmp
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
 def scratch_folder() -> Path:
     """This program's folder for working copies (``<data home>/tmp``), its dead leftovers swept."""
     from annotator.settings import data_home
@@ -143,7 +126,6 @@ def scratch_folder() -> Path:
 __all__ = [
     "SUFFIX",
     "atomic_file",
-    "scratch_dir",
     "scratch_folder",
     "staging_dir",
     "sweep",

@@ -100,9 +100,15 @@ def test_leftovers_of_dead_processes_are_swept_and_nothing_else(tmp_path):
     assert all(p.read_text() == "mine" for p in unrelated)
 
 
-def test_scratch_dir_is_removed_and_sweeps(tmp_path):
-    stale = tmp_path / f".package.{DEAD_PID}{fileio.SUFFIX}-dir"
-    stale.mkdir()
-    with fileio.scratch_dir(tmp_path, "package") as work:
-        assert work.is_dir() and work.parent == tmp_path
-    assert not work.exists() and not stale.exists()
+def test_the_scratch_folder_sweeps_every_dead_leftover_and_nothing_else(tmp_path):
+    folder = fileio.scratch_folder()
+    stale = [
+        folder / f".package-ab.{DEAD_PID}{fileio.SUFFIX}-dir",
+        folder / f".x.{DEAD_PID}{fileio.SUFFIX}-wal",
+    ]
+    stale[0].mkdir()
+    stale[1].write_text("x")
+    mine = folder / "notes.txt"
+    mine.write_text("keep")
+    assert fileio.scratch_folder() == folder
+    assert not any(p.exists() for p in stale) and mine.read_text() == "keep"
