@@ -933,7 +933,20 @@ class MainWindow(QMainWindow):
         span = self._span(self.view.selected_span_id())
         start, end = self.view.snapped_selection()
         filler, kind, macro = None, "entity", False
-        if span is not None and start == end:
+        suggestion = next((s for s in self.suggestions if s.id == self.view.current_suggestion()), None)
+        if span is None and start == end and suggestion is not None and suggestion.kind == "entity":
+            # the focused suggestion fills the role: accepted, then the argument, one undo step
+            from annotator.services.suggestions import AcceptSuggestions
+
+            if not role.accepts(suggestion.label):
+                self.statusBar().showMessage(f"{role.name} does not take {suggestion.label}.", 4000)
+                return
+            accept = AcceptSuggestions(self.document_id, [suggestion])
+            self.undo_stack.beginMacro(f"fill {role.name}")
+            macro = True
+            self.run(accept)
+            filler = accept.made.get(suggestion.id)
+        elif span is not None and start == end:
             filler = span.id
         elif start != end:
             trigger = next(
@@ -959,7 +972,9 @@ class MainWindow(QMainWindow):
                 self.run(add)
                 filler = add.spans[0].id
         if filler is None:
-            self.statusBar().showMessage(f"Select a span or text to fill {role.name}.", 4000)
+            if macro:
+                self.undo_stack.endMacro()
+            self.statusBar().showMessage(f"Select a span, a suggestion or text to fill {role.name}.", 4000)
             return
         self.run(AddArgument(self.document_id, frame.id, role.name, filler, kind))
         if macro:

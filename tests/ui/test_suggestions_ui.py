@@ -166,3 +166,25 @@ def test_accepting_a_trigger_suggestion_activates_its_event(qtbot, workbench):  
     with window.project.engine.connect() as conn:
         [event_id] = conn.execute(select(Event.id)).scalars().all()
     assert window.active_event == event_id  # its roles are the digits now: the frame stays on the keyboard
+
+
+def test_a_role_digit_on_a_focused_suggestion_accepts_it_and_fills_the_role(qtbot, workbench):  # noqa: F811
+    from annotator.store.models import EventArgument
+
+    window, view = workbench, workbench.view
+    suggested(qtbot, window)
+    tab_to(qtbot, window, "कहा", "STATEMENT")
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # the STATEMENT event is now active
+    statement = window.active_event
+    assert statement
+    tab_to(qtbot, window, "पाकिस्तान", "GPE")
+    qtbot.keyClick(view, Qt.Key.Key_1)  # Speaker: the focused GPE suggestion, accepted and filled
+    with window.project.engine.connect() as conn:
+        args = conn.execute(select(EventArgument.event_id, EventArgument.role, EventArgument.entity_id)).all()
+        speaker = conn.execute(select(Entity.start, Entity.label)).all()
+    assert [(a.event_id, a.role) for a in args] == [(statement, "Speaker")]
+    assert speaker == [(0, "GPE")] or [label for _s, label in speaker] == ["GPE"]
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # one step undoes both
+    with window.project.engine.connect() as conn:
+        assert conn.execute(select(EventArgument.role)).all() == []
+        assert conn.execute(select(Entity.id)).all() == []
