@@ -16,8 +16,10 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, Text, create_engine, event, inspect, text, type_coerce
@@ -94,11 +96,23 @@ def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+def _damaged_file_error(context) -> None:
+    """A statement met a damaged page (a file damaged while open, or beyond what the look before opening
+    read): say so in the one line every damaged file gets, instead of a driver error."""
+    if _is_corruption(context.original_exception):
+        where = context.engine.url.database if context.engine is not None else "the project"
+        problem = str(context.original_exception)
+        raise ProjectDamagedError(
+            damaged_message(where, problem).replace("nothing was changed", "this was not done")
+        )
+
+
 def make_engine(url: str) -> Engine:
     """An engine with this project's settings (pragmas on every SQLite connection, JSON as UTF-8)."""
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(url, json_serializer=json_dumps, future=True)
         event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "handle_error", _damaged_file_error)
         return engine
     # a server: every pooled connection is checked before use, so after a server restart the next action
     # reconnects instead of failing on a dead connection
@@ -131,12 +145,17 @@ def unreachable_message(
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:
-    """A sqlite3 connection that cannot change the file or leave anything beside it: with no ``-wal``
-    beside the file (it was closed cleanly) it is opened immutable, which creates no ``-wal``/``-shm``;
-    with one, read-only through it (SQLite needs the WAL to see the committed state)."""
+    """A sqlite3 connection that cannot change the file: with no ``-wal`` beside the file (it was closed
+    cleanly) it is opened immutable, which creates nothing beside it; with one, read-only through it
+    (SQLite needs the WAL to see the committed state; it makes the ``-shm`` index of a WAL left by a
+    crash, the one file it may add)."""
     wal = path.with_name(path.name + "-wal")
     mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
     return sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
+
+
+class ProjectDamagedError(ProjectOpenError):
+    """The project file is damaged (found when opening it, or by a read that met a damaged page)."""
 
 
 def damaged_message(path: Path | str, problem: str) -> str:
@@ -146,12 +165,55 @@ def damaged_message(path: Path | str, problem: str) -> str:
     )
 
 
+#: How long the look before opening may spend in SQLite's ``quick_check`` (seconds). It reads every page
+#: (about 0.65 ms per MB of a project with a warm cache, so about 450 MB fit): a project up to that size is
+#: checked whole; of a larger one, what the budget reaches (and always its header, table of contents and
+#: revision). A damaged page beyond it is met by the read that needs it, which then fails with the same
+#: one line (:func:`make_engine`); ``annotator check`` always reads everything. See
+#: benchmarks/bench_open_check.py.
+OPEN_CHECK_BUDGET_S = 0.3
+
+
+def _header_problem(path: Path, header: bytes, size: int) -> str | None:
+    """What the 100-byte header of a SQLite file says is wrong with the file's length, if anything."""
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if len(header) < 100 or page_size < 512 or page_size & (page_size - 1):
+        return "its header is damaged"
+    if size % page_size:
+        return "truncated: not a whole number of pages"
+    pages = int.from_bytes(header[28:32], "big")
+    valid = pages > 0 and header[92:96] == header[24:28]  # the in-header size is current
+    wal = path.with_name(path.name + "-wal")
+    wal_in_use = wal.exists() and wal.stat().st_size > 0  # the file may lag behind its WAL
+    if valid and not wal_in_use and size // page_size < pages:
+        return f"truncated: {size // page_size} of its {pages} pages are there"
+    return None
+
+
+def _quick_check(con: sqlite3.Connection, budget_s: float) -> list[str] | None:
+    """SQLite's ``quick_check`` for at most ``budget_s`` seconds: its problems ([] when sound), or None when
+    the budget ran out first (nothing found in what was read)."""
+    deadline = time.perf_counter() + budget_s
+    con.set_progress_handler(lambda: time.perf_counter() > deadline, 2000)
+    try:
+        problems = [row[0] for row in con.execute("PRAGMA quick_check(3)")]
+    except sqlite3.OperationalError as exc:
+        if time.perf_counter() > deadline and "interrupt" in str(exc):
+            return None
+        raise
+    finally:
+        con.set_progress_handler(None, 0)
+    return [] if problems == ["ok"] else problems
+
+
 def check_sqlite_file(path: Path, *, create: bool) -> None:
     """Look at an existing file before anything may write to it (the engine's first connection switches a
-    database to WAL mode, and migrations write): refuse a folder, a FIFO or device, an empty file (unless
-    creating), a file that is not SQLite, another application's database, and a damaged one (SQLite's
-    ``quick_check``, read-only; see benchmarks/open_check.py for its cost), each with one line naming it.
-    Raises :class:`ProjectOpenError`; reads only."""
+    database to WAL mode, and migrations write): refuse a folder, a FIFO or device, an unreadable file, an
+    empty file (unless creating), a file that is not SQLite, another application's database, a project of
+    a newer annotator and a damaged one (its header, then SQLite's ``quick_check`` within
+    :data:`OPEN_CHECK_BUDGET_S`), each with one line naming it. Raises :class:`ProjectOpenError`; reads
+    only, never blocks on a FIFO."""
     import stat
 
     try:
@@ -172,10 +234,22 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
         raise ProjectOpenError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     if not header.startswith(SQLITE_MAGIC):
         raise ProjectOpenError(f"{path}: not an annotator project (not a SQLite database)")
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    if len(header) < 100 or page_size < 512 or info.st_size % page_size:
-        raise ProjectOpenError(damaged_message(path, "truncated: not a whole number of pages"))
+    problem = _header_problem(path, header, info.st_size)
+    if problem:
+        raise ProjectDamagedError(damaged_message(path, problem))
+    for attempt in (1, 2):
+        try:
+            _look_inside(path, create)
+            return
+        except ProjectDamagedError:
+            # immutable reads see a file that another process started writing as damaged: look again
+            changed = (path.stat().st_size, path.stat().st_mtime_ns) != (info.st_size, info.st_mtime_ns)
+            if attempt == 2 or not changed:
+                raise
+            info = path.stat()
+
+
+def _look_inside(path: Path, create: bool) -> None:
     try:
         con = connect_read_only(path)
     except sqlite3.Error as exc:
@@ -194,13 +268,31 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
                     f"{path}: an empty database, not a project (create one with `annotator init {path}`)"
                 )
             return
-        problems = [row[0] for row in con.execute("PRAGMA quick_check(3)")]
-        if problems != ["ok"]:
-            raise ProjectOpenError(damaged_message(path, "; ".join(problems)))
+        revisions = [row[0] for row in con.execute("SELECT version_num FROM alembic_version")]
+        if len(revisions) == 1 and revisions[0] not in known_revisions():
+            raise ProjectOpenError(newer_message(path, revisions[0]))
+        problems = _quick_check(con, OPEN_CHECK_BUDGET_S)
+        if problems:
+            raise ProjectDamagedError(damaged_message(path, "; ".join(problems)))
     except sqlite3.DatabaseError as exc:
-        raise ProjectOpenError(damaged_message(path, str(exc))) from None
+        if isinstance(exc, sqlite3.OperationalError) and not _is_corruption(exc):
+            raise ProjectOpenError(f"{path}: cannot be read: {exc}") from None
+        raise ProjectDamagedError(damaged_message(path, str(exc))) from None
     finally:
         con.close()
+
+
+def _is_corruption(exc: BaseException) -> bool:
+    """Whether a sqlite3 error says the file is damaged (SQLITE_CORRUPT or SQLITE_NOTADB, any extension)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(exc, sqlite3.DatabaseError) and code is not None and code & 0xFF in (11, 26)
+
+
+def newer_message(where: Path | str, revision: str) -> str:
+    return (
+        f"{where}: this project was written by a newer annotator (schema revision {revision}, "
+        f"this program knows up to {head_revision()}); upgrade annotator to open it; nothing was changed"
+    )
 
 
 def _alembic_config(connection=None):
@@ -213,19 +305,28 @@ def _alembic_config(connection=None):
     return cfg
 
 
-def head_revision() -> str:
+@lru_cache(maxsize=4)
+def _revisions(script_location: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The heads and every revision of the migrations in ``script_location`` (read once a process: every
+    open asks, the look before opening too)."""
+    from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    heads = ScriptDirectory.from_config(_alembic_config()).get_heads()
+    cfg = Config()
+    cfg.set_main_option("script_location", script_location)
+    script = ScriptDirectory.from_config(cfg)
+    return tuple(script.get_heads()), frozenset(rev.revision for rev in script.walk_revisions())
+
+
+def head_revision() -> str:
+    heads = _revisions(str(migrations_dir()))[0]
     if len(heads) != 1:  # pragma: no cover - guarded by tests/store/test_migrations.py
         raise RuntimeError(f"migrations have {len(heads)} heads: {heads}")
     return heads[0]
 
 
 def known_revisions() -> set[str]:
-    from alembic.script import ScriptDirectory
-
-    return {rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+    return set(_revisions(str(migrations_dir()))[1])
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -315,6 +416,11 @@ def open_database(target: str | Path, *, create: bool = True) -> OpenResult:
         if is_connection_error(exc):
             raise ProjectOpenError(f"{where}: {unreachable_message(exc, 'nothing was changed')}") from exc
         reason = str(getattr(exc, "orig", exc)) or exc.__class__.__name__
+        if path is not None and "readonly" in reason:
+            raise ProjectOpenError(
+                f"{where}: cannot be opened: the file or its folder is read-only (SQLite writes "
+                f"{path.name}-wal beside it even to read); nothing was changed — copy it somewhere writable"
+            ) from exc
         raise ProjectOpenError(f"{where}: cannot open project database: {reason}") from exc
 
 
@@ -334,10 +440,7 @@ def _open_engine(engine: Engine, path: Path | None, where: str) -> OpenResult:
     if current == head:
         return OpenResult(engine, created=False, upgraded_from=None, backup=None)
     if current not in known_revisions():
-        raise ProjectOpenError(
-            f"{where}: this project was written by a newer annotator (schema revision {current}, "
-            f"this program knows up to {head}); upgrade annotator to open it"
-        )
+        raise ProjectOpenError(newer_message(where, current))
     backup = backup_sqlite(path, current) if path is not None else None
     upgrade(engine)
     return OpenResult(engine, created=False, upgraded_from=current, backup=backup)

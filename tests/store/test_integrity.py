@@ -1,8 +1,11 @@
-"""Damaged, foreign, empty and odd files: refused with one line before anything writes; check and repair."""
+"""Damaged, foreign, empty and odd files: refused with one line before anything writes, left byte for byte.
+
+`annotator check` and `annotator repair` are tested in tests/cli/test_check_repair.py."""
 
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -68,19 +71,24 @@ def damage_page_holding(path, marker: bytes):
     offset = data.find(marker)
     assert offset > 0, "marker not in the main file (still in the WAL?)"
     page = offset // page_size
-    assert page > 1
+    assert 1 < page < len(data) // page_size - 1  # an interior page, not the first or the last
+    assert data[page * page_size] == 0x0D  # a table b-tree leaf (documents), not a freelist page
     data[page * page_size : page * page_size + 64] = b"\xa5" * 64  # the page header and cell pointers
     path.write_bytes(bytes(data))
     return page
 
 
-@pytest.fixture
-def damaged(tmp_path, capsys):
-    path = make_project(tmp_path)
-    assert not path.with_name(path.name + "-wal").exists() or True
+def checkpoint(path):
     con = sqlite3.connect(path)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
+    assert not path.with_name(path.name + "-wal").exists()
+
+
+@pytest.fixture
+def damaged(tmp_path, capsys):
+    path = make_project(tmp_path)
+    checkpoint(path)
     damage_page_holding(path, b"MARK00200")
     capsys.readouterr()
     return path
@@ -95,46 +103,6 @@ def test_every_command_refuses_a_damaged_project_and_writes_nothing(damaged, tmp
         assert f"{damaged}: the project file is damaged" in lines[0], (command, err)
         assert "annotator repair" in lines[0]
     assert digest(damaged) == before
-
-
-def test_check_reports_damage_and_soundness(damaged, tmp_path, capsys):
-    assert main(["check", str(damaged)]) == 1
-    out = capsys.readouterr().out
-    assert "damaged" in out and "annotator repair" in out
-    sound = make_project(tmp_path, n=3, name="sound.annotator")
-    capsys.readouterr()
-    assert main(["check", str(sound)]) == 0
-    assert capsys.readouterr().out.strip() == f"{sound}: ok"
-
-
-def test_repair_copies_every_readable_row(damaged, tmp_path, capsys):
-    before = digest(damaged)
-    out = tmp_path / "fixed.annotator"
-    assert main(["repair", str(damaged), str(out)]) == 0
-    printed = capsys.readouterr().out
-    assert "documents:" in printed and "was not changed" in printed
-    assert digest(damaged) == before
-    assert main(["check", str(out)]) == 0
-    capsys.readouterr()
-    con = sqlite3.connect(out)
-    ids = {row[0] for row in con.execute("SELECT external_id FROM documents")}
-    labelled = con.execute(
-        "SELECT count(*) FROM entities JOIN documents ON documents.id = entities.document_id"
-    ).fetchone()[0]
-    orphans = con.execute(
-        "SELECT count(*) FROM entities WHERE document_id NOT IN (SELECT id FROM documents)"
-    ).fetchone()[0]
-    con.close()
-    assert "d200" not in ids  # on the damaged page
-    assert 300 < len(ids) < 400 and {"d0", "d399"} <= ids
-    assert labelled == len(ids) and orphans == 0
-    # the copy is a working project: stats, search (index rebuilt), export
-    assert main(["stats", str(out), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["documents"] == len(ids)
-    assert main(["search", str(out), "pahalgam", "--quiet"]) == 0
-    assert "MARK" in capsys.readouterr().out
-    assert main(["repair", str(damaged), str(out)]) == 1
-    assert "already exists" in capsys.readouterr().err
 
 
 def test_another_applications_database_is_never_written(tmp_path, capsys):
@@ -194,3 +162,138 @@ def test_folders_fifos_and_truncated_files_are_refused(tmp_path, capsys):
         env=env,
     )
     assert done.returncode == 1 and "not a regular file" in done.stderr
+
+
+def test_a_damaged_project_with_a_wal_left_by_a_crash_is_refused_and_kept(tmp_path, capsys):
+    path = make_project(tmp_path)
+    checkpoint(path)
+    live = sqlite3.connect(path)  # a writer that dies: its last commit is only in the -wal
+    live.execute("PRAGMA wal_autocheckpoint = 0")
+    live.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('blind', 'off')")
+    live.commit()
+    crashed = tmp_path / "crashed.annotator"
+    crashed.write_bytes(path.read_bytes())
+    crashed.with_name(crashed.name + "-wal").write_bytes(path.with_name(path.name + "-wal").read_bytes())
+    live.close()
+    assert crashed.with_name(crashed.name + "-wal").stat().st_size > 0
+    damage_page_holding(crashed, b"MARK00200")
+    before = digest(crashed)[:2]  # the file and its -wal (SQLite may add the -shm index to read them)
+    for command, code, err in run_all(crashed, tmp_path, capsys):
+        assert code == 1 and len(err.strip().splitlines()) == 1, (command, err)
+        assert f"{crashed}: the project file is damaged" in err, (command, err)
+    assert digest(crashed)[:2] == before
+
+
+def test_the_window_s_open_refuses_another_application_s_database_too(tmp_path):
+    from annotator.services.project import init_project, open_project
+    from annotator.store.database import ProjectOpenError, open_database
+
+    path = tmp_path / "places.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+    con.commit()
+    con.close()
+    header = path.read_bytes()[18:20]
+    assert header == b"\x01\x01"  # a rollback-journal database: WAL mode would make it 2, 2
+    before = digest(path)
+    for attempt in (lambda: open_project(path), lambda: open_database(path, create=True)):
+        with pytest.raises(ProjectOpenError, match=r"not an annotator project.*moz_places"):
+            attempt()
+    with pytest.raises(Exception, match="already exists"):
+        init_project(path)
+    assert digest(path) == before
+
+
+def test_a_project_of_a_newer_annotator_is_refused_before_anything_opens_it(tmp_path, capsys, monkeypatch):
+    from annotator.store import database
+
+    path = make_project(tmp_path, n=3)
+    checkpoint(path)
+    con = sqlite3.connect(path)
+    con.execute("UPDATE alembic_version SET version_num = 'ffff_future'")
+    con.commit()
+    con.close()
+    checkpoint(path)
+    before = digest(path)
+    engines = []
+    real = database.make_engine
+    monkeypatch.setattr(database, "make_engine", lambda url: engines.append(url) or real(url))
+    for command, code, err in run_all(path, tmp_path, capsys):
+        assert code == 1 and len(err.strip().splitlines()) == 1, (command, err)
+        assert "written by a newer annotator (schema revision ffff_future" in err, (command, err)
+    assert engines == []  # refused by the read-only look: no connection that could write was made
+    assert digest(path) == before
+    assert not list(tmp_path.glob("p.annotator.bak-*"))
+
+
+def test_a_file_cut_at_a_page_boundary_is_refused_by_its_header_alone(tmp_path, capsys, monkeypatch):
+    from annotator.store import database
+
+    monkeypatch.setattr(database, "OPEN_CHECK_BUDGET_S", 0.0)  # no quick_check: the header must tell
+    path = make_project(tmp_path, n=200)
+    checkpoint(path)
+    data = path.read_bytes()
+    page_size = int.from_bytes(data[16:18], "big")
+    pages = len(data) // page_size
+    path.write_bytes(data[: pages // 2 * page_size])
+    before = digest(path)
+    assert main(["stats", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}: the project file is damaged (truncated: {pages // 2} of its {pages} pages" in err
+    assert len(err.strip().splitlines()) == 1
+    assert digest(path) == before
+
+
+def test_damage_beyond_the_open_check_s_budget_fails_the_read_with_the_same_line(
+    damaged, tmp_path, capsys, monkeypatch
+):
+    from annotator.store import database
+
+    monkeypatch.setattr(database, "OPEN_CHECK_BUDGET_S", 0.0)  # as if the file were too large to check whole
+    sound = make_project(tmp_path, n=3, name="sound.annotator")
+    assert main(["stats", str(sound)]) == 0  # an unfinished check lets a sound project open
+    capsys.readouterr()
+    before = digest(damaged)[0]
+    assert main(["export", str(damaged), "--out", str(tmp_path / "out.jsonl"), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert f"{damaged}: the project file is damaged (database disk image is malformed)" in err
+    assert digest(damaged)[0] == before
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def _as_plain_user(tmp_path, *args):
+    """Run annotator in a process that file permissions bind (root loses its right to ignore them)."""
+    cmd = [sys.executable, "-m", "annotator", *args]
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv: permissions cannot be tested")
+        cmd = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--inh-caps", "-all", *cmd]
+    env = {**os.environ, "ANNOTATOR_HOME": str(tmp_path / "home")}
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
+
+
+def test_unreadable_files_and_read_only_folders_get_one_line_and_stay_as_they_were(tmp_path):
+    path = make_project(tmp_path, n=5)
+    checkpoint(path)
+    noread = tmp_path / "noread.annotator"
+    noread.write_bytes(path.read_bytes())
+    noread.chmod(0)
+    folder = tmp_path / "readonly"
+    folder.mkdir()
+    locked = folder / "p.annotator"
+    locked.write_bytes(path.read_bytes())
+    folder.chmod(0o555)
+    try:
+        for target, expected in ((noread, "cannot be read: Permission denied"), (locked, "is read-only")):
+            for args in (["stats"], ["settings"], ["export", "--out", str(tmp_path / "o.jsonl")]):
+                done = _as_plain_user(tmp_path, args[0], str(target), *args[1:])
+                assert done.returncode == 1, (target, args, done.stderr)
+                assert len(done.stderr.strip().splitlines()) == 1 and expected in done.stderr, done.stderr
+                assert str(target) in done.stderr
+        assert sorted(p.name for p in folder.iterdir()) == ["p.annotator"]
+        assert locked.read_bytes() == path.read_bytes()
+    finally:
+        folder.chmod(0o755)
+        noread.chmod(0o644)
+    assert noread.read_bytes() == path.read_bytes()
