@@ -168,13 +168,18 @@ def _copy_table(src: sqlite3.Connection, dst: sqlite3.Connection, name: str) -> 
 
 
 def _read_range(src: sqlite3.Connection, quoted: str, start: int, end: int, out: TableCopy) -> list:
+    if (
+        start == end
+    ):  # a look-up, not a range: a range's scan steps onto the next page, which may be the bad one
+        try:
+            return src.execute(f"SELECT * FROM {quoted} WHERE rowid = ?", (start,)).fetchall()
+        except sqlite3.DatabaseError:
+            out.unreadable += 1
+            return []
     try:
         return src.execute(f"SELECT * FROM {quoted} WHERE rowid BETWEEN ? AND ?", (start, end)).fetchall()
     except sqlite3.DatabaseError:
         pass
-    if start == end:
-        out.unreadable += 1
-        return []
     middle = (start + end) // 2
     return _read_range(src, quoted, start, middle, out) + _read_range(src, quoted, middle + 1, end, out)
 
