@@ -8,7 +8,10 @@ Merging a returned package is:
 
 * **safe** — refused, with nothing written, when the file is not SQLite, fails SQLite's integrity check,
   belongs to another project or schema, holds a document whose text does not match its hash or is not in
-  the project, or holds labels of anyone but the annotator it was made for;
+  the project, or holds labels of anyone but the annotator it was made for; when any row, tombstone or
+  reference of it names another annotator's row (by id, in any table, here or in another package of the
+  same import); when it holds a trigger, a view or a foreign table, too many rows, an id twice, a value
+  of the wrong type, a span outside its document or a time in the future;
 * **lossless** — every row keeps its UUID, annotator and created/updated times; deletions travel as
   tombstones;
 * **ordered** — for a row changed in both places, the later change wins (ties keep the project's), and
@@ -36,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.exc import DataError, IntegrityError, StatementError
 
 from annotator.errors import AnnotatorError
 from annotator.fileio import scratch_folder, sweep, temp_name
@@ -45,6 +49,7 @@ from annotator.store.database import ProjectOpenError, open_database
 from annotator.store.models import (
     Annotator,
     Assignment,
+    Base,
     Document,
     DocumentLabel,
     Entity,
@@ -243,18 +248,28 @@ class _Package:
     header: dict[str, Any]
     annotator: dict[str, Any]
     doc_map: dict[int, int]  # package document id -> project document id
+    doc_length: dict[int, int] = field(default_factory=dict)  # package document id -> its text's length
 
     def rows(self) -> dict[str, list[dict[str, Any]]]:
-        """Every label row, work item and tombstone: read when this package is merged, one at a time."""
+        """Every label row, work item and tombstone: read when this package is merged, one at a time.
+        Raises PackageError for a value that cannot be read as its column's type (a crafted file)."""
         con = open_database(self.copy, create=False).engine
+        out: dict[str, list[dict[str, Any]]] = {}
         try:
             with con.connect() as conn:
-                return {
-                    model.__tablename__: [dict(r._mapping) for r in conn.execute(select(model.__table__))]
-                    for model in (*TABLES, WorkItem, Tombstone, Suggestion)
-                }
+                for model in (*TABLES, WorkItem, Tombstone, Suggestion):
+                    name = model.__tablename__
+                    try:
+                        out[name] = [dict(r._mapping) for r in conn.execute(select(model.__table__))]
+                    except (ValueError, TypeError, OverflowError, StatementError) as exc:
+                        reason = str(getattr(exc, "orig", exc)).splitlines()[0][:200]
+                        raise PackageError(
+                            f"{self.path}: {name} hold a value that cannot be read ({reason}) "
+                            "— nothing merged"
+                        ) from None
         finally:
             con.dispose()
+        return out
 
     def discard(self) -> None:
         shutil.rmtree(self.copy.parent, ignore_errors=True)
@@ -278,6 +293,7 @@ def _read_package(project: Project, path: Path, pid: str) -> _Package:
             status = src.execute("PRAGMA integrity_check").fetchone()[0]
             if status != "ok":
                 raise PackageError(f"{path}: damaged or truncated ({status})")
+            _check_structure(src, path)
             dst = sqlite3.connect(copy)
             src.backup(dst)
             dst.close()
@@ -296,6 +312,36 @@ def _read_package(project: Project, path: Path, pid: str) -> _Package:
     except BaseException:
         shutil.rmtree(tmpdir, ignore_errors=True)
         raise
+
+
+#: At most this many rows (labels, tombstones, suggestions, work items, documents, annotators) in a package,
+#: counted before any is read: one annotator's work is far less (the merge benchmark's packages hold
+#: 20,000 labels); a crafted file of millions of tiny rows would take the merge's time and memory.
+MAX_PACKAGE_ROWS = 500_000
+#: Tables a package (a project file) may hold: the project's, Alembic's, SQLite's own and the search
+#: index's (an FTS5 table with its shadow tables). Nothing else, and no trigger or view: a merge reads data.
+_KNOWN_TABLES = frozenset(Base.metadata.tables) | {"alembic_version"}
+
+
+def _check_structure(con: sqlite3.Connection, path: Path) -> None:
+    """Refuse a package holding a trigger, a view or a table a project does not have, or too many rows.
+    Reads only ``sqlite_master`` and row counts (no trigger can run on a read)."""
+    for kind, name in con.execute("SELECT type, name FROM sqlite_master ORDER BY type, name"):
+        if kind == "index":
+            continue
+        known = name in _KNOWN_TABLES or name.startswith(("sqlite_", "search_index"))
+        if kind != "table" or not known:
+            raise PackageError(
+                f"{path}: holds a {kind} {name!r} that no work package has (a crafted file?) — nothing merged"
+            )
+    total = 0
+    for model in (*TABLES, WorkItem, Tombstone, Suggestion, Document, Annotator):
+        total += con.execute(f'SELECT count(*) FROM "{model.__tablename__}"').fetchone()[0]
+    if total > MAX_PACKAGE_ROWS:
+        raise PackageError(
+            f"{path}: holds {total:,} rows, more than one annotator's package can ({MAX_PACKAGE_ROWS:,}) "
+            "— nothing merged"
+        )
 
 
 def _check(project: Project, package: Project, path: Path, pid: str, copy: Path) -> _Package:
@@ -323,12 +369,14 @@ def _check(project: Project, package: Project, path: Path, pid: str, copy: Path)
             names = sorted(p["name"] for p in people if p["id"] in strangers) or sorted(map(str, strangers))
             raise PackageError(f"{path}: holds labels of {', '.join(names)}, but it was made for {name} only")
         documents = {}
+        lengths: dict[int, int] = {}
         for doc_id, ext_id, digest, text in conn.execute(
             select(Document.id, Document.external_id, Document.content_hash, Document.text)
         ):
             if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
                 raise PackageError(f"{path}: the text of document {ext_id} was altered")
             documents[doc_id] = (ext_id, digest)
+            lengths[doc_id] = len(text)
         for model in (
             Entity,
             Event,
@@ -358,102 +406,182 @@ def _check(project: Project, package: Project, path: Path, pid: str, copy: Path)
         if digest not in local:
             raise PackageError(f"{path}: document {ext_id} is not in this project")
         doc_map[doc_id] = local[digest]
-    return _Package(str(path), copy, header, person, doc_map)
+    return _Package(str(path), copy, header, person, doc_map, lengths)
 
 
 #: How far in the future a time in a package may lie (laptop clocks drift; a row dated years ahead would
 #: win every later merge by its time).
 CLOCK_TOLERANCE = timedelta(days=1)
-_TIME_COLUMNS = ("created_at", "updated_at", "deleted_at", "decided_at")
+#: every table whose rows have an owner (``annotator_id``); ids are unique across all of them (a tombstone
+#: is found by its id alone)
+_OWNED = (
+    Entity,
+    Event,
+    EventArgument,
+    Relation,
+    DocumentLabel,
+    TargetedSentiment,
+    WorkItem,
+    Suggestion,
+    Tombstone,
+)
+#: what rows refer to, by id (besides documents and annotators)
+_REFERENCES = {
+    "event_arguments": ("event_id", "entity_id", "filler_event_id"),
+    "relations": ("from_entity_id", "to_entity_id"),
+    "targeted_sentiments": ("entity_id", "event_id"),
+    "suggestions": ("annotation_id",),
+}
+#: spans, checked against their document's text
+_SPANS = {
+    "entities": ("start", "end"),
+    "events": ("trigger_start", "trigger_end"),
+    "suggestions": ("start", "end"),
+}
+
+#: columns with a fixed set of values (the project's CHECK constraints)
+_CHOICES = {
+    ("work_items", "status"): ("todo", "in_progress", "done", "skipped"),
+    ("suggestions", "status"): ("open", "accepted", "rejected"),
+    ("suggestions", "kind"): ("entity", "event"),
+}
 
 
-def _check_ownership(conn: Connection, pkg: _Package, rows: dict[str, list[dict[str, Any]]]) -> None:
+def _python_type(column) -> type | None:
+    try:
+        kind = column.type.python_type
+    except NotImplementedError:  # pragma: no cover - every column of these tables has one
+        return None
+    return None if kind is object else kind
+
+
+def _fits(value: Any, kind: type) -> bool:
+    if kind is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, kind)
+
+
+def _check_values(pkg: _Package, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Every value of the right type, length and presence, spans inside their document, no time in the
+    future (a row dated 9999 would win every later merge). Raises PackageError naming table, id, column."""
+    limit = utcnow() + CLOCK_TOLERANCE
+    for model in (*TABLES, WorkItem, Tombstone, Suggestion):
+        table = model.__table__
+        columns = [(c.name, _python_type(c), c.nullable, getattr(c.type, "length", None)) for c in table.c]
+        span = _SPANS.get(table.name)
+        for row in rows[table.name]:
+
+            def bad(what: str, table=table, row=row) -> None:
+                row_id = str(row.get("id"))[:60]
+                raise PackageError(f"{pkg.path}: {table.name} {row_id} {what} — nothing merged")
+
+            for name, kind, nullable, length in columns:
+                value = row.get(name)
+                if value is None:
+                    if not nullable:
+                        bad(f"has no {name}")
+                    continue
+                if kind is not None and not _fits(value, kind):
+                    bad(f"has {name} {value!r:.40}, not a {kind.__name__}")
+                choices = _CHOICES.get((table.name, name))
+                if choices and value not in choices:
+                    bad(f"has {name} {value!r:.40}, not one of {', '.join(choices)}")
+                if length and isinstance(value, str) and len(value) > length:
+                    bad(f"has a {name} longer than {length} characters")
+                if isinstance(value, datetime) and _utc(value) > limit:
+                    bad(f"is dated {value:%Y-%m-%d %H:%M}, in the future (check the laptop's clock)")
+            if span:
+                start, end = row[span[0]], row[span[1]]
+                size = pkg.doc_length.get(row["document_id"], 0)
+                if not 0 <= start < end <= size:
+                    bad(f"has a span {start}–{end} outside its document (0–{size})")
+
+
+def _check_ownership(
+    conn: Connection,
+    pkg: _Package,
+    rows: dict[str, list[dict[str, Any]]],
+    claimed: dict[str, tuple[str, str]] | None = None,
+) -> None:
     """A package may touch only its annotator's rows: every row and tombstone is matched by id **and**
-    owner against the project, and what its rows refer to must be the annotator's too. Raises
-    PackageError (before anything is written) naming the table, the id and the owner."""
+    owner, in every table, against the project and against the other packages of the same import
+    (``claimed``: id -> (table, annotator)), and what its rows refer to must be the annotator's too. Ids
+    are unique in the package. Raises PackageError (before anything is written) naming the table, the id
+    and the owner."""
     name = pkg.annotator["name"]
     if name == "gold":
         raise PackageError(f"{pkg.path}: a package cannot carry the adjudicated (gold) set")
     aid = conn.scalar(select(Annotator.id).where(Annotator.name == name))
     names = dict(conn.execute(select(Annotator.id, Annotator.name)).all())
+    claimed = claimed or {}
 
-    def refuse(table: str, row_id: str, owner: int | None, what: str = "") -> None:
-        whose = names.get(owner, "another annotator") if owner is not None else "another annotator"
+    def refuse(table: str, row_id: str, whose: str | None, what: str = "is") -> None:
         raise PackageError(
-            f"{pkg.path}: {table} {row_id} {what or 'is'} {whose}'s here; a package of {name} may change "
-            f"only {name}'s labels — nothing merged"
+            f"{pkg.path}: {table} {row_id} {what} {whose or 'another annotator'}'s; a package of {name} may "
+            f"change only {name}'s labels — nothing merged"
         )
 
-    limit = utcnow() + CLOCK_TOLERANCE
+    def twice(row_id: str, where: str) -> None:
+        raise PackageError(f"{pkg.path}: id {row_id} appears twice in the package ({where}) — nothing merged")
+
+    # ids unique in the package (rows of any table; tombstones), and one work item / document label a key
+    own: dict[str, str] = {}
+    for model in (*TABLES, WorkItem, Suggestion):
+        for row in rows[model.__tablename__]:
+            if row["id"] in own:
+                twice(row["id"], f"{own[row['id']]} and {model.__tablename__}")
+            own[row["id"]] = model.__tablename__
+    dead: set[str] = set()
+    for tomb in rows["tombstones"]:
+        if tomb["id"] in dead:
+            twice(tomb["id"], "tombstones")
+        dead.add(tomb["id"])
+        if tomb["table_name"] not in BY_NAME:
+            raise PackageError(f"{pkg.path}: a tombstone names an unknown table {tomb['table_name']!r}")
+    for table_name, key in (("work_items", ("document_id",)), ("document_labels", ("document_id", "name"))):
+        seen: set[tuple] = set()
+        for row in rows[table_name]:
+            k = tuple(row[c] for c in key)
+            if k in seen:
+                twice(row["id"], f"{table_name} of the same document")
+            seen.add(k)
+
+    # what the package's rows refer to and is not in it: the annotator's rows here
+    referred: dict[str, tuple[str, str]] = {}
+    for table_name, columns in _REFERENCES.items():
+        for row in rows[table_name]:
+            for column in columns:
+                target = row[column]
+                if target and target not in own:
+                    referred.setdefault(target, (table_name, row["id"]))
+
+    # every id, row or tombstone or referred to, in every table of the project and of the other packages
+    ids = [*own, *dead, *referred]
+    for model in _OWNED:
+        table = model.__table__
+        for chunk in _chunks(ids):
+            found = conn.execute(select(table.c.id, table.c.annotator_id).where(table.c.id.in_(chunk)))
+            for row_id, owner in found:
+                if owner != aid:
+                    _refuse_id(refuse, table.name, row_id, names.get(owner), referred)
+    for row_id in ids:
+        other = claimed.get(row_id)
+        if other is not None and other[1] != name:
+            _refuse_id(refuse, other[0], row_id, other[1], referred, "in another package of this import ")
+
+
+def _refuse_id(refuse, table: str, row_id: str, whose: str | None, referred, where: str = "") -> None:
+    by = f"(referred to by {referred[row_id][0]} {referred[row_id][1]}) " if row_id in referred else ""
+    refuse(table, row_id, whose, f"{by}{where}is")
+
+
+def _claim(claimed: dict[str, tuple[str, str]], pkg: _Package, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Record the ids a checked package will write, for the checks of the other packages of the import."""
     for table_name, table_rows in rows.items():
         for row in table_rows:
-            for column in _TIME_COLUMNS:
-                value = row.get(column)
-                if isinstance(value, datetime) and _utc(value) > limit:
-                    raise PackageError(
-                        f"{pkg.path}: {table_name} {row.get('id')} is dated {value:%Y-%m-%d %H:%M}, in the "
-                        "future (check the laptop's clock) — nothing merged"
-                    )
-
-    # rows with owners of their own, matched by id (work items and document labels by their key too)
-    for model in (Entity, Event, Relation, DocumentLabel, TargetedSentiment, WorkItem, Suggestion, Tombstone):
-        table = model.__table__
-        for mine in _select_in(conn, table, table.c.id, [r["id"] for r in rows[table.name]]):
-            if mine["annotator_id"] != aid:
-                refuse(table.name, mine["id"], mine["annotator_id"])
-
-    # arguments belong to their event's annotator
-    package_events = {r["id"] for r in rows["events"]}
-    own_events = package_events | {
-        r["id"]
-        for r in _select_in(
-            conn, Event.__table__, Event.__table__.c.id, [r["event_id"] for r in rows["event_arguments"]]
-        )
-        if r["annotator_id"] == aid
-    }
-    arg_table = EventArgument.__table__
-    for mine in _select_in(conn, arg_table, arg_table.c.id, [r["id"] for r in rows["event_arguments"]]):
-        owner = conn.scalar(select(Event.annotator_id).where(Event.id == mine["event_id"]))
-        if owner != aid:
-            refuse("event_arguments", mine["id"], owner)
-    for row in rows["event_arguments"]:
-        if row["event_id"] not in own_events:
-            owner = conn.scalar(select(Event.annotator_id).where(Event.id == row["event_id"]))
-            if owner is not None:
-                refuse("event_arguments", row["id"], owner, "belongs to an event that is")
-
-    # what rows refer to: the annotator's own entities and events (in the package or here)
-    own = {
-        Entity: {r["id"] for r in rows["entities"]},
-        Event: package_events,
-    }
-    for model, targets in _TARGETS.items():
-        for column, target in targets:
-            wanted = [
-                r[column] for r in rows[model.__tablename__] if r[column] and r[column] not in own[target]
-            ]
-            table = target.__table__
-            for found in _select_in(conn, table, table.c.id, wanted):
-                if found["annotator_id"] != aid:
-                    refuse(target.__tablename__, found["id"], found["annotator_id"], "(referred to) is")
-
-    # tombstones may delete only the annotator's rows
-    for tomb in rows["tombstones"]:
-        model = BY_NAME.get(tomb["table_name"])
-        if model is None:
-            raise PackageError(f"{pkg.path}: a tombstone names an unknown table {tomb['table_name']!r}")
-        table = model.__table__
-        target = conn.execute(select(table).where(table.c.id == tomb["id"])).first()
-        if target is None:
-            continue
-        target = dict(target._mapping)
-        owner = (
-            conn.scalar(select(Event.annotator_id).where(Event.id == target["event_id"]))
-            if model is EventArgument
-            else target.get("annotator_id")
-        )
-        if owner != aid:
-            refuse(tomb["table_name"], tomb["id"], owner, "(a deletion in the package) is")
+            claimed.setdefault(row["id"], (table_name, pkg.annotator["name"]))
 
 
 def _utc(value: datetime) -> datetime:
@@ -501,8 +629,9 @@ def _with_targets(
     return kept
 
 
-def _merge(conn: Connection, pkg: _Package, report: MergeReport) -> None:
-    rows = pkg.rows()
+def _merge(
+    conn: Connection, pkg: _Package, report: MergeReport, rows: dict[str, list[dict[str, Any]]]
+) -> None:
     # the annotator, by name (ids differ between files)
     aid = conn.scalar(select(Annotator.id).where(Annotator.name == pkg.annotator["name"]))
     if aid is None:
@@ -561,7 +690,9 @@ def _merge(conn: Connection, pkg: _Package, report: MergeReport) -> None:
                     continue
                 fresh.append(row)
                 if dead is not None:
-                    conn.execute(delete(Tombstone).where(Tombstone.id == row["id"]))
+                    conn.execute(
+                        delete(Tombstone).where(Tombstone.id == row["id"], Tombstone.annotator_id == aid)
+                    )
                 continue
             if _comparable({**row, "id": mine["id"]}) == _comparable(mine):
                 report.unchanged += 1
@@ -569,7 +700,11 @@ def _merge(conn: Connection, pkg: _Package, report: MergeReport) -> None:
             what = f"{table.name} {row['id']}"
             if row["updated_at"] > _utc(mine["updated_at"]):
                 values = {k: v for k, v in row.items() if k not in ("id", "created_at")}
-                conn.execute(update(table).where(table.c.id == mine["id"]).values(**values))
+                conn.execute(
+                    update(table)
+                    .where(table.c.id == mine["id"], table.c.annotator_id == aid)  # checked; and again
+                    .values(**values)
+                )
                 report.updated += 1
                 report.conflicts.append(
                     f"{what}: the package's later change ({row['updated_at']}) replaced "
@@ -605,7 +740,7 @@ def _merge(conn: Connection, pkg: _Package, report: MergeReport) -> None:
             if row is None:
                 continue
             if _utc(row["updated_at"]) <= tomb["deleted_at"]:
-                conn.execute(delete(table).where(table.c.id == tomb["id"]))
+                conn.execute(delete(table).where(table.c.id == tomb["id"], table.c.annotator_id == aid))
                 report.deleted += 1
             else:
                 report.conflicts.append(
@@ -619,7 +754,9 @@ def _merge(conn: Connection, pkg: _Package, report: MergeReport) -> None:
             new_tombs.append(tomb)
         elif tomb["deleted_at"] > _utc(mine["deleted_at"]):
             conn.execute(
-                update(Tombstone).where(Tombstone.id == tomb["id"]).values(deleted_at=tomb["deleted_at"])
+                update(Tombstone)
+                .where(Tombstone.id == tomb["id"], Tombstone.annotator_id == aid)
+                .values(deleted_at=tomb["deleted_at"])
             )
     if new_tombs:
         conn.execute(insert(Tombstone), new_tombs)
@@ -653,7 +790,7 @@ def _merge_suggestions(conn: Connection, incoming: list[dict[str, Any]], report:
             if mine["decided_at"] is None or row["decided_at"] > _utc(mine["decided_at"]):
                 conn.execute(
                     update(Suggestion)
-                    .where(Suggestion.id == row["id"])
+                    .where(Suggestion.id == row["id"], Suggestion.annotator_id == row["annotator_id"])
                     .values(
                         status=row["status"], annotation_id=row["annotation_id"], decided_at=row["decided_at"]
                     )
@@ -676,18 +813,33 @@ def import_packages(
     """Merge returned packages, each all or nothing; raises PackageError naming the bad file."""
     pid = project_id(project)
     packages: list[_Package] = []
+    claimed: dict[str, tuple[str, str]] = {}  # ids of the packages checked so far -> (table, annotator)
     try:
         for p in paths:  # every check before any write
             pkg = _read_package(project, Path(p), pid)
             packages.append(pkg)
+            rows = pkg.rows()
+            _check_values(pkg, rows)
             with project.engine.connect() as conn:
-                _check_ownership(conn, pkg, pkg.rows())
+                _check_ownership(conn, pkg, rows, claimed)
+            _claim(claimed, pkg, rows)
+            del rows
+        claimed.clear()
         report = MergeReport()
         for n, pkg in enumerate(packages, 1):
             if cancel is not None:
                 cancel.check()
-            with project.engine.begin() as conn:
-                _merge(conn, pkg, report)
+            rows = pkg.rows()
+            try:
+                with project.engine.begin() as conn:
+                    _check_ownership(conn, pkg, rows)  # again, in the transaction that writes
+                    _merge(conn, pkg, report, rows)
+            except (IntegrityError, DataError) as exc:
+                reason = str(exc.orig).splitlines()[0][:200]
+                raise PackageError(
+                    f"{pkg.path}: refused by the project's database ({reason}); nothing of it was merged"
+                ) from None
+            del rows
             pkg.discard()
             report.packages += 1
             progress(n, len(packages), f"merged {Path(pkg.path).name}")
