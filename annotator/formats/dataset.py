@@ -184,37 +184,44 @@ def token_sentences(
     return [[(text[tokens[i][0] : tokens[i][1]], tags[i]) for i in sentence] for sentence in sentences]
 
 
-#: Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+#: Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection"), and line breaks.
 _FORMULA = ("=", "+", "-", "@", "\t", "\r", "\n")
-#: A formula character at the start of a line inside a cell: a reader that splits on line breaks (or a
-#: spreadsheet that imports the cell's lines as rows) would see a line starting with a formula.
-_FORMULA_AFTER_BREAK = re.compile(r"\n(?=[=+\-@\t])")
+#: A line break inside a cell (CR, LF, CR LF, and the other breaks ``str.splitlines`` knows) followed by a
+#: formula character: a reader that splits the file or the cell on line breaks (or a spreadsheet that
+#: imports the cell's lines as rows) would see a line starting with a formula.
+_FORMULA_AFTER_BREAK = re.compile(r"(\r\n|[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029])(?=[=+\-@\t])")
+#: A plain number (``-2``, ``+3.5``, ``1e-3``): left as it is, a spreadsheet reads it as a number.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def spreadsheet_safe(value: Any) -> str:
-    """A CSV cell that no spreadsheet runs: text starting with ``= + - @``, tab or a line break gets a
-    leading apostrophe; numbers (``-2``, ``+3.5``) stay numbers. A carriage return in a cell becomes a line
-    feed (so the writer quotes the cell: Python's csv module quotes only the line terminator's characters),
-    and a line inside the cell that starts with a formula character gets the apostrophe too."""
+    """A CSV cell that no spreadsheet runs, by this rule:
+
+    * a cell starting with ``= + - @``, tab, CR or LF gets a leading apostrophe, unless it is a plain
+      number (``-2``, ``+3.5`` stay numbers);
+    * every line inside the cell that starts with ``= + - @`` or tab gets one too (after CR, LF, CR LF or
+      another line break), so that no line of the file starts with a formula character;
+    * line breaks are kept as they are: :func:`csv_line` quotes every cell holding a CR or LF.
+
+    A reader undoes it by removing those apostrophes: the first character of a cell when the next one is
+    one of ``= + - @``, tab, CR, LF, and the first character of a line inside it when the next is one of
+    ``= + - @``, tab."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value) if isinstance(value, float) else str(value)
-    text = str(value)
-    if "\r" in text or "\n" in text:
-        text = _FORMULA_AFTER_BREAK.sub("\n'", text.replace("\r\n", "\n").replace("\r", "\n"))
-    if text.startswith(_FORMULA):
-        try:
-            float(text)
-            return text
-        except ValueError:
-            return "'" + text
+    text = _FORMULA_AFTER_BREAK.sub(r"\1'", str(value))
+    if text.startswith(_FORMULA) and _NUMBER.fullmatch(text) is None:
+        return "'" + text
     return text
 
 
 def csv_line(values: Sequence[Any]) -> str:
+    """One CSV row ending in LF, its cells made :func:`spreadsheet_safe`. A cell holding CR or LF is quoted:
+    Python's writer quotes only the characters of its line terminator, so the row is written with CR LF
+    (quoting both) and ends in LF."""
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow([spreadsheet_safe(v) for v in values])
-    return buf.getvalue()
+    csv.writer(buf, lineterminator="\r\n").writerow([spreadsheet_safe(v) for v in values])
+    return buf.getvalue()[:-2] + "\n"
