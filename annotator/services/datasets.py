@@ -13,8 +13,9 @@ stable splits, checks before anything is written, and a dataset card.
 * **Checks and rules** (:mod:`annotator.formats.dataset`): spans off the text or inside a character are left
   out; spans that cut a token are widened to whole tokens (or left out with ``crossing="drop"``);
   overlapping spans keep the longest. All counted, with examples, in the report and the card.
-* Written into a temporary folder renamed into place when complete: a failed or cancelled export leaves
-  nothing behind. Streaming: documents are read in batches and written as they come.
+* Written into a staging folder beside the target (:func:`annotator.fileio.staging_dir`) renamed into place
+  when complete: a failed or cancelled export leaves nothing behind, and a killed one's folder is swept by
+  the next export to the same target. Streaming: documents are read in batches and written as they come.
 """
 
 from __future__ import annotations
@@ -233,8 +234,13 @@ class _Writers:
             fh.close()
 
 
+#: Line breaks for ``str.splitlines`` that JSON leaves raw (it escapes CR, LF and the other C0 controls):
+#: escaped, so a JSONL line is one line for every reader (they occur only inside JSON strings).
+_RAW_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).translate(_RAW_BREAKS)
 
 
 def _write_example(
