@@ -1,14 +1,18 @@
 """CoNLL / BIO token files: one token per line, the tag in the last column, sentences separated by blank
 lines, ``-DOCSTART-`` lines between documents.
 
-Reading: two or more columns (tab-separated, or whitespace when a line has no tab), the token first and the
-tag last (``tag_column`` picks another). Tagging schemes ``iob2`` (B- starts every chunk), ``iob1`` (I-
-starts a chunk, B- only between two adjacent chunks of one type) and ``bioes`` (also BILOU: S-/U- single,
-E-/L- end) are detected or declared. Detected: the file's scheme is the one most of its tagged documents
-are written in, and a document whose tags are consistent only in another scheme is read in that one (so
-one stray ``S-LOC`` sentence in an IOB2 file costs nothing else). A tag that no scheme explains
-(``-NETI``, an I- after another type in IOB2, an E- without its start) is reported with its line number and
-its document is not imported: tags are never guessed.
+Reading: two or more columns (tab-separated, or whitespace when a line has no tab; empty columns after
+the last tab are ignored), the token first and the tag last (``tag_column`` picks another). A line that
+starts with ``#`` and has no tab is a comment unless its last column is a tag (``# text = …`` of CoNLL-U
+is a comment, ``#<TAB>O`` a token). Lines end at LF, CRLF or a lone CR. Tagging schemes ``iob2`` (B-
+starts every chunk), ``iob1`` (I- starts a chunk, B- only between two adjacent chunks of one type) and
+``bioes`` (also BILOU: S-/U- single, E-/L- end) are detected or declared. Detected: the file's scheme is
+the one most of its tagged documents are written in, and a document whose tags are consistent only in
+another scheme is read in that one (so one stray ``S-LOC`` sentence in an IOB2 file costs nothing else).
+A tag that no scheme explains (``-NETI``, an I- after another type in IOB2, an E- without its start), a
+line that is not token + tag, an empty token, a NUL character or a line that is not UTF-8 is reported
+with its line number (every malformed tag of a document, each on its own line) and its document is not
+imported: tags are never guessed and tokens never dropped. The other documents are imported.
 
 The text is rebuilt from the tokens: each token NFC-normalized, tokens joined by one space, sentences by a
 newline. Without ``-DOCSTART-`` every ``group`` sentences (default 1) make a document. The source's own
@@ -35,6 +39,12 @@ from annotator.text.normalization import normalize
 SCHEMES = ("iob2", "iob1", "bioes")
 DOCSTART = "-DOCSTART-"
 _TAG = re.compile(r"^(?:(O)|([BIESLU])-(\S+))$")
+_SHOWN = 60  # characters of a token or line quoted in a message
+
+
+def _show(text: str) -> str:
+    """``repr`` of a token, tag or line for a message, cut to a readable length."""
+    return repr(text) if len(text) <= _SHOWN else repr(text[:_SHOWN]) + f"… ({len(text):,} characters)"
 
 
 @dataclass
@@ -52,8 +62,33 @@ class _Doc:
 
 
 def _columns(line: str) -> list[str]:
+    """The columns of a line; ``[]`` for a blank one (spaces and tabs only)."""
     line = line.rstrip("\r\n")
-    return line.split("\t") if "\t" in line else line.split()
+    if not line.strip():
+        return []
+    if "\t" not in line:
+        return line.split()
+    cols = line.split("\t")
+    while len(cols) > 1 and not cols[-1].strip():
+        cols.pop()  # a trailing tab (or several) is no column
+    return cols
+
+
+def _physical_lines(path: Path) -> Iterator[tuple[int, str, str | None, int]]:
+    """:func:`iter_lines`, with lone CRs (old Mac line endings) ending lines too; numbered as an editor that
+    breaks lines at CR numbers them."""
+    extra = 0
+    for lineno, line, error, pos in iter_lines(path):
+        body = line.rstrip("\n")
+        if body.endswith("\r"):
+            body = body[:-1]
+        if "\r" not in body or error is not None:
+            yield lineno + extra, line, error, pos
+            continue
+        pieces = body.split("\r")
+        for i, piece in enumerate(pieces):
+            yield lineno + extra + i, piece, None, pos
+        extra += len(pieces) - 1
 
 
 def _parse(tag: str) -> tuple[str, str | None] | None:
@@ -96,7 +131,7 @@ def _chunks(lines: list[_Line], scheme: str, where: str) -> list[tuple[int, int,
     for i, line in enumerate(lines):
         parsed = _parse(line.tag)
         if parsed is None:
-            raise RecordError(f"{where}:{line.lineno}", f"malformed tag {line.tag!r} (token {line.token!r})")
+            raise RecordError(f"{where}:{line.lineno}", _malformed(line))
         prefix, kind = parsed
         bad = None
         if prefix == "O":
@@ -137,7 +172,7 @@ def _chunks(lines: list[_Line], scheme: str, where: str) -> list[tuple[int, int,
                     out.append((open_[0], i + 1, kind))
                     open_ = None
         if bad:
-            raise RecordError(f"{where}:{line.lineno}", f"tag {line.tag!r}: {bad}")
+            raise RecordError(f"{where}:{line.lineno}", f"tag {_show(line.tag)}: {bad}")
     if open_ is not None:
         if scheme == "bioes":
             line = lines[-1]
@@ -147,7 +182,6 @@ def _chunks(lines: list[_Line], scheme: str, where: str) -> list[tuple[int, int,
 
 
 def _documents(path: Path, tag_column: int | None, group: int) -> Iterator[tuple[_Doc | RecordError, int]]:
-    name = str(path)
     doc: _Doc | None = None
     sentence: list[_Line] = []
     last_pos = 0
@@ -160,13 +194,13 @@ def _documents(path: Path, tag_column: int | None, group: int) -> Iterator[tuple
             doc.sentences.append(sentence)
             sentence = []
 
-    for lineno, line, error, pos in iter_lines(path):
+    for lineno, line, error, pos in _physical_lines(path):
         last_pos = pos
-        if error is not None:
-            yield RecordError(f"{name}:{lineno}", error), pos
+        if error is not None:  # the line's sentence is reported, not imported without it
+            sentence.append(_Line(lineno, "", "", error))
             continue
         cols = _columns(line)
-        if not cols or cols == [""]:
+        if not cols:
             flush_sentence()
             if doc is not None and len(doc.sentences) >= group and group > 0:
                 yield doc, pos
@@ -179,14 +213,22 @@ def _documents(path: Path, tag_column: int | None, group: int) -> Iterator[tuple
             doc = None
             group = 0  # documents are delimited: no grouping
             continue
-        if line.startswith("#") and len(cols) < 2:
-            continue  # a comment line
-        if len(cols) < 2:
-            sentence.append(_Line(lineno, cols[0], "", f"expected a token and a tag, found {line.strip()!r}"))
-            continue
         index = tag_column if tag_column is not None else len(cols) - 1
+        if line.startswith("#") and "\t" not in line and (len(cols) < 2 or _parse(cols[index]) is None):
+            continue  # a comment line (# sent_id = …, # text = …)
+        if "\x00" in line:
+            sentence.append(_Line(lineno, "", "", "a NUL character in the line"))
+            continue
+        if len(cols) < 2:
+            sentence.append(
+                _Line(lineno, cols[0], "", f"expected a token and a tag, found {_show(line.strip())}")
+            )
+            continue
         if not -len(cols) <= index < len(cols):
             sentence.append(_Line(lineno, cols[0], "", f"no column {index + 1} (the line has {len(cols)})"))
+            continue
+        if not cols[0].strip():
+            sentence.append(_Line(lineno, "", "", f"an empty token (tag {_show(cols[index].strip())})"))
             continue
         sentence.append(_Line(lineno, cols[0], cols[index].strip()))
     flush_sentence()
@@ -194,15 +236,39 @@ def _documents(path: Path, tag_column: int | None, group: int) -> Iterator[tuple
         yield doc, last_pos
 
 
+def _malformed(line: _Line) -> str:
+    return f"malformed tag {_show(line.tag)} (token {_show(line.token)})"
+
+
+class _DocumentErrors(Exception):
+    """Every line that keeps a document from being imported, each a RecordError."""
+
+    def __init__(self, errors: list[RecordError]):
+        super().__init__(errors[0])
+        self.errors = errors
+
+
+def _line_problems(doc: _Doc, name: str) -> list[RecordError]:
+    """Lines that are not token + tag and tags no scheme reads, in file order."""
+    out = []
+    for sentence in doc.sentences:
+        for line in sentence:
+            if line.problem:
+                out.append(RecordError(f"{name}:{line.lineno}", line.problem))
+            elif _parse(line.tag) is None:
+                out.append(RecordError(f"{name}:{line.lineno}", _malformed(line)))
+    return out
+
+
 def _record(doc: _Doc, scheme: str, name: str, index: int, file_id: str) -> SourceRecord:
+    problems = _line_problems(doc, name)
+    if problems:
+        raise _DocumentErrors(problems)
     parts: list[str] = []
     tokens: list[list[int]] = []
     entities: list[dict[str, Any]] = []
     pos = 0
     for s_index, sentence in enumerate(doc.sentences):
-        bad = next((line for line in sentence if line.problem), None)
-        if bad is not None:
-            raise RecordError(f"{name}:{bad.lineno}", bad.problem)
         chunks = _chunks(sentence, scheme, name)
         starts = []
         for t_index, line in enumerate(sentence):
@@ -272,6 +338,10 @@ def read(
         index += 1
         try:
             yield _record(doc, scheme, str(path), index, file_id), pos
+        except _DocumentErrors as exc:  # lines no scheme reads: every one reported
+            for error in exc.errors:
+                yield error, pos
+            continue
         except RecordError as exc:
             # a document written in another scheme than the file's is read in its own, when its tags are
             # consistent in it; else the problem is reported under the file's scheme

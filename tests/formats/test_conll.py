@@ -97,7 +97,7 @@ def test_bio_tags_and_writing():
             {"LOCATION": 3793, "PERSON": 703, "ORGANIZATION": 480, "NUMEX": 460, "TIMEX": 323},
         ),
         (("hiner", "validation.collapsed.first500.conll"), 500, 0, {"LOCATION": 966, "PERSON": 156}),
-        (("il-ner", "Hindi-dev.txt"), 1378, 11, {"NEN": 520, "NEL": 357, "NETI": 219, "NEO": 184}),
+        (("il-ner", "Hindi-dev.txt"), 1378, 16, {"NEN": 520, "NEL": 357, "NETI": 219, "NEO": 184}),
         (("il-ner", "Urdu-dev.first300.txt"), 300, 0, {"NEN": 270, "NEL": 152}),
     ],
 )
@@ -113,7 +113,7 @@ def test_real_corpora(parts, documents, errors, labels):
         starts = {s for s, _e in record.meta["tokens"]}
         ends = {e for _s, e in record.meta["tokens"]}
         assert all(e["start"] in starts and e["end"] in ends for e in record.annotations[0]["entities"])
-    if errors:  # IL-NER's 16 malformed tags (in 11 sentences) are reported with their lines
+    if errors:  # IL-NER's 16 malformed tags (in 11 sentences) are each reported with their line
         assert "Hindi-dev.txt:5278: malformed tag '-'" in str(bad[0])
         assert any(":33320: malformed tag '-NETI'" in str(e) for e in bad)
 
@@ -136,3 +136,127 @@ def test_one_stray_sentence_of_another_scheme_costs_nothing_else(tmp_path):
     # and with DOCSTART documents, only the document written in another scheme is read in its own
     docs = read(tmp_path, "-DOCSTART- O\n\n" + good + "-DOCSTART- O\n\n" + stray)
     assert [len(spans(d)) for d in docs] == [60, 2]
+
+
+def _cli_import(tmp_path, capsys, source, *options):
+    """Import ``source`` into a new project through the CLI: (exit status, error lines, rows)."""
+    import sqlite3
+
+    from annotator.cli import main
+
+    project = tmp_path / "p.annotator"
+    assert main(["init", str(project)]) == 0
+    capsys.readouterr()
+    status = main(["import", str(project), str(source), "--format", "conll", "--quiet", *options])
+    err = capsys.readouterr().err
+    with sqlite3.connect(project) as db:
+        rows = db.execute(
+            "SELECT d.text, e.start, e.end, e.label FROM documents d LEFT JOIN entities e "
+            "ON e.document_id = d.id ORDER BY d.id, e.start"
+        ).fetchall()
+    assert "Traceback" not in err
+    return status, [line for line in err.splitlines() if line.startswith("error: ")], rows
+
+
+def test_stray_iob1_start_and_bioes_sentence_in_an_iob2_file_through_the_cli(tmp_path, capsys):
+    def good(n):
+        return f"Asha{n}\tB-PER\nmet\tO\nRavi\tB-PER\nKumar\tI-PER\nin\tO\nDelhi\tB-LOC\n\n"
+
+    iob1_start = "Modi\tI-PER\nvisited\tO\nSrinagar\tI-LOC\n\n"  # IOB1-style: I- starts chunks
+    bioes = "Lashkar\tB-ORG\ne\tI-ORG\nTaiba\tE-ORG\nstruck\tO\nPahalgam\tS-LOC\n\n"
+    broken = "Bad\tB-PER\nx\tE-LOC\n\n"  # consistent in no scheme
+    goods = [good(n) for n in range(46)]
+    source = tmp_path / "mixed.conll"
+    content = "".join(goods[:30]) + iob1_start + "".join(goods[30:40]) + bioes + "".join(goods[40:45])
+    source.write_text(content + broken + goods[45], encoding="utf-8")
+    status, errors, rows = _cli_import(tmp_path, capsys, source)
+    assert status == 3
+    broken_line = 7 * 45 + 4 + 6 + 2  # after 45 good sentences, the IOB1 and the BIOES one
+    assert errors == [f"error: {source}:{broken_line}: tag 'E-LOC': E- is not an IOB2 tag"]
+    by_text: dict[str, list] = {}
+    for text, start, end, label in rows:
+        by_text.setdefault(text, []).append((text[start:end], label))
+    assert len(by_text) == 48  # every good sentence, the IOB1 and the BIOES one
+    for n in range(46):
+        assert by_text[f"Asha{n} met Ravi Kumar in Delhi"] == [
+            (f"Asha{n}", "PER"),
+            ("Ravi Kumar", "PER"),
+            ("Delhi", "LOC"),
+        ]
+    assert by_text["Modi visited Srinagar"] == [("Modi", "PER"), ("Srinagar", "LOC")]
+    assert by_text["Lashkar e Taiba struck Pahalgam"] == [("Lashkar e Taiba", "ORG"), ("Pahalgam", "LOC")]
+
+
+def test_il_ner_only_sentences_with_malformed_tags_are_reported_each_tag_by_line(tmp_path, capsys):
+    path = corpus("il-ner", "Hindi-dev.txt")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    sentences, start, bad_lines, bad_sentences = 0, None, [], set()
+    for number, line in enumerate(lines, 1):  # independent of the reader: blocks and their last column
+        if not line.strip():
+            start = None
+            continue
+        if start is None:
+            start, sentences = number, sentences + 1
+        if not conll._TAG.match(line.split("\t")[-1]):
+            bad_lines.append(number)
+            bad_sentences.add(start)
+    assert (len(bad_lines), len(bad_sentences)) == (16, 11)
+    items = [item for item, _pos in conll.read(path)]
+    errors = [i for i in items if isinstance(i, RecordError)]
+    assert [e.where for e in errors] == [f"{path}:{n}" for n in bad_lines]
+    assert all(e.reason.startswith("malformed tag ") for e in errors)
+    assert sum(not isinstance(i, RecordError) for i in items) == sentences - 11
+    status, err_lines, rows = _cli_import(tmp_path, capsys, path, "--label-map", "NEAR=-,NED=-,NEU=-")
+    assert status == 3 and len(err_lines) == 16
+    assert len({text for text, *_ in rows}) > 1300 and sum(label == "LOC" for *_, label in rows) > 300
+    assert err_lines[0] == f"error: {path}:5278: malformed tag '-' (token 'अगस्त')"
+
+
+@pytest.mark.parametrize(
+    ("content", "texts", "errors"),
+    [
+        ("", [], []),
+        ("# sent_id = 1\n# text = a b\n\n# a comment\n", [], []),  # only comments
+        ("-DOCSTART- -X- O O\n\n", [], []),
+        ("# text = Asha met\n#\tO\nAsha\tB-PER\n", ["# Asha"], []),  # '#<TAB>O' is a token
+        ("Asha\tB-PER\t\nmet\tO\t\n\nRavi\tB-PER\n", ["Asha met", "Ravi"], []),  # trailing tabs
+        ("Asha\tB-PER\n \t \nRavi\tB-PER\n", ["Asha", "Ravi"], []),  # a line of blanks ends a sentence
+        ("Asha B-PER\nmet O\n\nRavi\tB-PER\n", ["Asha met", "Ravi"], []),  # no tabs: whitespace columns
+        ("Asha\tB-PER\r\nmet\tO\r\n\r\nRavi\tB-PER\r\n", ["Asha met", "Ravi"], []),  # CRLF
+        ("Asha\tB-PER\rmet\tO\r\rRavi\tB-PER\rx\n", ["Asha met"], [(5, "expected a token and a tag")]),  # CR
+        ("\ufeffAsha\tB-PER\n\nRavi\tB-PER\n", ["Asha", "Ravi"], []),  # BOM
+        ("Asha\tB-PER\n\tB-PER\n\nRavi\tB-PER\n", ["Ravi"], [(2, "an empty token (tag 'B-PER')")]),
+        ("Asha\tB-PER\nR\x00vi\tO\n\nRavi\tB-PER\n", ["Ravi"], [(2, "a NUL character in the line")]),
+        ("Asha\tB-PER\nmet\tO\n\nRa", ["Asha met"], [(4, "expected a token and a tag, found 'Ra'")]),  # cut
+        (
+            "Asha\tB-PER\n\n" + "x" * 10_000_000 + "\n\nRavi\tB-PER\n",
+            ["Asha", "Ravi"],
+            [
+                (
+                    3,
+                    "expected a token and a tag, found '" + "x" * 60 + "'… (10,000,000 characters)",
+                )
+            ],
+        ),
+    ],
+)
+def test_hostile_files_give_one_line_per_problem_and_keep_good_sentences(tmp_path, content, texts, errors):
+    items = read(tmp_path, content)
+    assert [i.text for i in items if not isinstance(i, RecordError)] == texts
+    found = [e for e in items if isinstance(e, RecordError)]
+    assert len(found) == len(errors)
+    for error, (line, reason) in zip(found, errors, strict=True):
+        assert error.where == f"{tmp_path / 'x.conll'}:{line}" and error.reason.startswith(reason)
+
+
+def test_invalid_utf8_in_one_line_costs_only_its_sentence(tmp_path):
+    path = tmp_path / "x.conll"
+    good = b"Asha\tB-PER\nmet\tO\n\n"
+    path.write_bytes(good + b"Ra\xffvi\tB-PER\nwent\tO\n\n" + good * 2)
+    items = [item for item, _pos in conll.read(path)]
+    errors = [i for i in items if isinstance(i, RecordError)]
+    assert [(e.where, e.reason.split(";")[0]) for e in errors] == [
+        (f"{path}:4", "invalid UTF-8 at byte 20 (0xFF)")
+    ]
+    # the sentence of the bad line is reported, not imported without its token ("went" alone)
+    assert [i.text for i in items if not isinstance(i, RecordError)] == ["Asha met", "Asha met", "Asha met"]
