@@ -198,6 +198,7 @@ class _Conf:
         self.source = source
         self._problems: list[tuple[int, str]] = []
         self.notes: list[str] = []  # what was accepted as brat accepts it, but changed or left out
+        self.originals: dict[str, str] = {}  # a type name changed on the way -> the term as written
         self.macros: dict[str, tuple[list[str], int]] = {}
         self._text_macros: dict[str, dict[str, str]] = {}  # per section, as brat keeps them
         self.types: list[_Decl] = []
@@ -229,8 +230,12 @@ class _Conf:
             self.note(line, f"{what} {terms[0]!r} is stored as {name!r} (brat's storage form)")
         if len(terms) > 1:
             self.note(
-                line, f"{what} {name}: alternative names {', '.join(terms[1:])} (brat shows them) left out"
+                line,
+                f"{what} {name}: alternative names {', '.join(terms[1:])} (brat shows them) kept only in "
+                "its description",
             )
+        if name != terms[0] or len(terms) > 1:
+            self.originals.setdefault(name, "|".join(terms))
         return ("!" if bang else "") + name
 
     def name_ok(self, name: str, line: int, what: str) -> bool:
@@ -486,7 +491,9 @@ class _Builder:
 
     def describe(self, name: str) -> str:
         label = " ".join(self.labels.get(name, "").split())
-        return label or re.sub(r"[_-]+", " ", name).strip() or name
+        described = label or re.sub(r"[_-]+", " ", name).strip() or name
+        original = self.conf.originals.get(name)  # what brat shows and the .conf says, kept
+        return f"{described} (brat: {original})" if original else described
 
     def expand(self, tokens: list[str], line: int, what: str, context: str) -> list[str]:
         """Types of ``tokens`` with macros expanded. ``context`` is ``role`` (entity and event types),

@@ -528,15 +528,62 @@ def test_conf_file_errors_name_the_file(tmp_path) -> None:
 BRAT_CONFIGURATIONS = sorted((Path(__file__).parents[1] / "fixtures" / "brat-configurations").glob("*.conf"))
 
 
-@pytest.mark.parametrize("path", BRAT_CONFIGURATIONS, ids=lambda p: p.stem)
+def test_every_configuration_of_brat_is_a_fixture() -> None:
+    # brat's configurations/ holds 41; example-data/ holds 10 more annotation.conf files, each a copy of one
+    # of these or of the tutorials' (tests below): every one of brat's 51 is tested
+    assert len(BRAT_CONFIGURATIONS) == 41
+
+
+def _entity_terms(text: str) -> list[str]:
+    """The first terms of [entities]/[spans] lines, read independently of the converter: what brat stores
+    (projectconfig.py: the first of ``A|B`` in storage form, ``!`` dropped; separators, comments, macros
+    and ``<...>`` lines skipped)."""
+    section, names = "", []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or re.fullmatch(r"-+", line):
+            continue
+        if line.startswith("["):
+            section = line.strip("[] ")
+        elif section in ("entities", "spans") and not line.startswith("<"):
+            term = line.split()[0].removeprefix("!").split("|")[0]
+            names.append(re.sub(r"[^a-zA-Z0-9_-]", "_", term.replace(" ", "_")))
+    return names
+
+
+def _tutorial_configuration(name: str) -> Path:
+    return corpus("brat-tutorials", name, "annotation.conf")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*BRAT_CONFIGURATIONS, "tutorials/news", "tutorials/bio"],
+    ids=lambda p: p.stem if isinstance(p, Path) else p,
+)
 def test_brats_own_configurations_make_projects(path, tmp_path, capsys) -> None:
     from annotator.cli import main
+    from annotator.services.project import open_project
 
+    if isinstance(path, str):
+        path = _tutorial_configuration(path.split("/")[1])
     project = tmp_path / "p.annotator"
     assert main(["init", str(project), "--schema", str(path)]) == 0, capsys.readouterr().err
     out, err = capsys.readouterr()
     assert "created" in out
     assert all(line.startswith("note: ") for line in err.splitlines())
+    text = path.read_text(encoding="utf-8")
+    with open_project(project) as opened:
+        schema = opened.schema
+    # every entity type brat would offer is in the project, under the name brat stores it by
+    assert [e.name for e in schema.entities] == list(dict.fromkeys(_entity_terms(text)))
+    # every name changed on the way is said in a note line naming its line
+    for number, raw in enumerate(text.splitlines(), 1):
+        first = raw.strip().split()[0].removeprefix("!") if raw.strip() else ""
+        if first.startswith(("#", "<", "[", "-")) or not first:
+            continue
+        term = first.split("|")[0]
+        if "|" in first or re.search(r"[^a-zA-Z0-9_-]", term):
+            assert f"line {number}: " in err, (number, raw)
 
 
 def test_a_fifo_given_as_schema_is_refused_without_blocking(tmp_path) -> None:
@@ -551,3 +598,20 @@ def test_a_fifo_given_as_schema_is_refused_without_blocking(tmp_path) -> None:
             load_schema_file(fifo)
     finally:
         signal.alarm(0)
+
+
+def test_names_brat_stores_differently_keep_what_the_conf_says_in_their_description() -> None:
+    notes: list[str] = []
+    text = "[entities]\nProtein\nDNA_methylation|GO:0006306\nCell+line\n[attributes]\nOTHER  Arg:<ENTITY>\n"
+    schema = parse_annotation_conf(text, "ok.conf", notes=notes)
+    # the name is the one brat writes in .ann files (what export writes and import reads); the rest is kept
+    assert [e.name for e in schema.entities] == ["Protein", "DNA_methylation", "Cell_line"]
+    described = {e.name: e.description for e in schema.entities}
+    assert described["DNA_methylation"] == "DNA methylation (brat: DNA_methylation|GO:0006306)"
+    assert described["Cell_line"] == "Cell line (brat: Cell+line)"
+    assert described["Protein"] == "Protein"
+    assert [n.split(": ", 1)[1] for n in notes] == [
+        "line 3: entity type DNA_methylation: alternative names GO:0006306 (brat shows them) kept only in "
+        "its description",
+        "line 4: entity type 'Cell+line' is stored as 'Cell_line' (brat's storage form)",
+    ]
