@@ -14,3 +14,8 @@ class RecordError(AnnotatorError):
         super().__init__(f"{where}: {reason}")
         self.where = where
         self.reason = reason
+
+
+class RecordWarning(RecordError):
+    """Part of a record left out that the project has no place for (a layer, a feature); the record itself is
+    imported. The import lists it as a warning, not as a bad record."""

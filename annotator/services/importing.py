@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from annotator.errors import AnnotatorError, RecordError
+from annotator.errors import AnnotatorError, RecordError, RecordWarning
 from annotator.formats.records import (
     FOREIGN,
     SourceRecord,
@@ -443,6 +443,9 @@ def import_records(
                 raise Cancelled()
             if n % 200 == 0:
                 progress(position, total, "importing")
+            if isinstance(item, RecordWarning):  # a reader's note on what it left out: not a bad record
+                report.warnings.append(str(item))
+                continue
             report.records += 1
             if not isinstance(item, RecordError):
                 try:
