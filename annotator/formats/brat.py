@@ -8,7 +8,9 @@ so no newline or Unicode normalization happens here); a ``.txt`` with CRLF line 
 because the project stores LF only and brat's offsets, which count every CR, would not survive. brat has
 no titles: the title is ``""`` and the first line stays part of the text. A missing ``.ann`` and an empty
 one both give no annotation block (brat creates an empty ``.ann`` for every document it opens, so an empty
-one says nothing was annotated; writing no block gives an empty ``.ann`` again).
+one says nothing was annotated; writing no block gives an empty ``.ann`` again); a missing one is said in a
+warning line, and so are a lone CR in the text (stored as LF) and a text not in NFC (the project stores it
+in NFC, moving the offsets with it).
 
 Each ``.ann`` line becomes part of one native block (``annotator`` ``"brat"``, status ``"done"``):
 
@@ -23,17 +25,21 @@ Each ``.ann`` line becomes part of one native block (``annotator`` ``"brat"``, s
 - ``R`` lines are relations ``{"id", "type", "from", "to", "attributes"}``; argument labels other than
   ``Arg1``/``Arg2`` are kept as ``"roles": [label1, label2]``.
 - ``*`` (equivalence) lines become relations of their type chaining the members in the order given
-  (``T3→T4``, ``T4→T5``) with ids ``*K-1``, ``*K-2`` … for the K-th ``*`` line. On export, relations of a
+  (``T3→T4``, ``T4→T5``) with ids ``*K-1``, ``*K-2`` … for the K-th ``*`` line. Equivalences are sets:
+  what a line repeats (an entity with itself, a member named twice, two members an earlier ``*`` line
+  already made equivalent) is left out and said in a ``file.ann:line`` warning. On export, relations of a
   type in ``equivalence_types`` (``<REL-TYPE>:symmetric-transitive`` in the annotation.conf) are merged by
   connected components into one ``*`` line each, members in text order.
 - ``A`` (and old-style ``M``) lines are attributes of their entity, event or relation: ``true`` when
-  binary, else the value string. ``#`` ``AnnotatorNotes`` lines become the attribute ``"note"`` (so a brat
+  binary, else the value string: the rest of the line after ``NAME TARGET `` with its spaces, as brat reads
+  it (``(.+?) (.+?) (.+?)$``). ``#`` ``AnnotatorNotes`` lines become the attribute ``"note"`` (so a brat
   attribute named ``note`` is reported). ``N`` ``Reference`` lines become the target's
   ``"link": {"id": "DB:ID", "name": "..."}`` (entities, and events, which brat can normalize too).
   A second attribute of one name, a second note or a second normalization on one target is reported.
 
 Problems are reported, never repaired: a malformed line, a duplicate or unknown id, offsets outside the
-text, an empty span, a surface text that differs from the text at its offsets, an event whose trigger is
+text (or of more than 18 digits), an empty span, a surface text that differs from the text at its offsets,
+a NUL character (which the project does not store), an event whose trigger is
 not a ``T`` of the event's type, an argument/relation/attribute naming a trigger instead of its event.
 **Discontinuous spans** (``T1\\tType 0 5;10 15``) are reported too: the project stores one contiguous
 span per entity, and joining the fragments would silently annotate the text between them. Every problem
@@ -57,6 +63,7 @@ no id) are dropped.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -86,6 +93,8 @@ LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _LINE_BREAK_RE = re.compile(f"[{re.escape(LINE_BREAKS)}]")
 _LINE_BREAK_OR_TAB_RE = re.compile(f"[{re.escape(LINE_BREAKS)}\t]")
 _OFFSETS_RE = re.compile(r"([0-9]+) ([0-9]+)\s*")
+#: An offset of more digits is outside any text (and Python's int() refuses over 4,300 digits).
+_MAX_OFFSET_DIGITS = 18
 _NORM_RE = re.compile(r"(\S+) (\S+) (\S+?):(\S+)\s*")
 # BioNLP Shared Task 2013 spellings of a normalization, which brat reads too
 _BIONLP_NORM = (
@@ -236,9 +245,12 @@ def parse_ann(
     event_types: Collection[str] | None = None,
     event_roles: Mapping[str, Collection[str]] | None = None,
     annotator: str = ANNOTATOR,
+    warnings: list[str] | None = None,
 ) -> dict[str, Any] | None:
     """The native annotation block of one ``.ann`` (its content ``ann``) over ``text``, or ``None`` when
-    it holds no annotations. Raises :class:`RecordError` (``path:line``) for the first problem."""
+    it holds no annotations. Raises :class:`RecordError` (``path:line``) for the first problem. What is
+    read but left out (an equivalence of an entity with itself, a member or pair already equivalent) is
+    said in a ``path:line: …`` line appended to ``warnings`` (when the file has no problem)."""
     problems = _Problems(path)
     ts: dict[str, _T] = {}
     es: dict[str, _E] = {}
@@ -256,6 +268,10 @@ def parse_ann(
             continue
         any_line = True
         ident, sep, rest = line.partition("\t")
+        if "\x00" in line:  # the project stores no NUL: say where it is rather than what it breaks later
+            problems.add(no, f"NUL character (U+0000) at column {line.index(chr(0)) + 1}")
+            broken.add(ident)
+            continue
         if not sep:
             problems.add(no, f"malformed line {line!r}: no tab after the id")
             continue
@@ -299,8 +315,11 @@ def parse_ann(
             else:
                 equivs.append(_Equiv(no, tokens[0], tokens[1:]))
         elif kind in "AM":
-            parts = data.strip().split(" ", 2)
-            if len(parts) < 2 or not all(parts) or (kind == "M" and len(parts) > 2):
+            # as brat reads it ('(.+?) (.+?) (.+?)$'): the value is the rest of the line, spaces and all
+            parts = data.split(" ", 2)
+            if len(parts) == 3 and parts[2] == "":  # a trailing space after a binary attribute
+                parts.pop()
+            if len(parts) < 2 or not all(parts[:2]) or (kind == "M" and len(parts) > 2):
                 problems.add(no, f"malformed attribute {line!r}: expected NAME TARGET [VALUE]")
             else:
                 value: str | bool = parts[2] if len(parts) == 3 else True
@@ -402,12 +421,42 @@ def parse_ann(
             rel["attributes"] = {}
             native_relations[r.id] = rel
     equiv_relations: list[dict[str, Any]] = []
+    said: list[str] = []
+    # brat's equivalences are sets: each * line chains its members, and what it repeats (an entity with
+    # itself, a member named twice, members an earlier * line already made equivalent) is left out, said
+    equivalent: dict[tuple[str, str], tuple[str, str]] = {}  # union-find over (type, member)
+
+    def root(node: tuple[str, str]) -> tuple[str, str]:
+        equivalent.setdefault(node, node)
+        while equivalent[node] != node:
+            equivalent[node] = equivalent[equivalent[node]]
+            node = equivalent[node]
+        return node
+
     for k, eq in enumerate(equivs, 1):
-        if all([check_ref(eq.no, f"equivalence {eq.type}", ref) for ref in eq.members]):
-            for j, (a, b) in enumerate(pairwise(eq.members), 1):
-                equiv_relations.append(
-                    {"id": f"*{k}-{j}", "type": eq.type, "from": a, "to": b, "attributes": {}}
+        if not all([check_ref(eq.no, f"equivalence {eq.type}", ref) for ref in eq.members]):
+            continue
+        members = list(dict.fromkeys(eq.members))
+        if len(members) == 1:
+            said.append(
+                f"{path}:{eq.no}: equivalence {eq.type} of an entity with itself ({members[0]}), left out"
+            )
+            continue
+        if len(members) < len(eq.members):
+            twice = ", ".join(m for m in members if eq.members.count(m) > 1)
+            said.append(f"{path}:{eq.no}: equivalence {eq.type} names {twice} more than once; once kept")
+        j = 0
+        for a, b in pairwise(members):
+            ra, rb = root((eq.type, a)), root((eq.type, b))
+            if ra == rb:
+                said.append(
+                    f"{path}:{eq.no}: equivalence {eq.type}: {a} and {b} are already equivalent by an "
+                    "earlier * line; not repeated"
                 )
+                continue
+            equivalent[ra] = rb
+            j += 1
+            equiv_relations.append({"id": f"*{k}-{j}", "type": eq.type, "from": a, "to": b, "attributes": {}})
 
     targets: dict[str, dict[str, Any]] = {**native_entities, **native_events, **native_relations}
     attr_lines: dict[tuple[str, str], int] = {}
@@ -443,6 +492,8 @@ def parse_ann(
                 targets[nm.target]["link"] = {"id": nm.ref, "name": nm.name}
 
     problems.raise_first()
+    if warnings is not None:
+        warnings.extend(said)
     return {
         "annotator": annotator,
         "status": "done",
@@ -466,6 +517,13 @@ def _parse_t(
         m = _OFFSETS_RE.fullmatch(fragment)
         if m is None:
             problems.add(no, f"malformed offsets {offsets!r} of {ident}: expected START END")
+            return None
+        if max(len(m.group(1)), len(m.group(2))) > _MAX_OFFSET_DIGITS:  # int() refuses 4,300 digits
+            problems.add(
+                no,
+                f"{ident}: offset of {max(len(m.group(1)), len(m.group(2)))} digits, outside the text "
+                f"(length {len(text)})",
+            )
             return None
         spans.append((int(m.group(1)), int(m.group(2))))
     if len(spans) > 1:
@@ -534,13 +592,14 @@ def _native_arguments(
     e: _E, event_roles: Mapping[str, Collection[str]] | None, used: set[str]
 ) -> list[dict[str, str]]:
     declared = event_roles.get(e.type) if event_roles is not None else None
-    bases: list[tuple[str, int]] = []
+    bases: list[tuple[str, tuple[int, str]]] = []  # (role, its number as a sort key: digits, value)
     for role, _ in e.args:
-        base, number = role, 1
+        base, number = role, (1, "1")
         m = _NUMBERED_ROLE_RE.fullmatch(role)
         if m is not None and not (declared is not None and role in declared):
             if (declared is not None and m.group(1) in declared) or m.group(1) in used:
-                base, number = m.group(1), int(m.group(2))
+                digits = m.group(2).lstrip("0")  # compared as digit strings: int() refuses 4,300 digits
+                base, number = m.group(1), (len(digits), digits)
         bases.append((base, number))
     # the fillers of one role keep the slots that role takes, in the order of their numbers
     slots: dict[str, list[int]] = defaultdict(list)
@@ -559,11 +618,15 @@ def read_folder(
     event_types: Collection[str] | None = None,
     event_roles: Mapping[str, Collection[str]] | None = None,
     annotator: str = ANNOTATOR,
+    warnings: list[str] | None = None,
 ) -> Iterator[ReadItem]:
     """One record (or error) per ``NAME.txt`` under ``folder`` (recursively, sorted by path), with the
     bytes read so far. ``event_types``/``event_roles`` come from the annotation.conf (see
     :func:`read_conf`); without them a ``T`` is a trigger iff an ``E`` line uses it, and only repeated
-    roles whose base name occurs in the file are un-numbered."""
+    roles whose base name occurs in the file are un-numbered. What is imported differently from the files
+    (a ``.txt`` without its ``.ann``, a lone CR stored as LF, what :func:`parse_ann` leaves out) is said in
+    a line appended to ``warnings``."""
+    said: list[str] = [] if warnings is None else warnings
     folder = Path(folder)
     files = {
         p.relative_to(folder).as_posix(): p
@@ -582,6 +645,7 @@ def read_folder(
         external_id = display_name(name[: -len(".txt")])
         has_ann = name[: -len(".txt")] + ".ann" in files
         consumed += _size(path) + (_size(ann_path) if has_ann else 0)
+        notes: list[str] = []
         try:
             text = _read_text(path)
             ann = _read_ann(ann_path) if has_ann else ""
@@ -592,10 +656,24 @@ def read_folder(
                 event_types=event_types,
                 event_roles=event_roles,
                 annotator=annotator,
+                warnings=notes,
             )
         except RecordError as exc:
             yield exc, consumed
             continue
+        if not has_ann:
+            said.append(f"{path}: no {ann_path.name} beside it: imported as a document without annotations")
+        if "\r" in text:  # lone CRs (CRLF is refused): the project stores LF, of the same length
+            said.append(
+                f"{path}:{text.count(chr(10), 0, text.index(chr(13))) + 1}: a line ending in a lone CR is "
+                "stored as LF (offsets unchanged; an export writes LF)"
+            )
+        if not unicodedata.is_normalized("NFC", text):
+            said.append(
+                f"{path}: not in Unicode NFC: the project stores the text in NFC (offsets moved with it), so "
+                "an export writes NFC text and offsets that differ from these files"
+            )
+        said.extend(notes)
         record = SourceRecord(
             str(path), external_id, "", text, {"file": display_name(name)}, [block] if block else []
         )

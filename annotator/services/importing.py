@@ -777,7 +777,9 @@ def _import_brat(project: Project, folders: list[Path], **options) -> ImportRepo
     def items():
         done = 0
         for folder, size in zip(folders, sizes, strict=True):
-            for item, pos in brat.read_folder(folder, event_types=set(event_roles), event_roles=event_roles):
+            for item, pos in brat.read_folder(
+                folder, event_types=set(event_roles), event_roles=event_roles, warnings=report.warnings
+            ):
                 if isinstance(item, SourceRecord):
                     for block in item.annotations:
                         _type_brat_attributes(block, schema)
@@ -890,7 +892,7 @@ def _type_brat_attributes(block: dict[str, Any], schema) -> None:
                 attr = defs.get(name)
                 if attr is None or not isinstance(value, str):
                     continue
-                if attr.kind == "count" and _DIGITS.fullmatch(value):
+                if attr.kind == "count" and len(value) <= 18 and _DIGITS.fullmatch(value):
                     attributes[name] = int(value)
                 elif attr.kind == "choice" and value not in attr.values:
                     stored = storage_form(value).lstrip("_-")  # as a converted annotation.conf stores it

@@ -647,3 +647,104 @@ def test_read_conf_of_the_tutorials():
     assert news.event_roles["Merge-org"] == {"Org-Arg"}
     bio = brat.read_conf(corpus("brat-tutorials", "bio", "annotation.conf"))
     assert bio.equivalence_types == {"Equiv"} and bio.event_roles["Binding"] == {"Theme"}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# hostile .ann lines: one reason naming file:line, never an exception of another kind
+
+
+@pytest.mark.parametrize(
+    ("ann", "line", "reason"),
+    [
+        # int() refuses strings of over 4,300 digits: these raised ValueError and ended the whole import
+        ("T1\tPER 0 " + "9" * 5000 + "\tAlpha\n", 1, "T1: offset of 5000 digits, outside the text"),
+        ("T1\tPER " + "9" * 4301 + " 5\tAlpha\n", 1, "T1: offset of 4301 digits, outside the text"),
+        # a NUL was let through to the store's check, which named the .txt and an offset, not the line
+        ("T1\tPER 0 5\tAlpha\nT2\tPE\x00R 10 14\tBeta\n", 2, "NUL character (U+0000) at column 6"),
+        ("T1\tPER 0 5\tAlpha\n#1\tAnnotatorNotes T1\tsee\x00here\n", 2, "NUL character (U+0000) at column"),
+        ("T\x001\tPER 0 5\tAlpha\n", 1, "NUL character (U+0000) at column 2"),
+        # more hostile lines, reported as before (by file:line)
+        ("T1\tPER 0 5\tAlpha\nT1\tPER 10 14\tBeta\n", 2, "id T1 used twice (first on line 1)"),
+        ("T1\tPER 99999999999999999 5\tAlpha\n", 1, "reversed or outside the text"),
+        ("T1\tPER -1 5\tAlpha\n", 1, "malformed offsets"),
+        ("T1\tPER 0 5;\tAlpha\n", 1, "malformed offsets"),
+        ("T1\tPER 0 5\tAlpha\nA1\tFlag T4\n", 2, "names unknown id T4"),
+        ("T1\tPER 0 5\tAlpha\nA1\tFlag T1\nA2\tFlag A1\n", 3, "names unknown id A1"),
+        ("\ufeff\ufeffT1\tPER 0 5\tAlpha\n", 1, "unknown id"),
+        ("T1\tPER 0 5\tAl\x0bpha\n", 1, "differs from the text"),
+    ],
+)
+def test_hostile_lines_name_file_and_line(tmp_path, ann, line, reason):
+    error = _problem(tmp_path, ann)
+    assert error.where == f"{tmp_path / 'doc.ann'}:{line}"
+    assert reason in error.reason and "\n" not in str(error)
+
+
+def test_numbered_roles_of_thousands_of_digits_are_ordered_without_int(tmp_path):
+    many = "9" * 5000
+    item = _read_one(
+        tmp_path,
+        f"T1\tPER 0 5\tAlpha\nT2\tPER 10 14\tBeta\nT3\tMeet 6 9\tmet\nE1\tMeet:T3 Who{many}:T1 Who:T2\n",
+    )
+    assert isinstance(item, SourceRecord), item
+    [event] = item.annotations[0]["events"]
+    assert [(a["role"], a["entity"]) for a in event["arguments"]] == [("Who", "T2"), ("Who", "T1")]
+
+
+@pytest.mark.parametrize("ann", ["", "\n\n  \n", "\t\n", "\ufeff"])
+def test_empty_ann_files_give_no_annotations(tmp_path, ann):
+    item = _read_one(tmp_path, ann)
+    assert isinstance(item, SourceRecord) and item.annotations == []
+
+
+def test_crlf_ann_and_a_bom_read_like_lf(tmp_path):
+    item = _read_one(tmp_path, "\ufeffT1\tPER 0 5\tAlpha\r\nT2\tPER 10 14\tBeta\r\n")
+    assert [e["text"] for e in item.annotations[0]["entities"]] == ["Alpha", "Beta"]
+
+
+def test_values_and_notes_keep_their_spaces_and_tabs_as_brat_reads_them(tmp_path):
+    # brat: A lines match '(.+?) (.+?) (.+?)$' (the value keeps its spaces); # lines keep all after the tab
+    ann = "T1\tPER 0 5\tAlpha\nA1\tWhy T1  two  spaces \nA2\tFlag T1 \n#1\tAnnotatorNotes T1\tone\ttwo \n"
+    item = _read_one(tmp_path, ann)
+    assert item.annotations[0]["entities"][0]["attributes"] == {
+        "Why": " two  spaces ",
+        "Flag": True,
+        "note": "one\ttwo ",
+    }
+    again = brat.format_ann(TEXT, item.annotations[0])
+    assert "A1\tWhy T1  two  spaces \n" in again and "#1\tAnnotatorNotes T1\tone\ttwo \n" in again
+
+
+def test_equivalences_are_sets_and_what_repeats_is_said(tmp_path):
+    ann = (
+        "T1\tPER 0 5\tAlpha\nT2\tPER 10 14\tBeta\nT3\tPER 18 23\tGamma\n"
+        "*\tAlias T1 T1\n*\tAlias T1 T2 T1\n*\tAlias T2 T1 T3\n*\tOther T1 T2\n"
+    )
+    warnings: list[str] = []
+    item = _read_one(tmp_path, ann, warnings=warnings)
+    relations = [(r["type"], r["from"], r["to"]) for r in item.annotations[0]["relations"]]
+    assert relations == [("Alias", "T1", "T2"), ("Alias", "T1", "T3"), ("Other", "T1", "T2")]
+    where = tmp_path / "doc.ann"
+    assert warnings == [
+        f"{where}:4: equivalence Alias of an entity with itself (T1), left out",
+        f"{where}:5: equivalence Alias names T1 more than once; once kept",
+        f"{where}:6: equivalence Alias: T2 and T1 are already equivalent by an earlier * line; not repeated",
+    ]
+
+
+def test_what_reads_differently_from_the_files_is_said(tmp_path):
+    (tmp_path / "bare.txt").write_text("No annotations here.\n", encoding="utf-8")
+    (tmp_path / "mac.txt").write_bytes(b"Alpha\rBeta\n")
+    (tmp_path / "mac.ann").write_bytes(b"T1\tPER 6 10\tBeta\n")
+    (tmp_path / "nfc.txt").write_bytes("\u0958 Alpha\n".encode())  # composition exclusion: NFC decomposes it
+    (tmp_path / "nfc.ann").write_bytes(b"")
+    warnings: list[str] = []
+    items = [item for item, _ in brat.read_folder(tmp_path, warnings=warnings)]
+    assert all(isinstance(item, SourceRecord) for item in items)
+    assert warnings == [
+        f"{tmp_path / 'bare.txt'}: no bare.ann beside it: imported as a document without annotations",
+        f"{tmp_path / 'mac.txt'}:1: a line ending in a lone CR is stored as LF (offsets unchanged; an export "
+        "writes LF)",
+        f"{tmp_path / 'nfc.txt'}: not in Unicode NFC: the project stores the text in NFC (offsets moved with "
+        "it), so an export writes NFC text and offsets that differ from these files",
+    ]
