@@ -2,7 +2,8 @@
 lines, ``-DOCSTART-`` lines between documents.
 
 Reading: two or more columns (tab-separated, or whitespace when a line has no tab; empty columns after
-the last tab are ignored), the token first and the tag last (``tag_column`` picks another). A line that
+the last tab are ignored; a line of tabs only is an empty token, reported), the token first and the
+tag last (``tag_column`` picks another). A line that
 starts with ``#`` and has no tab is a comment unless its last column is a tag (``# text = …`` of CoNLL-U
 is a comment, ``#<TAB>O`` a token). Lines end at LF, CRLF or a lone CR. Tagging schemes ``iob2`` (B-
 starts every chunk), ``iob1`` (I- starts a chunk, B- only between two adjacent chunks of one type) and
@@ -62,10 +63,8 @@ class _Doc:
 
 
 def _columns(line: str) -> list[str]:
-    """The columns of a line; ``[]`` for a blank one (spaces and tabs only)."""
+    """The columns of a line; ``[]`` for a blank one (spaces only: a line of tabs is an empty token)."""
     line = line.rstrip("\r\n")
-    if not line.strip():
-        return []
     if "\t" not in line:
         return line.split()
     cols = line.split("\t")

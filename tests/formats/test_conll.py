@@ -220,7 +220,8 @@ def test_il_ner_only_sentences_with_malformed_tags_are_reported_each_tag_by_line
         ("-DOCSTART- -X- O O\n\n", [], []),
         ("# text = Asha met\n#\tO\nAsha\tB-PER\n", ["# Asha"], []),  # '#<TAB>O' is a token
         ("Asha\tB-PER\t\nmet\tO\t\n\nRavi\tB-PER\n", ["Asha met", "Ravi"], []),  # trailing tabs
-        ("Asha\tB-PER\n \t \nRavi\tB-PER\n", ["Asha", "Ravi"], []),  # a line of blanks ends a sentence
+        ("Asha\tB-PER\n  \nRavi\tB-PER\n", ["Asha", "Ravi"], []),  # a line of spaces ends a sentence
+        ("Asha\tB-PER\n\t\t\n\nRavi\tB-PER\n", ["Ravi"], [(2, "expected a token and a tag, found ''")]),
         ("Asha B-PER\nmet O\n\nRavi\tB-PER\n", ["Asha met", "Ravi"], []),  # no tabs: whitespace columns
         ("Asha\tB-PER\r\nmet\tO\r\n\r\nRavi\tB-PER\r\n", ["Asha met", "Ravi"], []),  # CRLF
         ("Asha\tB-PER\rmet\tO\r\rRavi\tB-PER\rx\n", ["Asha met"], [(5, "expected a token and a tag")]),  # CR
