@@ -350,7 +350,11 @@ def export_brat(
                 used.add(name)
                 try:
                     brat.write_document(
-                        tmp, name, text, anns[0] if anns else None, equivalence_types=equivalence
+                        tmp,
+                        name,
+                        text,
+                        _explicit_false(anns[0], project.schema) if anns else None,
+                        equivalence_types=equivalence,
                     )
                 except ValueError as exc:
                     raise AnnotatorError(f"document {ext_id}: cannot be written as brat: {exc}") from exc
@@ -359,6 +363,30 @@ def export_brat(
             progress(report.documents, total, "exporting")
     report.path = str(folder)
     return report
+
+
+def _explicit_false(block: dict[str, Any], schema: Any) -> dict[str, Any]:
+    """``block`` with each unset flag (``false``) whose schema default is true written ``"false"``: brat
+    writes a flag only when set, and an import gives a missing attribute its default, which would turn it on
+    again (the brat import reads ``false`` back as the flag unset)."""
+    for key, owner, type_key in (
+        ("entities", "entity", "label"),
+        ("events", "event", "type"),
+        ("relations", "relation", "type"),
+    ):
+        for item in block.get(key) or ():
+            attributes = item.get("attributes") or {}
+            if not any(value is False for value in attributes.values()):
+                continue
+            try:
+                defaults = schema.attribute_defaults(owner, item.get(type_key))
+            except (KeyError, ValueError, TypeError, AttributeError):
+                continue
+            item["attributes"] = {
+                name: "false" if value is False and defaults.get(name) is True else value
+                for name, value in attributes.items()
+            }
+    return block
 
 
 def export_jsonl(

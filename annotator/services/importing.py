@@ -894,6 +894,8 @@ def _type_brat_attributes(block: dict[str, Any], schema) -> None:
                     continue
                 if attr.kind == "count" and len(value) <= 18 and _DIGITS.fullmatch(value):
                     attributes[name] = int(value)
+                elif attr.kind == "flag" and value == "false":  # a flag whose default is true, unset
+                    attributes[name] = False
                 elif attr.kind == "choice" and value not in attr.values:
                     stored = storage_form(value).lstrip("_-")  # as a converted annotation.conf stores it
                     if stored in attr.values:
