@@ -639,7 +639,10 @@ def read_folder(
         if path.suffix == ".ann":
             if name[: -len(".ann")] + ".txt" not in files:
                 consumed += _size(path)
-                yield RecordError(str(path), "annotations without a text file (.txt) next to them"), consumed
+                yield (
+                    RecordError(_shown(path), "annotations without a text file (.txt) next to them"),
+                    consumed,
+                )
             continue
         ann_path = path.with_suffix(".ann")
         external_id = display_name(name[: -len(".txt")])
@@ -652,7 +655,7 @@ def read_folder(
             block = parse_ann(
                 text,
                 ann,
-                path=str(ann_path),
+                path=_shown(ann_path),
                 event_types=event_types,
                 event_roles=event_roles,
                 annotator=annotator,
@@ -661,23 +664,37 @@ def read_folder(
         except RecordError as exc:
             yield exc, consumed
             continue
+        shown = _shown(path)
         if not has_ann:
-            said.append(f"{path}: no {ann_path.name} beside it: imported as a document without annotations")
+            said.append(
+                f"{shown}: no {_shown(ann_path.name)} beside it: imported as a document without annotations"
+            )
         if "\r" in text:  # lone CRs (CRLF is refused): the project stores LF, of the same length
             said.append(
-                f"{path}:{text.count(chr(10), 0, text.index(chr(13))) + 1}: a line ending in a lone CR is "
+                f"{shown}:{text.count(chr(10), 0, text.index(chr(13))) + 1}: a line ending in a lone CR is "
                 "stored as LF (offsets unchanged; an export writes LF)"
             )
         if not unicodedata.is_normalized("NFC", text):
             said.append(
-                f"{path}: not in Unicode NFC: the project stores the text in NFC (offsets moved with it), so "
-                "an export writes NFC text and offsets that differ from these files"
+                f"{shown}: not in Unicode NFC: the project stores the text in NFC (offsets moved with it), "
+                "so an export writes NFC text and offsets that differ from these files"
             )
         said.extend(notes)
         record = SourceRecord(
-            str(path), external_id, "", text, {"file": display_name(name)}, [block] if block else []
+            _shown(path), external_id, "", text, {"file": display_name(name)}, [block] if block else []
         )
         yield record, consumed
+
+
+_CONTROL_RE = re.compile(f"[\\x00-\\x1f\\x7f{re.escape(LINE_BREAKS)}]")
+
+
+def _shown(path: Path | str) -> str:
+    """A file name for messages, on one line: control characters and line breaks (which a file name may
+    hold) written as escapes (``\\n``), bytes that are not UTF-8 as ``\\xFF``."""
+    return _CONTROL_RE.sub(
+        lambda m: m.group().encode("unicode_escape").decode("ascii"), display_name(str(path))
+    )
 
 
 def _size(path: Path) -> int:
@@ -696,10 +713,10 @@ def _read_bytes(path: Path) -> bytes:
         mode = path.stat().st_mode
         if not stat.S_ISREG(mode):
             kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
-            raise RecordError(str(path), f"cannot be read: {kind}")
+            raise RecordError(_shown(path), f"cannot be read: {kind}")
         return path.read_bytes()
     except OSError as exc:
-        raise RecordError(str(path), f"cannot be read: {exc.strerror or exc}") from None
+        raise RecordError(_shown(path), f"cannot be read: {exc.strerror or exc}") from None
 
 
 def _decode(data: bytes, path: Path, encoding: str) -> str:
@@ -709,7 +726,7 @@ def _decode(data: bytes, path: Path, encoding: str) -> str:
         bad = data[exc.start : exc.start + 1].hex().upper()
         line = data.count(b"\n", 0, exc.start) + 1
         raise RecordError(
-            f"{path}:{line}", f"invalid UTF-8 at byte {exc.start} (0x{bad}); brat files must be UTF-8"
+            f"{_shown(path)}:{line}", f"invalid UTF-8 at byte {exc.start} (0x{bad}); brat files must be UTF-8"
         ) from None
 
 
@@ -718,12 +735,12 @@ def _read_text(path: Path) -> str:
     crlf = text.find("\r\n")
     if crlf >= 0:
         raise RecordError(
-            f"{path}:{text.count(chr(10), 0, crlf) + 1}",
+            f"{_shown(path)}:{text.count(chr(10), 0, crlf) + 1}",
             "CRLF line endings: brat offsets count every CR, which the project does not store, so the "
             "offsets would not survive; convert the text to LF line endings and its .ann offsets with it",
         )
     if not text or text.isspace():
-        raise RecordError(str(path), "empty text")
+        raise RecordError(_shown(path), "empty text")
     return text
 
 

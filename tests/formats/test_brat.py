@@ -748,3 +748,21 @@ def test_what_reads_differently_from_the_files_is_said(tmp_path):
         f"{tmp_path / 'nfc.txt'}: not in Unicode NFC: the project stores the text in NFC (offsets moved with "
         "it), so an export writes NFC text and offsets that differ from these files",
     ]
+
+
+def test_file_names_with_line_breaks_or_bad_bytes_give_one_line_messages(tmp_path):
+    import os
+
+    (tmp_path / "a\nb.txt").write_text("Alpha.\n", encoding="utf-8")
+    (tmp_path / "a\nb.ann").write_text("T1\tPER 0 9\tAlpha\n", encoding="utf-8")
+    (tmp_path / "c\u2028d.txt").write_text("Beta.\n", encoding="utf-8")
+    (tmp_path / os.fsdecode(b"e\xff.ann")).write_text("T1\tPER 0 1\tx\n", encoding="utf-8")
+    warnings: list[str] = []
+    items = [item for item, _ in brat.read_folder(tmp_path, warnings=warnings)]
+    messages = [str(item) for item in items if isinstance(item, RecordError)] + warnings
+    assert messages == [
+        f"{tmp_path}/a\\nb.ann:1: T1: offsets [0, 9) reversed or outside the text (length 7)",
+        f"{tmp_path}/e\\xff.ann: annotations without a text file (.txt) next to them",
+        f"{tmp_path}/c\\u2028d.txt: no c\\u2028d.ann beside it: imported as a document without annotations",
+    ]
+    assert all(len(message.splitlines()) == 1 and message.isprintable() for message in messages)
