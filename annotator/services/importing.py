@@ -892,12 +892,13 @@ def _type_brat_attributes(block: dict[str, Any], schema) -> None:
                 attr = defs.get(name)
                 if attr is None or not isinstance(value, str):
                     continue
-                if attr.kind == "count" and len(value) <= 18 and _DIGITS.fullmatch(value):
-                    attributes[name] = int(value)
-                elif attr.kind == "flag" and value == "false":  # a flag whose default is true, unset
+                plain = value.strip(" ")  # brat keeps a value's spaces: only a text attribute needs them
+                if attr.kind == "count" and len(plain) <= 18 and _DIGITS.fullmatch(plain):
+                    attributes[name] = int(plain)
+                elif attr.kind == "flag" and plain == "false":  # a flag whose default is true, unset
                     attributes[name] = False
                 elif attr.kind == "choice" and value not in attr.values:
-                    stored = storage_form(value).lstrip("_-")  # as a converted annotation.conf stores it
+                    stored = storage_form(plain).lstrip("_-")  # as a converted annotation.conf stores it
                     if stored in attr.values:
                         attributes[name] = stored
 

@@ -268,3 +268,28 @@ def test_a_killed_exports_leftover_goes_and_nothing_else(tmp_path, capsys):
     assert other_target.is_dir() and live.is_dir() and (live / "half.ann").exists()
     assert all(path.read_bytes() == data for path, data in unrelated.items())
     assert (tmp_path / "out").is_dir() and (tmp_path / "out.jsonl").is_file()
+
+
+def test_counts_and_choices_with_spaces_around_them_import_typed(tmp_path, capsys):
+    import json
+
+    folder = tmp_path / "b"
+    folder.mkdir()
+    text = "Five killed in Sukma.\n"
+    (folder / "d.txt").write_text(text, encoding="utf-8")
+    (folder / "d.ann").write_text(
+        "T1\tDIE 5 11\tkilled\nE1\tDIE:T1\nA1\tkilled E1 5 \nA2\tconfidence E1 high \n", encoding="utf-8"
+    )
+    (folder / "huge.txt").write_text("Many killed.\n", encoding="utf-8")
+    (folder / "huge.ann").write_text(f"T1\tDIE 5 11\tkilled\nE1\tDIE:T1\nA1\tkilled E1 {'9' * 5000}\n")
+    project = tmp_path / "p.annotator"
+    assert main(["init", str(project)]) == 0
+    assert main(["import", str(project), str(folder), "--quiet"]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+    assert "huge.txt: annotator 'brat': event E1: DIE.killed: " in err and "not a non-negative integer" in err
+    out = tmp_path / "o.jsonl"
+    assert main(["export", str(project), "--out", str(out), "--quiet"]) == 0
+    [doc] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    [event] = doc["annotations"][0]["events"]
+    assert event["attributes"] == {"killed": 5, "confidence": "high", "modality": "actual"}
