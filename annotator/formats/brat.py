@@ -102,6 +102,18 @@ _BIONLP_NORM = (
     (re.compile(r"^(Reference) Referent:(\S+) Annotation:(\S+)"), r"\1 \3 \2"),
 )
 _NUMBERED_ROLE_RE = re.compile(r"(.*[^0-9])([0-9]+)")
+#: How much of a line, offsets or surface text a message quotes, and how long a reason may grow.
+_MAX_QUOTE = 80
+_MAX_REASON = 400
+
+
+def _q(value: str) -> str:
+    """``value`` quoted (``repr``) for a message, cut to its first characters when long."""
+    if len(value) <= _MAX_QUOTE:
+        return repr(value)
+    return f"{value[:_MAX_QUOTE]!r}… ({len(value):,} characters)"
+
+
 _DEFAULT_REL_LABELS = ("Arg1", "Arg2")
 
 
@@ -226,6 +238,8 @@ class _Problems:
         self.items: list[tuple[int, str]] = []
 
     def add(self, line: int, reason: str) -> None:
+        if len(reason) > _MAX_REASON:  # a hostile line's id or type can be megabytes long
+            reason = f"{reason[: _MAX_REASON - 80]} … {reason[-60:]}"
         self.items.append((line, reason))
 
     def raise_first(self) -> None:
@@ -273,16 +287,16 @@ def parse_ann(
             broken.add(ident)
             continue
         if not sep:
-            problems.add(no, f"malformed line {line!r}: no tab after the id")
+            problems.add(no, f"malformed line {_q(line)}: no tab after the id")
             continue
         data, has_tail, tail = rest.partition("\t")
         kind = ident[:1]
         if kind == "*":
             if ident != "*":
-                problems.add(no, f"malformed id {ident!r}")
+                problems.add(no, f"malformed id {_q(ident)}")
                 continue
         elif kind not in "TERAMN#" or len(ident) < 2 or any(c.isspace() for c in ident):
-            problems.add(no, f"malformed line {line!r}: unknown id {ident!r}")
+            problems.add(no, f"malformed line {_q(line)}: unknown id {_q(ident)}")
             continue
         elif ident in seen:
             problems.add(no, f"id {ident} used twice (first on line {seen[ident]})")
@@ -311,7 +325,7 @@ def parse_ann(
         elif kind == "*":
             tokens = data.split()
             if len(tokens) < 3:
-                problems.add(no, f"malformed equivalence {line!r}: expected TYPE ID ID …")
+                problems.add(no, f"malformed equivalence {_q(line)}: expected TYPE ID ID …")
             else:
                 equivs.append(_Equiv(no, tokens[0], tokens[1:]))
         elif kind in "AM":
@@ -320,7 +334,7 @@ def parse_ann(
             if len(parts) == 3 and parts[2] == "":  # a trailing space after a binary attribute
                 parts.pop()
             if len(parts) < 2 or not all(parts[:2]) or (kind == "M" and len(parts) > 2):
-                problems.add(no, f"malformed attribute {line!r}: expected NAME TARGET [VALUE]")
+                problems.add(no, f"malformed attribute {_q(line)}: expected NAME TARGET [VALUE]")
             else:
                 value: str | bool = parts[2] if len(parts) == 3 else True
                 attrs.append(_A(no, ident, parts[0], parts[1], value))
@@ -329,17 +343,17 @@ def parse_ann(
                 data = pattern.sub(replacement, data, count=1)
             m = _NORM_RE.fullmatch(data)
             if m is None:
-                problems.add(no, f"malformed normalization {line!r}: expected Reference TARGET DB:ID")
+                problems.add(no, f"malformed normalization {_q(line)}: expected Reference TARGET DB:ID")
             elif m.group(1) != "Reference":
-                problems.add(no, f"unknown normalization type {m.group(1)!r} (brat writes 'Reference')")
+                problems.add(no, f"unknown normalization type {_q(m.group(1))} (brat writes 'Reference')")
             else:
                 norms.append(_N(no, ident, m.group(2), f"{m.group(3)}:{m.group(4)}", tail))
         else:  # '#'
             parts = data.split()
             if len(parts) != 2:
-                problems.add(no, f"malformed note {line!r}: expected AnnotatorNotes TARGET")
+                problems.add(no, f"malformed note {_q(line)}: expected AnnotatorNotes TARGET")
             elif parts[0] != "AnnotatorNotes":
-                problems.add(no, f"unsupported comment type {parts[0]!r} (only AnnotatorNotes)")
+                problems.add(no, f"unsupported comment type {_q(parts[0])} (only AnnotatorNotes)")
             else:
                 notes.append(_Note(no, ident, parts[1], tail))
 
@@ -516,7 +530,7 @@ def _parse_t(
     for fragment in offsets.split(";"):
         m = _OFFSETS_RE.fullmatch(fragment)
         if m is None:
-            problems.add(no, f"malformed offsets {offsets!r} of {ident}: expected START END")
+            problems.add(no, f"malformed offsets {_q(offsets)} of {ident}: expected START END")
             return None
         if max(len(m.group(1)), len(m.group(2))) > _MAX_OFFSET_DIGITS:  # int() refuses 4,300 digits
             problems.add(
@@ -529,7 +543,7 @@ def _parse_t(
     if len(spans) > 1:
         problems.add(
             no,
-            f"{ident}: discontinuous span {offsets.strip()!r} ({len(spans)} fragments); the project stores "
+            f"{ident}: discontinuous span {_q(offsets.strip())} ({len(spans)} fragments); the project stores "
             "one contiguous span per entity",
         )
         return None
@@ -545,8 +559,8 @@ def _parse_t(
     if has_tail and surface != text[start:end]:
         problems.add(
             no,
-            f"{ident}: surface text {surface!r} differs from the text at [{start}, {end}): "
-            f"{text[start:end]!r}",
+            f"{ident}: surface text {_q(surface)} differs from the text at [{start}, {end}): "
+            f"{_q(text[start:end])}",
         )
         return None
     return _T(no, ident, label, start, end)
@@ -569,7 +583,7 @@ def _parse_e(no: int, ident: str, data: str, problems: _Problems) -> _E | None:
     for token in tokens[1:]:
         arg = _pair(token)
         if arg is None:
-            problems.add(no, f"malformed argument {token!r} of event {ident}: expected ROLE:ID")
+            problems.add(no, f"malformed argument {_q(token)} of event {ident}: expected ROLE:ID")
             return None
         args.append(arg)
     return _E(no, ident, head[0], head[1], args)

@@ -766,3 +766,18 @@ def test_file_names_with_line_breaks_or_bad_bytes_give_one_line_messages(tmp_pat
         f"{tmp_path}/c\\u2028d.txt: no c\\u2028d.ann beside it: imported as a document without annotations",
     ]
     assert all(len(message.splitlines()) == 1 and message.isprintable() for message in messages)
+
+
+@pytest.mark.parametrize(
+    ("ann", "reason"),
+    [
+        ("T1\tPER 0 5\t" + "A" * 2_000_000 + "\n", "T1: surface text 'AAAA"),
+        ("T1 " + "x" * 1_000_000 + "\n", "malformed line 'T1 xxx"),
+        ("T1\tPER " + "7 " * 500_000 + "\tAlpha\n", "malformed offsets '7 7 7"),
+        ("T1\t" + "P" * 1_000_000 + " 0 5\tAlpha\nE1\tX:T1\n", "event E1 of type X: trigger T1 has type PPP"),
+    ],
+)
+def test_megabyte_lines_give_short_messages(tmp_path, ann, reason):
+    error = _problem(tmp_path, ann)
+    assert error.where.endswith("doc.ann:1") or error.where.endswith("doc.ann:2")
+    assert error.reason.startswith(reason) and len(error.reason) < 500, error.reason[:600]
