@@ -49,10 +49,13 @@ def progress_bar(desc: str, unit: str = "B", enabled: bool = True) -> Iterator[C
 
 
 def _print_report(report) -> None:
+    def line(text: object) -> str:  # whatever a file put in a message prints on any stream
+        return str(text).encode("utf-8", "backslashreplace").decode("utf-8")
+
     for error in report.errors:
-        print(f"error: {error}", file=sys.stderr)
+        print(line(f"error: {error}"), file=sys.stderr)
     for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(line(f"warning: {warning}"), file=sys.stderr)
     print(report.summary())
 
 

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import RecordError
-from annotator.formats.records import TOO_DEEP, ReadItem, SourceRecord, record_from_mapping
+from annotator.formats.records import TOO_DEEP, TOO_LONG_NUMBER, ReadItem, SourceRecord, record_from_mapping
 from annotator.formats.textfile import iter_lines, read_text
 from annotator.text.normalization import TextDecodeError
 
@@ -77,6 +77,9 @@ def read_json_values(path: Path) -> Iterator[tuple[JsonValue | RecordError, int]
     try:
         text = read_text(path)
     except TextDecodeError as exc:
+        if _a_later_line_is_json(path):  # JSON lines whose first is bad: each line stands alone
+            yield from _json_lines(path)
+            return
         # one JSON value over many lines (a pretty-printed export): one error for the file, not one per
         # line that is not JSON on its own
         with path.open("rb") as fh:
@@ -119,6 +122,27 @@ def skip_json_value(text: str, i: int) -> int | None:
     return None
 
 
+def _a_later_line_is_json(path: Path, lines: int = 50) -> bool:
+    """Whether one of the first ``lines`` non-empty lines after the first is a JSON object on its own
+    (a JSON Lines file whose first line is damaged, rather than one pretty-printed value)."""
+    seen = 0
+    for _lineno, line, error, _pos in iter_lines(path):
+        if error is not None or not line.strip():
+            continue
+        seen += 1
+        if seen == 1:
+            continue
+        if seen > lines:
+            return False
+        stripped = line.strip().rstrip(",")
+        if stripped.startswith("{") and stripped.endswith("}"):
+            try:
+                return isinstance(json.loads(stripped), dict)
+            except (json.JSONDecodeError, RecursionError, ValueError):
+                continue
+    return False
+
+
 def _first_line_is_json(path: Path) -> bool:
     for _lineno, line, error, _pos in iter_lines(path):
         if error is not None:
@@ -128,7 +152,7 @@ def _first_line_is_json(path: Path) -> bool:
                 json.loads(line)
             except json.JSONDecodeError:
                 return False
-            except RecursionError:  # a JSON value, nested too deeply: reported line by line
+            except (RecursionError, ValueError):  # a JSON value, too deep or too long: reported by line
                 return True
             return True
     return True
@@ -154,6 +178,9 @@ def _json_lines(path: Path) -> Iterator[tuple[JsonValue | RecordError, int]]:
         except RecursionError:
             yield RecordError(where, TOO_DEEP), pos
             continue
+        except ValueError:  # int() past Python's digit limit
+            yield RecordError(where, TOO_LONG_NUMBER), pos
+            continue
         for item in value if isinstance(value, list) else [value]:
             yield JsonValue(lineno, index, item), pos
             index += 1
@@ -177,12 +204,13 @@ def _parse_whole(text: str) -> Iterator[JsonValue | tuple[int, str]]:
         except json.JSONDecodeError as exc:  # named by the line where the bad record starts
             yield lines.at(i), f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
             return
-        except RecursionError:  # this record alone: skip to its end and go on with the next
+        except (RecursionError, ValueError) as exc:  # this record alone: skip to its end, go on
+            reason = TOO_DEEP if isinstance(exc, RecursionError) else TOO_LONG_NUMBER
             end = skip_json_value(text, i)
             if end is None:
-                yield lines.at(i), TOO_DEEP
+                yield lines.at(i), reason
                 return
-            yield JsonValue(lines.at(i), index, RecordError(f"line {lines.at(i)}", TOO_DEEP), end)
+            yield JsonValue(lines.at(i), index, RecordError(f"line {lines.at(i)}", reason), end)
             index += 1
             i = _skip_space(text, end)
             if in_array and text.startswith(",", i):

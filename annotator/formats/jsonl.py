@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.errors import RecordError
-from annotator.formats.records import TOO_DEEP, ReadItem, record_from_mapping
+from annotator.formats.records import TOO_DEEP, TOO_LONG_NUMBER, ReadItem, record_from_mapping
 from annotator.formats.textfile import iter_lines
 
 
@@ -31,6 +31,9 @@ def read(path: Path, name: str | None = None) -> Iterator[ReadItem]:
             continue
         except RecursionError:
             yield RecordError(f"{name}:{lineno}", TOO_DEEP), pos
+            continue
+        except ValueError:  # int() past Python's digit limit
+            yield RecordError(f"{name}:{lineno}", TOO_LONG_NUMBER), pos
             continue
         where = f"{name}:{lineno}"
         if type(obj) is not dict:

@@ -51,7 +51,7 @@ from typing import Any
 
 from annotator.errors import RecordError
 from annotator.formats.doccano import JsonValue, block, entity, read_records, relation, span_problem
-from annotator.formats.records import ReadItem, SourceRecord, record_from_mapping
+from annotator.formats.records import ReadItem, SourceRecord, record_from_mapping, safe_text
 
 ANNOTATOR = "labelstudio"
 
@@ -63,7 +63,11 @@ def read(path: Path, name: str | None = None, **options: Any) -> Iterator[ReadIt
 
 def _where(path: Path, item: JsonValue) -> str:
     task_id = item.value.get("id") if isinstance(item.value, dict) else None
-    shown = f", id {task_id}" if isinstance(task_id, str | int) and not isinstance(task_id, bool) else ""
+    shown = (
+        f", id {safe_text(task_id)}"
+        if isinstance(task_id, str | int) and not isinstance(task_id, bool)
+        else ""
+    )
     return f"{path}:{item.line} (task {item.index + 1}{shown})"
 
 

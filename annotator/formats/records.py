@@ -12,6 +12,9 @@ from annotator.errors import AnnotatorError, RecordError
 #: Why a JSON record nested deeper than Python's parser goes (about 1,000 levels) is not read.
 TOO_DEEP = "JSON nested too deeply (more than about 1,000 levels): not a record this tool can read"
 
+#: Why a JSON record holding a number of more than 4,300 digits (Python's limit) is not read.
+TOO_LONG_NUMBER = "a number of more than 4,300 digits: not a record this tool can read"
+
 #: Columns/fields with a meaning of their own; everything else goes to ``meta``.
 DOCUMENT_FIELDS = ("id", "title", "text")
 META_FIELDS = ("url", "source", "published", "lang")
@@ -164,6 +167,15 @@ _SMALL = 4096
 
 
 _MODULES = {"csv": "csvfile", "text": "plaintext"}
+
+
+def safe_text(value: object, limit: int = 80) -> str:
+    """A value quoted in a message: one line, at most ``limit`` characters, lone surrogates escaped (a
+    message must print on any stream and be stored)."""
+    text = " ".join(str(value).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def display_name(name: str) -> str:

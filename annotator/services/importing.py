@@ -327,6 +327,26 @@ class _Writer:
             self.conn.execute(insert(model), fresh)
             self.report.annotations_added += len(fresh)
 
+    def _same_entities(self, document_id: int, aid: int, entities) -> dict[str, str]:
+        """Incoming entity id -> the id of the annotator's stored entity with the same span and label
+        (another id: a stored one with the incoming id is handled as 'already present')."""
+        if not entities:
+            return {}
+        stored = {
+            (r.start, r.end, r.label): r.id
+            for r in self.conn.execute(
+                select(Entity.id, Entity.start, Entity.end, Entity.label).where(
+                    Entity.document_id == document_id, Entity.annotator_id == aid
+                )
+            )
+        }
+        out = {}
+        for e in entities:
+            found = stored.get((e.start, e.end, e.label))
+            if found is not None and found != e.id:
+                out[e.id] = found
+        return out
+
     def _write_annotations(self, document_id: int, p: _Prepared, now) -> None:
         for ann in p.annotations:
             aid = self._annotator_id(ann.annotator)
@@ -339,6 +359,36 @@ class _Writer:
             ).first()
             if status_row is None:
                 self.conn.execute(insert(WorkItem), [{**base, "id": ann.status_id, "status": ann.status}])
+            # a label the annotator already has on this document (the same record twice in a doccano or
+            # Label Studio file, whose ids are made per line) is not stored twice: what refers to the new
+            # one refers to the stored one
+            same = self._same_entities(document_id, aid, ann.entities)
+            self.report.annotations_existing += len(same)
+            ent_id = lambda i, same=same: same.get(i, i)  # noqa: E731
+            have_rel = (
+                {
+                    (r.type, r.from_entity_id, r.to_entity_id)
+                    for r in self.conn.execute(
+                        select(Relation.type, Relation.from_entity_id, Relation.to_entity_id).where(
+                            Relation.document_id == document_id, Relation.annotator_id == aid
+                        )
+                    )
+                }
+                if same
+                else set()
+            )
+            have_pol = (
+                set(
+                    self.conn.execute(
+                        select(TargetedSentiment.entity_id).where(
+                            TargetedSentiment.document_id == document_id,
+                            TargetedSentiment.annotator_id == aid,
+                        )
+                    ).scalars()
+                )
+                if same
+                else set()
+            )
             self._insert_new(
                 Entity,
                 [
@@ -353,6 +403,7 @@ class _Writer:
                         "link_name": e.link_name,
                     }
                     for e in ann.entities
+                    if e.id not in same
                 ],
             )
             self._insert_new(
@@ -379,7 +430,7 @@ class _Writer:
                         "event_id": e.id,
                         "position": pos,
                         "role": a.role,
-                        "entity_id": a.entity_id,
+                        "entity_id": ent_id(a.entity_id) if a.entity_id else None,
                         "filler_event_id": a.event_id,
                     }
                     for e in ann.events
@@ -393,11 +444,12 @@ class _Writer:
                         **base,
                         "id": r.id,
                         "type": r.type,
-                        "from_entity_id": r.from_id,
-                        "to_entity_id": r.to_id,
+                        "from_entity_id": ent_id(r.from_id),
+                        "to_entity_id": ent_id(r.to_id),
                         "attributes": r.attributes,
                     }
                     for r in ann.relations
+                    if (r.type, ent_id(r.from_id), ent_id(r.to_id)) not in have_rel
                 ],
             )
             self._insert_new(
@@ -410,11 +462,12 @@ class _Writer:
                     {
                         **base,
                         "id": s.id,
-                        "entity_id": s.entity_id,
+                        "entity_id": ent_id(s.entity_id) if s.entity_id else None,
                         "event_id": s.event_id,
                         "polarity": s.polarity,
                     }
                     for s in ann.sentiments
+                    if not (s.entity_id and ent_id(s.entity_id) in have_pol)
                 ],
             )
 

@@ -273,3 +273,27 @@ def test_a_looping_link_in_a_folder_is_one_line(project, tmp_path, capsys):
         f"error: {folder / 'loop.jsonl'}: cannot be read: Too many levels of symbolic links"
     ]
     assert texts(project, tmp_path) == [GOOD[0]]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "doccano", "prodigy"])
+def test_a_number_past_pythons_digit_limit_costs_only_its_record(project, tmp_path, capsys, fmt):
+    path = tmp_path / "in.jsonl"
+    path.write_text(good_and('{"text": "huge", "n": ' + "9" * 5000 + "}\n", fmt), encoding="utf-8")
+    code, errors = run_import(project, path, fmt, capsys)
+    assert code == 3 and len(errors) == 1 and "more than 4,300 digits" in errors[0]
+    assert texts(project, tmp_path) == GOOD
+
+
+def test_the_same_doccano_record_twice_stores_its_labels_once(project, tmp_path, capsys):
+    record = json.dumps({"text": "LeT struck Pahalgam", "label": [[0, 3, "ARMED_GROUP"], [11, 19, "GPE"]]})
+    path = tmp_path / "d.jsonl"
+    path.write_text(record + "\n" + record + "\n", encoding="utf-8")
+    code, errors = run_import(project, path, "doccano", capsys)
+    assert (code, errors) == (0, [])
+    out = tmp_path / "out.jsonl"
+    assert main(["export", str(project), "--out", str(out), "--quiet"]) == 0
+    [doc] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(e["start"], e["label"]) for e in doc["annotations"][0]["entities"]] == [
+        (0, "ARMED_GROUP"),
+        (11, "GPE"),
+    ]
