@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from annotator.errors import AnnotatorError, RecordError, RecordWarning
 from annotator.formats.records import (
@@ -258,6 +258,9 @@ class _Writer:
         self.report = report
         self.annotators: dict[str, int] = dict(conn.execute(select(Annotator.name, Annotator.id)).all())
         self._insert_documents = _DocumentInserter(conn)
+        # documents made by this import hold no labels but the ones it writes: no look-up needed for them
+        self._stored_before = conn.scalar(select(func.max(Document.id))) or 0
+        self._written: set[tuple[int, int]] = set()  # (document, annotator) given labels by this import
 
     def write(self, batch: list[_Prepared]) -> None:
         now = utcnow()
@@ -330,7 +333,9 @@ class _Writer:
     def _same_entities(self, document_id: int, aid: int, entities) -> dict[str, str]:
         """Incoming entity id -> the id of the annotator's stored entity with the same span and label
         (another id: a stored one with the incoming id is handled as 'already present')."""
-        if not entities:
+        fresh = document_id > self._stored_before and (document_id, aid) not in self._written
+        self._written.add((document_id, aid))
+        if not entities or fresh:
             return {}
         stored = {
             (r.start, r.end, r.label): r.id
