@@ -10,15 +10,16 @@ No Qt here.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
 from annotator.errors import AnnotatorError
 from annotator.services.documents import annotator_id as lookup_annotator
 from annotator.services.project import Project
-from annotator.store.database import json_value, raw_json
+from annotator.store.database import insert_new, json_value, raw_json, transact
 from annotator.store.models import (
     WORK_STATUSES,
     Document,
@@ -32,6 +33,8 @@ from annotator.store.models import (
     utcnow,
 )
 from annotator.text.segment import grapheme_boundaries, tokenize
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,28 +201,34 @@ class Editor:
             return True
         return False
 
+    def transact(self, work: Callable[[Connection], T]) -> T:
+        """``work`` in one transaction, run once more if the server connection broke during it (see
+        :func:`annotator.store.database.transact`: ``work`` must be idempotent)."""
+        return transact(self.project.engine, work)
+
     def insert_spans(self, document_id: int, spans: list[Span]) -> Change:
         now = utcnow()
-        with self.project.engine.begin() as conn:
-            conn.execute(
-                insert(Entity),
-                [
-                    {
-                        "id": s.id,
-                        "document_id": document_id,
-                        "annotator_id": self.annotator_id,
-                        "start": s.start,
-                        "end": s.end,
-                        "label": s.label,
-                        "attributes": s.attributes,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for s in spans
-                ],
-            )
-            work = self._started(conn, document_id)
-        return Change(document_id, spans=True, work=work, span_ids=tuple(s.id for s in spans), added=True)
+        rows = [
+            {
+                "id": s.id,
+                "document_id": document_id,
+                "annotator_id": self.annotator_id,
+                "start": s.start,
+                "end": s.end,
+                "label": s.label,
+                "attributes": s.attributes,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for s in spans
+        ]
+
+        def work(conn: Connection) -> bool:
+            insert_new(conn, Entity.__table__, rows)
+            return self._started(conn, document_id)
+
+        started = self.transact(work)
+        return Change(document_id, spans=True, work=started, span_ids=tuple(s.id for s in spans), added=True)
 
     def snapshot(self, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
         """The rows that deleting these entities removes: the entities, their sentiments, the event
@@ -240,43 +249,48 @@ class Editor:
 
     def delete_spans(self, document_id: int, ids: list[str]) -> Change:
         snapshot = self.snapshot(ids)  # what the deletion takes with it: each gets a tombstone
-        with self.project.engine.begin() as conn:
-            now = utcnow()
+        now = utcnow()
+
+        def work(conn: Connection) -> None:
             for key, model in SNAPSHOT_TABLES:
                 bury(conn, model.__table__, snapshot[key], document_id, now)
             conn.execute(delete(Entity).where(Entity.id.in_(ids), Entity.annotator_id == self.annotator_id))
+
+        self.transact(work)
         return Change(document_id, spans=True, polarities=True, span_ids=tuple(ids))
 
     def restore(self, document_id: int, snapshot: dict[str, list[dict[str, Any]]]) -> Change:
-        with self.project.engine.begin() as conn:
-            restore_rows(conn, [(model.__table__, snapshot.get(key, [])) for key, model in SNAPSHOT_TABLES])
+        tables = [(model.__table__, snapshot.get(key, [])) for key, model in SNAPSHOT_TABLES]
+        self.transact(lambda conn: restore_rows(conn, tables))
         ids = tuple(r["id"] for r in snapshot["entities"])
         return Change(document_id, spans=True, polarities=True, span_ids=ids)
 
     def update_span(self, document_id: int, span: Span) -> Change:
-        with self.project.engine.begin() as conn:
-            conn.execute(
-                update(Entity)
-                .where(Entity.id == span.id, Entity.annotator_id == self.annotator_id)
-                .values(
-                    start=span.start,
-                    end=span.end,
-                    label=span.label,
-                    attributes=span.attributes,
-                    updated_at=utcnow(),
-                )
+        statement = (
+            update(Entity)
+            .where(Entity.id == span.id, Entity.annotator_id == self.annotator_id)
+            .values(
+                start=span.start,
+                end=span.end,
+                label=span.label,
+                attributes=span.attributes,
+                updated_at=utcnow(),
             )
+        )
+        self.transact(lambda conn: conn.execute(statement))
         return Change(document_id, spans=True, span_ids=(span.id,))
 
     def write_tone(self, document_id: int, value: int | None) -> Change:
         if self.tone_name is None:
             raise AnnotatorError("the project's schema has no document tone")
         now = utcnow()
-        with self.project.engine.begin() as conn:
+        tone_name = self.tone_name
+
+        def work(conn: Connection) -> bool:
             where = (
                 DocumentLabel.document_id == document_id,
                 DocumentLabel.annotator_id == self.annotator_id,
-                DocumentLabel.name == self.tone_name,
+                DocumentLabel.name == tone_name,
             )
             _put(
                 conn,
@@ -287,14 +301,16 @@ class Editor:
                 conflict=("document_id", "annotator_id", "name"),
                 document_id=document_id,
                 annotator_id=self.annotator_id,
-                name=self.tone_name,
+                name=tone_name,
             )
-            work = self._started(conn, document_id)
-        return Change(document_id, tone=True, work=work)
+            return self._started(conn, document_id)
+
+        return Change(document_id, tone=True, work=self.transact(work))
 
     def write_polarity(self, document_id: int, entity_id: str, polarity: str | None) -> Change:
         now = utcnow()
-        with self.project.engine.begin() as conn:
+
+        def work(conn: Connection) -> None:
             where = (
                 TargetedSentiment.entity_id == entity_id,
                 TargetedSentiment.annotator_id == self.annotator_id,
@@ -309,13 +325,14 @@ class Editor:
                 annotator_id=self.annotator_id,
                 entity_id=entity_id,
             )
+
+        self.transact(work)
         return Change(document_id, polarities=True, span_ids=(entity_id,))
 
     def write_work(self, document_id: int, work: WorkState) -> Change:
         if work.status not in WORK_STATUSES:
             raise AnnotatorError(f"unknown status {work.status!r}")
-        with self.project.engine.begin() as conn:
-            self._set_work(conn, document_id, work)
+        self.transact(lambda conn: self._set_work(conn, document_id, work))
         return Change(document_id, work=True)
 
     def text(self, document_id: int) -> str:
@@ -359,7 +376,7 @@ def restore_rows(conn: Connection, tables: list[tuple[Any, list[dict[str, Any]]]
     for table, rows in tables:
         if rows:
             conn.execute(delete(Tombstone).where(Tombstone.id.in_([r["id"] for r in rows])))
-            conn.execute(insert(table), [{**r, "updated_at": now} for r in rows])
+            insert_new(conn, table, [{**r, "updated_at": now} for r in rows])
 
 
 def _put(

@@ -11,11 +11,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from annotator.schema import Schema
 from annotator.services.annotate import Change, Command, Editor, bury, restore_rows
-from annotator.store.database import json_value, raw_json
+from annotator.store.database import insert_new, json_value, raw_json
 from annotator.store.models import Entity, Event, EventArgument, Relation, TargetedSentiment, utcnow
 
 
@@ -159,27 +159,27 @@ class AddEvent(Command):
 
     def apply(self, editor: Editor) -> Change:
         now = utcnow()
-        with editor.project.engine.begin() as conn:
-            conn.execute(
-                insert(Event).values(
-                    id=self.id,
-                    document_id=self.document_id,
-                    annotator_id=editor.annotator_id,
-                    type=self.type,
-                    trigger_start=self.start,
-                    trigger_end=self.end,
-                    attributes=self.attributes,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            work = editor._started(conn, self.document_id)
-        return Change(self.document_id, frames=True, work=work)
+        row = {
+            "id": self.id,
+            "document_id": self.document_id,
+            "annotator_id": editor.annotator_id,
+            "type": self.type,
+            "trigger_start": self.start,
+            "trigger_end": self.end,
+            "attributes": self.attributes,
+            "created_at": now,
+            "updated_at": now,
+        }
+
+        def work(conn) -> bool:
+            insert_new(conn, Event.__table__, [row])
+            return editor._started(conn, self.document_id)
+
+        return Change(self.document_id, frames=True, work=editor.transact(work))
 
     def revert(self, editor: Editor) -> Change:
-        with editor.project.engine.begin() as conn:
-            table = Event.__table__
-            _delete(conn, table, self.document_id, table.c.id == self.id)
+        table = Event.__table__
+        editor.transact(lambda conn: _delete(conn, table, self.document_id, table.c.id == self.id))
         return Change(self.document_id, frames=True)
 
 
@@ -193,8 +193,9 @@ class DeleteEvent(Command):
 
     def apply(self, editor: Editor) -> Change:
         arg, sen = EventArgument.__table__, TargetedSentiment.__table__
-        with editor.project.engine.begin() as conn:
-            self.saved = [
+
+        def work(conn) -> None:
+            saved = [
                 (Event.__table__, _rows(conn, Event.__table__, Event.__table__.c.id == self.event_id)),
                 (
                     arg,
@@ -203,14 +204,17 @@ class DeleteEvent(Command):
                 (sen, _rows(conn, sen, sen.c.event_id == self.event_id)),
             ]
             now = utcnow()
-            for table, rows in self.saved:
+            for table, rows in saved:
                 bury(conn, table, rows, self.document_id, now)
             conn.execute(delete(Event).where(Event.id == self.event_id))
+            if saved[0][1] or not self.saved:  # a retry after a landed commit finds nothing: keep the rows
+                self.saved = saved
+
+        editor.transact(work)
         return Change(self.document_id, frames=True, polarities=True)
 
     def revert(self, editor: Editor) -> Change:
-        with editor.project.engine.begin() as conn:
-            _restore(conn, self.saved)
+        editor.transact(lambda conn: _restore(conn, self.saved))
         return Change(self.document_id, frames=True, polarities=True)
 
 
@@ -222,10 +226,10 @@ class Retype(Command):
         self.text = f"retype {old} → {new}"
 
     def _write(self, editor: Editor, event_type: str) -> Change:
-        with editor.project.engine.begin() as conn:
-            conn.execute(
-                update(Event).where(Event.id == self.event_id).values(type=event_type, updated_at=utcnow())
-            )
+        statement = (
+            update(Event).where(Event.id == self.event_id).values(type=event_type, updated_at=utcnow())
+        )
+        editor.transact(lambda conn: conn.execute(statement))
         return Change(self.document_id, frames=True)
 
     def apply(self, editor: Editor) -> Change:
@@ -244,31 +248,32 @@ class AddArgument(Command):
 
     def apply(self, editor: Editor) -> Change:
         now = utcnow()
-        with editor.project.engine.begin() as conn:
+
+        def work(conn) -> None:
             position = conn.scalar(
                 select(func.coalesce(func.max(EventArgument.position), -1)).where(
                     EventArgument.event_id == self.event_id
                 )
             )
-            conn.execute(
-                insert(EventArgument).values(
-                    id=self.id,
-                    event_id=self.event_id,
-                    annotator_id=editor.annotator_id,
-                    position=position + 1,
-                    role=self.role,
-                    entity_id=self.filler_id if self.filler_kind == "entity" else None,
-                    filler_event_id=self.filler_id if self.filler_kind == "event" else None,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            row = {
+                "id": self.id,
+                "event_id": self.event_id,
+                "annotator_id": editor.annotator_id,
+                "position": position + 1,
+                "role": self.role,
+                "entity_id": self.filler_id if self.filler_kind == "entity" else None,
+                "filler_event_id": self.filler_id if self.filler_kind == "event" else None,
+                "created_at": now,
+                "updated_at": now,
+            }
+            insert_new(conn, EventArgument.__table__, [row])
+
+        editor.transact(work)
         return Change(self.document_id, frames=True)
 
     def revert(self, editor: Editor) -> Change:
-        with editor.project.engine.begin() as conn:
-            table = EventArgument.__table__
-            _delete(conn, table, self.document_id, table.c.id == self.id)
+        table = EventArgument.__table__
+        editor.transact(lambda conn: _delete(conn, table, self.document_id, table.c.id == self.id))
         return Change(self.document_id, frames=True)
 
 
@@ -280,13 +285,17 @@ class RemoveArgument(Command):
 
     def apply(self, editor: Editor) -> Change:
         table = EventArgument.__table__
-        with editor.project.engine.begin() as conn:
-            self.saved = [(table, _delete(conn, table, self.document_id, table.c.id == self.argument_id))]
+
+        def work(conn) -> None:
+            rows = _delete(conn, table, self.document_id, table.c.id == self.argument_id)
+            if rows or not self.saved:  # a retry after a landed commit finds nothing: keep the rows
+                self.saved = [(table, rows)]
+
+        editor.transact(work)
         return Change(self.document_id, frames=True)
 
     def revert(self, editor: Editor) -> Change:
-        with editor.project.engine.begin() as conn:
-            _restore(conn, self.saved)
+        editor.transact(lambda conn: _restore(conn, self.saved))
         return Change(self.document_id, frames=True)
 
 
@@ -303,12 +312,12 @@ class SetAttributes(Command):
         self.text = f"set {', '.join(changed) or 'attributes'}"
 
     def _write(self, editor: Editor, values: dict[str, Any]) -> Change:
-        with editor.project.engine.begin() as conn:
-            conn.execute(
-                update(self.model)
-                .where(self.model.id == self.row_id)
-                .values(attributes=values, updated_at=utcnow())
-            )
+        statement = (
+            update(self.model)
+            .where(self.model.id == self.row_id)
+            .values(attributes=values, updated_at=utcnow())
+        )
+        editor.transact(lambda conn: conn.execute(statement))
         if self.kind == "entity":
             return Change(self.document_id, spans=True, span_ids=(self.row_id,))
         return Change(self.document_id, frames=True)
@@ -334,12 +343,12 @@ class SetLink(Command):
         self.text = "clear canonical link" if new[0] is None else f"link to {new[0]}"
 
     def _write(self, editor: Editor, value: tuple[str | None, str | None]) -> Change:
-        with editor.project.engine.begin() as conn:
-            conn.execute(
-                update(Entity)
-                .where(Entity.id == self.entity_id)
-                .values(link_id=value[0], link_name=value[1], updated_at=utcnow())
-            )
+        statement = (
+            update(Entity)
+            .where(Entity.id == self.entity_id)
+            .values(link_id=value[0], link_name=value[1], updated_at=utcnow())
+        )
+        editor.transact(lambda conn: conn.execute(statement))
         return Change(self.document_id, frames=True)
 
     def apply(self, editor: Editor) -> Change:
@@ -360,26 +369,23 @@ class AddRelation(Command):
 
     def apply(self, editor: Editor) -> Change:
         now = utcnow()
-        with editor.project.engine.begin() as conn:
-            conn.execute(
-                insert(Relation).values(
-                    id=self.id,
-                    document_id=self.document_id,
-                    annotator_id=editor.annotator_id,
-                    type=self.type,
-                    from_entity_id=self.from_id,
-                    to_entity_id=self.to_id,
-                    attributes=self.attributes,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+        row = {
+            "id": self.id,
+            "document_id": self.document_id,
+            "annotator_id": editor.annotator_id,
+            "type": self.type,
+            "from_entity_id": self.from_id,
+            "to_entity_id": self.to_id,
+            "attributes": self.attributes,
+            "created_at": now,
+            "updated_at": now,
+        }
+        editor.transact(lambda conn: insert_new(conn, Relation.__table__, [row]))
         return Change(self.document_id, frames=True)
 
     def revert(self, editor: Editor) -> Change:
-        with editor.project.engine.begin() as conn:
-            table = Relation.__table__
-            _delete(conn, table, self.document_id, table.c.id == self.id)
+        table = Relation.__table__
+        editor.transact(lambda conn: _delete(conn, table, self.document_id, table.c.id == self.id))
         return Change(self.document_id, frames=True)
 
 
@@ -391,11 +397,15 @@ class DeleteRelation(Command):
 
     def apply(self, editor: Editor) -> Change:
         table = Relation.__table__
-        with editor.project.engine.begin() as conn:
-            self.saved = [(table, _delete(conn, table, self.document_id, table.c.id == self.relation_id))]
+
+        def work(conn) -> None:
+            rows = _delete(conn, table, self.document_id, table.c.id == self.relation_id)
+            if rows or not self.saved:  # a retry after a landed commit finds nothing: keep the rows
+                self.saved = [(table, rows)]
+
+        editor.transact(work)
         return Change(self.document_id, frames=True)
 
     def revert(self, editor: Editor) -> Change:
-        with editor.project.engine.begin() as conn:
-            _restore(conn, self.saved)
+        editor.transact(lambda conn: _restore(conn, self.saved))
         return Change(self.document_id, frames=True)

@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from annotator.errors import AnnotatorError
-from annotator.services.annotate import Change, Command, Editor, Span
+from annotator.services.annotate import Change, Command, Editor, Span, bury
 from annotator.services.documents import annotator_id_in
 from annotator.services.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.project import Project
-from annotator.store.database import json_value
+from annotator.store.database import insert_new, json_value
 from annotator.store.models import (
     Annotator,
     Assignment,
@@ -432,27 +432,31 @@ class AcceptSuggestions(Command):
                 have_events[key] = self.made[s.id]
         change = editor.insert_spans(self.document_id, spans) if spans else Change(self.document_id)
         now = utcnow()
-        with editor.project.engine.begin() as conn:
-            for s in events:
-                conn.execute(
-                    insert(Event).values(
-                        id=self.made[s.id],
-                        document_id=self.document_id,
-                        annotator_id=editor.annotator_id,
-                        type=s.label,
-                        trigger_start=s.start,
-                        trigger_end=s.end,
-                        attributes=schema.attribute_defaults("event", s.label),
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
+        rows = [
+            {
+                "id": self.made[s.id],
+                "document_id": self.document_id,
+                "annotator_id": editor.annotator_id,
+                "type": s.label,
+                "trigger_start": s.start,
+                "trigger_end": s.end,
+                "attributes": schema.attribute_defaults("event", s.label),
+                "created_at": now,
+                "updated_at": now,
+            }
+            for s in events
+        ]
+
+        def work(conn) -> None:
+            insert_new(conn, Event.__table__, rows)
             for s in self.suggestions:
                 conn.execute(
                     update(SuggestionRow)
                     .where(SuggestionRow.id == s.id)
                     .values(status="accepted", annotation_id=self.made[s.id], decided_at=now)
                 )
+
+        editor.transact(work)
         return Change(self.document_id, spans=True, frames=bool(events), work=change.work, suggestions=True)
 
     def revert(self, editor: Editor) -> Change:
@@ -460,15 +464,26 @@ class AcceptSuggestions(Command):
         ids = list(dict.fromkeys(self.made[s.id] for s in made if s.kind == "entity"))
         if ids:
             editor.delete_spans(self.document_id, ids)
-        with editor.project.engine.begin() as conn:
-            events = [self.made[s.id] for s in made if s.kind == "event"]
-            if events:
+        events = [self.made[s.id] for s in made if s.kind == "event"]
+        table = Event.__table__
+
+        def work(conn) -> None:
+            if events:  # with tombstones, so the undone events leave a merged package too
+                bury(
+                    conn,
+                    table,
+                    [dict(r._mapping) for r in conn.execute(select(table).where(table.c.id.in_(events)))],
+                    self.document_id,
+                    utcnow(),
+                )
                 conn.execute(delete(Event).where(Event.id.in_(events)))
             conn.execute(
                 update(SuggestionRow)
                 .where(SuggestionRow.id.in_([s.id for s in self.suggestions]))
                 .values(status="open", annotation_id=None, decided_at=None)
             )
+
+        editor.transact(work)
         return Change(self.document_id, spans=True, frames=True, suggestions=True)
 
 
@@ -479,12 +494,12 @@ class RejectSuggestions(Command):
         self.text = "reject suggestion" if len(self.ids) == 1 else f"reject {len(self.ids)} suggestions"
 
     def _set(self, editor: Editor, status: str) -> Change:
-        with editor.project.engine.begin() as conn:
-            conn.execute(
-                update(SuggestionRow)
-                .where(SuggestionRow.id.in_(self.ids))
-                .values(status=status, decided_at=utcnow() if status != "open" else None)
-            )
+        statement = (
+            update(SuggestionRow)
+            .where(SuggestionRow.id.in_(self.ids))
+            .values(status=status, decided_at=utcnow() if status != "open" else None)
+        )
+        editor.transact(lambda conn: conn.execute(statement))
         return Change(self.document_id, suggestions=True)
 
     def apply(self, editor: Editor) -> Change:
