@@ -82,6 +82,8 @@ class MainWindow(QMainWindow):
         self.document_id: int | None = None
         self.state: DocumentState | None = None
         self.suggestions: list = []  # the open suggestions shown on this document (services.suggestions)
+        self._lasting_message = ""  # a status line with no time-out, cleared by the next saved change
+        self._focus_message = ""  # the line about the focused suggestion, cleared when focus moves
         self._tasks: list[BackgroundTask] = []
         self._build()
         self._fit_to_screen()
@@ -460,6 +462,8 @@ class MainWindow(QMainWindow):
             return
         doc = load_text(self.project, document_id)
         self.document_id = document_id
+        self.statusBar().clearMessage()  # what was said was about the document just left
+        self._lasting_message = ""
         self.active_event = self.marked_span = self.selected_relation = ""
         self.view.set_marked("")
         self.title.setText(
@@ -559,10 +563,17 @@ class MainWindow(QMainWindow):
         if found is not None:
             what = "event" if found.kind == "event" else "label"
             detail = f", {found.detail}" if found.detail else ""
-            self.statusBar().showMessage(
+            self._focus_message = (
                 f"Suggested {what} {found.label} ({found.source}{detail}, score {found.score:.2f}) — Enter "
                 f"accepts, Shift+Enter every {found.label} suggestion here, Backspace rejects, Tab next."
             )
+            self.statusBar().showMessage(self._focus_message)
+
+    def _clear_focus_message(self) -> None:
+        """The line about a focused suggestion goes once it is decided or the focus moves on."""
+        if self._focus_message and self.statusBar().currentMessage() == self._focus_message:
+            self.statusBar().clearMessage()
+        self._focus_message = ""
 
     def _decide_suggestion(self, accept: bool, all_of_label: bool = False) -> None:
         from annotator.services.suggestions import AcceptSuggestions, RejectSuggestions
@@ -582,6 +593,7 @@ class MainWindow(QMainWindow):
             if i not in {c.id for c in chosen}
         ]
         command = (AcceptSuggestions if accept else RejectSuggestions)(self.document_id, chosen)
+        self._clear_focus_message()
         self.run(command)
         if accept and current.kind == "event" and not all_of_label and current.id in command.made:
             # the accepted trigger's event becomes the active one: its roles are the digits now
@@ -805,9 +817,17 @@ class MainWindow(QMainWindow):
             if not is_connection_error(exc):
                 raise
             message = unreachable_message(exc)
-            self.statusBar().showMessage(message[0].upper() + message[1:])
+            self._say_until_next_change(message[0].upper() + message[1:])
             return
+        if self._lasting_message:  # the server is back: the outage line is no longer true
+            self._lasting_message = ""
+            self.statusBar().clearMessage()
         self.undo_stack.push(CoreCommand(command, self.editor, self._refresh_after, applied=change))
+
+    def _say_until_next_change(self, message: str) -> None:
+        """A status line that stays (an outage) until a change is saved or another document opens."""
+        self._lasting_message = message
+        self.statusBar().showMessage(message)
 
     def _refresh_after(self, change) -> None:
         """Views after a change; a change that was saved is never reported as failed because the server
@@ -819,7 +839,7 @@ class MainWindow(QMainWindow):
         except Exception as exc:
             if not is_connection_error(exc):
                 raise
-            self.statusBar().showMessage(
+            self._say_until_next_change(
                 "Saved. The view could not be refreshed: the database server is unreachable; it will be "
                 "refreshed with the next action once the server is back."
             )
@@ -1260,6 +1280,7 @@ class MainWindow(QMainWindow):
         self.run(SetTone(self.document_id, self.state.tone, value))
 
     def _on_span_selected(self, span_id: str) -> None:
+        self._clear_focus_message()
         span = self._span(span_id)
         if self.state is not None:
             self.sentiment.show_polarity(
