@@ -20,6 +20,9 @@ from annotator.agreement.coefficients import Figure, cohen_kappa_counts, undefin
 
 Span = tuple[int, int, str]
 MODES = ("exact", "overlap")
+#: The label-confusion row and column of spans only the other annotator labelled (never a schema label:
+#: those are UPPER_SNAKE identifiers).
+MISSING = "(none)"
 
 
 def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -111,7 +114,7 @@ class EntityComparison:
 
     counts: dict[str, F1Counts] = field(default_factory=lambda: {m: F1Counts() for m in MODES})
     per_label: dict[str, dict[str, F1Counts]] = field(default_factory=dict)
-    confusion: Counter = field(default_factory=Counter)  # (label_a, label_b) -> overlapping span pairs
+    confusion: Counter = field(default_factory=Counter)  # (label_a, label_b) -> spans, see label_confusion
     tags: Counter = field(default_factory=Counter)  # (BIO tag of a, of b) -> tokens
 
     def add(self, a: Sequence[Span], b: Sequence[Span], tokens: Sequence[tuple[int, int]] | None = None):
@@ -140,13 +143,30 @@ class EntityComparison:
 
 
 def label_confusion(a: Sequence[Span], b: Sequence[Span]) -> Counter:
-    """``(label_a, label_b)`` counts over every pair of a span of ``a`` and a span of ``b`` that overlap
-    (any labels; not one-to-one: a span overlapping two others counts twice)."""
+    """``(label_a, label_b)`` counts of the spans of ``a`` and ``b`` paired one-to-one, with :data:`MISSING`
+    for a span the other side has nothing for, so the matrix accounts for every span and every disagreement.
+
+    Spans that overlap with the same label are paired first, as overlap F1 pairs them (the diagonal holds
+    exactly its matches); then spans still unpaired that overlap with different labels (greedy by overlap
+    size); a span left over is counted as ``(label, MISSING)`` (only ``a`` labelled it) or ``(MISSING,
+    label)`` (only ``b``). A row's counts add up to ``a``'s spans of that label, a column's to ``b``'s."""
     out: Counter = Counter()
-    for s1, e1, l1 in a:
-        for s2, e2, l2 in b:
-            if overlap((s1, e1), (s2, e2)):
-                out[l1, l2] += 1
+    same = match_overlap(a, b)
+    rest_a = sorted(set(range(len(a))) - {i for i, _ in same})
+    rest_b = sorted(set(range(len(b))) - {j for _, j in same})
+    across = match_overlap([a[i] for i in rest_a], [b[j] for j in rest_b], same_label=False)
+    for i, j in same:
+        out[a[i][2], b[j][2]] += 1
+    for i, j in across:
+        out[a[rest_a[i]][2], b[rest_b[j]][2]] += 1
+    paired_a = {i for i, _ in same} | {rest_a[i] for i, _ in across}
+    paired_b = {j for _, j in same} | {rest_b[j] for _, j in across}
+    for i, span in enumerate(a):
+        if i not in paired_a:
+            out[span[2], MISSING] += 1
+    for j, span in enumerate(b):
+        if j not in paired_b:
+            out[MISSING, span[2]] += 1
     return out
 
 

@@ -29,7 +29,14 @@ from annotator.agreement.coefficients import (
     observed_agreement,
     undefined,
 )
-from annotator.agreement.spans import MODES, EntityComparison, EventComparison, EventUnit
+from annotator.agreement.spans import (
+    MISSING,
+    MODES,
+    EntityComparison,
+    EventComparison,
+    EventUnit,
+    label_confusion,
+)
 from annotator.agreement.unitizing import UnitizingResult, unitizing_alpha
 from annotator.errors import AnnotatorError
 from annotator.services.exporting import document_batches, has_labels
@@ -233,7 +240,7 @@ def _entities(acc: _Accumulator) -> dict[str, Any]:
     for cmp in comparisons:
         confusion.update(cmp.confusion)
     matrix: dict[str, dict[str, int]] = {}
-    for (la, lb), n in sorted(confusion.items()):
+    for (la, lb), n in sorted(confusion.items(), key=lambda item: tuple(map(_label_order, item[0]))):
         matrix.setdefault(la, {})[lb] = n
     return {
         "mean_pairwise_f1": {
@@ -245,6 +252,21 @@ def _entities(acc: _Accumulator) -> dict[str, Any]:
         "pairwise": pairwise,
         "confusion": matrix,
     }
+
+
+def _label_order(label: str) -> tuple[bool, str]:
+    """Labels in name order, the :data:`~annotator.agreement.spans.MISSING` row and column last."""
+    return (label == MISSING, label)
+
+
+def confusion_labels(matrix: dict[str, dict[str, int]]) -> list[str]:
+    """The labels of a confusion matrix (``entities.confusion``) for its rows and columns: every label that
+    occurs in it, then :data:`~annotator.agreement.spans.MISSING` (shown even when no span is missing, so
+    that it is clear nothing is)."""
+    labels = set(matrix) | {lb for row in matrix.values() for lb in row}
+    if not labels:
+        return []
+    return sorted(labels | {MISSING}, key=_label_order)
 
 
 def _event_units(ann: dict[str, Any]) -> list[EventUnit]:
@@ -359,6 +381,40 @@ def compared_entities(
     return out
 
 
+def confusion_documents(project: Project, report: AgreementReport, label_a: str, label_b: str) -> list[int]:
+    """Ids of the documents behind the confusion-matrix cell ``(label_a, label_b)``: where the first
+    annotator of a compared pair (by name) has a ``label_a`` span paired with the other's ``label_b`` span,
+    as :func:`~annotator.agreement.spans.label_confusion` pairs them (``MISSING`` for no span)."""
+    entities = compared_entities(project, report)
+    found: set[int] = set()
+    for a, b in combinations(report.annotators, 2):  # sorted names: the pairs' own order
+        for doc_id in report.pair_documents.get(_pair_key(a, b), []):
+            ents = entities.get(doc_id, [])
+            spans_a = [(s, e, label) for name, s, e, label in ents if name == a]
+            spans_b = [(s, e, label) for name, s, e, label in ents if name == b]
+            if label_confusion(spans_a, spans_b)[label_a, label_b]:
+                found.add(doc_id)
+    return sorted(found)
+
+
+def _confusion_lines(matrix: dict[str, dict[str, int]], pad: str) -> list[str]:
+    """The label confusion matrix as a table: rows the first annotator of each pair, columns the second."""
+    labels = confusion_labels(matrix)
+    if not labels:
+        return []
+    width = max(6, *(len(label) for label in labels))
+    lines = [
+        f"{pad}confusion (rows: the first annotator of each pair by name, columns: the other; "
+        f"{MISSING}: no span)",
+        pad + "  " + " " * width + "".join(f"  {label:>{width}}" for label in labels),
+    ]
+    for la in labels:
+        row = matrix.get(la, {})
+        cells = "".join(f"  {(row.get(lb) or '.')!s:>{width}}" for lb in labels)
+        lines.append(f"{pad}  {la:<{width}}{cells}")
+    return lines
+
+
 def format_agreement(report: AgreementReport) -> str:
     """A readable table of the report's figures."""
     lines = [
@@ -374,8 +430,8 @@ def format_agreement(report: AgreementReport) -> str:
         elif isinstance(value, dict):
             if not value:
                 return
-            if all(isinstance(v, int) for v in value.values()):  # a confusion-matrix row
-                lines.append(f"{pad}{prefix:<28} " + "  ".join(f"{k} {n}" for k, n in value.items()))
+            if prefix == "confusion" and all(isinstance(row, dict) for row in value.values()):
+                lines.extend(_confusion_lines(value, pad))
                 return
             lines.append(f"{pad}{prefix}")
             for k, v in value.items():
@@ -388,4 +444,11 @@ def format_agreement(report: AgreementReport) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["LAYERS", "AgreementReport", "compute_agreement", "format_agreement"]
+__all__ = [
+    "LAYERS",
+    "AgreementReport",
+    "compute_agreement",
+    "confusion_documents",
+    "confusion_labels",
+    "format_agreement",
+]

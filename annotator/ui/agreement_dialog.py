@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from annotator.agreement.spans import MISSING
 from annotator.services.project import Project
 from annotator.ui.geometry import fit_to_screen
 from annotator.ui.tasks import BackgroundTask
@@ -306,16 +307,18 @@ class AgreementDialog(QDialog):
         return self._list_documents(ids, f"documents with {label}")
 
     def show_confusion_documents(self, label_a: str, label_b: str) -> list[int]:
-        """Documents where one annotator's label_a span overlaps another annotator's label_b span."""
-        ids = []
-        for doc_id, ents in self._compared_entities().items():
-            if any(
-                a[0] != b[0] and a[3] == label_a and b[3] == label_b and a[1] < b[2] and b[1] < a[2]
-                for a in ents
-                for b in ents
-            ):
-                ids.append(doc_id)
-        return self._list_documents(ids, f"documents where {label_a} meets {label_b}")
+        """The documents behind a confusion cell: the first annotator of a pair (by name) has a label_a span
+        paired with the other's label_b span (MISSING: nothing there)."""
+        from annotator.services.agreement import confusion_documents
+
+        ids = confusion_documents(self.project, self.report, label_a, label_b) if self.report else []
+        if label_b == MISSING:
+            what = f"documents with a {label_a} span only the first annotator of a pair labelled"
+        elif label_a == MISSING:
+            what = f"documents with a {label_b} span only the second annotator of a pair labelled"
+        else:
+            what = f"documents where {label_a} meets {label_b}"
+        return self._list_documents(ids, what)
 
     def _list_documents(self, ids: list[int], what: str) -> list[int]:
         from annotator.services.documents import titles
@@ -350,13 +353,23 @@ class AgreementDialog(QDialog):
                 self.labels.setItem(i, j, item)
 
     def _show_confusion(self) -> None:
+        from annotator.services.agreement import confusion_labels
+
         matrix = self.data.get("entities", {}).get("confusion", {})
-        labels = sorted(set(matrix) | {lb for row in matrix.values() for lb in row})
+        labels = confusion_labels(matrix)
         self.confusion.clear()
         self.confusion.setRowCount(len(labels))
         self.confusion.setColumnCount(len(labels))
         self.confusion.setHorizontalHeaderLabels(labels)
         self.confusion.setVerticalHeaderLabels(labels)
+        for i, label in enumerate(labels):
+            row, column = self.confusion.verticalHeaderItem(i), self.confusion.horizontalHeaderItem(i)
+            if label == MISSING:
+                row.setToolTip("spans only the second annotator of a pair labelled (the first: nothing)")
+                column.setToolTip("spans only the first annotator of a pair labelled (the second: nothing)")
+            else:
+                row.setToolTip(f"{label} spans of the first annotator of each pair (by name)")
+                column.setToolTip(f"{label} spans of the second annotator of each pair (by name)")
         peak = max((n for row in matrix.values() for n in row.values()), default=1)
         for i, la in enumerate(labels):
             for j, lb in enumerate(labels):

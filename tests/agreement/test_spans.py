@@ -3,6 +3,7 @@
 import pytest
 
 from annotator.agreement.spans import (
+    MISSING,
     EntityComparison,
     EventComparison,
     EventUnit,
@@ -51,9 +52,43 @@ def test_per_label_and_confusion():
         "LOC": (0.0, 0.0),
         "NUM": (0.0, 0.0),
     }
-    assert dict(label_confusion(A, B)) == {("PER", "PER"): 1, ("ORG", "ORG"): 1, ("GPE", "LOC"): 1}
+    assert dict(label_confusion(A, B)) == {
+        ("PER", "PER"): 1,
+        ("ORG", "ORG"): 1,
+        ("GPE", "LOC"): 1,
+        ("LOC", MISSING): 1,  # (40, 45) only A labelled
+        (MISSING, "NUM"): 1,  # (50, 55) only B labelled
+    }
     assert cmp.confusion[("PER", "PER")] == 2
     assert cmp.token_kappa().reason == "no tokens"
+
+
+def test_confusion_pairs_spans_one_to_one_and_counts_the_missing():
+    a = [(0, 10, "PER"), (0, 10, "ORG"), (20, 30, "GPE"), (40, 50, "FAC"), (60, 65, "DATE")]
+    b = [(0, 10, "PER"), (20, 24, "LOC"), (25, 30, "GPE"), (40, 50, "LOC"), (70, 72, "NUM")]
+    confusion = label_confusion(a, b)
+    assert dict(confusion) == {
+        ("PER", "PER"): 1,
+        ("ORG", MISSING): 1,  # nested in the PER both agree on: b has no ORG there, not a PER/ORG mix-up
+        ("GPE", "GPE"): 1,  # same label first, although the LOC overlaps as much
+        (MISSING, "LOC"): 1,  # b's (20, 24) LOC: a's GPE is already paired
+        ("FAC", "LOC"): 1,
+        ("DATE", MISSING): 1,
+        (MISSING, "NUM"): 1,
+    }
+    # every span counted once: rows add up to a's spans, columns to b's, the diagonal to overlap matches
+    for label in {s[2] for s in a}:
+        assert sum(n for (la, _), n in confusion.items() if la == label) == sum(s[2] == label for s in a)
+    for label in {s[2] for s in b}:
+        assert sum(n for (_, lb), n in confusion.items() if lb == label) == sum(s[2] == label for s in b)
+    assert sum(n for (la, lb), n in confusion.items() if la == lb) == len(match_overlap(a, b)) == 2
+    assert label_confusion([], [(1, 2, "PER")]) == {(MISSING, "PER"): 1}
+    assert label_confusion([(1, 2, "PER")], []) == {("PER", MISSING): 1}
+    # a span split in two by the other annotator is paired with one part; the other part is missing
+    assert dict(label_confusion([(0, 10, "ORG")], [(0, 3, "ORG"), (3, 10, "GPE")])) == {
+        ("ORG", "ORG"): 1,
+        (MISSING, "GPE"): 1,
+    }
 
 
 def test_bio_tags_and_token_kappa_on_devanagari():

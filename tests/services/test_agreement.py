@@ -152,6 +152,13 @@ def test_agreement_figures(team_project):
     assert ents["per_label"]["LOC"]["exact"]["value"] == 0.0
     assert ents["confusion"]["GPE"] == {"GPE": 2, "LOC": 1}  # asha|ravi twice; asha|meera once
     assert ents["confusion"]["LOC"] == {"GPE": 1}  # meera|ravi
+    # the NUM only asha and ravi labelled: missing in meera's work, whichever side of the pair she is on
+    assert ents["confusion"]["NUM"] == {"NUM": 1, "(none)": 1}  # asha|ravi; asha|meera
+    assert ents["confusion"]["(none)"] == {"NUM": 1}  # meera|ravi
+    assert list(ents["confusion"]) == ["ARMED_GROUP", "GPE", "LOC", "NUM", "(none)"]  # "(none)" last
+    # every compared span is in one cell: a pair of spans, or one span and "(none)"
+    # (asha|ravi: 4 pairs; asha|meera: 2 pairs and asha's NUM; meera|ravi: 2 pairs and ravi's NUM)
+    assert sum(n for row in ents["confusion"].values() for n in row.values()) == 4 + 3 + 3
     assert 0 < ents["token_kappa"]["value"] < 1
     # Krippendorff's unitizing alpha, per pair on the shared documents laid end to end (d1 then d2)
     t1, t2 = (f"{BASE} ({n})" for n in (1, 2))
