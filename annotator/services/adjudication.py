@@ -25,6 +25,14 @@ and its *position* (:func:`position_of`: the span of an entity, the trigger of a
 proposals there are closed, and a gold item there is replaced (what pointed at it now points at the new
 one). Rule-made items are replaced by the rule's new result on a re-run,
 which changes nothing when nothing changed.
+
+*Boundary variants* of one mention (entity items of one label whose spans overlap: ``Pakistan`` and
+``Pakistan's army``, or spans one character apart) are one dispute (:func:`disputes`), as are the values
+proposed at one position: a person's acceptance of one variant closes the others, and neither a policy nor
+accept-all takes two of them. Gold never gets a second span of one label overlapping a span a person
+decided unless asked (``allow_overlap``; else :class:`OverlapError`, one line); a rule-made one there is
+replaced. A person's decisions are listed by :func:`decisions` and taken back by :func:`reopen`, which
+opens their dispute again.
 """
 
 from __future__ import annotations
@@ -70,6 +78,10 @@ MODELS = {
     "targeted_sentiments": TargetedSentiment,
 }
 _MIN = re.compile(r"^min:(\d+)$")
+
+
+class OverlapError(AnnotatorError):
+    """Gold already holds a span of the same label, decided by a person, that overlaps the one asked for."""
 
 
 def check_policy(policy: str) -> str:
@@ -122,6 +134,52 @@ def position_of(key: str) -> str:
 
 def _span(s: int, e: int) -> str:
     return f"{s}-{e}"
+
+
+def _mention(key: str) -> tuple[int, int, str] | None:
+    """(start, end, label) of an ``entity S-E LABEL`` key; None for any other item."""
+    parts = key.split(" ")
+    if parts[0] != "entity" or len(parts) != 3:
+        return None
+    start, end = (int(x) for x in parts[1].split("-"))
+    return start, end, parts[2]
+
+
+def _variants(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
+    """Two entity spans of one label that overlap: boundary variants of one mention."""
+    return a[2] == b[2] and a[0] < b[1] and b[0] < a[1]
+
+
+def disputes(items: list[Item]) -> list[list[Item]]:
+    """Items grouped into disputes, each decided once, in the order of their first item: the values
+    proposed at one position (:func:`position_of`: the labels of one span, the frames of one trigger, the
+    tones of a document, the polarities of one target) and the boundary variants of one mention (entity
+    items of one label whose spans overlap), linked as far as they go."""
+    parent = list(range(len(items)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_at: dict[str, int] = {}
+    mentions = [(i, _mention(item.key)) for i, item in enumerate(items)]
+    mentions = [(i, m) for i, m in mentions if m is not None]
+    for i, item in enumerate(items):
+        j = first_at.setdefault(item.position, i)
+        parent[root(i)] = root(j)
+    mentions.sort(key=lambda im: im[1][:2])
+    for n, (i, m) in enumerate(mentions):  # spans by start: a variant starts before this one ends
+        for j, other in mentions[n + 1 :]:
+            if other[0] >= m[1]:
+                break
+            if _variants(m, other):
+                parent[root(j)] = root(i)
+    groups: dict[int, list[Item]] = {}
+    for i, item in enumerate(items):
+        groups.setdefault(root(i), []).append(item)
+    return sorted(groups.values(), key=lambda g: items.index(g[0]))
 
 
 def items_of(ann: dict[str, Any]) -> dict[str, Item]:
@@ -267,6 +325,18 @@ class _Gold:
             elif prov.id in row_slots:
                 slots.add(row_slots[prov.id])
         return keys, slots, rejected
+
+    def mentions_settled(self) -> list[tuple[int, int, str]]:
+        """(start, end, label) of the entities a person accepted, as accepted and as they are now; their
+        boundary variants are closed with them."""
+        current = {i: self.items[k].key for k, (_t, i) in self.rows.items()}
+        out = []
+        for prov in self.provenance.values():
+            if prov.decided_by is not None and prov.rule != "rejected":
+                for key in (prov.item_key, current.get(prov.id, "")):
+                    if _mention(key) is not None:
+                        out.append(_mention(key))
+        return out
 
     def positions_settled(self) -> set[str]:
         """Positions (:func:`position_of`) where a person accepted an item, as accepted and as it is now
@@ -531,11 +601,27 @@ def _order(item: Item) -> int:
     return LAYERS.index(item.layer) if item.layer != "sentiment" else 4
 
 
+def _closer(gold: _Gold):
+    """A test of whether a person's decision closed an item: its position settled, or a boundary variant
+    of it accepted."""
+    settled = gold.positions_settled()
+    mentions = gold.mentions_settled()
+
+    def closed(item: Item) -> bool:
+        if item.position in settled:
+            return True
+        mention = _mention(item.key)
+        return mention is not None and any(_variants(mention, m) for m in mentions)
+
+    return closed
+
+
 def _settle(policy: str, doc: _Doc, gold: _Gold) -> tuple[dict[str, Item], set[str]]:
-    """(pooled items, keys the policy accepts) for one document, leaving out what a person decided."""
+    """(pooled items, keys the policy accepts) for one document, leaving out what a person decided. Two
+    accepted boundary variants of one mention (possible with ``min:N``) are both left open."""
     pooled = _pool(doc.counted)
     person_keys, person_slots, _rejected = gold.decided_by_person()
-    settled = gold.positions_settled()
+    closed = _closer(gold)
     counted = len(doc.counted)
     accepted = {
         k
@@ -543,25 +629,25 @@ def _settle(policy: str, doc: _Doc, gold: _Gold) -> tuple[dict[str, Item], set[s
         if _accepts(policy, len(item.versions), counted)
         and k not in person_keys
         and item.slot not in person_slots
-        and item.position not in settled
+        and not closed(item)
     }
     per_slot = Counter(pooled[k].slot for k in accepted)
     accepted = {
         k for k in accepted if pooled[k].layer in ("entities", "events") or per_slot[pooled[k].slot] == 1
     }
+    for group in disputes([pooled[k] for k in sorted(accepted) if _mention(k) is not None]):
+        if len({_mention(i.key)[:2] for i in group}) > 1:  # variants, not labels of one span
+            accepted -= {i.key for i in group}
     return pooled, accepted
 
 
 def _open(pooled: dict[str, Item], gold: _Gold) -> list[str]:
     _keys, person_slots, rejected = gold.decided_by_person()
-    settled = gold.positions_settled()
+    closed = _closer(gold)
     return sorted(
         k
         for k, item in pooled.items()
-        if k not in gold.rows
-        and k not in rejected
-        and item.slot not in person_slots
-        and item.position not in settled
+        if k not in gold.rows and k not in rejected and item.slot not in person_slots and not closed(item)
     )
 
 
@@ -673,12 +759,65 @@ def _all_versions(project: Project, conn: Connection, document_id: int) -> tuple
     return doc, _pool(doc.counted)
 
 
+def _overlapping(
+    gold: _Gold,
+    mention: tuple[int, int, str],
+    allow_overlap: bool,
+    ignore: set[str] = frozenset(),
+    *,
+    replace_rule_made: bool = True,
+) -> list[str]:
+    """Gold entity keys of ``mention``'s label overlapping it that a rule made (to be replaced); one a
+    person decided (or with no provenance; or any, without ``replace_rule_made``) is refused with
+    :class:`OverlapError` unless ``allow_overlap``."""
+    made_by_rule = []
+    for key in sorted(gold.rows):
+        other = _mention(key)
+        if key in ignore or other is None or not _variants(mention, other):
+            continue
+        prov = gold.provenance.get(gold.rows[key][1])
+        if replace_rule_made and prov is not None and prov.decided_by is None:
+            made_by_rule.append(key)
+        elif not allow_overlap:
+            surface = gold.items[key].versions[GOLD].get("text", "")
+            raise OverlapError(
+                f"gold already has {other[2]} “{surface}” [{other[0]}, {other[1]}), which overlaps "
+                f"[{mention[0]}, {mention[1]}): confirm to keep both"
+            )
+    return made_by_rule
+
+
 def decide(
-    project: Project, document_id: int, item_key: str, *, accept_from: str | None, adjudicator: str
+    project: Project,
+    document_id: int,
+    item_key: str,
+    *,
+    accept_from: str | None,
+    adjudicator: str,
+    allow_overlap: bool = False,
 ) -> str:
     """Accept ``accept_from``'s version of the item ``item_key`` (the first proposer's when None) into gold,
     decided by ``adjudicator`` (rule ``manual``); another gold value of its slot (tone, a target's
-    sentiment) and a rejection of the key are replaced. Returns the gold row's id."""
+    sentiment) and a rejection of the key are replaced, and so is a rule-made gold span of its label that
+    overlaps it. A span of its label that a person put in gold and that overlaps it is refused with
+    :class:`OverlapError` unless ``allow_overlap``. Returns the gold row's id."""
+    return _decide(
+        project, document_id, item_key, accept_from=accept_from, adjudicator=adjudicator, allow=allow_overlap
+    )
+
+
+def _decide(
+    project: Project,
+    document_id: int,
+    item_key: str,
+    *,
+    accept_from: str | None,
+    adjudicator: str,
+    allow: bool,
+    final: tuple[int, int, str] | None = None,
+) -> str:
+    """:func:`decide`, the overlap checked for ``final`` (the span and label an edit will give the gold
+    copy) instead of the item's own."""
     with project.engine.begin() as conn:
         doc, pooled = _all_versions(project, conn, document_id)
         item = pooled.get(item_key)
@@ -709,6 +848,10 @@ def decide(
             for k in gold.rows
             if gold.items[k].layer == item.layer and gold.items[k].position == item.position
         ]
+        mention = final or _mention(item_key)
+        if mention is not None:  # checked before anything of this item is written
+            ignore = {item_key, *competitors}
+            competitors += [k for k in _overlapping(gold, mention, allow, ignore) if k not in competitors]
         version = item.versions[source]
         if item.layer == "sentiment":  # its target comes into gold too
             needed = [version["target_key"]]
@@ -716,11 +859,15 @@ def decide(
             needed = [f"entity {_span(*sp)}" for _r, sp, kind in version.get("frame", ()) if kind == "entity"]
         else:
             needed = []
+        replaced_by_filler: list[tuple[str, str]] = []
         for prefix in needed:
             if any(k == prefix or k.startswith(prefix + " ") for k in gold.rows):
                 continue
             match = sorted(k for k in pooled if k == prefix or k.startswith(prefix + " "))
             filler = pooled[match[0]] if match else None
+            if filler is not None and _mention(filler.key) is not None:
+                for key in _overlapping(gold, _mention(filler.key), allow, {filler.key}):
+                    replaced_by_filler.append((key, filler.key))
             if filler is None or not writer.add(
                 filler,
                 sorted(filler.versions)[0],
@@ -737,6 +884,9 @@ def decide(
         row_id = gold.rows[item_key][1]
         for key in competitors:
             writer.replace(key, row_id)
+        for key, filler_key in replaced_by_filler:
+            if key in gold.rows:
+                writer.replace(key, gold.rows[filler_key][1])
         return row_id
 
 
@@ -795,10 +945,13 @@ def edit_gold_entity(
     adjudicator: str,
     label: str | None = None,
     bounds: tuple[int, int] | None = None,
+    allow_overlap: bool = False,
 ) -> str:
     """Accept ``accept_from``'s version of entity item ``item_key`` into gold, then give the gold span
     another ``label`` and/or ``bounds`` (kept on whole characters). Provenance: rule ``edited`` by
-    ``adjudicator``, ``item_key`` still naming what was accepted. Returns the gold entity's id."""
+    ``adjudicator``, ``item_key`` still naming what was accepted. A gold span a person decided with the
+    resulting label that overlaps the resulting span is refused (:class:`OverlapError`) unless
+    ``allow_overlap``; one a rule made is replaced. Returns the gold entity's id."""
     from annotator.services.annotate import (
         Editor,
         Relabel,
@@ -815,7 +968,17 @@ def edit_gold_entity(
     text = load_text(project, document_id).text
     if bounds is not None:
         check_whole_characters(text, *bounds)  # before anything is written
-    gold_id = decide(project, document_id, item_key, accept_from=accept_from, adjudicator=adjudicator)
+    own = _mention(item_key)
+    final = (*(bounds or own[:2]), label or own[2])
+    gold_id = _decide(
+        project,
+        document_id,
+        item_key,
+        accept_from=accept_from,
+        adjudicator=adjudicator,
+        allow=allow_overlap,
+        final=final,
+    )
     editor = Editor(project, GOLD)
     span = next(s for s in editor.state(document_id).spans if s.id == gold_id)
     if bounds is not None and bounds != (span.start, span.end):
@@ -837,13 +1000,15 @@ def edit_gold_event(
     event_type: str | None = None,
     remove: list[tuple[str, int, int]] = (),
     add: list[tuple[str, int, int, str | None]] = (),
+    allow_overlap: bool = False,
 ) -> str:
     """Accept ``accept_from``'s frame of event item ``item_key`` into gold, then edit it in place: another
     ``event_type``; ``remove`` arguments given as (role, filler start, filler end); ``add`` arguments
     given as (role, start, end, label). An added filler is the gold entity (or gold event, by its
     trigger) at those offsets that the role accepts; else a proposed entity there, made gold; else a new
     gold entity labelled ``label`` (which may be None when the role accepts one entity type only).
-    Provenance: rule ``edited`` by ``adjudicator``. Returns the gold event's id."""
+    Provenance: rule ``edited`` by ``adjudicator``. A new or proposed filler overlapping a gold entity of
+    its label is refused (:class:`OverlapError`) unless ``allow_overlap``. Returns the gold event's id."""
     from annotator.services.annotate import AddSpans, Editor, check_whole_characters
     from annotator.services.documents import load_text
     from annotator.services.frames import AddArgument, RemoveArgument, Retype, load_frames
@@ -864,6 +1029,7 @@ def edit_gold_event(
         text = load_text(project, document_id).text
         with project.engine.connect() as conn:
             doc, pooled = _all_versions(project, conn, document_id)
+            gold_now = _gold_state(conn, document_id, doc.gold)
         gold_ann = doc.gold or _empty(GOLD)
         in_gold = [(e["start"], e["end"], e["label"]) for e in gold_ann["entities"]]
         in_gold += [(e["trigger"]["start"], e["trigger"]["end"], e["type"]) for e in gold_ann["events"]]
@@ -878,9 +1044,12 @@ def edit_gold_event(
         def fits(t: str, role: str = role) -> bool:
             return schema.check_role_filler(new_type, role, t) is None
 
-        if any((s, e) == (start, end) and fits(t) for s, e, t in in_gold) or any(
-            p == f"entity {_span(start, end)}" and fits(t) and label in (None, t) for p, t in proposed_spans
-        ):
+        if any((s, e) == (start, end) and fits(t) for s, e, t in in_gold):
+            continue
+        here = f"entity {_span(start, end)}"
+        proposed_here = sorted(t for p, t in proposed_spans if p == here and fits(t) and label in (None, t))
+        if proposed_here:  # made gold by decide(), which replaces a rule's overlapping span
+            _overlapping(gold_now, (start, end, proposed_here[0]), allow_overlap)
             continue
         labels = schema.role_entity_labels(new_type, role)
         if label not in labels and not (label is None and len(labels) == 1):
@@ -888,6 +1057,7 @@ def edit_gold_event(
                 f"{new_type}.{role} needs a label for [{start}, {end}) "
                 f"(one of: {', '.join(labels) or 'none: it takes events'})"
             )
+        _overlapping(gold_now, (start, end, label or labels[0]), allow_overlap, replace_rule_made=False)
     gold_id = decide(project, document_id, item_key, accept_from=accept_from, adjudicator=adjudicator)
     editor = Editor(project, GOLD)
 
@@ -934,7 +1104,14 @@ def edit_gold_event(
                 and schema.check_role_filler(new_type, role, i.label) is None
             )
             if proposed:
-                filler = decide(project, document_id, proposed[0], accept_from=None, adjudicator=adjudicator)
+                filler = decide(
+                    project,
+                    document_id,
+                    proposed[0],
+                    accept_from=None,
+                    adjudicator=adjudicator,
+                    allow_overlap=allow_overlap,
+                )
             else:
                 label = (
                     label or schema.role_entity_labels(new_type, role)[0]
@@ -1055,15 +1232,21 @@ __all__ = [
     "GOLD",
     "LAYERS",
     "AdjudicationReport",
+    "Decision",
     "DocumentOutcome",
     "Item",
+    "OverlapError",
     "auto_adjudicate",
     "check_policy",
     "decide",
+    "decided_documents",
+    "decisions",
     "disagreement_queue",
+    "disputes",
     "format_scores",
     "items_of",
     "reject",
+    "reopen",
     "scores_against_gold",
 ]
 
@@ -1102,14 +1285,15 @@ def accept_uncontested(
 ) -> tuple[int, list[Item]]:
     """Accept every open item of a document that nothing contests, as its first proposer made it; items
     that exclude each other (two tones of the document, two labels of one span, two frames of one trigger,
-    two polarities of one target: one position, :func:`position_of`) are left open for a person. Returns
-    (how many were accepted, the contested items)."""
+    two polarities of one target, boundary variants of one mention: one dispute, :func:`disputes`) are
+    left open for a person. Returns (how many were accepted, the contested items)."""
     items = open_items(project, document_id, policy=policy)
-    per_position = Counter(item.position for item in items)
-    contested = [item for item in items if per_position[item.position] > 1]
+    groups = disputes(items)
+    contested = [item for group in groups if len(group) > 1 for item in group]
     accepted = 0
-    for item in items:
-        if per_position[item.position] == 1:
+    for group in groups:
+        if len(group) == 1:
+            item = group[0]
             decide(
                 project, document_id, item.key, accept_from=sorted(item.versions)[0], adjudicator=adjudicator
             )
@@ -1130,3 +1314,88 @@ def open_items(
             keys = [k for k in _open(pooled, gold) if k not in accepted]
             return sorted((pooled[k] for k in keys), key=lambda i: (_order(i), i.key))
     return []
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A person's decision on one document, to revisit: the item decided, how, by whom, and the gold item
+    it is now (None for a rejection)."""
+
+    key: str
+    rule: str  # manual (accepted), edited, rejected
+    decided_by: str
+    proposed_by: tuple[str, ...]
+    gold_key: str | None
+
+
+def decisions(project: Project, document_id: int) -> list[Decision]:
+    """Every decision a person made on a document (:func:`decide`, the edits, :func:`reject`), in the
+    order of the items."""
+    with project.engine.connect() as conn:
+        doc = _one_document(project, conn, document_id)
+        gold = _gold_state(conn, document_id, doc.gold)
+    current = {i: k for k, (_t, i) in gold.rows.items()}
+    out = [
+        Decision(p.item_key, p.rule, p.decided_by, tuple(p.proposed_by or ()), current.get(p.id))
+        for p in gold.provenance.values()
+        if p.decided_by is not None
+    ]
+    return sorted(out, key=lambda d: (_key_order(d.key), d.key))
+
+
+def _key_order(key: str) -> tuple[int, int]:
+    kind = key.split(" ", 1)[0]
+    layer = {"entity": 0, "event": 1, "tone": 2}.get(kind, 3)
+    span = re.search(r"\b(\d+)-\d+\b", key)
+    return layer, int(span.group(1)) if span else 0
+
+
+def reopen(project: Project, document_id: int, item_key: str) -> None:
+    """Take back a person's decision on ``item_key``: its gold row goes (an acceptance or edit) or its
+    rejection is forgotten, so its dispute is open again for another decision. Refused while another gold
+    item (an event's argument, a sentiment) points at the row."""
+    with project.engine.begin() as conn:
+        doc = _one_document(project, conn, document_id)
+        gold = _gold_state(conn, document_id, doc.gold)
+        found = [p for p in gold.provenance.values() if p.decided_by is not None and p.item_key == item_key]
+        if not found:
+            raise AnnotatorError(f"nobody decided {item_key!r} on document {doc.external_id}")
+        current = {i: k for k, (_t, i) in gold.rows.items()}
+        writer = _Writer(conn, _gold_id(conn), document_id, gold)
+        for prov in found:
+            key = current.get(prov.id)
+            if key is None:
+                conn.execute(delete(GoldProvenance).where(GoldProvenance.id == prov.id))
+                continue
+            users = _users(conn, prov.id)
+            if users:
+                raise AnnotatorError(f"{users[0]} in gold uses {key!r}: reopen that first")
+            writer.remove(key)
+
+
+def _users(conn: Connection, row_id: str) -> list[str]:
+    """Gold items (other than an event's own arguments) that point at the gold row ``row_id``."""
+    args = conn.execute(
+        select(Event.type, EventArgument.role)
+        .join(Event, Event.id == EventArgument.event_id)
+        .where((EventArgument.entity_id == row_id) | (EventArgument.filler_event_id == row_id))
+    ).all()
+    sentiments = conn.scalars(
+        select(TargetedSentiment.polarity).where(
+            (TargetedSentiment.entity_id == row_id) | (TargetedSentiment.event_id == row_id)
+        )
+    ).all()
+    return [f"the {t} event's {role}" for t, role in args] + [f"the {p} sentiment" for p in sentiments]
+
+
+def decided_documents(project: Project) -> list[tuple[int, str, str, int]]:
+    """Documents with a person's decisions: ``(document id, external id, title, decisions)``."""
+    with project.engine.connect() as conn:
+        rows = conn.execute(
+            select(Document.id, Document.external_id, Document.title, func.count(GoldProvenance.id))
+            .join(GoldProvenance, GoldProvenance.document_id == Document.id)
+            .where(GoldProvenance.decided_by.is_not(None))
+            .group_by(Document.id, Document.external_id, Document.title)
+            .order_by(Document.id)
+        ).all()
+    return [tuple(r) for r in rows]
