@@ -30,6 +30,8 @@ class Settings:
     zoom: float = 0.0  # point-size offset applied to the document font
     romanization: str = "iast"
     recent_projects: list[str] = field(default_factory=list)
+    window_size: list[int] = field(default_factory=list)  # the workbench's last width and height
+    window_state: str = ""  # the workbench's docks (sizes, places, tabs) as Qt saved them, base64
 
     @classmethod
     def path(cls) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QTextCursor, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -99,12 +99,37 @@ class MainWindow(QMainWindow):
         larger part: the side panels take at most about a fifth of the width each."""
         from annotator.ui.geometry import fit_to_screen
 
-        width, _height = fit_to_screen(self, 1400, 860)
+        size = self.settings.window_size
+        wanted = (
+            (int(size[0]), int(size[1]))
+            if isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) and v > 200 for v in size)
+            else (1400, 860)
+        )
+        width, _height = fit_to_screen(self, *wanted)
+        self._default_docks(width)
+        state = self.settings.window_state
+        if isinstance(state, str) and state:  # the docks as the person left them
+            self.restoreState(QByteArray.fromBase64(state.encode("ascii", "replace")))
+
+    def _default_docks(self, width: int) -> None:
         self.resizeDocks(
             [self.list_dock, self.palette_dock],
             [min(340, int(width * 0.2)), min(330, int(width * 0.22))],
             Qt.Orientation.Horizontal,
         )
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self._keep_text_wide)
+
+    def _keep_text_wide(self) -> None:
+        """Docks restored from a wider screen must not squeeze the text: it keeps half the width at least."""
+        if self.centralWidget().width() < self.width() // 2:
+            self._default_docks(self.width())
+
+    def _remember_layout(self) -> None:
+        self.settings.window_size = [self.width(), self.height()]
+        self.settings.window_state = bytes(self.saveState().toBase64().data()).decode("ascii")
 
     def _build(self) -> None:
         self.view = DocumentView()
@@ -153,6 +178,9 @@ class MainWindow(QMainWindow):
             self.list_view.setColumnWidth(col, metrics.horizontalAdvance(sample) + 18)
         self.list_view.selectionModel().currentRowChanged.connect(self._on_list_current)
         self.filter_box = QComboBox()
+        # "Flagged for discussion" must not set the panel's least width: the text column has priority
+        self.filter_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.filter_box.setMinimumContentsLength(8)
         for name, _, _ in FILTERS:
             self.filter_box.addItem(name)
         self.filter_box.currentIndexChanged.connect(self._on_filter)
@@ -1745,5 +1773,6 @@ class MainWindow(QMainWindow):
             if not task.finished:
                 task.cancel.cancel()
                 task.wait()
+        self._remember_layout()
         self.settings.save()
         super().closeEvent(event)

@@ -155,7 +155,10 @@ class SentimentPanel(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.tone_box = QGroupBox("Document tone  (Alt+1 … Alt+5, Alt+0 clears)")
+        # short titles and shrinkable buttons: the panel never widens the right column (at 1024 px the
+        # text keeps most of the window); the keys are said in a line that wraps
+        self.tone_box = QGroupBox("Document tone")
+        self.tone_box.setToolTip("Alt+1 … Alt+5 set the tone, Alt+0 clears it")
         tone_layout = QHBoxLayout(self.tone_box)
         self.tone_buttons: dict[int, QPushButton] = {}
         self._group = QButtonGroup(self)
@@ -166,11 +169,13 @@ class SentimentPanel(QWidget):
             button.setCheckable(True)
             button.setToolTip(f"<b>{level.label}</b><br>{level.description}")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setMinimumWidth(30)
             button.clicked.connect(lambda _checked=False, v=level.value: self._tone_clicked(v))
             tone_layout.addWidget(button)
             self.tone_buttons[level.value] = button
         layout.addWidget(self.tone_box)
-        self.target_box = QGroupBox("Sentiment toward the selected span  ( -  =  + )")
+        self.target_box = QGroupBox("Toward the selected span")
+        self.target_box.setToolTip("Sentiment toward the selected span: - negative, = neutral, + positive")
         target_layout = QHBoxLayout(self.target_box)
         self.polarity_buttons: dict[str, QPushButton] = {}
         targeted = schema.targeted_sentiment
@@ -178,10 +183,15 @@ class SentimentPanel(QWidget):
             button = QPushButton(polarity)
             button.setCheckable(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setMinimumWidth(30)
             button.clicked.connect(lambda _checked=False, p=polarity: self.polarityChosen.emit(p))
             target_layout.addWidget(button)
             self.polarity_buttons[polarity] = button
         layout.addWidget(self.target_box)
+        keys = QLabel("Alt+1 … Alt+5 tone, Alt+0 clears; - = + toward the span")
+        keys.setWordWrap(True)
+        keys.setStyleSheet("color: palette(mid)")
+        layout.addWidget(keys)
         self.status = QLabel()
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
