@@ -76,8 +76,10 @@ SECTIONS = ("entities", "relations", "events", "attributes")
 #: Macros brat defines itself; they cannot be redefined.
 BUILTIN_MACROS = ("ENTITY", "EVENT", "ANY", "RELATION", "REL-TYPE", "OVERLAP", "OVL-TYPE", "NONE")
 
-#: Light, distinct colours (Paul Tol's "light" scheme and more) handed out in file order to types that
-#: visual.conf gives no colour; after them, generated light colours.
+#: Light, distinct colours handed out in file order to types that visual.conf gives no colour; after them,
+#: generated light colours. The first ten are the default schema's entity colours (Paul Tol's "light"
+#: scheme with its olive and pale grey replaced by magenta and orange: olive was hard to tell from pear,
+#: grey from the page); every one keeps black text at a contrast of 7:1 or more.
 PALETTE = (
     "#77AADD",
     "#EE8866",
@@ -86,9 +88,9 @@ PALETTE = (
     "#99DDFF",
     "#44BB99",
     "#BBCC33",
-    "#AAAA00",
+    "#EE66BB",
     "#BB88FF",
-    "#DDDDDD",
+    "#EE9933",
     "#FFCC99",
     "#CCEEAA",
     "#AADDDD",
