@@ -23,7 +23,7 @@ from annotator.services.suggestions import (
     suggest_documents,
     train_model,
 )
-from annotator.store.models import Event
+from annotator.store.models import Event, Tombstone
 from annotator.store.models import Suggestion as SuggestionRow
 from tests.conftest import corpus
 
@@ -86,6 +86,9 @@ def test_accept_and_reject_are_undoable_and_remembered(project, tmp_path):
         place.id,
         attack.id,
     }
+    with project.engine.connect() as conn:  # the undone event leaves a merged work package too
+        buried = set(conn.execute(select(Tombstone.table_name, Tombstone.id)).all())
+    assert ("events", accept.made[attack.id]) in buried and ("entities", accept.made[place.id]) in buried
     date = next(s for s in made if s.label == "DATE")
     RejectSuggestions(doc, [date]).apply(editor)
     again = compute_suggestions(project, doc, "asha")  # a rejected suggestion is not made again
