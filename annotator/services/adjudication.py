@@ -781,8 +781,8 @@ def _overlapping(
         elif not allow_overlap:
             surface = gold.items[key].versions[GOLD].get("text", "")
             raise OverlapError(
-                f"gold already has {other[2]} “{surface}” [{other[0]}, {other[1]}), which overlaps "
-                f"[{mention[0]}, {mention[1]}): confirm to keep both"
+                f"gold already has {other[2]} “{surface}” [{other[0]}, {other[1]}) overlapping "
+                f"[{mention[0]}, {mention[1]}), of the same label"
             )
     return made_by_rule
 

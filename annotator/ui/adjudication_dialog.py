@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFont, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -32,6 +33,30 @@ PALETTE = ["#8ecae6", "#e07a5f", "#b5e48c", "#f4a6c6", "#cdb4db", "#81b29a", "#a
 GOLD_COLOR = "#ffd60a"
 POLICIES = ["majority", "unanimous", "min:2"]
 
+#: The keys of the items list, taken also while the document has the focus (after a selection there):
+#: key -> the dialog's method. Shift+A is SHIFT_KEYS'.
+KEYS = {
+    Qt.Key.Key_Return: "accept_selected",
+    Qt.Key.Key_Enter: "accept_selected",
+    Qt.Key.Key_X: "reject_selected",
+    Qt.Key.Key_Delete: "reject_selected",
+    Qt.Key.Key_E: "edit_selected",
+    Qt.Key.Key_B: "reshape_selected",
+    Qt.Key.Key_R: "remove_argument",
+    Qt.Key.Key_N: "add_argument",
+    Qt.Key.Key_U: "reopen_selected",
+}
+SHIFT_KEYS = {Qt.Key.Key_A: "accept_all"}
+
+#: Item data: (item key, proposer) of an open version; the keys of its dispute; a decision's item key.
+VERSION, DISPUTE, DECISION = (
+    Qt.ItemDataRole.UserRole,
+    Qt.ItemDataRole.UserRole + 2,
+    Qt.ItemDataRole.UserRole + 3,
+)
+#: The span (start, end) and who marked it ("gold" for a decision), to show it in the document.
+SHOWN = Qt.ItemDataRole.UserRole + 4
+
 
 def _argument(argument: str) -> tuple[str, int, int]:
     """``ROLE=S-E`` of an event item key as (role, start, end)."""
@@ -41,32 +66,19 @@ def _argument(argument: str) -> tuple[str, int, int]:
 
 
 class ItemList(QListWidget):
-    """Open items, one line per proposer's version: Enter accepts it, x/Delete rejects the item,
-    Shift+A accepts every open item of the document as its first proposer made it. Edits in place accept
-    the version and change the gold copy: e (entity label or event type), b (entity boundaries from the
-    text selection), r (leave an event argument out), n (add the selected text as an event argument)."""
+    """Open disputes, one line per proposer's version under a line naming the dispute when it has several
+    (the values of one position, the boundary variants of one mention), then the decisions already made.
+    Enter accepts a version, x/Delete rejects the dispute, Shift+A accepts every dispute with one version.
+    Edits in place accept the version and change the gold copy: e (entity label or event type), b (entity
+    boundaries from the text selection), r (leave an event argument out), n (add the selected text as an
+    event argument). u on a decision takes it back, opening its dispute again (see :data:`KEYS`)."""
 
     def __init__(self, dialog: AdjudicationDialog):
         super().__init__()
         self.dialog = dialog
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.dialog.accept_selected()
-        elif key in (Qt.Key.Key_X, Qt.Key.Key_Delete):
-            self.dialog.reject_selected()
-        elif key == Qt.Key.Key_A and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-            self.dialog.accept_all()
-        elif key == Qt.Key.Key_E:
-            self.dialog.edit_selected()
-        elif key == Qt.Key.Key_B:
-            self.dialog.reshape_selected()
-        elif key == Qt.Key.Key_R:
-            self.dialog.remove_argument()
-        elif key == Qt.Key.Key_N:
-            self.dialog.add_argument()
-        else:
+        if not self.dialog.handle_key(event):
             super().keyPressEvent(event)
 
 
@@ -115,6 +127,9 @@ class AdjudicationDialog(QDialog):
             lambda item, _prev: item and self.open_document(item.data(Qt.ItemDataRole.UserRole))
         )
         self.view = DocumentView()
+        # keys pressed in the document (right after selecting there) act on the current version too
+        self.view.hotkey.connect(self.handle_key)
+        self.view.selectionChanged.connect(self._show_selection)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -124,12 +139,16 @@ class AdjudicationDialog(QDialog):
         self.items.currentItemChanged.connect(self._show_item)
         right_layout.addWidget(self.legend)
         help_text = QLabel(
-            "Open items — Enter accepts this version, x rejects, Shift+A accepts all. Edit in place: "
-            "e relabels or retypes, b takes the boundaries selected in the text; on an event, "
-            "r leaves an argument out, n adds the selected text as an argument:"
+            "Open items — Enter accepts this version, x rejects the item, Shift+A accepts all that nothing "
+            "contests. Edit in place: e relabels or retypes, b takes the boundaries you select in the text; "
+            "on an event, r leaves an argument out, n adds the selected text as an argument. Decided items "
+            "follow the open ones: u reopens one to change it."
         )
         help_text.setWordWrap(True)  # never widens the pane at the document's expense
         right_layout.addWidget(help_text)
+        self.selection_note = QLabel()
+        self.selection_note.setWordWrap(True)
+        right_layout.addWidget(self.selection_note)
         right_layout.addWidget(self.items)
         for w in (self.queue, self.view, right):
             splitter.addWidget(w)
@@ -142,8 +161,30 @@ class AdjudicationDialog(QDialog):
 
     # ------------------------------------------------------------------ queue and document
 
+    def handle_key(self, event: QKeyEvent) -> bool:
+        """Run the action of a key of :data:`KEYS` (from the list or the document); False for other keys."""
+        mods = event.modifiers()
+        if mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+            return False
+        table = SHIFT_KEYS if mods & Qt.KeyboardModifier.ShiftModifier else KEYS
+        action = table.get(Qt.Key(event.key()))
+        if action is None:
+            return False
+        getattr(self, action)()
+        return True
+
+    def _show_selection(self) -> None:
+        """Say what b and n would take: the text the person selected in the document."""
+        start, end = self.view.snapped_selection()
+        if start == end:
+            self.selection_note.setText(
+                "Nothing selected in the text: select the gold boundaries there for b."
+            )
+        else:
+            self.selection_note.setText(f"Selected in the text: “{self.view.text[start:end]}” — b takes it.")
+
     def refresh_queue(self) -> None:
-        from annotator.services.adjudication import disagreement_queue
+        from annotator.services.adjudication import decided_documents, disagreement_queue
 
         current = self.document_id
         self.queue.blockSignals(True)
@@ -156,12 +197,22 @@ class AdjudicationDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, doc_id)
             item.setData(Qt.ItemDataRole.UserRole + 1, title or ext_id)
             self.queue.addItem(item)
-        self.queue.blockSignals(False)
-        self.status.setText(f"{len(rows)} document(s) with open items under “{self.policy.currentText()}”.")
         ids = [r[0] for r in rows]
+        decided = [r for r in decided_documents(self.project) if r[0] not in ids]
+        for doc_id, ext_id, title, n_decided in decided:  # to revisit
+            item = QListWidgetItem(f"{title or ext_id}\nall decided · {n_decided} decision(s)")
+            item.setData(Qt.ItemDataRole.UserRole, doc_id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, title or ext_id)
+            self.queue.addItem(item)
+            ids.append(doc_id)
+        self.queue.blockSignals(False)
+        self.status.setText(
+            f"{len(rows)} document(s) with open items under “{self.policy.currentText()}”"
+            + (f", {len(decided)} all decided (to revisit)." if decided else ".")
+        )
         if current in ids:
             self.queue.setCurrentRow(ids.index(current))
-        elif rows:
+        elif ids:
             self.queue.setCurrentRow(0)
         else:
             self.document_id = None
@@ -190,22 +241,84 @@ class AdjudicationDialog(QDialog):
         )
         self.refresh_items()
 
-    def refresh_items(self) -> None:
-        from annotator.services.adjudication import open_items
+    def refresh_items(self, current: str | None = None) -> None:
+        """List the open disputes and the decisions; make the first version of the dispute holding
+        ``current`` (an item key) the current row, else the first open version, else the first decision."""
+        from annotator.services.adjudication import decisions, disputes, open_items
 
         self.items.clear()
         if self.document_id is None:
             return
-        for item in open_items(self.project, self.document_id, policy=self.policy.currentText()):
-            for name in sorted(item.versions):
-                entry = QListWidgetItem(f"{self._describe(item.key)}   ← {name}")
-                entry.setToolTip(item.key)  # where it is, in code points
-                entry.setToolTip(entry.text())  # a long frame is cut at the pane's edge
-                entry.setData(Qt.ItemDataRole.UserRole, (item.key, name))
-                self.items.addItem(entry)
-        if self.items.count():
-            self.items.setCurrentRow(0)
+        first = None
+        for group in disputes(open_items(self.project, self.document_id, policy=self.policy.currentText())):
+            keys = tuple(item.key for item in group)
+            indent = ""
+            if len(group) > 1:
+                self._header(self._dispute_title(group))
+                indent = "    "
+            for item in group:
+                for name in sorted(item.versions):
+                    entry = QListWidgetItem(f"{indent}{self._describe(item.key)}   ← {name}")
+                    entry.setToolTip(entry.text())  # a long frame is cut at the pane's edge
+                    entry.setData(VERSION, (item.key, name))
+                    entry.setData(DISPUTE, keys)
+                    entry.setData(SHOWN, (*self._bounds(item.key), name))
+                    self.items.addItem(entry)
+                    if first is None or (current in keys and self.items.item(first).data(DISPUTE) != keys):
+                        first = self.items.count() - 1
+        made = decisions(self.project, self.document_id)
+        if made:
+            self._header("Decided — u reopens one to change it:")
+        for decision in made:
+            entry = QListWidgetItem(self._describe_decision(decision))
+            entry.setToolTip(entry.text())
+            entry.setData(DECISION, decision.key)
+            entry.setData(SHOWN, (*self._bounds(decision.gold_key or decision.key), "gold"))
+            self.items.addItem(entry)
+            if first is None:
+                first = self.items.count() - 1
+        if first is not None:
+            self.items.setCurrentRow(first)
         self.items.setFocus()
+
+    def _header(self, text: str) -> None:
+        """A line naming what follows; not selectable (the arrow keys pass over it)."""
+        header = QListWidgetItem(text)
+        header.setFlags(Qt.ItemFlag.NoItemFlags)
+        font = QFont(self.items.font())
+        font.setBold(True)
+        header.setFont(font)
+        self.items.addItem(header)
+
+    def _dispute_title(self, group) -> str:
+        spans = {self._bounds(item.key) for item in group}
+        if group[0].layer == "entities" and len(spans) > 1:
+            texts = " / ".join(f"“{self.view.text[s:e]}”" for s, e in sorted(spans) if e > s)
+            return f"One mention, {len(spans)} boundary variants ({texts}) — decide once:"
+        what = {"entities": "labels of one span", "events": "frames of one trigger", "tone": "tones"}
+        return f"{len(group)} {what.get(group[0].layer, 'polarities of one target')} — decide once:"
+
+    @staticmethod
+    def _bounds(key: str) -> tuple[int, int]:
+        """The span an item key sits on (an entity, a trigger, a sentiment's target); (0, 0) for a tone."""
+        parts = key.split()
+        index = {"entity": 1, "event": 1, "sentiment": 2}.get(parts[0])
+        if index is None:
+            return 0, 0
+        start, end = (int(x) for x in parts[index].split("-"))
+        return start, end
+
+    def _describe_decision(self, decision) -> str:
+        who = f" · {decision.decided_by}"
+        if decision.rule == "rejected":
+            return f"✗ rejected  {self._describe(decision.key)}{who}"
+        if decision.gold_key is None:
+            return f"? {decision.rule}  {self._describe(decision.key)} (no longer in gold){who}"
+        source = f" ← {', '.join(decision.proposed_by)}" if decision.proposed_by else ""
+        if decision.rule == "edited":
+            was = "" if decision.gold_key == decision.key else f" (was {self._describe(decision.key)})"
+            return f"✎ edited  {self._describe(decision.gold_key)}{was}{source}{who}"
+        return f"✓ accepted  {self._describe(decision.gold_key)}{source}{who}"
 
     def _describe(self, key: str) -> str:
         """The item key with the text it covers: ``entity 3-8 LOC “Delhi”``, an event with its fillers."""
@@ -218,40 +331,84 @@ class AdjudicationDialog(QDialog):
         return f"{head}: {arguments}" if arguments else head
 
     def _show_item(self, entry: QListWidgetItem | None, _previous=None) -> None:
-        """Select the item's span (an entity, an event's trigger, a sentiment's target) in the text."""
-        if entry is None:
+        """Outline the version's span (an entity, an event's trigger, a sentiment's target) in the text and
+        scroll to it, leaving the text selection alone: it is the person's, for b and n."""
+        if entry is None or entry.data(SHOWN) is None:
             return
-        parts = entry.data(Qt.ItemDataRole.UserRole)[0].split()
-        bounds = {"entity": 1, "event": 1, "sentiment": 2}.get(parts[0])
-        if bounds is not None:
-            start, end = (int(x) for x in parts[bounds].split("-"))
-            self.view.select_range(start, end)
-            self.view.ensureCursorVisible()
+        start, end, name = entry.data(SHOWN)
+        if start == end:
+            return
+        own = next((s.id for s in self.view.spans() if (s.start, s.end, s.label) == (start, end, name)), "")
+        self.view.select_span(own, ensure_visible=False)
+        cursor = QTextCursor(self.view.document())
+        cursor.setPosition(self.view.offsets.to_qt(start))
+        rect, viewport = self.view.cursorRect(cursor), self.view.viewport().rect()
+        if not viewport.contains(rect):
+            bar = self.view.verticalScrollBar()
+            bar.setValue(bar.value() + rect.center().y() - viewport.height() // 2)
 
     # ------------------------------------------------------------------ decisions
 
-    def _changed(self) -> None:
-        """After a decision: redraw the document with its gold; when nothing is left open, move on."""
+    def _changed(self, current: str | None = None) -> None:
+        """After a decision: redraw the document with its gold and list what is open and decided (the
+        document stays, to revisit, when nothing is left open)."""
         if self.on_change is not None:
             self.on_change()
         if self.document_id is not None:
             self.open_document(self.document_id)
-        if not self.items.count():
-            self.refresh_queue()
+            if current is not None:
+                self.refresh_items(current)
+        disputes = {
+            self.items.item(i).data(DISPUTE)
+            for i in range(self.items.count())
+            if self.items.item(i).data(DISPUTE) is not None
+        }
+        if not disputes:
+            self.refresh_queue()  # this document now listed as all decided
+            self.status.setText("Every item of this document is decided: u on a decision reopens it.")
             return
         entry = self.queue.currentItem()  # this document's count, without rescanning every document
         if entry is not None and entry.data(Qt.ItemDataRole.UserRole) == self.document_id:
-            n_open = len(
-                {self.items.item(i).data(Qt.ItemDataRole.UserRole)[0] for i in range(self.items.count())}
+            entry.setText(
+                f"{entry.data(Qt.ItemDataRole.UserRole + 1)}\n{len(disputes)} open · decided in part"
             )
-            entry.setText(f"{entry.data(Qt.ItemDataRole.UserRole + 1)}\n{n_open} open · decided in part")
 
     def _selected(self) -> tuple[str, str] | None:
-        """(item key, proposer) of the selected version, if any."""
+        """(item key, proposer) of the selected open version, if any."""
         entry = self.items.currentItem()
         if entry is None or self.document_id is None:
             return None
-        return entry.data(Qt.ItemDataRole.UserRole)
+        if entry.data(DECISION) is not None:
+            self.status.setText("This item is decided: u reopens it, then decide it again.")
+            return None
+        return entry.data(VERSION)
+
+    def _confirm(self, title: str, text: str) -> bool:
+        """Ask a yes/no question; No is the default (Enter and Esc keep things as they are)."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def _apply(self, call: Callable[..., object], *args, **kwargs) -> bool:
+        """Run a service's decision; a gold span of the same label overlapping it is kept only when the
+        person confirms; a refusal goes to the status line. True when something was decided."""
+        from annotator.errors import AnnotatorError
+        from annotator.services.adjudication import OverlapError
+
+        try:
+            try:
+                call(self.project, self.document_id, *args, **kwargs)
+            except OverlapError as exc:
+                if not self._confirm("Overlapping gold", f"The {exc}.\n\nKeep both spans in gold?"):
+                    self.status.setText(f"Nothing changed: {exc}.")
+                    return False
+                call(self.project, self.document_id, *args, allow_overlap=True, **kwargs)
+        except AnnotatorError as exc:
+            self.status.setText(str(exc))
+            return False
+        self._changed()
+        return True
 
     def accept_selected(self) -> None:
         from annotator.services.adjudication import decide
@@ -260,8 +417,25 @@ class AdjudicationDialog(QDialog):
         if selected is None:
             return
         key, name = selected
-        decide(self.project, self.document_id, key, accept_from=name, adjudicator=self.adjudicator)
-        self._changed()
+        self._apply(decide, key, accept_from=name, adjudicator=self.adjudicator)
+
+    def reopen_selected(self) -> None:
+        """u: take back the selected decision; its dispute is listed open again, its first version current."""
+        from annotator.errors import AnnotatorError
+        from annotator.services.adjudication import reopen
+
+        entry = self.items.currentItem()
+        if entry is None or self.document_id is None or entry.data(DECISION) is None:
+            self.status.setText("Select a decided item (below the open ones) to reopen it.")
+            return
+        key = entry.data(DECISION)
+        try:
+            reopen(self.project, self.document_id, key)
+        except AnnotatorError as exc:
+            self.status.setText(str(exc))
+            return
+        self._changed(current=key)
+        self.status.setText(f"Reopened {self._describe(key)}: decide it again.")
 
     def _choose(self, title: str, prompt: str, options: list[str], current: int = 0) -> str | None:
         from PySide6.QtWidgets import QInputDialog
@@ -272,16 +446,7 @@ class AdjudicationDialog(QDialog):
     def _edit(self, edit: Callable[..., object], key: str, name: str, **changes) -> None:
         """Accept ``name``'s version of ``key`` and change it in gold (``edit``: a service's edit-in-place
         call); a refusal goes to the status line."""
-        from annotator.errors import AnnotatorError
-
-        try:
-            edit(
-                self.project, self.document_id, key, accept_from=name, adjudicator=self.adjudicator, **changes
-            )
-        except AnnotatorError as exc:
-            self.status.setText(str(exc))
-            return
-        self._changed()
+        self._apply(edit, key, accept_from=name, adjudicator=self.adjudicator, **changes)
 
     def edit_selected(self, label: str | None = None) -> None:
         """Accept the selected version into gold with another entity label or event type (edit in place)."""
@@ -396,7 +561,8 @@ class AdjudicationDialog(QDialog):
         selected = self._selected()
         if selected is None:
             return
-        reject(self.project, self.document_id, selected[0], self.adjudicator)
+        for key in self.items.currentItem().data(DISPUTE):  # decided once: every version of the dispute
+            reject(self.project, self.document_id, key, self.adjudicator)
         self._changed()
 
     def accept_all(self) -> None:

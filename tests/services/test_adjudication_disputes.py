@@ -121,7 +121,7 @@ def test_overlapping_gold_of_one_label_is_refused_unless_asked(meeting):
     with pytest.raises(OverlapError) as refused:
         decide(meeting, 1, CHIEF_MUNIR, accept_from="ravi", adjudicator="lina")
     message = str(refused.value)
-    assert "\n" not in message and "PER “Asim Munir”" in message and "overlaps" in message
+    assert "\n" not in message and "PER “Asim Munir”" in message and "overlapping" in message
     assert [s for s in gold_spans(meeting) if s[1] == "PER"] == [("Asim Munir", "PER")]
     # an edit's new boundaries are checked too
     imran = key("Imran Khan", "PER")

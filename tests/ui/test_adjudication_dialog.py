@@ -25,6 +25,25 @@ def gold(project):
     return [tuple(r) for r in rows]
 
 
+def rows(dialog):
+    """(item key, proposer) of each row of the items list; None for a heading or a decision."""
+    return [dialog.items.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.items.count())]
+
+
+def open_keys(dialog):
+    """The item keys listed open, in list order (each once)."""
+    return list(dict.fromkeys(r[0] for r in rows(dialog) if r))
+
+
+def all_decided(dialog):
+    """Nothing left open, the document still shown with its decisions and listed as all decided."""
+    return (
+        not open_keys(dialog)
+        and dialog.items.count() > 0
+        and "all decided" in dialog.queue.currentItem().text()
+    )
+
+
 def test_adjudicate_by_keyboard(qtbot, tmp_path):
     from annotator.ui.app import application
     from annotator.ui.main_window import MainWindow
@@ -52,7 +71,7 @@ def test_adjudicate_by_keyboard(qtbot, tmp_path):
     # the view shows both annotators' spans, coloured by annotator
     assert {s.label for s in dialog.view.spans()} == {"asha", "ravi"}
     # majority with two annotators: the shared पाकिस्तान is accepted by the policy, the rest is open
-    entries = [dialog.items.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.items.count())]
+    entries = rows(dialog)
     assert ("entity 13-17 GPE", "asha") in entries and ("entity 13-17 ORG", "ravi") in entries
     # what the policy agrees on was accepted when the window opened (in the background)
     qtbot.waitUntil(lambda: dialog.task.finished, timeout=20000)
@@ -62,25 +81,23 @@ def test_adjudicate_by_keyboard(qtbot, tmp_path):
     qtbot.waitUntil(lambda: dialog.task.finished, timeout=20000)
     assert gold(project).count((0, 9, "GPE")) == 1
     # accept ravi's ORG for भारत, reject asha's GPE for it, by keyboard
-    row = [dialog.items.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.items.count())].index(
-        ("entity 13-17 ORG", "ravi")
-    )
+    row = rows(dialog).index(("entity 13-17 ORG", "ravi"))
     dialog.items.setCurrentRow(row)
     qtbot.keyClick(dialog.items, Qt.Key.Key_Return)
     assert (13, 17, "ORG") in gold(project)
-    keys = [dialog.items.item(i).data(Qt.ItemDataRole.UserRole)[0] for i in range(dialog.items.count())]
+    keys = open_keys(dialog)
     assert "entity 13-17 ORG" not in keys
     if "entity 13-17 GPE" in keys:
-        dialog.items.setCurrentRow(keys.index("entity 13-17 GPE"))
+        dialog.items.setCurrentRow([r and r[0] for r in rows(dialog)].index("entity 13-17 GPE"))
         qtbot.keyClick(dialog.items, Qt.Key.Key_X)
     # edit in place: asha's दिल्ली goes into gold as a LOC
-    keys = [dialog.items.item(i).data(Qt.ItemDataRole.UserRole)[0] for i in range(dialog.items.count())]
-    dialog.items.setCurrentRow(keys.index(f"entity {delhi[0]}-{delhi[1]} GPE"))
+    keys = open_keys(dialog)
+    dialog.items.setCurrentRow([r and r[0] for r in rows(dialog)].index(f"entity {delhi[0]}-{delhi[1]} GPE"))
     dialog.edit_selected("LOC")
     assert (delhi[0], delhi[1], "LOC") in gold(project)
     # accept everything else at once (the tone)
     qtbot.keyClick(dialog.items, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
-    assert dialog.items.count() == 0 and dialog.queue.count() == 0
+    assert all_decided(dialog) and dialog.queue.count() == 1
     assert (13, 17, "GPE") not in gold(project)
     # the agreement dashboard now shows each annotator against gold
     agreement = window.show_agreement()
@@ -120,7 +137,7 @@ def test_every_annotators_events_and_sentiment_are_drawn(qtbot, tmp_path):
     qtbot.addWidget(dialog)
     assert sorted(t[1] for t in dialog.view._triggers) == ["asha", "ravi"]  # drawn in each one's colour
     assert sorted(dialog.view._polarities.values()) == ["NEG", "POS"]  # each one's badge on the span
-    keys = [dialog.items.item(i).data(Qt.ItemDataRole.UserRole)[0] for i in range(dialog.items.count())]
+    keys = open_keys(dialog)
     assert any(k.startswith("sentiment") for k in keys)  # the polarity dispute is open
     project.close()
 
@@ -145,7 +162,7 @@ def test_take_a_version_with_the_boundaries_selected_in_the_text(qtbot, tmp_path
     assert import_paths(project, [src]).ok
     dialog = AdjudicationDialog(project, "lina", pre_accept=False)
     qtbot.addWidget(dialog)
-    entries = [dialog.items.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.items.count())]
+    entries = rows(dialog)
     dialog.items.setCurrentRow(entries.index((f"entity {start}-{start + 6} GPE", "asha")))
     wider = TEXT.index("मंत्री") + 2  # inside मंत्री: the selection snaps to whole words
     dialog.view.select_range(wider, start + 7)  # ... and the trailing space is trimmed
@@ -175,7 +192,7 @@ def _event_dialog(qtbot, tmp_path, monkeypatch, answer, pre_accept=False):
 
 
 def _select(dialog, key, name):
-    entries = [dialog.items.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.items.count())]
+    entries = rows(dialog)
     dialog.items.setCurrentRow(entries.index((key, name)))
 
 
@@ -206,14 +223,16 @@ def test_three_annotators_event_frames_by_keyboard(qtbot, tmp_path, monkeypatch)
     qtbot.keyClick(dialog.items, Qt.Key.Key_N)
     # meera's frame replaced the majority's on this trigger, with the new Victim (a PER: the only label)
     assert _gold_events(project) == [("DIE", [("Place", "पहलगाम", "GPE"), ("Victim", "26 लोगों", "PER")])]
-    keys = {dialog.items.item(i).data(Qt.ItemDataRole.UserRole)[0] for i in range(dialog.items.count())}
+    keys = set(open_keys(dialog))
     assert FRAME_AR not in keys and FRAME_M not in keys and NUM1 in keys
-    assert dialog.queue.currentItem().text().endswith(f"{len(keys)} open · decided in part")  # kept current
+    disputes = {dialog.items.item(i).data(Qt.ItemDataRole.UserRole + 2) for i in range(dialog.items.count())}
+    n_open = len(disputes - {None})  # one per dispute (the tones -2 and -1 are one)
+    assert dialog.queue.currentItem().text().endswith(f"{n_open} open · decided in part")  # kept current
     _select(dialog, NUM1, "asha")
     qtbot.keyClick(dialog.items, Qt.Key.Key_X)
     _select(dialog, "tone tone=-1", "meera")
     qtbot.keyClick(dialog.items, Qt.Key.Key_Return)
-    assert dialog.items.count() == 0 and dialog.queue.count() == 0
+    assert all_decided(dialog) and dialog.queue.count() == 1
     with project.engine.connect() as conn:
         rules = {
             r.rule for r in conn.execute(select(GoldProvenance).where(GoldProvenance.decided_by == "lina"))
@@ -270,10 +289,10 @@ def test_shift_a_leaves_conflicting_tones_open(qtbot, tmp_path):
     qtbot.addWidget(window)
     dialog = window.show_adjudication()
     qtbot.waitUntil(lambda: dialog.task.finished, timeout=20000)
-    before = dialog.items.count()
-    assert before == 4  # two tones, two labels of one span
+    versions = [r for r in rows(dialog) if r]
+    assert len(versions) == 4  # two tones, two labels of one span
     qtbot.keyClick(dialog.items, Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier)
-    assert dialog.items.count() == 4 and gold(project) == []
+    assert [r for r in rows(dialog) if r] == versions and gold(project) == []
     assert "4 left open at 2 place(s) where versions conflict" in dialog.status.text()
     with project.engine.connect() as conn:
         assert conn.execute(select(GoldProvenance.id)).all() == []
