@@ -1312,7 +1312,7 @@ def open_items(
             gold = _gold_state(conn, doc.id, doc.gold)
             pooled, accepted = _settle(policy, doc, gold)
             keys = [k for k in _open(pooled, gold) if k not in accepted]
-            return sorted((pooled[k] for k in keys), key=lambda i: (_order(i), i.key))
+            return sorted((pooled[k] for k in keys), key=lambda i: (_order(i), _key_order(i.key)[1], i.key))
     return []
 
 

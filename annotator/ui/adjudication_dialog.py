@@ -369,9 +369,8 @@ class AdjudicationDialog(QDialog):
             return
         entry = self.queue.currentItem()  # this document's count, without rescanning every document
         if entry is not None and entry.data(Qt.ItemDataRole.UserRole) == self.document_id:
-            entry.setText(
-                f"{entry.data(Qt.ItemDataRole.UserRole + 1)}\n{len(disputes)} open · decided in part"
-            )
+            n_open = len({key for keys in disputes for key in keys})  # items, as the queue counts them
+            entry.setText(f"{entry.data(Qt.ItemDataRole.UserRole + 1)}\n{n_open} open · decided in part")
 
     def _selected(self) -> tuple[str, str] | None:
         """(item key, proposer) of the selected open version, if any."""
