@@ -186,3 +186,24 @@ def test_reopen_refuses_a_span_a_gold_event_uses(project, tmp_path):
     reopen(project, 1, FRAME_AR)  # the frame first, then its filler
     reopen(project, 1, GPE1)
     assert ARM1 in {d.key for d in decisions(project, 1)}
+
+
+def test_open_items_come_in_text_order(project, tmp_path):
+    text = "In Delhi, Modi met Sharif."
+
+    def span(eid, surface, label):
+        s = text.index(surface)
+        return {
+            "id": eid,
+            "start": s,
+            "end": s + len(surface),
+            "label": label,
+            "text": surface,
+            "attributes": {},
+        }
+
+    asha = block("asha", entities=[span("A", "Delhi", "GPE"), span("B", "Modi", "PER")])
+    ravi = block("ravi", entities=[span("A", "Sharif", "PER")])
+    load(project, tmp_path, {"id": "t", "title": "t", "text": text, "meta": {}, "annotations": [asha, ravi]})
+    order = [i.key for i in open_items(project, 1, policy="unanimous")]
+    assert order == ["entity 3-8 GPE", "entity 10-14 PER", "entity 19-25 PER"]  # 3 before 10, by number
