@@ -285,6 +285,8 @@ class AdjudicationDialog(QDialog):
         """A line naming what follows; not selectable (the arrow keys pass over it)."""
         header = QListWidgetItem(text)
         header.setFlags(Qt.ItemFlag.NoItemFlags)
+        header.setForeground(self.items.palette().text())  # readable, not greyed out as disabled
+        header.setToolTip(text)
         font = QFont(self.items.font())
         font.setBold(True)
         header.setFont(font)
@@ -293,8 +295,7 @@ class AdjudicationDialog(QDialog):
     def _dispute_title(self, group) -> str:
         spans = {self._bounds(item.key) for item in group}
         if group[0].layer == "entities" and len(spans) > 1:
-            texts = " / ".join(f"“{self.view.text[s:e]}”" for s, e in sorted(spans) if e > s)
-            return f"One mention, {len(spans)} boundary variants ({texts}) — decide once:"
+            return f"One mention, {len(spans)} boundary variants — decide once:"
         what = {"entities": "labels of one span", "events": "frames of one trigger", "tone": "tones"}
         return f"{len(group)} {what.get(group[0].layer, 'polarities of one target')} — decide once:"
 

@@ -108,7 +108,6 @@ def test_variants_of_one_mention_are_listed_as_one_dispute(qtbot, tmp_path):
     project, dialog = open_dialog(qtbot, tmp_path)
     texts = [dialog.items.item(i).text() for i in range(dialog.items.count())]
     heading = next(i for i, t in enumerate(texts) if t.startswith("One mention, 2 boundary variants"))
-    assert "“Asim Munir”" in texts[heading] and "“chief Asim Munir”" in texts[heading]
     assert not dialog.items.item(heading).flags() & Qt.ItemFlag.ItemIsSelectable
     under = {dialog.items.item(heading + n).data(VERSION) for n in (1, 2)}
     assert under == {(MUNIR, "asha"), (CHIEF_MUNIR, "ravi")}
