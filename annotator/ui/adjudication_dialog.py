@@ -239,6 +239,7 @@ class AdjudicationDialog(QDialog):
                 f"<span style='background:{colors[n]}'>&nbsp;{n}&nbsp;</span>" for n in [*names, "gold"]
             )
         )
+        self._show_selection()
         self.refresh_items()
 
     def refresh_items(self, current: str | None = None) -> None:

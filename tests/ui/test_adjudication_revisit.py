@@ -66,6 +66,7 @@ def open_keys(dialog):
 def test_b_takes_the_persons_selection_after_a_click_on_a_version(qtbot, tmp_path):
     project, dialog = open_dialog(qtbot, tmp_path)
     view = dialog.view
+    assert dialog.selection_note.text().startswith("Nothing selected in the text")
     # ravi's version current: its span is outlined, not selected (a selection is the person's, for b)
     click_row(qtbot, dialog, row_of(dialog, CHIEF_MUNIR, "ravi"))
     assert view.selection()[0] == view.selection()[1]
