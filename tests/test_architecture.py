@@ -6,15 +6,18 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "annotator"
-CORE = ["text", "schema", "store", "services", "formats"]
-# The CLI starts the GUI (`annotator gui`), importing its entry point lazily inside the command.
+# The CLI starts the GUI (`annotator gui`), importing its entry point lazily inside the command; the GUI
+# never imports the CLI.
 LAUNCHERS = {("cli", "annotator.ui.app")}
+#: Every room of the package on its floor: a room imports rooms on lower floors (and, below floor 2, on its
+#: own); from floor 2 up, rooms on one floor never import each other. A new room must be placed here.
 ORDER = {
-    # the package's own top-level modules: user errors, settings, atomic files; the unexpected-error log
+    # the ground floor: user errors, bundled resources, settings, atomic files, the workbench's keys
     "errors": 0,
+    "resources": 0,
     "fileio": 0,
     "settings": 0,
-    "crashlog": 1,
+    "keymap": 0,
     "text": 0,
     "schema": 0,
     "agreement": 1,
@@ -22,11 +25,20 @@ ORDER = {
     "suggest": 1,
     "store": 1,
     "services": 2,
+    "crashlog": 2,  # the unexpected-error log: reads versions from the store and the schema
     "cli": 3,
-    "ui": 4,
+    "ui": 3,
+    "__main__": 4,  # `python -m annotator`: the CLI
 }
+#: The package's own __init__ (a version string) is nobody's room.
+NOT_ROOMS = {"__init__"}
 #: Pure packages: statistics and suggestion engines see no database (services feed them).
-PURE = ("text", "schema", "agreement", "suggest", "formats")
+PURE = ("text", "schema", "agreement", "suggest", "formats", "keymap")
+
+
+def room_files(room: str) -> list[Path]:
+    module = PACKAGE / f"{room}.py"
+    return [module] if module.exists() else sorted((PACKAGE / room).rglob("*.py"))
 
 
 def imports(path: Path):
@@ -49,24 +61,43 @@ def test_no_qt_outside_ui():
     assert offenders == []
 
 
+def test_every_room_has_a_floor():
+    rooms = {p.stem for p in PACKAGE.glob("*.py")} | {
+        p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()
+    }
+    assert sorted(rooms - NOT_ROOMS - set(ORDER)) == [], "place the new room in ORDER"
+    assert sorted(set(ORDER) - rooms) == [], "ORDER names a room that is gone"
+
+
 def test_layers_point_one_way():
-    """text/schema ← formats/store ← services ← cli ← ui: a package never imports a higher layer."""
+    """ground floor ← formats/agreement/suggest/store ← services ← cli, ui: a room never imports a higher
+    floor, nor (from floor 2 up) another room of its own floor; the one exception is the CLI's lazy start of
+    the GUI."""
     offenders = []
     for p in PACKAGE.rglob("*.py"):
         parts = p.relative_to(PACKAGE).with_suffix("").parts
         layer = parts[0]
-        if layer not in ORDER:
+        if layer in NOT_ROOMS:
             continue
         for m in imports(p):
             bits = m.split(".")
-            if (
-                bits[0] == "annotator"
-                and len(bits) > 1
-                and bits[1] in ORDER
-                and ORDER[bits[1]] > ORDER[layer]
-                and (layer, m) not in LAUNCHERS
-            ):
+            if bits[0] != "annotator" or len(bits) < 2 or bits[1] == layer or (layer, m) in LAUNCHERS:
+                continue
+            target = bits[1]
+            if target not in ORDER:
+                offenders.append(f"{'/'.join(parts)} imports {m}, a room with no floor")
+            elif ORDER[target] > ORDER[layer] or (ORDER[target] == ORDER[layer] >= 2):
                 offenders.append(f"{'/'.join(parts)} imports {m}")
+    assert offenders == []
+
+
+def test_the_gui_never_imports_the_cli():
+    offenders = [
+        f"{p.relative_to(PACKAGE.parent)} imports {m}"
+        for p in (PACKAGE / "ui").rglob("*.py")
+        for m in imports(p)
+        if m == "annotator.cli" or m.startswith("annotator.cli.")
+    ]
     assert offenders == []
 
 
@@ -103,7 +134,7 @@ def test_pure_packages_touch_no_database():
     offenders = [
         f"{p.relative_to(PACKAGE.parent)} imports {m}"
         for package in PURE
-        for p in (PACKAGE / package).rglob("*.py")
+        for p in room_files(package)
         for m in imports(p)
         if m.split(".")[0] == "sqlalchemy" or m.startswith(("annotator.store", "annotator.services"))
     ]

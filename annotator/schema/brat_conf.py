@@ -50,6 +50,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.keymap import reserved_key
 from annotator.schema.loader import (
     BRAT_NAME_RE,
     MAX_NAME_LENGTH,
@@ -737,9 +738,10 @@ def _colours(names: list[str], given: dict[str, str | None]) -> dict[str, str]:
     return result
 
 
-def _hotkeys(text: str, kinds: dict[str, str]) -> dict[str, str]:
+def _hotkeys(text: str, kinds: dict[str, str], notes: list[str] | None = None) -> dict[str, str]:
     """kb_shortcuts.conf: hotkey by type name. ``kinds`` maps the assignable type names to their kind;
-    a type is found by exact name, else case-insensitively when that is unambiguous."""
+    a type is found by exact name, else case-insensitively when that is unambiguous. A key the workbench
+    uses itself (:mod:`annotator.keymap`) is left out with a line in ``notes``."""
     folded: dict[str, list[str]] = {}
     for name in kinds:
         folded.setdefault(name.lower(), []).append(name)
@@ -763,6 +765,13 @@ def _hotkeys(text: str, kinds: dict[str, str]) -> dict[str, str]:
         if key.isalpha():
             key = key.upper() if kinds[target] == "relation" else key.lower()
         if key in used:
+            continue
+        used_for = reserved_key(key, kinds[target])
+        if used_for is not None:
+            if notes is not None:
+                notes.append(
+                    f"kb_shortcuts.conf: {target} keeps no key: {key!r} is the workbench's key to {used_for}"
+                )
             continue
         used.add(key)
         result[target] = key
@@ -829,7 +838,7 @@ def parse_annotation_conf(
     kinds = {n: "entity" for n in builder.concrete_entities}
     kinds.update({n: "event" for n in builder.concrete_events})
     kinds.update({n: "relation" for n in relation_names})
-    keys = _hotkeys(shortcuts, kinds) if shortcuts else {}
+    keys = _hotkeys(shortcuts, kinds, notes) if shortcuts else {}
 
     entities = tuple(
         EntityType(

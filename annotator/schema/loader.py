@@ -20,7 +20,9 @@ A schema is a UTF-8 TOML file (a leading byte-order mark is tolerated). Top-leve
     ``color``        required ``#RRGGBB``; unique among entity types (case-insensitive). It is drawn as a
                      light highlight behind black text, so pick light colours.
     ``hotkey``       optional single printable ASCII character other than space; letters must be lower
-                     case. Unique across all entity, event and relation types and sentiment levels.
+                     case. Unique across all entity, event and relation types and sentiment levels, and
+                     not one of the workbench's own keys (``annotator.keymap``: e m y c k i # [ ] { } - = +,
+                     and the digits, which only event types may take).
     ``description``  required non-empty string: the one-line annotation guideline.
     ``parent``       optional name of an entity type declared above: this type is a subtype of it and is
                      accepted wherever the parent (or another ancestor) is.
@@ -116,6 +118,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from annotator.keymap import reserved_key
 from annotator.resources import resource_path
 from annotator.schema.model import (
     ATTRIBUTE_KINDS,
@@ -216,9 +219,10 @@ def _type_name(value: Any) -> str:
 class _Checker:
     """Collects problems while walking the parsed TOML."""
 
-    def __init__(self, source: str, naming: str = "strict") -> None:
+    def __init__(self, source: str, naming: str = "strict", *, workbench_keys: bool = True) -> None:
         self.source = source
         self.naming = naming
+        self.workbench_keys = workbench_keys  # refuse keys the workbench reserves (annotator.keymap)
         self.problems: list[str] = []
         # Hotkey -> path of the first owner, across entities, events, relations and sentiment levels.
         self.hotkeys: dict[str, str] = {}
@@ -393,8 +397,11 @@ class _Checker:
             seen[color.lower()] = path
         return color
 
-    def hotkey(self, table: dict[str, Any], path: str, owner: str, *, upper_ok: bool = False) -> str | None:
-        """A hotkey; ``upper_ok`` allows upper-case letters (Shift+letter, relation types only)."""
+    def hotkey(
+        self, table: dict[str, Any], path: str, owner: str, *, kind: str, upper_ok: bool = False
+    ) -> str | None:
+        """A hotkey of a ``kind`` ("entity", "event", "relation", "level"); ``upper_ok`` allows upper-case
+        letters (Shift+letter, relation types only). A key the workbench uses itself is refused."""
         key = self.string(table, "hotkey", path)
         if key is None:
             return None
@@ -408,6 +415,10 @@ class _Checker:
                 f"{key!r}: letters must be lower case (write {key.lower()!r}; upper-case letters are for "
                 "relation types)",
             )
+            return None
+        used_for = reserved_key(key, kind) if self.workbench_keys else None
+        if used_for is not None:
+            self.add(full, f"hotkey {key!r} is the workbench's key to {used_for}; choose another")
             return None
         other = self.hotkeys.get(key)
         if other is not None:
@@ -525,9 +536,10 @@ def _type_header(
     names: dict[str, str],
     colors: dict[str, str],
     *,
+    kind: str,
     upper_ok: bool = False,
 ) -> _Header:
-    """name, color, hotkey, description of an entity, event or relation type."""
+    """name, color, hotkey, description of an entity, event or relation type (``kind``)."""
     name = ch.name(table, path, "type")
     if name is not None:
         if name in names:
@@ -535,7 +547,7 @@ def _type_header(
         else:
             names[name] = path
     color = ch.color(table, path, colors)
-    hotkey = ch.hotkey(table, path, name or "", upper_ok=upper_ok)
+    hotkey = ch.hotkey(table, path, name or "", kind=kind, upper_ok=upper_ok)
     description = ch.string(table, "description", path, required=True, nonempty=True)
     return _Header(table, path, name, color, hotkey, description)
 
@@ -639,7 +651,7 @@ def _entities(
     for i, table in enumerate(items):
         path = f"entities[{i}]"
         ch.keys(table, path, _ENTITY_KEYS)
-        header = _type_header(ch, table, path, names, colors)
+        header = _type_header(ch, table, path, names, colors, kind="entity")
         _hierarchy(ch, header, earlier, "entity")
         if header.name is not None:
             earlier.setdefault(header.name, path)
@@ -668,7 +680,7 @@ def _event_headers(ch: _Checker, root: dict[str, Any], names: dict[str, str]) ->
     for i, table in enumerate(ch.table_array(root, "events", "")):
         path = f"events[{i}]"
         ch.keys(table, path, _EVENT_KEYS)
-        header = _type_header(ch, table, path, names, colors)
+        header = _type_header(ch, table, path, names, colors, kind="event")
         _hierarchy(ch, header, earlier, "event")
         if header.name is not None:
             earlier.setdefault(header.name, path)
@@ -740,7 +752,7 @@ def _relations(
     for i, table in enumerate(ch.table_array(root, "relations", "")):
         path = f"relations[{i}]"
         ch.keys(table, path, _RELATION_KEYS)
-        header = _type_header(ch, table, path, names, colors, upper_ok=True)
+        header = _type_header(ch, table, path, names, colors, kind="relation", upper_ok=True)
         symmetric = ch.boolean(table, "symmetric", path)
         equivalence = ch.boolean(table, "equivalence", path)
         ok = True
@@ -810,7 +822,7 @@ def _document_sentiment(ch: _Checker, root: dict[str, Any]) -> DocumentSentiment
         value = ch.integer(level, "value", lpath, required=True)
         label = ch.string(level, "label", lpath, required=True, nonempty=True)
         ldesc = ch.string(level, "description", lpath, required=True, nonempty=True)
-        hotkey = ch.hotkey(level, lpath, f"level {value}" if value is not None else "")
+        hotkey = ch.hotkey(level, lpath, f"level {value}" if value is not None else "", kind="level")
         if value is not None:
             if value in values:
                 ch.add(_join(lpath, "value"), f"duplicate value {value} (also {values[value]})")
@@ -883,8 +895,11 @@ def _syntax_problem(source: str, error: tomllib.TOMLDecodeError, text: str) -> s
     return f"{source}: line {m.group('line')}, column {m.group('col')}: TOML syntax error: {m.group('msg')}"
 
 
-def parse_schema(text: str, source: str = "<schema>") -> Schema:
+def parse_schema(text: str, source: str = "<schema>", *, workbench_keys: bool = True) -> Schema:
     """Parse and validate schema TOML ``text``; ``source`` names it in problems (e.g. the file name).
+
+    ``workbench_keys``: refuse a hotkey the workbench uses itself (:mod:`annotator.keymap`). A schema
+    stored in a project before that rule is read with False; the window leaves such keys out and says so.
 
     Raises :class:`SchemaError` listing every problem found.
     """
@@ -899,7 +914,7 @@ def parse_schema(text: str, source: str = "<schema>") -> Schema:
     # The naming rules decide how every name below is checked, so they are read first.
     naming = header.get("naming") if isinstance(header, dict) else None
     naming = naming if naming in NAMINGS else "strict"
-    ch = _Checker(source, naming)
+    ch = _Checker(source, naming, workbench_keys=workbench_keys)
     ch.keys(root, "", _ROOT_KEYS)
 
     name = version = description = None

@@ -131,7 +131,7 @@ def open_project(target: str | Path) -> Project:
                 f"{location}: project has no label schema (was it made with `annotator init`?)"
             )
         try:
-            schema = parse_schema(text, source=f"{location} (stored schema)")
+            schema = parse_schema(text, source=f"{location} (stored schema)", workbench_keys=False)
         except SchemaError as exc:
             raise ProjectOpenError(f"{location}: stored label schema is invalid: {exc}") from exc
     except BaseException:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, QTimer
@@ -52,7 +53,13 @@ from annotator.ui.prompts import ask_multiline
 from annotator.ui.tasks import BackgroundTask
 from annotator.ui.undo import CoreCommand
 
-POLARITY_KEYS = {"-": "NEG", "=": "NEU", "+": "POS"}
+#: Qt's named keys as annotator.keymap writes them.
+KEY_NAMES = {
+    Qt.Key.Key_Return: "Return",
+    Qt.Key.Key_Enter: "Return",
+    Qt.Key.Key_Backspace: "Backspace",
+    Qt.Key.Key_Delete: "Delete",
+}
 
 
 def annotator_for(project: Project, settings: Settings) -> str:
@@ -355,15 +362,29 @@ class MainWindow(QMainWindow):
         self._action(suggest, "Suggest for &all documents…", self.suggest_all)
         self._action(suggest, "&Train the model now", self.train_model)
         self._action(suggest, "&Settings…", self.suggestion_settings)
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keys", self.show_keys, "F1")
+
+    def show_keys(self) -> None:
+        """Every key for this project's schema: the table the window dispatches through, and the menus'."""
+        from annotator.ui.keys_dialog import KeysDialog
+
+        shortcuts = [
+            (a.shortcut().toString(), a.text().replace("&", ""))
+            for a in self.actions()
+            if not a.shortcut().isEmpty()
+        ]
+        self.keys_dialog = KeysDialog(self.project.schema, shortcuts, self)
+        self.keys_dialog.show()
 
     # ------------------------------------------------------------------ project
 
     def _load_project(self) -> None:
         schema = self.project.schema
         self.colors = {e.name: e.color for e in schema.entities}
-        self.hotkeys = {e.hotkey: e.name for e in schema.entities if e.hotkey and not e.abstract}
-        self.event_hotkeys = {e.hotkey: e.name for e in schema.events if e.hotkey and not e.abstract}
-        self.relation_hotkeys = {r.hotkey: r.name for r in schema.relations if r.hotkey}
+        from annotator.schema.keys import usable_keys
+
+        self.hotkeys, self.event_hotkeys, self.relation_hotkeys, self.shadowed_keys = usable_keys(schema)
         self.event_colors = {e.name: e.color for e in schema.events}
         self.view.set_event_colors(self.event_colors)
         self.recent_event_types: list[str] = []
@@ -376,7 +397,7 @@ class MainWindow(QMainWindow):
             self.palette_layout.takeAt(0).widget().deleteLater()
         while self.sentiment_layout.count():
             self.sentiment_layout.takeAt(0).widget().deleteLater()
-        self.palette = LabelPalette(schema)
+        self.palette = LabelPalette(schema, self.hotkeys)
         self.palette.setMinimumHeight(
             min(12, self.palette.count()) * (self.palette.fontMetrics().height() + 4) + 8
         )
@@ -395,6 +416,9 @@ class MainWindow(QMainWindow):
         first = self._first_unfinished_row()
         if first is not None:
             self.open_row(first)
+        if self.shadowed_keys:  # a schema stored before the workbench's keys were refused
+            said = "; ".join(self.shadowed_keys)
+            self.statusBar().showMessage(f"{said} (Help → Keys lists every key).", 15000)
 
     def _reload_keeping_document(self) -> None:
         """Reload the list and the open document (after an import, a merge, or a change of whose labels
@@ -888,44 +912,57 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ labelling
 
+    def _key_actions(self) -> dict[str, Callable[[str], None]]:
+        """The intents the keys of :data:`annotator.keymap.WORKBENCH_KEYS` name, given their argument."""
+        return {
+            "accept_suggestion": lambda _a: self.accept_suggestion(),
+            "accept_all_suggestions": lambda _a: self.accept_suggestion(all_of_label=True),
+            "reject_suggestion": lambda _a: self.reject_suggestion(),
+            "delete_selected": lambda _a: self.delete_selected(),
+            "fill_role": lambda digit: self.fill_role(int(digit) or 10),
+            "set_polarity": self.set_polarity,
+            "create_event": lambda _a: self.create_event(None),
+            "mark_relation_source": lambda _a: self.mark_relation_source(),
+            "cycle_attribute": lambda name: self.cycle_attribute(name),
+            "cycle_attribute_back": lambda name: self.cycle_attribute(name, back=True),
+            "move_boundary": self.move_boundary,
+            "edit_counts": lambda _a: self.edit_counts(),
+            "edit_note": lambda _a: self.edit_note(),
+            "edit_link": lambda _a: self.edit_link(),
+        }
+
     def _on_hotkey(self, event: QKeyEvent) -> None:
-        text = event.text()
+        """A key the text view does not handle: the workbench's keys (declared in annotator.keymap), in
+        the context that applies, then the schema's label, event and relation keys."""
+        from annotator.keymap import named_bindings, typed_bindings
+
         if event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
             return
-        if self.view.current_suggestion() and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            # Enter accepts the current suggestion; Shift+Enter every one of its label in the document
-            self.accept_suggestion(all_of_label=bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
-        elif self.view.current_suggestion() and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            self.reject_suggestion()
-        elif event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            self.delete_selected()
-        elif text in POLARITY_KEYS:
-            self.set_polarity(POLARITY_KEYS[text])
-        elif self.active_event and text.isdigit():
-            self.fill_role(int(text) or 10)
-        elif text in self.hotkeys:
+        text = event.text()
+        named = KEY_NAMES.get(Qt.Key(event.key()), "")
+        if named and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            named = f"Shift+{named}"
+        contexts = ["suggestion"] if self.view.current_suggestion() else []
+        contexts += ["event"] if self.active_event else []
+        contexts.append("always")
+        actions = self._key_actions()
+        for context in contexts:
+            named_keys = named_bindings(context)
+            binding = (
+                named_keys.get(named)
+                or named_keys.get(named.removeprefix("Shift+"))
+                or typed_bindings(context).get(text)
+            )
+            if binding is not None:
+                actions[binding.action](binding.argument)
+                return
+        if text in self.hotkeys:
             # exact: entity keys are lower case; upper case (Shift) belongs to relation types
             self.apply_label(self.hotkeys[text])
         elif text in self.event_hotkeys:
             self.create_event(self.event_hotkeys[text])
-        elif text == "e":
-            self.create_event(None)
-        elif text == "m":
-            self.mark_relation_source()
         elif text in self.relation_hotkeys:
             self.add_relation(self.relation_hotkeys[text])
-        elif text in ("y", "Y"):  # Shift cycles back
-            self.cycle_attribute("modality", back=text == "Y")
-        elif text in ("c", "C"):
-            self.cycle_attribute("confidence", back=text == "C")
-        elif text in ("[", "]", "{", "}"):
-            self.move_boundary(text)
-        elif text == "k":
-            self.edit_counts()
-        elif text == "#":
-            self.edit_note()
-        elif text == "i":
-            self.edit_link()
 
     # ------------------------------------------------------------------ events and relations
 

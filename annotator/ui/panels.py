@@ -34,13 +34,16 @@ class LabelPalette(QListWidget):
 
     labelChosen = Signal(str)
 
-    def __init__(self, schema: Schema, parent=None):
+    def __init__(self, schema: Schema, keys: dict[str, str] | None = None, parent=None):
+        """``keys``: the label keys the workbench can reach (key → label); the schema's own by default."""
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        key_of = {name: key for key, name in keys.items()} if keys is not None else None
         for entity in schema.entities:
             if entity.abstract:  # brat's '!' types group others and cannot be assigned
                 continue
-            key = f"  [{entity.hotkey}]" if entity.hotkey else ""
+            hotkey = entity.hotkey if key_of is None else key_of.get(entity.name)
+            key = f"  [{hotkey}]" if hotkey else ""
             item = QListWidgetItem(swatch(entity.color), f"{entity.name}{key}")
             item.setToolTip(f"<b>{entity.name}</b><br>{entity.description}")
             item.setData(Qt.ItemDataRole.UserRole, entity.name)

@@ -1044,7 +1044,7 @@ equivalence = true
 [[relations]]
 name = "KNOWS"
 color = "#44AA99"
-hotkey = "k"
+hotkey = "K"
 description = "Two people know each other."
 from = ["PER"]
 to = ["PER"]
@@ -1078,7 +1078,7 @@ def test_relation_types(related: Schema) -> None:
     assert related.kind_of("MEMBER_OF") == "relation"
     assert related.kind_of("PER") == "entity"
     assert related.hotkeys()["M"] == ("relation", "MEMBER_OF")
-    assert related.hotkeys()["k"] == ("relation", "KNOWS")
+    assert related.hotkeys()["K"] == ("relation", "KNOWS")
     with pytest.raises(KeyError, match="unknown relation type 'FRONT_OF'"):
         related.relation_type("FRONT_OF")
     assert mini_has_no_relations(parse_schema(MINI))
@@ -1591,3 +1591,26 @@ def test_default_schema_cardinalities_are_explicit(schema: Schema) -> None:
     assert schema.role("MEET", "Participant").cardinality == "one_or_more"
     assert schema.role("AGREE", "Participant").cardinality_label == "one or more"
     assert schema.role("ATTACK", "Attacker").cardinality == "any"
+
+
+# ------------------------------------------------------------------------------------- the workbench's keys
+
+
+def test_a_key_the_workbench_uses_is_refused_naming_what_uses_it() -> None:
+    """A label on ``m`` would make relation marking unreachable, one on ``-`` negative sentiment."""
+    with pytest.raises(SchemaError, match=r"entities\[0\]\.hotkey: hotkey 'm' is the workbench's key"):
+        parse_schema(edit('hotkey = "p"', 'hotkey = "m"', WITH_RELATIONS))
+    with pytest.raises(SchemaError, match=r"hotkey '-' is the workbench's key to sentiment toward"):
+        parse_schema(edit('hotkey = "p"', 'hotkey = "-"', WITH_RELATIONS))
+    with pytest.raises(SchemaError, match=r"relations\[\d\]\.hotkey: hotkey 'Y' is the workbench's"):
+        parse_schema(edit('hotkey = "M"', 'hotkey = "Y"', WITH_RELATIONS))
+    # digits fill the active event's roles: an entity may not have one, an event type may (the default
+    # schema's 1 … 0 make events when none is active)
+    with pytest.raises(SchemaError, match=r"hotkey '5' is the workbench's key to fill role 5"):
+        parse_schema(edit('hotkey = "p"', 'hotkey = "5"', WITH_RELATIONS))
+    assert load_schema(resource_path("schemas", "default.toml")).hotkeys()["1"] == ("event", "ATTACK")
+
+
+def test_a_stored_schema_from_before_the_rule_still_opens() -> None:
+    text = edit('hotkey = "p"', 'hotkey = "m"', WITH_RELATIONS)
+    assert parse_schema(text, "stored", workbench_keys=False).entity_type("PER").hotkey == "m"

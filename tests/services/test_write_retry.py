@@ -24,7 +24,7 @@ TEXT = "पहलगाम में हमला हुआ। Delhi police said
 
 
 def _broken() -> OperationalError:
-    return OperationalError("INSERT", {}, psycopg.OperationalError("server closed the connection unexpectedly"))
+    return OperationalError("INSERT", {}, psycopg.OperationalError("server closed the connection"))
 
 
 def _project(target, tmp_path):

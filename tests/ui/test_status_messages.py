@@ -5,7 +5,7 @@ document is gone when another opens."""
 from PySide6.QtCore import Qt
 
 from annotator.services.annotate import AddSpans
-from tests.ui.test_suggestions_ui import suggested, tab_to
+from tests.ui.test_suggestions_ui import suggested
 from tests.ui.test_workbench import workbench  # noqa: F401 (the fixture)
 
 

@@ -1,0 +1,109 @@
+"""The workbench's own keys, declared once.
+
+The window dispatches typed keys through :data:`WORKBENCH_KEYS`; the schema loader refuses a label, event
+or relation key that one of them reserves (naming the key and what uses it); Help → Keys shows this table
+beside the schema's keys. A key is a typed character (``"m"``, ``"["``, ``"Y"`` for Shift+y) or a named key
+(``"Return"``, ``"Backspace"``); modifiers other than Shift belong to menu shortcuts, not to this table.
+
+Pure data: no Qt, no database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: When a key applies. ``"suggestion"``: a suggestion has the focus; ``"event"``: an event is active (its
+#: roles are the digits); ``"always"``: otherwise.
+CONTEXTS = ("always", "suggestion", "event")
+
+
+@dataclass(frozen=True, slots=True)
+class KeyBinding:
+    key: str  # a typed character, or a named key such as "Return"
+    action: str  # the intent the window carries out (a method of the window or its session)
+    help: str  # what the key does, for the legend and for the schema loader's refusal
+    when: str = "always"
+    argument: str = ""  # e.g. the polarity a sentiment key sets
+
+    @property
+    def typed(self) -> bool:
+        """A character typed in the text (schema keys live in the same space), not a named key."""
+        return len(self.key) == 1
+
+
+ROLE_DIGITS = tuple("1234567890")
+
+WORKBENCH_KEYS: tuple[KeyBinding, ...] = (
+    KeyBinding("Return", "accept_suggestion", "accept the focused suggestion", "suggestion"),
+    KeyBinding(
+        "Shift+Return", "accept_all_suggestions", "accept every suggestion of its label here", "suggestion"
+    ),
+    KeyBinding("Backspace", "reject_suggestion", "reject the focused suggestion", "suggestion"),
+    KeyBinding("Delete", "reject_suggestion", "reject the focused suggestion", "suggestion"),
+    KeyBinding("Backspace", "delete_selected", "delete the selected label, event or relation"),
+    KeyBinding("Delete", "delete_selected", "delete the selected label, event or relation"),
+    *(
+        KeyBinding(d, "fill_role", f"fill role {int(d) or 10} of the active event", "event", d)
+        for d in ROLE_DIGITS
+    ),
+    KeyBinding("-", "set_polarity", "sentiment toward the selected span: negative", argument="NEG"),
+    KeyBinding("=", "set_polarity", "sentiment toward the selected span: neutral", argument="NEU"),
+    KeyBinding("+", "set_polarity", "sentiment toward the selected span: positive", argument="POS"),
+    KeyBinding("e", "create_event", "make an event on the selection, choosing its type"),
+    KeyBinding("m", "mark_relation_source", "mark the selected span as a relation's source"),
+    KeyBinding(
+        "y", "cycle_attribute", "next modality of the selected label or active event", argument="modality"
+    ),
+    KeyBinding("Y", "cycle_attribute_back", "previous modality", argument="modality"),
+    KeyBinding("c", "cycle_attribute", "next confidence", argument="confidence"),
+    KeyBinding("C", "cycle_attribute_back", "previous confidence", argument="confidence"),
+    KeyBinding("[", "move_boundary", "move the selected span's start one word left", argument="["),
+    KeyBinding("]", "move_boundary", "move the selected span's end one word right", argument="]"),
+    KeyBinding("{", "move_boundary", "move the selected span's start one word right", argument="{"),
+    KeyBinding("}", "move_boundary", "move the selected span's end one word left", argument="}"),
+    KeyBinding("k", "edit_counts", "edit the counts (killed, injured…) of the active event"),
+    KeyBinding("#", "edit_note", "write a note on the selected label or event"),
+    KeyBinding("i", "edit_link", "link the selected entity to a canonical actor"),
+)
+
+
+#: How the legend says when a key applies.
+WHEN = {"always": "", "suggestion": "a suggestion has the focus", "event": "an event is active"}
+
+
+def reserved_key(key: str, kind: str) -> str | None:
+    """What the workbench uses ``key`` for, when a schema's ``kind`` (``"entity"``, ``"event"``,
+    ``"relation"``, ``"level"``) may not take it; None when the key is free for that kind.
+
+    Digits fill the active event's roles, so an event type may have one (a digit makes that event when none
+    is active, as the default schema does) but an entity or relation type may not: it would be unreachable
+    while an event is active."""
+    for binding in WORKBENCH_KEYS:
+        if binding.key != key or not binding.typed:
+            continue
+        if binding.when == "event" and kind == "event":
+            continue
+        return binding.help
+    return None
+
+
+def typed_bindings(when: str) -> dict[str, KeyBinding]:
+    """The typed keys that apply in context ``when``: character → binding."""
+    return {b.key: b for b in WORKBENCH_KEYS if b.typed and b.when == when}
+
+
+def named_bindings(when: str) -> dict[str, KeyBinding]:
+    """The named keys (Return, Backspace…) that apply in context ``when``: name → binding."""
+    return {b.key: b for b in WORKBENCH_KEYS if not b.typed and b.when == when}
+
+
+__all__ = [
+    "CONTEXTS",
+    "ROLE_DIGITS",
+    "WHEN",
+    "WORKBENCH_KEYS",
+    "KeyBinding",
+    "named_bindings",
+    "reserved_key",
+    "typed_bindings",
+]
