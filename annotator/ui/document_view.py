@@ -11,12 +11,15 @@ Offsets: the model (storage) counts code points; Qt counts UTF-16 units. Convers
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFont,
+    QFontMetricsF,
+    QGuiApplication,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -24,6 +27,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QTextBlockFormat,
+    QTextCharFormat,
     QTextCursor,
     QTextOption,
 )
@@ -31,7 +35,7 @@ from PySide6.QtWidgets import QTextEdit, QToolTip
 
 from annotator.services.annotate import Span
 from annotator.text.segment import Segmenter
-from annotator.ui.fonts import DOCUMENT_LINE_HEIGHT_PERCENT, document_font
+from annotator.ui.fonts import DOCUMENT_LINE_HEIGHT_PERCENT, document_font, flag_sequences, renders_flag
 from annotator.ui.offsets import OffsetConverter
 
 POLARITY_MARKS = {
@@ -47,6 +51,137 @@ class _Painted:
     qt_start: int
     qt_end: int
     depth: int  # nesting depth: 0 outermost
+
+
+# ---------------------------------------------------------------------------------------------- geometry
+# What is drawn over the text, computed before it is painted (DocumentView.drawing) so that it can be
+# checked: outlines stay inside their glyphs' own boxes, labels and badges sit in the gap the line height
+# leaves above a line without covering one another, relation arcs run inside those gaps.
+
+
+@dataclass(slots=True)
+class Outline:
+    """A box around a span's glyphs. ``rect`` lies inside the glyphs' own box (the advance of the span's
+    characters, the line's height) and the stroke inside ``rect``: nothing of it reaches a neighbour."""
+
+    kind: str  # "selected", "trigger", "role", "marked", "suggestion", "focused-suggestion"
+    owner: str
+    rect: QRectF
+    pen_width: float
+    color: QColor
+    style: Qt.PenStyle = Qt.PenStyle.SolidLine
+    radius: float = 0.0
+
+    @property
+    def stroke(self) -> QRectF:
+        """Where the pen's centre runs: half a pen inside ``rect``."""
+        half = self.pen_width / 2
+        return self.rect.adjusted(half, half, -half, -half)
+
+
+@dataclass(slots=True)
+class Label:
+    """A role name, event type, relation name, polarity badge or the focused suggestion's hint."""
+
+    kind: str  # "hint", "badge", "event", "role", "relation"
+    text: str
+    rect: QRectF
+    color: QColor
+    owner: str
+
+
+@dataclass(slots=True)
+class Arc:
+    """A relation arc; ``ceiling`` is the bottom of the glyphs of the line above its highest point."""
+
+    kind: str
+    path: QPainterPath
+    end: QPointF
+    ceiling: float
+
+
+@dataclass(slots=True)
+class FlagBox:
+    """A flag no font here can draw, shown as its letters in a box (🇮🇳 → IN)."""
+
+    rect: QRectF
+    letters: str
+
+
+@dataclass(slots=True)
+class Drawing:
+    outlines: list[Outline] = field(default_factory=list)
+    labels: list[Label] = field(default_factory=list)
+    arcs: list[Arc] = field(default_factory=list)
+    flags: list[FlagBox] = field(default_factory=list)
+    dropped: int = 0  # labels that found no room in their row
+
+
+@dataclass(slots=True)
+class _ArcRoute:
+    path: QPainterPath
+    end: QPointF
+    ceiling: float
+    label_line: tuple[QRectF, float]
+    label_x: float
+    drops: list[tuple[float, float]]  # (line top, x) where it comes down to a span
+
+
+@dataclass(slots=True)
+class _Want:
+    priority: int
+    order: int
+    top: float  # the line's top; the label goes between its ceiling and it
+    ceiling: float
+    x: float
+    width: float
+    kind: str
+    text: str
+    color: QColor
+    owner: str
+
+
+def place_labels(
+    wanted: list[tuple[float, float]],
+    left: float,
+    right: float,
+    spacing: float = 3.0,
+    blocked: list[tuple[float, float]] | None = None,
+    keep_near: list[bool] | None = None,
+) -> list[float | None]:
+    """Lay out one row of labels: each (preferred x, width), most important first, goes to the free place
+    nearest its preferred x within ``[left, right]``, ``spacing`` apart from those placed before it and,
+    where there is room, from the ``blocked`` intervals (where arcs come down); None where no place is
+    left; labels marked in ``keep_near`` disregard ``blocked``. Qt-free."""
+    eps = 1e-6
+
+    def nearest(x_wanted: float, width: float, taken: list[tuple[float, float]]) -> float | None:
+        candidates = [x_wanted, left, right - width]
+        for lo, hi in taken:
+            candidates += [hi + spacing, lo - spacing - width]
+        best: float | None = None
+        for x in candidates:
+            x = min(max(x, left), right - width)
+            if x < left - eps:
+                continue  # wider than the row
+            if any(x < hi + spacing - eps and lo < x + width + spacing - eps for lo, hi in taken):
+                continue
+            if best is None or abs(x - x_wanted) < abs(best - x_wanted):
+                best = x
+        return best
+
+    placed: list[tuple[float, float]] = []
+    blocked = list(blocked or [])
+    result: list[float | None] = []
+    for i, (x_wanted, width) in enumerate(wanted):
+        near = bool(keep_near and keep_near[i])
+        x = nearest(x_wanted, width, placed if near else placed + blocked)
+        if x is None and blocked and not near:
+            x = nearest(x_wanted, width, placed)  # rather over an arc's end than not at all
+        result.append(x)
+        if x is not None:
+            placed.append((x, x + width))
+    return result
 
 
 class DocumentView(QTextEdit):
@@ -103,7 +238,9 @@ class DocumentView(QTextEdit):
         self._tabbed_event = ""  # the trigger Tab last went to (while no span or suggestion is selected)
         self._suggestion_starts: list[int] = []
         self._suggestion_max = 0
-        self._rect_cache: dict[tuple[int, int], list[QRectF]] = {}  # see _suggestion_rects
+        self._rect_cache: dict[tuple[int, int], list[tuple[QRectF, float]]] = {}  # _suggestion_lines
+        self._label_font_cache: tuple[str, QFont, QFontMetricsF, float, float] | None = None
+        self._flags: list[tuple[int, int, str]] = []  # flags drawn as letters: qt range, letters
 
     # ------------------------------------------------------------------ content
 
@@ -117,9 +254,18 @@ class DocumentView(QTextEdit):
         self._segmenter = Segmenter(text)
         self._selected_id = ""
         self.setPlainText(text)
-        self.document().setDocumentMargin(16)  # room above the first line for role names
+        self._apply_margin()
         self._apply_line_height()
+        self._hide_missing_flags()
         self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def _apply_margin(self) -> None:
+        """Room above the first line for its role names and badges (as much as the gap between two lines),
+        and beside the text for arcs between lines."""
+        gap = QFontMetricsF(self.font()).height() * (DOCUMENT_LINE_HEIGHT_PERCENT - 100) / 100
+        margin = max(16.0, float(int(gap) + 3))
+        if self.document().documentMargin() != margin:
+            self.document().setDocumentMargin(margin)
 
     def _apply_line_height(self) -> None:
         self._rect_cache.clear()  # a new layout (document or font)
@@ -130,6 +276,23 @@ class DocumentView(QTextEdit):
             DOCUMENT_LINE_HEIGHT_PERCENT, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
         )
         cursor.mergeBlockFormat(fmt)
+
+    def _hide_missing_flags(self) -> None:
+        """Flags that no font here can draw (Linux without an emoji font shows two missing-glyph boxes)
+        are drawn transparent and painted over as their letters (🇮🇳 → IN). The text is not changed."""
+        self._flags = []
+        font = self.font()
+        hidden = QTextCharFormat()
+        hidden.setForeground(QBrush(Qt.GlobalColor.transparent))
+        for start, end, letters in flag_sequences(self._text):
+            if renders_flag(font, self._text[start:end]):
+                continue
+            qs, qe = self._offsets.span_to_qt(start, end)
+            self._flags.append((qs, qe, letters))
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(qs)
+            cursor.setPosition(qe, QTextCursor.MoveMode.KeepAnchor)
+            cursor.mergeCharFormat(hidden)
 
     @property
     def text(self) -> str:
@@ -309,6 +472,7 @@ class DocumentView(QTextEdit):
         self._zoom = max(-6.0, min(24.0, self._zoom + steps))
         self._rect_cache.clear()  # the lines are laid out anew
         self.setFont(document_font(13.0 + self._zoom))
+        self._apply_margin()
 
     @property
     def zoom_level(self) -> float:
@@ -484,120 +648,338 @@ class DocumentView(QTextEdit):
             return
         self.hotkey.emit(event)
 
-    # ------------------------------------------------------------------ painting
+    # ------------------------------------------------------------------ geometry
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if not (self._spans or self._triggers or self._suggestions):
-            return
-        painter = QPainter(self.viewport())
-        try:
-            if self._spans:
-                self._paint_spans(painter, event.rect())
-            if self._triggers:
-                self._paint_frames(painter, event.rect())
-            if self._suggestions:
-                self._paint_suggestions(painter, event.rect())
-        finally:
-            painter.end()
+    def glyph_rects(self, start: int, end: int) -> list[QRectF]:
+        """The glyphs' own boxes of ``[start, end)`` (code points), line by line, in viewport coordinates:
+        from the first character's advance to the last one's, the line's height."""
+        return self._span_rects(*self._offsets.span_to_qt(start, end))
 
-    def _paint_suggestions(self, painter: QPainter, rect) -> None:
-        """Dashed outlines in the label's colour (events: the event type's), never filled, so a suggestion
-        never looks like a label; the current one thicker, with its label above it."""
-        # the exact positions in view (not whole blocks: one paragraph can hold hundreds of suggestions)
-        first = self.cursorForPosition(QPoint(0, rect.top())).position()
-        last = self.cursorForPosition(QPoint(self.viewport().width(), rect.bottom())).position() + 1
-        # square, not antialiased: a page can hold a hundred of them, and they must not slow scrolling
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        lo = bisect_left(self._suggestion_starts, first - self._suggestion_max)
-        hi = bisect_left(self._suggestion_starts, last)
-        for sid, label, kind, qs, qe, _s, _e in self._suggestions[lo:hi]:
-            if qe <= first:
-                continue
-            colors = self._event_colors if kind == "event" else self._colors
-            color = colors.get(label, QColor("#607d8b")).darker(150)
-            current = sid == self._current_suggestion
-            pen = QPen(color, 2.4 if current else 1.4, Qt.PenStyle.DashLine)
-            painter.setPen(pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            rects = self._suggestion_rects(qs, qe)
-            for r in rects:
-                painter.drawRect(r.adjusted(-2, -1, 2, 1))
-            if current and rects:
-                small = QFont(self.font())
-                small.setPixelSize(max(9, self.fontMetrics().height() // 3))
-                painter.setFont(small)
-                painter.drawText(rects[0].topLeft() + QPointF(0, -2), f"{label}?  ↵ accept · ⌫ reject")
+    #: the top of the gap between two lines, kept for relation arcs; labels go below it
+    ARC_LANE = 2.0
 
-    def _paint_frames(self, painter: QPainter, rect) -> None:
-        """Quiet dotted underlines for every trigger; the active event's trigger boxed in its colour, its
-        arguments outlined with their role names; relation arcs."""
+    def label_font(self) -> tuple[QFont, QFontMetricsF, float, float]:
+        """The font of role names, event types, relation names, badges and the suggestion hint, sized so that
+        one row of them fits the gap the line height leaves between two lines (below the arcs' lane); with
+        its metrics, a label's height (the ink of ascenders and descenders) and its baseline in it."""
+        key = self.font().key()
+        if self._label_font_cache is None or self._label_font_cache[0] != key:
+            gap = QFontMetricsF(self.font()).height() * (DOCUMENT_LINE_HEIGHT_PERCENT - 100) / 100
+            font = QFont(self.font())
+            font.setFamilies([QGuiApplication.font().family(), *self.font().families()])
+            font.setBold(False)
+            px = max(7, int(gap))
+            while True:
+                font.setPixelSize(px)
+                ink = QFontMetricsF(font).tightBoundingRect("bdfhklpqyjg_")
+                if px <= 7 or ink.height() + 1 <= gap - self.ARC_LANE - 0.5:
+                    break
+                px -= 1
+            self._label_font_cache = (key, font, QFontMetricsF(font), ink.height() + 1, -ink.top() + 0.5)
+        return self._label_font_cache[1:]
+
+    def drawing(self, rect: QRect | None = None) -> Drawing:
+        """What :meth:`paintEvent` draws over the text in ``rect`` (default: the whole viewport), in viewport
+        coordinates: outlines inside their glyphs' boxes, labels and badges laid out in the gap above their
+        line without overlapping, relation arcs inside the gaps between lines, flags' letter boxes."""
+        rect = QRect(self.viewport().rect()) if rect is None else QRect(rect)
+        # a line's labels live in the gap above it and an arc may reach a line just outside: lay out a
+        # line more on both sides, so that a strip repainted on scrolling gets the same layout as the page
+        reach = int(QFontMetricsF(self.font()).height() * DOCUMENT_LINE_HEIGHT_PERCENT / 100) + 2
+        rect = rect.adjusted(0, -reach, 0, reach)
         first, last = self._visible_range(rect)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        small = QFont(self.font())
-        small.setPixelSize(max(9, self.fontMetrics().height() // 3))
-        painter.setFont(small)
-        for eid, etype, qs, qe in self._triggers:
-            if qe <= first or qs >= last:
-                continue
-            color = self._event_colors.get(etype, QColor("#555555"))
-            rects = self._span_rects(qs, qe)
-            if eid == self._active_event:
-                painter.setPen(QPen(color.darker(130), 2.2))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                for r in rects:
-                    painter.drawRect(r.adjusted(-2, -1, 2, 1))
-                if rects:
-                    painter.setPen(color.darker(160))
-                    painter.drawText(rects[0].topLeft() + QPointF(0, -2), etype)
-            else:
-                pen = QPen(color, 1.5, Qt.PenStyle.DotLine)
-                painter.setPen(pen)
-                for r in rects:
-                    painter.drawLine(r.bottomLeft() + QPointF(0, -1), r.bottomRight() + QPointF(0, -1))
-        role_pen = QPen(QColor("#37474f"), 1.6, Qt.PenStyle.DashLine)
+        _font, metrics, label_h, _ascent = self.label_font()
+        pad = 2.0
+        drawing = Drawing()
+        wants: list[_Want] = []
+        insets: dict[tuple[float, float, float], float] = {}
+        blocked: dict[float, list[tuple[float, float]]] = {}
+
+        def outline(kind, owner, lines, pen, color, style=Qt.PenStyle.SolidLine, radius=0.0) -> None:
+            for box, _ceiling in lines:
+                key = (round(box.left(), 1), round(box.top(), 1), round(box.right(), 1))
+                inset = insets.get(key, 0.0)  # a second outline on the same glyphs goes inside the first
+                insets[key] = inset + pen + 0.5
+                inner = box.adjusted(inset, inset, -inset, -inset)
+                if inner.width() < pen or inner.height() < pen:
+                    inner = box
+                drawing.outlines.append(Outline(kind, owner, inner, pen, QColor(color), style, radius))
+
+        def want(priority, line, x, width, kind, text, color, owner) -> None:
+            box, ceiling = line
+            wants.append(
+                _Want(priority, len(wants), box.top(), ceiling, x, width, kind, text, QColor(color), owner)
+            )
+
+        def text_width(text: str) -> float:
+            return metrics.horizontalAdvance(text) + 2 * pad
+
+        # flags no font here can draw: their letters in a box, over the (hidden) missing-glyph boxes
+        for qs, qe, letters in self._flags:
+            if qe > first and qs < last:
+                for box in self._span_rects(qs, qe)[:1]:
+                    drawing.flags.append(FlagBox(self._flag_box(box), letters))
+
+        # roles of the active event: outside every other outline of their glyphs
         for qs, qe, role in self._active_args:
             if qe <= first or qs >= last:
                 continue
-            rects = self._span_rects(qs, qe)
-            painter.setPen(role_pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            for r in rects:
-                painter.drawRoundedRect(r.adjusted(-3, -2, 3, 2), 4, 4)
-            if rects:
-                painter.setPen(QColor("#263238"))
-                painter.drawText(rects[0].topLeft() + QPointF(0, -2), role)
-        arc_pen = QPen(QColor("#6a1b9a"), 1.4)
+            lines = self._span_lines(qs, qe)
+            outline("role", role, lines, 1.6, "#37474f", Qt.PenStyle.DashLine, 4.0)
+            if lines:
+                want(3, lines[0], lines[0][0].left(), text_width(role), "role", role, "#263238", "")
+        for eid, etype, qs, qe in self._triggers:
+            if eid != self._active_event or qe <= first or qs >= last:
+                continue
+            color = self._event_colors.get(etype, QColor("#555555"))
+            lines = self._span_lines(qs, qe)
+            outline("trigger", eid, lines, 2.2, color.darker(130))
+            if lines:
+                want(
+                    2, lines[0], lines[0][0].left(), text_width(etype), "event", etype, color.darker(160), eid
+                )
+        if self._marked_id:
+            marked = next((p for p in self._spans if p.span.id == self._marked_id), None)
+            if marked is not None and marked.qt_end > first and marked.qt_start < last:
+                lines = self._span_lines(marked.qt_start, marked.qt_end)
+                outline("marked", marked.span.id, lines, 2.0, "#6a1b9a", Qt.PenStyle.DashDotLine)
+        for p in self._visible_spans(first, last):
+            selected = p.span.id == self._selected_id
+            mark = self._polarities.get(p.span.id)
+            if not (selected or mark):
+                continue
+            lines = self._span_lines(p.qt_start, p.qt_end)
+            if selected:
+                outline("selected", p.span.id, lines, 2.0, "#1a237e", radius=3.0)
+            if mark and lines:
+                symbol, mark_color = POLARITY_MARKS.get(mark, (mark[:1], QColor("#000000")))
+                # over the end of the span, in the gap above its last line: it covers no character
+                box = lines[-1][0]
+                want(1, lines[-1], box.right() - label_h, label_h, "badge", symbol, mark_color, p.span.id)
+        if self._suggestions:
+            s_first, s_last = self._suggestion_range(rect)
+            lo = bisect_left(self._suggestion_starts, s_first - self._suggestion_max)
+            hi = bisect_left(self._suggestion_starts, s_last)
+            for sid, label, kind, qs, qe, _s, _e in self._suggestions[lo:hi]:
+                if qe <= s_first:
+                    continue
+                colors = self._event_colors if kind == "event" else self._colors
+                color = colors.get(label, QColor("#607d8b")).darker(150)
+                lines = self._suggestion_lines(qs, qe)
+                if sid == self._current_suggestion:
+                    outline("focused-suggestion", sid, lines, 2.4, color)
+                    if lines:
+                        hint = f"{label}?  ↵ accept · ⌫ reject"
+                        want(0, lines[0], lines[0][0].left(), text_width(hint), "hint", hint, color, sid)
+                else:
+                    outline("suggestion", sid, lines, 1.4, color, Qt.PenStyle.DashLine)
         for fs, fe, ts, te, rtype in self._arcs:
             # only arcs whose two ends are on screen: laying out far-away blocks to reach an end that
             # cannot be seen would cost a full layout pass (both spans are listed in the panel anyway)
             if not (first <= fs and fe <= last and first <= ts and te <= last):
                 continue
-            a, b = self._span_rects(fs, fe), self._span_rects(ts, te)
+            a, b = self._span_lines(fs, fe), self._span_lines(ts, te)
             if not a or not b:
                 continue
-            start, end = a[0].center(), b[0].center()
-            start.setY(a[0].top())
-            end.setY(b[0].top())
-            lift = 14 + abs(end.x() - start.x()) / 12
-            control = QPointF((start.x() + end.x()) / 2, max(-6.0, min(start.y(), end.y()) - lift))
-            path = QPainterPath(start)
-            path.quadTo(control, end)
-            painter.setPen(arc_pen)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(path)
-            painter.setBrush(QColor("#6a1b9a"))
-            painter.drawEllipse(end, 2.5, 2.5)
-            painter.drawText(
-                QPointF(control.x() - 20, max(10.0, (control.y() + min(start.y(), end.y())) / 2)), rtype
+            route = self._arc(a[0], b[0])
+            drawing.arcs.append(Arc(rtype, route.path, route.end, route.ceiling))
+            for top, x in route.drops:  # labels keep clear of where the arc comes down, where there is room
+                blocked.setdefault(round(top, 2), []).append((x - 2.0, x + 2.0))
+            width = text_width(rtype)
+            want(4, route.label_line, route.label_x - width / 2, width, "relation", rtype, "#6a1b9a", "")
+
+        # labels: one row in the gap above each line, the most important placed first, nearest to where
+        # it belongs; none covers another (one with no room left in its row is not drawn)
+        rows: dict[float, list[_Want]] = {}
+        for w in sorted(wants, key=lambda w: (w.priority, w.order)):
+            rows.setdefault(round(w.top, 2), []).append(w)
+        # clear of the page margins too, where arcs between lines run
+        margin = self.document().documentMargin() / 2 + 2
+        left, right = margin, self.viewport().width() - margin
+        for key, items in rows.items():
+            xs = place_labels(
+                [(w.x, w.width) for w in items],
+                left,
+                right,
+                blocked=blocked.get(key),
+                keep_near=[
+                    w.kind in ("hint", "badge") for w in items
+                ],  # by their span, over an arc if need be
             )
-        if self._marked_id:
-            marked = next((p for p in self._spans if p.span.id == self._marked_id), None)
-            if marked is not None and marked.qt_end > first and marked.qt_start < last:
-                painter.setPen(QPen(QColor("#6a1b9a"), 2.0, Qt.PenStyle.DashDotLine))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                for r in self._span_rects(marked.qt_start, marked.qt_end):
-                    painter.drawRect(r.adjusted(-3, -3, 3, 3))
+            for w, x in zip(items, xs, strict=True):
+                if x is None:
+                    drawing.dropped += 1
+                    continue
+                # just above the line, under the arcs' lane
+                y = max(w.ceiling + min(self.ARC_LANE, w.top - w.ceiling - label_h), w.top - label_h - 0.5)
+                drawing.labels.append(Label(w.kind, w.text, QRectF(x, y, w.width, label_h), w.color, w.owner))
+        return drawing
+
+    def _flag_box(self, glyphs: QRectF) -> QRectF:
+        """The box a flag's letters are drawn in: the width of its two missing-glyph boxes, the height of a
+        capital letter, on the baseline."""
+        fm = QFontMetricsF(self.font())
+        baseline = glyphs.top() + min(fm.ascent(), glyphs.height())
+        height = min(glyphs.height(), fm.capHeight() * 1.5)
+        return QRectF(glyphs.left() + 1, baseline - height + 1, max(2.0, glyphs.width() - 2), height)
+
+    def _arc(self, a: tuple[QRectF, float], b: tuple[QRectF, float]) -> _ArcRoute:
+        """A relation arc from the top of ``a``'s glyphs to the top of ``b``'s (their first lines), inside
+        the gaps between lines: up from each end into the lane at the top of its line's gap (just under the
+        line above), along it, and, between two lines, down the page margin, where no glyph is."""
+        (ra, ca), (rb, cb) = a, b
+        start = QPointF(ra.center().x(), ra.top())
+        end = QPointF(rb.center().x(), rb.top())
+        la = ca + min(self.ARC_LANE * 0.75, ra.top() - ca)
+        lb = cb + min(self.ARC_LANE * 0.75, rb.top() - cb)
+        drops = [(ra.top(), start.x()), (rb.top(), end.x())]
+        if abs(ra.top() - rb.top()) < 0.5:  # one line
+            points = [start, QPointF(start.x(), la), QPointF(end.x(), la), end]
+            label = (a, (start.x() + end.x()) / 2)
+        else:
+            margin = self.document().documentMargin()
+            offset = self._offset()
+            width = self.document().size().width()
+            if (start.x() + end.x()) / 2 < offset.x() + width / 2:
+                xm = offset.x() + margin / 2
+            else:
+                xm = offset.x() + width - margin / 2
+            points = [
+                start,
+                QPointF(start.x(), la),
+                QPointF(xm, la),
+                QPointF(xm, lb),
+                QPointF(end.x(), lb),
+                end,
+            ]
+            upper = a if ra.top() < rb.top() else b
+            label = (upper, ((start.x() if upper is a else end.x()) + xm) / 2)
+        path = QPainterPath(start)
+        radius = 4.0
+        for i in range(1, len(points) - 1):  # straight runs with rounded corners
+            p, prev, nxt = points[i], points[i - 1], points[i + 1]
+            path.lineTo(_towards(p, prev, min(radius, _distance(prev, p) / 2)))
+            path.quadTo(p, _towards(p, nxt, min(radius, _distance(p, nxt) / 2)))
+        path.lineTo(end)
+        # its highest point lies in the lane of the upper line's gap
+        return _ArcRoute(path, end, ca if ra.top() <= rb.top() else cb, label[0], label[1], drops)
+
+    # ------------------------------------------------------------------ painting
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not (self._spans or self._triggers or self._suggestions or self._flags):
+            return
+        drawing = self.drawing(event.rect())
+        painter = QPainter(self.viewport())
+        try:
+            if drawing.flags:
+                self._paint_flags(painter, drawing.flags)
+            if self._spans:
+                self._paint_spans(painter, event.rect())
+            if self._triggers:
+                self._paint_trigger_lines(painter, event.rect())
+            self._paint_outlines(painter, drawing.outlines)
+            # arcs over the labels: only their ends come down through a row of labels, thin lines
+            self._paint_labels(painter, drawing.labels)
+            self._paint_arcs(painter, drawing.arcs)
+        finally:
+            painter.end()
+
+    def _paint_flags(self, painter: QPainter, flags: list[FlagBox]) -> None:
+        """A flag no font here can draw (its two characters are transparent in the document): its letters
+        in a small box, 🇮🇳 → IN."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        font = QFont(self.font())
+        font.setBold(True)
+        ink = self.palette().text().color()
+        for flag in flags:
+            box = flag.rect
+            px = max(6, int(box.height() * 0.8))
+            font.setPixelSize(px)
+            while px > 6 and QFontMetricsF(font).horizontalAdvance(flag.letters) > box.width() - 3:
+                px -= 1
+                font.setPixelSize(px)
+            painter.setPen(QPen(ink, 1.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(box.adjusted(0.5, 0.5, -0.5, -0.5), 2, 2)
+            painter.setFont(font)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, flag.letters)
+
+    def _paint_outlines(self, painter: QPainter, outlines: list[Outline]) -> None:
+        for o in outlines:
+            # suggestions square and not antialiased: a page can hold a hundred of them, and they must not
+            # slow scrolling
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, o.kind != "suggestion")
+            painter.setPen(QPen(o.color, o.pen_width, o.style))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            if o.radius:
+                painter.drawRoundedRect(o.stroke, o.radius, o.radius)
+            else:
+                painter.drawRect(o.stroke)
+
+    def _paint_arcs(self, painter: QPainter, arcs: list[Arc]) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        color = QColor("#6a1b9a")
+        for arc in arcs:
+            painter.setPen(QPen(color, 1.4))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(arc.path)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            painter.drawEllipse(arc.end, 2.5, 2.5)
+
+    def _paint_labels(self, painter: QPainter, labels: list[Label]) -> None:
+        """Labels on a background of their own; badges as discs; the focused suggestion's hint as a tag in
+        its label's colour."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        font, metrics, _height, ascent = self.label_font()
+        base = self.palette().base().color()
+        for label in labels:
+            r = label.rect
+            if label.kind == "badge":
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(label.color)
+                painter.drawEllipse(r)
+                bold = QFont(font)
+                bold.setBold(True)
+                bold.setPixelSize(max(7, int(r.height())))
+                painter.setFont(bold)
+                painter.setPen(QColor("white"))
+                painter.drawText(r, Qt.AlignmentFlag.AlignCenter, label.text)
+                continue
+            painter.setFont(font)
+            if label.kind == "hint":
+                tint = QColor(label.color)
+                tint.setAlpha(50)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(base)
+                painter.drawRoundedRect(r, 2, 2)
+                painter.setBrush(tint)
+                painter.setPen(QPen(label.color, 1.0))
+                painter.drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 2, 2)
+            else:
+                back = QColor(base)
+                back.setAlpha(225)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(back)
+                painter.drawRect(r)
+            painter.setPen(label.color.darker(150) if label.kind == "hint" else label.color)
+            x = r.left() + (r.width() - metrics.horizontalAdvance(label.text)) / 2
+            painter.drawText(QPointF(x, r.top() + ascent), label.text)
+
+    def _paint_trigger_lines(self, painter: QPainter, rect) -> None:
+        """Quiet dotted underlines for every trigger but the active one (boxed, see :meth:`drawing`), inside
+        the trigger's glyph box."""
+        first, last = self._visible_range(rect)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for eid, etype, qs, qe in self._triggers:
+            if eid == self._active_event or qe <= first or qs >= last:
+                continue
+            color = self._event_colors.get(etype, QColor("#555555"))
+            painter.setPen(QPen(color, 1.5, Qt.PenStyle.DotLine))
+            for r in self._span_rects(qs, qe):
+                painter.drawLine(r.bottomLeft() + QPointF(0.75, -1), r.bottomRight() + QPointF(-0.75, -1))
 
     def _offset(self) -> QPointF:
         """Document coordinates → viewport coordinates."""
@@ -609,11 +991,20 @@ class DocumentView(QTextEdit):
         last_block = doc.findBlock(self.cursorForPosition(rect.bottomRight()).position())
         return first_block.position(), last_block.position() + last_block.length()
 
-    def _paint_spans(self, painter: QPainter, rect) -> None:
-        first, last = self._visible_range(rect)
+    def _suggestion_range(self, rect) -> tuple[int, int]:
+        """The exact positions in view (not whole blocks: one paragraph can hold hundreds of suggestions)."""
+        first = self.cursorForPosition(QPoint(0, rect.top())).position()
+        last = self.cursorForPosition(QPoint(self.viewport().width(), rect.bottom())).position() + 1
+        return first, last
+
+    def _visible_spans(self, first: int, last: int) -> list[_Painted]:
         lo = bisect_left(self._starts, first - self._max_len)
         hi = bisect_left(self._starts, last)
-        visible = [p for p in self._spans[lo:hi] if p.qt_end > first]
+        return [p for p in self._spans[lo:hi] if p.qt_end > first]
+
+    def _paint_spans(self, painter: QPainter, rect) -> None:
+        """Each span's glyph box tinted in its label's colour, with an underline per span inside it."""
+        visible = self._visible_spans(*self._visible_range(rect))
         if not visible:
             return
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -632,34 +1023,15 @@ class DocumentView(QTextEdit):
             for r in rects:
                 y = r.bottom() - line_w * (p.depth + 0.5) - p.depth
                 painter.fillRect(QRectF(r.left(), y, r.width(), line_w), bar)
-            if p.span.id == self._selected_id:
-                painter.setPen(QPen(QColor("#1a237e"), 2.0))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                for r in rects:
-                    painter.drawRoundedRect(r.adjusted(-2, -1, 2, 1), 3, 3)
-            mark = self._polarities.get(p.span.id)
-            if mark and rects:
-                symbol, mark_color = POLARITY_MARKS.get(mark, (mark[:1], QColor("#000")))
-                r = rects[-1]
-                badge = QRectF(r.right() - 7, r.top() - 7, 14, 14)
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(mark_color)
-                painter.drawEllipse(badge)
-                painter.setPen(QColor("white"))
-                f = QFont(self.font())
-                f.setPixelSize(12)
-                f.setBold(True)
-                painter.setFont(f)
-                painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, symbol)
 
-    def _suggestion_rects(self, qs: int, qe: int) -> list[QRectF]:
-        """:meth:`_span_rects` of a suggestion, kept in document coordinates until the layout changes
+    def _suggestion_lines(self, qs: int, qe: int) -> list[tuple[QRectF, float]]:
+        """:meth:`_span_lines` of a suggestion, kept in document coordinates until the layout changes
         (a page of a dense document can hold hundreds of suggestions; labelling repaints it each time)."""
         found = self._rect_cache.get((qs, qe))
         if found is None:
-            found = self._rect_cache[(qs, qe)] = self._span_rects(qs, qe, QPointF(0, 0))
+            found = self._rect_cache[(qs, qe)] = self._span_lines(qs, qe, QPointF(0, 0))
         offset = self._offset()
-        return [r.translated(offset) for r in found]
+        return [(r.translated(offset), ceiling + offset.y()) for r, ceiling in found]
 
     def resizeEvent(self, event) -> None:
         self._rect_cache.clear()  # lines wrap anew
@@ -667,8 +1039,15 @@ class DocumentView(QTextEdit):
 
     def _span_rects(self, qt_start: int, qt_end: int, offset: QPointF | None = None) -> list[QRectF]:
         """Rectangles covering [qt_start, qt_end) line by line, in viewport coordinates (or relative to
-        ``offset``)."""
-        rects: list[QRectF] = []
+        ``offset``): the glyphs' own boxes, from the first character's advance to the last one's."""
+        return [r for r, _ceiling in self._span_lines(qt_start, qt_end, offset)]
+
+    def _span_lines(
+        self, qt_start: int, qt_end: int, offset: QPointF | None = None
+    ) -> list[tuple[QRectF, float]]:
+        """:meth:`_span_rects` with, for each, its line's ceiling: the bottom of the line above (of the
+        page's top margin for the first line). Between the two lies the gap where labels and arcs go."""
+        lines: list[tuple[QRectF, float]] = []
         doc = self.document()
         block = doc.findBlock(qt_start)
         offset = self._offset() if offset is None else offset
@@ -691,8 +1070,37 @@ class DocumentView(QTextEdit):
                 if x2 < x1:  # right-to-left runs
                     x1, x2 = x2, x1
                 top = origin.y() + line.y()
-                rects.append(
-                    QRectF(QPointF(origin.x() + x1, top), QPointF(origin.x() + x2, top + line.height()))
+                if i > 0:
+                    above = layout.lineAt(i - 1)
+                    ceiling = origin.y() + above.y() + above.height()
+                else:
+                    ceiling = self._block_ceiling(block, offset)
+                lines.append(
+                    (
+                        QRectF(QPointF(origin.x() + x1, top), QPointF(origin.x() + x2, top + line.height())),
+                        min(ceiling, top),
+                    )
                 )
             block = block.next()
-        return rects
+        return lines
+
+    def _block_ceiling(self, block, offset: QPointF) -> float:
+        """The bottom of the last line before ``block`` (the top of the page for the first block)."""
+        above = block.previous()
+        if above.isValid() and above.layout().lineCount():
+            layout = above.layout()
+            line = layout.lineAt(layout.lineCount() - 1)
+            return layout.position().y() + offset.y() + line.y() + line.height()
+        return offset.y()
+
+
+def _distance(a: QPointF, b: QPointF) -> float:
+    return ((a.x() - b.x()) ** 2 + (a.y() - b.y()) ** 2) ** 0.5
+
+
+def _towards(p: QPointF, q: QPointF, length: float) -> QPointF:
+    """The point ``length`` from ``p`` on the way to ``q``."""
+    d = _distance(p, q)
+    if d == 0:
+        return QPointF(p)
+    return QPointF(p.x() + (q.x() - p.x()) * length / d, p.y() + (q.y() - p.y()) * length / d)

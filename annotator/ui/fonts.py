@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QTextLayout
 
 from annotator.resources import resource_path, resources_dir
 
@@ -87,3 +87,71 @@ def document_font(point_size: float = 13.0) -> QFont:
     font.setStyleHint(QFont.StyleHint.SansSerif)
     font.setPointSizeF(point_size)
     return font
+
+
+# ---------------------------------------------------------------------------------------------- flags
+
+#: Regional indicator symbols 🇦 … 🇿 (U+1F1E6 … U+1F1FF): a flag is a pair of them (🇮🇳 = I N).
+REGIONAL_INDICATOR_A = 0x1F1E6
+REGIONAL_INDICATOR_Z = 0x1F1FF
+
+
+def _is_regional_indicator(char: str) -> bool:
+    return REGIONAL_INDICATOR_A <= ord(char) <= REGIONAL_INDICATOR_Z
+
+
+def flag_letters(pair: str) -> str:
+    """The letters a flag stands for: 🇮🇳 → "IN"."""
+    return "".join(chr(ord(c) - REGIONAL_INDICATOR_A + ord("A")) for c in pair)
+
+
+def flag_sequences(text: str) -> list[tuple[int, int, str]]:
+    """Every flag in ``text`` as (start, end, letters) in code points; the regional indicators of a run pair
+    up from its start, as Unicode says (a lone one left over is not a flag)."""
+    found: list[tuple[int, int, str]] = []
+    i, n = 0, len(text)
+    while i < n:
+        if _is_regional_indicator(text[i]) and i + 1 < n and _is_regional_indicator(text[i + 1]):
+            found.append((i, i + 2, flag_letters(text[i : i + 2])))
+            i += 2
+        else:
+            i += 1
+    return found
+
+
+_flag_rendering: dict[tuple[str, str], bool] = {}
+
+
+def renders_flag(font: QFont, pair: str) -> bool:
+    """True when Qt draws ``pair`` (a flag's two regional indicators) with real glyphs in ``font`` or one
+    of its fallbacks: a flag, or two lettered symbols. False when it would draw the missing-glyph box
+    (Linux without an emoji font), checked on the glyphs Qt itself shapes."""
+    key = (font.key(), pair)
+    known = _flag_rendering.get(key)
+    if known is None:
+        layout = QTextLayout(pair, font)
+        layout.beginLayout()
+        layout.createLine()
+        layout.endLayout()
+        runs = layout.glyphRuns()
+        known = bool(runs) and all(
+            0 not in run.glyphIndexes() and any(run.rawFont().supportsCharacter(ord(c)) for c in pair)
+            for run in runs
+        )
+        _flag_rendering[key] = known
+    return known
+
+
+def with_flag_letters(text: str, font: QFont | None = None) -> str:
+    """For one-line display strings (titles, table cells): each flag that ``font`` (default: the document
+    font) cannot draw becomes its letters in brackets, 🇮🇳 → "[IN]". Never for stored text."""
+    flags = flag_sequences(text)
+    if not flags:
+        return text
+    font = document_font() if font is None else font
+    parts, last = [], 0
+    for start, end, letters in flags:
+        if not renders_flag(font, text[start:end]):
+            parts.append(text[last:start] + f"[{letters}]")
+            last = end
+    return "".join(parts) + text[last:]
