@@ -21,6 +21,7 @@ from sqlalchemy import Connection, delete, func, insert, select, union, update
 
 from annotator.errors import AnnotatorError
 from annotator.services.project import Project
+from annotator.settings import Settings
 from annotator.store.models import (
     ROLES,
     Annotator,
@@ -39,6 +40,13 @@ from annotator.store.models import (
 
 BLIND_KEY = "blind"
 STARTED_STATUSES = ("in_progress", "done", "skipped")
+
+
+def annotator_for(project: Project, settings: Settings) -> str:
+    """Who labels in a window on ``project``: a work package's own annotator, else the name in the
+    settings."""
+    package = project.package
+    return package["annotator"] if package else settings.annotator
 
 
 # ---------------------------------------------------------------------------------------------- people

@@ -1,0 +1,290 @@
+"""Projects, imports, exports, datasets, recent projects, working as someone, work packages.
+
+A part of :class:`annotator.ui.main_window.MainWindow` (a mixin: it uses the window's widgets and
+services)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+)
+
+from annotator.crashlog import describe
+from annotator.errors import AnnotatorError
+from annotator.services.annotate import (
+    Editor,
+)
+from annotator.ui.tasks import BackgroundTask
+
+
+class FilesMixin:
+    def _keep(self, task: BackgroundTask) -> None:
+        self._tasks = [t for t in self._tasks if not t.finished]
+        self._tasks.append(task)
+
+    def new_project(self) -> None:
+        from annotator.services.project import init_project
+
+        path, _ = QFileDialog.getSaveFileName(self, "New project", "", "annotator projects (*.annotator)")
+        if not path:
+            return
+        if not path.endswith(".annotator"):
+            path += ".annotator"
+        try:
+            self.switch_project(init_project(path))
+        except Exception as exc:
+            QMessageBox.critical(self, "New project", describe(exc))
+
+    def open_project_dialog(self) -> None:
+        from annotator.services.project import open_project
+
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open project", "", "annotator projects (*.annotator);;All files (*)"
+        )
+        if not path:
+            return
+        try:
+            self.switch_project(open_project(path))
+        except Exception as exc:
+            QMessageBox.critical(self, "Open project", describe(exc))
+
+    def import_files_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import documents", "", "Documents (*.jsonl *.ndjson *.csv *.txt);;All files (*)"
+        )
+        if paths:
+            self.import_paths(paths)
+
+    def import_folder_dialog(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Import a folder of documents")
+        if path:
+            self.import_paths([path])
+
+    def import_paths(self, paths: list[str], **options) -> BackgroundTask:
+        """Import in the background; ``options`` as for the service (format, annotator, label map)."""
+        from annotator.services.importing import import_paths
+
+        project = self.project
+        task = BackgroundTask(
+            "Importing",
+            lambda progress, cancel: import_paths(
+                project, paths, progress=progress, cancel=cancel, **options
+            ),
+            self,
+        )
+        task.done.connect(self._import_done)
+        task.error.connect(lambda exc: QMessageBox.critical(self, "Import", describe(exc)))
+        self._keep(task)
+        task.start()
+        return task
+
+    def _import_done(self, report) -> None:
+        had_document = self.document_id is not None
+        self._reload_keeping_document()
+        if not had_document and self.list_model.rowCount():
+            self.open_row(0)
+        message = report.summary()
+        if report.errors:
+            lines = [f"error: {e}" for e in report.errors] + [f"warning: {w}" for w in report.warnings]
+            shown = "\n".join(lines[:10])
+            more = f"\n… and {len(lines) - 10} more: Show Details… lists every one" if len(lines) > 10 else ""
+            box = QMessageBox(QMessageBox.Icon.Warning, "Import", f"{message}\n\n{shown}{more}", parent=self)
+            label = box.findChild(QLabel, "qt_msgbox_label")  # Qt's own name for the message text
+            if label is not None:
+                label.setMinimumWidth(720)  # a line per problem, not a narrow column
+            box.setDetailedText("\n".join(lines))  # every line, selectable and copyable
+            box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.import_report_box = box
+            box.open()
+        else:
+            self.statusBar().showMessage(message, 8000)
+
+    def export_dialog(self) -> None:
+        from annotator.services.exporting import export_jsonl
+
+        path, _ = QFileDialog.getSaveFileName(self, "Export native JSONL", "", "JSON Lines (*.jsonl)")
+        if not path:
+            return
+        project = self.project
+        task = BackgroundTask(
+            "Exporting",
+            lambda progress, cancel: export_jsonl(project, path, progress=progress, cancel=cancel),
+            self,
+        )
+        task.done.connect(
+            lambda r: self.statusBar().showMessage(f"Exported {r.documents} document(s) to {path}", 8000)
+        )
+        task.error.connect(lambda exc: QMessageBox.critical(self, "Export", describe(exc)))
+        self._keep(task)
+        task.start()
+
+    def import_foreign_dialog(self) -> BackgroundTask | None:
+        from annotator.ui.dataset_dialogs import ForeignImportDialog
+
+        dialog = ForeignImportDialog(self)
+        if dialog.exec() != ForeignImportDialog.DialogCode.Accepted:
+            return None
+        paths, options = dialog.choice()
+        return self.import_paths(paths, **options)
+
+    def export_dataset_dialog(self, dialog=None) -> BackgroundTask | None:
+        """Ask for the dataset options (``dialog``: an already filled one, for tests), then export in the
+        background with progress; the summary (and any rule applied) is shown when done."""
+        from annotator.services.team import list_annotators
+        from annotator.ui.dataset_dialogs import DatasetExportDialog
+
+        if dialog is None:
+            names = [a.name for a in list_annotators(self.project) if a.name != "gold"]
+            dialog = DatasetExportDialog(["gold", "majority", *names], self)
+            if dialog.exec() != DatasetExportDialog.DialogCode.Accepted:
+                return None
+        choice = dialog.choice()
+        if choice is None:
+            return None
+        from annotator.services.datasets import export_dataset
+
+        project = self.project
+        task = BackgroundTask(
+            "Exporting the dataset",
+            lambda progress, cancel: export_dataset(
+                project, choice.fmt, choice.out, progress=progress, cancel=cancel, **choice.options
+            ),
+            self,
+        )
+        task.done.connect(self._dataset_done)
+        task.error.connect(lambda exc: QMessageBox.critical(self, "Export dataset", describe(exc)))
+        self._keep(task)
+        task.start()
+        return task
+
+    def _dataset_done(self, report) -> None:
+        self.last_dataset_report = report
+        details = [f"{kind}: {n}" for kind, n in sorted(report.checks.counts.items())] + report.notes
+        if details:
+            QMessageBox.information(self, "Export dataset", report.summary() + "\n\n" + "\n".join(details))
+        else:
+            self.statusBar().showMessage(report.summary(), 10000)
+
+    def _fill_recent(self) -> None:
+        from annotator.services.project import open_project
+
+        self.recent_menu.clear()
+        here = str(self.project.location)
+        places = [p for p in self.settings.recent_projects if p != here]
+        if not places:
+            self.recent_menu.addAction("(no other recent projects)").setEnabled(False)
+        for place in places:
+            action = self.recent_menu.addAction(place)
+            action.triggered.connect(
+                lambda _checked=False, p=place: self._open_guarded(lambda: open_project(p), "Open project")
+            )
+
+    def _open_guarded(self, opener, title: str) -> None:
+        try:
+            self.switch_project(opener())
+        except Exception as exc:
+            QMessageBox.critical(self, title, describe(exc))
+
+    def work_as_dialog(self) -> None:
+        """Choose who labels in this window (a shared machine: an adjudicator after an annotator)."""
+        from annotator.services.team import list_annotators
+
+        if self.project.package:
+            QMessageBox.information(
+                self,
+                "Work as",
+                f"This is {self.project.package['annotator']}'s work package: its labels belong to them.",
+            )
+            return
+        names = [a.name for a in list_annotators(self.project)]
+        current = self.settings.annotator
+        choices = [current, *(n for n in names if n != current)]
+        name, ok = QInputDialog.getItem(
+            self, "Work as", "Your name (labels are stored under it):", choices, 0, True
+        )
+        if ok and name.strip():
+            self.work_as(name)
+
+    def work_as(self, name: str) -> None:
+        """Work as ``name`` from now on (kept in the settings): labels, blind mode and the role's menus
+        follow that person."""
+        from annotator.services.team import check_name
+
+        name = check_name(name.strip())
+        if self.project.package:
+            raise AnnotatorError(f"this is {self.project.package['annotator']}'s work package")
+        self.settings.annotator = name
+        self.settings.save()
+        self.editor = Editor(self.project, name)
+        self.undo_stack.clear()
+        self.state = None
+        self._reload_keeping_document()
+        self.setWindowTitle(f"annotator — {Path(self.project.location).name} — {name}")
+        self._update_progress()
+        self.statusBar().showMessage(f"Working as {name}.", 6000)
+
+    def export_package_dialog(self) -> None:
+        """One annotator's assigned documents and labels, to work on offline."""
+        from annotator.services.packages import export_package
+        from annotator.services.team import list_annotators
+
+        names = [a.name for a in list_annotators(self.project)]
+        if not names:
+            QMessageBox.information(self, "Work package", "This project has no annotators yet.")
+            return
+        name, ok = QInputDialog.getItem(self, "Work package", "For annotator:", names, 0, False)
+        if not ok:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export work package", f"{name}.package", "Work packages (*.package *.annotator)"
+        )
+        if not path:
+            return
+        project = self.project
+        task = BackgroundTask(
+            "Exporting a work package",
+            lambda progress, cancel: export_package(project, name, path, progress=progress, cancel=cancel),
+            self,
+        )
+        task.done.connect(
+            lambda n: self.statusBar().showMessage(f"Package for {name}: {n} document(s) in {path}", 8000)
+        )
+        task.error.connect(lambda exc: QMessageBox.critical(self, "Work package", describe(exc)))
+        self._keep(task)
+        task.start()
+
+    def import_packages_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import work packages", "", "Work packages (*.package *.annotator);;All files (*)"
+        )
+        if paths:
+            self.import_packages(paths)
+
+    def import_packages(self, paths: list[str]) -> BackgroundTask:
+        from annotator.services.packages import import_packages
+
+        project = self.project
+        task = BackgroundTask(
+            "Merging work packages",
+            lambda progress, cancel: import_packages(project, paths, progress=progress, cancel=cancel),
+            self,
+        )
+
+        def done(report) -> None:
+            self._reload_keeping_document()
+            shown = "\n".join(report.conflicts[:15])
+            QMessageBox.information(
+                self, "Work packages", report.summary() + (f"\n\n{shown}" if shown else "")
+            )
+
+        task.done.connect(done)
+        task.error.connect(lambda exc: QMessageBox.critical(self, "Work packages", describe(exc)))
+        self._keep(task)
+        task.start()
+        return task

@@ -1,0 +1,207 @@
+"""Suggestions in the workbench: computed in the background when a document opens, drawn apart from
+labels, reviewed with Tab, Enter and Backspace; the model trained, and its settings.
+
+A part of :class:`annotator.ui.main_window.MainWindow` (a mixin: it uses the window's widgets and
+services)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QMessageBox,
+)
+
+from annotator.crashlog import describe
+from annotator.ui.tasks import BackgroundTask
+
+
+class SuggestionsMixin:
+    def load_suggestions(self, recompute: bool = False) -> BackgroundTask | None:
+        """Show the open suggestions on this document: made (by the enabled sources) the first time it is
+        opened, or when ``recompute``; none on a document the annotator finished unless asked for again
+        (Ctrl+G), nor while viewing someone else's labels. The work runs off the GUI thread, so opening a
+        document never waits for it; the result is shown if the document is still open."""
+        from annotator.services.suggestions import (
+            compute_suggestions,
+            get_settings,
+            has_suggestions,
+            open_suggestions,
+        )
+
+        if recompute:
+            self._suggesting_finished = self.document_id
+        finished = (
+            self.state is not None
+            and self.state.work.status in ("done", "skipped")
+            and getattr(self, "_suggesting_finished", None) != self.document_id
+        )
+        self._show_suggestions([])
+        if self.document_id is None or self.viewing_other or finished:
+            return None
+        project, document_id, name, text = (
+            self.project,
+            self.document_id,
+            self.editor.annotator,
+            self.view.text,
+        )
+
+        def job(progress, cancel):
+            if not get_settings(project).sources:
+                return []  # suggestions are off
+            if recompute or not has_suggestions(project, document_id, name):
+                return compute_suggestions(project, document_id, name, text=text)
+            return open_suggestions(project, document_id, name)
+
+        def done(found) -> None:
+            if document_id == self.document_id:
+                self._show_suggestions(found)
+                if found and recompute:
+                    self.statusBar().showMessage(f"{len(found)} suggestion(s): Tab goes to the next.", 5000)
+
+        task = BackgroundTask("Suggesting", job, self, show_progress=False)
+        task.done.connect(done)
+        task.error.connect(lambda exc: self.statusBar().showMessage(f"No suggestions: {exc}", 8000))
+        self._keep(task)
+        self.suggestion_task = task
+        # started once the event loop is back, so that the document is laid out and painted first
+        QTimer.singleShot(0, task.start)
+        return task
+
+    def _reload_suggestions(self) -> None:
+        """After a suggestion was accepted, rejected or brought back: the open ones, at once."""
+        from annotator.services.suggestions import open_suggestions
+
+        if self.document_id is not None and not self.viewing_other:
+            self._show_suggestions(open_suggestions(self.project, self.document_id, self.editor.annotator))
+
+    def _settle_suggestions(self, span_ids: tuple[str, ...] = ()) -> None:
+        """What was made by hand settles the suggestions it covers (labels: entity suggestions; event
+        triggers: trigger suggestions): those stop being drawn (nothing else moves)."""
+        gone = self._settled(self.suggestions)
+        if gone:
+            self.suggestions = [s for s in self.suggestions if s.id not in gone]
+            self.view.drop_suggestions(gone)
+
+    def _settled(self, suggestions: list) -> set[str]:
+        from annotator.services.suggestions import settled_by
+
+        spans = [(sp.start, sp.end) for sp in self.state.spans] if self.state else []
+        frames = getattr(self, "frames", None)
+        current = frames is not None and self.state is not None and frames.document_id == self.document_id
+        triggers = [(e.start, e.end) for e in frames.events] if current else []
+        return settled_by(suggestions, spans, triggers)
+
+    def _show_suggestions(self, suggestions: list) -> None:
+        """Draw ``suggestions`` but those that labels or events made by hand now cover."""
+        gone = self._settled(suggestions)
+        self.suggestions = [s for s in suggestions if s.id not in gone]
+        self.view.set_suggestions([(s.id, s.start, s.end, s.label, s.kind) for s in self.suggestions])
+
+    def _on_suggestion_selected(self, suggestion_id: str) -> None:
+        found = next((s for s in self.suggestions if s.id == suggestion_id), None)
+        if found is not None:
+            what = "event" if found.kind == "event" else "label"
+            detail = f", {found.detail}" if found.detail else ""
+            self._focus_message = (
+                f"Suggested {what} {found.label} ({found.source}{detail}, score {found.score:.2f}) — Enter "
+                f"accepts, Shift+Enter every {found.label} suggestion here, Backspace rejects, Tab next."
+            )
+            self.statusBar().showMessage(self._focus_message)
+
+    def _clear_focus_message(self) -> None:
+        """The line about a focused suggestion goes once it is decided or the focus moves on."""
+        if self._focus_message and self.statusBar().currentMessage() == self._focus_message:
+            self.statusBar().clearMessage()
+        self._focus_message = ""
+
+    def _decide_suggestion(self, accept: bool, all_of_label: bool = False) -> None:
+        from annotator.services.suggestions import AcceptSuggestions, RejectSuggestions
+
+        current = next((s for s in self.suggestions if s.id == self.view.current_suggestion()), None)
+        if current is None or self.document_id is None:
+            return
+        chosen = (
+            [s for s in self.suggestions if (s.label, s.kind) == (current.label, current.kind)]
+            if all_of_label
+            else [current]
+        )
+        ids = [s.id for s in self.suggestions]
+        following = [
+            i
+            for i in ids[ids.index(current.id) + 1 :] + ids[: ids.index(current.id)]
+            if i not in {c.id for c in chosen}
+        ]
+        command = (AcceptSuggestions if accept else RejectSuggestions)(self.document_id, chosen)
+        self._clear_focus_message()
+        self.run(command)
+        if accept and current.kind == "event" and not all_of_label and current.id in command.made:
+            # the accepted trigger's event becomes the active one: its roles are the digits now
+            self.activate_event(command.made[current.id])
+            return
+        if following and following[0] in self.view.suggestion_ids():
+            self.view.select_suggestion(following[0], advanced=True)
+        if accept and self.document_id is not None:
+            self.statusBar().showMessage(
+                f"Accepted {len(chosen)} {current.label} suggestion(s) ({current.source}).", 3000
+            )
+
+    def accept_suggestion(self, all_of_label: bool = False) -> None:
+        self._decide_suggestion(True, all_of_label)
+
+    def reject_suggestion(self) -> None:
+        self._decide_suggestion(False)
+
+    def suggest_all(self) -> BackgroundTask:
+        from annotator.services.suggestions import suggest_documents
+
+        project, name = self.project, self.editor.annotator
+        task = BackgroundTask(
+            "Suggesting",
+            lambda progress, cancel: suggest_documents(project, name, progress=progress, cancel=cancel),
+            self,
+        )
+        task.done.connect(
+            lambda r: (self.statusBar().showMessage(r.summary(), 8000), self.load_suggestions())
+        )
+        task.error.connect(lambda exc: QMessageBox.critical(self, "Suggestions", describe(exc)))
+        self._keep(task)
+        task.start()
+        return task
+
+    def train_model(self, quiet: bool = False) -> BackgroundTask:
+        """Train the suggestion model in the background; its measured figures go to the status bar."""
+        from annotator.services.suggestions import train_model
+
+        project = self.project
+        task = BackgroundTask(
+            "Training the suggestion model",
+            lambda progress, cancel: train_model(project, progress=progress, cancel=cancel),
+            self,
+            show_progress=not quiet,  # retraining by itself after "done" does not interrupt
+        )
+
+        def done(info) -> None:
+            m = info.metrics
+            self.statusBar().showMessage(
+                f"Model trained on {info.documents} document(s): precision {m['precision']:.2f}, recall "
+                f"{m['recall']:.2f}, F1 {m['f1']:.2f} on {m['held_out_documents']} held out "
+                f"(most-frequent-label baseline F1 {m['baseline']['f1']:.2f}).",
+                12000,
+            )
+
+        task.done.connect(done)
+        if quiet:
+            task.error.connect(lambda exc: self.statusBar().showMessage(f"Model not trained: {exc}", 8000))
+        else:
+            task.error.connect(lambda exc: QMessageBox.warning(self, "Suggestion model", describe(exc)))
+        self._keep(task)
+        task.start()
+        return task
+
+    def suggestion_settings(self) -> None:
+        from annotator.ui.suggestion_dialog import SuggestionSettingsDialog
+
+        dialog = SuggestionSettingsDialog(self.project, self)
+        if dialog.exec() == SuggestionSettingsDialog.DialogCode.Accepted:
+            dialog.save()
+            self.load_suggestions(recompute=True)
