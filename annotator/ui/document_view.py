@@ -686,7 +686,7 @@ class DocumentView(QTextEdit):
         # a line's labels live in the gap above it and an arc may reach a line just outside: lay out a
         # line more on both sides, so that a strip repainted on scrolling gets the same layout as the page
         reach = int(QFontMetricsF(self.font()).height() * DOCUMENT_LINE_HEIGHT_PERCENT / 100) + 2
-        rect = rect.adjusted(0, -reach, 0, reach)
+        painted, rect = rect, rect.adjusted(0, -reach, 0, reach)
         first, last = self._visible_range(rect)
         _font, metrics, label_h, _ascent = self.label_font()
         pad = 2.0
@@ -696,14 +696,20 @@ class DocumentView(QTextEdit):
         blocked: dict[float, list[tuple[float, float]]] = {}
 
         def outline(kind, owner, lines, pen, color, style=Qt.PenStyle.SolidLine, radius=0.0) -> None:
+            last = kind == "suggestion"  # drawn after the others: none goes inside it (and there are many)
             for box, _ceiling in lines:
-                key = (round(box.left(), 1), round(box.top(), 1), round(box.right(), 1))
-                inset = insets.get(key, 0.0)  # a second outline on the same glyphs goes inside the first
-                insets[key] = inset + pen + 0.5
-                inner = box.adjusted(inset, inset, -inset, -inset)
+                if insets:
+                    key = (round(box.left(), 1), round(box.top(), 1), round(box.right(), 1))
+                    inset = insets.get(key, 0.0)  # a second outline on the same glyphs goes inside the first
+                else:
+                    key, inset = None, 0.0
+                if not last:
+                    key = key or (round(box.left(), 1), round(box.top(), 1), round(box.right(), 1))
+                    insets[key] = inset + pen + 0.5
+                inner = box.adjusted(inset, inset, -inset, -inset) if inset else box
                 if inner.width() < pen or inner.height() < pen:
                     inner = box
-                drawing.outlines.append(Outline(kind, owner, inner, pen, QColor(color), style, radius))
+                drawing.outlines.append(Outline(kind, owner, inner, pen, color, style, radius))
 
         def want(priority, line, x, width, kind, text, color, owner) -> None:
             box, ceiling = line
@@ -725,7 +731,7 @@ class DocumentView(QTextEdit):
             if qe <= first or qs >= last:
                 continue
             lines = self._span_lines(qs, qe)
-            outline("role", role, lines, 1.6, "#37474f", Qt.PenStyle.DashLine, 4.0)
+            outline("role", role, lines, 1.6, QColor("#37474f"), Qt.PenStyle.DashLine, 4.0)
             if lines:
                 want(3, lines[0], lines[0][0].left(), text_width(role), "role", role, "#263238", "")
         for eid, etype, qs, qe in self._triggers:
@@ -742,7 +748,7 @@ class DocumentView(QTextEdit):
             marked = next((p for p in self._spans if p.span.id == self._marked_id), None)
             if marked is not None and marked.qt_end > first and marked.qt_start < last:
                 lines = self._span_lines(marked.qt_start, marked.qt_end)
-                outline("marked", marked.span.id, lines, 2.0, "#6a1b9a", Qt.PenStyle.DashDotLine)
+                outline("marked", marked.span.id, lines, 2.0, QColor("#6a1b9a"), Qt.PenStyle.DashDotLine)
         for p in self._visible_spans(first, last):
             selected = p.span.id == self._selected_id
             mark = self._polarities.get(p.span.id)
@@ -750,22 +756,27 @@ class DocumentView(QTextEdit):
                 continue
             lines = self._span_lines(p.qt_start, p.qt_end)
             if selected:
-                outline("selected", p.span.id, lines, 2.0, "#1a237e", radius=3.0)
+                outline("selected", p.span.id, lines, 2.0, QColor("#1a237e"), radius=3.0)
             if mark and lines:
                 symbol, mark_color = POLARITY_MARKS.get(mark, (mark[:1], QColor("#000000")))
                 # over the end of the span, in the gap above its last line: it covers no character
                 box = lines[-1][0]
                 want(1, lines[-1], box.right() - label_h, label_h, "badge", symbol, mark_color, p.span.id)
         if self._suggestions:
-            s_first, s_last = self._suggestion_range(rect)
+            # outlines only where painted (a page can hold hundreds); the focused one, with its hint among
+            # the labels, wherever the labels are laid out
+            s_first, s_last = self._suggestion_range(painted)
             lo = bisect_left(self._suggestion_starts, s_first - self._suggestion_max)
             hi = bisect_left(self._suggestion_starts, s_last)
-            for sid, label, kind, qs, qe, _s, _e in self._suggestions[lo:hi]:
-                if qe <= s_first:
-                    continue
+            shown = [x for x in self._suggestions[lo:hi] if x[4] > s_first]
+            focused = next((x for x in self._suggestions if x[0] == self._current_suggestion), None)
+            if focused is not None and focused not in shown and focused[4] > first and focused[3] < last:
+                shown.append(focused)
+            offset = self._offset()
+            for sid, label, kind, qs, qe, _s, _e in shown:
                 colors = self._event_colors if kind == "event" else self._colors
                 color = colors.get(label, QColor("#607d8b")).darker(150)
-                lines = self._suggestion_lines(qs, qe)
+                lines = self._suggestion_lines(qs, qe, offset)
                 if sid == self._current_suggestion:
                     outline("focused-suggestion", sid, lines, 2.4, color)
                     if lines:
@@ -907,12 +918,15 @@ class DocumentView(QTextEdit):
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, flag.letters)
 
     def _paint_outlines(self, painter: QPainter, outlines: list[Outline]) -> None:
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        pen_key = None
         for o in outlines:
-            # suggestions square and not antialiased: a page can hold a hundred of them, and they must not
-            # slow scrolling
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, o.kind != "suggestion")
-            painter.setPen(QPen(o.color, o.pen_width, o.style))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
+            key = (o.kind, o.color.rgba(), o.pen_width, o.style)
+            if key != pen_key:  # a page can hold hundreds of suggestions: set the pen only when it changes
+                pen_key = key
+                # suggestions square and not antialiased, so that they do not slow scrolling
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, o.kind != "suggestion")
+                painter.setPen(QPen(o.color, o.pen_width, o.style))
             if o.radius:
                 painter.drawRoundedRect(o.stroke, o.radius, o.radius)
             else:
@@ -1024,13 +1038,15 @@ class DocumentView(QTextEdit):
                 y = r.bottom() - line_w * (p.depth + 0.5) - p.depth
                 painter.fillRect(QRectF(r.left(), y, r.width(), line_w), bar)
 
-    def _suggestion_lines(self, qs: int, qe: int) -> list[tuple[QRectF, float]]:
+    def _suggestion_lines(
+        self, qs: int, qe: int, offset: QPointF | None = None
+    ) -> list[tuple[QRectF, float]]:
         """:meth:`_span_lines` of a suggestion, kept in document coordinates until the layout changes
         (a page of a dense document can hold hundreds of suggestions; labelling repaints it each time)."""
         found = self._rect_cache.get((qs, qe))
         if found is None:
             found = self._rect_cache[(qs, qe)] = self._span_lines(qs, qe, QPointF(0, 0))
-        offset = self._offset()
+        offset = self._offset() if offset is None else offset
         return [(r.translated(offset), ceiling + offset.y()) for r, ceiling in found]
 
     def resizeEvent(self, event) -> None:
