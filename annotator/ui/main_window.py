@@ -26,22 +26,12 @@ from PySide6.QtWidgets import (
 
 from annotator.errors import AnnotatorError
 from annotator.services.annotate import (
-    AddSpans,
     Change,
-    DeleteSpans,
-    DocumentState,
-    Editor,
-    Relabel,
-    SetPolarity,
-    SetTone,
-    SetWork,
-    WorkState,
-    label_all,
-    relabel_attributes,
 )
 from annotator.services.documents import document_row, list_documents, load_text
 from annotator.services.project import Project
 from annotator.services.team import annotator_for
+from annotator.services.workbench import Outcome, Selection, WorkbenchSession
 from annotator.settings import Settings
 from annotator.ui.document_list import DocumentListModel
 from annotator.ui.document_view import DocumentView
@@ -83,11 +73,10 @@ class MainWindow(
         super().__init__()
         self.settings = settings
         self.project = project
-        self.editor = Editor(project, annotator_for(project, settings))
+        # the editing decisions and what is open (document, labels, active event…) live in a Qt-free
+        # session; this window wires widgets to it
+        self.session = WorkbenchSession.start(project, annotator_for(project, settings))
         self.undo_stack = QUndoStack(self)
-        self.document_id: int | None = None
-        self.state: DocumentState | None = None
-        self.suggestions: list = []  # the open suggestions shown on this document (services.suggestions)
         self._lasting_message = ""  # a status line with no time-out, cleared by the next saved change
         self._focus_message = ""  # the line about the focused suggestion, cleared when focus moves
         self._tasks: list[BackgroundTask] = []
@@ -97,6 +86,49 @@ class MainWindow(
         self.poll_timer = QTimer(self)
         self.poll_timer.timeout.connect(self._poll_documents)
         self.poll_timer.start(self.POLL_MS)
+
+    # ------------------------------------------------------------------ the session's state
+
+    def _session_attribute(name: str) -> property:  # type: ignore[misc]
+        def get(self):
+            return getattr(self.session, name)
+
+        def put(self, value) -> None:
+            setattr(self.session, name, value)
+
+        return property(get, put, doc=f"The session's {name} (annotator.services.workbench).")
+
+    editor = _session_attribute("editor")
+    document_id = _session_attribute("document_id")
+    state = _session_attribute("state")
+    frames = _session_attribute("frames")
+    suggestions = _session_attribute("suggestions")
+    active_event = _session_attribute("active_event")
+    marked_span = _session_attribute("marked_span")
+    selected_relation = _session_attribute("selected_relation")
+    recent_event_types = _session_attribute("recent_event_types")
+    del _session_attribute
+
+    def selection(self) -> Selection:
+        """What is selected in the view, in code points: the session's intents take it."""
+        start, end = self.view.snapped_selection()
+        return Selection(start, end, self.view.selected_span_id(), self.view.current_suggestion())
+
+    def carry_out(self, outcome: Outcome) -> None:
+        """Do what the session decided: run its command (one undo step), say its line, then select or
+        activate what it names."""
+        if outcome.command is not None:
+            self.run(outcome.command)
+        if outcome.message:
+            self.statusBar().showMessage(outcome.message, 5000)
+        if outcome.clear_text_selection:
+            cursor = self.view.textCursor()
+            cursor.clearSelection()
+            self.view.setTextCursor(cursor)
+        if outcome.select_span is not None:
+            self.view.select_span(outcome.select_span, ensure_visible=False)
+        if outcome.activate_event is not None:
+            self.activate_event(outcome.activate_event)
 
     # ------------------------------------------------------------------ building
 
@@ -263,11 +295,8 @@ class MainWindow(
         self.hotkeys, self.event_hotkeys, self.relation_hotkeys, self.shadowed_keys = usable_keys(schema)
         self.event_colors = {e.name: e.color for e in schema.events}
         self.view.set_event_colors(self.event_colors)
-        self.recent_event_types: list[str] = []
-        self.frames = None
-        self.active_event = ""
-        self.marked_span = ""
-        self.selected_relation = ""
+        self.session.close()
+        self.recent_event_types = []
         self.view.set_label_colors(self.colors)
         while self.palette_layout.count():
             self.palette_layout.takeAt(0).widget().deleteLater()
@@ -338,7 +367,7 @@ class MainWindow(
     def switch_project(self, project: Project) -> None:
         old = self.project
         self.project = project
-        self.editor = Editor(project, annotator_for(project, self.settings))
+        self.session = WorkbenchSession.start(project, annotator_for(project, self.settings))
         self._load_project()
         if old is not project:
             old.close()
@@ -389,10 +418,10 @@ class MainWindow(
         if document_id == self.document_id:
             return
         doc = load_text(self.project, document_id)
-        self.document_id = document_id
+        self.session.close()
+        self.document_id, self.session.text = document_id, doc.text
         self.statusBar().clearMessage()  # what was said was about the document just left
         self._lasting_message = ""
-        self.active_event = self.marked_span = self.selected_relation = ""
         self.view.set_marked("")
         self.title.setText(
             f"<b>{doc.title or doc.external_id}</b>  <span style='color:#777'>{doc.external_id}</span>"
@@ -408,10 +437,9 @@ class MainWindow(
     def refresh_state(self, change: Change | None = None) -> None:
         if self.document_id is None:
             return
-        if change is not None and self.state is not None and self.state.document_id == self.document_id:
-            self.state = self.editor.refresh(self.state, change)
-        else:
-            self.state = self.editor.state(self.document_id)
+        self.session.refresh_state(change)
+        if not self.marked_span:
+            self.view.set_marked("")
         if change is None or change.spans or change.polarities:
             self.view.set_spans(self.state.spans, self.state.polarities)
             self.annotations.show_spans(self.view.text, self.state.spans, self.state.polarities, self.colors)
@@ -437,13 +465,9 @@ class MainWindow(
 
     def refresh_frames(self) -> None:
         """Reload events, relations and links; repaint them; list frames and problems."""
-        from annotator.services.frames import load_frames
-
         if self.document_id is None or self.state is None:
             return
-        self.frames = load_frames(self.editor, self.document_id)
-        if self.active_event and not any(e.id == self.active_event for e in self.frames.events):
-            self.active_event = ""
+        self.session.refresh_frames()
         spans = {s.id: s for s in self.state.spans}
         arcs = [
             (spans[r.from_id].start, spans[r.from_id].end, spans[r.to_id].start, spans[r.to_id].end, r.type)
@@ -653,93 +677,28 @@ class MainWindow(
     # ------------------------------------------------------------------ events and relations
 
     def _span(self, span_id: str):
-        return next((s for s in self.state.spans if s.id == span_id), None) if self.state else None
+        return self.session.span(span_id)
 
     def apply_label(self, label: str) -> None:
         """Label the selection; or, with a span selected and no selection, relabel that span."""
-        if self.document_id is None or self.state is None:
-            return
-        start, end = self.view.snapped_selection()
-        if start != end:
-            existing = next(
-                (s for s in self.state.spans if (s.start, s.end, s.label) == (start, end, label)), None
-            )
-            if existing is None:
-                defaults = self.project.schema.attribute_defaults("entity", label)
-                command = AddSpans(self.document_id, [(start, end, label)], defaults)
-                self.run(command)
-                new_id = command.spans[0].id
-            else:
-                new_id = existing.id
-            cursor = self.view.textCursor()
-            cursor.clearSelection()
-            self.view.setTextCursor(cursor)
-            self.view.select_span(new_id, ensure_visible=False)
-            return
-        span = self._span(self.view.selected_span_id())
-        if span is not None and span.label != label:
-            attributes = relabel_attributes(self.project.schema, span, label)
-            self.run(Relabel(self.document_id, span, label, attributes))
+        self.carry_out(self.session.label(label, self.selection()))
 
     def delete_selected(self) -> None:
         """Delete the selected span (its roles and relations go with it, and come back on undo); else the
         selected relation; else the active event (its arguments, not their entities)."""
-        from annotator.services.frames import DeleteEvent, DeleteRelation
-
-        if self.document_id is None:
-            return
-        span = self._span(self.view.selected_span_id())
-        if span is not None:
-            self.run(DeleteSpans(self.document_id, [span.id]))
-            self.view.select_span("", ensure_visible=False)
-        elif self.selected_relation:
-            self.run(DeleteRelation(self.document_id, self.selected_relation))
-            self.selected_relation = ""
-        elif self.active_event:
-            self.run(DeleteEvent(self.document_id, self.active_event))
-            self.activate_event("")
+        self.carry_out(self.session.delete(self.selection()))
 
     def label_all_occurrences(self) -> None:
         """Give every occurrence of the selected span's text (or the selection) the same label."""
-        if self.document_id is None or self.state is None:
-            return
-        span = self._span(self.view.selected_span_id())
-        if span is not None:
-            surface, label = self.view.text[span.start : span.end], span.label
-        else:
-            start, end = self.view.snapped_selection()
-            label = (
-                self.palette.currentItem().data(Qt.ItemDataRole.UserRole)
-                if self.palette.currentItem()
-                else None
-            )
-            if start == end or label is None:
-                self.statusBar().showMessage("Select a labelled span first.", 4000)
-                return
-            surface = self.view.text[start:end]
-        todo = label_all(self.state, self.view.text, surface, label)
-        if not todo:
-            self.statusBar().showMessage(f"Every occurrence of “{surface}” is already {label}.", 4000)
-            return
-        defaults = self.project.schema.attribute_defaults("entity", label)
-        self.run(AddSpans(self.document_id, todo, defaults))
-        self.statusBar().showMessage(
-            f"Labelled {len(todo)} more occurrence(s) of “{surface}” as {label}.", 4000
-        )
+        item = self.palette.currentItem()
+        label = item.data(Qt.ItemDataRole.UserRole) if item else None
+        self.carry_out(self.session.label_all(self.selection(), label))
 
     def set_polarity(self, polarity: str) -> None:
-        span = self._span(self.view.selected_span_id())
-        if span is None or self.state is None or self.document_id is None:
-            self.statusBar().showMessage("Select a span (click it, or Tab) to give it a sentiment.", 4000)
-            return
-        old = self.state.polarities.get(span.id)
-        new = None if old == polarity else polarity
-        self.run(SetPolarity(self.document_id, span.id, old, new))
+        self.carry_out(self.session.polarity(polarity, self.selection()))
 
     def set_tone(self, value) -> None:
-        if self.state is None or self.document_id is None or value == self.state.tone:
-            return
-        self.run(SetTone(self.document_id, self.state.tone, value))
+        self.carry_out(self.session.tone(value))
 
     def _on_span_selected(self, span_id: str) -> None:
         self._clear_focus_message()
@@ -756,16 +715,7 @@ class MainWindow(
     # ------------------------------------------------------------------ status
 
     def _set_work(self, **changes) -> None:
-        if self.state is None or self.document_id is None:
-            return
-        old = self.state.work
-        new = WorkState(
-            changes.get("status", old.status),
-            changes.get("flagged", old.flagged),
-            changes.get("comment", old.comment),
-        )
-        if new != old:
-            self.run(SetWork(self.document_id, old, new))
+        self.carry_out(self.session.work(**changes))
 
     def mark_done(self) -> None:
         from annotator.services.suggestions import needs_retraining
