@@ -302,12 +302,12 @@ class MainWindow(
             self.palette_layout.takeAt(0).widget().deleteLater()
         while self.sentiment_layout.count():
             self.sentiment_layout.takeAt(0).widget().deleteLater()
-        self.palette = LabelPalette(schema, self.hotkeys)
-        self.palette.setMinimumHeight(
-            min(12, self.palette.count()) * (self.palette.fontMetrics().height() + 4) + 8
+        self.label_palette = LabelPalette(schema, self.hotkeys)
+        self.label_palette.setMinimumHeight(
+            min(12, self.label_palette.count()) * (self.label_palette.fontMetrics().height() + 4) + 8
         )
-        self.palette.labelChosen.connect(self.apply_label)
-        self.palette_layout.addWidget(self.palette)
+        self.label_palette.labelChosen.connect(self.apply_label)
+        self.palette_layout.addWidget(self.label_palette)
         self.sentiment = SentimentPanel(schema)
         self.sentiment.toneChosen.connect(self.set_tone)
         self.sentiment.polarityChosen.connect(self.set_polarity)
@@ -690,7 +690,7 @@ class MainWindow(
 
     def label_all_occurrences(self) -> None:
         """Give every occurrence of the selected span's text (or the selection) the same label."""
-        item = self.palette.currentItem()
+        item = self.label_palette.currentItem()
         label = item.data(Qt.ItemDataRole.UserRole) if item else None
         self.carry_out(self.session.label_all(self.selection(), label))
 

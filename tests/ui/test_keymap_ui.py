@@ -53,7 +53,7 @@ def test_a_stored_schema_with_a_workbench_key_opens_without_that_key(qtbot, tmp_
     qtbot.addWidget(window)
     window.show()
     assert "m" not in window.hotkeys
-    shown = [window.palette.item(i).text() for i in range(window.palette.count())]
+    shown = [window.label_palette.item(i).text() for i in range(window.label_palette.count())]
     assert "PER" in shown and "GPE  [g]" in shown  # the palette shows only keys that work
     assert window.statusBar().currentMessage().startswith("PER has no key here: 'm' is the workbench's key")
     select_keyboard(qtbot, window, 0, 1)

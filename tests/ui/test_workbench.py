@@ -342,7 +342,7 @@ def test_hover_shows_label_and_romanization(qtbot, workbench):
 
 def test_palette_click_and_annotation_list_select_and_delete(qtbot, workbench):
     select_keyboard(qtbot, workbench, 0, 1)
-    palette = workbench.palette
+    palette = workbench.label_palette
     row = [palette.item(i).data(Qt.ItemDataRole.UserRole) for i in range(palette.count())].index("LOC")
     rect = palette.visualItemRect(palette.item(row))
     qtbot.mouseClick(palette.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -420,7 +420,10 @@ def test_brat_schema_palette_leaves_out_abstract_types(qtbot, tmp_path):
     project = init_project(tmp_path / "brat.annotator", conf)
     window = MainWindow(project, Settings(annotator="asha"))
     qtbot.addWidget(window)
-    names = [window.palette.item(i).data(Qt.ItemDataRole.UserRole) for i in range(window.palette.count())]
+    names = [
+        window.label_palette.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(window.label_palette.count())
+    ]
     abstract = [e.name for e in project.schema.entities if e.abstract]
     assert names and not set(names) & set(abstract)
     assert names == [e.name for e in project.schema.entities if not e.abstract]
