@@ -12,8 +12,10 @@ LAUNCHERS = {("cli", "annotator.ui.app")}
 #: Every room of the package on its floor: a room imports rooms on lower floors (and, below floor 2, on its
 #: own); from floor 2 up, rooms on one floor never import each other. A new room must be placed here.
 ORDER = {
-    # the ground floor: user errors, bundled resources, settings, atomic files, the workbench's keys
+    # the ground floor: user errors, bundled resources, settings, atomic files, the workbench's keys, the
+    # progress/cancel protocol of long jobs
     "errors": 0,
+    "progress": 0,
     "resources": 0,
     "fileio": 0,
     "settings": 0,
@@ -33,7 +35,7 @@ ORDER = {
 #: The package's own __init__ (a version string) is nobody's room.
 NOT_ROOMS = {"__init__"}
 #: Pure packages: statistics and suggestion engines see no database (services feed them).
-PURE = ("text", "schema", "agreement", "suggest", "formats", "keymap")
+PURE = ("text", "schema", "agreement", "suggest", "formats", "keymap", "progress")
 
 
 def room_files(room: str) -> list[Path]:
@@ -137,5 +139,34 @@ def test_pure_packages_touch_no_database():
         for p in room_files(package)
         for m in imports(p)
         if m.split(".")[0] == "sqlalchemy" or m.startswith(("annotator.store", "annotator.services"))
+    ]
+    assert offenders == []
+
+
+def definitions(path: Path) -> set[str]:
+    """The names a module defines at its top level (classes, functions, assigned names)."""
+    names = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
+
+
+def test_one_progress_and_cancel_protocol():
+    """Long jobs everywhere (services, the suggestion engine, the GUI's worker thread, the CLI) speak the
+    ground floor's protocol; nobody defines a progress callback type or a cancel flag or exception of its
+    own."""
+    home = PACKAGE / "progress.py"
+    assert {"ProgressCallback", "CancelFlag", "Cancelled", "no_progress"} <= definitions(home)
+    offenders = [
+        f"{p.relative_to(PACKAGE.parent)} defines {name}"
+        for p in PACKAGE.rglob("*.py")
+        if p != home
+        for name in definitions(p)
+        if name in {"ProgressCallback", "CancelFlag", "no_progress"} or name.endswith("Cancelled")
     ]
     assert offenders == []

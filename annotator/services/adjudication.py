@@ -46,8 +46,8 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from annotator.errors import AnnotatorError
+from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.exporting import document_batches, has_labels
-from annotator.services.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.project import Project
 from annotator.store.models import (
     Annotator,

@@ -39,8 +39,8 @@ from annotator.agreement.spans import (
 )
 from annotator.agreement.unitizing import UnitizingResult, unitizing_alpha
 from annotator.errors import AnnotatorError
+from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.exporting import document_batches, has_labels
-from annotator.services.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.project import Project
 from annotator.store.models import Annotator, Document, Entity
 from annotator.text.segment import tokenize

@@ -47,9 +47,9 @@ from annotator.formats.dataset import (
     token_sentences,
     tokens_of,
 )
+from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.adjudication import GOLD, majority_labels
 from annotator.services.exporting import BATCH_SIZE, document_batches, has_labels
-from annotator.services.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.project import Project
 from annotator.store.database import json_value
 from annotator.store.models import Annotator, DatasetSplit, Document, GoldProvenance, WorkItem, utcnow

@@ -18,7 +18,7 @@ from typing import IO, Any
 from sqlalchemy import Connection, Text, func, select, type_coerce
 
 from annotator.fileio import atomic_file, staging_dir
-from annotator.services.progress import CancelFlag, Cancelled, ProgressCallback, no_progress
+from annotator.progress import CancelFlag, Cancelled, ProgressCallback, no_progress
 from annotator.services.project import Project
 from annotator.services.team import visible_annotator
 from annotator.store.database import json_dumps

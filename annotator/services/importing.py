@@ -28,7 +28,7 @@ from annotator.formats.records import (
     known_extensions,
     read_path,
 )
-from annotator.services.progress import CancelFlag, Cancelled, ProgressCallback, no_progress
+from annotator.progress import CancelFlag, Cancelled, ProgressCallback, no_progress
 from annotator.services.project import Project
 from annotator.services.team import check_name
 from annotator.services.validate import AnnotationIn, AnnotationProblem, derive_id, validate_annotations

@@ -43,7 +43,7 @@ from sqlalchemy.exc import DataError, IntegrityError, StatementError
 
 from annotator.errors import AnnotatorError
 from annotator.fileio import scratch_folder, sweep, temp_name
-from annotator.services.progress import CancelFlag, ProgressCallback, no_progress
+from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.project import Project, open_project
 from annotator.store.database import ProjectOpenError, open_database
 from annotator.store.models import (

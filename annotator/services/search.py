@@ -37,7 +37,7 @@ from itertools import chain, product
 from sqlalchemy import Connection, func, select, text
 from sqlalchemy.exc import OperationalError
 
-from annotator.services.progress import CancelFlag, ProgressCallback, no_progress
+from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.project import Project
 from annotator.store.models import Document
 from annotator.text import Match, rank

@@ -20,9 +20,9 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from annotator.errors import AnnotatorError
+from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.annotate import Change, Command, Editor, Span, bury
 from annotator.services.documents import annotator_id_in
-from annotator.services.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.project import Project
 from annotator.store.database import insert_new, json_value
 from annotator.store.models import (

@@ -26,9 +26,8 @@
   version and the training info) followed by the CRFsuite model file's bytes; training writes nothing
   else (CRFsuite writes its model to a temporary directory that is removed at once).
 
-Long work reports ``progress(done, total, message)`` and stops when ``cancel`` says so: an object with a
-``check()`` method that raises (the project's ``CancelFlag``; its own exception propagates) or with a true
-``cancelled`` attribute (then :class:`TrainingCancelled` is raised).
+Long work reports ``progress(done, total, message)`` and stops when ``cancel`` says so: the project's one
+protocol (:mod:`annotator.progress`): ``cancel.check()`` raises :class:`~annotator.progress.Cancelled`.
 
 Pure Python plus ``python-crfsuite``; no Qt, no database.
 """
@@ -55,13 +54,13 @@ from typing import Any
 import pycrfsuite
 
 from annotator.formats.dataset import Checks, Example, align, resolve_overlaps, sentences_of
+from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.suggest import Suggestion
 from annotator.text.segment import grapheme_boundaries, tokenize
 
 __all__ = [
     "FEATURE_VERSION",
     "Model",
-    "TrainingCancelled",
     "baseline",
     "evaluate",
     "split_holdout",
@@ -78,26 +77,15 @@ Span = tuple[int, int, str]
 TokenSpans = Sequence[tuple[int, int]]
 #: gazetteer(token text) -> a label, labels, True (a member of no particular label) or None/False.
 Gazetteer = Callable[[str], Any]
-ProgressCallback = Callable[[int, int | None, str], None]
 
 _BOS = "<s>"
 _EOS = "</s>"
 _REPORT_EVERY = 50  # documents between progress reports while reading
 
 
-class TrainingCancelled(Exception):
-    """Raised when the ``cancel`` object's ``cancelled`` attribute became true (and it has no ``check()``
-    of its own that raised first)."""
-
-
-def _check(cancel: Any) -> None:
-    if cancel is None:
-        return
-    check = getattr(cancel, "check", None)
-    if callable(check):
-        check()
-    if getattr(cancel, "cancelled", False):
-        raise TrainingCancelled("training was cancelled")
+def _check(cancel: CancelFlag | None) -> None:
+    if cancel is not None:
+        cancel.check()
 
 
 # ---------------------------------------------------------------------------------------------- features
@@ -408,7 +396,7 @@ def _crfsuite_version() -> str:
 class _Trainer(pycrfsuite.Trainer):
     """A quiet trainer that reports each iteration and stops (by raising) when cancelled."""
 
-    def __init__(self, on_iteration: Callable[[dict], None], cancel: Any) -> None:
+    def __init__(self, on_iteration: Callable[[dict], None], cancel: CancelFlag | None) -> None:
         super().__init__(verbose=False)
         self._report = on_iteration
         self._cancel = cancel
@@ -430,8 +418,8 @@ def train(
     c1: float = 0.05,
     c2: float = 0.05,
     max_iterations: int = 100,
-    progress: ProgressCallback | None = None,
-    cancel: Any = None,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelFlag | None = None,
     gazetteer: Gazetteer | None = None,
 ) -> Model:
     """A CRF trained on ``examples`` ``(text, tokens or None, spans)`` (see the module doc).
@@ -443,7 +431,7 @@ def train(
     when the examples hold no labelled span."""
     if max_iterations < 1:
         raise ValueError("max_iterations must be at least 1")
-    report = progress or (lambda _done, _total, _message: None)
+    report = progress or no_progress
     examples = list(examples)
     total = len(examples) + max_iterations
     label_list = None if labels is None else [str(label) for label in labels]
@@ -708,8 +696,8 @@ def evaluate(
     examples: Iterable[tuple[str, TokenSpans | None, Iterable[Sequence[Any]]]],
     *,
     labels: Iterable[str] | None = None,
-    progress: ProgressCallback | None = None,
-    cancel: Any = None,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelFlag | None = None,
 ) -> dict[str, Any]:
     """Exact-match span scores of ``model`` on ``examples`` (labelled documents it was not trained on):
     ``precision``, ``recall``, ``f1`` (micro), ``spans`` (gold), ``predicted``, ``correct``,
@@ -722,7 +710,7 @@ def evaluate(
     else:
         restricted = model._header.get("info", {}).get("restricted_to")
         wanted = set(restricted) if restricted is not None else None
-    report = progress or (lambda _done, _total, _message: None)
+    report = progress or no_progress
 
     def pairs():
         for k, (text, tokens, spans) in enumerate(examples, 1):

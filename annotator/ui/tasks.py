@@ -1,6 +1,6 @@
 """Running long jobs (import, export, search indexing) off the GUI thread, with progress and cancel.
 
-The job is plain Python taking ``progress`` and ``cancel`` (annotator.services.progress). It runs in a
+The job is plain Python taking ``progress`` and ``cancel`` (annotator.progress). It runs in a
 QThread; progress reaches the GUI by queued signal; a progress dialog appears only after half a second so
 quick jobs do not flash one.
 """
@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from annotator.services.progress import CancelFlag, Cancelled
+from annotator.progress import CancelFlag, Cancelled
 
 
 class _Worker(QObject):

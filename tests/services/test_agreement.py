@@ -8,9 +8,9 @@ from annotator.agreement.coefficients import krippendorff_alpha
 from annotator.agreement.unitizing import unitizing_alpha
 from annotator.cli import main
 from annotator.errors import AnnotatorError
+from annotator.progress import CancelFlag, Cancelled
 from annotator.services.agreement import compute_agreement, format_agreement
 from annotator.services.importing import import_paths
-from annotator.services.progress import CancelFlag, Cancelled
 from annotator.services.project import init_project
 
 BASE = "पहलगाम में लश्कर-ए-तैयबा के आतंकियों ने 26 लोगों को मार डाला।"

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from annotator.cli import main
 from annotator.errors import AnnotatorError
 from annotator.formats import conll
+from annotator.progress import CancelFlag, Cancelled
 from annotator.services.adjudication import auto_adjudicate
 from annotator.services.datasets import export_dataset, parse_split
 from annotator.services.importing import import_paths
-from annotator.services.progress import CancelFlag, Cancelled
 from annotator.store.models import DatasetSplit
 from tests.conftest import corpus
 

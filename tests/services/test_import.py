@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from annotator.errors import AnnotatorError
+from annotator.progress import CancelFlag
 from annotator.services.importing import import_paths
-from annotator.services.progress import CancelFlag
 from annotator.store.models import Document, Entity
 from annotator.text.normalization import content_hash
 from tests.conftest import corpus

@@ -316,7 +316,7 @@ def test_nested_event_argument(project, tmp_path):
 
 
 def test_export_is_atomic_on_cancel(project, tmp_path):
-    from annotator.services.progress import CancelFlag, Cancelled
+    from annotator.progress import CancelFlag, Cancelled
 
     import_paths(project, [write(tmp_path / "n.jsonl", native_record())])
     out = tmp_path / "out.jsonl"

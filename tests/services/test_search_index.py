@@ -8,9 +8,9 @@ import time
 import pytest
 from sqlalchemy import inspect, text
 
+from annotator.progress import CancelFlag, Cancelled
 from annotator.services import search
 from annotator.services.importing import import_paths
-from annotator.services.progress import CancelFlag, Cancelled
 from annotator.services.search import search_documents, update_search_index
 from annotator.text import search_key
 

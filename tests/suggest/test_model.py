@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.progress import CancelFlag, Cancelled
 from annotator.suggest import Suggestion
 from annotator.suggest import model as crf
 
@@ -189,62 +190,36 @@ def test_progress_is_reported_up_to_the_total():
     assert any("iteration" in m for _d, _t, m in calls)
 
 
-class Flag:
-    def __init__(self) -> None:
-        self.cancelled = False
-
-
 def test_cancel_while_reading_documents(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    flag = Flag()
+    flag = CancelFlag()
 
     def progress(done, _total, _message):
         if done >= 50:
-            flag.cancelled = True
+            flag.cancel()
 
-    with pytest.raises(crf.TrainingCancelled):
+    with pytest.raises(Cancelled):
         crf.train(hand_written(100), progress=progress, cancel=flag)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_cancel_stops_crfsuite_between_iterations(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    flag = Flag()
+    flag = CancelFlag()
     iterations = []
 
     def progress(_done, _total, message):
         if "iteration" in message:
             iterations.append(message)
             if len(iterations) == 3:
-                flag.cancelled = True
+                flag.cancel()
 
     started = time.perf_counter()
-    with pytest.raises(crf.TrainingCancelled):
+    with pytest.raises(Cancelled):
         crf.train(hand_written(60), max_iterations=10_000, progress=progress, cancel=flag)
     assert len(iterations) == 3  # no iteration ran after the flag was set
     assert time.perf_counter() - started < 30
     assert list(tmp_path.iterdir()) == []
-
-
-def test_cancel_object_with_check_raises_its_own_exception():
-    class Stop(Exception):
-        pass
-
-    class CheckFlag:
-        cancelled = False
-
-        def check(self):
-            if self.cancelled:
-                raise Stop()
-
-    flag = CheckFlag()
-
-    def progress(_done, _total, message):
-        if "iteration" in message:
-            flag.cancelled = True
-
-    with pytest.raises(Stop):
-        crf.train(hand_written(30), max_iterations=1000, progress=progress, cancel=flag)
 
 
 # ---------------------------------------------------------------------------------------------- measuring

@@ -1,13 +1,17 @@
-"""Progress reporting and cancellation for long jobs (import, export, agreement).
+"""The one progress and cancel protocol for long jobs (import, export, agreement, search, training).
 
-Jobs are plain Python: they call ``progress(done, total, message)`` now and then and check ``cancel``.
-The CLI passes a tqdm bar; the GUI runs the job in a worker thread and forwards progress by signal.
+Jobs are plain Python: they call ``progress(done, total, message)`` now and then and check ``cancel``
+(``cancel.check()`` raises :class:`Cancelled`). The CLI passes a tqdm bar; the GUI runs the job in a worker
+thread, forwards progress by signal and sets the flag when the user cancels. On the ground floor, so the
+pure engines (``annotator.suggest``) and the services speak the same protocol.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+
+__all__ = ["CancelFlag", "Cancelled", "ProgressCallback", "no_progress"]
 
 #: progress(done, total, message); total is None when unknown. Units are the job's own (bytes, documents).
 ProgressCallback = Callable[[int, int | None, str], None]
