@@ -657,6 +657,9 @@ class DocumentView(QTextEdit):
 
     #: the top of the gap between two lines, kept for relation arcs; labels go below it
     ARC_LANE = 2.0
+    #: how far outlines reach above and below their glyphs' box, into the gap between lines (the tops of
+    #: i-matras and the ends of u-matras come within a pixel of it); never sideways
+    OUTLINE_REACH = 1.0
 
     def label_font(self) -> tuple[QFont, QFontMetricsF, float, float]:
         """The font of role names, event types, relation names, badges and the suggestion hint, sized so that
@@ -672,7 +675,7 @@ class DocumentView(QTextEdit):
             while True:
                 font.setPixelSize(px)
                 ink = QFontMetricsF(font).tightBoundingRect("bdfhklpqyjg_")
-                if px <= 7 or ink.height() + 1 <= gap - self.ARC_LANE - 0.5:
+                if px <= 7 or ink.height() + 1 <= gap - self.ARC_LANE - self.OUTLINE_REACH:
                     break
                 px -= 1
             self._label_font_cache = (key, font, QFontMetricsF(font), ink.height() + 1, -ink.top() + 0.5)
@@ -709,6 +712,7 @@ class DocumentView(QTextEdit):
                 inner = box.adjusted(inset, inset, -inset, -inset) if inset else box
                 if inner.width() < pen or inner.height() < pen:
                     inner = box
+                inner = inner.adjusted(0, -self.OUTLINE_REACH, 0, self.OUTLINE_REACH)
                 drawing.outlines.append(Outline(kind, owner, inner, pen, color, style, radius))
 
         def want(priority, line, x, width, kind, text, color, owner) -> None:
@@ -821,8 +825,11 @@ class DocumentView(QTextEdit):
                 if x is None:
                     drawing.dropped += 1
                     continue
-                # just above the line, under the arcs' lane
-                y = max(w.ceiling + min(self.ARC_LANE, w.top - w.ceiling - label_h), w.top - label_h - 0.5)
+                # just above the line and its outlines, under the arcs' lane
+                y = max(
+                    w.ceiling + min(self.ARC_LANE, w.top - w.ceiling - label_h),
+                    w.top - label_h - self.OUTLINE_REACH,
+                )
                 drawing.labels.append(Label(w.kind, w.text, QRectF(x, y, w.width, label_h), w.color, w.owner))
         return drawing
 
