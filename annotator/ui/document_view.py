@@ -970,22 +970,17 @@ class DocumentView(QTextEdit):
                 painter.drawText(r, Qt.AlignmentFlag.AlignCenter, label.text)
                 continue
             painter.setFont(font)
-            if label.kind == "hint":
-                tint = QColor(label.color)
-                tint.setAlpha(50)
+            if label.kind == "hint":  # a solid tag in the suggestion's colour, white letters
                 painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(base)
+                painter.setBrush(label.color)
                 painter.drawRoundedRect(r, 2, 2)
-                painter.setBrush(tint)
-                painter.setPen(QPen(label.color, 1.0))
-                painter.drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 2, 2)
             else:
                 back = QColor(base)
                 back.setAlpha(225)
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(back)
                 painter.drawRect(r)
-            painter.setPen(label.color.darker(150) if label.kind == "hint" else label.color)
+            painter.setPen(QColor("white") if label.kind == "hint" else label.color)
             x = r.left() + (r.width() - metrics.horizontalAdvance(label.text)) / 2
             painter.drawText(QPointF(x, r.top() + ascent), label.text)
 
