@@ -170,3 +170,17 @@ def test_one_progress_and_cancel_protocol():
         if name in {"ProgressCallback", "CancelFlag", "no_progress"} or name.endswith("Cancelled")
     ]
     assert offenders == []
+
+
+def test_the_annotation_validator_is_pure():
+    """Native annotation blocks (what every annotation format is read into) are checked against the schema
+    without a database: the validator lives in a pure room and imports no store and no service."""
+    homes = [p for p in PACKAGE.rglob("*.py") if "validate_annotations" in definitions(p)]
+    assert [p.relative_to(PACKAGE).parts[0] for p in homes] == ["formats"]
+    assert "formats" in PURE
+    touching = [
+        m
+        for m in imports(homes[0])
+        if m.split(".")[0] == "sqlalchemy" or m.startswith(("annotator.store", "annotator.services"))
+    ]
+    assert touching == []

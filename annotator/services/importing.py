@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select
 
 from annotator.errors import AnnotatorError, RecordError, RecordWarning
+from annotator.formats.native import AnnotationIn, AnnotationProblem, derive_id, validate_annotations
 from annotator.formats.records import (
     FOREIGN,
     SourceRecord,
@@ -31,7 +32,6 @@ from annotator.formats.records import (
 from annotator.progress import CancelFlag, Cancelled, ProgressCallback, no_progress
 from annotator.services.project import Project
 from annotator.services.team import check_name
-from annotator.services.validate import AnnotationIn, AnnotationProblem, derive_id, validate_annotations
 from annotator.store.database import json_dumps
 from annotator.store.models import (
     Annotator,

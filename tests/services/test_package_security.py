@@ -515,8 +515,8 @@ def test_predictable_imported_ids_give_no_power_over_others(lead, tmp_path):  # 
     compute them, and still cannot touch them."""
     import json
 
+    from annotator.formats.native import storage_id
     from annotator.services.importing import import_paths
-    from annotator.services.validate import storage_id
     from annotator.store.models import Document
     from tests.services.test_packages import TEXTS
 

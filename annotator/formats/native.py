@@ -1,4 +1,5 @@
-"""Validate native annotation blocks against a label schema and re-map their offsets.
+"""The native annotation block (``annotations`` of a native JSONL record, and what every other annotation
+format is converted to): validated against a label schema, its offsets re-mapped to the stored text.
 
 Pure: no database. The import service calls :func:`validate_annotations` for each record that carries
 annotations; any problem raises :class:`annotator.errors.RecordError`-ready messages (``ValueError``
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.schema import Schema
-from annotator.store.models import WORK_STATUSES
+from annotator.schema.model import WORK_STATUSES
 from annotator.text.normalization import OffsetMap, SpanMismatch, remap_span
 from annotator.text.segment import grapheme_boundaries
 
