@@ -184,3 +184,23 @@ def test_the_annotation_validator_is_pure():
         if m.split(".")[0] == "sqlalchemy" or m.startswith(("annotator.store", "annotator.services"))
     ]
     assert touching == []
+
+
+def test_no_module_is_imported_by_a_computed_name():
+    """Every import is one a static checker sees: no ``importlib.import_module`` or ``__import__`` (the
+    format readers are an explicit table, annotator.formats.records.READERS). Reading a distribution's
+    version (importlib.metadata) is fine."""
+    offenders = []
+    for p in PACKAGE.rglob("*.py"):
+        where = p.relative_to(PACKAGE.parent)
+        offenders += [f"{where} imports {m}" for m in imports(p) if m in ("importlib", "importlib.util")]
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "importlib":
+                offenders += [
+                    f"{where} imports importlib.{a.name}" for a in node.names if a.name != "metadata"
+                ]
+            elif isinstance(node, ast.Attribute) and node.attr == "import_module":
+                offenders.append(f"{where} calls import_module")
+            elif isinstance(node, ast.Name) and node.id == "__import__":
+                offenders.append(f"{where} calls __import__")
+    assert offenders == []

@@ -1,8 +1,8 @@
-"""Input records and format dispatch."""
+"""Input records and format dispatch: :data:`READERS` is the table of file formats and their readers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,6 @@ META_FIELDS = ("url", "source", "published", "lang")
 
 _NOT_META = frozenset((*DOCUMENT_FIELDS, "meta", "annotations"))
 
-FORMATS = ("jsonl", "csv", "text", "conll", "doccano", "labelstudio", "prodigy", "webanno", "html")
 _EXTENSIONS = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
@@ -117,15 +116,13 @@ def read_path(
     """Read one file in the given (or detected) format; ``name`` is its path relative to the imported
     folder (plain-text and HTML documents take it as their id). ``options`` go to the format's reader
     (``conll``: ``scheme``, ``group``; ``text``/``html``: ``clean``)."""
-    import importlib
-
     fmt = fmt or detect_format(path)
     if fmt is None:
         raise AnnotatorError(f"{path}: unknown file type '{path.suffix}' (use --format {', '.join(FORMATS)})")
-    if fmt not in FORMATS:
+    if fmt not in READERS:
         raise AnnotatorError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
-    module = importlib.import_module(f"annotator.formats.{_MODULES.get(fmt, fmt)}")
-    return _guarded(path, lambda: module.read(path, name=name, **options))
+    read = READERS[fmt]()
+    return _guarded(path, lambda: read(path, name=name, **options))
 
 
 def _guarded(path: Path, read: Any) -> Iterator[ReadItem]:
@@ -166,7 +163,81 @@ def _guarded(path: Path, read: Any) -> Iterator[ReadItem]:
 _SMALL = 4096
 
 
-_MODULES = {"csv": "csvfile", "text": "plaintext"}
+#: A format's reader: ``read(path, name=…, **options)`` yielding :data:`ReadItem`.
+Reader = Callable[..., Iterator[ReadItem]]
+
+# Each loader imports its reader's module when the format is first read (plain imports a static checker
+# follows; the CLI starts without loading every format).
+
+
+def _jsonl() -> Reader:
+    from annotator.formats import jsonl
+
+    return jsonl.read
+
+
+def _csv() -> Reader:
+    from annotator.formats import csvfile
+
+    return csvfile.read
+
+
+def _text() -> Reader:
+    from annotator.formats import plaintext
+
+    return plaintext.read
+
+
+def _conll() -> Reader:
+    from annotator.formats import conll
+
+    return conll.read
+
+
+def _doccano() -> Reader:
+    from annotator.formats import doccano
+
+    return doccano.read
+
+
+def _labelstudio() -> Reader:
+    from annotator.formats import labelstudio
+
+    return labelstudio.read
+
+
+def _prodigy() -> Reader:
+    from annotator.formats import prodigy
+
+    return prodigy.read
+
+
+def _webanno() -> Reader:
+    from annotator.formats import webanno
+
+    return webanno.read
+
+
+def _html() -> Reader:
+    from annotator.formats import html
+
+    return html.read
+
+
+#: The file formats one can import, each with the loader of its reader. brat is not a file format (a
+#: folder of ``.txt`` and ``.ann`` pairs, :func:`annotator.formats.brat.read_folder`).
+READERS: dict[str, Callable[[], Reader]] = {
+    "jsonl": _jsonl,
+    "csv": _csv,
+    "text": _text,
+    "conll": _conll,
+    "doccano": _doccano,
+    "labelstudio": _labelstudio,
+    "prodigy": _prodigy,
+    "webanno": _webanno,
+    "html": _html,
+}
+FORMATS = tuple(READERS)
 
 
 def safe_text(value: object, limit: int = 80) -> str:
