@@ -204,3 +204,35 @@ def test_no_module_is_imported_by_a_computed_name():
             elif isinstance(node, ast.Name) and node.id == "__import__":
                 offenders.append(f"{where} calls __import__")
     assert offenders == []
+
+
+#: Words only a reader of brat's annotation.conf needs (its options and directives).
+BRAT_CONF_WORDS = ("<REL-TYPE>", "<OVERLAP>", "<DEFAULT>", "symmetric-transitive")
+
+
+def test_one_annotation_conf_parser():
+    """brat's annotation.conf is parsed in one place, the schema room's converter; the brat format takes
+    what it needs from the converted schema (annotator.formats.brat.BratConf.of)."""
+    home = PACKAGE / "schema" / "brat_conf.py"
+    offenders = []
+    for p in PACKAGE.rglob("*.py"):
+        if p == home:
+            continue
+        tree = ast.parse(p.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        offenders += [
+            f"{p.relative_to(PACKAGE.parent)}:{node.lineno} reads {node.value!r}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+            and any(word in node.value for word in BRAT_CONF_WORDS)
+        ]
+    assert offenders == []

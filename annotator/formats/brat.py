@@ -73,6 +73,7 @@ from typing import Any
 
 from annotator.errors import RecordError
 from annotator.formats.records import ReadItem, SourceRecord, display_name
+from annotator.schema import Schema, load_schema_file
 
 __all__ = [
     "ANNOTATOR",
@@ -118,56 +119,36 @@ _DEFAULT_REL_LABELS = ("Arg1", "Arg2")
 
 
 # ---------------------------------------------------------------------------------------------------------
-# annotation.conf: only what conversion needs
+# annotation.conf: what conversion needs, from the label schema (annotator.schema.brat_conf is the one
+# annotation.conf parser)
 
 
 @dataclass(frozen=True)
 class BratConf:
-    """The facts of an ``annotation.conf`` that conversion needs."""
+    """The facts of a brat configuration that conversion needs: the event types, their argument roles and
+    the equivalence (``symmetric-transitive``) relation types."""
 
     event_types: frozenset[str] = frozenset()
     equivalence_types: frozenset[str] = frozenset()
     #: event type -> its declared argument roles (without ``?``, ``*``, ``+``, ``{n}``)
     event_roles: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, schema: Schema) -> BratConf:
+        """The facts of ``schema`` (a project's, or an ``annotation.conf`` converted by
+        :func:`annotator.schema.parse_annotation_conf`)."""
+        return cls(
+            frozenset(schema.event_type_names),
+            frozenset(r.name for r in schema.relations if r.equivalence),
+            {name: frozenset(schema.event_type(name).role_names) for name in schema.event_type_names},
+        )
+
 
 def read_conf(path: Path) -> BratConf:
-    """Event types, their roles and the equivalence relation types of a brat ``annotation.conf``."""
-    section = ""
-    event_roles: dict[str, set[str]] = {}
-    equivalences: set[str] = set()
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            section = line[1:-1].strip()
-            continue
-        if line.startswith("<"):  # macro (<POG>=…) or <OVERLAP> and other directives
-            continue
-        name, *rest_ = line.split(None, 1)
-        rest = rest_[0] if rest_ else ""
-        name = name.lstrip("!")
-        args = [a.strip() for a in rest.split(",") if a.strip()]
-        if section == "events":
-            roles = event_roles.setdefault(name, set())
-            for arg in args:
-                role = arg.partition(":")[0].strip()
-                role = re.sub(r"(\{[^}]*\}|[?*+])$", "", role)
-                if role and not role.startswith("<"):
-                    roles.add(role)
-        elif section == "relations":
-            for arg in args:
-                key, _, value = arg.partition(":")
-                if key.strip() == "<REL-TYPE>" and {"symmetric", "transitive"} <= set(
-                    value.strip().split("-")
-                ):
-                    equivalences.add(name)
-    return BratConf(
-        frozenset(event_roles),
-        frozenset(equivalences),
-        {name: frozenset(roles) for name, roles in event_roles.items()},
-    )
+    """Event types, their roles and the equivalence relation types of a brat ``annotation.conf``, as
+    converted to a label schema (:func:`annotator.schema.load_schema_file`; an invalid configuration raises
+    its :class:`~annotator.schema.SchemaError`)."""
+    return BratConf.of(load_schema_file(path))
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 from annotator.errors import RecordError
 from annotator.formats import brat
 from annotator.formats.records import SourceRecord
+from annotator.schema import SchemaError, load_schema_file
 from tests.conftest import corpus
 
 # ---------------------------------------------------------------------------------------------------------
@@ -629,7 +630,7 @@ def test_write_document_writes_text_byte_for_byte_and_an_empty_ann(tmp_path):
 def test_read_conf(tmp_path):
     conf_path = tmp_path / "annotation.conf"
     conf_path.write_text(
-        "[entities]\nPER\n[relations]\nAlias\tArg1:PER, Arg2:PER, <REL-TYPE>:symmetric-transitive\n"
+        "[entities]\nPER\nORG\nGPE\n[relations]\nAlias\tArg1:PER, Arg2:PER, <REL-TYPE>:symmetric-transitive\n"
         "Knows Arg1:PER, Arg2:PER\n[events]\n<POG>=PER|ORG\n!Conflict\n\tAttack  Attacker*:<POG>, "
         "Target+:PER, Place?:GPE\nMeet Participant{2}:PER\n[attributes]\nNegation Arg:<EVENT>\n",
         encoding="utf-8",
@@ -639,6 +640,14 @@ def test_read_conf(tmp_path):
     assert {"Attack", "Meet"} <= conf.event_types
     assert conf.event_roles["Attack"] == {"Attacker", "Target", "Place"}
     assert conf.event_roles["Meet"] == {"Participant"}
+    assert conf == brat.BratConf.of(load_schema_file(conf_path))  # the schema's parser, the one there is
+
+
+def test_read_conf_refuses_what_the_schema_refuses(tmp_path):
+    conf_path = tmp_path / "annotation.conf"
+    conf_path.write_text("[entities]\nPER\n[events]\nAttack Attacker:PER, Attacker:PER\n", encoding="utf-8")
+    with pytest.raises(SchemaError, match="line 4: Attack: role 'Attacker' given twice"):
+        brat.read_conf(conf_path)
 
 
 def test_read_conf_of_the_tutorials():
