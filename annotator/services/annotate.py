@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
 from annotator.errors import AnnotatorError
+from annotator.schema.checks import entity_problem, sentiment_problem, tone_problem
 from annotator.services.documents import annotator_id as lookup_annotator
 from annotator.services.project import Project
 from annotator.store.database import insert_new, json_value, raw_json, transact
@@ -91,6 +92,7 @@ class Editor:
         self.annotator = annotator.strip()
         self.annotator_id: int = lookup_annotator(project, self.annotator)
         self.tone_name = project.schema.document_sentiment.name if project.schema.document_sentiment else None
+        self._boundaries: dict[int, tuple[int, frozenset[int]]] = {}  # document → (length, cluster bounds)
 
     # ------------------------------------------------------------------ reading
 
@@ -201,12 +203,46 @@ class Editor:
             return True
         return False
 
+    # ------------------------------------------------------------------ checks (as on import: schema.checks)
+
+    def check_span(self, document_id: int, start: int, end: int) -> None:
+        """Refuse a span that is empty, outside the document, or splits a character cluster. The text
+        never changes after import, so its cluster boundaries are read once per document."""
+        cached = self._boundaries.get(document_id)
+        if cached is None:
+            text = self.text(document_id)
+            if text is None:
+                raise AnnotatorError(f"there is no document {document_id}")
+            cached = self._boundaries[document_id] = (len(text), frozenset(grapheme_boundaries(text)))
+        length, bounds = cached
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
+            raise AnnotatorError(f"[{start}, {end}) is not a span of this document (its length is {length})")
+        for offset in (start, end):
+            if offset not in bounds:
+                raise AnnotatorError(f"span [{start}, {end}) splits a character cluster at offset {offset}")
+
+    def refuse(self, problem: str | None, what: str) -> None:
+        """Raise the checks' one-line reason (None: nothing to refuse)."""
+        if problem:
+            raise AnnotatorError(f"{what}: {problem}")
+
+    def check_entity(self, document_id: int, span: Span) -> None:
+        self.check_span(document_id, span.start, span.end)
+        self.refuse(entity_problem(self.project.schema, span.label, span.attributes), f"label {span.label}")
+
     def transact(self, work: Callable[[Connection], T]) -> T:
         """``work`` in one transaction, run once more if the server connection broke during it (see
         :func:`annotator.store.database.transact`: ``work`` must be idempotent)."""
         return transact(self.project.engine, work)
 
     def insert_spans(self, document_id: int, spans: list[Span]) -> Change:
+        schema = self.project.schema
+        for span in spans:
+            if schema.kind_of(span.label) == "entity":  # the schema's defaults, as on import
+                merged = {**schema.attribute_defaults("entity", span.label), **span.attributes}
+                span.attributes.clear()
+                span.attributes.update(sorted(merged.items()))
+            self.check_entity(document_id, span)
         now = utcnow()
         rows = [
             {
@@ -475,6 +511,7 @@ class Relabel(Command):
         self.text = f"relabel {old.label} → {label}"
 
     def apply(self, editor: Editor) -> Change:
+        editor.check_entity(self.document_id, self.new)
         return editor.update_span(self.document_id, self.new)
 
     def revert(self, editor: Editor) -> Change:
@@ -505,6 +542,7 @@ class Reshape(Command):
         self.text = "move span"
 
     def apply(self, editor: Editor) -> Change:
+        editor.check_span(self.document_id, self.new.start, self.new.end)
         return editor.update_span(self.document_id, self.new)
 
     def revert(self, editor: Editor) -> Change:
@@ -517,6 +555,7 @@ class SetTone(Command):
         self.text = "clear tone" if new is None else f"tone {new:+d}" if new else "tone 0"
 
     def apply(self, editor: Editor) -> Change:
+        editor.refuse(tone_problem(editor.project.schema, self.new), "tone")
         return editor.write_tone(self.document_id, self.new)
 
     def revert(self, editor: Editor) -> Change:
@@ -529,6 +568,8 @@ class SetPolarity(Command):
         self.text = f"sentiment {new}" if new else "clear sentiment"
 
     def apply(self, editor: Editor) -> Change:
+        if self.new is not None:
+            editor.refuse(sentiment_problem(editor.project.schema, "entity", self.new), "sentiment")
         return editor.write_polarity(self.document_id, self.entity_id, self.new)
 
     def revert(self, editor: Editor) -> Change:

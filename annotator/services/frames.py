@@ -13,7 +13,9 @@ from typing import Any, ClassVar
 
 from sqlalchemy import delete, func, or_, select, update
 
+from annotator.errors import AnnotatorError
 from annotator.schema import Schema
+from annotator.schema.checks import argument_problem, event_problem, relation_problem
 from annotator.services.annotate import Change, Command, Editor, bury, restore_rows
 from annotator.store.database import insert_new, json_value, raw_json
 from annotator.store.models import Entity, Event, EventArgument, Relation, TargetedSentiment, utcnow
@@ -158,6 +160,13 @@ class AddEvent(Command):
         self.text = f"event {event_type}"
 
     def apply(self, editor: Editor) -> Change:
+        editor.check_span(self.document_id, self.start, self.end)
+        schema = editor.project.schema
+        if schema.kind_of(self.type) == "event":  # the schema's defaults, as on import
+            self.attributes = dict(
+                sorted({**schema.attribute_defaults("event", self.type), **self.attributes}.items())
+            )
+        editor.refuse(event_problem(schema, self.type, self.attributes), f"event {self.type}")
         now = utcnow()
         row = {
             "id": self.id,
@@ -233,6 +242,7 @@ class Retype(Command):
         return Change(self.document_id, frames=True)
 
     def apply(self, editor: Editor) -> Change:
+        editor.refuse(event_problem(editor.project.schema, self.new), f"event {self.new}")
         return self._write(editor, self.new)
 
     def revert(self, editor: Editor) -> Change:
@@ -246,7 +256,26 @@ class AddArgument(Command):
         self.id = _new_id()
         self.text = f"fill {role}"
 
+    def _check(self, editor: Editor) -> None:
+        """The role must be the event type's, take the filler's type and have room (as on import)."""
+        with editor.project.engine.connect() as conn:
+            event_type = conn.scalar(select(Event.type).where(Event.id == self.event_id))
+            if self.filler_kind == "entity":
+                filler_type = conn.scalar(select(Entity.label).where(Entity.id == self.filler_id))
+            else:
+                filler_type = conn.scalar(select(Event.type).where(Event.id == self.filler_id))
+            filled = conn.scalar(
+                select(func.count())
+                .select_from(EventArgument)
+                .where(EventArgument.event_id == self.event_id, EventArgument.role == self.role)
+            )
+        if event_type is None or filler_type is None or self.filler_id == self.event_id:
+            raise AnnotatorError(f"argument {self.role}: the event or its filler is not in this document")
+        problem = argument_problem(editor.project.schema, event_type, self.role, filler_type, filled or 0)
+        editor.refuse(problem, f"argument {self.role}")
+
     def apply(self, editor: Editor) -> Change:
+        self._check(editor)
         now = utcnow()
 
         def work(conn) -> None:
@@ -323,6 +352,13 @@ class SetAttributes(Command):
         return Change(self.document_id, frames=True)
 
     def apply(self, editor: Editor) -> Change:
+        column = self.model.label if self.kind == "entity" else self.model.type
+        with editor.project.engine.connect() as conn:
+            type_name = conn.scalar(select(column).where(self.model.id == self.row_id))
+        if type_name is None:
+            raise AnnotatorError(f"the {self.kind} is not in this document")
+        problems = editor.project.schema.check_attributes(self.kind, type_name, self.new)
+        editor.refuse("; ".join(problems), f"{self.kind} {type_name}")
         return self._write(editor, self.new)
 
     def revert(self, editor: Editor) -> Change:
@@ -368,6 +404,10 @@ class AddRelation(Command):
         self.text = f"relation {relation_type}"
 
     def apply(self, editor: Editor) -> Change:
+        schema = editor.project.schema
+        if schema.kind_of(self.type) == "relation":  # the schema's defaults, as on import
+            defaults = schema.attribute_defaults("relation", self.type)
+            self.attributes = dict(sorted({**defaults, **self.attributes}.items()))
         now = utcnow()
         row = {
             "id": self.id,
@@ -380,6 +420,18 @@ class AddRelation(Command):
             "created_at": now,
             "updated_at": now,
         }
+        with editor.project.engine.connect() as conn:
+            labels = dict(
+                conn.execute(
+                    select(Entity.id, Entity.label).where(Entity.id.in_([self.from_id, self.to_id]))
+                ).all()
+            )
+        if self.from_id == self.to_id or len(labels) < 2:
+            raise AnnotatorError(f"relation {self.type}: it needs two labels of this document")
+        problem = relation_problem(
+            editor.project.schema, self.type, labels[self.from_id], labels[self.to_id], self.attributes
+        )
+        editor.refuse(problem, f"relation {self.type}")
         editor.transact(lambda conn: insert_new(conn, Relation.__table__, [row]))
         return Change(self.document_id, frames=True)
 

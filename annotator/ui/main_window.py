@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QMainWindow,
-    QMessageBox,
     QPlainTextEdit,
     QSplitter,
     QTableView,
@@ -117,8 +116,8 @@ class MainWindow(
     def carry_out(self, outcome: Outcome) -> None:
         """Do what the session decided: run its command (one undo step), say its line, then select or
         activate what it names."""
-        if outcome.command is not None:
-            self.run(outcome.command)
+        if outcome.command is not None and not self.run(outcome.command):
+            return  # refused or not saved: the line saying why stays, nothing moves
         if outcome.message:
             self.statusBar().showMessage(outcome.message, 5000)
         if outcome.clear_text_selection:
@@ -560,31 +559,34 @@ class MainWindow(
             )
             self._update_progress()
 
-    def run(self, command) -> None:
+    def run(self, command) -> bool:
+        """Apply ``command`` and push it on the undo stack; False when it was refused or not saved."""
         if self.viewing_other:
             self.statusBar().showMessage(
                 f"Showing {self.editor.annotator}'s labels (read-only): "
                 "View → Show labels of… → yourself to edit.",
                 6000,
             )
-            return
+            return False
         from annotator.services.project import is_connection_error, unreachable_message
 
         try:
             change = command.apply(self.editor)
-        except AnnotatorError as exc:
-            QMessageBox.warning(self, "annotator", str(exc))
-            return
+        except AnnotatorError as exc:  # refused by the checks the importer uses: said, nothing written
+            reason = str(exc)
+            self.statusBar().showMessage(f"Not done: {reason}", 10000)
+            return False
         except Exception as exc:
             if not is_connection_error(exc):
                 raise
             message = unreachable_message(exc)
             self._say_until_next_change(message[0].upper() + message[1:])
-            return
+            return False
         if self._lasting_message:  # the server is back: the outage line is no longer true
             self._lasting_message = ""
             self.statusBar().clearMessage()
         self.undo_stack.push(CoreCommand(command, self.editor, self._refresh_after, applied=change))
+        return True
 
     def _say_until_next_change(self, message: str) -> None:
         """A status line that stays (an outage) until a change is saved or another document opens."""

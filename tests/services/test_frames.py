@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from annotator.errors import AnnotatorError
 from annotator.services.annotate import AddSpans, DeleteSpans, Editor
 from annotator.services.frames import (
     AddArgument,
@@ -18,6 +19,7 @@ from annotator.services.frames import (
     load_frames,
 )
 from annotator.services.importing import import_paths
+from annotator.store.models import utcnow
 
 TEXT = "लश्कर-ए-तैयबा ने पहलगाम में हमला किया; मंत्री ने हमले की निंदा की।"
 
@@ -53,7 +55,7 @@ def test_event_with_roles_attributes_and_undo(project, setup):
         cmd.apply(editor)
     statement = AddEvent(1, "STATEMENT", *at("निंदा"), {"modality": "actual"})
     statement.apply(editor)
-    AddArgument(1, statement.id, "Speaker", ids["TITLE"], "entity").apply(editor)
+    AddArgument(1, statement.id, "Speaker", ids["GPE"], "entity").apply(editor)
     topic = AddArgument(1, statement.id, "Topic", attack.id, "event")  # an event as argument of another
     topic.apply(editor)
     frames = load_frames(editor, 1)
@@ -101,10 +103,10 @@ def test_one_entity_in_two_events_and_a_second_filler(project, setup):
     AddArgument(1, b.id, "Place", ids["GPE"], "entity").apply(editor)
     meet = AddEvent(1, "MEET", *at("किया"), {})
     meet.apply(editor)
-    AddArgument(1, meet.id, "Participant", ids["TITLE"], "entity").apply(editor)
+    AddArgument(1, meet.id, "Participant", ids["GPE"], "entity").apply(editor)
     AddArgument(1, meet.id, "Participant", ids["ARMED_GROUP"], "entity").apply(editor)
     frames = load_frames(editor, 1)
-    assert sum(arg.filler_id == ids["GPE"] for e in frames.events for arg in e.arguments) == 2
+    assert sum(arg.filler_id == ids["GPE"] for e in frames.events for arg in e.arguments) == 3
     assert [x.role for x in {e.type: e for e in frames.events}["MEET"].arguments] == [
         "Participant",
         "Participant",
@@ -117,7 +119,24 @@ def test_problems_follow_the_schema(project, setup):
     meet.apply(editor)
     attack = AddEvent(1, "ATTACK", *at("हमले"), {})
     attack.apply(editor)
-    AddArgument(1, attack.id, "Place", ids["TITLE"], "entity").apply(editor)  # a TITLE cannot be a Place
+    with pytest.raises(AnnotatorError, match="'TITLE' cannot fill this role"):  # as the importer refuses
+        AddArgument(1, attack.id, "Place", ids["TITLE"], "entity").apply(editor)
+    # an argument stored before the schema changed is still shown as a problem
+    from annotator.store.database import insert_new
+    from annotator.store.models import EventArgument
+
+    row = {
+        "id": "a-from-before",
+        "event_id": attack.id,
+        "annotator_id": editor.annotator_id,
+        "position": 0,
+        "role": "Place",
+        "entity_id": ids["TITLE"],
+        "filler_event_id": None,
+        "created_at": utcnow(),
+        "updated_at": utcnow(),
+    }
+    editor.transact(lambda conn: insert_new(conn, EventArgument.__table__, [row]))
     labels = {s.id: s.label for s in editor.state(1).spans}
     problems = frame_problems(project.schema, load_frames(editor, 1), labels)
     assert any("Participant" in p for p in problems[meet.id])  # one or more participants needed

@@ -52,7 +52,7 @@ def test_concurrent_writers_keep_both_sets_of_labels(pg_url, tmp_path):
     import textwrap
 
     with init_project(pg_url) as project:
-        src = write(tmp_path / "d.jsonl", {"id": "d", "text": "पहलगाम " * 400})
+        src = write(tmp_path / "d.jsonl", {"id": "d", "text": "पहलगाम  " * 400})
         assert import_paths(project, [src]).ok
     worker = textwrap.dedent(
         """

@@ -19,7 +19,7 @@ def _window(qtbot, project):
 
 
 def test_export_dataset_from_the_dialog(qtbot, tmp_path, monkeypatch):
-    from annotator.ui import main_window
+    from annotator.ui import window_files
     from annotator.ui.dataset_dialogs import DatasetExportDialog
 
     project = init_project(tmp_path / "p.annotator")
@@ -29,7 +29,7 @@ def test_export_dataset_from_the_dialog(qtbot, tmp_path, monkeypatch):
     assert import_paths(project, [src]).ok
     window = _window(qtbot, project)
     shown = []
-    monkeypatch.setattr(main_window.QMessageBox, "information", lambda _w, _t, text: shown.append(text))
+    monkeypatch.setattr(window_files.QMessageBox, "information", lambda _w, _t, text: shown.append(text))
 
     dialog = DatasetExportDialog(["gold", "majority", "asha"], window)
     qtbot.addWidget(dialog)
