@@ -48,9 +48,13 @@ def imported(editor, tmp_path, annotation: dict) -> list[str]:
 
 
 REFUSED_BOTH_WAYS = [
-    ("unknown label", {"entities": [{"id": "T1", "start": 0, "end": KSHA, "label": "PERSON"}]}, "unknown label"),
     (
-        "abstract-free attributes",
+        "unknown label",
+        {"entities": [{"id": "T1", "start": 0, "end": KSHA, "label": "PERSON"}]},
+        "unknown label",
+    ),
+    (
+        "bad attribute value",
         {
             "entities": [
                 {"id": "T1", "start": 0, "end": KSHA, "label": "PER", "attributes": {"confidence": "sure"}}
