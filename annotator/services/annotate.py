@@ -14,13 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, delete, insert, or_, select, update
+from sqlalchemy import Connection, delete, or_, select, update
 
 from annotator.errors import AnnotatorError
 from annotator.schema.checks import entity_problem, sentiment_problem, tone_problem
 from annotator.services.documents import annotator_id as lookup_annotator
 from annotator.services.project import Project
-from annotator.store.database import insert_new, json_value, raw_json, transact
+from annotator.store.database import json_value, raw_json
 from annotator.store.models import (
     WORK_STATUSES,
     Document,
@@ -29,10 +29,10 @@ from annotator.store.models import (
     EventArgument,
     Relation,
     TargetedSentiment,
-    Tombstone,
     WorkItem,
     utcnow,
 )
+from annotator.store.writes import bury, insert_new, put_one, restore_rows, transact
 from annotator.text.segment import grapheme_boundaries, tokenize
 
 T = TypeVar("T")
@@ -184,7 +184,7 @@ class Editor:
         now = utcnow()
         values = {"status": work.status, "flagged": work.flagged, "comment": work.comment}
         where = (WorkItem.document_id == document_id, WorkItem.annotator_id == self.annotator_id)
-        _put(
+        put_one(
             conn,
             WorkItem,
             where,
@@ -328,7 +328,7 @@ class Editor:
                 DocumentLabel.annotator_id == self.annotator_id,
                 DocumentLabel.name == tone_name,
             )
-            _put(
+            put_one(
                 conn,
                 DocumentLabel,
                 where,
@@ -351,7 +351,7 @@ class Editor:
                 TargetedSentiment.entity_id == entity_id,
                 TargetedSentiment.annotator_id == self.annotator_id,
             )
-            _put(
+            put_one(
                 conn,
                 TargetedSentiment,
                 where,
@@ -382,74 +382,6 @@ SNAPSHOT_TABLES = (
     ("arguments", EventArgument),
     ("relations", Relation),
 )
-
-
-def bury(conn: Connection, table, rows: list[dict[str, Any]], document_id: int, now) -> None:
-    """Record the deletion of ``rows`` (tombstones travel in work packages; see services.packages)."""
-    if not rows:
-        return
-    ids = [r["id"] for r in rows]
-    conn.execute(delete(Tombstone).where(Tombstone.id.in_(ids)))
-    conn.execute(
-        insert(Tombstone),
-        [
-            {
-                "id": r["id"],
-                "table_name": table.name,
-                "document_id": document_id,
-                "annotator_id": r["annotator_id"],
-                "deleted_at": now,
-            }
-            for r in rows
-        ],
-    )
-
-
-def restore_rows(conn: Connection, tables: list[tuple[Any, list[dict[str, Any]]]]) -> None:
-    """Put deleted rows back (undo): same ids, their tombstones removed, and updated now, so the
-    restoration is the later change when work is merged."""
-    now = utcnow()
-    for table, rows in tables:
-        if rows:
-            conn.execute(delete(Tombstone).where(Tombstone.id.in_([r["id"] for r in rows])))
-            insert_new(conn, table, [{**r, "updated_at": now} for r in rows])
-
-
-def _put(
-    conn: Connection,
-    model,
-    where: tuple,
-    values: dict[str, Any] | None,
-    now,
-    *,
-    conflict: tuple[str, ...] = (),
-    **identity: Any,
-) -> None:
-    """Set (update, else insert with a new id and ``identity``) or, with ``values`` None, delete (with a
-    tombstone) the one row of ``model`` matching ``where``. With ``conflict`` (the columns of the table's
-    unique constraint that ``where`` matches) the set is one atomic upsert (``INSERT … ON CONFLICT DO
-    UPDATE`` on SQLite and PostgreSQL), so two sessions of one annotator (two laptops on one server)
-    cannot both insert: update-then-insert races under READ COMMITTED and the loser's change was lost."""
-    if values is None:
-        table = model.__table__
-        rows = [dict(r._mapping) for r in conn.execute(select(table).where(*where))]
-        bury(conn, table, rows, identity["document_id"], now)
-        conn.execute(delete(model).where(*where))
-    elif conflict and conn.dialect.name in ("sqlite", "postgresql"):
-        if conn.dialect.name == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as upsert
-        else:
-            from sqlalchemy.dialects.postgresql import insert as upsert
-        stmt = upsert(model).values(
-            id=str(uuid.uuid4()), created_at=now, updated_at=now, **identity, **values
-        )
-        conn.execute(
-            stmt.on_conflict_do_update(index_elements=list(conflict), set_={**values, "updated_at": now})
-        )
-    elif not conn.execute(update(model).where(*where).values(**values, updated_at=now)).rowcount:
-        conn.execute(
-            insert(model).values(id=str(uuid.uuid4()), created_at=now, updated_at=now, **identity, **values)
-        )
 
 
 # ---------------------------------------------------------------------------------------------- commands

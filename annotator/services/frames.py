@@ -11,14 +11,15 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 
 from annotator.errors import AnnotatorError
 from annotator.schema import Schema
 from annotator.schema.checks import argument_problem, event_problem, relation_problem
-from annotator.services.annotate import Change, Command, Editor, bury, restore_rows
-from annotator.store.database import insert_new, json_value, raw_json
+from annotator.services.annotate import Change, Command, Editor
+from annotator.store.database import json_value, raw_json
 from annotator.store.models import Entity, Event, EventArgument, Relation, TargetedSentiment, utcnow
+from annotator.store.writes import bury, delete_rows, insert_new, restore_rows, select_rows
 
 
 @dataclass(slots=True)
@@ -134,22 +135,6 @@ def _new_id() -> str:
     return str(uuid.uuid4())
 
 
-def _rows(conn, table, *conditions) -> list[dict[str, Any]]:
-    return [dict(r._mapping) for r in conn.execute(select(table).where(or_(*conditions)))]
-
-
-def _restore(conn, snapshot: list[tuple[Any, list[dict[str, Any]]]]) -> None:
-    restore_rows(conn, snapshot)
-
-
-def _delete(conn, table, document_id: int, *conditions) -> list[dict[str, Any]]:
-    """Delete rows (with tombstones) and return them."""
-    rows = _rows(conn, table, *conditions)
-    bury(conn, table, rows, document_id, utcnow())
-    conn.execute(table.delete().where(or_(*conditions)))
-    return rows
-
-
 class AddEvent(Command):
     """A new event on a trigger span, with the schema's default attributes."""
 
@@ -188,7 +173,7 @@ class AddEvent(Command):
 
     def revert(self, editor: Editor) -> Change:
         table = Event.__table__
-        editor.transact(lambda conn: _delete(conn, table, self.document_id, table.c.id == self.id))
+        editor.transact(lambda conn: delete_rows(conn, table, self.document_id, table.c.id == self.id))
         return Change(self.document_id, frames=True)
 
 
@@ -205,12 +190,14 @@ class DeleteEvent(Command):
 
         def work(conn) -> None:
             saved = [
-                (Event.__table__, _rows(conn, Event.__table__, Event.__table__.c.id == self.event_id)),
+                (Event.__table__, select_rows(conn, Event.__table__, Event.__table__.c.id == self.event_id)),
                 (
                     arg,
-                    _rows(conn, arg, arg.c.event_id == self.event_id, arg.c.filler_event_id == self.event_id),
+                    select_rows(
+                        conn, arg, arg.c.event_id == self.event_id, arg.c.filler_event_id == self.event_id
+                    ),
                 ),
-                (sen, _rows(conn, sen, sen.c.event_id == self.event_id)),
+                (sen, select_rows(conn, sen, sen.c.event_id == self.event_id)),
             ]
             now = utcnow()
             for table, rows in saved:
@@ -223,7 +210,7 @@ class DeleteEvent(Command):
         return Change(self.document_id, frames=True, polarities=True)
 
     def revert(self, editor: Editor) -> Change:
-        editor.transact(lambda conn: _restore(conn, self.saved))
+        editor.transact(lambda conn: restore_rows(conn, self.saved))
         return Change(self.document_id, frames=True, polarities=True)
 
 
@@ -302,7 +289,7 @@ class AddArgument(Command):
 
     def revert(self, editor: Editor) -> Change:
         table = EventArgument.__table__
-        editor.transact(lambda conn: _delete(conn, table, self.document_id, table.c.id == self.id))
+        editor.transact(lambda conn: delete_rows(conn, table, self.document_id, table.c.id == self.id))
         return Change(self.document_id, frames=True)
 
 
@@ -316,7 +303,7 @@ class RemoveArgument(Command):
         table = EventArgument.__table__
 
         def work(conn) -> None:
-            rows = _delete(conn, table, self.document_id, table.c.id == self.argument_id)
+            rows = delete_rows(conn, table, self.document_id, table.c.id == self.argument_id)
             if rows or not self.saved:  # a retry after a landed commit finds nothing: keep the rows
                 self.saved = [(table, rows)]
 
@@ -324,7 +311,7 @@ class RemoveArgument(Command):
         return Change(self.document_id, frames=True)
 
     def revert(self, editor: Editor) -> Change:
-        editor.transact(lambda conn: _restore(conn, self.saved))
+        editor.transact(lambda conn: restore_rows(conn, self.saved))
         return Change(self.document_id, frames=True)
 
 
@@ -437,7 +424,7 @@ class AddRelation(Command):
 
     def revert(self, editor: Editor) -> Change:
         table = Relation.__table__
-        editor.transact(lambda conn: _delete(conn, table, self.document_id, table.c.id == self.id))
+        editor.transact(lambda conn: delete_rows(conn, table, self.document_id, table.c.id == self.id))
         return Change(self.document_id, frames=True)
 
 
@@ -451,7 +438,7 @@ class DeleteRelation(Command):
         table = Relation.__table__
 
         def work(conn) -> None:
-            rows = _delete(conn, table, self.document_id, table.c.id == self.relation_id)
+            rows = delete_rows(conn, table, self.document_id, table.c.id == self.relation_id)
             if rows or not self.saved:  # a retry after a landed commit finds nothing: keep the rows
                 self.saved = [(table, rows)]
 
@@ -459,5 +446,5 @@ class DeleteRelation(Command):
         return Change(self.document_id, frames=True)
 
     def revert(self, editor: Editor) -> Change:
-        editor.transact(lambda conn: _restore(conn, self.saved))
+        editor.transact(lambda conn: restore_rows(conn, self.saved))
         return Change(self.document_id, frames=True)

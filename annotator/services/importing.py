@@ -45,6 +45,7 @@ from annotator.store.models import (
     WorkItem,
     utcnow,
 )
+from annotator.store.writes import insert_missing
 from annotator.text.normalization import (
     SpanMismatch,
     content_hash,
@@ -316,19 +317,9 @@ class _Writer:
         return self.annotators[name]
 
     def _insert_new(self, model, rows: list[dict]) -> None:
-        if not rows:
-            return
-        ids = [r["id"] for r in rows]
-        present: set[str] = set()
-        for i in range(0, len(ids), 500):
-            present.update(
-                self.conn.execute(select(model.id).where(model.id.in_(ids[i : i + 500]))).scalars()
-            )
-        fresh = [r for r in rows if r["id"] not in present]
-        self.report.annotations_existing += len(rows) - len(fresh)
-        if fresh:
-            self.conn.execute(insert(model), fresh)
-            self.report.annotations_added += len(fresh)
+        added = insert_missing(self.conn, model, rows)
+        self.report.annotations_existing += len(rows) - added
+        self.report.annotations_added += added
 
     def _same_entities(self, document_id: int, aid: int, entities) -> dict[str, str]:
         """Incoming entity id -> the id of the annotator's stored entity with the same span and label

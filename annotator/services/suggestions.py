@@ -21,10 +21,10 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from annotator.errors import AnnotatorError
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
-from annotator.services.annotate import Change, Command, Editor, Span, bury
+from annotator.services.annotate import Change, Command, Editor, Span
 from annotator.services.documents import annotator_id_in
 from annotator.services.project import Project
-from annotator.store.database import insert_new, json_value
+from annotator.store.database import json_value
 from annotator.store.models import (
     Annotator,
     Assignment,
@@ -39,6 +39,7 @@ from annotator.store.models import (
     utcnow,
 )
 from annotator.store.models import Suggestion as SuggestionRow
+from annotator.store.writes import bury, insert_new
 
 SOURCES = ("gazetteer", "rules", "propagation", "model")
 _KEYS = {

@@ -17,14 +17,12 @@ import json
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Text, create_engine, event, inspect, select, text, type_coerce
+from sqlalchemy import Engine, Text, create_engine, event, inspect, text, type_coerce
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, OperationalError
 
@@ -144,47 +142,6 @@ def unreachable_message(
     if len(reason) > 160:
         reason = reason[:159] + "…"
     return f"the database server is unreachable ({reason}); {consequence} — try again when the server is back"
-
-
-T = TypeVar("T")
-
-
-def transact(engine: Engine, work: Callable[[Connection], T], *, pause: float = 0.5) -> T:
-    """Run ``work`` in one transaction; when the connection to the server breaks during it (a restart, a
-    dropped network) run it once more on a fresh connection, ``pause`` seconds later.
-
-    ``work`` must be idempotent, because a commit whose acknowledgement was lost may have landed: insert
-    rows with :func:`insert_new`; an update or an upsert is idempotent by nature. A second failure is
-    raised (the caller tells the person in one line, see :func:`unreachable_message`)."""
-    try:
-        with engine.begin() as conn:
-            return work(conn)
-    except Exception as exc:
-        if not is_connection_error(exc):
-            raise
-    time.sleep(pause)
-    with engine.begin() as conn:
-        return work(conn)
-
-
-def insert_new(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
-    """Insert rows keyed by their ``id``, leaving alone a row whose id is already stored: a write retried
-    by :func:`transact` after its first commit landed adds nothing twice. (Ids are fresh UUIDs made before
-    the write, so a stored id is this very row.)"""
-    if not rows:
-        return
-    name = conn.dialect.name
-    if name in ("sqlite", "postgresql"):
-        if name == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        conn.execute(dialect_insert(table).on_conflict_do_nothing(index_elements=["id"]), rows)
-        return
-    stored = set(conn.scalars(select(table.c.id).where(table.c.id.in_([r["id"] for r in rows]))))
-    fresh = [r for r in rows if r["id"] not in stored]
-    if fresh:
-        conn.execute(table.insert(), fresh)
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:

@@ -122,8 +122,8 @@ def test_problems_follow_the_schema(project, setup):
     with pytest.raises(AnnotatorError, match="'TITLE' cannot fill this role"):  # as the importer refuses
         AddArgument(1, attack.id, "Place", ids["TITLE"], "entity").apply(editor)
     # an argument stored before the schema changed is still shown as a problem
-    from annotator.store.database import insert_new
     from annotator.store.models import EventArgument
+    from annotator.store.writes import insert_new
 
     row = {
         "id": "a-from-before",

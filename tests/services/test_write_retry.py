@@ -17,8 +17,8 @@ from annotator.services.annotate import AddSpans, DeleteSpans, Editor, SetTone
 from annotator.services.frames import AddArgument, AddEvent, AddRelation, DeleteEvent, DeleteRelation
 from annotator.services.importing import import_paths
 from annotator.services.project import init_project
-from annotator.store.database import transact
 from annotator.store.models import Entity, Event, EventArgument, Relation, Tombstone
+from annotator.store.writes import transact
 
 TEXT = "पहलगाम में हमला हुआ। Delhi police said LeT was behind it."
 

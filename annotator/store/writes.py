@@ -1,0 +1,157 @@
+"""The one module that writes annotation rows: insert (by id, idempotent), update or upsert one row,
+delete with tombstones, restore deleted rows, and the transaction that is retried once when the server
+connection breaks. Commands (services.annotate, services.frames, services.suggestions) write through it;
+the rules of a write — tombstones travel in work packages, a restored row is the later change — live here
+once.
+
+Nothing here imports Qt or the services.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
+
+from annotator.store.database import is_connection_error
+from annotator.store.models import Tombstone, utcnow
+
+T = TypeVar("T")
+
+
+def transact(engine: Engine, work: Callable[[Connection], T], *, pause: float = 0.5) -> T:
+    """Run ``work`` in one transaction; when the connection to the server breaks during it (a restart, a
+    dropped network) run it once more on a fresh connection, ``pause`` seconds later.
+
+    ``work`` must be idempotent, because a commit whose acknowledgement was lost may have landed: insert
+    rows with :func:`insert_new`; an update or an upsert is idempotent by nature. A second failure is
+    raised (the caller tells the person in one line, see :func:`unreachable_message`)."""
+    try:
+        with engine.begin() as conn:
+            return work(conn)
+    except Exception as exc:
+        if not is_connection_error(exc):
+            raise
+    time.sleep(pause)
+    with engine.begin() as conn:
+        return work(conn)
+
+
+def insert_new(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert rows keyed by their ``id``, leaving alone a row whose id is already stored: a write retried
+    by :func:`transact` after its first commit landed adds nothing twice. (Ids are fresh UUIDs made before
+    the write, so a stored id is this very row.)"""
+    if not rows:
+        return
+    name = conn.dialect.name
+    if name in ("sqlite", "postgresql"):
+        if name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        conn.execute(dialect_insert(table).on_conflict_do_nothing(index_elements=["id"]), rows)
+        return
+    stored = set(conn.scalars(select(table.c.id).where(table.c.id.in_([r["id"] for r in rows]))))
+    fresh = [r for r in rows if r["id"] not in stored]
+    if fresh:
+        conn.execute(table.insert(), fresh)
+
+
+def bury(conn: Connection, table, rows: list[dict[str, Any]], document_id: int, now) -> None:
+    """Record the deletion of ``rows`` (tombstones travel in work packages; see services.packages)."""
+    if not rows:
+        return
+    ids = [r["id"] for r in rows]
+    conn.execute(delete(Tombstone).where(Tombstone.id.in_(ids)))
+    conn.execute(
+        insert(Tombstone),
+        [
+            {
+                "id": r["id"],
+                "table_name": table.name,
+                "document_id": document_id,
+                "annotator_id": r["annotator_id"],
+                "deleted_at": now,
+            }
+            for r in rows
+        ],
+    )
+
+
+def restore_rows(conn: Connection, tables: list[tuple[Any, list[dict[str, Any]]]]) -> None:
+    """Put deleted rows back (undo): same ids, their tombstones removed, and updated now, so the
+    restoration is the later change when work is merged."""
+    now = utcnow()
+    for table, rows in tables:
+        if rows:
+            conn.execute(delete(Tombstone).where(Tombstone.id.in_([r["id"] for r in rows])))
+            insert_new(conn, table, [{**r, "updated_at": now} for r in rows])
+
+
+def put_one(
+    conn: Connection,
+    model,
+    where: tuple,
+    values: dict[str, Any] | None,
+    now,
+    *,
+    conflict: tuple[str, ...] = (),
+    **identity: Any,
+) -> None:
+    """Set (update, else insert with a new id and ``identity``) or, with ``values`` None, delete (with a
+    tombstone) the one row of ``model`` matching ``where``. With ``conflict`` (the columns of the table's
+    unique constraint that ``where`` matches) the set is one atomic upsert (``INSERT … ON CONFLICT DO
+    UPDATE`` on SQLite and PostgreSQL), so two sessions of one annotator (two laptops on one server)
+    cannot both insert: update-then-insert races under READ COMMITTED and the loser's change was lost."""
+    if values is None:
+        table = model.__table__
+        rows = [dict(r._mapping) for r in conn.execute(select(table).where(*where))]
+        bury(conn, table, rows, identity["document_id"], now)
+        conn.execute(delete(model).where(*where))
+    elif conflict and conn.dialect.name in ("sqlite", "postgresql"):
+        if conn.dialect.name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as upsert
+        else:
+            from sqlalchemy.dialects.postgresql import insert as upsert
+        stmt = upsert(model).values(
+            id=str(uuid.uuid4()), created_at=now, updated_at=now, **identity, **values
+        )
+        conn.execute(
+            stmt.on_conflict_do_update(index_elements=list(conflict), set_={**values, "updated_at": now})
+        )
+    elif not conn.execute(update(model).where(*where).values(**values, updated_at=now)).rowcount:
+        conn.execute(
+            insert(model).values(id=str(uuid.uuid4()), created_at=now, updated_at=now, **identity, **values)
+        )
+
+
+def insert_missing(conn: Connection, model: Any, rows: list[dict[str, Any]]) -> int:
+    """Insert the rows whose id is not stored yet (an import read twice, a package merged again); returns
+    how many were inserted. Looks the ids up in chunks, so it also counts on drivers whose bulk insert
+    reports no row count."""
+    if not rows:
+        return 0
+    ids = [r["id"] for r in rows]
+    present: set[str] = set()
+    for i in range(0, len(ids), 500):
+        present.update(conn.execute(select(model.id).where(model.id.in_(ids[i : i + 500]))).scalars())
+    fresh = [r for r in rows if r["id"] not in present]
+    if fresh:
+        conn.execute(insert(model), fresh)
+    return len(fresh)
+
+
+def select_rows(conn: Connection, table: Any, *conditions: Any) -> list[dict[str, Any]]:
+    """The rows of ``table`` matching any of ``conditions``, as dicts (a snapshot for undo)."""
+    return [dict(r._mapping) for r in conn.execute(select(table).where(or_(*conditions)))]
+
+
+def delete_rows(conn: Connection, table: Any, document_id: int, *conditions: Any) -> list[dict[str, Any]]:
+    """Delete the rows matching any of ``conditions``, each with a tombstone; returns them (for undo)."""
+    rows = select_rows(conn, table, *conditions)
+    bury(conn, table, rows, document_id, utcnow())
+    conn.execute(table.delete().where(or_(*conditions)))
+    return rows
