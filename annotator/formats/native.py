@@ -17,6 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.schema import Schema
+from annotator.schema.checks import (
+    argument_problem,
+    entity_problem,
+    event_problem,
+    relation_problem,
+    sentiment_problem,
+)
 from annotator.schema.model import WORK_STATUSES
 from annotator.text.normalization import OffsetMap, SpanMismatch, remap_span
 from annotator.text.segment import grapheme_boundaries
@@ -238,17 +245,17 @@ def _validate_block(
         if given in ids:
             raise AnnotationProblem(f"{what}: id used twice")
         label = item.get("label")
-        if not isinstance(label, str) or schema.kind_of(label) != "entity":
-            known_labels = ", ".join(schema.entity_type_names)
-            raise AnnotationProblem(f"{what}: unknown label {label!r} (known: {known_labels})")
+        problem = entity_problem(schema, label)  # the checks the workbench's commands use too
+        if problem:
+            raise AnnotationProblem(f"{what}: {problem}")
         start, end = spans.map(item.get("start"), item.get("end"), item.get("text"), what)
         attributes = {
             **schema.attribute_defaults("entity", label),
             **_obj(item.get("attributes") or {}, f"{what}: 'attributes'"),
         }
-        problems = schema.check_attributes("entity", label, attributes)
-        if problems:
-            raise AnnotationProblem(f"{what}: {'; '.join(problems)}")
+        problem = entity_problem(schema, label, attributes)
+        if problem:
+            raise AnnotationProblem(f"{what}: {problem}")
         key = (start, end, label)
         if key in seen_spans:
             # Same span and label twice (seen in doccano exports): keep one, say so.
@@ -272,9 +279,9 @@ def _validate_block(
         if given in ids:
             raise AnnotationProblem(f"event {given}: id used twice")
         etype = item.get("type")
-        if not isinstance(etype, str) or schema.kind_of(etype) != "event":
-            known_types = ", ".join(schema.event_type_names)
-            raise AnnotationProblem(f"event {given}: unknown type {etype!r} (known: {known_types})")
+        problem = event_problem(schema, etype)
+        if problem:
+            raise AnnotationProblem(f"event {given}: {problem}")
         ids[given] = ("event", sid(given, "event"), etype)
 
     events: list[EventIn] = []
@@ -292,9 +299,9 @@ def _validate_block(
             **schema.attribute_defaults("event", etype),
             **_obj(item.get("attributes") or {}, f"{what}: 'attributes'"),
         }
-        problems = schema.check_attributes("event", etype, attributes)
-        if problems:
-            raise AnnotationProblem(f"{what}: {'; '.join(problems)}")
+        problem = event_problem(schema, etype, attributes)
+        if problem:
+            raise AnnotationProblem(f"{what}: {problem}")
         event = EventIn(ids[given][1], etype, start, end, dict(sorted(attributes.items())))
         counts: dict[str, int] = {}
         for j, arg in enumerate(_list(item.get("arguments"), f"{what}: 'arguments'")):
@@ -312,13 +319,10 @@ def _validate_block(
             kind, filler_sid, filler_type = ids[filler]
             if filler_sid == event.id:
                 raise AnnotationProblem(f"{what}: argument {role} names the event itself")
-            problem = schema.check_role_filler(etype, role, filler_type)
+            problem = argument_problem(schema, etype, role, filler_type, counts.get(role, 0))
             if problem:
                 raise AnnotationProblem(f"{what}: argument {role} ({filler}): {problem}")
             counts[role] = counts.get(role, 0) + 1
-            role_def = schema.role(etype, role)
-            if role_def.max is not None and counts[role] > role_def.max:
-                raise AnnotationProblem(f"{what}: role {role} takes at most {role_def.max} argument(s)")
             event.arguments.append(
                 ArgumentIn(
                     derive_id(event.id, "argument", str(j)),
@@ -365,16 +369,16 @@ def _validate_block(
             # brat's "*\tAlias T1 T1", or two ends that are one entity (a duplicate span): says nothing
             warnings.append(f"{what}: {rtype} of an entity with itself ({item['from']}), left out")
             continue
-        problem = schema.check_relation(rtype, ends[0][2], ends[1][2])
+        problem = relation_problem(schema, rtype, ends[0][2], ends[1][2])
         if problem:
             raise AnnotationProblem(f"{what}: {problem}")
         attributes = {
             **schema.attribute_defaults("relation", rtype),
             **_obj(item.get("attributes") or {}, f"{what}: 'attributes'"),
         }
-        problems = schema.check_attributes("relation", rtype, attributes)
-        if problems:
-            raise AnnotationProblem(f"{what}: {'; '.join(problems)}")
+        problem = relation_problem(schema, rtype, ends[0][2], ends[1][2], attributes)
+        if problem:
+            raise AnnotationProblem(f"{what}: {problem}")
         ids[given] = ("relation", sid(given, "relation"), rtype)
         relations.append(
             RelationIn(ids[given][1], rtype, ends[0][1], ends[1][1], dict(sorted(attributes.items())))
@@ -391,7 +395,7 @@ def _validate_block(
             raise AnnotationProblem(f"sentiment[{i}]: target names unknown id {target!r}")
         polarity = item.get("polarity")
         kind, target_sid, _ = ids[target]
-        problem = schema.check_targeted_sentiment(kind, polarity)
+        problem = sentiment_problem(schema, kind, polarity)
         if problem:
             raise AnnotationProblem(f"sentiment[{i}]: {problem}")
         if target_sid in seen_targets:
