@@ -5,9 +5,11 @@ services)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
@@ -24,9 +26,32 @@ from annotator.ui.tasks import BackgroundTask
 
 
 class FilesMixin:
-    def _keep(self, task: BackgroundTask) -> None:
+    def background(
+        self,
+        title: str,
+        job: Callable[..., Any],
+        done: Callable[[Any], None],
+        error: str | Callable[[BaseException], None],
+        *,
+        show_progress: bool = True,
+        start_later: bool = False,
+    ) -> BackgroundTask:
+        """Run ``job(progress=…, cancel=…)`` off the GUI thread (a progress dialog after half a second,
+        with Cancel), then ``done(result)``; a failure goes to ``error``, or with a title to a box saying
+        it in one line. The task is kept until the window closes it (closing cancels and waits)."""
+        task = BackgroundTask(title, job, self, show_progress=show_progress)
+        task.done.connect(done)
+        if isinstance(error, str):
+            task.error.connect(lambda exc, title=error: QMessageBox.critical(self, title, describe(exc)))
+        else:
+            task.error.connect(error)
         self._tasks = [t for t in self._tasks if not t.finished]
         self._tasks.append(task)
+        if start_later:  # after the current event (a document opening paints first)
+            QTimer.singleShot(0, task.start)
+        else:
+            task.start()
+        return task
 
     def new_project(self) -> None:
         from annotator.services.project import init_project
@@ -71,18 +96,14 @@ class FilesMixin:
         from annotator.services.importing import import_paths
 
         project = self.project
-        task = BackgroundTask(
+        return self.background(
             "Importing",
             lambda progress, cancel: import_paths(
                 project, paths, progress=progress, cancel=cancel, **options
             ),
-            self,
+            self._import_done,
+            "Import",
         )
-        task.done.connect(self._import_done)
-        task.error.connect(lambda exc: QMessageBox.critical(self, "Import", describe(exc)))
-        self._keep(task)
-        task.start()
-        return task
 
     def _import_done(self, report) -> None:
         had_document = self.document_id is not None
@@ -112,17 +133,12 @@ class FilesMixin:
         if not path:
             return
         project = self.project
-        task = BackgroundTask(
+        self.background(
             "Exporting",
             lambda progress, cancel: export_jsonl(project, path, progress=progress, cancel=cancel),
-            self,
+            lambda r: self.statusBar().showMessage(f"Exported {r.documents} document(s) to {path}", 8000),
+            "Export",
         )
-        task.done.connect(
-            lambda r: self.statusBar().showMessage(f"Exported {r.documents} document(s) to {path}", 8000)
-        )
-        task.error.connect(lambda exc: QMessageBox.critical(self, "Export", describe(exc)))
-        self._keep(task)
-        task.start()
 
     def import_foreign_dialog(self) -> BackgroundTask | None:
         from annotator.ui.dataset_dialogs import ForeignImportDialog
@@ -150,18 +166,14 @@ class FilesMixin:
         from annotator.services.datasets import export_dataset
 
         project = self.project
-        task = BackgroundTask(
+        return self.background(
             "Exporting the dataset",
             lambda progress, cancel: export_dataset(
                 project, choice.fmt, choice.out, progress=progress, cancel=cancel, **choice.options
             ),
-            self,
+            self._dataset_done,
+            "Export dataset",
         )
-        task.done.connect(self._dataset_done)
-        task.error.connect(lambda exc: QMessageBox.critical(self, "Export dataset", describe(exc)))
-        self._keep(task)
-        task.start()
-        return task
 
     def _dataset_done(self, report) -> None:
         self.last_dataset_report = report
@@ -247,17 +259,12 @@ class FilesMixin:
         if not path:
             return
         project = self.project
-        task = BackgroundTask(
+        self.background(
             "Exporting a work package",
             lambda progress, cancel: export_package(project, name, path, progress=progress, cancel=cancel),
-            self,
+            lambda n: self.statusBar().showMessage(f"Package for {name}: {n} document(s) in {path}", 8000),
+            "Work package",
         )
-        task.done.connect(
-            lambda n: self.statusBar().showMessage(f"Package for {name}: {n} document(s) in {path}", 8000)
-        )
-        task.error.connect(lambda exc: QMessageBox.critical(self, "Work package", describe(exc)))
-        self._keep(task)
-        task.start()
 
     def import_packages_dialog(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
@@ -270,11 +277,6 @@ class FilesMixin:
         from annotator.services.packages import import_packages
 
         project = self.project
-        task = BackgroundTask(
-            "Merging work packages",
-            lambda progress, cancel: import_packages(project, paths, progress=progress, cancel=cancel),
-            self,
-        )
 
         def done(report) -> None:
             self._reload_keeping_document()
@@ -283,8 +285,9 @@ class FilesMixin:
                 self, "Work packages", report.summary() + (f"\n\n{shown}" if shown else "")
             )
 
-        task.done.connect(done)
-        task.error.connect(lambda exc: QMessageBox.critical(self, "Work packages", describe(exc)))
-        self._keep(task)
-        task.start()
-        return task
+        return self.background(
+            "Merging work packages",
+            lambda progress, cancel: import_packages(project, paths, progress=progress, cancel=cancel),
+            done,
+            "Work packages",
+        )

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.crashlog import describe
-from annotator.ui.tasks import BackgroundTask
 
 
 class SearchMixin:
@@ -73,15 +72,12 @@ class SearchMixin:
         if not query:
             return
         project = self.project
-        task = BackgroundTask(
+        self.background(
             "Searching",
             lambda progress, cancel: search_documents(project, query, progress=progress, cancel=cancel),
-            self,
+            self._show_search_results,
+            lambda exc: self.statusBar().showMessage(f"Search failed: {describe(exc)}", 6000),
         )
-        task.done.connect(self._show_search_results)
-        task.error.connect(lambda exc: self.statusBar().showMessage(f"Search failed: {describe(exc)}", 6000))
-        self._keep(task)
-        task.start()
 
     def _show_search_results(self, hits) -> None:
         self.search_results.clear()

@@ -6,7 +6,6 @@ services)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QMessageBox,
 )
@@ -58,14 +57,16 @@ class SuggestionsMixin:
                 if found and recompute:
                     self.statusBar().showMessage(f"{len(found)} suggestion(s): Tab goes to the next.", 5000)
 
-        task = BackgroundTask("Suggesting", job, self, show_progress=False)
-        task.done.connect(done)
-        task.error.connect(lambda exc: self.statusBar().showMessage(f"No suggestions: {exc}", 8000))
-        self._keep(task)
-        self.suggestion_task = task
         # started once the event loop is back, so that the document is laid out and painted first
-        QTimer.singleShot(0, task.start)
-        return task
+        self.suggestion_task = self.background(
+            "Suggesting",
+            job,
+            done,
+            lambda exc: self.statusBar().showMessage(f"No suggestions: {exc}", 8000),
+            show_progress=False,
+            start_later=True,
+        )
+        return self.suggestion_task
 
     def _reload_suggestions(self) -> None:
         """After a suggestion was accepted, rejected or brought back: the open ones, at once."""
@@ -155,30 +156,18 @@ class SuggestionsMixin:
         from annotator.services.suggestions import suggest_documents
 
         project, name = self.project, self.editor.annotator
-        task = BackgroundTask(
+        return self.background(
             "Suggesting",
             lambda progress, cancel: suggest_documents(project, name, progress=progress, cancel=cancel),
-            self,
+            lambda r: (self.statusBar().showMessage(r.summary(), 8000), self.load_suggestions()),
+            "Suggestions",
         )
-        task.done.connect(
-            lambda r: (self.statusBar().showMessage(r.summary(), 8000), self.load_suggestions())
-        )
-        task.error.connect(lambda exc: QMessageBox.critical(self, "Suggestions", describe(exc)))
-        self._keep(task)
-        task.start()
-        return task
 
     def train_model(self, quiet: bool = False) -> BackgroundTask:
         """Train the suggestion model in the background; its measured figures go to the status bar."""
         from annotator.services.suggestions import train_model
 
         project = self.project
-        task = BackgroundTask(
-            "Training the suggestion model",
-            lambda progress, cancel: train_model(project, progress=progress, cancel=cancel),
-            self,
-            show_progress=not quiet,  # retraining by itself after "done" does not interrupt
-        )
 
         def done(info) -> None:
             m = info.metrics
@@ -189,14 +178,15 @@ class SuggestionsMixin:
                 12000,
             )
 
-        task.done.connect(done)
-        if quiet:
-            task.error.connect(lambda exc: self.statusBar().showMessage(f"Model not trained: {exc}", 8000))
-        else:
-            task.error.connect(lambda exc: QMessageBox.warning(self, "Suggestion model", describe(exc)))
-        self._keep(task)
-        task.start()
-        return task
+        return self.background(
+            "Training the suggestion model",
+            lambda progress, cancel: train_model(project, progress=progress, cancel=cancel),
+            done,
+            (lambda exc: self.statusBar().showMessage(f"Model not trained: {exc}", 8000))
+            if quiet
+            else (lambda exc: QMessageBox.warning(self, "Suggestion model", describe(exc))),
+            show_progress=not quiet,  # retraining by itself after "done" does not interrupt
+        )
 
     def suggestion_settings(self) -> None:
         from annotator.ui.suggestion_dialog import SuggestionSettingsDialog
