@@ -244,7 +244,7 @@ def test_mark_done_moves_to_next_undone_and_flag(qtbot, workbench, monkeypatch):
     assert workbench.document_id == 2
     assert workbench.progress_label.text().startswith("1 / 3 done")
     monkeypatch.setattr(
-        "annotator.ui.main_window.ask_multiline", lambda *a, **k: ("ATTACK or PROTEST?", True)
+        "annotator.ui.window_documents.ask_multiline", lambda *a, **k: ("ATTACK or PROTEST?", True)
     )
     qtbot.keyClick(
         workbench.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
