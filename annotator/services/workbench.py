@@ -69,6 +69,7 @@ class Outcome:
     message: str = ""  # one line for the status bar (why nothing was done, or what was)
     select_span: str | None = None  # the label to select after the command ("" selects none)
     activate_event: str | None = None  # the event to make active after the command ("" none)
+    select_suggestion: str | None = None  # the suggestion to focus next (after a decision)
     clear_text_selection: bool = False
     choices: tuple[str, ...] = ()  # the intent needs a person's choice first: ask, then repeat with it
     question: str = ""
@@ -266,6 +267,38 @@ class WorkbenchSession:
             Reshape(self.document_id, span, start, end, self.text),
             select_span=span.id,
             message=f"{span.label}: “{self.text[start:end]}”",
+        )
+
+    # ------------------------------------------------------------------ suggestions
+
+    def decide_suggestion(self, accept: bool, sel: Selection, all_of_label: bool = False) -> Outcome:
+        """Accept (a label, or an event on a trigger) or reject the focused suggestion — with
+        ``all_of_label`` every open suggestion of its label here. The next suggestion in text order gets
+        the focus; an accepted trigger's event becomes the active one instead (its roles are the digits)."""
+        from annotator.services.suggestions import AcceptSuggestions, RejectSuggestions
+
+        current = self.suggestion(sel.suggestion_id)
+        if current is None or self.document_id is None:
+            return Outcome()
+        same = (current.label, current.kind)
+        chosen = [s for s in self.suggestions if (s.label, s.kind) == same] if all_of_label else [current]
+        taken = {c.id for c in chosen}
+        ids = [s.id for s in self.suggestions]
+        at = ids.index(current.id)
+        following = next((i for i in ids[at + 1 :] + ids[:at] if i not in taken), "")
+        if not accept:
+            return Outcome(RejectSuggestions(self.document_id, chosen), select_suggestion=following)
+        command = AcceptSuggestions(self.document_id, chosen)
+        if current.kind == "event" and not all_of_label:
+            where = (current.start, current.end, current.label)
+            events = self.frames.events if self.frames is not None else []
+            existing = next((e.id for e in events if (e.start, e.end, e.type) == where), None)
+            event_id = existing or command.made.setdefault(current.id, _new_id())
+            return Outcome(command, activate_event=event_id)
+        return Outcome(
+            command,
+            select_suggestion=following,
+            message=f"Accepted {len(chosen)} {current.label} suggestion(s) ({current.source}).",
         )
 
     # ------------------------------------------------------------------ sentiment and work

@@ -114,16 +114,19 @@ class MainWindow(
         activate what it names."""
         if outcome.command is not None and not self.run(outcome.command):
             return  # refused or not saved: the line saying why stays, nothing moves
-        if outcome.message:
-            self.statusBar().showMessage(outcome.message, 5000)
         if outcome.clear_text_selection:
             cursor = self.view.textCursor()
             cursor.clearSelection()
             self.view.setTextCursor(cursor)
         if outcome.select_span is not None:
             self.view.select_span(outcome.select_span, ensure_visible=False)
+        if outcome.select_suggestion and outcome.select_suggestion in self.view.suggestion_ids():
+            # chosen for the person after a decision: the next Tab stays on it instead of skipping past it
+            self.view.select_suggestion(outcome.select_suggestion, advanced=True)
         if outcome.activate_event is not None:
             self.activate_event(outcome.activate_event)
+        if outcome.message:
+            self.statusBar().showMessage(outcome.message, 5000)
 
     # ------------------------------------------------------------------ building
 

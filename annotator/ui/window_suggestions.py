@@ -116,35 +116,10 @@ class SuggestionsMixin:
         self._focus_message = ""
 
     def _decide_suggestion(self, accept: bool, all_of_label: bool = False) -> None:
-        from annotator.services.suggestions import AcceptSuggestions, RejectSuggestions
-
-        current = next((s for s in self.suggestions if s.id == self.view.current_suggestion()), None)
-        if current is None or self.document_id is None:
-            return
-        chosen = (
-            [s for s in self.suggestions if (s.label, s.kind) == (current.label, current.kind)]
-            if all_of_label
-            else [current]
-        )
-        ids = [s.id for s in self.suggestions]
-        following = [
-            i
-            for i in ids[ids.index(current.id) + 1 :] + ids[: ids.index(current.id)]
-            if i not in {c.id for c in chosen}
-        ]
-        command = (AcceptSuggestions if accept else RejectSuggestions)(self.document_id, chosen)
-        self._clear_focus_message()
-        self.run(command)
-        if accept and current.kind == "event" and not all_of_label and current.id in command.made:
-            # the accepted trigger's event becomes the active one: its roles are the digits now
-            self.activate_event(command.made[current.id])
-            return
-        if following and following[0] in self.view.suggestion_ids():
-            self.view.select_suggestion(following[0], advanced=True)
-        if accept and self.document_id is not None:
-            self.statusBar().showMessage(
-                f"Accepted {len(chosen)} {current.label} suggestion(s) ({current.source}).", 3000
-            )
+        outcome = self.session.decide_suggestion(accept, self.selection(), all_of_label)
+        if outcome.command is not None:
+            self._clear_focus_message()
+        self.carry_out(outcome)
 
     def accept_suggestion(self, all_of_label: bool = False) -> None:
         self._decide_suggestion(True, all_of_label)

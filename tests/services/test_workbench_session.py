@@ -197,3 +197,24 @@ def test_boundaries_attributes_polarity_tone_and_work(session):
     assert session.state.spans[0].attributes["note"] == "from the police"
     do(session, session.link(Selection(span_id=span_id), "Q1353 | Delhi"))
     assert session.link_of(Selection(span_id=span_id)) == ("Q1353", "Delhi")
+
+
+def test_suggestions_are_decided_and_the_focus_moves_on(session):
+    from annotator.services.suggestions import compute_suggestions
+
+    session.suggestions = compute_suggestions(session.project, 1, "asha")
+    order = [s.id for s in session.suggestions]
+    first = session.suggestions[0]
+    rejected = session.decide_suggestion(False, Selection(suggestion_id=first.id))
+    assert rejected.select_suggestion == order[1]  # the next one in text order gets the focus
+    do(session, rejected)
+    entity = next(s for s in session.suggestions if s.kind == "entity" and s.id != first.id)
+    accepted = session.decide_suggestion(True, Selection(suggestion_id=entity.id))
+    assert accepted.message.startswith(f"Accepted 1 {entity.label} suggestion(s)")
+    do(session, accepted)
+    assert [(s.start, s.label) for s in session.state.spans] == [(entity.start, entity.label)]
+    trigger = next(s for s in session.suggestions if s.kind == "event")
+    outcome = session.decide_suggestion(True, Selection(suggestion_id=trigger.id))
+    do(session, outcome)  # the accepted trigger's event is the one to activate
+    assert [e.id for e in session.frames.events] == [outcome.activate_event]
+    assert session.decide_suggestion(True, Selection()) == Outcome()  # nothing focused
