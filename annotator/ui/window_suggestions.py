@@ -51,8 +51,13 @@ class SuggestionsMixin:
                 return compute_suggestions(project, document_id, name, text=text)
             return open_suggestions(project, document_id, name)
 
+        # only the latest round is shown: an earlier one (the document's first, still running when the
+        # settings changed and Ctrl+G asked again) finishing later must not paint its stale suggestions
+        self._suggestion_round = getattr(self, "_suggestion_round", 0) + 1
+        this_round = self._suggestion_round
+
         def done(found) -> None:
-            if document_id == self.document_id:
+            if document_id == self.document_id and this_round == self._suggestion_round:
                 self._show_suggestions(found)
                 if found and recompute:
                     self.statusBar().showMessage(f"{len(found)} suggestion(s): Tab goes to the next.", 5000)

@@ -188,3 +188,18 @@ def test_a_role_digit_on_a_focused_suggestion_accepts_it_and_fills_the_role(qtbo
     with window.project.engine.connect() as conn:
         assert conn.execute(select(EventArgument.role)).all() == []
         assert conn.execute(select(Entity.id)).all() == []
+
+
+def test_an_earlier_round_of_suggestions_finishing_late_is_not_shown(qtbot, workbench):  # noqa: F811
+    """The first round (made when the document opened) may still run when the person turns the sources
+    off and asks again: whatever order the two finish in, only the latest is shown."""
+    from annotator.services.suggestions import set_settings
+
+    window = workbench
+    first = window.load_suggestions(recompute=True)
+    set_settings(window.project, sources=())
+    second = window.load_suggestions(recompute=True)
+    qtbot.waitUntil(lambda: first.finished and second.finished, timeout=20000)
+    qtbot.wait(10)
+    first.done.emit([object()])  # the earlier round reports (again) after the later one
+    assert window.suggestions == [] and window.view.suggestion_ids() == []
