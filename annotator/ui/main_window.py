@@ -75,6 +75,19 @@ class MainWindow(
         self._lasting_message = ""  # a status line with no time-out, cleared by the next saved change
         self._focus_message = ""  # the line about the focused suggestion, cleared when focus moves
         self._tasks: list[BackgroundTask] = []
+        # what the window's parts keep beside the session, declared here and set by the part that uses it
+        self._newest = 0  # the newest document id seen, for the poll (window_documents)
+        self._panel_stale = True  # the events panel is rebuilt when next seen
+        self.problems: dict[str, list[str]] = {}  # schema problems of the open document's frames
+        self._suggestion_round = 0  # only the latest round of suggestions is shown (window_suggestions)
+        self._suggesting_finished: int | None = None  # a finished document the person asked suggestions for
+        self.suggestion_task: BackgroundTask | None = None
+        self._training: BackgroundTask | None = None  # retraining started by "done"
+        self._agreement: QWidget | None = None  # the team windows, kept open beside this one
+        self._adjudication: QWidget | None = None
+        self.keys_dialog: QWidget | None = None
+        self.import_report_box: QWidget | None = None
+        self.last_dataset_report = None
         self._build()
         self._fit_to_screen()
         self._load_project()

@@ -52,7 +52,7 @@ class DocumentsMixin:
             if is_connection_error(exc):  # the server is away: the person's next action says so
                 return
             raise
-        if newest > getattr(self, "_newest", newest):
+        if newest > self._newest:
             before = self.list_model.rowCount()
             self._reload_keeping_document()
             added = self.list_model.rowCount() - before
@@ -121,7 +121,7 @@ class DocumentsMixin:
 
         self._set_work(status="done")
         self.next_unfinished()
-        training = getattr(self, "_training", None)
+        training = self._training
         if (training is None or training.finished) and needs_retraining(self.project):
             self._training = self.train_model(quiet=True)  # enough new labels: retrain in the background
 

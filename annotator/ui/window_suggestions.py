@@ -32,7 +32,7 @@ class SuggestionsMixin:
         finished = (
             self.state is not None
             and self.state.work.status in ("done", "skipped")
-            and getattr(self, "_suggesting_finished", None) != self.document_id
+            and self._suggesting_finished != self.document_id
         )
         self._show_suggestions([])
         if self.document_id is None or self.viewing_other or finished:
@@ -53,7 +53,7 @@ class SuggestionsMixin:
 
         # only the latest round is shown: an earlier one (the document's first, still running when the
         # settings changed and Ctrl+G asked again) finishing later must not paint its stale suggestions
-        self._suggestion_round = getattr(self, "_suggestion_round", 0) + 1
+        self._suggestion_round += 1
         this_round = self._suggestion_round
 
         def done(found) -> None:
@@ -92,7 +92,7 @@ class SuggestionsMixin:
         from annotator.services.suggestions import settled_by
 
         spans = [(sp.start, sp.end) for sp in self.state.spans] if self.state else []
-        frames = getattr(self, "frames", None)
+        frames = self.frames
         current = frames is not None and self.state is not None and frames.document_id == self.document_id
         triggers = [(e.start, e.end) for e in frames.events] if current else []
         return settled_by(suggestions, spans, triggers)
