@@ -195,7 +195,7 @@ class Editor:
             annotator_id=self.annotator_id,
         )
 
-    def _started(self, conn: Connection, document_id: int) -> bool:
+    def mark_started(self, conn: Connection, document_id: int) -> bool:
         """A first label moves a 'todo' document to 'in_progress'; returns whether the status changed."""
         work = self._work(conn, document_id)
         if work.status == "todo":
@@ -261,7 +261,7 @@ class Editor:
 
         def work(conn: Connection) -> bool:
             insert_new(conn, Entity.__table__, rows)
-            return self._started(conn, document_id)
+            return self.mark_started(conn, document_id)
 
         started = self.transact(work)
         return Change(document_id, spans=True, work=started, span_ids=tuple(s.id for s in spans), added=True)
@@ -339,7 +339,7 @@ class Editor:
                 annotator_id=self.annotator_id,
                 name=tone_name,
             )
-            return self._started(conn, document_id)
+            return self.mark_started(conn, document_id)
 
         return Change(document_id, tone=True, work=self.transact(work))
 

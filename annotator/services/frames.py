@@ -167,7 +167,7 @@ class AddEvent(Command):
 
         def work(conn) -> bool:
             insert_new(conn, Event.__table__, [row])
-            return editor._started(conn, self.document_id)
+            return editor.mark_started(conn, self.document_id)
 
         return Change(self.document_id, frames=True, work=editor.transact(work))
 
