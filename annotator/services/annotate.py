@@ -18,11 +18,11 @@ from sqlalchemy import Connection, delete, or_, select, update
 
 from annotator.errors import AnnotatorError
 from annotator.schema.checks import entity_problem, sentiment_problem, tone_problem
+from annotator.schema.model import WORK_STATUSES
 from annotator.services.documents import annotator_id as lookup_annotator
 from annotator.services.project import Project
 from annotator.store.database import json_value, raw_json
 from annotator.store.models import (
-    WORK_STATUSES,
     Document,
     DocumentLabel,
     Entity,

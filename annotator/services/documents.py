@@ -10,8 +10,6 @@ from sqlalchemy import Connection, String, func, select
 from annotator.services.project import Project
 from annotator.store.models import Annotator, Assignment, Document, Entity, WorkItem
 
-STATUS_ORDER = ("todo", "in_progress", "done", "skipped")
-
 
 @dataclass(frozen=True, slots=True)
 class DocumentRow:
