@@ -34,7 +34,7 @@ import shutil
 import sqlite3
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,7 @@ from annotator.store.models import (
     WorkItem,
     utcnow,
 )
+from annotator.store.writes import as_utc, forget_tombstone, merge_tombstones
 
 FORMAT = 1
 CHUNK = 500
@@ -490,7 +491,7 @@ def _check_values(pkg: _Package, rows: dict[str, list[dict[str, Any]]]) -> None:
                     bad(f"has {name} {value!r:.40}, not one of {', '.join(choices)}")
                 if length and isinstance(value, str) and len(value) > length:
                     bad(f"has a {name} longer than {length} characters")
-                if isinstance(value, datetime) and _utc(value) > limit:
+                if isinstance(value, datetime) and as_utc(value) > limit:
                     bad(f"is dated {value:%Y-%m-%d %H:%M}, in the future (check the laptop's clock)")
             if span:
                 start, end = row[span[0]], row[span[1]]
@@ -584,11 +585,6 @@ def _claim(claimed: dict[str, tuple[str, str]], pkg: _Package, rows: dict[str, l
             claimed.setdefault(row["id"], (table_name, pkg.annotator["name"]))
 
 
-def _utc(value: datetime) -> datetime:
-    """Times as aware UTC: SQLite gives them back naive (stored as UTC), PostgreSQL aware."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def _comparable(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k not in ("created_at", "updated_at")}
 
@@ -646,7 +642,7 @@ def _merge(
         ).scalar_one()
 
     def local_row(row: dict[str, Any]) -> dict[str, Any]:
-        out = {k: _utc(v) if isinstance(v, datetime) else v for k, v in row.items()}
+        out = {k: as_utc(v) if isinstance(v, datetime) else v for k, v in row.items()}
         if "annotator_id" in out:
             out["annotator_id"] = aid
         if "document_id" in out:
@@ -685,20 +681,18 @@ def _merge(
             mine = existing.get(key(row))
             if mine is None:
                 dead = local_tombs.get(row["id"])
-                if dead is not None and _utc(dead["deleted_at"]) >= row["updated_at"]:
+                if dead is not None and as_utc(dead["deleted_at"]) >= row["updated_at"]:
                     report.unchanged += 1  # deleted here after this version was made
                     continue
                 fresh.append(row)
                 if dead is not None:
-                    conn.execute(
-                        delete(Tombstone).where(Tombstone.id == row["id"], Tombstone.annotator_id == aid)
-                    )
+                    forget_tombstone(conn, row["id"], aid)
                 continue
             if _comparable({**row, "id": mine["id"]}) == _comparable(mine):
                 report.unchanged += 1
                 continue
             what = f"{table.name} {row['id']}"
-            if row["updated_at"] > _utc(mine["updated_at"]):
+            if row["updated_at"] > as_utc(mine["updated_at"]):
                 values = {k: v for k, v in row.items() if k not in ("id", "created_at")}
                 conn.execute(
                     update(table)
@@ -739,7 +733,7 @@ def _merge(
             row = alive.get(tomb["id"])
             if row is None:
                 continue
-            if _utc(row["updated_at"]) <= tomb["deleted_at"]:
+            if as_utc(row["updated_at"]) <= tomb["deleted_at"]:
                 conn.execute(delete(table).where(table.c.id == tomb["id"], table.c.annotator_id == aid))
                 report.deleted += 1
             else:
@@ -747,19 +741,7 @@ def _merge(
                     f"{table_name} {tomb['id']}: kept, changed here after it was deleted in the package"
                 )
     # remember the deletions (the later date wins)
-    new_tombs = []
-    for tomb in tombs.values():
-        mine = local_tombs.get(tomb["id"])
-        if mine is None:
-            new_tombs.append(tomb)
-        elif tomb["deleted_at"] > _utc(mine["deleted_at"]):
-            conn.execute(
-                update(Tombstone)
-                .where(Tombstone.id == tomb["id"], Tombstone.annotator_id == aid)
-                .values(deleted_at=tomb["deleted_at"])
-            )
-    if new_tombs:
-        conn.execute(insert(Tombstone), new_tombs)
+    merge_tombstones(conn, list(tombs.values()), local_tombs, aid)
     _merge_suggestions(conn, [local_row(r) for r in rows["suggestions"] if r["status"] != "open"], report)
 
 
@@ -787,7 +769,7 @@ def _merge_suggestions(conn: Connection, incoming: list[dict[str, Any]], report:
             )
             fresh.append(row)
         elif (mine["status"], mine["annotation_id"]) != (row["status"], row["annotation_id"]):
-            if mine["decided_at"] is None or row["decided_at"] > _utc(mine["decided_at"]):
+            if mine["decided_at"] is None or row["decided_at"] > as_utc(mine["decided_at"]):
                 conn.execute(
                     update(Suggestion)
                     .where(Suggestion.id == row["id"], Suggestion.annotator_id == row["annotator_id"])

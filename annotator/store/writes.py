@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
@@ -142,6 +143,36 @@ def insert_missing(conn: Connection, model: Any, rows: list[dict[str, Any]]) -> 
     if fresh:
         conn.execute(insert(model), fresh)
     return len(fresh)
+
+
+def merge_tombstones(
+    conn: Connection, incoming: list[dict[str, Any]], stored: dict[str, dict[str, Any]], annotator_id: int
+) -> None:
+    """Deletions made elsewhere (a work package): a new tombstone is kept; one known here keeps the later
+    date. ``stored``: this project's tombstones of those ids."""
+    fresh = []
+    for tomb in incoming:
+        mine = stored.get(tomb["id"])
+        if mine is None:
+            fresh.append(tomb)
+        elif tomb["deleted_at"] > as_utc(mine["deleted_at"]):
+            conn.execute(
+                update(Tombstone)
+                .where(Tombstone.id == tomb["id"], Tombstone.annotator_id == annotator_id)
+                .values(deleted_at=tomb["deleted_at"])
+            )
+    if fresh:
+        conn.execute(insert(Tombstone), fresh)
+
+
+def forget_tombstone(conn: Connection, row_id: str, annotator_id: int) -> None:
+    """A row deleted here comes back (a later version merged from a package): its tombstone goes."""
+    conn.execute(delete(Tombstone).where(Tombstone.id == row_id, Tombstone.annotator_id == annotator_id))
+
+
+def as_utc(value: datetime) -> datetime:
+    """Times as aware UTC: SQLite gives them back naive (stored as UTC), PostgreSQL aware."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def select_rows(conn: Connection, table: Any, *conditions: Any) -> list[dict[str, Any]]:
