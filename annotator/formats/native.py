@@ -23,6 +23,7 @@ from annotator.schema.checks import (
     event_problem,
     relation_problem,
     sentiment_problem,
+    with_defaults,
 )
 from annotator.schema.model import WORK_STATUSES
 from annotator.text.normalization import OffsetMap, SpanMismatch, remap_span
@@ -249,10 +250,9 @@ def _validate_block(
         if problem:
             raise AnnotationProblem(f"{what}: {problem}")
         start, end = spans.map(item.get("start"), item.get("end"), item.get("text"), what)
-        attributes = {
-            **schema.attribute_defaults("entity", label),
-            **_obj(item.get("attributes") or {}, f"{what}: 'attributes'"),
-        }
+        attributes = with_defaults(
+            schema, "entity", label, _obj(item.get("attributes") or {}, f"{what}: 'attributes'")
+        )
         problem = entity_problem(schema, label, attributes)
         if problem:
             raise AnnotationProblem(f"{what}: {problem}")
@@ -295,10 +295,9 @@ def _validate_block(
         start, end = spans.map(
             trigger.get("start"), trigger.get("end"), trigger.get("text"), f"{what} trigger"
         )
-        attributes = {
-            **schema.attribute_defaults("event", etype),
-            **_obj(item.get("attributes") or {}, f"{what}: 'attributes'"),
-        }
+        attributes = with_defaults(
+            schema, "event", etype, _obj(item.get("attributes") or {}, f"{what}: 'attributes'")
+        )
         problem = event_problem(schema, etype, attributes)
         if problem:
             raise AnnotationProblem(f"{what}: {problem}")
@@ -372,10 +371,9 @@ def _validate_block(
         problem = relation_problem(schema, rtype, ends[0][2], ends[1][2])
         if problem:
             raise AnnotationProblem(f"{what}: {problem}")
-        attributes = {
-            **schema.attribute_defaults("relation", rtype),
-            **_obj(item.get("attributes") or {}, f"{what}: 'attributes'"),
-        }
+        attributes = with_defaults(
+            schema, "relation", rtype, _obj(item.get("attributes") or {}, f"{what}: 'attributes'")
+        )
         problem = relation_problem(schema, rtype, ends[0][2], ends[1][2], attributes)
         if problem:
             raise AnnotationProblem(f"{what}: {problem}")

@@ -14,6 +14,14 @@ from typing import Any
 from annotator.schema.model import Schema
 
 
+def with_defaults(schema: Schema, kind: str, type_name: str, attributes: Mapping[str, Any]) -> dict[str, Any]:
+    """``attributes`` over the schema's defaults for a ``kind`` ("entity", "event", "relation") of type
+    ``type_name``, sorted by name: what is stored, on import and from a command alike. An unknown type
+    gets no defaults (its check says why it is refused)."""
+    defaults = schema.attribute_defaults(kind, type_name) if schema.kind_of(type_name) == kind else {}
+    return dict(sorted({**defaults, **attributes}.items()))
+
+
 def entity_problem(schema: Schema, label: str, attributes: Mapping[str, Any] | None = None) -> str | None:
     """An entity label the schema has, with valid attributes (an abstract type cannot be assigned);
     ``attributes`` None checks the label only."""
@@ -89,4 +97,5 @@ __all__ = [
     "relation_problem",
     "sentiment_problem",
     "tone_problem",
+    "with_defaults",
 ]

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, delete, or_, select, update
 
 from annotator.errors import AnnotatorError
-from annotator.schema.checks import entity_problem, sentiment_problem, tone_problem
+from annotator.schema.checks import entity_problem, sentiment_problem, tone_problem, with_defaults
 from annotator.schema.model import WORK_STATUSES
 from annotator.services.documents import annotator_id as lookup_annotator
 from annotator.services.project import Project
@@ -238,10 +238,9 @@ class Editor:
     def insert_spans(self, document_id: int, spans: list[Span]) -> Change:
         schema = self.project.schema
         for span in spans:
-            if schema.kind_of(span.label) == "entity":  # the schema's defaults, as on import
-                merged = {**schema.attribute_defaults("entity", span.label), **span.attributes}
-                span.attributes.clear()
-                span.attributes.update(sorted(merged.items()))
+            merged = with_defaults(schema, "entity", span.label, span.attributes)  # as on import
+            span.attributes.clear()
+            span.attributes.update(merged)
             self.check_entity(document_id, span)
         now = utcnow()
         rows = [

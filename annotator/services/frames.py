@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select, update
 
 from annotator.errors import AnnotatorError
 from annotator.schema import Schema
-from annotator.schema.checks import argument_problem, event_problem, relation_problem
+from annotator.schema.checks import argument_problem, event_problem, relation_problem, with_defaults
 from annotator.services.annotate import Change, Command, Editor
 from annotator.store.database import json_value, raw_json
 from annotator.store.models import Entity, Event, EventArgument, Relation, TargetedSentiment, utcnow
@@ -147,10 +147,7 @@ class AddEvent(Command):
     def apply(self, editor: Editor) -> Change:
         editor.check_span(self.document_id, self.start, self.end)
         schema = editor.project.schema
-        if schema.kind_of(self.type) == "event":  # the schema's defaults, as on import
-            self.attributes = dict(
-                sorted({**schema.attribute_defaults("event", self.type), **self.attributes}.items())
-            )
+        self.attributes = with_defaults(schema, "event", self.type, self.attributes)  # as on import
         editor.refuse(event_problem(schema, self.type, self.attributes), f"event {self.type}")
         now = utcnow()
         row = {
@@ -392,9 +389,7 @@ class AddRelation(Command):
 
     def apply(self, editor: Editor) -> Change:
         schema = editor.project.schema
-        if schema.kind_of(self.type) == "relation":  # the schema's defaults, as on import
-            defaults = schema.attribute_defaults("relation", self.type)
-            self.attributes = dict(sorted({**defaults, **self.attributes}.items()))
+        self.attributes = with_defaults(schema, "relation", self.type, self.attributes)  # as on import
         now = utcnow()
         row = {
             "id": self.id,
