@@ -52,21 +52,42 @@ class LabelPalette(QListWidget):
 
 
 class SpanListModel(QAbstractTableModel):
-    """This document's spans as rows (text, label, sentiment); resetting it is cheap at any size."""
+    """This document's spans as rows (text, label, sentiment, what is set on it: confidence, note,
+    counts…); resetting it is cheap at any size."""
 
-    HEADERS = ("Text", "Label", "Sentiment")
+    HEADERS = ("Text", "Label", "Sentiment", "Set")
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list[tuple[str, str, str, str]] = []  # text, label, polarity, id
+        self._rows: list[tuple[str, str, str, str, str]] = []  # text, label, polarity, set, id
         self._colors: dict[str, str] = {}
         self._icons: dict[str, QIcon] = {}
+
+    @staticmethod
+    def attributes_line(attributes: dict) -> str:
+        """The attributes that are set, in one line (a long note cut with …)."""
+        parts = []
+        for name, value in sorted((attributes or {}).items()):
+            if value in (None, "", False):
+                continue
+            shown = " ".join(str(value).split())
+            parts.append(f"{name}: {shown if len(shown) <= 40 else shown[:39] + '…'}")
+        return " · ".join(parts)
 
     def set_spans(
         self, text: str, spans: list[Span], polarities: dict[str, str], colors: dict[str, str]
     ) -> None:
         self.beginResetModel()
-        self._rows = [(text[s.start : s.end], s.label, polarities.get(s.id, ""), s.id) for s in spans]
+        self._rows = [
+            (
+                text[s.start : s.end],
+                s.label,
+                polarities.get(s.id, ""),
+                self.attributes_line(s.attributes),
+                s.id,
+            )
+            for s in spans
+        ]
         if colors != self._colors:
             self._colors = dict(colors)
             self._icons = {label: swatch(color) for label, color in colors.items()}
@@ -89,18 +110,21 @@ class SpanListModel(QAbstractTableModel):
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return row[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3 and row[3]:
+            return row[3].replace(" · ", "\n")
         if role == Qt.ItemDataRole.DecorationRole and index.column() == 1:
             return self._icons.get(row[1])
         if role == Qt.ItemDataRole.UserRole:
-            return row[3]
+            return row[4]
         return None
 
     def row_of(self, span_id: str) -> int:
-        return next((i for i, row in enumerate(self._rows) if row[3] == span_id), -1)
+        return next((i for i, row in enumerate(self._rows) if row[4] == span_id), -1)
 
 
 class AnnotationList(QTreeView):
-    """This document's spans: text, label, sentiment. Selecting one selects it in the document."""
+    """This document's spans: text, label, sentiment, what is set. Selecting one selects it in the
+    document."""
 
     spanActivated = Signal(str)
 
@@ -125,9 +149,9 @@ class AnnotationList(QTreeView):
     def count(self) -> int:
         return self.span_model.rowCount()
 
-    def row_texts(self, row: int) -> tuple[str, str, str]:
+    def row_texts(self, row: int) -> tuple[str, ...]:
         m = self.span_model
-        return tuple(m.data(m.index(row, col)) for col in range(3))
+        return tuple(m.data(m.index(row, col)) for col in range(m.columnCount()))
 
     def select_id(self, span_id: str) -> None:
         row = self.span_model.row_of(span_id)

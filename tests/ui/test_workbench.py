@@ -82,7 +82,7 @@ def test_keyboard_select_and_hotkey_labels_a_span(qtbot, workbench, tmp_path):
     assert entities(workbench) == [(0, 9, "GPE")]
     assert [(s.start, s.end, s.label) for s in workbench.view.spans()] == [(0, 9, "GPE")]
     assert workbench.annotations.count() == 1
-    assert workbench.annotations.row_texts(0) == ("पाकिस्तान", "GPE", "")
+    assert workbench.annotations.row_texts(0) == ("पाकिस्तान", "GPE", "", "")
     # the highlight is painted on the word: the pixel under the word is tinted, outside it is not
     rect = workbench.view._span_rects(0, 9)[0].translated(workbench.view.viewport().pos())
     image = workbench.view.grab().toImage()
@@ -555,3 +555,26 @@ def test_span_boundaries_move_by_keyboard_and_undo(qtbot, workbench):
     assert entities(workbench) == [(first, first + len("इशाक"), "PER")]  # both moves undone
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert entities(workbench) == []
+
+
+def test_the_annotations_table_shows_what_is_set_on_a_label(qtbot, workbench, monkeypatch):
+    """Confidence and a note, once set by keyboard, show in the Annotations table (and its tooltip)."""
+    view = workbench.view
+    select_keyboard(qtbot, workbench, 0, 1)
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    view.select_span(view.spans()[0].id)
+    qtbot.keyClicks(view, "c")  # confidence: high
+    monkeypatch.setattr(
+        "annotator.ui.window_frames.ask_multiline", lambda *a, **k: ("maybe\nthe army as a whole", True)
+    )
+    qtbot.keyClicks(view, "#")
+    assert workbench.annotations.row_texts(0) == (
+        "पाकिस्तान",
+        "GPE",
+        "",
+        "confidence: high · note: maybe the army as a whole",
+    )
+    model = workbench.annotations.span_model
+    assert model.data(model.index(0, 3), Qt.ItemDataRole.ToolTipRole) == (
+        "confidence: high\nnote: maybe the army as a whole"
+    )
