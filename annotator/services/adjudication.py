@@ -5,7 +5,9 @@ statistics path carries it. Each gold row has a :class:`~annotator.store.models.
 id) saying who proposed it, from which rows, and who or which rule decided it.
 
 Items are compared across the annotators whose work counts on a document (status done, or any label with
-``include_unfinished``; never ``gold``), by an *item key* (a string):
+``include_unfinished``; never ``gold``), by an *item key*
+(:class:`~annotator.agreement.adjudication.ItemKey`, stored and passed as its text; the pure parts —
+policies, items, pooling, majority, disputes, scores — live in :mod:`annotator.agreement.adjudication`):
 
 * ``entity S-E LABEL`` (exact offsets and label);
 * ``event S-E TYPE`` followed by `` ROLE=S-E`` per argument, sorted (the frame: trigger, type, fillers);
@@ -37,14 +39,33 @@ opens their dispute again.
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from annotator.agreement.adjudication import (
+    GOLD,
+    LAYERS,
+    TABLES,
+    Item,
+    ItemKey,
+    ScoreCounts,
+    check_policy,
+    closer,
+    disputes,
+    empty,
+    format_scores,
+    items_of,
+    key_order,
+    majority_labels,
+    order,
+    policy_accepted,
+    pool,
+    position_of,
+    variants,
+)
 from annotator.errors import AnnotatorError
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.exporting import document_batches, has_labels
@@ -63,176 +84,16 @@ from annotator.store.models import (
     utcnow,
 )
 
-GOLD = "gold"
-LAYERS = ("entities", "events", "tone", "sentiment")
-TABLES = {
-    "entities": "entities",
-    "events": "events",
-    "tone": "document_labels",
-    "sentiment": "targeted_sentiments",
-}
 MODELS = {
     "entities": Entity,
     "events": Event,
     "document_labels": DocumentLabel,
     "targeted_sentiments": TargetedSentiment,
 }
-_MIN = re.compile(r"^min:(\d+)$")
 
 
 class OverlapError(AnnotatorError):
     """Gold already holds a span of the same label, decided by a person, that overlaps the one asked for."""
-
-
-def check_policy(policy: str) -> str:
-    """The policy if it is ``unanimous``, ``majority`` or ``min:N`` (N ≥ 1), else an error."""
-    m = _MIN.match(policy)
-    if policy in ("unanimous", "majority") or (m and int(m.group(1)) >= 1):
-        return policy
-    raise AnnotatorError(f"unknown policy {policy!r} (majority, unanimous or min:N)")
-
-
-def _accepts(policy: str, votes: int, counted: int) -> bool:
-    if policy == "unanimous":
-        return votes == counted
-    if policy == "majority":
-        return 2 * votes > counted
-    return votes >= int(policy.split(":", 1)[1])
-
-
-# ---------------------------------------------------------------------------------------------- items
-
-
-@dataclass
-class Item:
-    """One item as proposed on a document: its key, slot, layer, label and each proposer's version."""
-
-    key: str
-    slot: str
-    layer: str
-    label: str
-    versions: dict[str, dict[str, Any]] = field(default_factory=dict)  # annotator -> its row
-
-    @property
-    def table(self) -> str:
-        return TABLES[self.layer]
-
-    @property
-    def position(self) -> str:
-        return position_of(self.key)
-
-
-def position_of(key: str) -> str:
-    """Where an item sits, whatever its value: ``entity S-E`` / ``event S-E`` (the span or trigger),
-    ``tone NAME``, ``sentiment <target>``. A person's acceptance of one item closes the other proposals
-    at its position (another label for the span, another frame for the trigger) for review."""
-    kind = key.split(" ", 1)[0]
-    if kind in ("entity", "event"):
-        return " ".join(key.split(" ", 2)[:2])
-    return key.rsplit("=", 1)[0]
-
-
-def _span(s: int, e: int) -> str:
-    return f"{s}-{e}"
-
-
-def _mention(key: str) -> tuple[int, int, str] | None:
-    """(start, end, label) of an ``entity S-E LABEL`` key; None for any other item."""
-    parts = key.split(" ")
-    if parts[0] != "entity" or len(parts) != 3:
-        return None
-    start, end = (int(x) for x in parts[1].split("-"))
-    return start, end, parts[2]
-
-
-def _variants(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
-    """Two entity spans of one label that overlap: boundary variants of one mention."""
-    return a[2] == b[2] and a[0] < b[1] and b[0] < a[1]
-
-
-def disputes(items: list[Item]) -> list[list[Item]]:
-    """Items grouped into disputes, each decided once, in the order of their first item: the values
-    proposed at one position (:func:`position_of`: the labels of one span, the frames of one trigger, the
-    tones of a document, the polarities of one target) and the boundary variants of one mention (entity
-    items of one label whose spans overlap), linked as far as they go."""
-    parent = list(range(len(items)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    first_at: dict[str, int] = {}
-    mentions = [(i, _mention(item.key)) for i, item in enumerate(items)]
-    mentions = [(i, m) for i, m in mentions if m is not None]
-    for i, item in enumerate(items):
-        j = first_at.setdefault(item.position, i)
-        parent[root(i)] = root(j)
-    mentions.sort(key=lambda im: im[1][:2])
-    for n, (i, m) in enumerate(mentions):  # spans by start: a variant starts before this one ends
-        for j, other in mentions[n + 1 :]:
-            if other[0] >= m[1]:
-                break
-            if _variants(m, other):
-                parent[root(j)] = root(i)
-    groups: dict[int, list[Item]] = {}
-    for i, item in enumerate(items):
-        groups.setdefault(root(i), []).append(item)
-    return sorted(groups.values(), key=lambda g: items.index(g[0]))
-
-
-def items_of(ann: dict[str, Any]) -> dict[str, Item]:
-    """The items of one annotator's annotations (a block as the exporter gathers it), by key."""
-    out: dict[str, Item] = {}
-    ent_key: dict[str, str] = {}
-    ent_span: dict[str, tuple[str, tuple[int, int]]] = {}
-    for e in ann["entities"]:
-        key = f"entity {_span(e['start'], e['end'])} {e['label']}"
-        ent_key[e["id"]] = key
-        ent_span[e["id"]] = ("entity", (e["start"], e["end"]))
-        out.setdefault(key, Item(key, key, "entities", e["label"])).versions[ann["annotator"]] = e
-    for ev in ann["events"]:
-        t = ev["trigger"]
-        ent_span[ev["id"]] = ("event", (t["start"], t["end"]))
-    ev_key: dict[str, str] = {}
-    for ev in ann["events"]:
-        t = ev["trigger"]
-        args = sorted(
-            (a["role"], ent_span[a["entity"]][1], ent_span[a["entity"]][0])
-            for a in ev["arguments"]
-            if a["entity"] in ent_span
-        )
-        key = f"event {_span(t['start'], t['end'])} {ev['type']}" + "".join(
-            f" {role}={_span(*sp)}" for role, sp, _kind in args
-        )
-        ev_key[ev["id"]] = f"event {_span(t['start'], t['end'])} {ev['type']}"
-        version = {**ev, "frame": args}
-        out.setdefault(key, Item(key, key, "events", ev["type"])).versions[ann["annotator"]] = version
-    for name, value in sorted(ann["document"].items()):
-        key = f"tone {name}={value}"
-        item = out.setdefault(key, Item(key, f"tone {name}", "tone", name))
-        item.versions[ann["annotator"]] = {"id": None, "name": name, "value": value}
-    for s in ann["sentiment"]:
-        target = ent_key.get(s["target"]) or ev_key.get(s["target"])
-        if target is None:
-            continue
-        slot = f"sentiment {target}"
-        key = f"{slot}={s['polarity']}"
-        version = {**s, "target_key": target}
-        out.setdefault(key, Item(key, slot, "sentiment", s["polarity"])).versions[ann["annotator"]] = version
-    return out
-
-
-def _pool(anns: dict[str, dict[str, Any]]) -> dict[str, Item]:
-    pooled: dict[str, Item] = {}
-    for name in sorted(anns):
-        for key, item in items_of(anns[name]).items():
-            if key in pooled:
-                pooled[key].versions.update(item.versions)
-            else:
-                pooled[key] = item
-    return pooled
 
 
 @dataclass
@@ -269,37 +130,6 @@ def _documents(
             yield _Doc(doc_id, ext_id, title, counted, gold)
 
 
-def _empty(name: str) -> dict[str, Any]:
-    return {"annotator": name, "entities": [], "events": [], "document": {}, "sentiment": [], "relations": []}
-
-
-def majority_labels(
-    blocks: list[dict[str, Any]], policy: str = "majority"
-) -> tuple[list[tuple[int, int, str]], dict[str, Any]] | None:
-    """(entity spans, document labels) that ``policy`` accepts among annotation blocks (as the exporter
-    gathers them; ``gold`` left out), computed on the fly, nothing written; None with fewer than two blocks.
-    A document label (tone) counts only when one value is accepted."""
-    counted = {b["annotator"]: b for b in blocks if b["annotator"] != GOLD}
-    if len(counted) < 2:
-        return None
-    pooled = _pool(counted)
-    accepted = [i for i in pooled.values() if _accepts(check_policy(policy), len(i.versions), len(counted))]
-    spans = sorted(
-        (v["start"], v["end"], v["label"])
-        for i in accepted
-        if i.layer == "entities"
-        for v in list(i.versions.values())[:1]
-    )
-    per_slot = Counter(i.slot for i in accepted if i.layer == "tone")
-    labels = {
-        v["name"]: v["value"]
-        for i in accepted
-        if i.layer == "tone" and per_slot[i.slot] == 1
-        for v in list(i.versions.values())[:1]
-    }
-    return spans, labels
-
-
 # ---------------------------------------------------------------------------------------------- gold state
 
 
@@ -333,9 +163,10 @@ class _Gold:
         out = []
         for prov in self.provenance.values():
             if prov.decided_by is not None and prov.rule != "rejected":
-                for key in (prov.item_key, current.get(prov.id, "")):
-                    if _mention(key) is not None:
-                        out.append(_mention(key))
+                keys = [ItemKey.parse(prov.item_key)]
+                if prov.id in current:
+                    keys.append(ItemKey.parse(current[prov.id]))
+                out += [key.mention for key in keys if key.mention is not None]
         return out
 
     def positions_settled(self) -> set[str]:
@@ -352,7 +183,7 @@ class _Gold:
 
 
 def _gold_state(conn: Connection, document_id: int, gold_ann: dict[str, Any] | None) -> _Gold:
-    ann = gold_ann or _empty(GOLD)
+    ann = gold_ann or empty(GOLD)
     items = items_of(ann)
     rows: dict[str, tuple[str, str]] = {}
     tone_ids = dict(
@@ -430,8 +261,11 @@ class _Writer:
                 self.pending[name] = []
 
     def _entity_id(self, span: tuple[int, int], kind: str, label: str | None = None) -> str | None:
-        prefix = f"{kind} {_span(*span)} "
-        found = sorted((self.gold.items[k].label != label, k) for k in self.gold.rows if k.startswith(prefix))
+        found = sorted(
+            (self.gold.items[k].label != label, k)
+            for k in self.gold.rows
+            if self.gold.items[k].ident.kind == kind and self.gold.items[k].ident.bounds == span
+        )
         return self.gold.rows[found[0][1]][1] if found else None
 
     def add(
@@ -491,9 +325,9 @@ class _Writer:
             self.pending["document_labels"].append(dict(**base, **stamps, name=v["name"], value=v["value"]))
             self.gold.tone_ids[v["name"]] = row_id
         else:
-            kind, span_text, label = v["target_key"].split(" ")
-            start, end = (int(x) for x in span_text.split("-"))
-            target = self._entity_id((start, end), kind, label)
+            target_key = ItemKey.parse(v["target_key"])
+            kind, label = target_key.kind, target_key.label
+            target = self._entity_id(target_key.bounds, kind, label)
             target_key = next((k for k, (_t, i) in self.gold.rows.items() if i == target), None)
             if target is None or target_key is None or self.gold.items[target_key].label != label:
                 return False
@@ -597,47 +431,25 @@ class AdjudicationReport:
         )
 
 
-def _order(item: Item) -> int:
-    return LAYERS.index(item.layer) if item.layer != "sentiment" else 4
-
-
 def _closer(gold: _Gold):
     """A test of whether a person's decision closed an item: its position settled, or a boundary variant
     of it accepted."""
-    settled = gold.positions_settled()
-    mentions = gold.mentions_settled()
-
-    def closed(item: Item) -> bool:
-        if item.position in settled:
-            return True
-        mention = _mention(item.key)
-        return mention is not None and any(_variants(mention, m) for m in mentions)
-
-    return closed
+    return closer(gold.positions_settled(), gold.mentions_settled())
 
 
 def _settle(policy: str, doc: _Doc, gold: _Gold) -> tuple[dict[str, Item], set[str]]:
     """(pooled items, keys the policy accepts) for one document, leaving out what a person decided. Two
     accepted boundary variants of one mention (possible with ``min:N``) are both left open."""
-    pooled = _pool(doc.counted)
+    pooled = pool(doc.counted)
     person_keys, person_slots, _rejected = gold.decided_by_person()
-    closed = _closer(gold)
-    counted = len(doc.counted)
-    accepted = {
-        k
-        for k, item in pooled.items()
-        if _accepts(policy, len(item.versions), counted)
-        and k not in person_keys
-        and item.slot not in person_slots
-        and not closed(item)
-    }
-    per_slot = Counter(pooled[k].slot for k in accepted)
-    accepted = {
-        k for k in accepted if pooled[k].layer in ("entities", "events") or per_slot[pooled[k].slot] == 1
-    }
-    for group in disputes([pooled[k] for k in sorted(accepted) if _mention(k) is not None]):
-        if len({_mention(i.key)[:2] for i in group}) > 1:  # variants, not labels of one span
-            accepted -= {i.key for i in group}
+    accepted = policy_accepted(
+        policy,
+        pooled,
+        len(doc.counted),
+        person_keys=person_keys,
+        person_slots=person_slots,
+        closed=_closer(gold),
+    )
     return pooled, accepted
 
 
@@ -687,12 +499,12 @@ def auto_adjudicate(
                 if i in gold.provenance and gold.provenance[i].decided_by is None
             }
             used = _referenced(conn, doc.id, gold_id)
-            for key in sorted(rule_made - accepted, key=lambda k: -_order(gold.items[k])):
+            for key in sorted(rule_made - accepted, key=lambda k: -order(gold.items[k])):
                 if gold.rows[key][1] in used and gold.items[key].layer == "entities":
                     continue  # a person's gold event or sentiment points at it
                 writer.remove(key)
                 outcome.removed += 1
-            for key in sorted(accepted, key=lambda k: (_order(pooled[k]), k)):
+            for key in sorted(accepted, key=lambda k: (order(pooled[k]), k)):
                 item = pooled[key]
                 proposers = sorted(item.versions)
                 if key in gold.rows:
@@ -756,7 +568,7 @@ def _one_document(project: Project, conn: Connection, document_id: int) -> _Doc:
 def _all_versions(project: Project, conn: Connection, document_id: int) -> tuple[_Doc, dict[str, Item]]:
     """The document with the items of every annotator with labels on it (any status; gold left out)."""
     doc = _one_document(project, conn, document_id)
-    return doc, _pool(doc.counted)
+    return doc, pool(doc.counted)
 
 
 def _overlapping(
@@ -772,8 +584,8 @@ def _overlapping(
     :class:`OverlapError` unless ``allow_overlap``."""
     made_by_rule = []
     for key in sorted(gold.rows):
-        other = _mention(key)
-        if key in ignore or other is None or not _variants(mention, other):
+        other = gold.items[key].mention
+        if key in ignore or other is None or not variants(mention, other):
             continue
         prov = gold.provenance.get(gold.rows[key][1])
         if replace_rule_made and prov is not None and prov.decided_by is None:
@@ -848,25 +660,33 @@ def _decide(
             for k in gold.rows
             if gold.items[k].layer == item.layer and gold.items[k].position == item.position
         ]
-        mention = final or _mention(item_key)
+        mention = final or item.mention
         if mention is not None:  # checked before anything of this item is written
             ignore = {item_key, *competitors}
             competitors += [k for k in _overlapping(gold, mention, allow, ignore) if k not in competitors]
         version = item.versions[source]
-        if item.layer == "sentiment":  # its target comes into gold too
-            needed = [version["target_key"]]
-        elif item.layer == "events":  # its entity fillers come into gold too
-            needed = [f"entity {_span(*sp)}" for _r, sp, kind in version.get("frame", ()) if kind == "entity"]
+        if item.layer == "sentiment":  # its target comes into gold too: that entity, or frames of that event
+            target = ItemKey.parse(version["target_key"])
+            needed = [(target.format(), lambda i, t=target: i.ident.head == t)]
+        elif item.layer == "events":  # its entity fillers come into gold too: any entity at the span
+            needed = [
+                (
+                    ItemKey.entity(*sp, "").position,
+                    lambda i, sp=sp: i.ident.kind == "entity" and i.ident.bounds == sp,
+                )
+                for _r, sp, kind in version.get("frame", ())
+                if kind == "entity"
+            ]
         else:
             needed = []
         replaced_by_filler: list[tuple[str, str]] = []
-        for prefix in needed:
-            if any(k == prefix or k.startswith(prefix + " ") for k in gold.rows):
+        for prefix, fits in needed:
+            if any(fits(gold.items[k]) for k in gold.rows):
                 continue
-            match = sorted(k for k in pooled if k == prefix or k.startswith(prefix + " "))
+            match = sorted(k for k, i in pooled.items() if fits(i))
             filler = pooled[match[0]] if match else None
-            if filler is not None and _mention(filler.key) is not None:
-                for key in _overlapping(gold, _mention(filler.key), allow, {filler.key}):
+            if filler is not None and filler.mention is not None:
+                for key in _overlapping(gold, filler.mention, allow, {filler.key}):
                     replaced_by_filler.append((key, filler.key))
             if filler is None or not writer.add(
                 filler,
@@ -900,13 +720,7 @@ def reject(project: Project, document_id: int, item_key: str, adjudicator: str) 
         if item_key in gold.rows:
             _Writer(conn, gold_id, document_id, gold).remove(item_key)
         item = pooled.get(item_key)
-        layer = (
-            item.layer
-            if item
-            else {"entity": "entities", "event": "events"}.get(
-                item_key.split(" ", 1)[0], item_key.split(" ", 1)[0]
-            )
-        )
+        layer = item.layer if item else ItemKey.parse(item_key).layer
         conn.execute(
             delete(GoldProvenance).where(
                 GoldProvenance.document_id == document_id, GoldProvenance.item_key == item_key
@@ -961,14 +775,14 @@ def edit_gold_entity(
     )
     from annotator.services.documents import load_text
 
-    if not item_key.startswith("entity "):
+    own = ItemKey.parse(item_key).mention
+    if own is None:
         raise AnnotatorError(f"{item_key!r} is not an entity item")
     if label is not None and label not in project.schema.assignable_entity_type_names:
         raise AnnotatorError(f"{label!r} is not an entity label of this project's schema")
     text = load_text(project, document_id).text
     if bounds is not None:
         check_whole_characters(text, *bounds)  # before anything is written
-    own = _mention(item_key)
     final = (*(bounds or own[:2]), label or own[2])
     gold_id = _decide(
         project,
@@ -1014,26 +828,25 @@ def edit_gold_event(
     from annotator.services.frames import AddArgument, RemoveArgument, Retype, load_frames
 
     schema = project.schema
-    if not item_key.startswith("event "):
+    key = ItemKey.parse(item_key)
+    if key.kind != "event":
         raise AnnotatorError(f"{item_key!r} is not an event item")
-    new_type = event_type or item_key.split(" ")[2]
+    new_type = event_type or key.label
     if new_type not in schema.event_type_names or schema.event_type(new_type).abstract:
         raise AnnotatorError(f"{new_type!r} is not an event type of this project's schema")
     # everything that can be refused is refused before anything is written
     for role, start, end in remove:
-        if f"{role}={_span(start, end)}" not in item_key.split()[3:]:
-            raise AnnotatorError(
-                f"the {item_key.split()[2]} frame has no {role} argument at [{start}, {end})"
-            )
+        if (role, start, end) not in key.arguments:
+            raise AnnotatorError(f"the {key.label} frame has no {role} argument at [{start}, {end})")
     if add:
         text = load_text(project, document_id).text
         with project.engine.connect() as conn:
             doc, pooled = _all_versions(project, conn, document_id)
             gold_now = _gold_state(conn, document_id, doc.gold)
-        gold_ann = doc.gold or _empty(GOLD)
+        gold_ann = doc.gold or empty(GOLD)
         in_gold = [(e["start"], e["end"], e["label"]) for e in gold_ann["entities"]]
         in_gold += [(e["trigger"]["start"], e["trigger"]["end"], e["type"]) for e in gold_ann["events"]]
-        proposed_spans = [(i.position, i.label) for i in pooled.values() if i.layer == "entities"]
+        proposed_spans = [(i.ident.bounds, i.label) for i in pooled.values() if i.layer == "entities"]
     for role, start, end, label in add:
         if role not in schema.event_type(new_type).role_names:
             raise AnnotatorError(
@@ -1046,8 +859,9 @@ def edit_gold_event(
 
         if any((s, e) == (start, end) and fits(t) for s, e, t in in_gold):
             continue
-        here = f"entity {_span(start, end)}"
-        proposed_here = sorted(t for p, t in proposed_spans if p == here and fits(t) and label in (None, t))
+        proposed_here = sorted(
+            t for p, t in proposed_spans if p == (start, end) and fits(t) and label in (None, t)
+        )
         if proposed_here:  # made gold by decide(), which replaces a rule's overlapping span
             _overlapping(gold_now, (start, end, proposed_here[0]), allow_overlap)
             continue
@@ -1099,7 +913,8 @@ def edit_gold_event(
             proposed = sorted(
                 k
                 for k, i in pooled.items()
-                if i.position == f"entity {_span(start, end)}"
+                if i.layer == "entities"
+                and i.ident.bounds == (start, end)
                 and (label is None or i.label == label)
                 and schema.check_role_filler(new_type, role, i.label) is None
             )
@@ -1121,7 +936,9 @@ def edit_gold_event(
                 )
                 command.apply(editor)
                 filler = command.spans[0].id
-                _record_new(project, document_id, filler, f"entity {_span(start, end)} {label}", adjudicator)
+                _record_new(
+                    project, document_id, filler, ItemKey.entity(start, end, label).format(), adjudicator
+                )
             kind = "entity"
         AddArgument(document_id, gold_id, role, filler, kind).apply(editor)
     _mark_edited(project, gold_id, adjudicator)
@@ -1185,47 +1002,12 @@ def disagreement_queue(
 def scores_against_gold(project: Project, *, include_unfinished: bool = False) -> dict[str, dict[str, Any]]:
     """Precision, recall and F1 of each annotator against gold (entities exact; events by trigger and type),
     micro-averaged over the documents with gold and their counted work; ``units`` is those documents."""
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # matched, theirs, gold's, documents
+    counts = ScoreCounts()
     with project.engine.connect() as conn:
         for doc in _documents(project, conn, None, include_unfinished, None):
-            if doc.gold is None:
-                continue
-            gold = _units(doc.gold)
-            if not gold:
-                continue
-            for name, ann in doc.counted.items():
-                theirs = _units(ann)
-                c = counts[name]
-                c[0] += sum((gold & theirs).values())
-                c[1] += sum(theirs.values())
-                c[2] += sum(gold.values())
-                c[3] += 1
-    out = {}
-    for name in sorted(counts):
-        matched, theirs, golds, units = counts[name]
-        p = matched / theirs if theirs else None
-        r = matched / golds if golds else None
-        f = 2 * matched / (theirs + golds) if theirs + golds else None
-        out[name] = {"precision": p, "recall": r, "f1": f, "units": units}
-    return out
-
-
-def _units(ann: dict[str, Any]) -> Counter:
-    return Counter(("entity", e["start"], e["end"], e["label"]) for e in ann["entities"]) + Counter(
-        ("event", ev["trigger"]["start"], ev["trigger"]["end"], ev["type"]) for ev in ann["events"]
-    )
-
-
-def format_scores(scores: dict[str, dict[str, Any]]) -> str:
-    def fmt(x: float | None) -> str:
-        return "-" if x is None else f"{x:.3f}"
-
-    lines = ["against gold      precision  recall  f1     documents"]
-    lines += [
-        f"  {name:<16}{fmt(s['precision']):>9}  {fmt(s['recall']):>6}  {fmt(s['f1']):>5}  {s['units']}"
-        for name, s in scores.items()
-    ]
-    return "\n".join(lines)
+            if doc.gold is not None:
+                counts.add(doc.gold, doc.counted)
+    return counts.scores()
 
 
 __all__ = [
@@ -1235,6 +1017,7 @@ __all__ = [
     "Decision",
     "DocumentOutcome",
     "Item",
+    "ItemKey",
     "OverlapError",
     "auto_adjudicate",
     "check_policy",
@@ -1245,6 +1028,8 @@ __all__ = [
     "disputes",
     "format_scores",
     "items_of",
+    "majority_labels",
+    "position_of",
     "reject",
     "reopen",
     "scores_against_gold",
@@ -1312,7 +1097,7 @@ def open_items(
             gold = _gold_state(conn, doc.id, doc.gold)
             pooled, accepted = _settle(policy, doc, gold)
             keys = [k for k in _open(pooled, gold) if k not in accepted]
-            return sorted((pooled[k] for k in keys), key=lambda i: (_order(i), _key_order(i.key)[1], i.key))
+            return sorted((pooled[k] for k in keys), key=lambda i: (order(i), i.ident.order[1], i.key))
     return []
 
 
@@ -1340,14 +1125,7 @@ def decisions(project: Project, document_id: int) -> list[Decision]:
         for p in gold.provenance.values()
         if p.decided_by is not None
     ]
-    return sorted(out, key=lambda d: (_key_order(d.key), d.key))
-
-
-def _key_order(key: str) -> tuple[int, int]:
-    kind = key.split(" ", 1)[0]
-    layer = {"entity": 0, "event": 1, "tone": 2}.get(kind, 3)
-    span = re.search(r"\b(\d+)-\d+\b", key)
-    return layer, int(span.group(1)) if span else 0
+    return sorted(out, key=lambda d: (key_order(d.key), d.key))
 
 
 def reopen(project: Project, document_id: int, item_key: str) -> None:
