@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.agreement.adjudication import ItemKey
 from annotator.services.annotate import Span
 from annotator.services.documents import load_text
 from annotator.services.project import Project
@@ -56,13 +57,6 @@ VERSION, DISPUTE, DECISION = (
 )
 #: The span (start, end) and who marked it ("gold" for a decision), to show it in the document.
 SHOWN = Qt.ItemDataRole.UserRole + 4
-
-
-def _argument(argument: str) -> tuple[str, int, int]:
-    """``ROLE=S-E`` of an event item key as (role, start, end)."""
-    role, bounds = argument.split("=")
-    start, end = (int(x) for x in bounds.split("-"))
-    return role, start, end
 
 
 class ItemList(QListWidget):
@@ -303,12 +297,7 @@ class AdjudicationDialog(QDialog):
     @staticmethod
     def _bounds(key: str) -> tuple[int, int]:
         """The span an item key sits on (an entity, a trigger, a sentiment's target); (0, 0) for a tone."""
-        parts = key.split()
-        index = {"entity": 1, "event": 1, "sentiment": 2}.get(parts[0])
-        if index is None:
-            return 0, 0
-        start, end = (int(x) for x in parts[index].split("-"))
-        return start, end
+        return ItemKey.parse(key).bounds
 
     def _describe_decision(self, decision) -> str:
         who = f" · {decision.decided_by}"
@@ -324,12 +313,11 @@ class AdjudicationDialog(QDialog):
 
     def _describe(self, key: str) -> str:
         """The item key with the text it covers: ``entity 3-8 LOC “Delhi”``, an event with its fillers."""
-        parts = key.split()
-        if parts[0] not in ("entity", "event"):
+        ident = ItemKey.parse(key)
+        if ident.kind not in ("entity", "event"):
             return key
-        start, end = (int(x) for x in parts[1].split("-"))
-        head = f"{parts[0]} {parts[2]} “{self.view.text[start:end]}”"  # the text, not its offsets
-        arguments = ", ".join(self._argument_text(a).rsplit(" [", 1)[0] for a in parts[3:])
+        head = f"{ident.kind} {ident.label} “{self.view.text[ident.start : ident.end]}”"  # not its offsets
+        arguments = ", ".join(self._argument_text(a, offsets=False) for a in ident.arguments)
         return f"{head}: {arguments}" if arguments else head
 
     def _show_item(self, entry: QListWidgetItem | None, _previous=None) -> None:
@@ -457,7 +445,8 @@ class AdjudicationDialog(QDialog):
         if selected is None:
             return
         key, name = selected
-        kind, _span, current = key.split()[:3]
+        ident = ItemKey.parse(key)
+        kind, current = ident.kind, ident.label
         if kind not in ("entity", "event"):
             self.status.setText("Tone and sentiment have no parts to edit: accept or reject them.")
             return
@@ -489,7 +478,7 @@ class AdjudicationDialog(QDialog):
         if selected is None:
             return
         key, name = selected
-        if not key.startswith("entity "):
+        if ItemKey.parse(key).kind != "entity":
             self.status.setText("Only entities can be reshaped here; n adds an argument to an event.")
             return
         if start is None or end is None:
@@ -499,16 +488,17 @@ class AdjudicationDialog(QDialog):
             return
         self._edit(edit_gold_entity, key, name, bounds=(start, end))
 
-    def remove_argument(self, argument: str | None = None) -> None:
-        """Accept the selected event frame into gold without one of its arguments (``ROLE=S-E``)."""
+    def remove_argument(self, argument: str | tuple[str, int, int] | None = None) -> None:
+        """Accept the selected event frame into gold without one of its arguments (``ROLE=S-E`` or
+        (role, start, end))."""
         from annotator.services.adjudication import edit_gold_event
 
         selected = self._selected()
-        if selected is None or not selected[0].startswith("event "):
+        if selected is None or ItemKey.parse(selected[0]).kind != "event":
             self.status.setText("Select an event frame to remove one of its arguments.")
             return
         key, name = selected
-        arguments = key.split()[3:]
+        arguments = list(ItemKey.parse(key).arguments)
         if not arguments:
             self.status.setText("This frame has no arguments.")
             return
@@ -518,7 +508,9 @@ class AdjudicationDialog(QDialog):
             if choice is None:
                 return
             argument = arguments[shown.index(choice)]
-        self._edit(edit_gold_event, key, name, remove=[_argument(argument)])
+        if isinstance(argument, str):
+            argument = ItemKey.argument(argument)
+        self._edit(edit_gold_event, key, name, remove=[argument])
 
     def add_argument(self, role: str | None = None, label: str | None = None) -> None:
         """Accept the selected event frame into gold with one more argument: the text selected in the
@@ -526,7 +518,7 @@ class AdjudicationDialog(QDialog):
         from annotator.services.adjudication import edit_gold_event
 
         selected = self._selected()
-        if selected is None or not selected[0].startswith("event "):
+        if selected is None or ItemKey.parse(selected[0]).kind != "event":
             self.status.setText("Select an event frame, then text in the document, then press n.")
             return
         key, name = selected
@@ -535,7 +527,7 @@ class AdjudicationDialog(QDialog):
             self.status.setText("Select the argument's text in the document first, then press n.")
             return
         schema = self.project.schema
-        event_type = schema.event_type(key.split()[2])
+        event_type = schema.event_type(ItemKey.parse(key).label)
         if role is None:
             role = self._choose(
                 "Add argument", f"Role of “{self.view.text[start:end]}”:", list(event_type.role_names)
@@ -552,9 +544,11 @@ class AdjudicationDialog(QDialog):
                     return
         self._edit(edit_gold_event, key, name, add=[(role, start, end, label)])
 
-    def _argument_text(self, argument: str) -> str:
-        role, start, end = _argument(argument)
-        return f"{role} = “{self.view.text[start:end]}” [{start}-{end})"
+    def _argument_text(self, argument: tuple[str, int, int], offsets: bool = True) -> str:
+        """An event argument (role, start, end) with the text it covers (and its offsets)."""
+        role, start, end = argument
+        text = f"{role} = “{self.view.text[start:end]}”"
+        return f"{text} [{start}-{end})" if offsets else text
 
     def reject_selected(self) -> None:
         from annotator.services.adjudication import reject
