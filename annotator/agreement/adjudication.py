@@ -125,7 +125,10 @@ class ItemKey:
             target, sep, polarity = rest.rpartition("=")
             if not sep or not polarity:
                 raise ItemKeyError(f"not an item key: {text!r} (sentiment TARGET=POLARITY expected)")
-            head = cls.parse(target) if target.startswith(("entity ", "event ")) else None
+            try:
+                head = cls.parse(target) if target.startswith(("entity ", "event ")) else None
+            except ItemKeyError:
+                head = None
             if head is None or head.arguments:
                 raise ItemKeyError(f"not an item key: {text!r} (its target is not an entity or event)")
             return cls("sentiment", value=polarity, target=head)
