@@ -254,17 +254,24 @@ class Item:
     def table(self) -> str:
         return TABLES[self.layer]
 
-    @property
+    @cached_property
     def position(self) -> str:
         return self.ident.position
 
-    @property
+    @cached_property
     def mention(self) -> tuple[int, int, str] | None:
         return self.ident.mention
 
+    def with_versions(self, versions: dict[str, dict[str, Any]]) -> Item:
+        """The same item with other versions (its identity not parsed again)."""
+        item = Item(self.key, self.slot, self.layer, self.label, versions)
+        item.__dict__["ident"] = self.ident
+        return item
+
 
 def _new(key: ItemKey, layer: str, label: str) -> Item:
-    item = Item(key.format(), key.slot, layer, label)
+    text = key.format()
+    item = Item(text, text if key.kind in ("entity", "event") else key.slot, layer, label)
     item.__dict__["ident"] = key  # the cached identity, not parsed again
     return item
 

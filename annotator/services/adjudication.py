@@ -354,7 +354,7 @@ class _Writer:
             source_ids=[i for i in (item.versions[p].get("id") for p in proposers) if i],
         )
         self.pending["gold_provenance"].append(dict(vars(prov)))
-        self.gold.items[item.key] = Item(item.key, item.slot, item.layer, item.label, {GOLD: v})
+        self.gold.items[item.key] = item.with_versions({GOLD: v})
         self.gold.rows[item.key] = (item.table, row_id)
         self.gold.provenance[row_id] = prov
         return True
