@@ -4,6 +4,11 @@ Spans are not ExtraSelections or char formats: the view keeps them sorted (an in
 after Qt has drawn the text, only the spans that touch the visible blocks. Opening a document therefore
 costs little more than Qt's own layout, and adding a span repaints only the viewport.
 
+What is drawn over the text (outlines, badges, role and relation labels, arcs, the focused suggestion's
+tag, flags as letters) is computed first, by :meth:`DocumentView.drawing`, then painted: outlines stay
+within their span's own glyph boxes, labels share one row in the gap above their line without overlapping,
+arcs run in a lane at the top of that gap.
+
 Offsets: the model (storage) counts code points; Qt counts UTF-16 units. Conversions go through
 :class:`annotator.ui.offsets.OffsetConverter` only.
 """
@@ -61,8 +66,9 @@ class _Painted:
 
 @dataclass(slots=True)
 class Outline:
-    """A box around a span's glyphs. ``rect`` lies inside the glyphs' own box (the advance of the span's
-    characters, the line's height) and the stroke inside ``rect``: nothing of it reaches a neighbour."""
+    """A box around a span's glyphs. ``rect`` lies within the glyphs' own box sideways (the advance of the
+    span's characters) and reaches ``DocumentView.OUTLINE_REACH`` into the gaps above and below the line;
+    the stroke stays inside ``rect``: nothing of it reaches a neighbouring character."""
 
     kind: str  # "selected", "trigger", "role", "marked", "suggestion", "focused-suggestion"
     owner: str
