@@ -44,6 +44,7 @@ from annotator.services.frames import (
     load_frames,
 )
 from annotator.services.project import Project
+from annotator.store.models import new_uuid
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,17 +86,16 @@ class Composite(Command):
         self.commands = list(commands)
 
     def apply(self, editor: Editor) -> Change:
-        done: list[Command] = []
-        changes = []
+        changes: list[Change] = []
         try:
             for command in self.commands:
                 changes.append(command.apply(editor))
-                done.append(command)
-        except BaseException:
-            for command in reversed(done):
+        except BaseException as error:
+            for command in reversed(self.commands[: len(changes)]):
                 try:
                     command.revert(editor)
-                except Exception:
+                except Exception as undo_error:  # the first error is the one raised; this one is said with it
+                    error.add_note(f"{command.text!r} stayed saved: taking it back failed ({undo_error})")
                     break
             raise
         return merge_changes(changes)
@@ -293,7 +293,7 @@ class WorkbenchSession:
             where = (current.start, current.end, current.label)
             events = self.frames.events if self.frames is not None else []
             existing = next((e.id for e in events if (e.start, e.end, e.type) == where), None)
-            event_id = existing or command.made.setdefault(current.id, _new_id())
+            event_id = existing or command.made.setdefault(current.id, new_uuid())
             return Outcome(command, activate_event=event_id)
         return Outcome(
             command,
@@ -393,7 +393,7 @@ class WorkbenchSession:
                 None,
             )
             before.append(accept)
-            filler = existing or accept.made.setdefault(suggestion.id, _new_id())
+            filler = existing or accept.made.setdefault(suggestion.id, new_uuid())
         elif span is not None and not sel.has_text:
             filler = span.id
         elif sel.has_text:
@@ -549,12 +549,6 @@ class WorkbenchSession:
         link_id, _, name = (part.strip() for part in value.partition("|"))
         new = (link_id or None, (name or None) if link_id else None)
         return Outcome(SetLink(self.document_id, span.id, old, new)) if new != old else Outcome()
-
-
-def _new_id() -> str:
-    import uuid
-
-    return str(uuid.uuid4())
 
 
 __all__ = ["Composite", "Outcome", "Selection", "WorkbenchSession", "merge_changes"]

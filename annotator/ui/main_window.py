@@ -509,13 +509,13 @@ class MainWindow(
         try:
             change = command.apply(self.editor)
         except AnnotatorError as exc:  # refused by the checks the importer uses: said, nothing written
-            reason = str(exc)
+            reason = "; ".join([str(exc), *getattr(exc, "__notes__", ())])  # a part that stayed is said
             self.statusBar().showMessage(f"Not done: {reason}", 10000)
             return False
         except Exception as exc:
             if not is_connection_error(exc):
                 raise
-            message = unreachable_message(exc)
+            message = "; ".join([unreachable_message(exc), *getattr(exc, "__notes__", ())])
             self._say_until_next_change(message[0].upper() + message[1:])
             return False
         if self._lasting_message:  # the server is back: the outage line is no longer true

@@ -218,3 +218,25 @@ def test_suggestions_are_decided_and_the_focus_moves_on(session):
     do(session, outcome)  # the accepted trigger's event is the one to activate
     assert [e.id for e in session.frames.events] == [outcome.activate_event]
     assert session.decide_suggestion(True, Selection()) == Outcome()  # nothing focused
+
+
+class FailsToRevert(Command):
+    text = "label that sticks"
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def apply(self, editor):
+        return self.inner.apply(editor)
+
+    def revert(self, editor):
+        raise RuntimeError("the server went away too")
+
+
+def test_a_composite_that_cannot_take_its_first_part_back_says_so(session):
+    add = FailsToRevert(AddSpans(1, [(*at("Delhi"), "GPE")]))
+    with pytest.raises(RuntimeError) as failed:
+        Composite("two", [add, Fails()]).apply(session.editor)
+    assert failed.value.__notes__ == [
+        "'label that sticks' stayed saved: taking it back failed (the server went away too)"
+    ]
