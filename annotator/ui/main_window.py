@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QMainWindow,
     QPlainTextEdit,
     QSplitter,
     QTableView,
@@ -35,7 +34,6 @@ from annotator.settings import Settings
 from annotator.ui.document_list import DocumentListModel
 from annotator.ui.document_view import DocumentView
 from annotator.ui.panels import AnnotationList, EventsPanel, LabelPalette, SentimentPanel
-from annotator.ui.tasks import BackgroundTask
 from annotator.ui.undo import CoreCommand
 from annotator.ui.window_actions import ActionsMixin
 from annotator.ui.window_documents import FILTERS, DocumentsMixin
@@ -62,8 +60,10 @@ class MainWindow(
     SearchMixin,
     FilesMixin,
     TeamMixin,
-    QMainWindow,
 ):
+    """The workbench: its parts are the mixins, its shared state is declared in
+    :class:`annotator.ui.window_base.WindowBase`."""
+
     def __init__(self, project: Project, settings: Settings):
         super().__init__()
         self.settings = settings
@@ -74,19 +74,19 @@ class MainWindow(
         self.undo_stack = QUndoStack(self)
         self._lasting_message = ""  # a status line with no time-out, cleared by the next saved change
         self._focus_message = ""  # the line about the focused suggestion, cleared when focus moves
-        self._tasks: list[BackgroundTask] = []
-        # what the window's parts keep beside the session, declared here and set by the part that uses it
+        self._tasks = []
+        # what the window's parts keep beside the session (typed in window_base), set by the part that uses it
         self._newest = 0  # the newest document id seen, for the poll (window_documents)
         self._panel_stale = True  # the events panel is rebuilt when next seen
         self.problems: dict[str, list[str]] = {}  # schema problems of the open document's frames
         self._suggestion_round = 0  # only the latest round of suggestions is shown (window_suggestions)
-        self._suggesting_finished: int | None = None  # a finished document the person asked suggestions for
-        self.suggestion_task: BackgroundTask | None = None
-        self._training: BackgroundTask | None = None  # retraining started by "done"
-        self._agreement: QWidget | None = None  # the team windows, kept open beside this one
-        self._adjudication: QWidget | None = None
-        self.keys_dialog: QWidget | None = None
-        self.import_report_box: QWidget | None = None
+        self._suggesting_finished = None  # a finished document the person asked suggestions for
+        self.suggestion_task = None
+        self._training = None  # retraining started by "done"
+        self._agreement = None  # the team windows, kept open beside this one
+        self._adjudication = None
+        self.keys_dialog = None
+        self.import_report_box = None
         self.last_dataset_report = None
         self._build()
         self._fit_to_screen()
@@ -94,28 +94,6 @@ class MainWindow(
         self.poll_timer = QTimer(self)
         self.poll_timer.timeout.connect(self._poll_documents)
         self.poll_timer.start(self.POLL_MS)
-
-    # ------------------------------------------------------------------ the session's state
-
-    def _session_attribute(name: str) -> property:  # type: ignore[misc]
-        def get(self):
-            return getattr(self.session, name)
-
-        def put(self, value) -> None:
-            setattr(self.session, name, value)
-
-        return property(get, put, doc=f"The session's {name} (annotator.services.workbench).")
-
-    editor = _session_attribute("editor")
-    document_id = _session_attribute("document_id")
-    state = _session_attribute("state")
-    frames = _session_attribute("frames")
-    suggestions = _session_attribute("suggestions")
-    active_event = _session_attribute("active_event")
-    marked_span = _session_attribute("marked_span")
-    selected_relation = _session_attribute("selected_relation")
-    recent_event_types = _session_attribute("recent_event_types")
-    del _session_attribute
 
     def selection(self) -> Selection:
         """What is selected in the view, in code points: the session's intents take it."""
@@ -258,7 +236,7 @@ class MainWindow(
         )
         self.tabifyDockWidget(self.annotations_dock, self.events_dock)
         self._panel_stale = False
-        self.problems: dict[str, list[str]] = {}
+        self.problems = {}
         self.events_dock.visibilityChanged.connect(lambda visible: visible and self._update_events_panel())
         self.annotations_dock.raise_()
         self.sentiment_holder = QWidget()

@@ -8,8 +8,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
+from annotator.ui.window_base import WindowBase
 
-class ActionsMixin:
+
+class ActionsMixin(WindowBase):
     def _action(self, menu, text: str, slot, shortcut=None, *, checkable=False, checked=False) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:

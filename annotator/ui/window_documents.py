@@ -10,6 +10,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex
 
 from annotator.services.documents import list_documents
 from annotator.ui.prompts import ask_multiline
+from annotator.ui.window_base import WindowBase
 
 FILTERS = [
     ("All documents", set(), False),
@@ -22,7 +23,7 @@ FILTERS = [
 ]
 
 
-class DocumentsMixin:
+class DocumentsMixin(WindowBase):
     def _reload_keeping_document(self) -> None:
         """Reload the list and the open document (after an import, a merge, or a change of whose labels
         are shown), staying on the same document."""

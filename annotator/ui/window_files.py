@@ -23,9 +23,10 @@ from annotator.services.annotate import (
     Editor,
 )
 from annotator.ui.tasks import BackgroundTask
+from annotator.ui.window_base import WindowBase
 
 
-class FilesMixin:
+class FilesMixin(WindowBase):
     def background(
         self,
         title: str,

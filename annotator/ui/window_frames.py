@@ -11,9 +11,10 @@ from PySide6.QtWidgets import (
 
 from annotator.services.workbench import Outcome
 from annotator.ui.prompts import ask_multiline
+from annotator.ui.window_base import WindowBase
 
 
-class FramesMixin:
+class FramesMixin(WindowBase):
     """Events, roles, relations and attributes: the session decides, this asks and shows."""
 
     def _choose(self, outcome: Outcome, title: str) -> str | None:

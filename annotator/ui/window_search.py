@@ -12,9 +12,10 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.crashlog import describe
+from annotator.ui.window_base import WindowBase
 
 
-class SearchMixin:
+class SearchMixin(WindowBase):
     def zoom(self, steps) -> None:
         if steps is None:
             self.view.set_zoom(0)

@@ -12,9 +12,10 @@ from PySide6.QtWidgets import (
 
 from annotator.crashlog import describe
 from annotator.ui.tasks import BackgroundTask
+from annotator.ui.window_base import WindowBase
 
 
-class SuggestionsMixin:
+class SuggestionsMixin(WindowBase):
     def load_suggestions(self, recompute: bool = False) -> BackgroundTask | None:
         """Show the open suggestions on this document: made (by the enabled sources) the first time it is
         opened, or when ``recompute``; none on a document the annotator finished unless asked for again

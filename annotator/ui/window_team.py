@@ -15,9 +15,10 @@ from annotator.services.annotate import (
     Editor,
 )
 from annotator.services.team import annotator_for
+from annotator.ui.window_base import WindowBase
 
 
-class TeamMixin:
+class TeamMixin(WindowBase):
     def show_agreement(self):
         from annotator.ui.agreement_dialog import AgreementDialog
 
