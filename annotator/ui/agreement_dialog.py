@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -36,6 +36,9 @@ from annotator.agreement.spans import MISSING
 from annotator.services.project import Project
 from annotator.ui.geometry import fit_to_screen
 from annotator.ui.tasks import BackgroundTask
+
+if TYPE_CHECKING:  # imported when agreement is computed
+    from annotator.services.agreement import AgreementReport
 
 PAIR_FIGURES = {
     "entity F1 (exact)": ("entities", "exact"),
@@ -113,7 +116,7 @@ class AgreementDialog(QDialog):
         fit_to_screen(self, 1000, 700)
         self.project = project
         self.open_document = open_document
-        self.report = None
+        self.report: AgreementReport | None = None
         self.data: dict[str, Any] = {}
         layout = QVBoxLayout(self)
         controls = QHBoxLayout()
@@ -148,16 +151,10 @@ class AgreementDialog(QDialog):
         self.pairs_page.setLayout(pairs)
         self.tabs.addTab(self.pairs_page, "Annotator pairs")
         self.labels = QTableWidget()
-        self.labels.cellDoubleClicked.connect(
-            lambda row, _col: self.show_label_documents(self.labels.verticalHeaderItem(row).text())
-        )
+        self.labels.cellDoubleClicked.connect(self._label_documents)
         self.tabs.addTab(self.labels, "Per label")
         self.confusion = QTableWidget()
-        self.confusion.cellDoubleClicked.connect(
-            lambda row, col: self.show_confusion_documents(
-                self.confusion.verticalHeaderItem(row).text(), self.confusion.horizontalHeaderItem(col).text()
-            )
-        )
+        self.confusion.cellDoubleClicked.connect(self._confusion_documents)
         self.tabs.addTab(self.confusion, "Confusion")
         self.gold = QTableWidget()
         self.tabs.addTab(self.gold, "Against gold")
@@ -188,7 +185,7 @@ class AgreementDialog(QDialog):
         self.task.start()
         return self.task
 
-    def show_report(self, report) -> None:
+    def show_report(self, report: AgreementReport) -> None:
         self.compute_button.setEnabled(True)
         self.report = report
         self.data = report.as_dict()
@@ -290,8 +287,20 @@ class AgreementDialog(QDialog):
 
     def _pair_documents(self, row: int, column: int) -> None:
         item = self.pairs.item(row, column)
+        if item is None:  # every cell is filled by _show_pairs
+            return
         a, b = item.data(Qt.ItemDataRole.UserRole)
         self.show_documents(a, b)
+
+    def _label_documents(self, row: int, _column: int) -> None:
+        header = self.labels.verticalHeaderItem(row)
+        if header is not None:  # every row is named by _show_labels
+            self.show_label_documents(header.text())
+
+    def _confusion_documents(self, row: int, column: int) -> None:
+        label_a, label_b = self.confusion.verticalHeaderItem(row), self.confusion.horizontalHeaderItem(column)
+        if label_a is not None and label_b is not None:  # every row and column is named by _show_confusion
+            self.show_confusion_documents(label_a.text(), label_b.text())
 
     def show_documents(self, a: str, b: str) -> list[int]:
         ids = self.report.pair_documents.get(f"{min(a, b)}|{max(a, b)}", []) if self.report else []
@@ -364,6 +373,7 @@ class AgreementDialog(QDialog):
         self.confusion.setVerticalHeaderLabels(labels)
         for i, label in enumerate(labels):
             row, column = self.confusion.verticalHeaderItem(i), self.confusion.horizontalHeaderItem(i)
+            assert row is not None and column is not None  # made by the set…HeaderLabels calls above
             if label == MISSING:
                 row.setToolTip("spans only the second annotator of a pair labelled (the first: nothing)")
                 column.setToolTip("spans only the first annotator of a pair labelled (the second: nothing)")

@@ -14,7 +14,10 @@ from annotator.ui.fonts import register_fonts
 
 
 def application() -> QApplication:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # instance() is typed as a QCoreApplication; the widgets need the QApplication made here (or by the
+    # tests before)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("annotator")
     app.setOrganizationName("annotator")
     register_fonts()

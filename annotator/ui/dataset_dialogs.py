@@ -49,7 +49,7 @@ def _path_row(edit: QLineEdit, choose) -> QWidget:
     return row
 
 
-def _lay_out(dialog: QDialog, form: QFormLayout) -> QLabel:
+def _lay_out(dialog: DatasetExportDialog | ForeignImportDialog, form: QFormLayout) -> QLabel:
     """The form, a line for what is wrong with it, and OK/Cancel (OK goes through the dialog's
     ``_accept``); returns that line."""
     message = QLabel()

@@ -44,7 +44,8 @@ class KeysDialog(QDialog):
         fit_to_screen(self, 720, 640)
 
     def rows(self) -> list[tuple[str, str, str]]:
-        return [
-            tuple(self.table.item(r, c).text() for c in range(3))  # type: ignore[misc]
-            for r in range(self.table.rowCount())
-        ]
+        def cell(row: int, col: int) -> str:
+            item = self.table.item(row, col)  # every cell is filled in __init__
+            return item.text() if item is not None else ""
+
+        return [(cell(r, 0), cell(r, 1), cell(r, 2)) for r in range(self.table.rowCount())]

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from annotator.errors import AnnotatorError
 from annotator.services.annotate import (
     Change,
+    Span,
 )
 from annotator.services.documents import document_row, load_text
 from annotator.services.project import Project
@@ -50,6 +51,15 @@ KEY_NAMES = {
     Qt.Key.Key_Backspace: "Backspace",
     Qt.Key.Key_Delete: "Delete",
 }
+
+
+def _empty(layout: QVBoxLayout) -> None:
+    """Take every widget out of ``layout`` (they are deleted once control returns to the event loop)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:  # only widgets are added to the panels' layouts
+            widget.deleteLater()
 
 
 class MainWindow(
@@ -151,7 +161,8 @@ class MainWindow(
 
     def _keep_text_wide(self) -> None:
         """Docks restored from a wider screen must not squeeze the text: it keeps half the width at least."""
-        if self.centralWidget().width() < self.width() // 2:
+        center = self.centralWidget()
+        if center is not None and center.width() < self.width() // 2:
             self._default_docks(self.width())
 
     def _remember_layout(self) -> None:
@@ -237,7 +248,9 @@ class MainWindow(
         self.tabifyDockWidget(self.annotations_dock, self.events_dock)
         self._panel_stale = False
         self.problems = {}
-        self.events_dock.visibilityChanged.connect(lambda visible: visible and self._update_events_panel())
+        self.events_dock.visibilityChanged.connect(
+            lambda visible: self._update_events_panel() if visible else None
+        )
         self.annotations_dock.raise_()
         self.sentiment_holder = QWidget()
         self.sentiment_layout = QVBoxLayout(self.sentiment_holder)
@@ -287,10 +300,8 @@ class MainWindow(
         self.session.close()
         self.recent_event_types = []
         self.view.set_label_colors(self.colors)
-        while self.palette_layout.count():
-            self.palette_layout.takeAt(0).widget().deleteLater()
-        while self.sentiment_layout.count():
-            self.sentiment_layout.takeAt(0).widget().deleteLater()
+        _empty(self.palette_layout)
+        _empty(self.sentiment_layout)
         self.label_palette = LabelPalette(schema, self.hotkeys)
         self.label_palette.setMinimumHeight(
             min(12, self.label_palette.count()) * (self.label_palette.fontMetrics().height() + 4) + 8
@@ -351,6 +362,7 @@ class MainWindow(
         if self.document_id is None:
             return
         self.session.refresh_state(change)
+        assert self.state is not None  # read again: a document is open
         if not self.marked_span:
             self.view.set_marked("")
         if change is None or change.spans or change.polarities:
@@ -381,6 +393,7 @@ class MainWindow(
         if self.document_id is None or self.state is None:
             return
         self.session.refresh_frames()
+        assert self.frames is not None  # read again: a document is open
         spans = {s.id: s for s in self.state.spans}
         arcs = [
             (spans[r.from_id].start, spans[r.from_id].end, spans[r.to_id].start, spans[r.to_id].end, r.type)
@@ -578,7 +591,7 @@ class MainWindow(
 
     # ------------------------------------------------------------------ events and relations
 
-    def _span(self, span_id: str):
+    def _span(self, span_id: str) -> Span | None:
         return self.session.span(span_id)
 
     def apply_label(self, label: str) -> None:
@@ -599,7 +612,7 @@ class MainWindow(
     def set_polarity(self, polarity: str) -> None:
         self.carry_out(self.session.polarity(polarity, self.selection()))
 
-    def set_tone(self, value) -> None:
+    def set_tone(self, value: int | None) -> None:
         self.carry_out(self.session.tone(value))
 
     def _on_span_selected(self, span_id: str) -> None:

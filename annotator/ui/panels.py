@@ -283,7 +283,7 @@ class EventsPanel(QWidget):
         self._schema, self._frames = schema, {e.id: e for e in frames.events}
         self._surfaces = {e.id: f"{e.type} «{text[e.start : e.end]}»" for e in frames.events}
         self._spans = {sid: f"{text[s:e]} ({label})" for sid, (s, e, label) in labels.items()}
-        self._items: dict[str, QTreeWidgetItem] = {}
+        self._items = {}
         for event in frames.events:
             warn = problems.get(event.id)
             item = QTreeWidgetItem([("⚠ " if warn else "") + self._surfaces[event.id]])

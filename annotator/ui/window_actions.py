@@ -103,7 +103,7 @@ class ActionsMixin(WindowBase):
             action = self._action(
                 scheme_menu,
                 name,
-                lambda on, s=scheme: on and self.set_scheme(s),
+                lambda on, s=scheme: self.set_scheme(s) if on else None,
                 checkable=True,
                 checked=self.settings.romanization == scheme,
             )

@@ -193,8 +193,8 @@ class WindowBase(QMainWindow):
             self,
             title: str,
             job: Callable[..., Any],
-            done: Callable[[Any], None],
-            error: str | Callable[[BaseException], None],
+            done: Callable[[Any], object],  # what it returns is not used
+            error: str | Callable[[BaseException], object],
             *,
             show_progress: bool = True,
             start_later: bool = False,

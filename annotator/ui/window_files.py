@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -25,14 +25,17 @@ from annotator.services.annotate import (
 from annotator.ui.tasks import BackgroundTask
 from annotator.ui.window_base import WindowBase
 
+if TYPE_CHECKING:  # imported when the dialog is first opened
+    from annotator.ui.dataset_dialogs import DatasetExportDialog
+
 
 class FilesMixin(WindowBase):
     def background(
         self,
         title: str,
         job: Callable[..., Any],
-        done: Callable[[Any], None],
-        error: str | Callable[[BaseException], None],
+        done: Callable[[Any], object],
+        error: str | Callable[[BaseException], object],
         *,
         show_progress: bool = True,
         start_later: bool = False,
@@ -147,10 +150,13 @@ class FilesMixin(WindowBase):
         dialog = ForeignImportDialog(self)
         if dialog.exec() != ForeignImportDialog.DialogCode.Accepted:
             return None
-        paths, options = dialog.choice()
+        chosen = dialog.choice()
+        if chosen is None:  # the dialog accepts a valid choice only
+            return None
+        paths, options = chosen
         return self.import_paths(paths, **options)
 
-    def export_dataset_dialog(self, dialog=None) -> BackgroundTask | None:
+    def export_dataset_dialog(self, dialog: DatasetExportDialog | None = None) -> BackgroundTask | None:
         """Ask for the dataset options (``dialog``: an already filled one, for tests), then export in the
         background with progress; the summary (and any rule applied) is shown when done."""
         from annotator.services.team import list_annotators
@@ -288,7 +294,10 @@ class FilesMixin(WindowBase):
 
         return self.background(
             "Merging work packages",
-            lambda progress, cancel: import_packages(project, paths, progress=progress, cancel=cancel),
+            # the service only reads the paths; its list[str | Path] refuses a list[str] (list is invariant)
+            lambda progress, cancel: import_packages(
+                project, cast("list[str | Path]", paths), progress=progress, cancel=cancel
+            ),
             done,
             "Work packages",
         )

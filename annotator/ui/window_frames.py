@@ -63,7 +63,9 @@ class FramesMixin(WindowBase):
         if isinstance(counts, Outcome):
             self.carry_out(counts)
             return
-        _kind, _row_id, type_name, attrs = self.session.attribute_target(sel)
+        target = self.session.attribute_target(sel)
+        assert target is not None  # count_attributes found the counts on it
+        _kind, _row_id, type_name, attrs = target
         new = dict(attrs)
         for definition in counts:
             value, ok = QInputDialog.getInt(

@@ -16,7 +16,7 @@ from annotator.ui.window_base import WindowBase
 
 
 class SearchMixin(WindowBase):
-    def zoom(self, steps) -> None:
+    def zoom(self, steps: int | None) -> None:
         if steps is None:
             self.view.set_zoom(0)
         else:

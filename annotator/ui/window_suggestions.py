@@ -94,8 +94,11 @@ class SuggestionsMixin(WindowBase):
 
         spans = [(sp.start, sp.end) for sp in self.state.spans] if self.state else []
         frames = self.frames
-        current = frames is not None and self.state is not None and frames.document_id == self.document_id
-        triggers = [(e.start, e.end) for e in frames.events] if current else []
+        triggers = (
+            [(e.start, e.end) for e in frames.events]
+            if frames is not None and self.state is not None and frames.document_id == self.document_id
+            else []
+        )
         return settled_by(suggestions, spans, triggers)
 
     def _show_suggestions(self, suggestions: list) -> None:
@@ -137,10 +140,15 @@ class SuggestionsMixin(WindowBase):
         from annotator.services.suggestions import suggest_documents
 
         project, name = self.project, self.editor.annotator
+
+        def done(report) -> None:
+            self.statusBar().showMessage(report.summary(), 8000)
+            self.load_suggestions()
+
         return self.background(
             "Suggesting",
             lambda progress, cancel: suggest_documents(project, name, progress=progress, cancel=cancel),
-            lambda r: (self.statusBar().showMessage(r.summary(), 8000), self.load_suggestions()),
+            done,
             "Suggestions",
         )
 

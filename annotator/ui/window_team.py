@@ -6,6 +6,7 @@ services)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QInputDialog,
@@ -17,9 +18,13 @@ from annotator.services.annotate import (
 from annotator.services.team import annotator_for
 from annotator.ui.window_base import WindowBase
 
+if TYPE_CHECKING:  # imported when the windows are first opened
+    from annotator.ui.adjudication_dialog import AdjudicationDialog
+    from annotator.ui.agreement_dialog import AgreementDialog
+
 
 class TeamMixin(WindowBase):
-    def show_agreement(self):
+    def show_agreement(self) -> AgreementDialog:
         from annotator.ui.agreement_dialog import AgreementDialog
 
         dialog = AgreementDialog(self.project, self.open_document_id, self)
@@ -28,7 +33,7 @@ class TeamMixin(WindowBase):
         self._agreement = dialog
         return dialog
 
-    def show_adjudication(self):
+    def show_adjudication(self) -> AdjudicationDialog | None:
         from annotator.services.team import annotator_role
         from annotator.ui.adjudication_dialog import AdjudicationDialog
 
