@@ -20,6 +20,7 @@ ORDER = {
     "fileio": 0,
     "settings": 0,
     "keymap": 0,
+    "annotations": 0,  # the typed annotation model (values only)
     "text": 0,
     "schema": 0,
     "agreement": 1,
@@ -35,7 +36,7 @@ ORDER = {
 #: The package's own __init__ (a version string) is nobody's room.
 NOT_ROOMS = {"__init__"}
 #: Pure packages: statistics and suggestion engines see no database (services feed them).
-PURE = ("text", "schema", "agreement", "suggest", "formats", "keymap", "progress")
+PURE = ("text", "schema", "agreement", "suggest", "formats", "keymap", "progress", "annotations")
 
 
 def room_files(room: str) -> list[Path]:

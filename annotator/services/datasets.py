@@ -31,6 +31,8 @@ from typing import IO, Any
 
 from sqlalchemy import Connection, func, insert, select
 
+from annotator.annotations import Document as Labelled
+from annotator.annotations import Layer
 from annotator.errors import AnnotatorError
 from annotator.fileio import staging_dir
 from annotator.formats import conll
@@ -49,10 +51,10 @@ from annotator.formats.dataset import (
 )
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.adjudication import GOLD, majority_labels
-from annotator.services.exporting import BATCH_SIZE, document_batches, has_labels
 from annotator.services.project import Project
 from annotator.store.database import json_value
 from annotator.store.models import Annotator, DatasetSplit, Document, GoldProvenance, WorkItem, utcnow
+from annotator.store.reading import count_documents, read_batches
 
 FORMATS = ("conll", "hf", "spacy", "csv")
 #: Without --split every document goes to ``full``: not ``all``, which Hugging Face ``datasets`` reserves
@@ -177,22 +179,27 @@ def _candidates(
 
 
 def _choose(
-    blocks: list[dict[str, Any]], annotation_set: str, status: str | None
+    doc: Labelled, annotation_set: str, status: str | None
 ) -> tuple[list[tuple[int, int, str]], dict[str, Any]] | None:
     """(spans, document labels) of the set on one document, or None when it does not cover it."""
     if annotation_set == "majority":
         counted = [
-            b
-            for b in blocks
-            if b["annotator"] != GOLD and (b["status"] == status if status is not None else has_labels(b))
+            s.to_native(doc.text)
+            for s in doc.sets.values()
+            if not s.is_gold and (s.status == status if status is not None else s.has_labels)
         ]
         return majority_labels(counted)
-    block = next((b for b in blocks if b["annotator"] == annotation_set), None)
-    if block is None:
+    chosen = doc.sets.get(annotation_set)
+    if chosen is None:
         return ([], {}) if annotation_set == GOLD else None
-    if annotation_set != GOLD and status is not None and block["status"] != status:
+    if annotation_set != GOLD and status is not None and chosen.status != status:
         return None
-    return [(e["start"], e["end"], e["label"]) for e in block["entities"]], block["document"]
+    return [(e.start, e.end, e.label) for e in chosen.entities], dict(chosen.tone)
+
+
+def _readers(annotation_set: str) -> list[str] | None:
+    """Whose sets a dataset of ``annotation_set`` reads (everyone's for a majority)."""
+    return None if annotation_set == "majority" else [annotation_set]
 
 
 def _check_set(project: Project, annotation_set: str) -> None:
@@ -471,25 +478,39 @@ def export_dataset(
             writers.docbins = _DocBins(tmp, names, report)
         try:
             with project.engine.connect() as conn:
-                total = conn.scalar(select(func.count()).select_from(Document)) or 0
+                total = count_documents(conn)
                 seen = 0
-                for rows, batch in document_batches(project, conn, BATCH_SIZE, cancel):
-                    for doc_id, ext_id, title, text, meta in rows:
-                        if candidates is not None and doc_id not in candidates:
+                for documents in read_batches(
+                    conn,
+                    annotators=_readers(annotation_set),
+                    layers=(Layer.ENTITIES, Layer.TONE, Layer.STATUS),
+                    # a majority over any labelled work needs to know who labelled what, in every layer
+                    presence=annotation_set == "majority" and status is None,
+                    with_meta=True,
+                    cancel=cancel,
+                ):
+                    for doc in documents:
+                        if candidates is not None and doc.id not in candidates:
                             continue
-                        if splits is not None and doc_id not in splits:
+                        if splits is not None and doc.id not in splits:
                             continue
-                        chosen = _choose(batch.annotations(doc_id, text), annotation_set, status)
+                        chosen = _choose(doc, annotation_set, status)
                         if chosen is None:
                             continue
                         spans, doc_labels = chosen
-                        name = splits[doc_id] if splits is not None else UNSPLIT
+                        name = splits[doc.id] if splits is not None else UNSPLIT
                         example = Example(
-                            ext_id, title, text, json_value(meta) or {}, spans, doc_labels, split=name
+                            doc.external_id,
+                            doc.title,
+                            doc.text,
+                            dict(doc.meta),
+                            spans,
+                            doc_labels,
+                            split=name,
                         )
                         report.documents[name] += 1
                         _write_example(writers, example, fmt, crossing, label_order, tag_ids, report)
-                    seen += len(rows)
+                    seen += len(documents)
                     progress(seen, total, "exporting")
             writers.close()
             if fmt == "hf":

@@ -10,31 +10,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Connection, Text, func, select, type_coerce
+from sqlalchemy import Connection, Text, select, type_coerce
 
+from annotator.annotations import Document
 from annotator.fileio import atomic_file, staging_dir
 from annotator.progress import CancelFlag, Cancelled, ProgressCallback, no_progress
 from annotator.services.project import Project
 from annotator.services.team import visible_annotator
 from annotator.store.database import json_dumps
-from annotator.store.models import (
-    Annotator,
-    Document,
-    DocumentLabel,
-    Entity,
-    Event,
-    EventArgument,
-    Relation,
-    TargetedSentiment,
-    WorkItem,
-)
-
-BATCH_SIZE = 2000
+from annotator.store.models import Document as DocumentRow
+from annotator.store.reading import BATCH_SIZE, count_documents, read_batches, read_document
 
 
 @dataclass
@@ -47,204 +36,46 @@ class ExportReport:
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def _loads(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
+def document_annotations(conn: Connection, document_id: int) -> list[dict[str, Any]]:
+    """One document's native annotation blocks (every annotator's), as the JSONL export writes them."""
+    doc = read_document(conn, document_id)
+    return doc.blocks() if doc is not None else []
+
+
+class _Blocks:
+    """Adapter for callers not yet moved to :mod:`annotator.store.reading` (to be removed)."""
+
+    def __init__(self, documents: list[Document]):
+        self.by_id = {d.id: d for d in documents}
+
+    def annotations(self, document_id: int, text: str) -> list[dict[str, Any]]:
+        return self.by_id[document_id].blocks()
+
+
+def document_batches(project: Project, conn: Connection, batch_size: int, cancel: CancelFlag | None):
+    """Adapter for callers not yet moved to :mod:`annotator.store.reading` (to be removed)."""
+    for documents in read_batches(conn, batch_size=batch_size, cancel=cancel):
+        yield [(d.id, d.external_id, d.title, d.text, None) for d in documents], _Blocks(documents)
 
 
 def has_labels(annotation: dict[str, Any]) -> bool:
-    """Whether an annotation block (as :class:`_Batch` builds it) holds any label."""
+    """Adapter for callers not yet moved to :mod:`annotator.store.reading` (to be removed)."""
     a = annotation
     return bool(a["entities"] or a["events"] or a["document"] or a["sentiment"] or a["relations"])
 
 
-def _entity(eid, start, end, label, text, attrs, link_id, link_name) -> dict[str, Any]:
-    out = {
-        "id": eid,
-        "start": start,
-        "end": end,
-        "label": label,
-        "text": text[start:end],
-        "attributes": _loads(attrs),
-    }
-    if link_id is not None:
-        out["link"] = {"id": link_id, "name": link_name} if link_name is not None else {"id": link_id}
-    return out
-
-
-class _Batch:
-    """Annotations of documents with ids in [lo, hi], grouped by (document id, annotator id)."""
-
-    def __init__(self, conn: Connection, lo: int, hi: int, annotators: dict[int, str]):
-        self.annotators = annotators
-        in_range = lambda col: col.between(lo, hi)  # noqa: E731
-        self.status: dict[tuple[int, int], str] = {
-            (d, a): s
-            for d, a, s in conn.execute(
-                select(WorkItem.document_id, WorkItem.annotator_id, WorkItem.status).where(
-                    in_range(WorkItem.document_id)
-                )
-            )
-        }
-        self.entities = defaultdict(list)
-        for row in conn.execute(
-            select(
-                Entity.document_id,
-                Entity.annotator_id,
-                Entity.id,
-                Entity.start,
-                Entity.end,
-                Entity.label,
-                Entity.attributes,
-                Entity.link_id,
-                Entity.link_name,
-            )
-            .where(in_range(Entity.document_id))
-            .order_by(Entity.start, Entity.end, Entity.label, Entity.id)
-        ):
-            self.entities[(row[0], row[1])].append(row[2:])
-        self.events = defaultdict(list)
-        for row in conn.execute(
-            select(
-                Event.document_id,
-                Event.annotator_id,
-                Event.id,
-                Event.type,
-                Event.trigger_start,
-                Event.trigger_end,
-                Event.attributes,
-            )
-            .where(in_range(Event.document_id))
-            .order_by(Event.trigger_start, Event.trigger_end, Event.type, Event.id)
-        ):
-            self.events[(row[0], row[1])].append(row[2:])
-        self.arguments = defaultdict(list)
-        for event_id, role, entity_id, filler_event_id in conn.execute(
-            select(
-                EventArgument.event_id,
-                EventArgument.role,
-                EventArgument.entity_id,
-                EventArgument.filler_event_id,
-            )
-            .join(Event, Event.id == EventArgument.event_id)
-            .where(in_range(Event.document_id))
-            .order_by(EventArgument.event_id, EventArgument.position, EventArgument.id)
-        ):
-            self.arguments[event_id].append((role, entity_id or filler_event_id))
-        self.relations = defaultdict(list)
-        for d, a, rid, rtype, source, target, attrs in conn.execute(
-            select(
-                Relation.document_id,
-                Relation.annotator_id,
-                Relation.id,
-                Relation.type,
-                Relation.from_entity_id,
-                Relation.to_entity_id,
-                Relation.attributes,
-            )
-            .where(in_range(Relation.document_id))
-            .order_by(Relation.type, Relation.from_entity_id, Relation.to_entity_id, Relation.id)
-        ):
-            self.relations[(d, a)].append(
-                {"id": rid, "type": rtype, "from": source, "to": target, "attributes": _loads(attrs)}
-            )
-        self.labels = defaultdict(dict)
-        for d, a, name, value in conn.execute(
-            select(
-                DocumentLabel.document_id, DocumentLabel.annotator_id, DocumentLabel.name, DocumentLabel.value
-            )
-            .where(in_range(DocumentLabel.document_id))
-            .order_by(DocumentLabel.name)
-        ):
-            self.labels[(d, a)][name] = value
-        self.sentiments = defaultdict(list)
-        for d, a, entity_id, event_id, polarity in conn.execute(
-            select(
-                TargetedSentiment.document_id,
-                TargetedSentiment.annotator_id,
-                TargetedSentiment.entity_id,
-                TargetedSentiment.event_id,
-                TargetedSentiment.polarity,
-            )
-            .where(in_range(TargetedSentiment.document_id))
-            .order_by(func.coalesce(TargetedSentiment.entity_id, TargetedSentiment.event_id))
-        ):
-            self.sentiments[(d, a)].append({"target": entity_id or event_id, "polarity": polarity})
-        keys = (
-            set(self.status)
-            | set(self.entities)
-            | set(self.events)
-            | set(self.relations)
-            | set(self.labels)
-            | set(self.sentiments)
+def _metas(conn: Connection, documents: list[Document]) -> dict[int, str]:
+    """The documents' meta as stored JSON text (written canonical: compact, sorted keys, UTF-8), to be
+    spliced into the line as is rather than decoded and encoded again."""
+    ids = [d.id for d in documents]
+    out = {}
+    for doc_id, meta in conn.execute(
+        select(DocumentRow.id, type_coerce(DocumentRow.meta, Text)).where(
+            DocumentRow.id.between(ids[0], ids[-1])
         )
-        self.by_document: dict[int, list[int]] = defaultdict(list)
-        for d, a in sorted(keys, key=lambda k: (k[0], annotators[k[1]])):
-            self.by_document[d].append(a)
-
-    def annotations(self, document_id: int, text: str) -> list[dict[str, Any]]:
-        out = []
-        for aid in self.by_document.get(document_id, ()):
-            key = (document_id, aid)
-            out.append(
-                {
-                    "annotator": self.annotators[aid],
-                    "status": self.status.get(key, "in_progress"),
-                    "entities": [
-                        _entity(eid, s, e, label, text, attrs, link_id, link_name)
-                        for eid, s, e, label, attrs, link_id, link_name in self.entities.get(key, ())
-                    ],
-                    "events": [
-                        {
-                            "id": eid,
-                            "type": etype,
-                            "trigger": {"start": s, "end": e, "text": text[s:e]},
-                            "arguments": [{"role": r, "entity": f} for r, f in self.arguments.get(eid, ())],
-                            "attributes": _loads(attrs),
-                        }
-                        for eid, etype, s, e, attrs in self.events.get(key, ())
-                    ],
-                    "relations": self.relations.get(key, []),
-                    "document": self.labels.get(key, {}),
-                    "sentiment": self.sentiments.get(key, []),
-                }
-            )
-        return out
-
-
-def document_annotations(
-    project: Project, conn: Connection, document_id: int, text: str
-) -> list[dict[str, Any]]:
-    """One document's native annotation blocks (every annotator's), as the JSONL export writes them."""
-    annotators = dict(conn.execute(select(Annotator.id, Annotator.name)).all())
-    return _Batch(conn, document_id, document_id, annotators).annotations(document_id, text)
-
-
-def document_batches(project: Project, conn: Connection, batch_size: int, cancel: CancelFlag | None):
-    """(rows, annotations) per batch of documents in id order; rows are (id, external id, title, text,
-    meta as stored JSON text)."""
-    annotators = dict(conn.execute(select(Annotator.id, Annotator.name)).all())
-    last_id = 0
-    while True:
-        if cancel is not None:
-            cancel.check()
-        # meta is read as its stored JSON text (written canonical: compact, sorted keys, UTF-8) and
-        # spliced into the line as is, rather than decoded and encoded again.
-        rows = conn.execute(
-            select(
-                Document.id,
-                Document.external_id,
-                Document.title,
-                Document.text,
-                type_coerce(Document.meta, Text),
-            )
-            .where(Document.id > last_id)
-            .order_by(Document.id)
-            .limit(batch_size)
-        ).all()
-        if not rows:
-            return
-        yield rows, _Batch(conn, rows[0][0], rows[-1][0], annotators)
-        last_id = rows[-1][0]
+    ):
+        out[doc_id] = meta if isinstance(meta, str) else json_dumps(meta)  # psycopg decodes JSON itself
+    return out
 
 
 def write_jsonl(
@@ -261,23 +92,21 @@ def write_jsonl(
     only = visible_annotator(project, viewer)  # None: everyone's
     report = ExportReport()
     with project.engine.connect() as conn:
-        total = conn.scalar(select(func.count()).select_from(Document)) or 0
-        for rows, batch in document_batches(project, conn, batch_size, cancel):
+        total = count_documents(conn)
+        annotators = [only] if only is not None else None
+        for documents in read_batches(conn, annotators=annotators, batch_size=batch_size, cancel=cancel):
+            metas = _metas(conn, documents)
             lines = []
-            for doc_id, ext_id, title, text, meta in rows:
-                if not isinstance(meta, str):  # drivers that decode JSON columns themselves (psycopg)
-                    meta = json_dumps(meta)
-                anns = batch.annotations(doc_id, text)
-                if only is not None:
-                    anns = [a for a in anns if a["annotator"] == only]
+            for doc in documents:
+                anns = doc.blocks()
                 report.annotated += bool(anns)
                 lines.append(
-                    f'{{"id":{_dumps(ext_id)},"title":{_dumps(title)},"text":{_dumps(text)},'
-                    f'"meta":{meta},"annotations":{_dumps(anns) if anns else "[]"}}}'
+                    f'{{"id":{_dumps(doc.external_id)},"title":{_dumps(doc.title)},"text":{_dumps(doc.text)},'
+                    f'"meta":{metas[doc.id]},"annotations":{_dumps(anns) if anns else "[]"}}}'
                 )
             out.write("\n".join(lines))
             out.write("\n")
-            report.documents += len(rows)
+            report.documents += len(documents)
             progress(report.documents, total, "exporting")
     return report
 
@@ -331,12 +160,12 @@ def export_brat(
     used: set[str] = set()
     # a staging folder beside the target becomes it when complete (annotator.fileio)
     with staging_dir(folder) as tmp, project.engine.connect() as conn:
-        total = conn.scalar(select(func.count()).select_from(Document)) or 0
-        for rows, batch in document_batches(project, conn, BATCH_SIZE, cancel):
-            for doc_id, ext_id, _title, text, _meta in rows:
-                anns = batch.annotations(doc_id, text)
-                if only is not None:
-                    anns = [a for a in anns if a["annotator"] == only]
+        total = count_documents(conn)
+        readable = [only] if only is not None else None
+        for documents in read_batches(conn, annotators=readable, cancel=cancel):
+            for doc in documents:
+                doc_id, ext_id, text = doc.id, doc.external_id, doc.text
+                anns = doc.blocks()
                 if annotator is not None:
                     anns = [a for a in anns if a["annotator"] == annotator]
                 elif len(anns) > 1:
@@ -359,7 +188,7 @@ def export_brat(
                 except ValueError as exc:
                     raise AnnotatorError(f"document {ext_id}: cannot be written as brat: {exc}") from exc
                 report.annotated += bool(anns)
-            report.documents += len(rows)
+            report.documents += len(documents)
             progress(report.documents, total, "exporting")
     report.path = str(folder)
     return report
