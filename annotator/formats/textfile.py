@@ -7,8 +7,10 @@ and memory stays flat. UTF-16 needs a BOM and is decoded whole (such files are s
 from __future__ import annotations
 
 import codecs
+import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 from annotator.text.normalization import TextDecodeError, decode
 
@@ -48,7 +50,8 @@ def iter_lines(path: Path) -> Iterator[Line]:
     lineno = 0
     try:
         with path.open(encoding="utf-8-sig", newline="\n") as text_fh:
-            buffer = text_fh.buffer
+            # a BufferedReader under Path.open's text wrapper; typeshed's .buffer protocol has no tell()
+            buffer = cast(io.BufferedReader, text_fh.buffer)
             for lineno, line in enumerate(text_fh, 1):
                 yield lineno, line, None, buffer.tell()
             return

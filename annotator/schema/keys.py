@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from annotator.keymap import WHEN, WORKBENCH_KEYS, reserved_key
-from annotator.schema.model import Schema
+from annotator.schema.model import EntityType, EventType, RelationType, Schema
 
 
 def usable_keys(schema: Schema) -> tuple[dict[str, str], dict[str, str], dict[str, str], list[str]]:
@@ -12,7 +12,11 @@ def usable_keys(schema: Schema) -> tuple[dict[str, str], dict[str, str], dict[st
     may give ``m`` to a label (see :func:`reserved_key`)."""
     kept: list[dict[str, str]] = [{}, {}, {}]
     shadowed: list[str] = []
-    kinds = (("entity", schema.entities), ("event", schema.events), ("relation", schema.relations))
+    kinds: tuple[tuple[str, tuple[EntityType | EventType | RelationType, ...]], ...] = (
+        ("entity", schema.entities),
+        ("event", schema.events),
+        ("relation", schema.relations),
+    )
     for keys, (kind, types) in zip(kept, kinds, strict=True):
         for t in types:
             if not t.hotkey or getattr(t, "abstract", False):

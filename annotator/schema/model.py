@@ -476,7 +476,8 @@ class Schema:
 
     def subtypes(self, type_name: str) -> tuple[str, ...]:
         """Every entity or event type below ``type_name`` in the hierarchy, in schema order."""
-        return tuple(t.name for t in (*self.entities, *self.events) if type_name in self.ancestors(t.name))
+        types: tuple[EntityType | EventType, ...] = (*self.entities, *self.events)
+        return tuple(t.name for t in types if type_name in self.ancestors(t.name))
 
     def is_a(self, type_name: str, other: str) -> bool:
         """Whether ``type_name`` is ``other`` or one of its subtypes."""
@@ -555,11 +556,12 @@ class Schema:
         """
         if owner_kind not in OWNER_KINDS:
             raise ValueError(f"owner_kind must be one of {OWNER_KINDS}, not {owner_kind!r}")
-        index: Mapping[str, EntityType | EventType | RelationType] = {
+        indexes: dict[str, Mapping[str, EntityType | EventType | RelationType]] = {
             "entity": self._entity_index,
             "event": self._event_index,
             "relation": self._relation_index,
-        }[owner_kind]
+        }
+        index = indexes[owner_kind]
         if type_name not in index:
             return [f"unknown {owner_kind} type {type_name!r} (known: {', '.join(index) or 'none'})"]
         owner = index[type_name]
@@ -622,12 +624,16 @@ class Schema:
             if problem:
                 problems.append(problem)
             counts[role] = counts.get(role, 0) + 1
-        for role in event.roles:
-            n = counts.get(role.name, 0)
-            if n < role.min:
-                problems.append(f"{event_type}.{role.name}: needs at least {role.min} argument(s), has {n}")
-            if role.max is not None and n > role.max:
-                problems.append(f"{event_type}.{role.name}: allows at most {role.max} argument(s), has {n}")
+        for role_def in event.roles:
+            n = counts.get(role_def.name, 0)
+            if n < role_def.min:
+                problems.append(
+                    f"{event_type}.{role_def.name}: needs at least {role_def.min} argument(s), has {n}"
+                )
+            if role_def.max is not None and n > role_def.max:
+                problems.append(
+                    f"{event_type}.{role_def.name}: allows at most {role_def.max} argument(s), has {n}"
+                )
         return problems
 
     def check_relation(self, relation_type: str, from_type: str, to_type: str) -> str | None:

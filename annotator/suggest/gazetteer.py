@@ -237,9 +237,9 @@ def read_entries(path: str | os.PathLike[str], *, allowed_labels: Iterable[str] 
         entry = Entry(
             row.get("name", ""), row.get("label", ""), row.get("canonical", ""), aliases, origin=where
         )
-        why = _problem(entry, allowed)
-        if why:
-            problems.append(f"{where}: {why}")
+        problem = _problem(entry, allowed)
+        if problem:
+            problems.append(f"{where}: {problem}")
         else:
             entries.append(entry)
     if columns is None:
@@ -259,7 +259,7 @@ def _as_entry(item: Entry | Sequence[str], n: int) -> Entry:
         raise GazetteerError([f"entry {n}: expected an Entry or (name, label[, canonical[, aliases]])"])
     name, label, *rest = item
     canonical = rest[0] if rest else ""
-    aliases = rest[1] if len(rest) > 1 else ()
+    aliases: str | Iterable[str] = rest[1] if len(rest) > 1 else ()
     if isinstance(aliases, str):
         aliases = tuple(a.strip() for a in aliases.split("|")) if aliases else ()
     return Entry(

@@ -68,7 +68,7 @@ class Lexicon:
             keys = units[i].keys
             if not keys:
                 continue
-            frontier = keys
+            frontier: Sequence[str] = keys
             j = i
             while True:
                 best: tuple[int, float] | None = None

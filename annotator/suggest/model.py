@@ -418,7 +418,7 @@ def train(
     c1: float = 0.05,
     c2: float = 0.05,
     max_iterations: int = 100,
-    progress: ProgressCallback = no_progress,
+    progress: ProgressCallback | None = no_progress,
     cancel: CancelFlag | None = None,
     gazetteer: Gazetteer | None = None,
 ) -> Model:
@@ -696,7 +696,7 @@ def evaluate(
     examples: Iterable[tuple[str, TokenSpans | None, Iterable[Sequence[Any]]]],
     *,
     labels: Iterable[str] | None = None,
-    progress: ProgressCallback = no_progress,
+    progress: ProgressCallback | None = no_progress,
     cancel: CancelFlag | None = None,
 ) -> dict[str, Any]:
     """Exact-match span scores of ``model`` on ``examples`` (labelled documents it was not trained on):

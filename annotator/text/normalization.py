@@ -159,9 +159,9 @@ class _NfcData:
         # LVT = LV + T, so every V and T jamo can be the second element of a composition.
         for cp in range(0xAC00, 0xD7A4):
             nfd = unicodedata.normalize("NFD", chr(cp))
-            first = unicodedata.normalize("NFC", nfd[:-1])
+            lead = unicodedata.normalize("NFC", nfd[:-1])
             self.maybe.add(ord(nfd[-1]))
-            self.firsts.setdefault(ord(nfd[-1]), set()).add(ord(first))
+            self.firsts.setdefault(ord(nfd[-1]), set()).add(ord(lead))
         self.all_firsts: set[int] = set().union(*self.firsts.values())
 
     def proxy_for(self, mark: int) -> int | None:
@@ -231,13 +231,14 @@ _PROXIES = _build_proxies()
 def _nfc(text: str) -> str:
     """NFC of CR-free text; returns ``text`` itself when it is already NFC."""
     probe = text
+    unsafe_found = False
     for mark, proxy, unsafe in _PROXIES:
         if mark in probe:
             if unsafe.search(text) is not None:
-                probe = None
+                unsafe_found = True
                 break
             probe = probe.replace(mark, proxy)
-    if probe is not None and probe is not text and unicodedata.is_normalized("NFC", probe):
+    if not unsafe_found and probe is not text and unicodedata.is_normalized("NFC", probe):
         return text
     # CPython runs its C quick check first and returns `text` itself when it says YES; make the
     # "same object when unchanged" contract independent of that implementation detail.

@@ -141,6 +141,7 @@ def tokenize(text: str, *, join_hyphenated: bool = True) -> list[Token]:
     append = tokens.append
     for m in _TOKEN_RE[bool(join_hyphenated)].finditer(text):
         kind = m.lastgroup
+        assert kind is not None  # every alternative of the pattern is a named group
         if kind != "ws":
             start, end = m.span()
             append(Token(start, end, m.group(), kind))
