@@ -7,7 +7,10 @@ costs little more than Qt's own layout, and adding a span repaints only the view
 What is drawn over the text (outlines, badges, role and relation labels, arcs, the focused suggestion's
 tag, flags as letters) is computed first, by :meth:`DocumentView.drawing`, then painted: outlines stay
 within their span's own glyph boxes, labels share one row in the gap above their line without overlapping,
-arcs run in a lane at the top of that gap.
+arcs run in a lane at the top of that gap. The view decides what is drawn and how (which spans, colours,
+pens); where it goes is computed from plain rectangles in :mod:`annotator.ui.drawing_geometry`, and
+:mod:`annotator.ui.text_overlay` reads those rectangles from Qt's text layout and paints the result. This
+module keeps the widget: content, selection, keys and mouse, and the calls that paint.
 
 Offsets: the model (storage) counts code points; Qt counts UTF-16 units. Conversions go through
 :class:`annotator.ui.offsets.OffsetConverter` only.
@@ -16,21 +19,17 @@ Offsets: the model (storage) counts code points; Qt counts UTF-16 units. Convers
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
-    QFont,
     QFontMetricsF,
-    QGuiApplication,
     QKeyEvent,
     QMouseEvent,
     QPainter,
-    QPainterPath,
     QPaintEvent,
-    QPen,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -40,8 +39,12 @@ from PySide6.QtWidgets import QTextEdit, QToolTip
 
 from annotator.services.annotate import Span
 from annotator.text.segment import Segmenter
+from annotator.ui import text_overlay as overlay
+from annotator.ui.drawing_geometry import Drawing, Layout, Line, nesting_depths
+from annotator.ui.drawing_geometry import place_labels as place_labels  # known to tests as the view's
 from annotator.ui.fonts import DOCUMENT_LINE_HEIGHT_PERCENT, document_font, flag_sequences, renders_flag
 from annotator.ui.offsets import OffsetConverter
+from annotator.ui.text_overlay import LabelFont
 
 POLARITY_MARKS = {
     "NEG": ("−", QColor("#c62828")),
@@ -56,138 +59,6 @@ class _Painted:
     qt_start: int
     qt_end: int
     depth: int  # nesting depth: 0 outermost
-
-
-# ---------------------------------------------------------------------------------------------- geometry
-# What is drawn over the text, computed before it is painted (DocumentView.drawing) so that it can be
-# checked: outlines stay inside their glyphs' own boxes, labels and badges sit in the gap the line height
-# leaves above a line without covering one another, relation arcs run inside those gaps.
-
-
-@dataclass(slots=True)
-class Outline:
-    """A box around a span's glyphs. ``rect`` lies within the glyphs' own box sideways (the advance of the
-    span's characters) and reaches ``DocumentView.OUTLINE_REACH`` into the gaps above and below the line;
-    the stroke stays inside ``rect``: nothing of it reaches a neighbouring character."""
-
-    kind: str  # "selected", "trigger", "role", "marked", "suggestion", "focused-suggestion"
-    owner: str
-    rect: QRectF
-    pen_width: float
-    color: QColor
-    style: Qt.PenStyle = Qt.PenStyle.SolidLine
-    radius: float = 0.0
-
-    @property
-    def stroke(self) -> QRectF:
-        """Where the pen's centre runs: half a pen inside ``rect``."""
-        half = self.pen_width / 2
-        return self.rect.adjusted(half, half, -half, -half)
-
-
-@dataclass(slots=True)
-class Label:
-    """A role name, event type, relation name, polarity badge or the focused suggestion's hint."""
-
-    kind: str  # "hint", "badge", "event", "role", "relation"
-    text: str
-    rect: QRectF
-    color: QColor
-    owner: str
-
-
-@dataclass(slots=True)
-class Arc:
-    """A relation arc; ``ceiling`` is the bottom of the glyphs of the line above its highest point."""
-
-    kind: str
-    path: QPainterPath
-    end: QPointF
-    ceiling: float
-
-
-@dataclass(slots=True)
-class FlagBox:
-    """A flag no font here can draw, shown as its letters in a box (🇮🇳 → IN)."""
-
-    rect: QRectF
-    letters: str
-
-
-@dataclass(slots=True)
-class Drawing:
-    outlines: list[Outline] = field(default_factory=list)
-    labels: list[Label] = field(default_factory=list)
-    arcs: list[Arc] = field(default_factory=list)
-    flags: list[FlagBox] = field(default_factory=list)
-    dropped: int = 0  # labels that found no room in their row
-
-
-@dataclass(slots=True)
-class _ArcRoute:
-    path: QPainterPath
-    end: QPointF
-    ceiling: float
-    label_line: tuple[QRectF, float]
-    label_x: float
-    drops: list[tuple[float, float]]  # (line top, x) where it comes down to a span
-
-
-@dataclass(slots=True)
-class _Want:
-    priority: int
-    order: int
-    top: float  # the line's top; the label goes between its ceiling and it
-    ceiling: float
-    x: float
-    width: float
-    kind: str
-    text: str
-    color: QColor
-    owner: str
-
-
-def place_labels(
-    wanted: list[tuple[float, float]],
-    left: float,
-    right: float,
-    spacing: float = 3.0,
-    blocked: list[tuple[float, float]] | None = None,
-    keep_near: list[bool] | None = None,
-) -> list[float | None]:
-    """Lay out one row of labels: each (preferred x, width), most important first, goes to the free place
-    nearest its preferred x within ``[left, right]``, ``spacing`` apart from those placed before it and,
-    where there is room, from the ``blocked`` intervals (where arcs come down); None where no place is
-    left; labels marked in ``keep_near`` disregard ``blocked``. Qt-free."""
-    eps = 1e-6
-
-    def nearest(x_wanted: float, width: float, taken: list[tuple[float, float]]) -> float | None:
-        candidates = [x_wanted, left, right - width]
-        for lo, hi in taken:
-            candidates += [hi + spacing, lo - spacing - width]
-        best: float | None = None
-        for x in candidates:
-            x = min(max(x, left), right - width)
-            if x < left - eps:
-                continue  # wider than the row
-            if any(x < hi + spacing - eps and lo < x + width + spacing - eps for lo, hi in taken):
-                continue
-            if best is None or abs(x - x_wanted) < abs(best - x_wanted):
-                best = x
-        return best
-
-    placed: list[tuple[float, float]] = []
-    blocked = list(blocked or [])
-    result: list[float | None] = []
-    for i, (x_wanted, width) in enumerate(wanted):
-        near = bool(keep_near and keep_near[i])
-        x = nearest(x_wanted, width, placed if near else placed + blocked)
-        if x is None and blocked and not near:
-            x = nearest(x_wanted, width, placed)  # rather over an arc's end than not at all
-        result.append(x)
-        if x is not None:
-            placed.append((x, x + width))
-    return result
 
 
 class DocumentView(QTextEdit):
@@ -244,8 +115,8 @@ class DocumentView(QTextEdit):
         self._tabbed_event = ""  # the trigger Tab last went to (while no span or suggestion is selected)
         self._suggestion_starts: list[int] = []
         self._suggestion_max = 0
-        self._rect_cache: dict[tuple[int, int], list[tuple[QRectF, float]]] = {}  # _suggestion_lines
-        self._label_font_cache: tuple[str, QFont, QFontMetricsF, float, float] | None = None
+        self._rect_cache: dict[tuple[int, int], list[Line]] = {}  # _suggestion_lines
+        self._label_font_cache: tuple[str, LabelFont] | None = None
         self._flags: list[tuple[int, int, str]] = []  # flags drawn as letters: qt range, letters
 
     # ------------------------------------------------------------------ content
@@ -314,15 +185,9 @@ class DocumentView(QTextEdit):
 
     def set_spans(self, spans: list[Span], polarities: dict[str, str] | None = None) -> None:
         ordered = sorted(spans, key=lambda s: (s.start, -s.end, s.label, s.id))
-        painted: list[_Painted] = []
-        open_ends: list[int] = []  # ends of the spans enclosing the current one
-        for span in ordered:
-            while open_ends and open_ends[-1] <= span.start:
-                open_ends.pop()
-            qs, qe = self._offsets.span_to_qt(span.start, span.end)
-            painted.append(_Painted(span, qs, qe, len(open_ends)))
-            open_ends.append(span.end)
-            open_ends.sort(reverse=True)
+        depths = nesting_depths([(span.start, span.end) for span in ordered])
+        to_qt = self._offsets.span_to_qt
+        painted = [_Painted(s, *to_qt(s.start, s.end), d) for s, d in zip(ordered, depths, strict=True)]
         self._spans = painted
         self._starts = [p.qt_start for p in painted]
         self._max_len = max((p.qt_end - p.qt_start for p in painted), default=0)
@@ -661,36 +526,20 @@ class DocumentView(QTextEdit):
         from the first character's advance to the last one's, the line's height."""
         return self._span_rects(*self._offsets.span_to_qt(start, end))
 
-    #: the top of the gap between two lines, kept for relation arcs; labels go below it
-    ARC_LANE = 2.0
-    #: how far outlines reach above and below their glyphs' box, into the gap between lines (the tops of
-    #: i-matras and the ends of u-matras come within a pixel of it); never sideways
-    OUTLINE_REACH = 1.0
-
-    def label_font(self) -> tuple[QFont, QFontMetricsF, float, float]:
+    def label_font(self) -> LabelFont:
         """The font of role names, event types, relation names, badges and the suggestion hint, sized so that
-        one row of them fits the gap the line height leaves between two lines (below the arcs' lane); with
-        its metrics, a label's height (the ink of ascenders and descenders) and its baseline in it."""
+        one row of them fits the gap between two lines below the arcs' lane (see
+        :func:`~annotator.ui.text_overlay.label_font`), kept until the text's font changes."""
         key = self.font().key()
         if self._label_font_cache is None or self._label_font_cache[0] != key:
-            gap = QFontMetricsF(self.font()).height() * (DOCUMENT_LINE_HEIGHT_PERCENT - 100) / 100
-            font = QFont(self.font())
-            font.setFamilies([QGuiApplication.font().family(), *self.font().families()])
-            font.setBold(False)
-            px = max(7, int(gap))
-            while True:
-                font.setPixelSize(px)
-                ink = QFontMetricsF(font).tightBoundingRect("bdfhklpqyjg_")
-                if px <= 7 or ink.height() + 1 <= gap - self.ARC_LANE - self.OUTLINE_REACH:
-                    break
-                px -= 1
-            self._label_font_cache = (key, font, QFontMetricsF(font), ink.height() + 1, -ink.top() + 0.5)
-        return self._label_font_cache[1:]
+            self._label_font_cache = (key, overlay.label_font(self.font(), DOCUMENT_LINE_HEIGHT_PERCENT))
+        return self._label_font_cache[1]
 
     def drawing(self, rect: QRect | None = None) -> Drawing:
         """What :meth:`paintEvent` draws over the text in ``rect`` (default: the whole viewport), in viewport
         coordinates: outlines inside their glyphs' boxes, labels and badges laid out in the gap above their
-        line without overlapping, relation arcs inside the gaps between lines, flags' letter boxes."""
+        line without overlapping, relation arcs inside the gaps between lines, flags' letter boxes. Which
+        spans are drawn how is decided here; where, by :class:`~annotator.ui.drawing_geometry.Layout`."""
         rect = QRect(self.viewport().rect()) if rect is None else QRect(rect)
         # a line's labels live in the gap above it and an arc may reach a line just outside: lay out a
         # line more on both sides, so that a strip repainted on scrolling gets the same layout as the page
@@ -698,67 +547,27 @@ class DocumentView(QTextEdit):
         painted, rect = rect, rect.adjusted(0, -reach, 0, reach)
         first, last = self._visible_range(rect)
         _font, metrics, label_h, _ascent = self.label_font()
-        pad = 2.0
-        drawing = Drawing()
-        wants: list[_Want] = []
-        insets: dict[tuple[float, float, float], float] = {}
-        blocked: dict[float, list[tuple[float, float]]] = {}
-
-        def outline(kind, owner, lines, pen, color, style=Qt.PenStyle.SolidLine, radius=0.0) -> None:
-            last = kind == "suggestion"  # drawn after the others: none goes inside it (and there are many)
-            for box, _ceiling in lines:
-                if insets:
-                    key = (round(box.left(), 1), round(box.top(), 1), round(box.right(), 1))
-                    inset = insets.get(key, 0.0)  # a second outline on the same glyphs goes inside the first
-                else:
-                    key, inset = None, 0.0
-                if not last:
-                    key = key or (round(box.left(), 1), round(box.top(), 1), round(box.right(), 1))
-                    insets[key] = inset + pen + 0.5
-                inner = box.adjusted(inset, inset, -inset, -inset) if inset else box
-                if inner.width() < pen or inner.height() < pen:
-                    inner = box
-                inner = inner.adjusted(0, -self.OUTLINE_REACH, 0, self.OUTLINE_REACH)
-                drawing.outlines.append(Outline(kind, owner, inner, pen, color, style, radius))
-
-        def want(priority, line, x, width, kind, text, color, owner) -> None:
-            box, ceiling = line
-            wants.append(
-                _Want(priority, len(wants), box.top(), ceiling, x, width, kind, text, QColor(color), owner)
-            )
-
-        def text_width(text: str) -> float:
-            return metrics.horizontalAdvance(text) + 2 * pad
+        layout = Layout(label_h, metrics.horizontalAdvance)
 
         # flags no font here can draw: their letters in a box, over the (hidden) missing-glyph boxes
-        for qs, qe, letters in self._flags:
-            if qe > first and qs < last:
-                for box in self._span_rects(qs, qe)[:1]:
-                    drawing.flags.append(FlagBox(self._flag_box(box), letters))
+        if self._flags:
+            fm = QFontMetricsF(self.font())
+            for qs, qe, letters in self._flags:
+                if qe > first and qs < last:
+                    for box in self._span_rects(qs, qe)[:1]:
+                        layout.flag(box, letters, fm.ascent(), fm.capHeight())
 
-        # roles of the active event: outside every other outline of their glyphs
-        for qs, qe, role in self._active_args:
-            if qe <= first or qs >= last:
-                continue
-            lines = self._span_lines(qs, qe)
-            outline("role", role, lines, 1.6, QColor("#37474f"), Qt.PenStyle.DashLine, 4.0)
-            if lines:
-                want(3, lines[0], lines[0][0].left(), text_width(role), "role", role, "#263238", "")
+        for qs, qe, role in self._active_args:  # first: outside every other outline of their glyphs
+            if qe > first and qs < last:
+                layout.role(self._span_lines(qs, qe), role)
         for eid, etype, qs, qe in self._triggers:
-            if eid != self._active_event or qe <= first or qs >= last:
-                continue
-            color = self._event_colors.get(etype, QColor("#555555"))
-            lines = self._span_lines(qs, qe)
-            outline("trigger", eid, lines, 2.2, color.darker(130))
-            if lines:
-                want(
-                    2, lines[0], lines[0][0].left(), text_width(etype), "event", etype, color.darker(160), eid
-                )
+            if eid == self._active_event and qe > first and qs < last:
+                color = self._event_colors.get(etype, QColor("#555555"))
+                layout.trigger(self._span_lines(qs, qe), eid, etype, color)
         if self._marked_id:
             marked = next((p for p in self._spans if p.span.id == self._marked_id), None)
             if marked is not None and marked.qt_end > first and marked.qt_start < last:
-                lines = self._span_lines(marked.qt_start, marked.qt_end)
-                outline("marked", marked.span.id, lines, 2.0, QColor("#6a1b9a"), Qt.PenStyle.DashDotLine)
+                layout.marked(self._span_lines(marked.qt_start, marked.qt_end), marked.span.id)
         for p in self._visible_spans(first, last):
             selected = p.span.id == self._selected_id
             mark = self._polarities.get(p.span.id)
@@ -766,12 +575,10 @@ class DocumentView(QTextEdit):
                 continue
             lines = self._span_lines(p.qt_start, p.qt_end)
             if selected:
-                outline("selected", p.span.id, lines, 2.0, QColor("#1a237e"), radius=3.0)
+                layout.selected(lines, p.span.id)
             if mark and lines:
                 symbol, mark_color = POLARITY_MARKS.get(mark, (mark[:1], QColor("#000000")))
-                # over the end of the span, in the gap above its last line: it covers no character
-                box = lines[-1][0]
-                want(1, lines[-1], box.right() - label_h, label_h, "badge", symbol, mark_color, p.span.id)
+                layout.badge(lines, symbol, mark_color, p.span.id)
         if self._suggestions:
             # outlines only where painted (a page can hold hundreds); the focused one, with its hint among
             # the labels, wherever the labels are laid out
@@ -787,106 +594,21 @@ class DocumentView(QTextEdit):
                 colors = self._event_colors if kind == "event" else self._colors
                 color = colors.get(label, QColor("#607d8b")).darker(150)
                 lines = self._suggestion_lines(qs, qe, offset)
-                if sid == self._current_suggestion:
-                    outline("focused-suggestion", sid, lines, 2.4, color)
-                    if lines:
-                        hint = f"{label}?  ↵ accept · ⌫ reject"
-                        want(0, lines[0], lines[0][0].left(), text_width(hint), "hint", hint, color, sid)
-                else:
-                    outline("suggestion", sid, lines, 1.4, color, Qt.PenStyle.DashLine)
-        for fs, fe, ts, te, rtype in self._arcs:
-            # only arcs whose two ends are on screen: laying out far-away blocks to reach an end that
-            # cannot be seen would cost a full layout pass (both spans are listed in the panel anyway)
-            if not (first <= fs and fe <= last and first <= ts and te <= last):
-                continue
-            a, b = self._span_lines(fs, fe), self._span_lines(ts, te)
-            if not a or not b:
-                continue
-            route = self._arc(a[0], b[0])
-            drawing.arcs.append(Arc(rtype, route.path, route.end, route.ceiling))
-            for top, x in route.drops:  # labels keep clear of where the arc comes down, where there is room
-                blocked.setdefault(round(top, 2), []).append((x - 2.0, x + 2.0))
-            width = text_width(rtype)
-            want(4, route.label_line, route.label_x - width / 2, width, "relation", rtype, "#6a1b9a", "")
-
-        # labels: one row in the gap above each line, the most important placed first, nearest to where
-        # it belongs; none covers another (one with no room left in its row is not drawn)
-        rows: dict[float, list[_Want]] = {}
-        for w in sorted(wants, key=lambda w: (w.priority, w.order)):
-            rows.setdefault(round(w.top, 2), []).append(w)
-        # clear of the page margins too, where arcs between lines run
-        margin = self.document().documentMargin() / 2 + 2
-        left, right = margin, self.viewport().width() - margin
-        for key, items in rows.items():
-            xs = place_labels(
-                [(w.x, w.width) for w in items],
-                left,
-                right,
-                blocked=blocked.get(key),
-                keep_near=[
-                    w.kind in ("hint", "badge") for w in items
-                ],  # by their span, over an arc if need be
-            )
-            for w, x in zip(items, xs, strict=True):
-                if x is None:
-                    drawing.dropped += 1
-                    continue
-                # just above the line and its outlines, under the arcs' lane
-                y = max(
-                    w.ceiling + min(self.ARC_LANE, w.top - w.ceiling - label_h),
-                    w.top - label_h - self.OUTLINE_REACH,
-                )
-                drawing.labels.append(Label(w.kind, w.text, QRectF(x, y, w.width, label_h), w.color, w.owner))
-        return drawing
-
-    def _flag_box(self, glyphs: QRectF) -> QRectF:
-        """The box a flag's letters are drawn in: the width of its two missing-glyph boxes, the height of a
-        capital letter, on the baseline."""
-        fm = QFontMetricsF(self.font())
-        baseline = glyphs.top() + min(fm.ascent(), glyphs.height())
-        height = min(glyphs.height(), fm.capHeight() * 1.5)
-        return QRectF(glyphs.left() + 1, baseline - height + 1, max(2.0, glyphs.width() - 2), height)
-
-    def _arc(self, a: tuple[QRectF, float], b: tuple[QRectF, float]) -> _ArcRoute:
-        """A relation arc from the top of ``a``'s glyphs to the top of ``b``'s (their first lines), inside
-        the gaps between lines: up from each end into the lane at the top of its line's gap (just under the
-        line above), along it, and, between two lines, down the page margin, where no glyph is."""
-        (ra, ca), (rb, cb) = a, b
-        start = QPointF(ra.center().x(), ra.top())
-        end = QPointF(rb.center().x(), rb.top())
-        la = ca + min(self.ARC_LANE * 0.75, ra.top() - ca)
-        lb = cb + min(self.ARC_LANE * 0.75, rb.top() - cb)
-        drops = [(ra.top(), start.x()), (rb.top(), end.x())]
-        if abs(ra.top() - rb.top()) < 0.5:  # one line
-            points = [start, QPointF(start.x(), la), QPointF(end.x(), la), end]
-            label = (a, (start.x() + end.x()) / 2)
-        else:
+                layout.suggestion(lines, sid, label, color, sid == self._current_suggestion)
+        if self._arcs:
+            page_left, page_width = self._offset().x(), self.document().size().width()
             margin = self.document().documentMargin()
-            offset = self._offset()
-            width = self.document().size().width()
-            if (start.x() + end.x()) / 2 < offset.x() + width / 2:
-                xm = offset.x() + margin / 2
-            else:
-                xm = offset.x() + width - margin / 2
-            points = [
-                start,
-                QPointF(start.x(), la),
-                QPointF(xm, la),
-                QPointF(xm, lb),
-                QPointF(end.x(), lb),
-                end,
-            ]
-            upper = a if ra.top() < rb.top() else b
-            label = (upper, ((start.x() if upper is a else end.x()) + xm) / 2)
-        path = QPainterPath(start)
-        radius = 4.0
-        for i in range(1, len(points) - 1):  # straight runs with rounded corners
-            p, prev, nxt = points[i], points[i - 1], points[i + 1]
-            path.lineTo(_towards(p, prev, min(radius, _distance(prev, p) / 2)))
-            path.quadTo(p, _towards(p, nxt, min(radius, _distance(p, nxt) / 2)))
-        path.lineTo(end)
-        # its highest point lies in the lane of the upper line's gap
-        return _ArcRoute(path, end, ca if ra.top() <= rb.top() else cb, label[0], label[1], drops)
+            for fs, fe, ts, te, rtype in self._arcs:
+                # only arcs whose two ends are on screen: laying out far-away blocks to reach an end that
+                # cannot be seen would cost a full layout pass (both spans are listed in the panel anyway)
+                if not (first <= fs and fe <= last and first <= ts and te <= last):
+                    continue
+                a, b = self._span_lines(fs, fe), self._span_lines(ts, te)
+                if a and b:
+                    layout.relation(rtype, a[0], b[0], page_left, page_width, margin)
+        # labels clear of the page margins too, where arcs between lines run
+        margin = self.document().documentMargin() / 2 + 2
+        return layout.finish(margin, self.viewport().width() - margin)
 
     # ------------------------------------------------------------------ painting
 
@@ -898,99 +620,19 @@ class DocumentView(QTextEdit):
         painter = QPainter(self.viewport())
         try:
             if drawing.flags:
-                self._paint_flags(painter, drawing.flags)
+                overlay.paint_flags(painter, drawing.flags, self.font(), self.palette().text().color())
             if self._spans:
                 self._paint_spans(painter, event.rect())
             if self._triggers:
                 self._paint_trigger_lines(painter, event.rect())
-            self._paint_outlines(painter, drawing.outlines)
+            overlay.paint_outlines(painter, drawing.outlines)
             # arcs over the labels: only their ends come down through a row of labels, thin lines
-            self._paint_labels(painter, drawing.labels)
-            self._paint_arcs(painter, drawing.arcs)
+            overlay.paint_labels(painter, drawing.labels, self.label_font(), self.palette().base().color())
+            overlay.paint_arcs(painter, drawing.arcs)
         finally:
             painter.end()
 
-    def _paint_flags(self, painter: QPainter, flags: list[FlagBox]) -> None:
-        """A flag no font here can draw (its two characters are transparent in the document): its letters
-        in a small box, 🇮🇳 → IN."""
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        font = QFont(self.font())
-        font.setBold(True)
-        ink = self.palette().text().color()
-        for flag in flags:
-            box = flag.rect
-            px = max(6, int(box.height() * 0.8))
-            font.setPixelSize(px)
-            while px > 6 and QFontMetricsF(font).horizontalAdvance(flag.letters) > box.width() - 3:
-                px -= 1
-                font.setPixelSize(px)
-            painter.setPen(QPen(ink, 1.0))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(box.adjusted(0.5, 0.5, -0.5, -0.5), 2, 2)
-            painter.setFont(font)
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, flag.letters)
-
-    def _paint_outlines(self, painter: QPainter, outlines: list[Outline]) -> None:
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        pen_key = None
-        for o in outlines:
-            key = (o.kind, o.color.rgba(), o.pen_width, o.style)
-            if key != pen_key:  # a page can hold hundreds of suggestions: set the pen only when it changes
-                pen_key = key
-                # suggestions square and not antialiased, so that they do not slow scrolling
-                painter.setRenderHint(QPainter.RenderHint.Antialiasing, o.kind != "suggestion")
-                painter.setPen(QPen(o.color, o.pen_width, o.style))
-            if o.radius:
-                painter.drawRoundedRect(o.stroke, o.radius, o.radius)
-            else:
-                painter.drawRect(o.stroke)
-
-    def _paint_arcs(self, painter: QPainter, arcs: list[Arc]) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        color = QColor("#6a1b9a")
-        for arc in arcs:
-            painter.setPen(QPen(color, 1.4))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(arc.path)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(color)
-            painter.drawEllipse(arc.end, 2.5, 2.5)
-
-    def _paint_labels(self, painter: QPainter, labels: list[Label]) -> None:
-        """Labels on a background of their own; badges as discs; the focused suggestion's hint as a tag in
-        its label's colour."""
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        font, metrics, _height, ascent = self.label_font()
-        base = self.palette().base().color()
-        for label in labels:
-            r = label.rect
-            if label.kind == "badge":
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(label.color)
-                painter.drawEllipse(r)
-                bold = QFont(font)
-                bold.setBold(True)
-                bold.setPixelSize(max(7, int(r.height())))
-                painter.setFont(bold)
-                painter.setPen(QColor("white"))
-                painter.drawText(r, Qt.AlignmentFlag.AlignCenter, label.text)
-                continue
-            painter.setFont(font)
-            if label.kind == "hint":  # a solid tag in the suggestion's colour, white letters
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(label.color)
-                painter.drawRoundedRect(r, 2, 2)
-            else:
-                back = QColor(base)
-                back.setAlpha(225)
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(back)
-                painter.drawRect(r)
-            painter.setPen(QColor("white") if label.kind == "hint" else label.color)
-            x = r.left() + (r.width() - metrics.horizontalAdvance(label.text)) / 2
-            painter.drawText(QPointF(x, r.top() + ascent), label.text)
-
-    def _paint_trigger_lines(self, painter: QPainter, rect) -> None:
+    def _paint_trigger_lines(self, painter: QPainter, rect: QRect) -> None:
         """Quiet dotted underlines for every trigger but the active one (boxed, see :meth:`drawing`), inside
         the trigger's glyph box."""
         first, last = self._visible_range(rect)
@@ -999,9 +641,7 @@ class DocumentView(QTextEdit):
             if eid == self._active_event or qe <= first or qs >= last:
                 continue
             color = self._event_colors.get(etype, QColor("#555555"))
-            painter.setPen(QPen(color, 1.5, Qt.PenStyle.DotLine))
-            for r in self._span_rects(qs, qe):
-                painter.drawLine(r.bottomLeft() + QPointF(0.75, -1), r.bottomRight() + QPointF(-0.75, -1))
+            overlay.paint_trigger_lines(painter, self._span_rects(qs, qe), color)
 
     def _offset(self) -> QPointF:
         """Document coordinates → viewport coordinates."""
@@ -1024,8 +664,8 @@ class DocumentView(QTextEdit):
         hi = bisect_left(self._starts, last)
         return [p for p in self._spans[lo:hi] if p.qt_end > first]
 
-    def _paint_spans(self, painter: QPainter, rect) -> None:
-        """Each span's glyph box tinted in its label's colour, with an underline per span inside it."""
+    def _paint_spans(self, painter: QPainter, rect: QRect) -> None:
+        """Each span's glyph box tinted in its label's colour, with an underline per span along its bottom."""
         visible = self._visible_spans(*self._visible_range(rect))
         if not visible:
             return
@@ -1033,22 +673,9 @@ class DocumentView(QTextEdit):
         line_w = max(2.0, self.fontMetrics().height() / 10)
         for p in visible:
             color = self._colors.get(p.span.label, QColor("#cccccc"))
-            rects = self._span_rects(p.qt_start, p.qt_end)
-            fill = QColor(color)
-            fill.setAlpha(110 if p.depth == 0 else 80)
-            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
-            for r in rects:
-                painter.fillRect(r, fill)
-            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
-            # an underline per span, lower for deeper nesting, so nested and overlapping spans stay distinct
-            bar = QColor(color).darker(160)
-            for r in rects:
-                y = r.bottom() - line_w * (p.depth + 0.5) - p.depth
-                painter.fillRect(QRectF(r.left(), y, r.width(), line_w), bar)
+            overlay.paint_span_marks(painter, self._span_rects(p.qt_start, p.qt_end), color, p.depth, line_w)
 
-    def _suggestion_lines(
-        self, qs: int, qe: int, offset: QPointF | None = None
-    ) -> list[tuple[QRectF, float]]:
+    def _suggestion_lines(self, qs: int, qe: int, offset: QPointF | None = None) -> list[Line]:
         """:meth:`_span_lines` of a suggestion, kept in document coordinates until the layout changes
         (a page of a dense document can hold hundreds of suggestions; labelling repaints it each time)."""
         found = self._rect_cache.get((qs, qe))
@@ -1066,65 +693,9 @@ class DocumentView(QTextEdit):
         ``offset``): the glyphs' own boxes, from the first character's advance to the last one's."""
         return [r for r, _ceiling in self._span_lines(qt_start, qt_end, offset)]
 
-    def _span_lines(
-        self, qt_start: int, qt_end: int, offset: QPointF | None = None
-    ) -> list[tuple[QRectF, float]]:
+    def _span_lines(self, qt_start: int, qt_end: int, offset: QPointF | None = None) -> list[Line]:
         """:meth:`_span_rects` with, for each, its line's ceiling: the bottom of the line above (of the
         page's top margin for the first line). Between the two lies the gap where labels and arcs go."""
-        lines: list[tuple[QRectF, float]] = []
-        doc = self.document()
-        block = doc.findBlock(qt_start)
-        offset = self._offset() if offset is None else offset
-        while block.isValid() and block.position() < qt_end:
-            layout = block.layout()
-            origin = layout.position() + offset  # the block's layout sits at this document position
-            bstart = block.position()
-            s = max(qt_start, bstart) - bstart
-            e = min(qt_end, bstart + block.length() - 1) - bstart
-            first = layout.lineForTextPosition(s)
-            for i in range(first.lineNumber() if first.isValid() else 0, layout.lineCount()):
-                line = layout.lineAt(i)
-                ls, le = line.textStart(), line.textStart() + line.textLength()
-                if ls >= e:
-                    break
-                if s >= le:
-                    continue
-                x1, _ = line.cursorToX(max(s, ls))
-                x2, _ = line.cursorToX(min(e, le))
-                if x2 < x1:  # right-to-left runs
-                    x1, x2 = x2, x1
-                top = origin.y() + line.y()
-                if i > 0:
-                    above = layout.lineAt(i - 1)
-                    ceiling = origin.y() + above.y() + above.height()
-                else:
-                    ceiling = self._block_ceiling(block, offset)
-                lines.append(
-                    (
-                        QRectF(QPointF(origin.x() + x1, top), QPointF(origin.x() + x2, top + line.height())),
-                        min(ceiling, top),
-                    )
-                )
-            block = block.next()
-        return lines
-
-    def _block_ceiling(self, block, offset: QPointF) -> float:
-        """The bottom of the last line before ``block`` (the top of the page for the first block)."""
-        above = block.previous()
-        if above.isValid() and above.layout().lineCount():
-            layout = above.layout()
-            line = layout.lineAt(layout.lineCount() - 1)
-            return layout.position().y() + offset.y() + line.y() + line.height()
-        return offset.y()
-
-
-def _distance(a: QPointF, b: QPointF) -> float:
-    return ((a.x() - b.x()) ** 2 + (a.y() - b.y()) ** 2) ** 0.5
-
-
-def _towards(p: QPointF, q: QPointF, length: float) -> QPointF:
-    """The point ``length`` from ``p`` on the way to ``q``."""
-    d = _distance(p, q)
-    if d == 0:
-        return QPointF(p)
-    return QPointF(p.x() + (q.x() - p.x()) * length / d, p.y() + (q.y() - p.y()) * length / d)
+        return overlay.span_lines(
+            self.document(), qt_start, qt_end, self._offset() if offset is None else offset
+        )
