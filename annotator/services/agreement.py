@@ -1,8 +1,9 @@
 """Inter-annotator agreement of a project: document tone, entities, events, targeted sentiment.
 
-Reads the annotations as the exporter gathers them (per document, per annotator), keeps documents labelled
-by two or more annotators (with work status ``done``, or with any label when ``include_unfinished``), builds
-the units and hands them to the pure code in :mod:`annotator.agreement`.
+Reads only the layers asked for through the store's readers (:mod:`annotator.store.reading`), keeps
+documents whose sets count (:func:`annotator.annotations.counted`: work status ``done``, or any label when
+``include_unfinished``) for two or more annotators, builds the units and hands them to the pure code in
+:mod:`annotator.agreement`.
 
 Every figure is a :class:`~annotator.agreement.coefficients.Figure`: a value and the number of units it
 rests on, or ``None`` and the reason it cannot be computed. Units: documents for tone and span F1, tokens
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from annotator.agreement.coefficients import (
     Figure,
@@ -38,11 +39,12 @@ from annotator.agreement.spans import (
     label_confusion,
 )
 from annotator.agreement.unitizing import UnitizingResult, unitizing_alpha
+from annotator.annotations import AnnotationSet, Layer
 from annotator.errors import AnnotatorError
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
-from annotator.services.exporting import document_batches, has_labels
 from annotator.services.project import Project
-from annotator.store.models import Annotator, Document, Entity
+from annotator.store.models import Annotator, Entity
+from annotator.store.reading import count_documents, read_batches
 from annotator.text.segment import tokenize
 
 LAYERS = ("tone", "entities", "events", "sentiment")
@@ -51,11 +53,20 @@ NOT_ENOUGH = "no document has two or more annotators"
 
 @dataclass
 class _Doc:
-    """One document's annotations of the annotators compared on it (two or more)."""
+    """One document's annotation sets of the annotators compared on it (two or more)."""
 
     text: str
-    by_annotator: dict[str, dict[str, Any]]
+    by_annotator: dict[str, AnnotationSet]
     document_id: int = 0
+
+
+#: The layers each agreement layer reads (sentiment and events need the spans of their targets, fillers).
+_READS = {
+    "tone": (Layer.TONE,),
+    "entities": (Layer.ENTITIES,),
+    "events": (Layer.EVENTS, Layer.ENTITIES),
+    "sentiment": (Layer.SENTIMENT, Layer.ENTITIES, Layer.EVENTS),
+}
 
 
 @dataclass
@@ -90,27 +101,31 @@ def _pair_key(a: str, b: str) -> str:
 
 def _gather(
     project: Project,
+    layers: list[str],
     annotators: list[str] | None,
     include_unfinished: bool,
     progress: ProgressCallback,
     cancel: CancelFlag | None,
 ):
-    """The documents with two or more compared annotators, one at a time (streamed in batches)."""
-    wanted = set(annotators) if annotators else None
+    """The documents with two or more compared annotators, one at a time (streamed in batches), with only
+    the layers the figures need."""
+    reads = {Layer.STATUS, *(layer for name in layers for layer in _READS[name])}
     with project.engine.connect() as conn:
-        total = conn.scalar(select(func.count()).select_from(Document)) or 0
+        total = count_documents(conn)
         seen = 0
-        for rows, batch in document_batches(project, conn, 2000, cancel):
-            for doc_id, _ext_id, _title, text, _meta in rows:
-                anns = {
-                    a["annotator"]: a
-                    for a in batch.annotations(doc_id, text)
-                    if (wanted is None or a["annotator"] in wanted)
-                    and (a["status"] == "done" or (include_unfinished and has_labels(a)))
-                }
-                if len(anns) >= 2:
-                    yield _Doc(text, anns, doc_id)
-            seen += len(rows)
+        for documents in read_batches(
+            conn,
+            annotators=annotators or None,
+            layers=reads,
+            presence=include_unfinished,  # "any label" means any layer's, read or not
+            with_text="entities" in layers,  # tokens and the unitizing continuum
+            cancel=cancel,
+        ):
+            for doc in documents:
+                sets = doc.counted(include_unfinished=include_unfinished)
+                if len(sets) >= 2:
+                    yield _Doc(doc.text, sets, doc.id)
+            seen += len(documents)
             progress(seen, total, "comparing annotations")
 
 
@@ -141,9 +156,7 @@ class _Accumulator:
         self.documents += 1
         self.names.update(doc.by_annotator)
         if "tone" in self.layers and self.tone_name is not None:
-            self.ratings.append(
-                {a: ann["document"].get(self.tone_name) for a, ann in doc.by_annotator.items()}
-            )
+            self.ratings.append({a: ann.tone.get(self.tone_name) for a, ann in doc.by_annotator.items()})
         tokens = None
         if "entities" in self.layers:
             tokens = [(t.start, t.end) for t in tokenize(doc.text)]
@@ -199,8 +212,8 @@ def _tone(project: Project, acc: _Accumulator, names: list[str]) -> dict[str, An
     }
 
 
-def _spans(ann: dict[str, Any]) -> list[tuple[int, int, str]]:
-    return [(e["start"], e["end"], e["label"]) for e in ann["entities"]]
+def _spans(ann: AnnotationSet) -> list[tuple[int, int, str]]:
+    return [(e.start, e.end, e.label) for e in ann.entities]
 
 
 def _entities(acc: _Accumulator) -> dict[str, Any]:
@@ -269,16 +282,13 @@ def confusion_labels(matrix: dict[str, dict[str, int]]) -> list[str]:
     return sorted(labels | {MISSING}, key=_label_order)
 
 
-def _event_units(ann: dict[str, Any]) -> list[EventUnit]:
-    spans: dict[str, tuple[int, int]] = {e["id"]: (e["start"], e["end"]) for e in ann["entities"]}
-    spans.update({ev["id"]: (ev["trigger"]["start"], ev["trigger"]["end"]) for ev in ann["events"]})
+def _event_units(ann: AnnotationSet) -> list[EventUnit]:
+    spans = ann.spans()
     out = []
-    for ev in ann["events"]:
-        args = tuple(
-            sorted((arg["role"], spans[arg["entity"]]) for arg in ev["arguments"] if arg["entity"] in spans)
-        )
-        attrs = tuple(sorted((k, repr(v)) for k, v in (ev["attributes"] or {}).items()))
-        out.append(EventUnit(ev["trigger"]["start"], ev["trigger"]["end"], ev["type"], args, attrs))
+    for ev in ann.events:
+        args = tuple(sorted((arg.role, spans[arg.filler]) for arg in ev.arguments if arg.filler in spans))
+        attrs = tuple(sorted((k, repr(v)) for k, v in ev.attributes.items()))
+        out.append(EventUnit(ev.start, ev.end, ev.type, args, attrs))
     return out
 
 
@@ -298,13 +308,11 @@ def _events(acc: _Accumulator) -> dict[str, Any]:
     }
 
 
-def _targets(ann: dict[str, Any]) -> dict[tuple[int, int, str], str]:
+def _targets(ann: AnnotationSet) -> dict[tuple[int, int, str], str]:
     """Polarity per target span (entity: its offsets and label; event: its trigger and type)."""
-    spans = {e["id"]: (e["start"], e["end"], e["label"]) for e in ann["entities"]}
-    spans.update(
-        {ev["id"]: (ev["trigger"]["start"], ev["trigger"]["end"], ev["type"]) for ev in ann["events"]}
-    )
-    return {spans[s["target"]]: s["polarity"] for s in ann["sentiment"] if s["target"] in spans}
+    spans = {e.id: (e.start, e.end, e.label) for e in ann.entities}
+    spans.update({ev.id: (ev.start, ev.end, ev.type) for ev in ann.events})
+    return {spans[s.target]: s.polarity for s in ann.sentiment if s.target in spans}
 
 
 def _sentiment(acc: _Accumulator) -> dict[str, Any]:
@@ -342,7 +350,7 @@ def compute_agreement(
         raise AnnotatorError(f"unknown layer {', '.join(unknown)} (one of {', '.join(LAYERS)})")
     scale = project.schema.document_sentiment
     acc = _Accumulator(layers, scale.name if scale is not None else None)
-    for doc in _gather(project, annotators, include_unfinished, progress, cancel):
+    for doc in _gather(project, layers, annotators, include_unfinished, progress, cancel):
         acc.add(doc)  # then the document is dropped: memory grows with pairs and units, not with texts
     names = sorted(acc.names)
     report = AgreementReport(acc.documents, names, include_unfinished)

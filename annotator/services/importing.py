@@ -849,7 +849,7 @@ class _TitledEarlier:
         self.notes: list[str] = []
 
     def over(self, record: SourceRecord) -> SourceRecord:
-        from annotator.services.exporting import document_annotations
+        from annotator.store.reading import read_document
 
         if record.annotations or not record.external_id:
             return record
@@ -868,7 +868,8 @@ class _TitledEarlier:
                     or text[:offset].strip() != normalize(record.title)
                 ):
                     continue
-                blocks = [b for b in document_annotations(self.project, conn, doc_id, old_text) if b]
+                earlier_doc = read_document(conn, doc_id)
+                blocks = earlier_doc.blocks() if earlier_doc is not None else []
                 if not blocks:
                     continue
                 for block in blocks:

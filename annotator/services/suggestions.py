@@ -24,7 +24,6 @@ from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.annotate import Change, Command, Editor, Span
 from annotator.services.documents import annotator_id_in
 from annotator.services.project import Project
-from annotator.store.database import json_value
 from annotator.store.models import (
     Annotator,
     Assignment,
@@ -621,24 +620,26 @@ def needs_retraining(project: Project) -> bool:
 def training_examples(project: Project, cancel: CancelFlag | None = None) -> list[tuple[str, Any, list]]:
     """(text, own tokens or None, spans) per document: the gold set where a person or rule decided it,
     else every finished annotator's entities (each a separate example)."""
-    from annotator.services.exporting import document_batches
+    from annotator.annotations import Layer
+    from annotator.store.reading import read_batches
 
     examples = []
     with project.engine.connect() as conn:
         gold_docs = set(conn.scalars(select(GoldProvenance.document_id).distinct()))
-        for rows, batch in document_batches(project, conn, 2000, cancel):
-            for doc_id, _ext, _title, text, meta in rows:
-                blocks = batch.annotations(doc_id, text)
-                if doc_id in gold_docs:
-                    blocks = [b for b in blocks if b["annotator"] == "gold"]
+        for documents in read_batches(
+            conn, layers=(Layer.ENTITIES, Layer.STATUS), with_meta=True, cancel=cancel
+        ):
+            for doc in documents:
+                if doc.id in gold_docs:
+                    sets = [s for s in doc.sets.values() if s.is_gold]
                 else:
-                    blocks = [b for b in blocks if b["annotator"] != "gold" and b["status"] == "done"]
-                if not blocks:
+                    sets = [s for s in doc.sets.values() if not s.is_gold and s.status == "done"]
+                if not sets:
                     continue
-                tokens = (json_value(meta) or {}).get("tokens")
-                for b in blocks:
-                    spans = [(e["start"], e["end"], e["label"]) for e in b["entities"]]
-                    examples.append((text, [tuple(t) for t in tokens] if tokens else None, spans))
+                tokens = doc.meta.get("tokens")
+                for chosen in sets:
+                    spans = [(e.start, e.end, e.label) for e in chosen.entities]
+                    examples.append((doc.text, [tuple(t) for t in tokens] if tokens else None, spans))
     return examples
 
 
