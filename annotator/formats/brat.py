@@ -455,17 +455,19 @@ def parse_ann(
 
     targets: dict[str, dict[str, Any]] = {**native_entities, **native_events, **native_relations}
     attr_lines: dict[tuple[str, str], int] = {}
-    for a in attrs:
-        what = f"attribute {a.name} ({a.id})"
-        if a.name == "note":
-            problems.add(a.no, f"{what}: the name 'note' is reserved for AnnotatorNotes")
-        elif check_ref(a.no, what, a.target, relations=True) and a.target in targets:
-            if (a.target, a.name) in attr_lines:
-                first = attr_lines[(a.target, a.name)]
-                problems.add(a.no, f"{what}: {a.target} already has attribute {a.name} (line {first})")
+    for attr in attrs:
+        what = f"attribute {attr.name} ({attr.id})"
+        if attr.name == "note":
+            problems.add(attr.no, f"{what}: the name 'note' is reserved for AnnotatorNotes")
+        elif check_ref(attr.no, what, attr.target, relations=True) and attr.target in targets:
+            if (attr.target, attr.name) in attr_lines:
+                first = attr_lines[(attr.target, attr.name)]
+                problems.add(
+                    attr.no, f"{what}: {attr.target} already has attribute {attr.name} (line {first})"
+                )
             else:
-                attr_lines[(a.target, a.name)] = a.no
-                targets[a.target]["attributes"][a.name] = a.value
+                attr_lines[(attr.target, attr.name)] = attr.no
+                targets[attr.target]["attributes"][attr.name] = attr.value
     note_lines: dict[str, int] = {}
     for n in notes:
         what = f"note {n.id}"

@@ -131,7 +131,8 @@ def _chunks(lines: list[_Line], scheme: str, where: str) -> list[tuple[int, int,
         parsed = _parse(line.tag)
         if parsed is None:
             raise RecordError(f"{where}:{line.lineno}", _malformed(line))
-        prefix, kind = parsed
+        prefix, parsed_kind = parsed
+        kind = "" if parsed_kind is None else parsed_kind  # None for O only, whose branch does not use it
         bad = None
         if prefix == "O":
             close(i)

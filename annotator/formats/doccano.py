@@ -206,13 +206,13 @@ def _parse_whole(text: str) -> Iterator[JsonValue | tuple[int, str]]:
             return
         except (RecursionError, ValueError) as exc:  # this record alone: skip to its end, go on
             reason = TOO_DEEP if isinstance(exc, RecursionError) else TOO_LONG_NUMBER
-            end = skip_json_value(text, i)
-            if end is None:
+            skipped_to = skip_json_value(text, i)
+            if skipped_to is None:
                 yield lines.at(i), reason
                 return
-            yield JsonValue(lines.at(i), index, RecordError(f"line {lines.at(i)}", reason), end)
+            yield JsonValue(lines.at(i), index, RecordError(f"line {lines.at(i)}", reason), skipped_to)
             index += 1
-            i = _skip_space(text, end)
+            i = _skip_space(text, skipped_to)
             if in_array and text.startswith(",", i):
                 i = _skip_space(text, i + 1)
             elif in_array and text.startswith("]", i):
@@ -381,16 +381,17 @@ class _Block:
         if not isinstance(rtype, str) or not rtype.strip():
             self.problem(f"{what} {_show(item)}: no relation type; left out")
             return
-        ends = []
+        ends: list[str] = []
         for side in ("from_id", "to_id"):
             ref = _key(item.get(side))
             if ref not in self.by_source_id:
                 self.problem(f"{what} {_show(item)}: '{side}' names no entity of this record; left out")
                 return
-            if self.by_source_id[ref] is None:
+            native = self.by_source_id[ref]
+            if native is None:
                 self.problem(f"{what} {_show(item)}: entity {ref} was left out, so is the relation")
                 return
-            ends.append(self.by_source_id[ref])
+            ends.append(native)
         self.relations.append(relation(f"R{len(self.relations) + 1}", rtype, ends[0], ends[1]))
 
     def block(self) -> dict[str, Any]:

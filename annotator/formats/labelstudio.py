@@ -140,6 +140,7 @@ def _document(task: Any, where: str) -> tuple[SourceRecord, str]:
         data = {k: v for k, v in task.items() if k not in _TASK_KEYS}
     if not isinstance(data, dict):
         raise RecordError(where, f"the task's 'data' must be an object, not {type(data).__name__}")
+    field: str | None
     if isinstance(data.get("text"), str):
         field = "text"
     else:
@@ -229,7 +230,8 @@ class _Results:
             self.add_relation(result, i)
 
     def add_labels(self, result: dict[str, Any], i: int) -> None:
-        value = result.get("value") if isinstance(result.get("value"), dict) else {}
+        raw_value = result.get("value")
+        value: dict[str, Any] = raw_value if isinstance(raw_value, dict) else {}
         start, end, labels = value.get("start"), value.get("end"), value.get("labels")
         rid = str(result.get("id") or f"result{i + 1}")
         what = f"{self.prefix} result {rid} [{start!r}, {end!r}) {labels!r}"
@@ -255,27 +257,28 @@ class _Results:
     def offsets(self, start: Any, end: Any, surface: Any) -> tuple[int, int] | str:
         """The span in code points, or why it cannot be read (see the module doc)."""
         reason = span_problem(self.text, start, end, "span")
-        as_utf16 = self.to_code_points(start), self.to_code_points(end)
-        utf16_ok = None not in as_utf16 and as_utf16[0] < as_utf16[1]
-        if reason is not None and not utf16_ok:
+        u_start, u_end = self.to_code_points(start), self.to_code_points(end)
+        # the offsets read as UTF-16 units, when that gives a non-empty span of code points
+        as_utf16 = (u_start, u_end) if u_start is not None and u_end is not None and u_start < u_end else None
+        if reason is not None and as_utf16 is None:
             return reason
-        if as_utf16 == (start, end):
+        if (u_start, u_end) == (start, end):
             if surface is None or self.text[start:end] == surface:
                 return start, end
             return f"the file says it covers {surface!r} but the text there is {self.text[start:end]!r}"
         if not isinstance(surface, str):
             return "no 'text' tells whether offsets count code points or UTF-16 units (they differ here)"
         by_code_points = reason is None and self.text[start:end] == surface
-        by_utf16 = utf16_ok and self.text[as_utf16[0] : as_utf16[1]] == surface
+        by_utf16 = as_utf16 is not None and self.text[as_utf16[0] : as_utf16[1]] == surface
         if by_code_points and by_utf16:
             return f"{surface!r} is found both at code points and at UTF-16 units [{start}, {end})"
         if by_code_points:
             return start, end
-        if by_utf16:
+        if by_utf16 and as_utf16 is not None:  # (by_utf16 implies it)
             self.utf16 += 1
-            return as_utf16  # type: ignore[return-value]
+            return as_utf16
         at_code_points = self.text[start:end] if reason is None else "(outside the text)"
-        at_utf16 = self.text[as_utf16[0] : as_utf16[1]] if utf16_ok else "(not a UTF-16 boundary)"
+        at_utf16 = self.text[as_utf16[0] : as_utf16[1]] if as_utf16 is not None else "(not a UTF-16 boundary)"
         return (
             f"the file says it covers {surface!r} but the text has {at_code_points!r} there counting "
             f"code points and {at_utf16!r} counting UTF-16 units"
@@ -285,12 +288,13 @@ class _Results:
         rid = str(result.get("id") or f"result{i + 1}")
         labels = result.get("labels") or []
         what = f"{self.prefix} relation {result.get('from_id')!r} → {result.get('to_id')!r}"
-        ends = [self.regions.get(str(result.get(side))) for side in ("from_id", "to_id")]
-        if None in ends:
+        from_end = self.regions.get(str(result.get("from_id")))
+        to_end = self.regions.get(str(result.get("to_id")))
+        if from_end is None or to_end is None:
             self.problem(f"{what}: it names a region that is not a span of this annotation; left out")
             return
         if result.get("direction") == "left":
-            ends.reverse()
+            from_end, to_end = to_end, from_end
         if not labels:
             self.problem(f"{what}: no label, so no relation type; left out")
             return
@@ -299,7 +303,7 @@ class _Results:
                 self.problem(f"{what}: label {label!r} is not a non-empty string; left out")
                 continue
             native = f"{rid}:relation" if k == 0 else f"{rid}:relation#{k + 1}"
-            self.relations.append(relation(native, label, ends[0], ends[1]))
+            self.relations.append(relation(native, label, from_end, to_end))
 
 
 def utf16_to_code_point(text: str) -> Callable[[Any], int | None]:

@@ -245,7 +245,7 @@ def _validate_block(
         what = f"entity {given}"
         if given in ids:
             raise AnnotationProblem(f"{what}: id used twice")
-        label = item.get("label")
+        label: Any = item.get("label")  # JSON; entity_problem refuses all but a known label, a str
         problem = entity_problem(schema, label)  # the checks the workbench's commands use too
         if problem:
             raise AnnotationProblem(f"{what}: {problem}")
@@ -278,7 +278,7 @@ def _validate_block(
         given = _given_id(item, f"events[{i}]")
         if given in ids:
             raise AnnotationProblem(f"event {given}: id used twice")
-        etype = item.get("type")
+        etype: Any = item.get("type")  # JSON; event_problem refuses all but a known type, a str
         problem = event_problem(schema, etype)
         if problem:
             raise AnnotationProblem(f"event {given}: {problem}")
@@ -391,7 +391,7 @@ def _validate_block(
             target = str(target)
         if not isinstance(target, str) or target not in ids:
             raise AnnotationProblem(f"sentiment[{i}]: target names unknown id {target!r}")
-        polarity = item.get("polarity")
+        polarity: Any = item.get("polarity")  # JSON; sentiment_problem refuses all but a schema polarity
         kind, target_sid, _ = ids[target]
         problem = sentiment_problem(schema, kind, polarity)
         if problem:

@@ -94,7 +94,9 @@ def _tokens(text: str, tokens: Any, where: str) -> list[tuple[int, int]] | None:
     for i, token in enumerate(tokens):
         if not isinstance(token, dict):
             raise RecordError(where, f"tokens[{i}] is not a token object")
-        start, end = token.get("start"), token.get("end")
+        # JSON values; span_problem refuses all but int offsets of a non-empty span inside the text
+        start: Any = token.get("start")
+        end: Any = token.get("end")
         reason = span_problem(text, start, end, "token")
         if reason is None and start < previous_end:
             reason = f"starts at {start}, before the end of the token before it ({previous_end})"
@@ -127,7 +129,10 @@ class _Block:
         if not isinstance(span, dict):
             self.problem(f"spans[{i}] is not a span object; left out")
             return
-        start, end, label = span.get("start"), span.get("end"), span.get("label")
+        # JSON values; span_problem refuses all but int offsets and a non-empty str label
+        start: Any = span.get("start")
+        end: Any = span.get("end")
+        label: Any = span.get("label")
         what = f"spans[{i}] [{start!r}, {end!r}) {label!r}"
         reason = span_problem(self.text, start, end, label) or self._surface_problem(span)
         if reason is None:
@@ -148,7 +153,9 @@ class _Block:
 
     def _token_problem(self, span: dict[str, Any]) -> str | None:
         """Why the span's start/end are not the boundaries of its tokens, or None."""
-        first, last = span.get("token_start"), span.get("token_end")
+        # JSON values, checked below to be token indexes
+        first: Any = span.get("token_start")
+        last: Any = span.get("token_end")
         if first is None and last is None:
             return None
         if self.tokens is None:
@@ -185,7 +192,8 @@ class _Block:
     def _find(self, span: Any, token: Any) -> str | None:
         """The id of the kept entity a relation end names (by its span, else by a token inside it)."""
         if isinstance(span, dict):
-            candidates = self.kept.get((span.get("start"), span.get("end")), [])
+            offsets: tuple[Any, Any] = (span.get("start"), span.get("end"))  # JSON values: a miss if not ints
+            candidates = self.kept.get(offsets, [])
             label = span.get("label")
             matching = [e for e in candidates if label is None or e["label"] == label]
             return matching[0]["id"] if len(matching) == 1 else None

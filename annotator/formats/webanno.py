@@ -368,6 +368,7 @@ class _Parser:
             return
         for stack, value in enumerate(split_unescaped(raw, "|")):
             _value, suffix = _split_suffix(value)
+            key: str | tuple[str, int]
             if layer.kind == "chain":
                 key = value  # a chain element: *->2-1 (chain 2, link 1)
             elif layer.kind == "span" and suffix is not None:
@@ -511,7 +512,7 @@ class _Parser:
         return SourceRecord(self.problems.path, name, "", text, meta, blocks)
 
     def entities(self, text: str, to_cp) -> list[dict[str, Any]]:
-        out = []
+        out: list[dict[str, Any]] = []
         for span in self.spans:
             begin, end = to_cp(span.begin), to_cp(span.end)
             what = f"{_named(span.layer, span.label)} annotation at {span.begin}-{span.end}"
@@ -532,29 +533,27 @@ class _Parser:
         return out
 
     def relation_list(self) -> list[dict[str, Any]]:
-        out = []
+        out: list[dict[str, Any]] = []
         for rel in self.relations:
             what = f"{_named(rel.layer, rel.label)} relation on {rel.target.id}"
             if rel.source is None:
                 self.problems.add(rel.target.line, f"{what} has no source reference; left out")
                 continue
             source_unit, source_id, target_id = rel.source
-            ends = [
-                self.resolve(source_unit, source_id, rel.layer),
-                self.resolve(rel.target.id, target_id, rel.layer),
-            ]
-            if None in ends:
+            from_span = self.resolve(source_unit, source_id, rel.layer)
+            to_span = self.resolve(rel.target.id, target_id, rel.layer)
+            if from_span is None or to_span is None:
                 self.problems.add(
                     rel.target.line,
                     f"{what}: no {rel.layer.attach} annotation found at one of its ends; left out",
                 )
-            elif ends[0].native is None or ends[1].native is None:
+            elif from_span.native is None or to_span.native is None:
                 self.problems.add(
                     rel.target.line, f"{what} connects an annotation that was left out; left out"
                 )
             else:
                 rtype = rel.label or rel.layer.short_name
-                out.append(relation(f"R{len(out) + 1}", rtype, ends[0].native, ends[1].native))
+                out.append(relation(f"R{len(out) + 1}", rtype, from_span.native, to_span.native))
         return out
 
     def report_left_out(self) -> None:
@@ -574,11 +573,12 @@ class _Parser:
                 )
         for column in self.columns:
             if column.values:
-                label = column.layer.label_column
+                label = column.layer.label_column  # None: a named-entity layer without a value feature
+                label_is = "the layer has no label" if label is None else f"the label is {label.feature!r}"
                 self.problems.warn(
                     column.first_line,
                     f"feature {column.feature!r} of {column.layer.short_name}: the values of "
-                    f"{len(column.values)} annotation(s) not imported (the label is {label.feature!r})",
+                    f"{len(column.values)} annotation(s) not imported ({label_is})",
                 )
 
     def resolve(self, unit_id: str, ident: int, layer: _Layer) -> _Span | None:
