@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -295,8 +296,7 @@ def disputes(items: list[Item]) -> list[list[Item]]:
         return i
 
     first_at: dict[str, int] = {}
-    mentions = [(i, item.mention) for i, item in enumerate(items)]
-    mentions = [(i, m) for i, m in mentions if m is not None]
+    mentions = [(i, m) for i, item in enumerate(items) if (m := item.mention) is not None]
     for i, item in enumerate(items):
         j = first_at.setdefault(item.position, i)
         parent[root(i)] = root(j)
@@ -421,9 +421,9 @@ def policy_accepted(
     pooled: dict[str, Item],
     counted: int,
     *,
-    person_keys: set[str] = frozenset(),
-    person_slots: set[str] = frozenset(),
-    closed=lambda item: False,
+    person_keys: Collection[str] = frozenset(),
+    person_slots: Collection[str] = frozenset(),
+    closed: Callable[[Item], bool] = lambda item: False,
 ) -> set[str]:
     """Keys ``policy`` accepts among ``pooled`` items of ``counted`` annotators, leaving out what a person
     decided (``person_keys``, ``person_slots``, ``closed``). Two values of one tone or sentiment slot
@@ -442,7 +442,7 @@ def policy_accepted(
         k for k in accepted if pooled[k].layer in ("entities", "events") or per_slot[pooled[k].slot] == 1
     }
     for group in disputes([pooled[k] for k in sorted(accepted) if pooled[k].mention is not None]):
-        if len({i.mention[:2] for i in group}) > 1:  # variants, not labels of one span
+        if len({m[:2] for i in group if (m := i.mention) is not None}) > 1:  # variants, not labels of a span
             accepted -= {i.key for i in group}
     return accepted
 

@@ -82,7 +82,7 @@ def _distance(metric: str, values: Sequence[Hashable], marginals: dict[Hashable,
     if metric == "nominal":
         return lambda c, k: 0.0 if c == k else 1.0
     if metric == "interval":
-        return lambda c, k: float(c - k) ** 2  # type: ignore[operator]
+        return lambda c, k: float(c - k) ** 2
     if metric == "ordinal":
         rank = {v: i for i, v in enumerate(values)}
         cumulative = [0.0]
@@ -129,28 +129,28 @@ def krippendorff_alpha(units: Iterable[Iterable[Hashable | None]], metric: str =
 def fleiss_kappa(units: Iterable[Iterable[Hashable | None]]) -> Figure:
     """Fleiss' kappa (Fleiss 1971). Defined only when every unit has the same number of ratings (≥ 2);
     otherwise ``None`` with the reason (use Krippendorff's alpha for missing data)."""
-    units = [[v for v in unit if v is not None] for unit in units]
-    units = [u for u in units if u]
-    if not units:
+    rated = [[v for v in unit if v is not None] for unit in units]
+    rated = [u for u in rated if u]
+    if not rated:
         return undefined("no rated unit")
-    sizes = {len(u) for u in units}
+    sizes = {len(u) for u in rated}
     if len(sizes) > 1:
-        return undefined("units have different numbers of ratings", len(units))
+        return undefined("units have different numbers of ratings", len(rated))
     m = sizes.pop()
     if m < 2:
-        return undefined("every unit has a single rating", len(units))
+        return undefined("every unit has a single rating", len(rated))
     totals: Counter = Counter()
     agreement = 0.0
-    for unit in units:
+    for unit in rated:
         counts = Counter(unit)
         totals.update(counts)
         agreement += (sum(c * c for c in counts.values()) - m) / (m * (m - 1))
-    p_bar = agreement / len(units)
-    all_ratings = len(units) * m
+    p_bar = agreement / len(rated)
+    all_ratings = len(rated) * m
     p_e = sum((c / all_ratings) ** 2 for c in totals.values())
     if p_e == 1:
-        return undefined("no variation", len(units))
-    return Figure((p_bar - p_e) / (1 - p_e), len(units))
+        return undefined("no variation", len(rated))
+    return Figure((p_bar - p_e) / (1 - p_e), len(rated))
 
 
 def cohen_kappa(pairs: Iterable[tuple[Hashable | None, Hashable | None]]) -> Figure:

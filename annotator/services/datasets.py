@@ -287,10 +287,11 @@ def _write_example(
         report.labels[(split, s[2])] += 1
     report.tokens[split] += len(tokens)
     if fmt == "spacy":
-        meta: dict[str, Any] = {"id": example.external_id, "split": split}
+        assert writers.docbins is not None  # made with the writers for a spaCy dataset
+        spacy_meta: dict[str, Any] = {"id": example.external_id, "split": split}
         if own:
-            meta["tokens"] = [list(t) for t in tokens]
-        record = {"text": example.text, "entities": [list(s) for s in spans], "meta": meta}
+            spacy_meta["tokens"] = [list(t) for t in tokens]
+        record = {"text": example.text, "entities": [list(s) for s in spans], "meta": spacy_meta}
         writers.get(split, "jsonl").write(_dumps(record) + "\n")
         writers.docbins.add(split, example.text, tokens, spans)
         report.sentences[split] += len(sentences_of(example.text, tokens, own))
@@ -305,13 +306,13 @@ def _write_example(
     else:  # hf
         out = writers.get(split, "jsonl")
         for n, sentence in enumerate(rows):
-            record = {
+            hf_record = {
                 "id": f"{example.external_id}#{n}",
                 "document": example.external_id,
                 "tokens": [t for t, _tag in sentence],
                 "ner_tags": [tag_ids[tag] for _t, tag in sentence],
             }
-            out.write(_dumps(record) + "\n")
+            out.write(_dumps(hf_record) + "\n")
 
 
 #: Documents per .spacy file: a DocBin is built (and serialized) in memory, so large splits are written in
@@ -455,14 +456,16 @@ def export_dataset(
             # two finished annotators (labelled ones with status=None) for a majority
             majority = _majority_documents(conn, status) if annotation_set == "majority" else None
             columns = [Document.id, Document.external_id, *([Document.meta] if stratify else [])]
-            pool = []
+            pool: list[tuple[int, str, str]] = []
             for row in conn.execute(select(*columns)):
                 if (candidates is not None and row[0] not in candidates) or (
                     majority is not None and row[0] not in majority
                 ):
                     continue
                 stratum = str((json_value(row[2]) or {}).get(stratify, "")) if stratify else ""
-                pool.append((row[0], row[1], stratum))
+                doc_id, ext_id = row[0], row[1]
+                assert isinstance(doc_id, int) and isinstance(ext_id, str)
+                pool.append((doc_id, ext_id, stratum))
             splits, report.new_assignments = assign_splits(conn, pool, split, seed, stratify)
 
     # written in a staging folder beside the target that becomes it when complete (annotator.fileio): a
@@ -520,7 +523,7 @@ def export_dataset(
                     encoding="utf-8",
                 )
                 report.files.append("labels.json")
-            if fmt == "spacy":
+            if writers.docbins is not None:
                 writers.docbins.close()
             report.path = str(folder)
             options = {

@@ -201,6 +201,8 @@ def _latest_model(project: Project):
 
             data = conn.scalar(select(SuggestionModel.data).where(SuggestionModel.id == newest))
             _MODEL_CACHE.clear()
+            if data is None:  # the newest id was read in this transaction: its row is there
+                raise AnnotatorError("the suggestion model's stored data is missing")
             _MODEL_CACHE[key] = Model.from_bytes(data)
     return _MODEL_CACHE[key]
 
@@ -349,9 +351,9 @@ def compute_suggestions(
             ).all()
         )
         found = [s for s in found if (s.kind, s.start, s.end, s.label) not in rejected]
-        chosen = _resolve([s for s in found if s.kind == "entity"], [tuple(r) for r in entities]) + _resolve(
-            [s for s in found if s.kind == "event"], [tuple(r) for r in triggers]
-        )
+        chosen = _resolve(
+            [s for s in found if s.kind == "entity"], [(r[0], r[1]) for r in entities]
+        ) + _resolve([s for s in found if s.kind == "event"], [(r[0], r[1]) for r in triggers])
         conn.execute(delete(SuggestionRow).where(*mine, SuggestionRow.status == "open"))
         now = utcnow()
         rows = [
