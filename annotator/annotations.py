@@ -196,7 +196,7 @@ class AnnotationSet:
     entities: tuple[Entity, ...] = ()
     events: tuple[Event, ...] = ()
     relations: tuple[Relation, ...] = ()
-    tone: Mapping[str, str] = field(
+    tone: Mapping[str, int] = field(
         default_factory=lambda: EMPTY
     )  # document labels by name (the tone scale among them)
     sentiment: tuple[Sentiment, ...] = ()

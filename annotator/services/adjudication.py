@@ -68,7 +68,6 @@ from annotator.agreement.adjudication import (
 )
 from annotator.errors import AnnotatorError
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
-from annotator.services.exporting import document_batches, has_labels
 from annotator.services.project import Project
 from annotator.store.models import (
     Annotator,
@@ -83,6 +82,7 @@ from annotator.store.models import (
     new_uuid,
     utcnow,
 )
+from annotator.store.reading import read_batches
 
 MODELS = {
     "entities": Entity,
@@ -113,21 +113,21 @@ def _documents(
     cancel: CancelFlag | None,
     document_id: int | None = None,
 ):
-    wanted = set(annotators) if annotators else None
-    for rows, batch in document_batches(project, conn, 500, cancel):
-        for doc_id, ext_id, title, text, _meta in rows:
-            if document_id is not None and doc_id != document_id:
-                continue
-            anns = batch.annotations(doc_id, text)
-            gold = next((a for a in anns if a["annotator"] == GOLD), None)
+    """The documents (one when ``document_id`` is given: read by its id, whatever the project's size) with
+    the sets that count (:func:`annotator.annotations.counted`) and gold."""
+    documents = [document_id] if document_id is not None else None
+    for batch in read_batches(
+        conn, documents=documents, presence=include_unfinished, batch_size=500, cancel=cancel
+    ):
+        for doc in batch:
+            gold = doc.gold
             counted = {
-                a["annotator"]: a
-                for a in anns
-                if a["annotator"] != GOLD
-                and (wanted is None or a["annotator"] in wanted)
-                and (a["status"] == "done" or (include_unfinished and has_labels(a)))
+                name: s.to_native(doc.text)
+                for name, s in doc.counted(annotators, include_unfinished=include_unfinished).items()
             }
-            yield _Doc(doc_id, ext_id, title, counted, gold)
+            yield _Doc(
+                doc.id, doc.external_id, doc.title, counted, gold.to_native(doc.text) if gold else None
+            )
 
 
 # ---------------------------------------------------------------------------------------------- gold state

@@ -113,7 +113,7 @@ class _Sets:
         self.entities: dict[_Key, list[Entity]] = defaultdict(list)
         self.events: dict[_Key, list[Event]] = defaultdict(list)
         self.relations: dict[_Key, list[Relation]] = defaultdict(list)
-        self.tone: dict[_Key, dict[str, str]] = defaultdict(dict)
+        self.tone: dict[_Key, dict[str, int]] = defaultdict(dict)
         self.sentiment: dict[_Key, list[Sentiment]] = defaultdict(list)
 
         if Layer.STATUS in layers:
