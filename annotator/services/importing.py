@@ -15,9 +15,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, Table, func, insert, select
 
 from annotator.errors import AnnotatorError, RecordError, RecordWarning
 from annotator.formats.native import AnnotationIn, AnnotationProblem, derive_id, validate_annotations
@@ -45,7 +45,7 @@ from annotator.store.models import (
     WorkItem,
     utcnow,
 )
-from annotator.store.writes import insert_missing
+from annotator.store.writes import dialect_insert, insert_missing
 from annotator.text.normalization import (
     SpanMismatch,
     content_hash,
@@ -170,6 +170,7 @@ def prepare(record: SourceRecord, project: Project) -> _Prepared:
     title = " ".join(normalize(record.title).split())
     annotations: list[AnnotationIn] = []
     if record.annotations:
+        assert offset_map is not None  # made above whenever there are annotations
         try:
             annotations = validate_annotations(
                 record.annotations,
@@ -213,22 +214,20 @@ class _DocumentInserter:
     def __init__(self, conn: Connection):
         self.conn = conn
         dialect = conn.dialect
-        table = Document.__table__
+        table = cast(Table, Document.__table__)  # a Table; the declarative base types it as a FromClause
         stmt = insert(table)
         # Where the database can skip a row whose text is stored already (same content hash) by itself,
         # let it: no look-up query per batch, and the row count says how many were new.
         self.skips_duplicates = dialect.name in self.SKIP_DUPLICATES_DIALECTS
-        if dialect.name == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        elif dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
         if self.skips_duplicates:
-            stmt = dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c.content_hash])
+            stmt = dialect_insert(dialect.name, table).on_conflict_do_nothing(
+                index_elements=[table.c.content_hash]
+            )
         compiled = stmt.compile(dialect=dialect, column_keys=list(self.COLUMNS))
         self.sql = str(compiled)
         # qmark-style drivers (sqlite3) take tuples in COLUMNS order; named styles (psycopg) take dicts
         self.positional = compiled.positional
-        if self.positional and tuple(compiled.positiontup) != self.COLUMNS:  # pragma: no cover
+        if self.positional and tuple(compiled.positiontup or ()) != self.COLUMNS:  # pragma: no cover
             raise RuntimeError(f"unexpected INSERT parameter order {compiled.positiontup}")
         identity = lambda v: v  # noqa: E731
 
@@ -246,9 +245,10 @@ class _DocumentInserter:
         rows = [
             (p.external_id, p.title, p.text, p.content_hash, meta_out(p.record.meta), created) for p in batch
         ]
-        if not self.positional:
-            rows = [dict(zip(self.COLUMNS, row, strict=True)) for row in rows]
-        return self.conn.exec_driver_sql(self.sql, rows).rowcount
+        if self.positional:
+            return self.conn.exec_driver_sql(self.sql, rows).rowcount
+        named = [dict(zip(self.COLUMNS, row, strict=True)) for row in rows]
+        return self.conn.exec_driver_sql(self.sql, named).rowcount
 
 
 class _Writer:
@@ -496,17 +496,17 @@ def import_records(
                 report.warnings.append(str(item))
                 continue
             report.records += 1
-            if not isinstance(item, RecordError):
-                try:
-                    item = prepare(item, project)
-                except RecordError as exc:
-                    item = exc
             if isinstance(item, RecordError):
                 report.errors.append(item)
                 continue
+            try:
+                prepared = prepare(item, project)
+            except RecordError as exc:
+                report.errors.append(exc)
+                continue
             if strict and report.errors:
                 continue  # keep validating to report every bad record; nothing will be written
-            batch.append(item)
+            batch.append(prepared)
             if len(batch) >= batch_size:
                 writer.write(batch)
                 batch.clear()
@@ -617,7 +617,8 @@ class _Relabel:
                 if not isinstance(relation, dict):
                     relations.append(relation)
                     continue
-                rtype = self.map.get(relation.get("type"), relation.get("type"))
+                given_type: Any = relation.get("type")  # JSON: an odd or missing type is simply not mapped
+                rtype = self.map.get(given_type, given_type)
                 if rtype != relation.get("type"):
                     self.changed[(relation.get("type"), rtype)] += 1
                 if rtype == DROP or relation.get("from") not in ids or relation.get("to") not in ids:
@@ -676,7 +677,9 @@ def parse_label_map(text: str | None) -> dict[str, str]:
 
 def _split_outside_quotes(text: str) -> list[str]:
     """``a=b,"c,d"=e`` → ``['a=b', '"c,d"=e']``: commas inside double quotes do not separate."""
-    parts, current, quoted, escaped = [], [], False, False
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = escaped = False
     for char in text:
         if quoted and escaped:
             escaped = False
@@ -743,10 +746,10 @@ def import_paths(
     Labels from another tool's format (:data:`~annotator.formats.records.FOREIGN`) belong to annotator
     ``annotator`` (default: the format's name) and go through ``label_map``; ``read_options`` go to the
     format's reader."""
-    paths = [Path(p) for p in paths]
-    if fmt == "brat" or (fmt is None and paths and all(_is_brat_folder(p) for p in paths)):
-        return _import_brat(project, paths, strict=strict, progress=progress, cancel=cancel)
-    files = expand_paths(paths, fmt)
+    given = [Path(p) for p in paths]
+    if fmt == "brat" or (fmt is None and given and all(_is_brat_folder(p) for p in given)):
+        return _import_brat(project, given, strict=strict, progress=progress, cancel=cancel)
+    files = expand_paths(given, fmt)
     if not files:
         raise AnnotatorError(
             "nothing to import: no files of a known type (" + ", ".join(known_extensions()) + ")"
@@ -767,7 +770,7 @@ def import_paths(
 
     read_options = {k: v for k, v in read_options.items() if v is not None}
     for key in read_options:
-        if not any(key in READ_OPTIONS.get(f, ()) for f in formats):
+        if not any(f is not None and key in READ_OPTIONS.get(f, ()) for f in formats):
             takes = [f for f, keys in READ_OPTIONS.items() if key in keys]
             raise AnnotatorError(f"option {key!r} applies to {' and '.join(takes)} files, not to these")
 
@@ -777,9 +780,10 @@ def import_paths(
     def items():
         done = 0
         for (path, name), size in zip(files, sizes, strict=True):
-            file_fmt = fmt or detect_format(path)
-            change = relabel.get(file_fmt)
-            options = {k: v for k, v in read_options.items() if k in READ_OPTIONS.get(file_fmt, ())}
+            file_fmt = fmt or detect_format(path)  # None: not a known type (read_path says so)
+            change = relabel.get(file_fmt) if file_fmt is not None else None
+            takes = READ_OPTIONS.get(file_fmt, ()) if file_fmt is not None else ()
+            options = {k: v for k, v in read_options.items() if k in takes}
             for item, pos in read_path(path, fmt, name, **options):
                 if change is not None and isinstance(item, SourceRecord):
                     item = change(item)
@@ -799,8 +803,9 @@ def import_paths(
                 f"post(s) marked as quotes in {cleaned['documents']} document(s)"
             )
         for change in relabel.values():
-            if change.summary():
-                report.warnings.append(change.summary())
+            summary = change.summary()
+            if summary:
+                report.warnings.append(summary)
         report.warnings.extend(carry.notes)
 
     return import_records(

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, Text, create_engine, event, inspect, text, type_coerce
 from sqlalchemy.engine import make_url
@@ -67,7 +68,7 @@ def raw_json(column):
     return type_coerce(column, Text)
 
 
-def json_value(raw: object) -> dict:
+def json_value(raw: Any) -> dict:  # raw: the stored text, or what a JSON-decoding driver gave
     if raw is None or raw == "{}":
         return {}
     if isinstance(raw, str):
@@ -387,12 +388,9 @@ def open_database(target: str | Path, *, create: bool = True) -> OpenResult:
     path: Path | None = None
     if is_url(str(target)):
         url = str(target)
-        if make_url(url).get_backend_name() == "sqlite" and make_url(url).database not in (
-            None,
-            "",
-            ":memory:",
-        ):
-            path = Path(make_url(url).database)
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+            path = Path(parsed.database)
     else:
         path = Path(target).expanduser()
         url = sqlite_url(path.resolve())

@@ -13,12 +13,16 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
 
 from annotator.store.database import is_connection_error
 from annotator.store.models import Tombstone, utcnow
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
+    from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
 
 T = TypeVar("T")
 
@@ -41,6 +45,18 @@ def transact(engine: Engine, work: Callable[[Connection], T], *, pause: float = 
         return work(conn)
 
 
+def dialect_insert(dialect_name: str, table: Any) -> SQLiteInsert | PostgresInsert:
+    """The INSERT of SQLite (``dialect_name`` "sqlite") or else PostgreSQL, which can skip or update a row
+    whose unique key is stored already (``on_conflict_do_nothing`` / ``on_conflict_do_update``)."""
+    if dialect_name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table)
+    from sqlalchemy.dialects.postgresql import insert as postgres_insert
+
+    return postgres_insert(table)
+
+
 def insert_new(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
     """Insert rows keyed by their ``id``, leaving alone a row whose id is already stored: a write retried
     by :func:`transact` after its first commit landed adds nothing twice. (Ids are fresh UUIDs made before
@@ -49,11 +65,7 @@ def insert_new(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None
         return
     name = conn.dialect.name
     if name in ("sqlite", "postgresql"):
-        if name == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        conn.execute(dialect_insert(table).on_conflict_do_nothing(index_elements=["id"]), rows)
+        conn.execute(dialect_insert(name, table).on_conflict_do_nothing(index_elements=["id"]), rows)
         return
     stored = set(conn.scalars(select(table.c.id).where(table.c.id.in_([r["id"] for r in rows]))))
     fresh = [r for r in rows if r["id"] not in stored]
@@ -113,11 +125,7 @@ def put_one(
         bury(conn, table, rows, identity["document_id"], now)
         conn.execute(delete(model).where(*where))
     elif conflict and conn.dialect.name in ("sqlite", "postgresql"):
-        if conn.dialect.name == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as upsert
-        else:
-            from sqlalchemy.dialects.postgresql import insert as upsert
-        stmt = upsert(model).values(
+        stmt = dialect_insert(conn.dialect.name, model).values(
             id=str(uuid.uuid4()), created_at=now, updated_at=now, **identity, **values
         )
         conn.execute(
