@@ -311,9 +311,11 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             if not args.annotator:
                 return EXIT_OK
         if not args.annotator:
-            info = model_info(project)
+            stored = model_info(project)
             settings = get_settings(project)
-            print(f"sources: {', '.join(settings.sources) or 'none'}; model: {'trained' if info else 'none'}")
+            print(
+                f"sources: {', '.join(settings.sources) or 'none'}; model: {'trained' if stored else 'none'}"
+            )
             raise AnnotatorError("name the annotator to suggest for: --annotator NAME")
         with progress_bar("suggest", unit="doc", enabled=not args.quiet) as bar:
             report = suggest_documents(

@@ -116,15 +116,17 @@ class Editor:
                         DocumentLabel.name == self.tone_name,
                     )
                 )
-            polarities = dict(
-                conn.execute(
+            polarities = {
+                entity_id: polarity
+                for entity_id, polarity in conn.execute(
                     select(TargetedSentiment.entity_id, TargetedSentiment.polarity).where(
                         TargetedSentiment.document_id == document_id,
                         TargetedSentiment.annotator_id == aid,
                         TargetedSentiment.entity_id.is_not(None),
                     )
-                ).all()
-            )
+                )
+                if entity_id is not None  # as the query says: for the type checker
+            }
             work = self._work(conn, document_id)
         return DocumentState(document_id, spans, tone, polarities, work)
 
@@ -151,11 +153,13 @@ class Editor:
                 spans.sort(key=lambda s: (s.start, s.end, s.label, s.id))
                 polarities = {k: v for k, v in state.polarities.items() if k not in touched}
                 polarities.update(
-                    conn.execute(
+                    (entity_id, polarity)
+                    for entity_id, polarity in conn.execute(
                         select(TargetedSentiment.entity_id, TargetedSentiment.polarity).where(
                             TargetedSentiment.entity_id.in_(ids), TargetedSentiment.annotator_id == aid
                         )
-                    ).all()
+                    )
+                    if entity_id is not None  # in ids, as the query says: for the type checker
                 )
                 state = DocumentState(state.document_id, spans, state.tone, polarities, state.work)
             if change.tone and self.tone_name:
@@ -370,7 +374,8 @@ class Editor:
         self.transact(lambda conn: self._set_work(conn, document_id, work))
         return Change(document_id, work=True)
 
-    def text(self, document_id: int) -> str:
+    def text(self, document_id: int) -> str | None:
+        """The document's text; None when there is no such document."""
         with self.project.engine.connect() as conn:
             return conn.scalar(select(Document.text).where(Document.id == document_id))
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, cast, overload
 
-from sqlalchemy import Connection, String, func, select
+from sqlalchemy import Connection, String, Table, func, select
 
 from annotator.services.project import Project
 from annotator.store.models import Annotator, Assignment, Document, Entity, WorkItem
@@ -34,8 +34,13 @@ class DocumentText:
     meta: dict[str, Any]
 
 
+@overload
+def annotator_id(project: Project, name: str, *, create: Literal[True] = True) -> int: ...
+@overload
+def annotator_id(project: Project, name: str, *, create: bool) -> int | None: ...
 def annotator_id(project: Project, name: str, *, create: bool = True) -> int | None:
-    """The id of the annotator called ``name``, created on first use."""
+    """The id of the annotator called ``name``, created on first use (with ``create`` False: None for an
+    annotator not stored)."""
     with project.engine.begin() as conn:
         return annotator_id_in(conn, name, create=create)
 
@@ -47,7 +52,11 @@ def annotator_id_in(conn: Connection, name: str, *, create: bool = False) -> int
     found = conn.scalar(select(Annotator.id).where(Annotator.name == name))
     if found is None and create:
         found = conn.execute(
-            Annotator.__table__.insert().values(name=name, created_at=utcnow()).returning(Annotator.id)
+            # a Table; the declarative base types __table__ as a FromClause
+            cast(Table, Annotator.__table__)
+            .insert()
+            .values(name=name, created_at=utcnow())
+            .returning(Annotator.id)
         ).scalar_one()
     return found
 
@@ -80,7 +89,10 @@ def list_documents(project: Project, annotator: int | None) -> list[DocumentRow]
     )
     with project.engine.connect() as conn:
         mine = set(conn.scalars(select(Assignment.document_id).where(Assignment.annotator_id == annotator)))
-        rows = [DocumentRow(*row[:6], bool(row[6]), row[0] in mine) for row in conn.execute(stmt)]
+        rows = [
+            DocumentRow(doc_id, external_id, title, language, status, labels, bool(flagged), doc_id in mine)
+            for doc_id, external_id, title, language, status, labels, flagged in conn.execute(stmt)
+        ]
     if mine:
         rows = [r for r in rows if r.assigned] + [r for r in rows if not r.assigned]
     return rows

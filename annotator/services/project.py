@@ -16,7 +16,6 @@ from annotator.store.database import is_connection_error as is_connection_error 
 from annotator.store.database import unreachable_message as unreachable_message  # for the window
 
 SCHEMA_KEY = "schema"
-_UNREAD = object()
 
 
 @dataclass
@@ -29,10 +28,8 @@ class Project:
     sessions: sessionmaker[Session]
     upgraded_from: str | None = None
     backup: Path | None = None
-    _package: object = field(default=None, init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self._package = _UNREAD
+    _package: dict | None = field(default=None, init=False, repr=False)
+    _package_read: bool = field(default=False, init=False, repr=False)
 
     def session(self) -> Session:
         return self.sessions()
@@ -51,9 +48,10 @@ class Project:
         Read once: a package's header never changes while it is open (the window asks on every action)."""
         import json
 
-        if self._package is _UNREAD:
+        if not self._package_read:
             raw = self.setting("package")
             self._package = json.loads(raw) if raw else None
+            self._package_read = True
         return self._package
 
     def close(self) -> None:

@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, product
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, Row, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
@@ -283,7 +283,7 @@ def _update_index(conn: Connection, progress: ProgressCallback, cancel: CancelFl
                 conn.exec_driver_sql("INSERT INTO search_index (search_index) VALUES ('delete-all')")
                 conn.exec_driver_sql("DELETE FROM search_index_terms")
                 indexed_to = 0
-            rows = []
+            rows: Sequence[Row[int, str, str]] = []
             if last_id is not None and indexed_to < last_id:
                 rows = conn.execute(
                     select(Document.id, Document.title, Document.text)
