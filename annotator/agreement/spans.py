@@ -10,7 +10,7 @@ maximum matching, but on real annotations (rarely more than two candidates per s
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -51,14 +51,25 @@ def match_overlap(
     same_label: bool = True,
 ) -> list[tuple[int, int]]:
     """Index pairs of overlapping spans (with the same label unless ``same_label=False``), one-to-one,
-    greedy by overlap size. ``key`` gives ``(start, end, label)`` of an item."""
+    greedy by overlap size. ``key`` gives ``(start, end, label)`` of an item.
+
+    Candidate pairs are found by a sweep over ``b`` sorted by start: for a span of ``a`` only the spans of
+    ``b`` that start before it ends and no earlier than its start minus ``b``'s longest span are looked at,
+    instead of every pair (a document's 20 × 20 spans: 400 tests become about 20)."""
     ka = [key(s) for s in a]
     kb = [key(s) for s in b]
+    if not ka or not kb:
+        return []
+    order = sorted(range(len(kb)), key=lambda j: kb[j][0])
+    starts = [kb[j][0] for j in order]
+    longest = max(e - s for s, e, _label in kb)
     candidates = []
     for i, (s1, e1, l1) in enumerate(ka):
-        for j, (s2, e2, l2) in enumerate(kb):
-            size = overlap((s1, e1), (s2, e2))
-            if size and (not same_label or l1 == l2):
+        for n in range(bisect_left(starts, s1 - longest), bisect_left(starts, e1)):
+            j = order[n]
+            s2, e2, l2 = kb[j]
+            size = (e1 if e1 < e2 else e2) - (s1 if s1 > s2 else s2)
+            if size > 0 and (not same_label or l1 == l2):
                 candidates.append((-size, s1, s2, i, j))
     candidates.sort()
     used_a: set[int] = set()
@@ -118,18 +129,20 @@ class EntityComparison:
     tags: Counter = field(default_factory=Counter)  # (BIO tag of a, of b) -> tokens
 
     def add(self, a: Sequence[Span], b: Sequence[Span], tokens: Sequence[tuple[int, int]] | None = None):
-        a = [tuple(s) for s in a]  # type: ignore[misc]
-        b = [tuple(s) for s in b]  # type: ignore[misc]
+        a = [(s[0], s[1], s[2]) for s in a]
+        b = [(s[0], s[1], s[2]) for s in b]
+        # Both matchings pair only spans of one label, so a label's matches are the overall matches of that
+        # label (greedy choices for one label never depend on another's): each is computed once.
+        matched = {"exact": match_exact(a, b), "overlap": match_overlap(a, b)}
         for mode in MODES:
-            self.counts[mode].add(len(match(a, b, mode)), len(a), len(b))
-        labels = {s[2] for s in a} | {s[2] for s in b}
-        for label in labels:
-            la = [s for s in a if s[2] == label]
-            lb = [s for s in b if s[2] == label]
+            self.counts[mode].add(len(matched[mode]), len(a), len(b))
+        per_a, per_b = Counter(s[2] for s in a), Counter(s[2] for s in b)
+        for label in per_a.keys() | per_b.keys():
             per = self.per_label.setdefault(label, {m: F1Counts() for m in MODES})
             for mode in MODES:
-                per[mode].add(len(match(la, lb, mode)), len(la), len(lb))
-        self.confusion.update(label_confusion(a, b))
+                hits = sum(1 for i, _j in matched[mode] if a[i][2] == label)
+                per[mode].add(hits, per_a[label], per_b[label])
+        self.confusion.update(label_confusion(a, b, same=matched["overlap"]))
         if tokens is not None:
             self.tags.update(zip(bio_tags(tokens, a), bio_tags(tokens, b), strict=True))
 
@@ -142,16 +155,20 @@ class EntityComparison:
         return cohen_kappa_counts(self.tags)
 
 
-def label_confusion(a: Sequence[Span], b: Sequence[Span]) -> Counter:
+def label_confusion(
+    a: Sequence[Span], b: Sequence[Span], *, same: list[tuple[int, int]] | None = None
+) -> Counter:
     """``(label_a, label_b)`` counts of the spans of ``a`` and ``b`` paired one-to-one, with :data:`MISSING`
     for a span the other side has nothing for, so the matrix accounts for every span and every disagreement.
 
     Spans that overlap with the same label are paired first, as overlap F1 pairs them (the diagonal holds
     exactly its matches); then spans still unpaired that overlap with different labels (greedy by overlap
     size); a span left over is counted as ``(label, MISSING)`` (only ``a`` labelled it) or ``(MISSING,
-    label)`` (only ``b``). A row's counts add up to ``a``'s spans of that label, a column's to ``b``'s."""
+    label)`` (only ``b``). A row's counts add up to ``a``'s spans of that label, a column's to ``b``'s.
+    ``same``: the overlap matching of ``a`` and ``b`` when the caller has it already."""
     out: Counter = Counter()
-    same = match_overlap(a, b)
+    if same is None:
+        same = match_overlap(a, b)
     rest_a = sorted(set(range(len(a))) - {i for i, _ in same})
     rest_b = sorted(set(range(len(b))) - {j for _, j in same})
     across = match_overlap([a[i] for i in rest_a], [b[j] for j in rest_b], same_label=False)
