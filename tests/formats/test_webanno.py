@@ -731,3 +731,28 @@ def test_line_endings_bom_utf16_and_a_10mb_line_read_the_same(tmp_path, variant)
     path.write_bytes(data)
     record, _ = read_one(path)
     assert [label for *_, label, _ in entities(record)] == ["very_positive", "ARMED_GROUP", "PERSON", "LOC"]
+
+
+def test_named_entity_layer_without_a_value_feature_is_reported_not_a_crash(tmp_path):
+    """A NamedEntity layer declared with other features but no ``value`` (its label): the import went on
+    and reported its annotations as not imported, instead of failing with AttributeError."""
+    path = write_tsv(
+        tmp_path / "no-value.tsv",
+        [
+            "#FORMAT=WebAnno TSV 3.3",
+            "#T_SP=de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity|identifier",
+            "",
+            "",
+            "#Text=कश्मीर में हमला ।",
+            "1-1\t0-6\tकश्मीर\tQ1180\t",
+            "1-2\t7-10\tमें\t_\t",
+            "1-3\t11-15\tहमला\t_\t",
+            "1-4\t16-17\t।\t_\t",
+        ],
+    )
+    record, errors = read_one(path)
+    assert record.text == "कश्मीर में हमला ।\n"
+    assert [e.reason for e in errors] == [
+        "feature 'identifier' of NamedEntity: the values of 1 annotation(s) not imported (the layer has no "
+        "label)"
+    ]
