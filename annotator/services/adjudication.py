@@ -39,11 +39,16 @@ opens their dispute again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, func, insert, select
 
 from annotator.agreement.adjudication import (
     GOLD,
@@ -77,12 +82,26 @@ from annotator.store.models import (
     Event,
     EventArgument,
     GoldProvenance,
+    Relation,
     TargetedSentiment,
     Tombstone,
+    WorkItem,
     new_uuid,
     utcnow,
 )
 from annotator.store.reading import read_batches
+from annotator.store.writes import (
+    bury,
+    delete_where,
+    insert_rows,
+    put_versions,
+    select_rows,
+    transact,
+    update_where,
+)
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 MODELS = {
     "entities": Entity,
@@ -251,13 +270,13 @@ class _Writer:
         self.pending: dict[str, list[dict[str, Any]]] = {name: [] for name in self.ORDER}
 
     def flush(self) -> None:
-        tables = {
+        tables: dict[str, Any] = {
             t.__tablename__: t for t in (Entity, Event, EventArgument, DocumentLabel, TargetedSentiment)
         }
         tables["gold_provenance"] = GoldProvenance
         for name in self.ORDER:
             if self.pending[name]:
-                self.conn.execute(insert(tables[name]), self.pending[name])
+                insert_rows(self.conn, tables[name], self.pending[name])
                 self.pending[name] = []
 
     def _entity_id(self, span: tuple[int, int], kind: str, label: str | None = None) -> str | None:
@@ -367,15 +386,17 @@ class _Writer:
             column, sentiment_column = "entity_id", "entity_id"
         else:
             column, sentiment_column = "filler_event_id", "event_id"
-        self.conn.execute(
-            update(EventArgument)
-            .where(getattr(EventArgument, column) == old_id)
-            .values({column: new_id, "updated_at": self.now})
+        update_where(
+            self.conn,
+            EventArgument,
+            {column: new_id, "updated_at": self.now},
+            getattr(EventArgument, column) == old_id,
         )
-        self.conn.execute(
-            update(TargetedSentiment)
-            .where(getattr(TargetedSentiment, sentiment_column) == old_id)
-            .values({sentiment_column: new_id, "updated_at": self.now})
+        update_where(
+            self.conn,
+            TargetedSentiment,
+            {sentiment_column: new_id, "updated_at": self.now},
+            getattr(TargetedSentiment, sentiment_column) == old_id,
         )
         self.remove(key)
 
@@ -383,21 +404,13 @@ class _Writer:
         table, row_id = self.gold.rows.pop(key)
         item = self.gold.items.pop(key)
         model = MODELS[table]
-        self.conn.execute(delete(model).where(model.id == row_id))
-        self.conn.execute(delete(GoldProvenance).where(GoldProvenance.id == row_id))
+        delete_where(self.conn, model, model.id == row_id)
+        delete_where(self.conn, GoldProvenance, GoldProvenance.id == row_id)
         self.gold.provenance.pop(row_id, None)
         if item.layer == "tone":
             self.gold.tone_ids.pop(item.versions[GOLD]["name"], None)
-        self.conn.execute(delete(Tombstone).where(Tombstone.id == row_id))
-        self.conn.execute(
-            insert(Tombstone).values(
-                id=row_id,
-                table_name=table,
-                document_id=self.document_id,
-                annotator_id=self.gold_id,
-                deleted_at=self.now,
-            )
-        )
+        buried = [{"id": row_id, "annotator_id": self.gold_id}]
+        bury(self.conn, model.__table__, buried, self.document_id, self.now)
 
 
 # ---------------------------------------------------------------------------------------------- auto
@@ -477,6 +490,28 @@ def auto_adjudicate(
     if annotators and GOLD in annotators:
         raise AnnotatorError(f"{GOLD!r} is the gold set, not an annotator to adjudicate")
     report = AdjudicationReport(policy)
+    journal = _JOURNAL.get()  # a GoldCommand records what this changes, document by document
+    saved = {d: replace(c, rows=dict(c.rows)) for d, c in (journal.changes if journal else {}).items()}
+    try:
+        return _auto_adjudicate(
+            project, policy, report, journal, annotators, include_unfinished, progress, cancel
+        )
+    except BaseException:
+        if journal is not None:  # rolled back: none of it to record
+            journal.changes, journal.open = saved, {}
+        raise
+
+
+def _auto_adjudicate(
+    project: Project,
+    policy: str,
+    report: AdjudicationReport,
+    journal: _Journal | None,
+    annotators: list[str] | None,
+    include_unfinished: bool,
+    progress: ProgressCallback,
+    cancel: CancelFlag | None,
+) -> AdjudicationReport:
     # documents are read on one connection and gold written on another, one document at a time, so memory
     # does not grow with the project (SQLite's WAL lets the reader keep its snapshot meanwhile)
     with project.engine.connect() as read, project.engine.begin() as conn:
@@ -489,6 +524,8 @@ def auto_adjudicate(
                 continue
             if cancel is not None:
                 cancel.check()
+            if journal is not None:
+                journal.touch(conn, doc.id)
             gold = _gold_state(conn, doc.id, doc.gold)
             pooled, accepted = _settle(policy, doc, gold)
             writer = _Writer(conn, gold_id, doc.id, gold)
@@ -512,21 +549,24 @@ def auto_adjudicate(
                     if prov is not None and prov.decided_by is None:
                         sources = [i for i in (item.versions[p].get("id") for p in proposers) if i]
                         if (prov.proposed_by, prov.source_ids, prov.rule) != (proposers, sources, policy):
-                            conn.execute(
-                                update(GoldProvenance)
-                                .where(GoldProvenance.id == prov.id)
-                                .values(
+                            update_where(
+                                conn,
+                                GoldProvenance,
+                                dict(
                                     proposed_by=proposers,
                                     source_ids=sources,
                                     rule=policy,
                                     decided_at=utcnow(),
-                                )
+                                ),
+                                GoldProvenance.id == prov.id,
                             )
                     outcome.accepted.append(key)
                 elif writer.add(item, proposers[0], rule=policy, decided_by=None, proposers=proposers):
                     outcome.accepted.append(key)
                     outcome.added += 1
             writer.flush()
+            if journal is not None:
+                journal.seal(conn)
             outcome.open = _open(pooled, gold)
             report.per_document.append(outcome)
             report.documents += 1
@@ -630,7 +670,7 @@ def _decide(
 ) -> str:
     """:func:`decide`, the overlap checked for ``final`` (the span and label an edit will give the gold
     copy) instead of the item's own."""
-    with project.engine.begin() as conn:
+    with _writing(project, document_id) as conn:
         doc, pooled = _all_versions(project, conn, document_id)
         item = pooled.get(item_key)
         if item is None:
@@ -641,12 +681,12 @@ def _decide(
         gold_id = _gold_id(conn)
         gold = _gold_state(conn, document_id, doc.gold)
         writer = _Writer(conn, gold_id, document_id, gold)
-        conn.execute(
-            delete(GoldProvenance).where(
-                GoldProvenance.document_id == document_id,
-                GoldProvenance.item_key == item_key,
-                GoldProvenance.rule == "rejected",
-            )
+        delete_where(
+            conn,
+            GoldProvenance,
+            GoldProvenance.document_id == document_id,
+            GoldProvenance.item_key == item_key,
+            GoldProvenance.rule == "rejected",
         )
         for key in [
             k
@@ -713,7 +753,7 @@ def _decide(
 def reject(project: Project, document_id: int, item_key: str, adjudicator: str) -> None:
     """Record that ``item_key`` is not gold on the document (decided by ``adjudicator``): a provenance row
     with rule ``rejected`` and an id of its own (no gold row). A gold row of that key goes."""
-    with project.engine.begin() as conn:
+    with _writing(project, document_id) as conn:
         doc, pooled = _all_versions(project, conn, document_id)
         gold_id = _gold_id(conn)
         gold = _gold_state(conn, document_id, doc.gold)
@@ -721,35 +761,51 @@ def reject(project: Project, document_id: int, item_key: str, adjudicator: str) 
             _Writer(conn, gold_id, document_id, gold).remove(item_key)
         item = pooled.get(item_key)
         layer = item.layer if item else ItemKey.parse(item_key).layer
-        conn.execute(
-            delete(GoldProvenance).where(
-                GoldProvenance.document_id == document_id, GoldProvenance.item_key == item_key
-            )
+        delete_where(
+            conn,
+            GoldProvenance,
+            GoldProvenance.document_id == document_id,
+            GoldProvenance.item_key == item_key,
         )
-        conn.execute(
-            insert(GoldProvenance).values(
-                id=new_uuid(),
-                table_name=TABLES.get(layer, layer),
-                document_id=document_id,
-                item_key=item_key,
-                proposed_by=sorted(item.versions) if item else [],
-                decided_by=adjudicator,
-                rule="rejected",
-                decided_at=utcnow(),
-                source_ids=[v["id"] for v in item.versions.values() if v.get("id")] if item else [],
-            )
+        rejection = dict(
+            id=new_uuid(),
+            table_name=TABLES.get(layer, layer),
+            document_id=document_id,
+            item_key=item_key,
+            proposed_by=sorted(item.versions) if item else [],
+            decided_by=adjudicator,
+            rule="rejected",
+            decided_at=utcnow(),
+            source_ids=[v["id"] for v in item.versions.values() if v.get("id")] if item else [],
         )
+        insert_rows(conn, GoldProvenance, [rejection])
 
 
 def _mark_edited(project: Project, gold_row_id: str, adjudicator: str) -> None:
     with project.engine.begin() as conn:
-        conn.execute(
-            update(GoldProvenance)
-            .where(GoldProvenance.id == gold_row_id)
-            .values(rule="edited", decided_by=adjudicator, decided_at=utcnow())
+        update_where(
+            conn,
+            GoldProvenance,
+            dict(rule="edited", decided_by=adjudicator, decided_at=utcnow()),
+            GoldProvenance.id == gold_row_id,
         )
 
 
+def _in_one_step(
+    edit: Callable[Concatenate[Project, int, P], T],
+) -> Callable[Concatenate[Project, int, P], T]:
+    """An edit in place writes in several transactions (a decision, then the gold editor's commands): as
+    one step of a :class:`GoldCommand`, the document is read before the first and after the last."""
+
+    @functools.wraps(edit)
+    def in_one_step(project: Project, document_id: int, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        with _held(project, document_id):
+            return edit(project, document_id, *args, **kwargs)
+
+    return in_one_step
+
+
+@_in_one_step
 def edit_gold_entity(
     project: Project,
     document_id: int,
@@ -804,6 +860,7 @@ def edit_gold_entity(
     return gold_id
 
 
+@_in_one_step
 def edit_gold_event(
     project: Project,
     document_id: int,
@@ -947,20 +1004,19 @@ def edit_gold_event(
 
 def _record_new(project: Project, document_id: int, row_id: str, key: str, adjudicator: str) -> None:
     """Provenance of a gold row an adjudicator made that nobody proposed."""
-    with project.engine.begin() as conn:
-        conn.execute(
-            insert(GoldProvenance).values(
-                id=row_id,
-                table_name="entities",
-                document_id=document_id,
-                item_key=key,
-                proposed_by=[],
-                decided_by=adjudicator,
-                rule="edited",
-                decided_at=utcnow(),
-                source_ids=[],
-            )
+    with _writing(project, document_id) as conn:
+        made = dict(
+            id=row_id,
+            table_name="entities",
+            document_id=document_id,
+            item_key=key,
+            proposed_by=[],
+            decided_by=adjudicator,
+            rule="edited",
+            decided_at=utcnow(),
+            source_ids=[],
         )
+        insert_rows(conn, GoldProvenance, [made])
 
 
 # ---------------------------------------------------------------------------------------------- review
@@ -1132,7 +1188,7 @@ def reopen(project: Project, document_id: int, item_key: str) -> None:
     """Take back a person's decision on ``item_key``: its gold row goes (an acceptance or edit) or its
     rejection is forgotten, so its dispute is open again for another decision. Refused while another gold
     item (an event's argument, a sentiment) points at the row."""
-    with project.engine.begin() as conn:
+    with _writing(project, document_id) as conn:
         doc = _one_document(project, conn, document_id)
         gold = _gold_state(conn, document_id, doc.gold)
         found = [p for p in gold.provenance.values() if p.decided_by is not None and p.item_key == item_key]
@@ -1143,7 +1199,7 @@ def reopen(project: Project, document_id: int, item_key: str) -> None:
         for prov in found:
             key = current.get(prov.id)
             if key is None:
-                conn.execute(delete(GoldProvenance).where(GoldProvenance.id == prov.id))
+                delete_where(conn, GoldProvenance, GoldProvenance.id == prov.id)
                 continue
             users = _users(conn, prov.id)
             if users:
@@ -1177,3 +1233,232 @@ def decided_documents(project: Project) -> list[tuple[int, str, str, int]]:
             .order_by(Document.id)
         ).all()
     return [tuple(r) for r in rows]
+
+
+# ---------------------------------------------------------------------------------------------- undo
+
+#: What a decision may write on a document, parents first: gold's rows (and gold's work state, which an
+#: edit in place starts), the provenance of gold items, and the tombstones of gold rows it deleted.
+JOURNALED: tuple[Any, ...] = (
+    Entity,
+    Event,
+    EventArgument,
+    Relation,
+    DocumentLabel,
+    TargetedSentiment,
+    WorkItem,
+    GoldProvenance,
+    Tombstone,
+)
+
+RowKey = tuple[str, Any]  # (table name, row id)
+Row = dict[str, Any]
+Versions = tuple[Row | None, Row | None]  # (before, after); None: no row
+
+
+def _scope(conn: Connection, document_id: int) -> dict[RowKey, Row]:
+    """Every row a decision on ``document_id`` may write (see :data:`JOURNALED`), as stored now."""
+    out: dict[RowKey, Row] = {}
+    prov = GoldProvenance.__table__
+    for row in select_rows(conn, prov, prov.c.document_id == document_id):
+        out[(prov.name, row["id"])] = row
+    gold = conn.scalar(select(Annotator.id).where(Annotator.name == GOLD))
+    if gold is None:
+        return out
+    events = select(Event.id).where(Event.document_id == document_id, Event.annotator_id == gold)
+    for model in JOURNALED:
+        table = model.__table__
+        if model is GoldProvenance:
+            continue
+        if model is EventArgument:
+            where = and_(table.c.annotator_id == gold, table.c.event_id.in_(events))
+        else:
+            where = and_(table.c.document_id == document_id, table.c.annotator_id == gold)
+        for row in select_rows(conn, table, where):
+            out[(table.name, row["id"])] = row
+    return out
+
+
+def _fingerprint(scope: dict[RowKey, Row]) -> str:
+    """One document's gold state (:func:`_scope`) in a few bytes, to tell whether it is as a step left it."""
+    return hashlib.sha256(repr(sorted(scope.items(), key=lambda kv: repr(kv[0]))).encode()).hexdigest()
+
+
+@dataclass
+class _Changes:
+    """What a step changed on one document: each row's versions before and after, and the whole
+    document's gold state before and after (:func:`_fingerprint`)."""
+
+    rows: dict[RowKey, Versions] = field(default_factory=dict)
+    before: str = ""
+    after: str = ""
+
+
+class _Journal:
+    """The rows a step changed, per document: each document is read before its first write
+    (:meth:`touch`) and again when a transaction that wrote it ends (:meth:`seal`); what differs is kept,
+    with the version before the step's first change of the row."""
+
+    def __init__(self) -> None:
+        self.open: dict[int, dict[RowKey, Row]] = {}
+        self.changes: dict[int, _Changes] = {}
+        self.held = 0  # > 0: writes in several transactions (an edit in place), sealed once at the end
+
+    def touch(self, conn: Connection, document_id: int) -> None:
+        if document_id not in self.open:
+            self.open[document_id] = _scope(conn, document_id)
+
+    def seal(self, conn: Connection) -> None:
+        for document_id, before in self.open.items():
+            after = _scope(conn, document_id)
+            mine = self.changes.get(document_id) or _Changes(before=_fingerprint(before))
+            for key in before.keys() | after.keys():
+                old, new = before.get(key), after.get(key)
+                if old != new:
+                    mine.rows[key] = (mine.rows[key][0] if key in mine.rows else old, new)
+            mine.rows = {k: (old, new) for k, (old, new) in mine.rows.items() if old != new}
+            mine.after = _fingerprint(after)
+            if mine.rows:
+                self.changes[document_id] = mine
+            else:
+                self.changes.pop(document_id, None)
+        self.open.clear()
+
+
+_JOURNAL: ContextVar[_Journal | None] = ContextVar("adjudication_journal", default=None)
+
+
+@contextmanager
+def _writing(project: Project, document_id: int) -> Iterator[Connection]:
+    """A transaction writing gold on one document, recorded when a :class:`GoldCommand` runs it."""
+    journal = _JOURNAL.get()
+    with project.engine.begin() as conn:
+        if journal is not None:
+            journal.touch(conn, document_id)
+        try:
+            yield conn
+        except BaseException:
+            if journal is not None and not journal.held:
+                journal.open.pop(document_id, None)  # rolled back: nothing of it to record
+            raise
+        if journal is not None and not journal.held:
+            journal.seal(conn)
+
+
+@contextmanager
+def _held(project: Project, document_id: int) -> Iterator[None]:
+    """Around an edit in place, which writes in several transactions (through the gold editor's commands):
+    the document is read before the first and after the last."""
+    journal = _JOURNAL.get()
+    if journal is None:
+        yield
+        return
+    with project.engine.connect() as conn:
+        journal.touch(conn, document_id)
+    journal.held += 1
+    try:
+        yield
+    finally:
+        journal.held -= 1
+        if not journal.held:
+            with project.engine.connect() as conn:
+                journal.seal(conn)
+
+
+def _put(project: Project, changes: dict[int, _Changes], forward: bool, text: str) -> None:
+    """Make the rows of ``changes`` their versions after (``forward``, redo) or before (undo) the step,
+    in one transaction. Refused with a one-line :class:`AnnotatorError`, changing nothing, unless the gold
+    of each of its documents is exactly as the step left it (undo) or found it (redo): what someone else
+    decided there since is neither erased nor contradicted by rows coming back."""
+    what = "redo" if forward else "undo"
+    attempts = 0
+
+    def work(conn: Connection) -> None:
+        nonlocal attempts
+        attempts += 1
+        scopes = {d: _scope(conn, d) for d in changes}
+        now = {d: _fingerprint(scope) for d, scope in scopes.items()}
+        expected = {d: c.before if forward else c.after for d, c in changes.items()}
+        wanted = {d: c.after if forward else c.before for d, c in changes.items()}
+        if attempts > 1 and now == wanted:
+            return  # already so: the first attempt's commit landed, its acknowledgement was lost
+        if now != expected:
+            raise AnnotatorError(f"cannot {what} “{text}”: gold there was changed since, by another decision")
+        current = {k: row for scope in scopes.values() for k, row in scope.items()}
+        pairs = {
+            k: (current.get(k), after if forward else before)
+            for c in changes.values()
+            for k, (before, after) in c.rows.items()
+        }
+        put_versions(
+            conn,
+            [
+                (model.__table__, [pair for k, pair in pairs.items() if k[0] == model.__tablename__])
+                for model in JOURNALED
+            ],
+        )
+        if {d: _fingerprint(_scope(conn, d)) for d in changes} != wanted:  # a cascade onto other rows
+            raise AnnotatorError(f"cannot {what} “{text}”: it would change gold written since")
+
+    transact(project.engine, work)
+
+
+class GoldCommand:
+    """A decision on gold as one reversible step, like :class:`annotator.services.annotate.Command`
+    (``apply`` / ``revert``, ``text`` naming it) but with no editor: ``call`` is any of this module's
+    decisions (:func:`decide`, :func:`reject`, :func:`reopen`, :func:`edit_gold_entity`,
+    :func:`edit_gold_event`, :func:`accept_uncontested`, :func:`auto_adjudicate`) or several of them.
+
+    The first :meth:`apply` runs ``call`` and records, row by row, what it changed on each document it
+    wrote: gold's rows (event arguments, sentiments and work state included), provenance and tombstones,
+    with their versions before and after; :attr:`result` is what ``call`` returned. :meth:`revert` puts
+    every one of those rows back exactly as it was (same ids, same times; rows it made gone without a
+    tombstone, tombstones it made gone) and a later :meth:`apply` makes them exactly what the decision made
+    (redo), both in one transaction and refused with a one-line :class:`AnnotatorError`, changing nothing,
+    when a row was changed since by someone else. If ``call`` fails after writing part of its work (a bulk
+    acceptance, an edit in place writing in steps), that part is taken back before the error is raised."""
+
+    def __init__(self, project: Project, text: str, call: Callable[[], Any]):
+        self.project, self.text, self.call = project, text, call
+        self.result: Any = None
+        self.changes: dict[int, _Changes] | None = None
+
+    @property
+    def documents(self) -> list[int]:
+        """The documents whose gold the step changed (none before it is applied)."""
+        return sorted(self.changes or {})
+
+    @property
+    def empty(self) -> bool:
+        """Applied and changed nothing (nothing to undo)."""
+        return self.changes is not None and not self.changes
+
+    def apply(self) -> list[int]:
+        """Decide (the first time) or redo; returns the documents changed."""
+        if self.changes is not None:
+            _put(self.project, self.changes, True, self.text)
+            return self.documents
+        journal = _Journal()
+        token = _JOURNAL.set(journal)
+        try:
+            self.result = self.call()
+        except BaseException as error:
+            if journal.changes:
+                try:
+                    _put(self.project, journal.changes, False, self.text)
+                except Exception as undo_error:  # the first error is the one raised; this one said with it
+                    error.add_note(
+                        f"part of {self.text!r} stayed saved: taking it back failed ({undo_error})"
+                    )
+            raise
+        finally:
+            _JOURNAL.reset(token)
+        self.changes = journal.changes
+        return self.documents
+
+    def revert(self) -> list[int]:
+        """Undo: the rows as they were before the decision; returns the documents changed."""
+        if self.changes is None:
+            raise AnnotatorError(f"“{self.text}” was not applied")
+        _put(self.project, self.changes, False, self.text)
+        return self.documents

@@ -194,3 +194,75 @@ def delete_rows(conn: Connection, table: Any, document_id: int, *conditions: Any
     bury(conn, table, rows, document_id, utcnow())
     conn.execute(table.delete().where(or_(*conditions)))
     return rows
+
+
+# ------------------------------------------------------------------ plain writes by id and by condition
+# (adjudication's gold rows and provenance, work packages' merges, and undo that puts rows back exactly)
+
+
+def insert_rows(conn: Connection, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` as they are, in one executemany; a stored id is an error (IntegrityError), not
+    skipped: for writes that must refuse a row they did not expect (a package's, a decision's)."""
+    if rows:
+        conn.execute(insert(model), rows)
+
+
+def update_where(conn: Connection, model: Any, values: dict[str, Any], *conditions: Any) -> int:
+    """Set ``values`` on the rows of ``model`` matching all ``conditions``; returns how many matched.
+    Nothing is added: a column updated on every change (``updated_at``) is set only if ``values`` says so
+    or the model's own ``onupdate`` does."""
+    return conn.execute(update(model).where(*conditions).values(**values)).rowcount
+
+
+def delete_where(conn: Connection, model: Any, *conditions: Any) -> int:
+    """Delete the rows of ``model`` matching all ``conditions``, without tombstones (rows that never
+    travel, or a deletion recorded by the caller); returns how many matched."""
+    return conn.execute(delete(model).where(*conditions)).rowcount
+
+
+def later_wins(
+    conn: Connection, table: Any, stored: dict[str, Any], incoming: dict[str, Any], annotator_id: int
+) -> bool:
+    """Merge one version of a row made elsewhere into the stored one of the same annotator: the later
+    change (``updated_at``) wins. Returns True when ``incoming`` replaced ``stored`` (every column but the
+    id and the creation time), False when the stored one was kept."""
+    if incoming["updated_at"] <= as_utc(stored["updated_at"]):
+        return False
+    values = {k: v for k, v in incoming.items() if k not in ("id", "created_at")}
+    update_where(conn, table, values, table.c.id == stored["id"], table.c.annotator_id == annotator_id)
+    return True
+
+
+def put_versions(
+    conn: Connection,
+    changes: list[tuple[Any, list[tuple[dict[str, Any] | None, dict[str, Any] | None]]]],
+    *,
+    referred: int = 2,
+) -> None:
+    """Make rows exactly the given versions (undo and redo of a recorded change): ``changes`` lists tables
+    parents first, each with (stored version, wanted version) pairs of one id, None for no row. Every column
+    is written as given (``updated_at`` too: the row is what it was, not a new change) and no tombstone is
+    made or removed unless it is itself one of the rows.
+
+    Order keeps foreign keys and unique keys satisfied: new rows of the first ``referred`` tables (those
+    the rest refer to, such as entities and events; they have no unique key but the id) go in first,
+    then updates, then deletions children first (so a row pointing at a deleted one was moved away before
+    the cascade), then the other new rows parents first (after the deletions, so a row replacing another
+    of the same unique key, such as a document's tone, finds its place free)."""
+    inserts: list[tuple[Any, list[dict[str, Any]]]] = []
+    updates: list[tuple[Any, list[dict[str, Any]]]] = []
+    deletes: list[tuple[Any, list[Any]]] = []
+    for table, pairs in changes:
+        inserts.append((table, [want for have, want in pairs if have is None and want is not None]))
+        updates.append((table, [want for have, want in pairs if have is not None and want is not None]))
+        deletes.append((table, [have["id"] for have, want in pairs if have is not None and want is None]))
+    for table, rows in inserts[:referred]:
+        insert_rows(conn, table, rows)
+    for table, rows in updates:
+        for row in rows:
+            update_where(conn, table, row, table.c.id == row["id"])
+    for table, ids in reversed(deletes):
+        for i in range(0, len(ids), 500):
+            delete_where(conn, table, table.c.id.in_(ids[i : i + 500]))
+    for table, rows in inserts[referred:]:
+        insert_rows(conn, table, rows)
