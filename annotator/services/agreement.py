@@ -39,7 +39,7 @@ from annotator.agreement.spans import (
     label_confusion,
 )
 from annotator.agreement.unitizing import UnitizingResult, unitizing_alpha
-from annotator.annotations import AnnotationSet, Layer
+from annotator.annotations import AnnotationSet, Document, Layer
 from annotator.errors import AnnotatorError
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.project import Project
@@ -99,36 +99,6 @@ def _pair_key(a: str, b: str) -> str:
     return f"{a}|{b}"
 
 
-def _gather(
-    project: Project,
-    layers: list[str],
-    annotators: list[str] | None,
-    include_unfinished: bool,
-    progress: ProgressCallback,
-    cancel: CancelFlag | None,
-):
-    """The documents with two or more compared annotators, one at a time (streamed in batches), with only
-    the layers the figures need."""
-    reads = {Layer.STATUS, *(layer for name in layers for layer in _READS[name])}
-    with project.engine.connect() as conn:
-        total = count_documents(conn)
-        seen = 0
-        for documents in read_batches(
-            conn,
-            annotators=annotators or None,
-            layers=reads,
-            presence=include_unfinished,  # "any label" means any layer's, read or not
-            with_text="entities" in layers,  # tokens and the unitizing continuum
-            cancel=cancel,
-        ):
-            for doc in documents:
-                sets = doc.counted(include_unfinished=include_unfinished)
-                if len(sets) >= 2:
-                    yield _Doc(doc.text, sets, doc.id)
-            seen += len(documents)
-            progress(seen, total, "comparing annotations")
-
-
 @dataclass
 class _Pair:
     """What the figures of one annotator pair need, added up document by document."""
@@ -152,13 +122,12 @@ class _Accumulator:
         self.ratings: list[dict[str, Any]] = []  # tone value per annotator, per document
         self.pairs: dict[tuple[str, str], _Pair] = {}
 
-    def add(self, doc: _Doc) -> None:
+    def add(self, doc: _Doc, tokens: list[tuple[int, int]] | None = None) -> None:
         self.documents += 1
         self.names.update(doc.by_annotator)
         if "tone" in self.layers and self.tone_name is not None:
             self.ratings.append({a: ann.tone.get(self.tone_name) for a, ann in doc.by_annotator.items()})
-        tokens = None
-        if "entities" in self.layers:
+        if "entities" in self.layers and tokens is None:
             tokens = [(t.start, t.end) for t in tokenize(doc.text)]
         for a, b in combinations(sorted(doc.by_annotator), 2):
             pair = self.pairs.setdefault((a, b), _Pair())
@@ -333,6 +302,71 @@ def _sentiment(acc: _Accumulator) -> dict[str, Any]:
     }
 
 
+class AgreementPass:
+    """Agreement gathered one document at a time, for a caller that reads the documents anyway (the
+    dataset export computes its card's figures in its own pass, with the tokens it made): read documents
+    with at least :attr:`reads` (and texts when ``entities`` is a layer), :meth:`add` each, then
+    :meth:`report`. :func:`compute_agreement` is this with its own reading."""
+
+    def __init__(
+        self,
+        project: Project,
+        *,
+        layers: list[str] | None = None,
+        annotators: list[str] | None = None,
+        include_unfinished: bool = False,
+    ):
+        self.project = project
+        self.layers = list(layers or LAYERS)
+        unknown = [name for name in self.layers if name not in LAYERS]
+        if unknown:
+            raise AnnotatorError(f"unknown layer {', '.join(unknown)} (one of {', '.join(LAYERS)})")
+        self.annotators = annotators or None
+        self.include_unfinished = include_unfinished
+        scale = project.schema.document_sentiment
+        self.acc = _Accumulator(self.layers, scale.name if scale is not None else None)
+        #: what the documents given to :meth:`add` must carry
+        self.reads = frozenset({Layer.STATUS, *(layer for name in self.layers for layer in _READS[name])})
+
+    def wants(self, doc: Document) -> dict[str, AnnotationSet] | None:
+        """The sets of ``doc`` that would be compared (two or more), or None: a caller can skip making
+        tokens for a document that is not compared."""
+        sets = doc.counted(self.annotators, include_unfinished=self.include_unfinished)
+        return sets if len(sets) >= 2 else None
+
+    def add(self, doc: Document, tokens: list[tuple[int, int]] | None = None) -> None:
+        """Compare the sets of one document (nothing when fewer than two count). ``tokens``: the
+        document's tokens as :func:`annotator.text.segment.tokenize` makes them, when the caller has
+        them (for token kappa); made here otherwise. The document is not kept."""
+        sets = self.wants(doc)
+        if sets is not None:
+            self.acc.add(_Doc(doc.text, sets, doc.id), tokens)
+
+    def report(
+        self, *, progress: ProgressCallback = no_progress, cancel: CancelFlag | None = None
+    ) -> AgreementReport:
+        acc = self.acc
+        names = sorted(acc.names)
+        report = AgreementReport(acc.documents, names, self.include_unfinished)
+        report.pair_documents = {
+            _pair_key(a, b): pair.documents for (a, b), pair in sorted(acc.pairs.items())
+        }
+        for layer in self.layers:
+            if cancel is not None:
+                cancel.check()
+            progress(0, None, f"agreement: {layer}")
+            if layer == "tone":
+                report.layers[layer] = _tone(self.project, acc, names)
+            elif layer == "entities":
+                report.layers[layer] = _entities(acc)
+            elif layer == "events":
+                report.layers[layer] = _events(acc)
+            else:
+                report.layers[layer] = _sentiment(acc)
+        progress(1, 1, "agreement")
+        return report
+
+
 def compute_agreement(
     project: Project,
     *,
@@ -343,32 +377,27 @@ def compute_agreement(
     cancel: CancelFlag | None = None,
 ) -> AgreementReport:
     """Agreement figures of the project for ``layers`` (default all of :data:`LAYERS`) among ``annotators``
-    (default everyone)."""
-    layers = list(layers or LAYERS)
-    unknown = [name for name in layers if name not in LAYERS]
-    if unknown:
-        raise AnnotatorError(f"unknown layer {', '.join(unknown)} (one of {', '.join(LAYERS)})")
-    scale = project.schema.document_sentiment
-    acc = _Accumulator(layers, scale.name if scale is not None else None)
-    for doc in _gather(project, layers, annotators, include_unfinished, progress, cancel):
-        acc.add(doc)  # then the document is dropped: memory grows with pairs and units, not with texts
-    names = sorted(acc.names)
-    report = AgreementReport(acc.documents, names, include_unfinished)
-    report.pair_documents = {_pair_key(a, b): pair.documents for (a, b), pair in sorted(acc.pairs.items())}
-    for layer in layers:
-        if cancel is not None:
-            cancel.check()
-        progress(0, None, f"agreement: {layer}")
-        if layer == "tone":
-            report.layers[layer] = _tone(project, acc, names)
-        elif layer == "entities":
-            report.layers[layer] = _entities(acc)
-        elif layer == "events":
-            report.layers[layer] = _events(acc)
-        else:
-            report.layers[layer] = _sentiment(acc)
-    progress(1, 1, "agreement")
-    return report
+    (default everyone): the documents are streamed in batches with only the layers the figures need, and
+    each is dropped once compared (memory grows with pairs and units, not with texts)."""
+    agreement = AgreementPass(
+        project, layers=layers, annotators=annotators, include_unfinished=include_unfinished
+    )
+    with project.engine.connect() as conn:
+        total = count_documents(conn)
+        seen = 0
+        for documents in read_batches(
+            conn,
+            annotators=agreement.annotators,
+            layers=agreement.reads,
+            presence=include_unfinished,  # "any label" means any layer's, read or not
+            with_text="entities" in agreement.layers,  # tokens and the unitizing continuum
+            cancel=cancel,
+        ):
+            for doc in documents:
+                agreement.add(doc)
+            seen += len(documents)
+            progress(seen, total, "comparing annotations")
+    return agreement.report(progress=progress, cancel=cancel)
 
 
 def compared_entities(
@@ -454,6 +483,7 @@ def format_agreement(report: AgreementReport) -> str:
 
 __all__ = [
     "LAYERS",
+    "AgreementPass",
     "AgreementReport",
     "compute_agreement",
     "confusion_documents",

@@ -51,6 +51,7 @@ from annotator.formats.dataset import (
 )
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.adjudication import GOLD, majority_labels
+from annotator.services.agreement import AgreementPass, AgreementReport
 from annotator.services.project import Project
 from annotator.store.database import json_value
 from annotator.store.models import Annotator, DatasetSplit, Document, GoldProvenance, WorkItem, utcnow
@@ -197,11 +198,6 @@ def _choose(
     return [(e.start, e.end, e.label) for e in chosen.entities], dict(chosen.tone)
 
 
-def _readers(annotation_set: str) -> list[str] | None:
-    """Whose sets a dataset of ``annotation_set`` reads (everyone's for a majority)."""
-    return None if annotation_set == "majority" else [annotation_set]
-
-
 def _check_set(project: Project, annotation_set: str) -> None:
     if annotation_set in (GOLD, "majority"):
         return
@@ -258,7 +254,9 @@ def _write_example(
     label_order: dict[str, int],
     tag_ids: dict[str, int],
     report: DatasetReport,
-) -> None:
+) -> list[tuple[int, int]] | None:
+    """Write one example; returns the tokens it made with the tokenizer (None when it made none, or used
+    the document's own), for the dataset card's agreement to reuse."""
     checks = report.checks
     split = example.split
     if fmt == "csv":
@@ -279,8 +277,9 @@ def _write_example(
         writers.get(split, "csv").write(csv_line([*row, *extra, _dumps(meta) if meta else ""]))
         for s in spans:
             report.labels[(split, s[2])] += 1
-        return
+        return None
     tokens, own = tokens_of(example.text, example.meta)
+    made = None if own else tokens
     spans = check_spans(example, checks, tokens)
     spans = resolve_overlaps(example, align(example, spans, tokens, crossing, checks), label_order, checks)
     for s in spans:
@@ -295,7 +294,7 @@ def _write_example(
         writers.get(split, "jsonl").write(_dumps(record) + "\n")
         writers.docbins.add(split, example.text, tokens, spans)
         report.sentences[split] += len(sentences_of(example.text, tokens, own))
-        return
+        return made
     sentences = sentences_of(example.text, tokens, own)
     report.sentences[split] += len(sentences)
     tags = conll.bio_tags(tokens, spans)
@@ -313,6 +312,7 @@ def _write_example(
                 "ner_tags": [tag_ids[tag] for _t, tag in sentence],
             }
             out.write(_dumps(hf_record) + "\n")
+    return made
 
 
 #: Documents per .spacy file: a DocBin is built (and serialized) in memory, so large splits are written in
@@ -479,40 +479,43 @@ def export_dataset(
             writers.get(name, suffix, header)
         if fmt == "spacy":
             writers.docbins = _DocBins(tmp, names, report)
+        # the card's agreement figures (entities, tone) are gathered in this same pass, on the tokens the
+        # export makes, instead of a second pass over the project
+        card = AgreementPass(project, layers=["entities", "tone"])
+
+        def export(doc: Labelled) -> list[tuple[int, int]] | None:
+            """Write the document's example when the set covers it; the tokenizer's tokens it made."""
+            if candidates is not None and doc.id not in candidates:
+                return None
+            if splits is not None and doc.id not in splits:
+                return None
+            chosen = _choose(doc, annotation_set, status)
+            if chosen is None:
+                return None
+            spans, doc_labels = chosen
+            name = splits[doc.id] if splits is not None else UNSPLIT
+            example = Example(
+                doc.external_id, doc.title, doc.text, dict(doc.meta), spans, doc_labels, split=name
+            )
+            report.documents[name] += 1
+            return _write_example(writers, example, fmt, crossing, label_order, tag_ids, report)
+
         try:
             with project.engine.connect() as conn:
                 total = count_documents(conn)
                 seen = 0
                 for documents in read_batches(
                     conn,
-                    annotators=_readers(annotation_set),
-                    layers=(Layer.ENTITIES, Layer.TONE, Layer.STATUS),
+                    # every annotator's sets, for the card's agreement
+                    layers=card.reads | {Layer.ENTITIES, Layer.TONE, Layer.STATUS},
                     # a majority over any labelled work needs to know who labelled what, in every layer
                     presence=annotation_set == "majority" and status is None,
                     with_meta=True,
                     cancel=cancel,
                 ):
                     for doc in documents:
-                        if candidates is not None and doc.id not in candidates:
-                            continue
-                        if splits is not None and doc.id not in splits:
-                            continue
-                        chosen = _choose(doc, annotation_set, status)
-                        if chosen is None:
-                            continue
-                        spans, doc_labels = chosen
-                        name = splits[doc.id] if splits is not None else UNSPLIT
-                        example = Example(
-                            doc.external_id,
-                            doc.title,
-                            doc.text,
-                            dict(doc.meta),
-                            spans,
-                            doc_labels,
-                            split=name,
-                        )
-                        report.documents[name] += 1
-                        _write_example(writers, example, fmt, crossing, label_order, tag_ids, report)
+                        tokens = export(doc)
+                        card.add(doc, tokens)
                     seen += len(documents)
                     progress(seen, total, "exporting")
             writers.close()
@@ -535,7 +538,9 @@ def export_dataset(
                 "status": status or "any",
                 "crossing": crossing,
             }
-            (tmp / "README.md").write_text(dataset_card(project, report, options, tags), encoding="utf-8")
+            (tmp / "README.md").write_text(
+                dataset_card(project, report, options, tags, card.report()), encoding="utf-8"
+            )
         except BaseException:
             writers.close()
             raise
@@ -558,9 +563,15 @@ def _majority_documents(conn: Connection, status: str | None) -> set[int]:
 # ---------------------------------------------------------------------------------------------- card
 
 
-def dataset_card(project: Project, report: DatasetReport, options: dict[str, Any], tags: list[str]) -> str:
-    """The dataset card: what was exported, how, counts, agreement and adjudication coverage."""
-    from annotator.services.agreement import compute_agreement
+def dataset_card(
+    project: Project,
+    report: DatasetReport,
+    options: dict[str, Any],
+    tags: list[str],
+    agreement_report: AgreementReport,
+) -> str:
+    """The dataset card: what was exported, how, counts, agreement (figures gathered during the export)
+    and adjudication coverage."""
 
     splits = report.split_names()
     lines = [
@@ -605,7 +616,7 @@ def dataset_card(project: Project, report: DatasetReport, options: dict[str, Any
         lines.append("- every span lies on whole tokens; no overlaps: nothing changed")
     lines += [f"- {note}" for note in report.notes]
     lines += ["", "## Agreement", ""]
-    agreement = compute_agreement(project, layers=["entities", "tone"]).as_dict()
+    agreement = agreement_report.as_dict()
     ents, tone = agreement["entities"], agreement["tone"]
     lines += [
         f"Over {agreement['documents']} document(s) finished by two or more annotators "

@@ -467,3 +467,54 @@ def test_large_splits_write_docbin_shards(project, tmp_path, monkeypatch):
     vocab = spacy.blank("xx").vocab
     docs = [d for f in report.files[1:] for d in DocBin().from_disk(tmp_path / "sp" / f).get_docs(vocab)]
     assert [len(d.ents) for d in docs] == [1] * 5 and docs[0].ents[0].text == "Delhi"
+
+
+@pytest.mark.parametrize("fmt", ["conll", "csv", "spacy"])
+def test_card_agreement_is_the_projects_though_gathered_in_the_export_pass(
+    project, tmp_path, fmt, monkeypatch
+):
+    """The card's figures come from the export's own pass (no second pass over the project), yet equal
+    what `annotator agreement` computes over the whole project: documents the export leaves out count,
+    and a document's own tokens (imported from CoNLL) do not replace the tokenizer's for token kappa."""
+    from annotator.services.agreement import compute_agreement
+    from annotator.services.datasets import _fig
+
+    other = "पहलगाम में हमला हुआ। Police said 26 killed."
+    ravi = [ent(1, "लश्कर-ए-तैयबा", "ARMED_GROUP"), ent(2, "फ\u093cौज पर", "ORG"), ent(3, "Delhi", "GPE")]
+    records = [
+        {
+            "id": "a",
+            "text": TEXT,
+            "annotations": [block("asha", ASHA, tone=-2), block("ravi", ravi, tone=-1)],
+        },
+        {
+            "id": "b",  # asha only: not in a "ravi" export, still compared? no: one annotator
+            "text": other,
+            "annotations": [block("asha", [ent(1, "पहलगाम", "GPE", other)], tone=-1)],
+        },
+        {
+            "id": "c",  # ravi unfinished: left out of the "ravi" export, but asha and meera compare on it
+            "text": other,
+            "annotations": [
+                block("asha", [ent(1, "पहलगाम", "GPE", other), ent(2, "26", "NUM", other)], tone=-2),
+                block("meera", [ent(1, "पहलगाम", "LOC", other)], tone=-2),
+                block("ravi", [ent(1, "पहलगाम", "GPE", other)], status="in_progress"),
+            ],
+        },
+    ]
+    load(project, tmp_path, records)
+    expected = compute_agreement(project, layers=["entities", "tone"]).as_dict()
+
+    def second_pass(*args, **kwargs):
+        raise AssertionError("the card computed agreement in a second pass over the project")
+
+    monkeypatch.setattr("annotator.services.agreement.compute_agreement", second_pass)
+    export_dataset(project, fmt, tmp_path / "out", annotation_set="ravi")
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    ents, tone = expected["entities"], expected["tone"]
+    assert expected["documents"] == 2
+    assert "Over 2 document(s) finished by two or more annotators (asha, meera, ravi):" in card
+    assert f"- entity F1, exact: {_fig(ents['mean_pairwise_f1']['exact'])}; overlap: " in card
+    assert f"- entity token kappa: {_fig(ents['token_kappa'])}; unitizing alpha: " in card
+    assert f"{_fig(ents['unitizing_alpha'])}" in card
+    assert f"- tone Krippendorff's alpha (interval): {_fig(tone['krippendorff_alpha']['interval'])}" in card
