@@ -1,12 +1,17 @@
 """Adjudication: the disagreement queue, every annotator's spans on the document, and the items still
-open, resolved by keyboard into the gold set (annotator.services.adjudication)."""
+open, resolved by keyboard into the gold set (annotator.services.adjudication). Every decision — an
+acceptance, a rejection, an edit in place, a reopening, accept-all, a policy pass — is one step of the
+dialog's undo stack (Ctrl+Z, Ctrl+Shift+Z, the Undo and Redo buttons): services.adjudication.GoldCommand
+puts gold's rows back exactly."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QKeyEvent, QTextCursor
+from PySide6.QtGui import QAction, QFont, QKeyEvent, QKeySequence, QTextCursor, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.agreement.adjudication import ItemKey
+from annotator.errors import AnnotatorError
+from annotator.services.adjudication import GoldCommand
 from annotator.services.annotate import Span
 from annotator.services.documents import load_text
 from annotator.services.project import Project
@@ -76,6 +83,27 @@ class ItemList(QListWidget):
             super().keyPressEvent(event)
 
 
+class DecisionStep(QUndoCommand):
+    """One decision on the dialog's undo stack: undo reverts the service's :class:`GoldCommand`, redo
+    applies it again. The decision is made before it is pushed (QUndoStack.push calls redo once); one that
+    can no longer be taken back or made again (someone changed that gold since) says so and leaves the
+    stack."""
+
+    def __init__(self, command: GoldCommand, dialog: AdjudicationDialog):
+        super().__init__(command.text)
+        self.command, self.dialog = command, dialog
+        self._applied = True
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        self.dialog.replay(self, self.command.apply, "Redone")
+
+    def undo(self) -> None:
+        self.dialog.replay(self, self.command.revert, "Undone")
+
+
 class AdjudicationDialog(QDialog):
     def __init__(
         self,
@@ -112,14 +140,32 @@ class AdjudicationDialog(QDialog):
         controls.addWidget(self.label)
         controls.addWidget(self.apply_button)
         controls.addStretch(1)
+        # every decision is one step: Ctrl+Z takes the last back, Ctrl+Shift+Z makes it again
+        self.undo_stack = QUndoStack(self)
+        self.undo_button = QPushButton("Undo")
+        self.redo_button = QPushButton("Redo")
+        self.undo_action = QAction("Undo", self)
+        self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
+        self.redo_action = QAction("Redo", self)
+        redo_keys = [*QKeySequence.keyBindings(QKeySequence.StandardKey.Redo), QKeySequence("Ctrl+Shift+Z")]
+        self.redo_action.setShortcuts(list({k.toString(): k for k in redo_keys}.values()))
+        for action, button, call in (
+            (self.undo_action, self.undo_button, self.undo),
+            (self.redo_action, self.redo_button, self.redo),
+        ):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(call)
+            button.clicked.connect(call)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys stay with the list
+            self.addAction(action)
+            controls.addWidget(button)
+        self.undo_stack.indexChanged.connect(lambda _i: self._update_undo())
         layout.addLayout(controls)
         self.status = QLabel()
         layout.addWidget(self.status)
         splitter = QSplitter()
         self.queue = QListWidget()
-        self.queue.currentItemChanged.connect(
-            lambda item, _prev: item and self.open_document(item.data(Qt.ItemDataRole.UserRole))
-        )
+        self.queue.currentItemChanged.connect(self._open_current)
         self.view = DocumentView()
         # keys pressed in the document (right after selecting there) act on the current version too
         self.view.hotkey.connect(self.handle_key)
@@ -149,6 +195,7 @@ class AdjudicationDialog(QDialog):
         splitter.setSizes([240, 620, 440])
         layout.addWidget(splitter, 1)
         self.task: BackgroundTask | None = None
+        self._update_undo()
         self.refresh_queue()
         if pre_accept:
             self.apply_policy()  # what the policy agrees on is accepted before anyone looks
@@ -166,6 +213,10 @@ class AdjudicationDialog(QDialog):
             return False
         getattr(self, action)()
         return True
+
+    def _open_current(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
+        if item is not None:
+            self.open_document(item.data(Qt.ItemDataRole.UserRole))
 
     def _show_selection(self) -> None:
         """Say what b and n would take: the text the person selected in the document."""
@@ -379,20 +430,89 @@ class AdjudicationDialog(QDialog):
         box.setDefaultButton(QMessageBox.StandardButton.No)
         return box.exec() == QMessageBox.StandardButton.Yes
 
-    def _apply(self, call: Callable[..., object], *args, **kwargs) -> bool:
-        """Run a service's decision; a gold span of the same label overlapping it is kept only when the
-        person confirms; a refusal goes to the status line. True when something was decided."""
-        from annotator.errors import AnnotatorError
+    # ------------------------------------------------------------------ undo
+
+    def _decide(self, text: str, call: Callable[[], Any]) -> GoldCommand:
+        """Make one decision (``call``: services calls on gold) as one step of the undo stack (none when it
+        changed nothing); its errors are raised, with nothing of it left written."""
+        command = GoldCommand(self.project, text, call)
+        command.apply()
+        if not command.empty:
+            self.undo_stack.push(DecisionStep(command, self))
+        return command
+
+    def _busy(self) -> bool:
+        return self.task is not None and not self.task.finished
+
+    def _update_undo(self) -> None:
+        if not shiboken6.isValid(self.undo_stack):
+            return  # the dialog is closing: its stack says it is emptied as it goes
+        stack, busy = self.undo_stack, self._busy()
+        for action, button, can, text in (
+            (self.undo_action, self.undo_button, stack.canUndo(), stack.undoText()),
+            (self.redo_action, self.redo_button, stack.canRedo(), stack.redoText()),
+        ):
+            action.setEnabled(can and not busy)
+            button.setEnabled(can and not busy)
+            button.setToolTip(f"{action.text()} {text} ({action.shortcut().toString()})" if can else "")
+
+    def undo(self) -> None:
+        """Ctrl+Z: take back the last decision (rows exactly as before it)."""
+        if self._busy():
+            self.status.setText("Wait for the policy to be applied, then undo.")
+        elif self.undo_stack.canUndo():
+            self.undo_stack.undo()
+        else:
+            self.status.setText("Nothing to undo.")
+
+    def redo(self) -> None:
+        """Ctrl+Shift+Z: make the decision taken back again."""
+        if self._busy():
+            self.status.setText("Wait for the policy to be applied, then redo.")
+        elif self.undo_stack.canRedo():
+            self.undo_stack.redo()
+        else:
+            self.status.setText("Nothing to redo.")
+
+    def replay(self, step: DecisionStep, call: Callable[[], list[int]], done: str) -> None:
+        """Undo or redo ``step`` (``call``), then show the document it changed with what is open and
+        decided there. A refusal (that gold changed since) is said, and the step leaves the stack."""
+        try:
+            documents = call()
+        except AnnotatorError as exc:
+            step.setObsolete(True)
+            self.status.setText(f"{exc}; it leaves the undo history.")
+            return
+        if documents and self.document_id not in documents:
+            self.document_id = documents[0]
+        if self.on_change is not None:
+            self.on_change()
+        self.refresh_queue()
+        self.status.setText(f"{done}: {step.text()}.")
+
+    # ------------------------------------------------------------------ deciding
+
+    def _apply(self, text: str, call: Callable[..., object], *args, **kwargs) -> bool:
+        """Run a service's decision on the current document as one undo step; a gold span of the same label
+        overlapping it is kept only when the person confirms; a refusal goes to the status line. True when
+        something was decided."""
         from annotator.services.adjudication import OverlapError
+
+        document_id = self.document_id
+        if document_id is None:
+            return False
+
+        def step(**more: object) -> GoldCommand:
+            return self._decide(text, lambda: call(self.project, document_id, *args, **kwargs, **more))
 
         try:
             try:
-                call(self.project, self.document_id, *args, **kwargs)
+                step()
             except OverlapError as exc:
                 if not self._confirm("Overlapping gold", f"The {exc}.\n\nKeep both spans in gold?"):
                     self.status.setText(f"Nothing changed: {exc}.")
                     return False
-                call(self.project, self.document_id, *args, allow_overlap=True, **kwargs)
+                step(allow_overlap=True)
         except AnnotatorError as exc:
             self.status.setText(str(exc))
             return False
@@ -406,20 +526,26 @@ class AdjudicationDialog(QDialog):
         if selected is None:
             return
         key, name = selected
-        self._apply(decide, key, accept_from=name, adjudicator=self.adjudicator)
+        self._apply(
+            f"accept {self._describe(key)} ← {name}",
+            decide,
+            key,
+            accept_from=name,
+            adjudicator=self.adjudicator,
+        )
 
     def reopen_selected(self) -> None:
         """u: take back the selected decision; its dispute is listed open again, its first version current."""
-        from annotator.errors import AnnotatorError
         from annotator.services.adjudication import reopen
 
         entry = self.items.currentItem()
-        if entry is None or self.document_id is None or entry.data(DECISION) is None:
+        document_id = self.document_id
+        if entry is None or document_id is None or entry.data(DECISION) is None:
             self.status.setText("Select a decided item (below the open ones) to reopen it.")
             return
         key = entry.data(DECISION)
         try:
-            reopen(self.project, self.document_id, key)
+            self._decide(f"reopen {self._describe(key)}", lambda: reopen(self.project, document_id, key))
         except AnnotatorError as exc:
             self.status.setText(str(exc))
             return
@@ -435,7 +561,8 @@ class AdjudicationDialog(QDialog):
     def _edit(self, edit: Callable[..., object], key: str, name: str, **changes) -> None:
         """Accept ``name``'s version of ``key`` and change it in gold (``edit``: a service's edit-in-place
         call); a refusal goes to the status line."""
-        self._apply(edit, key, accept_from=name, adjudicator=self.adjudicator, **changes)
+        text = f"edit {self._describe(key)} ← {name}"
+        self._apply(text, edit, key, accept_from=name, adjudicator=self.adjudicator, **changes)
 
     def edit_selected(self, label: str | None = None) -> None:
         """Accept the selected version into gold with another entity label or event type (edit in place)."""
@@ -554,21 +681,40 @@ class AdjudicationDialog(QDialog):
         from annotator.services.adjudication import reject
 
         selected = self._selected()
-        if selected is None:
+        entry, document_id = self.items.currentItem(), self.document_id
+        if selected is None or entry is None or document_id is None:
             return
-        for key in self.items.currentItem().data(DISPUTE):  # decided once: every version of the dispute
-            reject(self.project, self.document_id, key, self.adjudicator)
+        keys = list(entry.data(DISPUTE))  # decided once: every version of the dispute, one step
+
+        def reject_all() -> None:
+            for key in keys:
+                reject(self.project, document_id, key, self.adjudicator)
+
+        try:
+            self._decide(f"reject {self._describe(selected[0])}", reject_all)
+        except AnnotatorError as exc:
+            self.status.setText(str(exc))
+            return
         self._changed()
 
     def accept_all(self) -> None:
         """Shift+A: every uncontested open item; versions that exclude each other stay for a person."""
         from annotator.services.adjudication import accept_uncontested
 
-        if self.document_id is None:
+        document_id, policy = self.document_id, self.policy.currentText()
+        if document_id is None:
             return
-        accepted, contested = accept_uncontested(
-            self.project, self.document_id, policy=self.policy.currentText(), adjudicator=self.adjudicator
-        )
+        try:
+            command = self._decide(
+                "accept all uncontested",
+                lambda: accept_uncontested(
+                    self.project, document_id, policy=policy, adjudicator=self.adjudicator
+                ),
+            )
+        except AnnotatorError as exc:
+            self.status.setText(str(exc))
+            return
+        accepted, contested = command.result
         self._changed()
         left = len({item.position for item in contested})
         self.status.setText(
@@ -586,19 +732,33 @@ class AdjudicationDialog(QDialog):
         if self.task is not None and not self.task.finished:
             return self.task  # one pass at a time
         project, policy = self.project, self.policy.currentText()
-        self.task = BackgroundTask(
-            "Applying the policy",
-            lambda progress, cancel: auto_adjudicate(project, policy, progress=progress, cancel=cancel),
-            self,
-        )
 
-        def done(report) -> None:
-            self.status.setText(report.summary())
+        def work(progress, cancel) -> GoldCommand:  # in the background: one step for every document
+            command = GoldCommand(
+                project,
+                f"apply the {policy} policy",
+                lambda: auto_adjudicate(project, policy, progress=progress, cancel=cancel),
+            )
+            command.apply()
+            return command
+
+        self.task = BackgroundTask("Applying the policy", work, self)
+
+        def done(command: GoldCommand) -> None:
+            if not command.empty:
+                self.undo_stack.push(DecisionStep(command, self))
+            self._update_undo()
+            self.status.setText(command.result.summary())
             self.refresh_queue()
             if self.document_id is not None:
                 self.open_document(self.document_id)
 
+        def failed(exc: BaseException) -> None:
+            self._update_undo()
+            self.status.setText(f"Failed: {exc}")
+
         self.task.done.connect(done)
-        self.task.error.connect(lambda exc: self.status.setText(f"Failed: {exc}"))
+        self.task.error.connect(failed)
         self.task.start()
+        self._update_undo()
         return self.task
