@@ -6,6 +6,12 @@ Builds a project of synthetic ~1,500-character Hindi/English articles (benchmark
 entity spans per document on word boundaries, labelled by one annotator who finished every document, then
 exports each format (split 80/10/10) in a process of its own and reports its time and peak memory. Run with
 two sizes to see that memory stays flat in the number of documents (streaming).
+
+``--peer`` also times, as whole processes interleaved (ours, peer, ours, peer…; medians of ``--rounds``),
+``annotator export --format conll`` against the loop a user could write with spaCy instead: read the same
+documents and spans with sqlite3, tokenize with ``spacy.blank("hi")``, tag with
+``spacy.training.offsets_to_biluo_tags`` (turned into BIO), write ``token<TAB>tag`` lines. The peer writes
+no splits, no card and no checks: it is a floor, not an equal.
 """
 
 from __future__ import annotations
@@ -104,7 +110,39 @@ def job(project: str, fmt: str, out: str) -> None:
     )
 
 
+def peer(project: str, out: str) -> None:
+    """In a process of its own: the spaCy loop (see the module doc)."""
+    import sqlite3
+
+    import spacy
+    from spacy.training import offsets_to_biluo_tags
+
+    nlp = spacy.blank("hi")
+    db = sqlite3.connect(project)
+    spans: dict[int, list[tuple[int, int, str]]] = {}
+    for doc_id, start, end, label in db.execute('SELECT document_id, start, "end", label FROM entities'):
+        spans.setdefault(doc_id, []).append((start, end, label))
+    with open(out, "w", encoding="utf-8") as fh:
+        for doc_id, text in db.execute("SELECT id, text FROM documents ORDER BY id"):
+            doc = nlp.make_doc(text)
+            tags = offsets_to_biluo_tags(doc, spans.get(doc_id, []))
+            for token, tag in zip(doc, tags, strict=True):
+                if not token.is_space:
+                    bio = "O" if tag in ("O", "-") else ("B-" if tag[0] in "BU" else "I-") + tag[2:]
+                    fh.write(f"{token.text}\t{bio}\n")
+            fh.write("\n")
+
+
+def _wall(cmd: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True)
+    return time.perf_counter() - t
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--peer-job":
+        peer(*sys.argv[2:4])
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "--job":
         job(*sys.argv[2:5])
         return
@@ -115,6 +153,8 @@ def main() -> None:
     parser.add_argument("--docs", type=int, action="append", help="documents (repeat for several sizes)")
     parser.add_argument("--spans", type=int, default=20)
     parser.add_argument("--formats", default="conll,hf,spacy,csv")
+    parser.add_argument("--peer", action="store_true", help="also time the whole CLI against a spaCy loop")
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     sizes = args.docs or [100_000]
     with tempfile.TemporaryDirectory() as tmp:
@@ -140,6 +180,38 @@ def main() -> None:
                 print(
                     f"  {fmt:<6} {r['seconds']:7.1f} s  {rate:8,.0f} docs/s  peak {r['peak_mb']:5.0f} MB  "
                     f"({r['documents']:,} documents, {r['spans']:,} spans)"
+                )
+            if args.peer:
+                import statistics
+
+                cli = str(Path(sys.executable).with_name("annotator"))
+                ours, theirs = [], []
+                for k in range(args.rounds):
+                    target = work / f"cli-{n}-{k}"
+                    ours.append(
+                        _wall(
+                            [
+                                cli,
+                                "export",
+                                str(project),
+                                "--format",
+                                "conll",
+                                "--set",
+                                "bench",
+                                "--out",
+                                str(target),
+                            ]
+                        )
+                    )
+                    theirs.append(
+                        _wall(
+                            [sys.executable, __file__, "--peer-job", str(project), str(work / "peer.conll")]
+                        )
+                    )
+                a, b = statistics.median(ours), statistics.median(theirs)
+                print(
+                    f"  whole process, conll: annotator export {a:.2f} s, spaCy loop {b:.2f} s: {a / b:.2f}× "
+                    f"(medians of {args.rounds}, interleaved)"
                 )
 
 

@@ -19,6 +19,7 @@ import bisect
 import csv
 import io
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -70,20 +71,37 @@ def tokens_of(text: str, meta: dict[str, Any]) -> tuple[list[tuple[int, int]], b
 
 
 def sentences_of(text: str, tokens: Sequence[tuple[int, int]], own: bool) -> list[range]:
-    """Token index ranges of the sentences (see the module doc)."""
+    """Token index ranges of the sentences (see the module doc).
+
+    Every end mark is one character (:data:`TERMINAL`, :data:`CLOSING`), so only one-character tokens are
+    looked at, and line breaks are found once per text: no slice per token."""
     out: list[range] = []
     first = 0
     n = len(tokens)
+    breaks = [i for i, char in enumerate(text) if char == "\n"] if "\n" in text else []
+
+    size = len(text)
+
+    def mark(i: int) -> str:
+        """The token's text when it can be an end mark (one character), else "" (a longer token never is);
+        offsets outside the text are sliced as they are."""
+        s, e = tokens[i]
+        return "" if 0 <= s and e <= size and e - s != 1 else text[s:e]
+
     for i in range(n):
         end_here = False
-        if i + 1 < n and "\n" in text[tokens[i][1] : tokens[i + 1][0]]:
-            end_here = True
-        elif not own and text[tokens[i][0] : tokens[i][1]] in TERMINAL:
-            nxt = text[tokens[i + 1][0] : tokens[i + 1][1]] if i + 1 < n else ""
+        word = "" if own else mark(i)
+        if i + 1 < n and breaks:
+            k = bisect_left(breaks, tokens[i][1])
+            end_here = k < len(breaks) and breaks[k] < tokens[i + 1][0]
+        if end_here:
+            pass
+        elif word in TERMINAL:
+            nxt = mark(i + 1) if i + 1 < n else ""
             end_here = nxt not in TERMINAL and nxt not in CLOSING
-        elif not own and text[tokens[i][0] : tokens[i][1]] in CLOSING and i > first:
-            prev = text[tokens[i - 1][0] : tokens[i - 1][1]]
-            nxt = text[tokens[i + 1][0] : tokens[i + 1][1]] if i + 1 < n else ""
+        elif word in CLOSING and i > first:
+            prev = mark(i - 1)
+            nxt = mark(i + 1) if i + 1 < n else ""
             end_here = prev in TERMINAL and nxt not in CLOSING
         if end_here or i == n - 1:
             out.append(range(first, i + 1))
