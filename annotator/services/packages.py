@@ -38,7 +38,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
 
 from annotator.errors import AnnotatorError
@@ -63,7 +63,15 @@ from annotator.store.models import (
     WorkItem,
     utcnow,
 )
-from annotator.store.writes import as_utc, forget_tombstone, merge_tombstones
+from annotator.store.writes import (
+    as_utc,
+    delete_where,
+    forget_tombstone,
+    insert_rows,
+    later_wins,
+    merge_tombstones,
+    update_where,
+)
 
 FORMAT = 1
 CHUNK = 500
@@ -202,7 +210,7 @@ def export_package(
                         model = (
                             Suggestion if name == Suggestion.__tablename__ else BY_NAME.get(name, Tombstone)
                         )
-                        target.execute(insert(model.__table__), table_rows)
+                        insert_rows(target, model.__table__, table_rows)
                 progress(len(documents), len(documents), "package written")
         finally:
             result.engine.dispose()
@@ -692,13 +700,7 @@ def _merge(
                 report.unchanged += 1
                 continue
             what = f"{table.name} {row['id']}"
-            if row["updated_at"] > as_utc(mine["updated_at"]):
-                values = {k: v for k, v in row.items() if k not in ("id", "created_at")}
-                conn.execute(
-                    update(table)
-                    .where(table.c.id == mine["id"], table.c.annotator_id == aid)  # checked; and again
-                    .values(**values)
-                )
+            if later_wins(conn, table, mine, row, aid):  # the stored row is aid's: checked, and again
                 report.updated += 1
                 report.conflicts.append(
                     f"{what}: the package's later change ({row['updated_at']}) replaced "
@@ -711,7 +713,7 @@ def _merge(
                 )
         fresh = _with_targets(conn, model, fresh, report)
         if fresh:
-            conn.execute(insert(table), fresh)
+            insert_rows(conn, table, fresh)
             report.added += len(fresh)
 
     # deletions: a tombstone wins over an older row, loses to a newer one
@@ -734,7 +736,7 @@ def _merge(
             if row is None:
                 continue
             if as_utc(row["updated_at"]) <= tomb["deleted_at"]:
-                conn.execute(delete(table).where(table.c.id == tomb["id"], table.c.annotator_id == aid))
+                delete_where(conn, table, table.c.id == tomb["id"], table.c.annotator_id == aid)
                 report.deleted += 1
             else:
                 report.conflicts.append(
@@ -756,32 +758,34 @@ def _merge_suggestions(conn: Connection, incoming: list[dict[str, Any]], report:
     for row in incoming:
         mine = known.get(row["id"])
         if mine is None:
-            conn.execute(
-                delete(Suggestion).where(
-                    Suggestion.document_id == row["document_id"],
-                    Suggestion.annotator_id == row["annotator_id"],
-                    Suggestion.status == "open",
-                    Suggestion.kind == row["kind"],
-                    Suggestion.start == row["start"],
-                    Suggestion.end == row["end"],
-                    Suggestion.label == row["label"],
-                )
+            delete_where(
+                conn,
+                Suggestion,
+                Suggestion.document_id == row["document_id"],
+                Suggestion.annotator_id == row["annotator_id"],
+                Suggestion.status == "open",
+                Suggestion.kind == row["kind"],
+                Suggestion.start == row["start"],
+                Suggestion.end == row["end"],
+                Suggestion.label == row["label"],
             )
             fresh.append(row)
         elif (mine["status"], mine["annotation_id"]) != (row["status"], row["annotation_id"]):
             if mine["decided_at"] is None or row["decided_at"] > as_utc(mine["decided_at"]):
-                conn.execute(
-                    update(Suggestion)
-                    .where(Suggestion.id == row["id"], Suggestion.annotator_id == row["annotator_id"])
-                    .values(
+                update_where(
+                    conn,
+                    Suggestion,
+                    dict(
                         status=row["status"], annotation_id=row["annotation_id"], decided_at=row["decided_at"]
-                    )
+                    ),
+                    Suggestion.id == row["id"],
+                    Suggestion.annotator_id == row["annotator_id"],
                 )
                 report.updated += 1
         else:
             report.unchanged += 1
     if fresh:
-        conn.execute(insert(Suggestion), fresh)
+        insert_rows(conn, Suggestion, fresh)
         report.added += len(fresh)
 
 
