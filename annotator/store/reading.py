@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -51,24 +51,26 @@ _LABEL_TABLES = {
 _Key = tuple[int, int]  # (document id, annotator id)
 
 
-class _Attributes:
-    """Attribute columns read as their stored JSON text and decoded once per distinct text: most rows hold
-    ``{}`` or one of a few values, so a project of 100,000 spans decodes a handful of strings, not 100,000.
-    The values are read-only mappings, so sharing one between rows is safe."""
+def _attribute_decoder() -> Callable[[Any], Mapping[str, Any]]:
+    """A decoder of attribute columns read as their stored JSON text, decoding each distinct text once: most
+    rows hold ``{}`` or one of a few values, so a project of 100,000 spans decodes a handful of strings, not
+    100,000. The values are read-only mappings, so sharing one between rows is safe."""
+    seen: dict[str, Mapping[str, Any]] = {}
 
-    def __init__(self) -> None:
-        self.seen: dict[str, Mapping[str, Any]] = {}
-
-    def __call__(self, value: Any) -> Mapping[str, Any]:
-        if not isinstance(value, str):  # drivers that decode JSON columns themselves (psycopg)
+    def decode(value: Any) -> Mapping[str, Any]:
+        try:
+            return seen[value]
+        except (KeyError, TypeError):  # not seen yet; or a dict: a driver that decodes JSON (psycopg)
+            pass
+        if not isinstance(value, str):
             return MappingProxyType(value) if value else EMPTY
-        found = self.seen.get(value)
-        if found is None:
-            decoded = json.loads(value)
-            found = MappingProxyType(decoded) if decoded else EMPTY
-            if len(self.seen) < 10_000:
-                self.seen[value] = found
+        decoded = json.loads(value)
+        found = MappingProxyType(decoded) if decoded else EMPTY
+        if len(seen) < 10_000:
+            seen[value] = found
         return found
+
+    return decode
 
 
 def _meta(value: Any) -> Mapping[str, Any]:
@@ -104,9 +106,9 @@ class _Sets:
             if annotator_ids is not None:
                 condition = condition & table.annotator_id.in_(annotator_ids)
             query = select(table.document_id, table.annotator_id, *columns).where(condition).order_by(*order)
-            return conn.execute(query.distinct() if distinct else query)
+            return conn.execute(query.distinct() if distinct else query).all()
 
-        attributes = _Attributes()
+        attributes = _attribute_decoder()
         self.keys: set[_Key] = set()
         self.status: dict[_Key, str] = {}
         self.labelled: set[_Key] = set()
@@ -218,9 +220,10 @@ def read_batches(
     (everyone's when None; a name the project does not know reads nothing for it); ``layers``: the layers
     read (others are empty in the sets); ``statuses``: only sets with one of these work statuses (a set
     without a work item has status ``in_progress``; filtering reads the status layer); ``with_text``: read
-    the texts (``""`` when False); ``with_meta``: read the documents' meta (empty when False); ``presence``: note, for the label layers not read, whether a set has
-    labels there (:attr:`AnnotationSet.has_labels` then answers for every layer, as :func:`counted` needs
-    when unfinished work is included). A document with no set is yielded too (with no sets)."""
+    the texts (``""`` when False); ``with_meta``: read the documents' meta (empty when False);
+    ``presence``: note, for the label layers not read, whether a set has labels there
+    (:attr:`AnnotationSet.has_labels` then answers for every layer, as :func:`counted` needs when
+    unfinished work is included). A document with no set is yielded too (with no sets)."""
     names = annotator_names(conn)
     annotator_ids = None
     if annotators is not None:
