@@ -148,13 +148,9 @@ def unitizing_alpha(
 ) -> UnitizingResult:
     """αu per category and overall: ``coders`` gives each coder's labelled units (start, end, category)
     on the continuum ``[begin, end)``."""
-    by_coder = [list(c) for c in coders]
-    categories = sorted({label for units in by_coder for _s, _e, label in units})
-    return UnitizingResult(
-        {
-            c: category_disagreement(
-                [[(s, e) for s, e, label in units if label == c] for units in by_coder], begin, end
-            )
-            for c in categories
-        }
-    )
+    grouped: dict[str, list[list[tuple[int, int]]]] = {}
+    coders = list(coders)
+    for n, units in enumerate(coders):  # each coder's units by category, in one pass
+        for s, e, label in units:
+            grouped.setdefault(label, [[] for _ in coders])[n].append((s, e))
+    return UnitizingResult({c: category_disagreement(grouped[c], begin, end) for c in sorted(grouped)})
