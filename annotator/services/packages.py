@@ -33,12 +33,13 @@ import os
 import shutil
 import sqlite3
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, Table, insert, select
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
 
 from annotator.errors import AnnotatorError
@@ -110,13 +111,18 @@ def project_id(project: Project) -> str:
     return found
 
 
+def _table(model: Any) -> Table:
+    """A model's table (the declarative base types ``__table__`` as a FromClause; it is a Table)."""
+    return cast(Table, model.__table__)
+
+
 def _chunks(items: list, size: int = CHUNK):
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
 
 def _select_in(conn: Connection, table, column, values: list) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
     for chunk in _chunks(values):
         out.extend(dict(r._mapping) for r in conn.execute(select(table).where(column.in_(chunk))))
     return out
@@ -231,7 +237,7 @@ def _annotator_rows(
     out: dict[str, list[dict[str, Any]]] = {}
     doc_set = set(doc_ids)
     for model in (*TABLES, WorkItem, Tombstone, Suggestion):
-        table = model.__table__
+        table = _table(model)
         if model is EventArgument:
             event_ids = [r["id"] for r in out["events"]]
             out["event_arguments"] = _select_in(conn, table, table.c.event_id, event_ids)
@@ -477,7 +483,7 @@ def _check_values(pkg: _Package, rows: dict[str, list[dict[str, Any]]]) -> None:
     future (a row dated 9999 would win every later merge). Raises PackageError naming table, id, column."""
     limit = utcnow() + CLOCK_TOLERANCE
     for model in (*TABLES, WorkItem, Tombstone, Suggestion):
-        table = model.__table__
+        table = _table(model)
         columns = [(c.name, _python_type(c), c.nullable, getattr(c.type, "length", None)) for c in table.c]
         span = _SPANS.get(table.name)
         for row in rows[table.name]:
@@ -568,8 +574,8 @@ def _check_ownership(
 
     # every id, row or tombstone or referred to, in every table of the project and of the other packages
     ids = [*own, *dead, *referred]
-    for model in _OWNED:
-        table = model.__table__
+    for owned in _OWNED:
+        table = _table(owned)
         for chunk in _chunks(ids):
             found = conn.execute(select(table.c.id, table.c.annotator_id).where(table.c.id.in_(chunk)))
             for row_id, owner in found:
@@ -616,7 +622,7 @@ def _with_targets(
     for column, target in targets:
         wanted = list({r[column] for r in rows if r[column]})
         if wanted:
-            table = target.__table__
+            table = _table(target)
             present.setdefault(target, set()).update(
                 r["id"] for r in _select_in(conn, table, table.c.id, wanted)
             )
@@ -650,7 +656,7 @@ def _merge(
         ).scalar_one()
 
     def local_row(row: dict[str, Any]) -> dict[str, Any]:
-        out = {k: as_utc(v) if isinstance(v, datetime) else v for k, v in row.items()}
+        out: dict[str, Any] = {k: as_utc(v) if isinstance(v, datetime) else v for k, v in row.items()}
         if "annotator_id" in out:
             out["annotator_id"] = aid
         if "document_id" in out:
@@ -663,10 +669,12 @@ def _merge(
 
     # rows: insert, update (later wins), or leave
     for model in (*TABLES, WorkItem):
-        table = model.__table__
+        table = _table(model)
         incoming = [local_row(r) for r in rows[table.name]]
         if not incoming:
             continue
+        existing: dict[Any, dict[str, Any]]
+        key: Callable[[dict[str, Any]], Any]
         if model is WorkItem:  # one per (document, annotator): match on that, not on the id
             existing = {
                 (r["document_id"], r["annotator_id"]): r
@@ -726,16 +734,16 @@ def _merge(
         "entities",
     ):
         model = BY_NAME[table_name]
-        table = model.__table__
-        dead = [t for t in tombs.values() if t["table_name"] == table_name]
-        if not dead:
+        table = _table(model)
+        buried = [t for t in tombs.values() if t["table_name"] == table_name]
+        if not buried:
             continue
-        alive = {r["id"]: r for r in _select_in(conn, table, table.c.id, [t["id"] for t in dead])}
-        for tomb in dead:
-            row = alive.get(tomb["id"])
-            if row is None:
+        alive = {r["id"]: r for r in _select_in(conn, table, table.c.id, [t["id"] for t in buried])}
+        for tomb in buried:
+            living = alive.get(tomb["id"])
+            if living is None:
                 continue
-            if as_utc(row["updated_at"]) <= tomb["deleted_at"]:
+            if as_utc(living["updated_at"]) <= tomb["deleted_at"]:
                 delete_where(conn, table, table.c.id == tomb["id"], table.c.annotator_id == aid)
                 report.deleted += 1
             else:
@@ -752,7 +760,7 @@ def _merge_suggestions(conn: Connection, incoming: list[dict[str, Any]], report:
     one decided in both places keeps the later decision."""
     if not incoming:
         return
-    table = Suggestion.__table__
+    table = _table(Suggestion)
     known = {r["id"]: r for r in _select_in(conn, table, table.c.id, [r["id"] for r in incoming])}
     fresh = []
     for row in incoming:
