@@ -28,7 +28,7 @@ class Figure:
     units: int
     reason: str | None = None
 
-    def as_dict(self, digits: int | None = 4) -> dict[str, Any]:
+    def as_dict(self, digits: int | None = None) -> dict[str, Any]:
         value = self.value
         if value is not None and digits is not None:
             value = round(value, digits)

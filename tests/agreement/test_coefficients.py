@@ -138,5 +138,6 @@ def test_mean_figure_and_as_dict():
     assert mean.value == pytest.approx(0.75) and mean.units == 6
     assert mean_figure([]) == Figure(None, 0, "no annotator pair")
     assert mean_figure([Figure(None, 2, "no variation")]) == Figure(None, 2, "no variation")
-    assert Figure(0.123456, 4).as_dict() == {"value": 0.1235, "units": 4}
+    assert Figure(0.123456, 4).as_dict() == {"value": 0.123456, "units": 4}  # full precision by default
+    assert Figure(0.123456, 4).as_dict(digits=4) == {"value": 0.1235, "units": 4}
     assert Figure(None, 0, "why").as_dict() == {"value": None, "units": 0, "reason": "why"}
