@@ -41,7 +41,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -103,7 +104,7 @@ from annotator.store.writes import (
 P = ParamSpec("P")
 T = TypeVar("T")
 
-MODELS = {
+MODELS: dict[str, Any] = {
     "entities": Entity,
     "events": Event,
     "document_labels": DocumentLabel,
@@ -347,8 +348,8 @@ class _Writer:
             target_key = ItemKey.parse(v["target_key"])
             kind, label = target_key.kind, target_key.label
             target = self._entity_id(target_key.bounds, kind, label)
-            target_key = next((k for k, (_t, i) in self.gold.rows.items() if i == target), None)
-            if target is None or target_key is None or self.gold.items[target_key].label != label:
+            target_item = next((k for k, (_t, i) in self.gold.rows.items() if i == target), None)
+            if target is None or target_item is None or self.gold.items[target_item].label != label:
                 return False
             if any(self.gold.items[k].slot == item.slot for k in self.gold.rows):
                 return False
@@ -615,7 +616,7 @@ def _overlapping(
     gold: _Gold,
     mention: tuple[int, int, str],
     allow_overlap: bool,
-    ignore: set[str] = frozenset(),
+    ignore: AbstractSet[str] = frozenset(),
     *,
     replace_rule_made: bool = True,
 ) -> list[str]:
@@ -711,7 +712,7 @@ def _decide(
         elif item.layer == "events":  # its entity fillers come into gold too: any entity at the span
             needed = [
                 (
-                    ItemKey.entity(*sp, "").position,
+                    ItemKey.entity(sp[0], sp[1], "").position,
                     lambda i, sp=sp: i.ident.kind == "entity" and i.ident.bounds == sp,
                 )
                 for _r, sp, kind in version.get("frame", ())
@@ -869,8 +870,8 @@ def edit_gold_event(
     accept_from: str | None,
     adjudicator: str,
     event_type: str | None = None,
-    remove: list[tuple[str, int, int]] = (),
-    add: list[tuple[str, int, int, str | None]] = (),
+    remove: Sequence[tuple[str, int, int]] = (),
+    add: Sequence[tuple[str, int, int, str | None]] = (),
     allow_overlap: bool = False,
 ) -> str:
     """Accept ``accept_from``'s frame of event item ``item_key`` into gold, then edit it in place: another
@@ -952,7 +953,7 @@ def edit_gold_event(
         RemoveArgument(document_id, arg.id).apply(editor)
     for role, start, end, label in add:
         event, frames, spans = current()
-        fits = [
+        fitting = [
             s
             for s in spans.values()
             if (s.start, s.end) == (start, end) and schema.check_role_filler(new_type, role, s.label) is None
@@ -964,8 +965,8 @@ def edit_gold_event(
             and e.id != gold_id
             and schema.check_role_filler(new_type, role, e.type) is None
         ]
-        if fits or trigger:
-            filler, kind = (fits[0].id, "entity") if fits else (trigger[0].id, "event")
+        if fitting or trigger:
+            filler, kind = (fitting[0].id, "entity") if fitting else (trigger[0].id, "event")
         else:  # what the annotators proposed was read above (decisions do not change it)
             proposed = sorted(
                 k
@@ -1118,7 +1119,11 @@ def proposals(project: Project, document_id: int) -> Proposals:
                 TargetedSentiment.document_id == document_id, TargetedSentiment.entity_id.is_not(None)
             )
         ).all()
-    return Proposals([tuple(r) for r in entities], [tuple(r) for r in triggers], dict(polarities))
+    return Proposals(
+        [r.tuple() for r in entities],
+        [r.tuple() for r in triggers],
+        {entity_id: polarity for entity_id, polarity in polarities if entity_id is not None},
+    )
 
 
 def accept_uncontested(
@@ -1232,7 +1237,7 @@ def decided_documents(project: Project) -> list[tuple[int, str, str, int]]:
             .group_by(Document.id, Document.external_id, Document.title)
             .order_by(Document.id)
         ).all()
-    return [tuple(r) for r in rows]
+    return [r.tuple() for r in rows]
 
 
 # ---------------------------------------------------------------------------------------------- undo
@@ -1261,7 +1266,7 @@ def _scope(conn: Connection, document_id: int) -> dict[RowKey, Row]:
     out: dict[RowKey, Row] = {}
     prov = GoldProvenance.__table__
     for row in select_rows(conn, prov, prov.c.document_id == document_id):
-        out[(prov.name, row["id"])] = row
+        out[(GoldProvenance.__tablename__, row["id"])] = row
     gold = conn.scalar(select(Annotator.id).where(Annotator.name == GOLD))
     if gold is None:
         return out
