@@ -35,6 +35,10 @@ accept-all takes two of them. Gold never gets a second span of one label overlap
 decided unless asked (``allow_overlap``; else :class:`OverlapError`, one line); a rule-made one there is
 replaced. A person's decisions are listed by :func:`decisions` and taken back by :func:`reopen`, which
 opens their dispute again.
+
+Any decision, or several, runs as one reversible step through :class:`GoldCommand` (the adjudication
+window's undo stack): it records every gold, provenance and tombstone row the decision changed and puts
+them back exactly on undo, and again on redo. Gold rows are written through :mod:`annotator.store.writes`.
 """
 
 from __future__ import annotations

@@ -242,3 +242,28 @@ def test_a_failing_step_leaves_nothing(team):
     with pytest.raises(AnnotatorError, match="refused after"):
         GoldCommand(team, "half", half).apply()
     assert dump(team) == before
+
+
+def test_undo_and_redo_retried_after_a_landed_commit(team, monkeypatch):
+    """The write is run once more when the server connection broke (store.writes.transact); when the first
+    commit landed, the second run finds the rows as wanted and changes nothing."""
+    from annotator.services import adjudication
+
+    def twice(engine, work, *, pause=0.5):
+        with engine.begin() as conn:
+            work(conn)
+        with engine.begin() as conn:
+            return work(conn)
+
+    d1 = doc_id(team, "d1")
+    before = dump(team)
+    step = GoldCommand(
+        team, "accept", lambda: decide(team, d1, FRAME_M, accept_from="meera", adjudicator="lead")
+    )
+    step.apply()
+    after = dump(team)
+    monkeypatch.setattr(adjudication, "transact", twice)
+    step.revert()
+    assert dump(team) == before
+    step.apply()
+    assert dump(team) == after
