@@ -18,10 +18,13 @@ Offsets: the model (storage) counts code points; Qt counts UTF-16 units. Convers
 
 from __future__ import annotations
 
+import re
+import sys
+import time
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -33,6 +36,7 @@ from PySide6.QtGui import (
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
+    QTextDocument,
     QTextOption,
 )
 from PySide6.QtWidgets import QTextEdit, QToolTip
@@ -51,6 +55,61 @@ POLARITY_MARKS = {
     "NEU": ("•", QColor("#616161")),
     "POS": ("+", QColor("#2e7d32")),
 }
+
+
+#: a document longer than this (in characters) is laid out by Qt a part at a time from the event loop, so
+#: that opening it does not block the window; a shorter one is laid out when it is set
+LAZY_LAYOUT_CHARS = 300_000
+#: the first part of a long text, in characters; the next parts are sized to take about LOAD_STEP_SECONDS
+LOAD_STEP_CHARS = 30_000
+LOAD_STEP_SECONDS = 0.02
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+#: a run of regional indicators (flags are pairs of them)
+_REGIONAL_RUN = re.compile("[\U0001f1e6-\U0001f1ff]+")
+
+
+def _may_hold_astral(text: str) -> bool:
+    """False when ``text`` has no character outside the Basic Multilingual Plane, found without reading
+    it where it can be: CPython keeps a string in 4 bytes a character only when it holds one."""
+    if sys.implementation.name == "cpython" and len(text) > 1000:
+        return sys.getsizeof(text) > 3 * len(text)
+    return _ASTRAL.search(text) is not None
+
+
+def _converter(text: str) -> OffsetConverter:
+    """The text's :class:`OffsetConverter`. A text held as 1 or 2 bytes a character has no character
+    outside the Basic Multilingual Plane: its converter is the identity, made without the scan of every
+    character (a tenth of a second on a 20 MB article)."""
+    if len(text) > 100_000 and not _may_hold_astral(text):
+        converter = OffsetConverter("")
+        converter.cp_length = converter.qt_length = len(text)
+        return converter
+    return OffsetConverter(text)
+
+
+def _cut(text: str, at: int) -> int:
+    """Where a part of a long text that goes at least to ``at`` ends: the next line break (a paragraph is
+    laid out again when text is added to it), or a space, or ``at``."""
+    if at >= len(text):
+        return len(text)
+    for brk in ("\n", " "):
+        found = text.find(brk, at, at + 20_000)
+        if found >= 0:
+            return found
+    return at
+
+
+def _flags_in(text: str, no_astral: bool) -> list[tuple[int, int, str]]:
+    """:func:`~annotator.ui.fonts.flag_sequences` of ``text``, looking only at its runs of regional
+    indicators (the scan of every character took most of a second on a 20 MB article)."""
+    if no_astral:
+        return []
+    found = []
+    for run in _REGIONAL_RUN.finditer(text):
+        at = run.start()
+        found += [(at + s, at + e, letters) for s, e, letters in flag_sequences(run.group())]
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +135,24 @@ class DocumentView(QTextEdit):
     escaped = Signal()
     #: a suggestion was reached by Tab or clicked (its id, or "" for none)
     suggestionSelected = Signal(str)
+    #: while a long text comes into the view a part at a time: (characters in it, all of them), after
+    #: each part
+    layoutProgressed = Signal(int, int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        # glyph boxes of ranges drawn over (spans, triggers, arguments, suggestions) in document coordinates,
+        # kept until the layout changes: a label or an event activated repaints the page, whose line boxes
+        # are the same as before
+        self._rect_cache: dict[tuple[int, int], list[Line]] = {}
+        self._range_memo: dict[tuple, tuple[int, int]] = {}  # _visible_range, _suggestion_range
+        self._cache_generation = 0  # counts the layout's changes
+        self._text = ""
+        self._loaded = 0  # how much of a long text is in the view (code points): it comes a part at a time
+        self._step_chars = LOAD_STEP_CHARS
+        self._loader = QTimer(self)
+        self._loader.setInterval(0)
+        self._loader.timeout.connect(self._load_step)
         self.setReadOnly(True)
         self.setAcceptRichText(False)
         self.setUndoRedoEnabled(False)
@@ -91,7 +165,6 @@ class DocumentView(QTextEdit):
         self.setMouseTracking(True)
         self._zoom = 0.0
         self.setFont(document_font())
-        self._text = ""
         self._offsets = OffsetConverter("")
         self._segmenter = Segmenter("")
         self._spans: list[_Painted] = []
@@ -115,7 +188,6 @@ class DocumentView(QTextEdit):
         self._tabbed_event = ""  # the trigger Tab last went to (while no span or suggestion is selected)
         self._suggestion_starts: list[int] = []
         self._suggestion_max = 0
-        self._rect_cache: dict[tuple[int, int], list[Line]] = {}  # _suggestion_lines
         self._label_font_cache: tuple[str, LabelFont] | None = None
         self._flags: list[tuple[int, int, str]] = []  # flags drawn as letters: qt range, letters
 
@@ -126,15 +198,95 @@ class DocumentView(QTextEdit):
         self.viewport().update()
 
     def set_document(self, text: str) -> None:
+        """Show ``text``. A new ``QTextDocument`` gets the text, its line height and hidden flags before it
+        has a layout (formatting a laid-out 20 MB text took seconds), replaces the old one and is laid out
+        at once. A text longer than :data:`LAZY_LAYOUT_CHARS` is given to it a part at a time from the event
+        loop instead, each part laid out as it comes (a few hundredths of a second each), so that the window
+        never waits long for it: :attr:`layoutProgressed` tells how far it got, :meth:`loaded` whether all
+        of it is there. Selecting or going to a place not there yet brings the text up to it at once."""
+        self._loader.stop()
         self._text = text
-        self._offsets = OffsetConverter(text)
+        self._offsets = _converter(text)
         self._segmenter = Segmenter(text)
         self._selected_id = ""
-        self.setPlainText(text)
+        self._flags = self._missing_flags()
+        old = self.document()
+        doc = QTextDocument(self)
+        doc.setUndoRedoEnabled(False)
+        doc.setDefaultFont(old.defaultFont())
+        doc.setDefaultTextOption(old.defaultTextOption())
+        doc.setDocumentMargin(old.documentMargin())
+        first = len(text) if len(text) <= LAZY_LAYOUT_CHARS else _cut(text, LOAD_STEP_CHARS)
+        doc.setPlainText(text[:first])
+        self._apply_line_height(doc)
+        self._hide_flags(doc, 0, first)
+        self._loaded = first
+        self.setDocument(doc)  # the old one, a child of the view, is deleted
+        self.setUndoRedoEnabled(False)
         self._apply_margin()
-        self._apply_line_height()
-        self._hide_missing_flags()
+        self._layout_changed()
+        if first < len(text):
+            self._step_chars = LOAD_STEP_CHARS
+            self._loader.start()
+        else:
+            self.ensure_laid_out(doc.characterCount())
         self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def loaded(self) -> bool:
+        """Whether all of the text is in the view (a long one comes a part at a time)."""
+        return self._loaded >= len(self._text)
+
+    def loaded_chars(self) -> int:
+        """How much of the text (code points from its start) is in the view."""
+        return self._loaded
+
+    def load_all(self) -> None:
+        """Put the rest of a long text in the view now."""
+        self._load_through(len(self._text))
+
+    def _load_through(self, cp: int) -> None:
+        """Put the text up to ``cp`` at least (up to the next line break) in the view now."""
+        if cp <= self._loaded or self.loaded():
+            return
+        end = _cut(self._text, cp)
+        doc = self.document()
+        cursor = QTextCursor(doc)
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.beginEditBlock()
+        cursor.insertText(self._text[self._loaded : end])  # new lines keep the line height of the last one
+        cursor.endEditBlock()
+        self._hide_flags(doc, self._loaded, end)
+        self._loaded = end
+        if self.loaded():
+            self._loader.stop()
+        self.layoutProgressed.emit(self._loaded, len(self._text))
+
+    def _load_step(self) -> None:
+        """One part of a long text, sized to take about :data:`LOAD_STEP_SECONDS`."""
+        if self.loaded():
+            self._loader.stop()
+            return
+        before, t = self._loaded, time.perf_counter()
+        self._load_through(self._loaded + self._step_chars)
+        elapsed = time.perf_counter() - t
+        rate = (self._loaded - before) / max(elapsed, 1e-4)
+        self._step_chars = int(min(200_000, max(5_000, rate * LOAD_STEP_SECONDS)))
+
+    def _ensure_loaded(self, qt_pos: int) -> None:
+        """Bring the text up to ``qt_pos`` into the view, if it is not there yet."""
+        if not self.loaded():
+            self._load_through(self._offsets.to_cp(min(max(0, qt_pos), self._offsets.qt_length)) + 1)
+
+    def ensure_laid_out(self, qt_pos: int) -> None:
+        """Have Qt lay out the text up to ``qt_pos`` now (it lays out a new document a part at a time)."""
+        doc = self.document()
+        block = doc.findBlock(min(max(0, qt_pos), max(0, doc.characterCount() - 1)))
+        if block.isValid():
+            doc.documentLayout().blockBoundingRect(block)
+
+    def layout_done(self) -> bool:
+        """Whether all of the text is in the view and laid out."""
+        return self.loaded() and self.document().lastBlock().layout().lineCount() > 0
 
     def _apply_margin(self) -> None:
         """Room above the first line for its role names and badges (as much as the gap between two lines),
@@ -144,9 +296,9 @@ class DocumentView(QTextEdit):
         if self.document().documentMargin() != margin:
             self.document().setDocumentMargin(margin)
 
-    def _apply_line_height(self) -> None:
-        self._rect_cache.clear()  # a new layout (document or font)
-        cursor = QTextCursor(self.document())
+    def _apply_line_height(self, document: QTextDocument | None = None) -> None:
+        self._layout_changed()  # a new layout (document or font)
+        cursor = QTextCursor(document or self.document())
         cursor.select(QTextCursor.SelectionType.Document)
         fmt = QTextBlockFormat()
         fmt.setLineHeight(
@@ -154,19 +306,26 @@ class DocumentView(QTextEdit):
         )
         cursor.mergeBlockFormat(fmt)
 
-    def _hide_missing_flags(self) -> None:
-        """Flags that no font here can draw (Linux without an emoji font shows two missing-glyph boxes)
-        are drawn transparent and painted over as their letters (🇮🇳 → IN). The text is not changed."""
-        self._flags = []
+    def _missing_flags(self) -> list[tuple[int, int, str]]:
+        """Flags that no font here can draw (Linux without an emoji font shows two missing-glyph boxes):
+        their Qt range and letters. They are drawn transparent and painted over as their letters
+        (🇮🇳 → IN); the text is not changed."""
         font = self.font()
+        return [
+            (*self._offsets.span_to_qt(start, end), letters)
+            for start, end, letters in _flags_in(self._text, self._offsets.is_identity)
+            if not renders_flag(font, self._text[start:end])
+        ]
+
+    def _hide_flags(self, document: QTextDocument, start: int, end: int) -> None:
+        """Make the missing flags in ``[start, end)`` (code points) transparent in ``document``."""
         hidden = QTextCharFormat()
         hidden.setForeground(QBrush(Qt.GlobalColor.transparent))
-        for start, end, letters in flag_sequences(self._text):
-            if renders_flag(font, self._text[start:end]):
+        lo, hi = self._offsets.span_to_qt(start, end)
+        for qs, qe, _letters in self._flags:
+            if not lo <= qs < hi:
                 continue
-            qs, qe = self._offsets.span_to_qt(start, end)
-            self._flags.append((qs, qe, letters))
-            cursor = QTextCursor(self.document())
+            cursor = QTextCursor(document)
             cursor.setPosition(qs)
             cursor.setPosition(qe, QTextCursor.MoveMode.KeepAnchor)
             cursor.mergeCharFormat(hidden)
@@ -186,15 +345,67 @@ class DocumentView(QTextEdit):
     def set_spans(self, spans: list[Span], polarities: dict[str, str] | None = None) -> None:
         ordered = sorted(spans, key=lambda s: (s.start, -s.end, s.label, s.id))
         depths = nesting_depths([(span.start, span.end) for span in ordered])
-        to_qt = self._offsets.span_to_qt
-        painted = [_Painted(s, *to_qt(s.start, s.end), d) for s, d in zip(ordered, depths, strict=True)]
+        if self._offsets.is_identity:
+            painted = [_Painted(s, s.start, s.end, d) for s, d in zip(ordered, depths, strict=True)]
+        else:
+            to_qt = self._offsets.span_to_qt
+            painted = [_Painted(s, *to_qt(s.start, s.end), d) for s, d in zip(ordered, depths, strict=True)]
+        polarities = dict(polarities or {})
+        # what is drawn of a span: where, its label, nesting and polarity; only where that changed is
+        # painted again (labelling one word repaints its lines, not the page)
+        old = {
+            (p.span.id, p.qt_start, p.qt_end, p.span.label, p.depth, self._polarities.get(p.span.id))
+            for p in self._spans
+        }
+        new = {
+            (p.span.id, p.qt_start, p.qt_end, p.span.label, p.depth, polarities.get(p.span.id))
+            for p in painted
+        }
+        changed = [(k[1], k[2]) for k in old ^ new]
         self._spans = painted
         self._starts = [p.qt_start for p in painted]
         self._max_len = max((p.qt_end - p.qt_start for p in painted), default=0)
-        self._polarities = dict(polarities or {})
+        self._polarities = polarities
         if self._selected_id and not any(p.span.id == self._selected_id for p in painted):
             self._selected_id = ""
-        self.viewport().update()
+        self._update_ranges(changed)
+
+    #: more changed ranges than this: the whole viewport is painted again
+    MAX_RANGES_UPDATED = 40
+
+    def _update_ranges(self, ranges: list[tuple[int, int]]) -> None:
+        """Have the lines of these Qt ranges painted again, across the viewport and a line above and below
+        (labels share a row with their line's others; outlines and arcs reach into the gaps), or, for many
+        ranges or ones not laid out, the whole viewport."""
+        viewport = self.viewport()
+        if len(ranges) > self.MAX_RANGES_UPDATED:
+            viewport.update()
+            return
+        reach = int(QFontMetricsF(self.font()).height() * DOCUMENT_LINE_HEIGHT_PERCENT / 100) + 2
+        width, height = viewport.width(), viewport.height()
+        offset = self._offset()
+        first, last = self._visible_range(viewport.rect())
+        for qs, qe in ranges:
+            if qe <= qs:
+                qe = qs + 1
+            if qe < first or qs > last:
+                continue  # not on screen
+            lines = self._document_lines(qs, qe) if qe <= self.document().characterCount() else []
+            if not lines:
+                viewport.update()
+                return
+            top = int(lines[0][1] + offset.y()) - reach
+            bottom = int(lines[-1][0].bottom() + offset.y()) + reach + 1
+            if bottom >= 0 and top <= height:
+                viewport.update(QRect(0, top, width, bottom - top))
+
+    def _span_ranges(self, ids: set[str]) -> list[tuple[int, int]]:
+        ids = ids - {""}
+        return [(p.qt_start, p.qt_end) for p in self._spans if p.span.id in ids] if ids else []
+
+    def _suggestion_ranges(self, ids: set[str]) -> list[tuple[int, int]]:
+        ids = ids - {""}
+        return [(x[3], x[4]) for x in self._suggestions if x[0] in ids] if ids else []
 
     def set_event_colors(self, colors: dict[str, str]) -> None:
         self._event_colors = {name: QColor(color) for name, color in colors.items()}
@@ -240,11 +451,11 @@ class DocumentView(QTextEdit):
 
     def drop_suggestions(self, ids: set[str]) -> None:
         """No longer draw these suggestions (settled by a label); the others keep their place."""
+        self._update_ranges(self._suggestion_ranges(ids))
         self._suggestions = [x for x in self._suggestions if x[0] not in ids]
         self._suggestion_starts = [x[3] for x in self._suggestions]
         if self._current_suggestion in ids:
             self._current_suggestion = ""
-        self.viewport().update()
 
     def suggestion_ids(self) -> list[str]:
         return [x[0] for x in self._suggestions]
@@ -268,6 +479,7 @@ class DocumentView(QTextEdit):
         found = next((x for x in self._suggestions if x[0] == suggestion_id), None)
         if found is not None:
             self._selected_id = ""
+            self._ensure_loaded(found[4])
             cursor = self.textCursor()
             cursor.setPosition(found[3])
             self.setTextCursor(cursor)
@@ -316,6 +528,7 @@ class DocumentView(QTextEdit):
         if found is None:
             return
         self._selected_id, self._current_suggestion = "", ""
+        self._ensure_loaded(found[3])
         cursor = self.textCursor()
         cursor.setPosition(found[2])
         self.setTextCursor(cursor)
@@ -325,8 +538,9 @@ class DocumentView(QTextEdit):
         self.eventClicked.emit(event_id)
 
     def set_marked(self, span_id: str) -> None:
+        if span_id != self._marked_id:
+            self._update_ranges(self._span_ranges({span_id, self._marked_id}))
         self._marked_id = span_id
-        self.viewport().update()
 
     def event_at(self, qt_pos: int) -> str:
         for eid, _etype, qs, qe in self._triggers:
@@ -341,7 +555,7 @@ class DocumentView(QTextEdit):
 
     def zoom(self, steps: float) -> None:
         self._zoom = max(-6.0, min(24.0, self._zoom + steps))
-        self._rect_cache.clear()  # the lines are laid out anew
+        self._layout_changed()  # the lines are laid out anew
         self.setFont(document_font(13.0 + self._zoom))
         self._apply_margin()
 
@@ -362,6 +576,7 @@ class DocumentView(QTextEdit):
 
     def select_range(self, start: int, end: int) -> None:
         qs, qe = self._offsets.span_to_qt(start, end)
+        self._ensure_loaded(qe)
         cursor = self.textCursor()
         cursor.setPosition(qs)
         cursor.setPosition(qe, QTextCursor.MoveMode.KeepAnchor)
@@ -373,18 +588,30 @@ class DocumentView(QTextEdit):
         start, end = self.selection()
         if start == end:
             return start, end
-        start, end = self._segmenter.strip_span(start, end)
+        segmenter, at = self._segmenter, 0
+        if len(self._text) > LAZY_LAYOUT_CHARS:
+            # a long text: its stretch around the selection, from and to white space (where neither a
+            # token nor a grapheme cluster goes on), instead of segmenting all of it (10 s for 20 MB)
+            at = max(0, *(self._text.rfind(c, 0, max(0, start - 500)) + 1 for c in " \n"))
+            stop = min(
+                f if f >= 0 else len(self._text) for f in (self._text.find(c, end + 500) for c in " \n")
+            )
+            segmenter = Segmenter(self._text[at:stop])
+        start, end = segmenter.strip_span(start - at, end - at)
         if start == end:
-            return start, end
+            return start + at, end + at
         if not self.snap_to_tokens:
-            return self._segmenter.snap(start, end, mode="grapheme")
-        start, end = self._segmenter.snap(start, end, mode="token")
-        return self._segmenter.trim_punctuation(start, end)  # no bracket, quote or danda at the edges
+            start, end = segmenter.snap(start, end, mode="grapheme")
+        else:
+            start, end = segmenter.snap(start, end, mode="token")
+            start, end = segmenter.trim_punctuation(start, end)  # no bracket, quote or danda at the edges
+        return start + at, end + at
 
     def selected_span_id(self) -> str:
         return self._selected_id
 
     def select_span(self, span_id: str, *, ensure_visible: bool = True) -> None:
+        previous, suggestion = self._selected_id, self._current_suggestion
         self._selected_id = span_id
         self._tabbed_event = ""
         if span_id:
@@ -392,12 +619,13 @@ class DocumentView(QTextEdit):
         if span_id and ensure_visible:
             for p in self._spans:
                 if p.span.id == span_id:
+                    self._ensure_loaded(p.qt_end)
                     cursor = self.textCursor()
                     cursor.setPosition(p.qt_start)
                     self.setTextCursor(cursor)
                     self.ensureCursorVisible()
                     break
-        self.viewport().update()
+        self._update_ranges(self._span_ranges({span_id, previous}) + self._suggestion_ranges({suggestion}))
         self.spanSelected.emit(span_id)
 
     def spans_at(self, qt_pos: int) -> list[Span]:
@@ -586,7 +814,11 @@ class DocumentView(QTextEdit):
             lo = bisect_left(self._suggestion_starts, s_first - self._suggestion_max)
             hi = bisect_left(self._suggestion_starts, s_last)
             shown = [x for x in self._suggestions[lo:hi] if x[4] > s_first]
-            focused = next((x for x in self._suggestions if x[0] == self._current_suggestion), None)
+            focused = (
+                next((x for x in self._suggestions if x[0] == self._current_suggestion), None)
+                if self._current_suggestion
+                else None
+            )
             if focused is not None and focused not in shown and focused[4] > first and focused[3] < last:
                 shown.append(focused)
             offset = self._offset()
@@ -648,6 +880,32 @@ class DocumentView(QTextEdit):
         return QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
 
     def _visible_range(self, rect) -> tuple[int, int]:
+        """The Qt positions of the blocks that ``rect`` (viewport coordinates) shows, from the first one's
+        start to the last one's end; the last few answers are kept while nothing scrolls or changes (one
+        paint asks two or three times)."""
+        return self._memo("blocks", rect, self._find_visible_range)
+
+    def _memo(self, kind: str, rect, find) -> tuple[int, int]:
+        key = (
+            kind,
+            rect.x(),
+            rect.y(),
+            rect.width(),
+            rect.height(),
+            self.horizontalScrollBar().value(),
+            self.verticalScrollBar().value(),
+            self.viewport().width(),
+            self.document().characterCount(),
+            self._cache_generation,
+        )
+        found = self._range_memo.get(key)
+        if found is None:
+            if len(self._range_memo) > 16:
+                self._range_memo.clear()
+            found = self._range_memo[key] = find(rect)
+        return found
+
+    def _find_visible_range(self, rect) -> tuple[int, int]:
         doc = self.document()
         first_block = doc.findBlock(self.cursorForPosition(rect.topLeft()).position())
         last_block = doc.findBlock(self.cursorForPosition(rect.bottomRight()).position())
@@ -655,6 +913,9 @@ class DocumentView(QTextEdit):
 
     def _suggestion_range(self, rect) -> tuple[int, int]:
         """The exact positions in view (not whole blocks: one paragraph can hold hundreds of suggestions)."""
+        return self._memo("positions", rect, self._find_suggestion_range)
+
+    def _find_suggestion_range(self, rect) -> tuple[int, int]:
         first = self.cursorForPosition(QPoint(0, rect.top())).position()
         last = self.cursorForPosition(QPoint(self.viewport().width(), rect.bottom())).position() + 1
         return first, last
@@ -676,17 +937,38 @@ class DocumentView(QTextEdit):
             overlay.paint_span_marks(painter, self._span_rects(p.qt_start, p.qt_end), color, p.depth, line_w)
 
     def _suggestion_lines(self, qs: int, qe: int, offset: QPointF | None = None) -> list[Line]:
-        """:meth:`_span_lines` of a suggestion, kept in document coordinates until the layout changes
-        (a page of a dense document can hold hundreds of suggestions; labelling repaints it each time)."""
-        found = self._rect_cache.get((qs, qe))
+        """:meth:`_span_lines` of a suggestion (a page of a dense document can hold hundreds of them)."""
+        return self._span_lines(qs, qe, offset)
+
+    def _document_lines(self, qt_start: int, qt_end: int) -> list[Line]:
+        """:func:`~annotator.ui.text_overlay.span_lines` in document coordinates, kept until the layout
+        changes (a range whose blocks are not laid out yet is not kept)."""
+        found = self._rect_cache.get((qt_start, qt_end))
         if found is None:
-            found = self._rect_cache[(qs, qe)] = self._span_lines(qs, qe, QPointF(0, 0))
-        offset = self._offset() if offset is None else offset
-        return [(r.translated(offset), ceiling + offset.y()) for r, ceiling in found]
+            self.geometry_calls += 1
+            self.ensure_laid_out(qt_end)  # Qt lays out a new document a part at a time
+            found = overlay.span_lines(self.document(), qt_start, qt_end, QPointF(0, 0))
+            if found:
+                self._rect_cache[(qt_start, qt_end)] = found
+        return found
+
+    #: how many ranges' line boxes were read from Qt's layout (not from the cache): what tests count
+    geometry_calls = 0
+
+    def _layout_changed(self) -> None:
+        """Lines are laid out anew (document, font, width): what was kept of their geometry goes."""
+        self._rect_cache.clear()
+        self._range_memo.clear()
+        self._cache_generation += 1
 
     def resizeEvent(self, event) -> None:
-        self._rect_cache.clear()  # lines wrap anew
+        self._layout_changed()  # lines wrap anew
         super().resizeEvent(event)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._layout_changed()
+        super().changeEvent(event)
 
     def _span_rects(self, qt_start: int, qt_end: int, offset: QPointF | None = None) -> list[QRectF]:
         """Rectangles covering [qt_start, qt_end) line by line, in viewport coordinates (or relative to
@@ -696,6 +978,6 @@ class DocumentView(QTextEdit):
     def _span_lines(self, qt_start: int, qt_end: int, offset: QPointF | None = None) -> list[Line]:
         """:meth:`_span_rects` with, for each, its line's ceiling: the bottom of the line above (of the
         page's top margin for the first line). Between the two lies the gap where labels and arcs go."""
-        return overlay.span_lines(
-            self.document(), qt_start, qt_end, self._offset() if offset is None else offset
-        )
+        offset = self._offset() if offset is None else offset
+        dx, dy = offset.x(), offset.y()
+        return [(r.translated(dx, dy), ceiling + dy) for r, ceiling in self._document_lines(qt_start, qt_end)]

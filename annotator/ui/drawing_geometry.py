@@ -14,6 +14,7 @@ in a lane at the top of that gap, labels share one row below the lane without ov
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -167,13 +168,12 @@ def nesting_depths(ranges: list[tuple[int, int]]) -> list[int]:
     """How deep each of ``ranges`` (start, end), sorted by start and then longest first, is nested in the
     ones before it: 0 outermost. A span's underline goes one lane up per level (:func:`underline`)."""
     depths: list[int] = []
-    open_ends: list[int] = []  # ends of the ranges enclosing the current one
+    open_ends: list[int] = []  # a heap of the ends of the ranges enclosing the current one
     for start, end in ranges:
-        while open_ends and open_ends[-1] <= start:
-            open_ends.pop()
+        while open_ends and open_ends[0] <= start:
+            heapq.heappop(open_ends)
         depths.append(len(open_ends))
-        open_ends.append(end)
-        open_ends.sort(reverse=True)
+        heapq.heappush(open_ends, end)
     return depths
 
 

@@ -14,6 +14,24 @@ from annotator.crashlog import describe
 from annotator.ui.tasks import BackgroundTask
 from annotator.ui.window_base import WindowBase
 
+#: suggestions are made for the first this many characters of a document at most (cut at a line or word
+#: break before it): the sources' time and memory grow with the text
+MAX_SUGGESTED_CHARS = 200_000
+#: and at most this many are drawn (the first in the text)
+MAX_SHOWN_SUGGESTIONS = 20_000
+
+
+def suggestion_cut(text: str) -> int:
+    """Where the text that suggestions are made for ends: all of it, or, for a long text, the last line or
+    word break within :data:`MAX_SUGGESTED_CHARS`."""
+    if len(text) <= MAX_SUGGESTED_CHARS:
+        return len(text)
+    for brk in ("\n", " "):
+        at = text.rfind(brk, 0, MAX_SUGGESTED_CHARS)
+        if at > MAX_SUGGESTED_CHARS // 2:
+            return at
+    return MAX_SUGGESTED_CHARS
+
 
 class SuggestionsMixin(WindowBase):
     def load_suggestions(self, recompute: bool = False) -> BackgroundTask | None:
@@ -36,6 +54,10 @@ class SuggestionsMixin(WindowBase):
             and self._suggesting_finished != self.document_id
         )
         self._show_suggestions([])
+        self._long_note = ""
+        if not getattr(self, "_watching_layout", False):  # a long document is laid out a part at a time
+            self.view.layoutProgressed.connect(self._show_layout_progress)
+            self._watching_layout = True
         if self.document_id is None or self.viewing_other or finished:
             return None
         project, document_id, name, text = (
@@ -45,11 +67,15 @@ class SuggestionsMixin(WindowBase):
             self.view.text,
         )
 
+        # a long text: suggestions for its beginning only (the sources' time and memory grow with the
+        # text: a 20 MB article had not finished after a minute, at 879 MB)
+        cut = suggestion_cut(text)
+
         def job(progress, cancel):
             if not get_settings(project).sources:
                 return []  # suggestions are off
             if recompute or not has_suggestions(project, document_id, name):
-                return compute_suggestions(project, document_id, name, text=text)
+                return compute_suggestions(project, document_id, name, text=text[:cut])
             return open_suggestions(project, document_id, name)
 
         # only the latest round is shown: an earlier one (the document's first, still running when the
@@ -60,7 +86,17 @@ class SuggestionsMixin(WindowBase):
         def done(found) -> None:
             if document_id == self.document_id and this_round == self._suggestion_round:
                 self._show_suggestions(found)
-                if found and recompute:
+                if cut < len(text):
+                    self._long_note = (
+                        f"A long document: suggestions only for its first {cut:,} of {len(text):,} characters"
+                        f" ({len(self.suggestions):,} shown)."
+                    )
+                    self.statusBar().showMessage(self._long_note, 15000)
+                elif len(self.suggestions) < len(found):
+                    self.statusBar().showMessage(
+                        f"{len(found):,} suggestions: the first {len(self.suggestions):,} are shown.", 15000
+                    )
+                elif found and recompute:
                     self.statusBar().showMessage(f"{len(found)} suggestion(s): Tab goes to the next.", 5000)
 
         # started once the event loop is back, so that the document is laid out and painted first
@@ -74,6 +110,22 @@ class SuggestionsMixin(WindowBase):
         )
         return self.suggestion_task
 
+    def _show_layout_progress(self, done: int, total: int) -> None:
+        """The status line while a long document comes into the view a part at a time (the window stays
+        usable meanwhile)."""
+        note = getattr(self, "_long_note", "")
+        bar = self.statusBar()
+        if done < total:
+            bar.showMessage(
+                f"Opening a long document: {100 * done // max(1, total)} % of {total:,} characters…"
+                + (f"  {note}" if note else "")
+            )
+        elif bar.currentMessage().startswith("Opening a long document"):
+            if note:
+                bar.showMessage(note, 15000)
+            else:
+                bar.showMessage(f"All {total:,} characters of the document are shown.", 3000)
+
     def _reload_suggestions(self) -> None:
         """After a suggestion was accepted, rejected or brought back: the open ones, at once."""
         from annotator.services.suggestions import open_suggestions
@@ -83,8 +135,19 @@ class SuggestionsMixin(WindowBase):
 
     def _settle_suggestions(self, span_ids: tuple[str, ...] = ()) -> None:
         """What was made by hand settles the suggestions it covers (labels: entity suggestions; event
-        triggers: trigger suggestions): those stop being drawn (nothing else moves)."""
-        gone = self._settled(self.suggestions)
+        triggers: trigger suggestions): those stop being drawn (nothing else moves). Given the ids of the
+        labels just made, only those are checked: what is drawn already keeps clear of the others."""
+        if span_ids and self.state is not None:
+            from annotator.services.suggestions import settled_by
+
+            wanted = set(span_ids)
+            made = [(sp.start, sp.end) for sp in self.state.spans if sp.id in wanted]
+            lo = min((a for a, _b in made), default=0)
+            hi = max((b for _a, b in made), default=0)
+            near = [s for s in self.suggestions if s.start < hi and s.end > lo]
+            gone = settled_by(near, made, []) if near else set()
+        else:
+            gone = self._settled(self.suggestions)
         if gone:
             self.suggestions = [s for s in self.suggestions if s.id not in gone]
             self.view.drop_suggestions(gone)
@@ -102,9 +165,13 @@ class SuggestionsMixin(WindowBase):
         return settled_by(suggestions, spans, triggers)
 
     def _show_suggestions(self, suggestions: list) -> None:
-        """Draw ``suggestions`` but those that labels or events made by hand now cover."""
+        """Draw ``suggestions`` but those that labels or events made by hand now cover; at most
+        :data:`MAX_SHOWN_SUGGESTIONS`, the first in the text."""
         gone = self._settled(suggestions)
-        self.suggestions = [s for s in suggestions if s.id not in gone]
+        shown = [s for s in suggestions if s.id not in gone]
+        if len(shown) > MAX_SHOWN_SUGGESTIONS:
+            shown = sorted(shown, key=lambda s: (s.start, s.end))[:MAX_SHOWN_SUGGESTIONS]
+        self.suggestions = shown
         self.view.set_suggestions([(s.id, s.start, s.end, s.label, s.kind) for s in self.suggestions])
 
     def _on_suggestion_selected(self, suggestion_id: str) -> None:
