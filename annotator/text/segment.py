@@ -29,9 +29,11 @@ Pure Python; no Qt, no database.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from functools import cached_property
-from operator import attrgetter
-from typing import NamedTuple
+from itertools import accumulate, repeat
+from operator import attrgetter, itemgetter
+from typing import NamedTuple, TypeVar
 
 import regex
 
@@ -42,6 +44,7 @@ __all__ = [
     "grapheme_boundaries",
     "snap",
     "strip_span",
+    "token_spans",
     "tokenize",
 ]
 
@@ -135,17 +138,212 @@ def _token_pattern(join_hyphenated: bool) -> regex.Pattern[str]:
 _TOKEN_RE = {True: _token_pattern(True), False: _token_pattern(False)}
 
 
-def tokenize(text: str, *, join_hyphenated: bool = True) -> list[Token]:
-    """Split ``text`` into tokens (see the module docstring for the rules), in order, non-overlapping."""
+def _tokenize_reference(text: str, *, join_hyphenated: bool = True) -> list[Token]:
+    """The tokenizer as one pattern over grapheme clusters: the definition of the tokens, kept as the
+    reference that :func:`tokenize` must agree with exactly (and used for the stretches it cannot scan
+    fast). Several times slower than :func:`tokenize` (benchmarks/tokenize.py)."""
+    return _exact_tokens(text, 0, len(text), bool(join_hyphenated))
+
+
+def _exact_tokens(text: str, start: int, end: int, join_hyphenated: bool) -> list[Token]:
+    """The reference pattern's tokens that start in ``[start, end)``, scanning from ``start`` (which must
+    be 0 or a cut point, see :data:`_CUT`)."""
     tokens: list[Token] = []
     append = tokens.append
-    for m in _TOKEN_RE[bool(join_hyphenated)].finditer(text):
+    for m in _TOKEN_RE[join_hyphenated].finditer(text, start):
+        s, e = m.span()
+        if s >= end:
+            break
         kind = m.lastgroup
         assert kind is not None  # every alternative of the pattern is a named group
         if kind != "ws":
-            start, end = m.span()
-            append(Token(start, end, m.group(), kind))
+            append(Token(s, e, m.group(), kind))
     return tokens
+
+
+# --------------------------------------------------------------------------------------------------
+# The fast path: the same tokens from a character-level scan, with the reference pattern only where
+# grapheme clusters or the rare alternatives make a difference.
+#
+# On text where every grapheme cluster of more than one character is a letter followed by word
+# characters (marks, ZWJ/ZWNJ, letters of a conjunct) and everything else is one character per cluster,
+# "a cluster starting with C" is "a character in C", and the reference pattern's word, number, punct and
+# symbol alternatives are the character-level pattern _FAST_RE below; a token's kind is then given by
+# its first character. _HARD_CHECKS find every place where that may not hold, or where the url, handle
+# or hashtag alternatives may match:
+#
+# * a character that continues the cluster before it (mark, ZWJ, ZWNJ) after something that is not a
+#   letter or mark (a space, a digit, punctuation, an emoji) or at the start of the text;
+# * a cluster-continuing character that is not a word character (emoji modifiers, tag characters),
+#   regional indicators (flags), Prepend characters, and ZWJ before an emoji (GB11 sequences);
+# * ``http://``, ``https://``, ``www.``, ``.tld/`` (every bare domain with a path has one), and ``@`` or
+#   ``#`` before a tag character.
+#
+# Each such place is widened to the whitespace-separated chunk around it, between two cut points, and
+# that chunk is tokenized by the reference pattern. A cut point is a position right after a whitespace
+# character (not one that a Prepend character before it takes into its cluster) and not before a
+# character that extends a cluster: no token crosses it, and a scan that starts there gives the same
+# tokens as one that started earlier (the lookbehinds see the text before). The fast pattern's tokens
+# never cross a cut point either, so the text is split by _FAST_RE once, in one C-level call with the
+# offsets summed from the parts' lengths, and the chunks' tokens are replaced by the reference ones.
+# Each check is a separate search because one alternation of them all is several times slower.
+# --------------------------------------------------------------------------------------------------
+
+_EXTENDING = r"[\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}]"
+# Cluster-continuing characters that are not word characters (emoji modifiers U+1F3FB..U+1F3FF, tags
+# U+E0020..U+E007F; a test checks this against the properties), and regional indicators.
+_RARE_CLUSTER_CHARS = "\U0001f1e6-\U0001f1ff\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
+_HARD_CHECKS = tuple(
+    regex.compile(pattern)
+    for pattern in (
+        # A cluster-continuing character after a digit or a joining character: the fast pattern's
+        # tokens may go on over it. Where it starts a fast token, the token's kind says so (_HARD_KIND),
+        # and so it does for _RARE_CLUSTER_CHARS, which are always one-character fast tokens.
+        rf"[\p{{Nd}}'’‐‑.,/:-]{_EXTENDING}",
+        r"\p{GCB=Prepend}",
+        r"\u200d\p{ExtPict}",
+        r"(?i:www\.)",
+        r"\.[A-Za-z]{2,}/",
+        r"[@#][\p{L}\p{Nd}_]",
+    )
+)
+_SCHEME = regex.compile(r"(?i:https?://)")  # searched only when the text has "://"
+_CUT = regex.compile(rf"(?<=(?<!\p{{GCB=Prepend}}){_SPACE})(?!{_EXTENDING})")
+
+
+def _fast_pattern(join_hyphenated: bool) -> regex.Pattern[str]:
+    apostrophe = rf"(?<={_LETTER_END}){_APOSTROPHE}(?=\p{{L}}){_WORD_CH}+"
+    hyphen = rf"(?<={_LETTER_END}){_HYPHEN}(?=[\p{{L}}\p{{Nd}}]){_WORD_CH}+"
+    tail = f"(?:{apostrophe}|{hyphen})*" if join_hyphenated else f"(?:{apostrophe})*"
+    number = rf"{_DIGIT}+(?:{_NUMBER_SEP}{_DIGIT}+)*(?:{_WORD_CH}+{tail})?"
+    # One capturing group: split() returns [gap, token, gap, token, ..., gap], the gaps all whitespace.
+    return regex.compile(rf"({number}|{_WORD_CH}+{tail}|{_NOT_SPACE})")
+
+
+_FAST_RE = {True: _fast_pattern(True), False: _fast_pattern(False)}
+
+
+class _KindOfChar(dict[str, str]):
+    """A token's kind on the fast path, from its first character (filled in as characters are seen)."""
+
+    _hard = regex.compile(rf"{_EXTENDING}|[{_RARE_CLUSTER_CHARS}]")
+    _number = regex.compile(_DIGIT)
+    _word = regex.compile(_WORD_CH)
+    _punct = regex.compile(_PUNCT)
+
+    def __missing__(self, char: str) -> str:
+        if self._hard.match(char):
+            kind = _HARD_KIND
+        elif self._number.match(char):
+            kind = "number"
+        elif self._word.match(char):
+            kind = "word"
+        else:
+            kind = "punct" if self._punct.match(char) else "symbol"
+        if len(self) < 65536:
+            self[char] = kind
+        return kind
+
+
+_HARD_KIND = ""  # the "kind" of a fast token that starts with a cluster-continuing or rare character
+_kind_of_char = _KindOfChar()
+_first_char = itemgetter(0)
+_new_tuple = tuple.__new__
+_T = TypeVar("_T")
+
+
+def _exact_chunks(text: str, hard_starts: list[int]) -> list[tuple[int, int]]:
+    """The ``[start, end)`` chunks of ``text`` (between cut points, in order, not touching) that need
+    the reference pattern; usually none. ``hard_starts`` are the starts of the fast tokens whose first
+    character continues a cluster (after a space, punctuation, an emoji, or at the start)."""
+    hard = [(s, s + 1) for s in hard_starts]
+    for check in _HARD_CHECKS:
+        hard += [m.span() for m in check.finditer(text)]
+    if "://" in text:
+        hard += [m.span() for m in _SCHEME.finditer(text)]
+    if not hard:
+        return []
+    hard.sort()
+    n = len(text)
+    chunks: list[tuple[int, int]] = []
+    done = 0  # end of the last chunk
+    for s, e in hard:
+        if e <= done:
+            continue
+        if s < done:  # overlaps the last chunk: extend it
+            cut = _CUT.search(text, e)
+            chunks[-1] = (chunks[-1][0], n if cut is None else cut.start())
+        else:
+            a = s
+            while a > done and not _CUT.match(text, a):
+                a -= 1
+            cut = _CUT.search(text, e)
+            b = n if cut is None else cut.start()
+            if chunks and a == done:
+                chunks[-1] = (chunks[-1][0], b)
+            else:
+                chunks.append((a, b))
+        done = chunks[-1][1]
+    return chunks
+
+
+def _fast_split(text: str, join_hyphenated: bool) -> tuple[list[str], list[int], list[int], list[str]]:
+    """The fast pattern's tokens of ``text``, their starts, ends and kinds."""
+    parts = _FAST_RE[join_hyphenated].split(text)
+    offsets = list(accumulate(map(len, parts), initial=0))
+    words = parts[1::2]
+    kinds = list(map(_kind_of_char.__getitem__, map(_first_char, words)))
+    return words, offsets[1:-1:2], offsets[2::2], kinds
+
+
+def _splice(
+    text: str,
+    join_hyphenated: bool,
+    fast: list[_T],
+    starts: list[int],
+    kinds: list[str],
+    exact: Callable[[Token], _T],
+) -> list[_T]:
+    """``fast`` (the fast tokens, one ``_T`` each) with the chunks that need the reference pattern
+    replaced by its tokens (made ``_T`` by ``exact``)."""
+    hard_starts = []
+    if _HARD_KIND in kinds:
+        hard_starts = [start for start, kind in zip(starts, kinds, strict=True) if kind == _HARD_KIND]
+    chunks = _exact_chunks(text, hard_starts)
+    if not chunks:
+        return fast
+    spliced: list[_T] = []
+    kept = 0
+    for a, b in chunks:
+        spliced += fast[kept : bisect_left(starts, a)]
+        spliced += map(exact, _exact_tokens(text, a, b, join_hyphenated))
+        kept = bisect_left(starts, b)
+    spliced += fast[kept:]
+    return spliced
+
+
+def _same(token: Token) -> Token:
+    return token
+
+
+def _offsets(token: Token) -> tuple[int, int]:
+    return token.start, token.end
+
+
+def tokenize(text: str, *, join_hyphenated: bool = True) -> list[Token]:
+    """Split ``text`` into tokens (see the module docstring for the rules), in order, non-overlapping."""
+    join = bool(join_hyphenated)
+    words, starts, ends, kinds = _fast_split(text, join)
+    tokens: list[Token] = list(map(_new_tuple, repeat(Token), zip(starts, ends, words, kinds, strict=True)))
+    return _splice(text, join, tokens, starts, kinds, _same)
+
+
+def token_spans(text: str, *, join_hyphenated: bool = True) -> list[tuple[int, int]]:
+    """The ``(start, end)`` of each of :func:`tokenize`'s tokens, without making the tokens (for
+    agreement and dataset export, which only need the offsets)."""
+    join = bool(join_hyphenated)
+    _, starts, ends, kinds = _fast_split(text, join)
+    return _splice(text, join, list(zip(starts, ends, strict=True)), starts, kinds, _offsets)
 
 
 # --------------------------------------------------------------------------------------------------
