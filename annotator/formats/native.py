@@ -12,17 +12,22 @@ the annotator and the given id, so importing the same file twice is idempotent t
 
 from __future__ import annotations
 
+import hashlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from unicodedata import is_normalized
+
+import regex
 
 from annotator.schema import Schema
 from annotator.schema.checks import (
     argument_problem,
     entity_problem,
-    event_problem,
     relation_problem,
     sentiment_problem,
+    type_checks,
     with_defaults,
 )
 from annotator.schema.model import WORK_STATUSES
@@ -103,15 +108,46 @@ class AnnotationIn:
     relations: list[RelationIn] = field(default_factory=list)
 
 
+_NAMESPACE_BYTES = NAMESPACE.bytes
+_sha1 = hashlib.sha1
+
+
+def _uuid5_text(sha1_digest: bytes) -> str:
+    """The text of the version-5 UUID made from a SHA-1 digest (as ``uuid.uuid5`` makes it)."""
+    digest = bytearray(sha1_digest[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def derive_id(*parts: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, "\x1f".join(parts)))
+    """``str(uuid.uuid5(NAMESPACE, "\\x1f".join(parts)))``, written out (an import derives one per row):
+    the first 16 bytes of SHA-1(namespace + name), version 5, RFC 4122 variant."""
+    return _uuid5_text(_sha1(_NAMESPACE_BYTES + "\x1f".join(parts).encode()).digest())
+
+
+def _deriver(*prefix: str) -> Callable[[str], str]:
+    """``derive_id(*prefix, last)`` for many ``last``: the hash of the common start is computed once."""
+    base = _sha1(_NAMESPACE_BYTES + "\x1f".join((*prefix, "")).encode())
+
+    def derive(last: str) -> str:
+        h = base.copy()
+        h.update(last.encode())
+        return _uuid5_text(h.digest())
+
+    return derive
 
 
 def storage_id(given: str, content_hash: str, annotator: str, kind: str) -> str:
-    try:
-        return str(uuid.UUID(given))
-    except ValueError:
-        return derive_id(content_hash, annotator, kind, given)
+    # uuid.UUID takes 32 hex digits, with hyphens, braces or a "urn:uuid:" prefix around them: a shorter
+    # id ("T1") is none, and needs no failed parse
+    if len(given) >= 32:
+        try:
+            return str(uuid.UUID(given))
+        except ValueError:
+            pass
+    return derive_id(content_hash, annotator, kind, given)
 
 
 def _int(value: Any, what: str) -> int:
@@ -143,6 +179,18 @@ def _given_id(item: dict[str, Any], what: str) -> str:
     return given
 
 
+_CLUSTER = regex.compile(r"\X")
+#: Characters that never start a grapheme cluster of their own (they join the one before, GB9/GB9a).
+_JOINS_PREVIOUS = regex.compile(r"[\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}]")
+#: A cluster boundary follows one of these unless the next character joins it (see _JOINS_PREVIOUS), and
+#: the clusters after that boundary do not depend on anything before it: no rule that looks further back
+#: (Indic conjuncts, emoji ZWJ sequences, regional-indicator pairs) passes over a space, tab or newline.
+_RESTARTS = " \t\n"
+_PREPEND = regex.compile(r"\p{GCB=Prepend}")
+#: How far back to look for such a place before segmenting the whole text instead.
+_LOCAL_REACH = 64
+
+
 class _Spans:
     """Maps offsets given in the original text to the stored, normalized text."""
 
@@ -151,24 +199,64 @@ class _Spans:
         self.normalized = normalized
         self.offset_map = offset_map
         self._boundaries: set[int] | None = None
+        self._unchanged = normalized is original and offset_map.is_identity
+        # ASCII text without CR (stored text has none): every offset is a cluster boundary
+        self._all_boundaries = normalized.isascii() and "\r" not in normalized
+
+    def _is_boundary(self, offset: int) -> bool:
+        """Whether ``offset`` is a grapheme cluster boundary of the normalized text, the same answer as
+        :func:`~annotator.text.segment.grapheme_boundaries`: the clusters from the nearest earlier place
+        where a cluster surely starts afresh (else those of the whole text, segmented once)."""
+        text = self.normalized
+        if self._all_boundaries or offset == 0 or offset == len(text):
+            return True
+        if self._boundaries is None:
+            after = text[offset]
+            if after in _RESTARTS and not (after == "\n" and text[offset - 1] == "\r"):
+                # a cluster ends before a tab or newline (GB5) and before a space unless what precedes
+                # is a prepended mark (GB9b)
+                return after != " " or _PREPEND.match(text, offset - 1) is None
+            restart = offset
+            stop = max(0, offset - _LOCAL_REACH)
+            while restart > stop and not (
+                text[restart - 1] in _RESTARTS and _JOINS_PREVIOUS.match(text, restart) is None
+            ):
+                restart -= 1
+            if restart > 0 and restart == stop:  # no such place nearby: segment the whole text, once
+                self._boundaries = set(grapheme_boundaries(text))
+            else:
+                match = _CLUSTER.match
+                while restart < offset:
+                    found = match(text, restart)
+                    restart = found.end() if found is not None else offset + 1
+                return restart == offset
+        return offset in self._boundaries
 
     def _check_clusters(self, start: int, end: int, what: str) -> None:
-        if self._boundaries is None:
-            self._boundaries = set(grapheme_boundaries(self.normalized))
-        for offset in (start, end):
-            if offset not in self._boundaries:
-                raise AnnotationProblem(
-                    f"{what}: span [{start}, {end}) splits a character cluster at offset {offset} "
-                    f"(…{self.normalized[max(0, offset - 3) : offset + 3]!r}…)"
-                )
+        is_boundary = self._is_boundary
+        if is_boundary(start) and is_boundary(end):
+            return
+        offset = end if is_boundary(start) else start
+        raise AnnotationProblem(
+            f"{what}: span [{start}, {end}) splits a character cluster at offset {offset} "
+            f"(…{self.normalized[max(0, offset - 3) : offset + 3]!r}…)"
+        )
 
     def map(self, start: Any, end: Any, surface: Any, what: str) -> tuple[int, int]:
-        start = _int(start, f"{what}: 'start'")
-        end = _int(end, f"{what}: 'end'")
+        if type(start) is not int:  # the message is made only when needed
+            start = _int(start, f"{what}: 'start'")
+        if type(end) is not int:
+            end = _int(end, f"{what}: 'end'")
         if surface is not None and not isinstance(surface, str):
             raise AnnotationProblem(f"{what}: 'text' must be a string")
         if start >= end:
             raise AnnotationProblem(f"{what}: empty or reversed span [{start}, {end})")
+        if self._unchanged and surface is None and 0 <= start and end <= len(self.original):
+            # the stored text is the given one (NFC, no CR): remap_span's check is that the span's text is
+            # normalized, which CPython's quick check answers
+            if is_normalized("NFC", self.original[start:end]):
+                self._check_clusters(start, end, what)
+                return start, end
         try:
             mapped = remap_span(self.original, start, end, self.offset_map, self.normalized, surface)
         except SpanMismatch as exc:
@@ -232,9 +320,17 @@ def _validate_block(
     if status not in WORK_STATUSES:
         raise AnnotationProblem(f"status {status!r} is not one of {', '.join(WORK_STATUSES)}")
     warnings: list[str] = []
+    checks = type_checks(schema)
+    derivers: dict[str, Callable[[str], str]] = {}
 
     def sid(given: str, kind: str) -> str:
-        return storage_id(given, content_hash, annotator, kind)
+        """:func:`storage_id`, with the hash of the parts every derived id of ``kind`` shares made once."""
+        if len(given) >= 32:
+            return storage_id(given, content_hash, annotator, kind)
+        derive = derivers.get(kind)
+        if derive is None:
+            derive = derivers[kind] = _deriver(content_hash, annotator, kind)
+        return derive(given)
 
     ids: dict[str, tuple[str, str, str]] = {}  # given id -> (kind, storage id, type name)
     entities: list[EntityIn] = []
@@ -246,16 +342,23 @@ def _validate_block(
         if given in ids:
             raise AnnotationProblem(f"{what}: id used twice")
         label: Any = item.get("label")  # JSON; entity_problem refuses all but a known label, a str
-        problem = entity_problem(schema, label)  # the checks the workbench's commands use too
+        own = item.get("attributes")
+        attributes: dict[str, Any] | None
+        attributes_problem: str | None
+        # the checks the workbench's commands use too (asked once per label when the item has no attributes)
+        if own:
+            problem, attributes, attributes_problem = entity_problem(schema, label), None, None
+        else:
+            problem, attributes, attributes_problem = checks.plain("entity", label)
         if problem:
             raise AnnotationProblem(f"{what}: {problem}")
         start, end = spans.map(item.get("start"), item.get("end"), item.get("text"), what)
-        attributes = with_defaults(
-            schema, "entity", label, _obj(item.get("attributes") or {}, f"{what}: 'attributes'")
-        )
-        problem = entity_problem(schema, label, attributes)
-        if problem:
-            raise AnnotationProblem(f"{what}: {problem}")
+        if attributes is None:
+            attributes, attributes_problem = checks.with_attributes(
+                "entity", label, _obj(own, f"{what}: 'attributes'")
+            )
+        if attributes_problem:
+            raise AnnotationProblem(f"{what}: {attributes_problem}")
         key = (start, end, label)
         if key in seen_spans:
             # Same span and label twice (seen in doccano exports): keep one, say so.
@@ -265,13 +368,10 @@ def _validate_block(
             ids[given] = ("entity", sid(seen_spans[key], "entity"), label)
             continue
         seen_spans[key] = given
-        ids[given] = ("entity", sid(given, "entity"), label)
+        entity_id = sid(given, "entity")
+        ids[given] = ("entity", entity_id, label)
         link_id, link_name = _link(item.get("link"), what)
-        entities.append(
-            EntityIn(
-                sid(given, "entity"), start, end, label, dict(sorted(attributes.items())), link_id, link_name
-            )
-        )
+        entities.append(EntityIn(entity_id, start, end, label, attributes, link_id, link_name))
 
     raw_events = [_obj(item, f"events[{i}]") for i, item in enumerate(_list(block.get("events"), "'events'"))]
     for i, item in enumerate(raw_events):  # first pass: ids, so arguments may name later events
@@ -279,7 +379,7 @@ def _validate_block(
         if given in ids:
             raise AnnotationProblem(f"event {given}: id used twice")
         etype: Any = item.get("type")  # JSON; event_problem refuses all but a known type, a str
-        problem = event_problem(schema, etype)
+        problem = checks.plain("event", etype)[0]
         if problem:
             raise AnnotationProblem(f"event {given}: {problem}")
         ids[given] = ("event", sid(given, "event"), etype)
@@ -295,13 +395,14 @@ def _validate_block(
         start, end = spans.map(
             trigger.get("start"), trigger.get("end"), trigger.get("text"), f"{what} trigger"
         )
-        attributes = with_defaults(
-            schema, "event", etype, _obj(item.get("attributes") or {}, f"{what}: 'attributes'")
-        )
-        problem = event_problem(schema, etype, attributes)
+        own = item.get("attributes")
+        if own:
+            attributes, problem = checks.with_attributes("event", etype, _obj(own, f"{what}: 'attributes'"))
+        else:
+            _, attributes, problem = checks.plain("event", etype)
         if problem:
             raise AnnotationProblem(f"{what}: {problem}")
-        event = EventIn(ids[given][1], etype, start, end, dict(sorted(attributes.items())))
+        event = EventIn(ids[given][1], etype, start, end, attributes)
         counts: dict[str, int] = {}
         for j, arg in enumerate(_list(item.get("arguments"), f"{what}: 'arguments'")):
             arg = _obj(arg, f"{what}: arguments[{j}]")

@@ -9,15 +9,16 @@ while good ones are imported; ``strict`` imports nothing when any record is bad.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
-from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy import JSON, Connection, DateTime, Table, func, insert, select
 
 from annotator.errors import AnnotatorError, RecordError, RecordWarning
 from annotator.formats.native import AnnotationIn, AnnotationProblem, derive_id, validate_annotations
@@ -45,7 +46,7 @@ from annotator.store.models import (
     WorkItem,
     utcnow,
 )
-from annotator.store.writes import dialect_insert, insert_missing
+from annotator.store.writes import dialect_insert
 from annotator.text.normalization import (
     SpanMismatch,
     content_hash,
@@ -124,6 +125,22 @@ def _forbidden(value: Any, field: str, depth: int = 0) -> str | None:
         return f"{what} in {field} at offset {found.start()}"
     if depth > 200:
         return f"{field} is nested too deeply"
+    if depth < 200 and not _forbidden_here(value):
+        # no string at this level holds one: look only into the lists and objects inside (the same first
+        # finding as the walk below, which looks at every item in order)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(item, dict | list):
+                    problem = _forbidden(item, f"{field}.{key}" if isinstance(key, str) else field, depth + 1)
+                    if problem:
+                        return problem
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, dict | list):
+                    problem = _forbidden(item, f"{field}[{i}]", depth + 1)
+                    if problem:
+                        return problem
+        return None
     if isinstance(value, dict):
         for key, item in value.items():
             problem = _forbidden(key, f"a key of {field}", depth + 1) or _forbidden(
@@ -141,9 +158,44 @@ def _forbidden(value: Any, field: str, depth: int = 0) -> str | None:
     return None
 
 
+def _forbidden_here(value: Any) -> bool:
+    """Whether a string key or item of a list or object (not those nested deeper) may hold a forbidden
+    character: one search over them all."""
+    if isinstance(value, dict):
+        strings = [k for k in value if isinstance(k, str)]
+        strings += [v for v in value.values() if isinstance(v, str)]
+    elif isinstance(value, list):
+        strings = [v for v in value if isinstance(v, str)]
+    else:
+        return False
+    return _FORBIDDEN.search("".join(strings)) is not None
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
+def _surely_storable(record: SourceRecord) -> bool:
+    """True when the record's text, title and id hold no forbidden character, nor its metadata and
+    annotations written as one JSON text (which keeps a lone surrogate as it is, so that UTF-8 cannot
+    encode it, and writes a NUL ``\\u0000``), which has too few brackets to nest 200 deep. False says
+    only "look closer": the walk in :func:`check_storable` decides."""
+    search = _FORBIDDEN.search
+    for value in (record.text, record.title, record.external_id):
+        if value is not None and (not isinstance(value, str) or search(value) is not None):
+            return False
+    try:
+        dumped = _dumps([record.meta, record.annotations])
+        dumped.encode()
+    except (TypeError, ValueError, RecursionError):
+        return False  # not JSON values (another reader's), a surrogate (UnicodeEncodeError), too deep
+    return "\\u0000" not in dumped and dumped.count("[") + dumped.count("{") <= 200
+
+
 def check_storable(record: SourceRecord) -> None:
     """The same rule for every format: a record holding a NUL or a lone surrogate anywhere (text, title,
     id, metadata, annotations) is refused with the field and offset; raises RecordError."""
+    if _surely_storable(record):
+        return
     for value, name in (
         (record.text, "the text"),
         (record.title, "the title"),
@@ -251,8 +303,133 @@ class _DocumentInserter:
         return self.conn.exec_driver_sql(self.sql, named).rowcount
 
 
+class _RowInserter:
+    """Insert annotation rows of one table with one driver-level executemany per call, skipping a row whose
+    id is stored already (``INSERT … ON CONFLICT (id) DO NOTHING``; the row count says how many were new).
+
+    Like :class:`_DocumentInserter`: the statement is Core's own, compiled once; rows are tuples of
+    ``columns`` (every column of the table, in its order: checked) whose JSON and time values the caller
+    converted (:func:`_value_out`). ``conflict``
+    ``()`` skips a row that collides with any unique key (a work item: one per document and annotator).
+    Other databases than SQLite and PostgreSQL look the keys up first, as
+    ``annotator.store.writes.insert_missing`` does."""
+
+    def __init__(
+        self, conn: Connection, model: Any, columns: tuple[str, ...], conflict: tuple[str, ...] = ("id",)
+    ):
+        self.conn = conn
+        self.model = model
+        table = cast(Table, model.__table__)
+        dialect = conn.dialect
+        if columns != tuple(c.key for c in table.columns):  # pragma: no cover - a model changed
+            raise RuntimeError(f"{table.name}: the import writes {columns}, the table has other columns")
+        self.columns = columns
+        self.conflict = conflict
+        self.native = dialect.name in _DocumentInserter.SKIP_DUPLICATES_DIALECTS
+        stmt = insert(table)
+        if self.native:
+            stmt = dialect_insert(dialect.name, table).on_conflict_do_nothing(
+                index_elements=list(conflict) or None
+            )
+        compiled = stmt.compile(dialect=dialect, column_keys=list(self.columns))
+        self.sql = str(compiled)
+        self.positional = compiled.positional
+        if self.positional and tuple(compiled.positiontup or ()) != self.columns:  # pragma: no cover
+            raise RuntimeError(f"unexpected INSERT parameter order {compiled.positiontup}")
+        # other columns whose type converts a value for the driver (SQLite's Boolean): converted here
+        self._convert = [
+            (i, fn)
+            for i, column in enumerate(table.columns)
+            if not isinstance(column.type, JSON | DateTime)
+            and (fn := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        ]
+
+    def __call__(self, rows: list[tuple]) -> int:
+        """Insert ``rows``; returns how many were new."""
+        if not rows:
+            return 0
+        if self._convert:
+            converted = []
+            for row in rows:
+                values = list(row)
+                for i, fn in self._convert:
+                    values[i] = fn(values[i])
+                converted.append(tuple(values))
+            rows = converted
+        if not self.native:
+            return self._insert_missing(rows)
+        if self.positional:
+            return self.conn.exec_driver_sql(self.sql, rows).rowcount
+        columns = self.columns
+        return self.conn.exec_driver_sql(
+            self.sql, [dict(zip(columns, row, strict=True)) for row in rows]
+        ).rowcount
+
+    def _insert_missing(self, rows: list[tuple]) -> int:  # pragma: no cover - SQLite and PostgreSQL skip
+        named = [dict(zip(self.columns, row, strict=True)) for row in rows]
+        model = self.model
+        if self.conflict == ("id",):
+            ids = [r["id"] for r in named]
+            present: set[str] = set()
+            for i in range(0, len(ids), 500):
+                present.update(self.conn.scalars(select(model.id).where(model.id.in_(ids[i : i + 500]))))
+            fresh = [row for row, r in zip(rows, named, strict=True) if r["id"] not in present]
+        else:
+            fresh = [
+                row
+                for row, r in zip(rows, named, strict=True)
+                if self.conn.execute(
+                    select(model.id).where(
+                        model.document_id == r["document_id"], model.annotator_id == r["annotator_id"]
+                    )
+                ).first()
+                is None
+            ]
+        if fresh:
+            if self.positional:
+                self.conn.exec_driver_sql(self.sql, fresh)
+            else:
+                self.conn.exec_driver_sql(
+                    self.sql, [dict(zip(self.columns, row, strict=True)) for row in fresh]
+                )
+        return len(fresh)
+
+
+def _value_out(conn: Connection, column: Any) -> Callable[[Any], Any]:
+    """What Core does to a value of ``column`` before the driver sees it (JSON: our engine's canonical text
+    on SQLite; times: the dialect's format)."""
+    dialect = conn.dialect
+    if isinstance(column.type, JSON) and dialect.name == "sqlite":
+        return json_dumps
+    return column.type.dialect_impl(dialect).bind_processor(dialect) or (lambda v: v)
+
+
+_OWNER = "document_id annotator_id "  # the columns of a document's annotation rows, first and last
+_ROW = " id created_at updated_at"
+
+
 class _Writer:
-    """Inserts prepared records batch by batch on one connection."""
+    """Inserts prepared records batch by batch on one connection.
+
+    A batch's documents go in with one statement; its annotation rows are gathered per table and go in with
+    one statement per table (work items, entities, events, arguments, relations, tone, sentiment: parents
+    first). A document and annotator met twice in one batch (the same text twice) has the first one's rows
+    stored before the second is looked at, so the outcome is the one of writing record by record."""
+
+    #: The tables written, parents first, with the columns of the tuples gathered for each (see
+    #: :meth:`_write_annotations`)
+    COLUMNS: ClassVar[dict[Any, tuple[str, ...]]] = {
+        model: tuple(names.split())
+        for model, names in (
+            (WorkItem, "id document_id annotator_id status flagged comment created_at updated_at"),
+            (Entity, _OWNER + "start end label attributes link_id link_name" + _ROW),
+            (Event, _OWNER + "type trigger_start trigger_end attributes" + _ROW),
+            (EventArgument, "event_id annotator_id position role entity_id filler_event_id" + _ROW),
+            (Relation, _OWNER + "type from_entity_id to_entity_id attributes" + _ROW),
+            (DocumentLabel, _OWNER + "name value" + _ROW),
+            (TargetedSentiment, _OWNER + "entity_id event_id polarity" + _ROW),
+        )
+    }
 
     def __init__(self, conn: Connection, report: ImportReport):
         self.conn = conn
@@ -262,6 +439,16 @@ class _Writer:
         # documents made by this import hold no labels but the ones it writes: no look-up needed for them
         self._stored_before = conn.scalar(select(func.max(Document.id))) or 0
         self._written: set[tuple[int, int]] = set()  # (document, annotator) given labels by this import
+        self._inserters = {
+            model: _RowInserter(conn, model, columns, () if model is WorkItem else ("id",))
+            for model, columns in self.COLUMNS.items()
+        }
+        self._pending: dict[Any, list[tuple]] = {model: [] for model in self.COLUMNS}
+        self._pending_pairs: set[tuple[int, int]] = set()
+        entity_table = cast(Table, Entity.__table__)
+        self._json_out = _value_out(conn, entity_table.c.attributes)
+        self._time_out = _value_out(conn, entity_table.c.created_at)
+        self._empty_json = self._json_out({})
 
     def write(self, batch: list[_Prepared]) -> None:
         now = utcnow()
@@ -284,8 +471,22 @@ class _Writer:
                     )
                 ).all()
             )
+        stamp = self._time_out(now)
         for p in annotated:
-            self._write_annotations(existing[p.content_hash], p, now)
+            self._write_annotations(existing[p.content_hash], p, stamp)
+        self._flush()
+
+    def _flush(self) -> None:
+        """Insert the gathered rows, parents first."""
+        for model, rows in self._pending.items():
+            if not rows:
+                continue
+            added = self._inserters[model](rows)
+            if model is not WorkItem:
+                self.report.annotations_existing += len(rows) - added
+                self.report.annotations_added += added
+            rows.clear()
+        self._pending_pairs.clear()
 
     def _write_documents_checked(self, batch: list[_Prepared], now, existing: dict[str, int]) -> None:
         """Insert only documents whose hash is not stored yet, looking the hashes up first."""
@@ -316,11 +517,6 @@ class _Writer:
             ).scalar_one()
         return self.annotators[name]
 
-    def _insert_new(self, model, rows: list[dict]) -> None:
-        added = insert_missing(self.conn, model, rows)
-        self.report.annotations_existing += len(rows) - added
-        self.report.annotations_added += added
-
     def _same_entities(self, document_id: int, aid: int, entities) -> dict[str, str]:
         """Incoming entity id -> the id of the annotator's stored entity with the same span and label
         (another id: a stored one with the incoming id is handled as 'already present')."""
@@ -343,18 +539,25 @@ class _Writer:
                 out[e.id] = found
         return out
 
-    def _write_annotations(self, document_id: int, p: _Prepared, now) -> None:
+    def _json(self, value: dict[str, Any]) -> Any:
+        return self._json_out(value) if value else self._empty_json
+
+    def _write_annotations(self, document_id: int, p: _Prepared, stamp: Any) -> None:
+        """Gather the rows of one record's annotation blocks (looking up what is stored only for documents
+        stored before this import, or given labels by it already)."""
+        pending = self._pending
+        json_out = self._json
         for ann in p.annotations:
             aid = self._annotator_id(ann.annotator)
             self.report.warnings.extend(
                 f"{p.record.where}: annotator '{ann.annotator}': {w}" for w in ann.warnings
             )
-            base = {"document_id": document_id, "annotator_id": aid, "created_at": now, "updated_at": now}
-            status_row = self.conn.execute(
-                select(WorkItem.id).where(WorkItem.document_id == document_id, WorkItem.annotator_id == aid)
-            ).first()
-            if status_row is None:
-                self.conn.execute(insert(WorkItem), [{**base, "id": ann.status_id, "status": ann.status}])
+            pair = (document_id, aid)
+            if pair in self._pending_pairs:
+                self._flush()  # the same text twice in one batch: the first one's rows are looked up stored
+            self._pending_pairs.add(pair)
+            # a document and annotator with a status already keeps it (the unique key skips the new one)
+            pending[WorkItem].append((ann.status_id, document_id, aid, ann.status, False, None, stamp, stamp))
             # a label the annotator already has on this document (the same record twice in a doccano or
             # Label Studio file, whose ids are made per line) is not stored twice: what refers to the new
             # one refers to the stored one
@@ -385,86 +588,74 @@ class _Writer:
                 if same
                 else set()
             )
-            self._insert_new(
-                Entity,
-                [
-                    {
-                        **base,
-                        "id": e.id,
-                        "start": e.start,
-                        "end": e.end,
-                        "label": e.label,
-                        "attributes": e.attributes,
-                        "link_id": e.link_id,
-                        "link_name": e.link_name,
-                    }
-                    for e in ann.entities
-                    if e.id not in same
-                ],
+            # tuples of each table's COLUMNS
+            pending[Entity].extend(
+                (
+                    document_id,
+                    aid,
+                    e.start,
+                    e.end,
+                    e.label,
+                    json_out(e.attributes),
+                    e.link_id,
+                    e.link_name,
+                    e.id,
+                    stamp,
+                    stamp,
+                )
+                for e in ann.entities
+                if e.id not in same
             )
-            self._insert_new(
-                Event,
-                [
-                    {
-                        **base,
-                        "id": e.id,
-                        "type": e.type,
-                        "trigger_start": e.start,
-                        "trigger_end": e.end,
-                        "attributes": e.attributes,
-                    }
-                    for e in ann.events
-                ],
+            pending[Event].extend(
+                (document_id, aid, e.type, e.start, e.end, json_out(e.attributes), e.id, stamp, stamp)
+                for e in ann.events
             )
-            arg_base = {"annotator_id": aid, "created_at": now, "updated_at": now}
-            self._insert_new(
-                EventArgument,
-                [
-                    {
-                        **arg_base,
-                        "id": a.id,
-                        "event_id": e.id,
-                        "position": pos,
-                        "role": a.role,
-                        "entity_id": ent_id(a.entity_id) if a.entity_id else None,
-                        "filler_event_id": a.event_id,
-                    }
-                    for e in ann.events
-                    for pos, a in enumerate(e.arguments)
-                ],
+            pending[EventArgument].extend(
+                (
+                    e.id,
+                    aid,
+                    pos,
+                    a.role,
+                    ent_id(a.entity_id) if a.entity_id else None,
+                    a.event_id,
+                    a.id,
+                    stamp,
+                    stamp,
+                )
+                for e in ann.events
+                for pos, a in enumerate(e.arguments)
             )
-            self._insert_new(
-                Relation,
-                [
-                    {
-                        **base,
-                        "id": r.id,
-                        "type": r.type,
-                        "from_entity_id": ent_id(r.from_id),
-                        "to_entity_id": ent_id(r.to_id),
-                        "attributes": r.attributes,
-                    }
-                    for r in ann.relations
-                    if (r.type, ent_id(r.from_id), ent_id(r.to_id)) not in have_rel
-                ],
+            pending[Relation].extend(
+                (
+                    document_id,
+                    aid,
+                    r.type,
+                    ent_id(r.from_id),
+                    ent_id(r.to_id),
+                    json_out(r.attributes),
+                    r.id,
+                    stamp,
+                    stamp,
+                )
+                for r in ann.relations
+                if (r.type, ent_id(r.from_id), ent_id(r.to_id)) not in have_rel
             )
-            self._insert_new(
-                DocumentLabel,
-                [{**base, "id": lab.id, "name": lab.name, "value": lab.value} for lab in ann.labels],
+            pending[DocumentLabel].extend(
+                (document_id, aid, lab.name, lab.value, lab.id, stamp, stamp) for lab in ann.labels
             )
-            self._insert_new(
-                TargetedSentiment,
-                [
-                    {
-                        **base,
-                        "id": s.id,
-                        "entity_id": ent_id(s.entity_id) if s.entity_id else None,
-                        "event_id": s.event_id,
-                        "polarity": s.polarity,
-                    }
-                    for s in ann.sentiments
-                    if not (s.entity_id and ent_id(s.entity_id) in have_pol)
-                ],
+            pending[TargetedSentiment].extend(
+                (
+                    document_id,
+                    aid,
+                    ent_id(s.entity_id) if s.entity_id else None,
+                    s.event_id,
+                    s.polarity,
+                    s.id,
+                    stamp,
+                    stamp,
+                )
+                for s in ann.sentiments
+                if not (s.entity_id and ent_id(s.entity_id) in have_pol)
             )
 
 
