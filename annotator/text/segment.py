@@ -196,10 +196,12 @@ _RARE_CLUSTER_CHARS = "\U0001f1e6-\U0001f1ff\U0001f3fb-\U0001f3ff\U000e0020-\U00
 _HARD_CHECKS = tuple(
     regex.compile(pattern)
     for pattern in (
-        # A cluster-continuing character after a digit or a joining character: the fast pattern's
-        # tokens may go on over it. Where it starts a fast token, the token's kind says so (_HARD_KIND),
+        # A cluster-continuing character after a digit or a joining apostrophe or hyphen: the fast
+        # pattern's tokens may go on over it (no digit continues a cluster, so none goes on after a
+        # number separator). Where it starts a fast token, the token's kind says so (_HARD_KIND),
         # and so it does for _RARE_CLUSTER_CHARS, which are always one-character fast tokens.
-        rf"[\p{{Nd}}'’‐‑.,/:-]{_EXTENDING}",
+        rf"\p{{Nd}}{_EXTENDING}",
+        rf"['’‐‑-]{_EXTENDING}",
         r"\p{GCB=Prepend}",
         r"\u200d\p{ExtPict}",
         r"(?i:www\.)",

@@ -73,6 +73,7 @@ def assert_same_as_reference(text: str, join: bool) -> None:
 @example("राम \u093e श्याम 5\u0301 ,\u093e", True)  # marks after a space, a digit, punctuation
 @example(f"\U0001f468{ZWJ}\U0001f469 \u2139{ZWJ}\U0001f600 क{ZWJ}\U0001f600", False)
 @example("httpſ://a.b) pic.twitter.com/x. @a_b #x_1 a@b #", True)
+@example("a-\uff9e 5'\u0e33 1.\u0301 2\u0301.5 x'\u093e", True)  # marks after joiners, separators, digits
 def test_fast_path_gives_the_reference_tokens(text: str, join: bool) -> None:
     assert_same_as_reference(text, join)
 
@@ -91,6 +92,8 @@ def test_rare_cluster_characters_are_the_properties() -> None:
         rf"[[{_EXTENDING[1:-1]}--{_WORD_CH[1:-1]}]\p{{GCB=Regional_Indicator}}]", everything, flags=regex.V1
     )
     assert regex.findall(f"[{_RARE_CLUSTER_CHARS}]", everything) == from_properties
+    # The fast path also relies on no digit continuing a cluster (nothing goes on after a number separator).
+    assert regex.findall(rf"[\p{{Nd}}&&{_EXTENDING}]", everything, flags=regex.V1) == []
 
 
 def test_plain_text_needs_no_reference_chunks() -> None:
