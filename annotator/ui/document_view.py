@@ -168,6 +168,8 @@ class DocumentView(QTextEdit):
         self._offsets = OffsetConverter("")
         self._segmenter = Segmenter("")
         self._spans: list[_Painted] = []
+        self._span_keys: set[tuple] = set()  # what is drawn of each span (see set_spans)
+        self._qt_ranges: dict[tuple[int, int], tuple[int, int]] = {}  # spans' Qt ranges in this document
         self._starts: list[int] = []  # qt_start of self._spans (sorted)
         self._max_len = 0
         self._colors: dict[str, QColor] = {}
@@ -207,6 +209,7 @@ class DocumentView(QTextEdit):
         self._loader.stop()
         self._text = text
         self._offsets = _converter(text)
+        self._qt_ranges = {}
         self._segmenter = Segmenter(text)
         self._selected_id = ""
         self._flags = self._missing_flags()
@@ -348,20 +351,23 @@ class DocumentView(QTextEdit):
         if self._offsets.is_identity:
             painted = [_Painted(s, s.start, s.end, d) for s, d in zip(ordered, depths, strict=True)]
         else:
-            to_qt = self._offsets.span_to_qt
-            painted = [_Painted(s, *to_qt(s.start, s.end), d) for s, d in zip(ordered, depths, strict=True)]
+            # Qt ranges kept per document: a label changes one span of hundreds
+            known, to_qt = self._qt_ranges, self._offsets.span_to_qt
+            painted = []
+            for span, depth in zip(ordered, depths, strict=True):
+                qt = known.get((span.start, span.end))
+                if qt is None:
+                    qt = known[(span.start, span.end)] = to_qt(span.start, span.end)
+                painted.append(_Painted(span, qt[0], qt[1], depth))
         polarities = dict(polarities or {})
         # what is drawn of a span: where, its label, nesting and polarity; only where that changed is
         # painted again (labelling one word repaints its lines, not the page)
-        old = {
-            (p.span.id, p.qt_start, p.qt_end, p.span.label, p.depth, self._polarities.get(p.span.id))
-            for p in self._spans
-        }
         new = {
             (p.span.id, p.qt_start, p.qt_end, p.span.label, p.depth, polarities.get(p.span.id))
             for p in painted
         }
-        changed = [(k[1], k[2]) for k in old ^ new]
+        changed = [(k[1], k[2]) for k in self._span_keys ^ new]
+        self._span_keys = new
         self._spans = painted
         self._starts = [p.qt_start for p in painted]
         self._max_len = max((p.qt_end - p.qt_start for p in painted), default=0)
@@ -946,8 +952,11 @@ class DocumentView(QTextEdit):
         found = self._rect_cache.get((qt_start, qt_end))
         if found is None:
             self.geometry_calls += 1
-            self.ensure_laid_out(qt_end)  # Qt lays out a new document a part at a time
-            found = overlay.span_lines(self.document(), qt_start, qt_end, QPointF(0, 0))
+            doc = self.document()
+            last = doc.findBlock(max(qt_start, qt_end - 1))
+            if last.isValid() and last.layout().lineCount() == 0:
+                self.ensure_laid_out(qt_end)  # Qt lays out a new document a part at a time
+            found = overlay.span_lines(doc, qt_start, qt_end, QPointF(0, 0))
             if found:
                 self._rect_cache[(qt_start, qt_end)] = found
         return found
