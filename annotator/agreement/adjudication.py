@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
+from annotator.annotations import AnnotationSet, Entity, Event
 from annotator.errors import AnnotatorError
 
-GOLD = "gold"
 LAYERS = ("entities", "events", "tone", "sentiment")
 TABLES = {
     "entities": "entities",
@@ -237,6 +237,39 @@ def accepts(policy: str, votes: int, counted: int) -> bool:
 # ---------------------------------------------------------------------------------------------- items
 
 
+class EventVersion(NamedTuple):
+    """A proposer's event and its frame: ``(role, (filler start, filler end), filler kind)`` per argument
+    whose filler is in the same set, sorted (what the item key names)."""
+
+    event: Event
+    frame: tuple[tuple[str, tuple[int, int], str], ...]
+
+    @property
+    def id(self) -> str:
+        return self.event.id
+
+
+class ToneVersion(NamedTuple):
+    """A proposer's value of one document label (a tone); a tone row's id is not part of it."""
+
+    name: str
+    value: int
+    id: str | None = None
+
+
+class SentimentVersion(NamedTuple):
+    """A proposer's polarity towards a target, with the target's item key (an entity or an event)."""
+
+    target: str  # the target's id in the proposer's set
+    polarity: str
+    target_key: str
+    id: str | None = None
+
+
+#: One proposer's version of an item: an entity, an event with its frame, a tone value, a sentiment.
+Version = Entity | EventVersion | ToneVersion | SentimentVersion
+
+
 @dataclass
 class Item:
     """One item as proposed on a document: its key, slot, layer, label and each proposer's version."""
@@ -245,7 +278,7 @@ class Item:
     slot: str
     layer: str
     label: str
-    versions: dict[str, dict[str, Any]] = field(default_factory=dict)  # annotator -> its row
+    versions: dict[str, Version] = field(default_factory=dict)  # annotator -> its version
 
     @cached_property
     def ident(self) -> ItemKey:
@@ -263,7 +296,7 @@ class Item:
     def mention(self) -> tuple[int, int, str] | None:
         return self.ident.mention
 
-    def with_versions(self, versions: dict[str, dict[str, Any]]) -> Item:
+    def with_versions(self, versions: dict[str, Version]) -> Item:
         """The same item with other versions (its identity not parsed again)."""
         item = Item(self.key, self.slot, self.layer, self.label, versions)
         item.__dict__["ident"] = self.ident
@@ -313,49 +346,47 @@ def disputes(items: list[Item]) -> list[list[Item]]:
     return sorted(groups.values(), key=lambda g: items.index(g[0]))
 
 
-def items_of(ann: dict[str, Any]) -> dict[str, Item]:
-    """The items of one annotator's annotations (a block as the exporter gathers it), by key."""
+def items_of(ann: AnnotationSet) -> dict[str, Item]:
+    """The items of one annotator's annotation set, by key."""
     out: dict[str, Item] = {}
+    name = ann.annotator
     ent_key: dict[str, ItemKey] = {}
     ent_span: dict[str, tuple[str, tuple[int, int]]] = {}
-    for e in ann["entities"]:
-        key = ItemKey.entity(e["start"], e["end"], e["label"])
-        ent_key[e["id"]] = key
-        ent_span[e["id"]] = ("entity", (e["start"], e["end"]))
-        out.setdefault(key.format(), _new(key, "entities", e["label"])).versions[ann["annotator"]] = e
-    for ev in ann["events"]:
-        t = ev["trigger"]
-        ent_span[ev["id"]] = ("event", (t["start"], t["end"]))
+    for e in ann.entities:
+        key = ItemKey.entity(e.start, e.end, e.label)
+        ent_key[e.id] = key
+        ent_span[e.id] = ("entity", (e.start, e.end))
+        out.setdefault(key.format(), _new(key, "entities", e.label)).versions[name] = e
+    for ev in ann.events:
+        ent_span[ev.id] = ("event", (ev.start, ev.end))
     ev_key: dict[str, ItemKey] = {}
-    for ev in ann["events"]:
-        t = ev["trigger"]
-        args = sorted(
-            (a["role"], ent_span[a["entity"]][1], ent_span[a["entity"]][0])
-            for a in ev["arguments"]
-            if a["entity"] in ent_span
+    for ev in ann.events:
+        frame = tuple(
+            sorted(
+                (a.role, ent_span[a.filler][1], ent_span[a.filler][0])
+                for a in ev.arguments
+                if a.filler in ent_span
+            )
         )
-        key = ItemKey.event(t["start"], t["end"], ev["type"], tuple((r, *sp) for r, sp, _kind in args))
-        ev_key[ev["id"]] = key.head
-        version = {**ev, "frame": args}
-        out.setdefault(key.format(), _new(key, "events", ev["type"])).versions[ann["annotator"]] = version
-    for name, value in sorted(ann["document"].items()):
-        key = ItemKey.tone(name, value)
-        item = out.setdefault(key.format(), _new(key, "tone", name))
-        item.versions[ann["annotator"]] = {"id": None, "name": name, "value": value}
-    for s in ann["sentiment"]:
-        target = ent_key.get(s["target"]) or ev_key.get(s["target"])
+        key = ItemKey.event(ev.start, ev.end, ev.type, tuple((r, *sp) for r, sp, _kind in frame))
+        ev_key[ev.id] = key.head
+        out.setdefault(key.format(), _new(key, "events", ev.type)).versions[name] = EventVersion(ev, frame)
+    for tone_name, value in sorted(ann.tone.items()):
+        key = ItemKey.tone(tone_name, value)
+        item = out.setdefault(key.format(), _new(key, "tone", tone_name))
+        item.versions[name] = ToneVersion(tone_name, value)
+    for s in ann.sentiment:
+        target = ent_key.get(s.target) or ev_key.get(s.target)
         if target is None:
             continue
-        key = ItemKey.sentiment(target, s["polarity"])
-        version = {**s, "target_key": target.format()}
-        out.setdefault(key.format(), _new(key, "sentiment", s["polarity"])).versions[ann["annotator"]] = (
-            version
-        )
+        key = ItemKey.sentiment(target, s.polarity)
+        version = SentimentVersion(s.target, s.polarity, target.format())
+        out.setdefault(key.format(), _new(key, "sentiment", s.polarity)).versions[name] = version
     return out
 
 
-def pool(anns: dict[str, dict[str, Any]]) -> dict[str, Item]:
-    """The items of several annotators' blocks (by annotator name), each with every proposer's version."""
+def pool(anns: Mapping[str, AnnotationSet]) -> dict[str, Item]:
+    """The items of several annotators' sets (by annotator name), each with every proposer's version."""
     pooled: dict[str, Item] = {}
     for name in sorted(anns):
         for key, item in items_of(anns[name]).items():
@@ -366,39 +397,36 @@ def pool(anns: dict[str, dict[str, Any]]) -> dict[str, Item]:
     return pooled
 
 
-def empty(name: str) -> dict[str, Any]:
-    """An annotation block with nothing in it."""
-    return {"annotator": name, "entities": [], "events": [], "document": {}, "sentiment": [], "relations": []}
-
-
 def order(item: Item) -> int:
     """The layer's place: entities, events, tone, sentiment (the order gold is written in)."""
     return LAYERS.index(item.layer) if item.layer != "sentiment" else 4
 
 
 def majority_labels(
-    blocks: list[dict[str, Any]], policy: str = "majority"
+    sets: Iterable[AnnotationSet], policy: str = "majority"
 ) -> tuple[list[tuple[int, int, str]], dict[str, Any]] | None:
-    """(entity spans, document labels) that ``policy`` accepts among annotation blocks (as the exporter
-    gathers them; ``gold`` left out), computed on the fly, nothing written; None with fewer than two blocks.
-    A document label (tone) counts only when one value is accepted."""
-    counted = {b["annotator"]: b for b in blocks if b["annotator"] != GOLD}
+    """(entity spans, document labels) that ``policy`` accepts among annotation sets (``gold`` left out),
+    computed on the fly, nothing written; None with fewer than two sets. A document label (tone) counts
+    only when one value is accepted."""
+    counted = {s.annotator: s for s in sets if not s.is_gold}
     if len(counted) < 2:
         return None
     pooled = pool(counted)
     accepted = [i for i in pooled.values() if accepts(check_policy(policy), len(i.versions), len(counted))]
     spans = sorted(
-        (v["start"], v["end"], v["label"])
+        (v.start, v.end, v.label)
         for i in accepted
         if i.layer == "entities"
         for v in list(i.versions.values())[:1]
+        if isinstance(v, Entity)
     )
     per_slot = Counter(i.slot for i in accepted if i.layer == "tone")
     labels = {
-        v["name"]: v["value"]
+        v.name: v.value
         for i in accepted
         if i.layer == "tone" and per_slot[i.slot] == 1
         for v in list(i.versions.values())[:1]
+        if isinstance(v, ToneVersion)
     }
     return spans, labels
 
@@ -450,10 +478,10 @@ def policy_accepted(
 # ---------------------------------------------------------------------------------------------- scores
 
 
-def units(ann: dict[str, Any]) -> Counter:
-    """What a block is scored on: entities exact, events by trigger and type."""
-    return Counter(("entity", e["start"], e["end"], e["label"]) for e in ann["entities"]) + Counter(
-        ("event", ev["trigger"]["start"], ev["trigger"]["end"], ev["type"]) for ev in ann["events"]
+def units(ann: AnnotationSet) -> Counter:
+    """What a set is scored on: entities exact, events by trigger and type."""
+    return Counter(("entity", e.start, e.end, e.label) for e in ann.entities) + Counter(
+        ("event", ev.start, ev.end, ev.type) for ev in ann.events
     )
 
 
@@ -463,8 +491,8 @@ class ScoreCounts:
     def __init__(self) -> None:
         self.counts: dict[str, list[int]] = {}  # matched, theirs, gold's, documents
 
-    def add(self, gold: dict[str, Any], counted: dict[str, dict[str, Any]]) -> None:
-        """One document: gold's block and each counted annotator's block (nothing when gold is empty)."""
+    def add(self, gold: AnnotationSet, counted: Mapping[str, AnnotationSet]) -> None:
+        """One document: gold's set and each counted annotator's set (nothing when gold is empty)."""
         gold_units = units(gold)
         if not gold_units:
             return

@@ -56,16 +56,17 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlalchemy import Connection, and_, func, insert, select
 
 from annotator.agreement.adjudication import (
-    GOLD,
     LAYERS,
     TABLES,
+    EventVersion,
     Item,
     ItemKey,
     ScoreCounts,
+    SentimentVersion,
+    ToneVersion,
     check_policy,
     closer,
     disputes,
-    empty,
     format_scores,
     items_of,
     key_order,
@@ -76,6 +77,8 @@ from annotator.agreement.adjudication import (
     position_of,
     variants,
 )
+from annotator.annotations import GOLD, AnnotationSet
+from annotator.annotations import Entity as EntityValue
 from annotator.errors import AnnotatorError
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.project import Project
@@ -125,8 +128,9 @@ class _Doc:
     id: int
     external_id: str
     title: str
-    counted: dict[str, dict[str, Any]]
-    gold: dict[str, Any] | None
+    text: str
+    counted: dict[str, AnnotationSet]
+    gold: AnnotationSet | None
 
 
 def _documents(
@@ -144,14 +148,8 @@ def _documents(
         conn, documents=documents, presence=include_unfinished, batch_size=500, cancel=cancel
     ):
         for doc in batch:
-            gold = doc.gold
-            counted = {
-                name: s.to_native(doc.text)
-                for name, s in doc.counted(annotators, include_unfinished=include_unfinished).items()
-            }
-            yield _Doc(
-                doc.id, doc.external_id, doc.title, counted, gold.to_native(doc.text) if gold else None
-            )
+            counted = doc.counted(annotators, include_unfinished=include_unfinished)
+            yield _Doc(doc.id, doc.external_id, doc.title, doc.text, counted, doc.gold)
 
 
 # ---------------------------------------------------------------------------------------------- gold state
@@ -165,6 +163,7 @@ class _Gold:
     rows: dict[str, tuple[str, str]]  # key -> (table, gold row id)
     provenance: dict[str, Any]  # GoldProvenance rows by id (gold row id, or a rejection's own id)
     tone_ids: dict[str, str]  # tone name -> gold row id
+    text: str  # the document's
 
     def decided_by_person(self) -> tuple[set[str], set[str], set[str]]:
         """(keys decided by a person, slots settled by a person's acceptance, keys rejected)."""
@@ -206,9 +205,8 @@ class _Gold:
         return out
 
 
-def _gold_state(conn: Connection, document_id: int, gold_ann: dict[str, Any] | None) -> _Gold:
-    ann = gold_ann or empty(GOLD)
-    items = items_of(ann)
+def _gold_state(conn: Connection, document_id: int, gold_ann: AnnotationSet | None, text: str) -> _Gold:
+    items = items_of(gold_ann or AnnotationSet.empty(GOLD))
     rows: dict[str, tuple[str, str]] = {}
     tone_ids = dict(
         conn.execute(
@@ -226,19 +224,19 @@ def _gold_state(conn: Connection, document_id: int, gold_ann: dict[str, Any] | N
         sentiment_ids[eid or evid] = sid
     for key, item in items.items():
         version = item.versions[GOLD]
-        if item.layer == "tone":
-            rows[key] = (item.table, tone_ids[version["name"]])
-        elif item.layer == "sentiment":
-            rows[key] = (item.table, sentiment_ids[version["target"]])
+        if isinstance(version, ToneVersion):
+            rows[key] = (item.table, tone_ids[version.name])
+        elif isinstance(version, SentimentVersion):
+            rows[key] = (item.table, sentiment_ids[version.target])
         else:
-            rows[key] = (item.table, version["id"])
+            rows[key] = (item.table, version.id)
     provenance = {
         p.id: p
         for p in conn.execute(
             select(*GoldProvenance.__table__.columns).where(GoldProvenance.document_id == document_id)
         )
     }
-    return _Gold(items, rows, provenance, tone_ids)
+    return _Gold(items, rows, provenance, tone_ids, text)
 
 
 def _gold_id(conn: Connection) -> int:
@@ -300,22 +298,22 @@ class _Writer:
         row_id = new_uuid()
         base = {"id": row_id, "document_id": self.document_id, "annotator_id": self.gold_id}
         stamps = {"created_at": self.now, "updated_at": self.now}
-        if item.layer == "entities":
+        if isinstance(v, EntityValue):
             self.pending["entities"].append(
                 dict(
                     **base,
                     **stamps,
-                    start=v["start"],
-                    end=v["end"],
-                    label=v["label"],
-                    attributes=v.get("attributes") or {},
-                    link_id=(v.get("link") or {}).get("id"),
-                    link_name=(v.get("link") or {}).get("name"),
+                    start=v.start,
+                    end=v.end,
+                    label=v.label,
+                    attributes=dict(v.attributes),
+                    link_id=v.link.id if v.link else None,
+                    link_name=v.link.name if v.link else None,
                 ),
             )
-        elif item.layer == "events":
+        elif isinstance(v, EventVersion):
             fillers = []
-            for role, span, kind in v["frame"]:
+            for role, span, kind in v.frame:
                 filler = self._entity_id(span, kind)
                 if filler is None:
                     return False
@@ -324,10 +322,10 @@ class _Writer:
                 dict(
                     **base,
                     **stamps,
-                    type=v["type"],
-                    trigger_start=v["trigger"]["start"],
-                    trigger_end=v["trigger"]["end"],
-                    attributes=v.get("attributes") or {},
+                    type=v.event.type,
+                    trigger_start=v.event.start,
+                    trigger_end=v.event.end,
+                    attributes=dict(v.event.attributes),
                 ),
             )
             for position, (role, kind, filler) in enumerate(fillers):
@@ -343,13 +341,13 @@ class _Writer:
                         **stamps,
                     ),
                 )
-        elif item.layer == "tone":
-            if v["name"] in self.gold.tone_ids:
+        elif isinstance(v, ToneVersion):
+            if v.name in self.gold.tone_ids:
                 return False
-            self.pending["document_labels"].append(dict(**base, **stamps, name=v["name"], value=v["value"]))
-            self.gold.tone_ids[v["name"]] = row_id
+            self.pending["document_labels"].append(dict(**base, **stamps, name=v.name, value=v.value))
+            self.gold.tone_ids[v.name] = row_id
         else:
-            target_key = ItemKey.parse(v["target_key"])
+            target_key = ItemKey.parse(v.target_key)
             kind, label = target_key.kind, target_key.label
             target = self._entity_id(target_key.bounds, kind, label)
             target_item = next((k for k, (_t, i) in self.gold.rows.items() if i == target), None)
@@ -363,7 +361,7 @@ class _Writer:
                     **stamps,
                     entity_id=target if kind == "entity" else None,
                     event_id=target if kind == "event" else None,
-                    polarity=v["polarity"],
+                    polarity=v.polarity,
                 ),
             )
         prov = SimpleNamespace(
@@ -375,7 +373,7 @@ class _Writer:
             decided_by=decided_by,
             rule=rule,
             decided_at=self.now,
-            source_ids=[i for i in (item.versions[p].get("id") for p in proposers) if i],
+            source_ids=[i for i in (item.versions[p].id for p in proposers) if i],
         )
         self.pending["gold_provenance"].append(dict(vars(prov)))
         self.gold.items[item.key] = item.with_versions({GOLD: v})
@@ -413,7 +411,9 @@ class _Writer:
         delete_where(self.conn, GoldProvenance, GoldProvenance.id == row_id)
         self.gold.provenance.pop(row_id, None)
         if item.layer == "tone":
-            self.gold.tone_ids.pop(item.versions[GOLD]["name"], None)
+            version = item.versions[GOLD]
+            assert isinstance(version, ToneVersion)  # a tone item's versions are tone values
+            self.gold.tone_ids.pop(version.name, None)
         buried = [{"id": row_id, "annotator_id": self.gold_id}]
         bury(self.conn, model.__table__, buried, self.document_id, self.now)
 
@@ -531,7 +531,7 @@ def _auto_adjudicate(
                 cancel.check()
             if journal is not None:
                 journal.touch(conn, doc.id)
-            gold = _gold_state(conn, doc.id, doc.gold)
+            gold = _gold_state(conn, doc.id, doc.gold, doc.text)
             pooled, accepted = _settle(policy, doc, gold)
             writer = _Writer(conn, gold_id, doc.id, gold)
             outcome = DocumentOutcome(doc.id, doc.external_id, sorted(doc.counted))
@@ -552,7 +552,7 @@ def _auto_adjudicate(
                 if key in gold.rows:
                     prov = gold.provenance.get(gold.rows[key][1])
                     if prov is not None and prov.decided_by is None:
-                        sources = [i for i in (item.versions[p].get("id") for p in proposers) if i]
+                        sources = [i for i in (item.versions[p].id for p in proposers) if i]
                         if (prov.proposed_by, prov.source_ids, prov.rule) != (proposers, sources, policy):
                             update_where(
                                 conn,
@@ -636,7 +636,7 @@ def _overlapping(
         if replace_rule_made and prov is not None and prov.decided_by is None:
             made_by_rule.append(key)
         elif not allow_overlap:
-            surface = gold.items[key].versions[GOLD].get("text", "")
+            surface = gold.text[other[0] : other[1]]
             raise OverlapError(
                 f"gold already has {other[2]} “{surface}” [{other[0]}, {other[1]}) overlapping "
                 f"[{mention[0]}, {mention[1]}), of the same label"
@@ -684,7 +684,7 @@ def _decide(
         if source not in item.versions:
             raise AnnotatorError(f"{source} did not propose {item_key!r} on document {doc.external_id}")
         gold_id = _gold_id(conn)
-        gold = _gold_state(conn, document_id, doc.gold)
+        gold = _gold_state(conn, document_id, doc.gold, doc.text)
         writer = _Writer(conn, gold_id, document_id, gold)
         delete_where(
             conn,
@@ -710,8 +710,8 @@ def _decide(
             ignore = {item_key, *competitors}
             competitors += [k for k in _overlapping(gold, mention, allow, ignore) if k not in competitors]
         version = item.versions[source]
-        if item.layer == "sentiment":  # its target comes into gold too: that entity, or frames of that event
-            target = ItemKey.parse(version["target_key"])
+        if isinstance(version, SentimentVersion):  # its target comes into gold too: the entity, or the event
+            target = ItemKey.parse(version.target_key)
             needed = [(target.format(), lambda i, t=target: i.ident.head == t)]
         elif item.layer == "events":  # its entity fillers come into gold too: any entity at the span
             needed = [
@@ -719,7 +719,7 @@ def _decide(
                     ItemKey.entity(sp[0], sp[1], "").position,
                     lambda i, sp=sp: i.ident.kind == "entity" and i.ident.bounds == sp,
                 )
-                for _r, sp, kind in version.get("frame", ())
+                for _r, sp, kind in (version.frame if isinstance(version, EventVersion) else ())
                 if kind == "entity"
             ]
         else:
@@ -761,7 +761,7 @@ def reject(project: Project, document_id: int, item_key: str, adjudicator: str) 
     with _writing(project, document_id) as conn:
         doc, pooled = _all_versions(project, conn, document_id)
         gold_id = _gold_id(conn)
-        gold = _gold_state(conn, document_id, doc.gold)
+        gold = _gold_state(conn, document_id, doc.gold, doc.text)
         if item_key in gold.rows:
             _Writer(conn, gold_id, document_id, gold).remove(item_key)
         item = pooled.get(item_key)
@@ -781,7 +781,7 @@ def reject(project: Project, document_id: int, item_key: str, adjudicator: str) 
             decided_by=adjudicator,
             rule="rejected",
             decided_at=utcnow(),
-            source_ids=[v["id"] for v in item.versions.values() if v.get("id")] if item else [],
+            source_ids=[v.id for v in item.versions.values() if v.id] if item else [],
         )
         insert_rows(conn, GoldProvenance, [rejection])
 
@@ -904,10 +904,10 @@ def edit_gold_event(
         text = load_text(project, document_id).text
         with project.engine.connect() as conn:
             doc, pooled = _all_versions(project, conn, document_id)
-            gold_now = _gold_state(conn, document_id, doc.gold)
-        gold_ann = doc.gold or empty(GOLD)
-        in_gold = [(e["start"], e["end"], e["label"]) for e in gold_ann["entities"]]
-        in_gold += [(e["trigger"]["start"], e["trigger"]["end"], e["type"]) for e in gold_ann["events"]]
+            gold_now = _gold_state(conn, document_id, doc.gold, doc.text)
+        gold_set = doc.gold or AnnotationSet.empty(GOLD)
+        in_gold = [(e.start, e.end, e.label) for e in gold_set.entities]
+        in_gold += [(ev.start, ev.end, ev.type) for ev in gold_set.events]
         proposed_spans = [(i.ident.bounds, i.label) for i in pooled.values() if i.layer == "entities"]
     for role, start, end, label in add:
         if role not in schema.event_type(new_type).role_names:
@@ -1046,7 +1046,7 @@ def disagreement_queue(
         for doc in _documents(project, conn, None, include_unfinished, None):
             if len(doc.counted) < 2:
                 continue
-            gold = _gold_state(conn, doc.id, doc.gold)
+            gold = _gold_state(conn, doc.id, doc.gold, doc.text)
             pooled, accepted = _settle(policy, doc, gold)
             keep = {
                 k: i
@@ -1124,8 +1124,8 @@ def proposals(project: Project, document_id: int) -> Proposals:
             )
         ).all()
     return Proposals(
-        [r.tuple() for r in entities],
-        [r.tuple() for r in triggers],
+        [(eid, start, end, name) for eid, start, end, name in entities],
+        [(vid, name, start, end) for vid, name, start, end in triggers],
         {entity_id: polarity for entity_id, polarity in polarities if entity_id is not None},
     )
 
@@ -1159,7 +1159,7 @@ def open_items(
     policy = check_policy(policy)
     with project.engine.connect() as conn:
         for doc in _documents(project, conn, None, include_unfinished, None, document_id):
-            gold = _gold_state(conn, doc.id, doc.gold)
+            gold = _gold_state(conn, doc.id, doc.gold, doc.text)
             pooled, accepted = _settle(policy, doc, gold)
             keys = [k for k in _open(pooled, gold) if k not in accepted]
             return sorted((pooled[k] for k in keys), key=lambda i: (order(i), i.ident.order[1], i.key))
@@ -1183,7 +1183,7 @@ def decisions(project: Project, document_id: int) -> list[Decision]:
     order of the items."""
     with project.engine.connect() as conn:
         doc = _one_document(project, conn, document_id)
-        gold = _gold_state(conn, document_id, doc.gold)
+        gold = _gold_state(conn, document_id, doc.gold, doc.text)
     current = {i: k for k, (_t, i) in gold.rows.items()}
     out = [
         Decision(p.item_key, p.rule, p.decided_by, tuple(p.proposed_by or ()), current.get(p.id))
@@ -1199,7 +1199,7 @@ def reopen(project: Project, document_id: int, item_key: str) -> None:
     item (an event's argument, a sentiment) points at the row."""
     with _writing(project, document_id) as conn:
         doc = _one_document(project, conn, document_id)
-        gold = _gold_state(conn, document_id, doc.gold)
+        gold = _gold_state(conn, document_id, doc.gold, doc.text)
         found = [p for p in gold.provenance.values() if p.decided_by is not None and p.item_key == item_key]
         if not found:
             raise AnnotatorError(f"nobody decided {item_key!r} on document {doc.external_id}")
@@ -1241,7 +1241,7 @@ def decided_documents(project: Project) -> list[tuple[int, str, str, int]]:
             .group_by(Document.id, Document.external_id, Document.title)
             .order_by(Document.id)
         ).all()
-    return [r.tuple() for r in rows]
+    return [(doc_id, ext_id, title, n) for doc_id, ext_id, title, n in rows]
 
 
 # ---------------------------------------------------------------------------------------------- undo

@@ -184,12 +184,11 @@ def _choose(
 ) -> tuple[list[tuple[int, int, str]], dict[str, Any]] | None:
     """(spans, document labels) of the set on one document, or None when it does not cover it."""
     if annotation_set == "majority":
-        counted = [
-            s.to_native(doc.text)
+        return majority_labels(
+            s
             for s in doc.sets.values()
             if not s.is_gold and (s.status == status if status is not None else s.has_labels)
-        ]
-        return majority_labels(counted)
+        )
     chosen = doc.sets.get(annotation_set)
     if chosen is None:
         return ([], {}) if annotation_set == GOLD else None

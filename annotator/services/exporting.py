@@ -42,28 +42,6 @@ def document_annotations(conn: Connection, document_id: int) -> list[dict[str, A
     return doc.blocks() if doc is not None else []
 
 
-class _Blocks:
-    """Adapter for callers not yet moved to :mod:`annotator.store.reading` (to be removed)."""
-
-    def __init__(self, documents: list[Document]):
-        self.by_id = {d.id: d for d in documents}
-
-    def annotations(self, document_id: int, text: str) -> list[dict[str, Any]]:
-        return self.by_id[document_id].blocks()
-
-
-def document_batches(project: Project, conn: Connection, batch_size: int, cancel: CancelFlag | None):
-    """Adapter for callers not yet moved to :mod:`annotator.store.reading` (to be removed)."""
-    for documents in read_batches(conn, batch_size=batch_size, cancel=cancel):
-        yield [(d.id, d.external_id, d.title, d.text, None) for d in documents], _Blocks(documents)
-
-
-def has_labels(annotation: dict[str, Any]) -> bool:
-    """Adapter for callers not yet moved to :mod:`annotator.store.reading` (to be removed)."""
-    a = annotation
-    return bool(a["entities"] or a["events"] or a["document"] or a["sentiment"] or a["relations"])
-
-
 def _metas(conn: Connection, documents: list[Document]) -> dict[int, str]:
     """The documents' meta as stored JSON text (written canonical: compact, sorted keys, UTF-8), to be
     spliced into the line as is rather than decoded and encoded again."""

@@ -6,10 +6,13 @@ from __future__ import annotations
 import pytest
 
 from annotator.agreement.adjudication import (
+    EventVersion,
     Item,
     ItemKey,
     ItemKeyError,
     ScoreCounts,
+    SentimentVersion,
+    ToneVersion,
     accepts,
     check_policy,
     closer,
@@ -22,6 +25,7 @@ from annotator.agreement.adjudication import (
     pool,
     position_of,
 )
+from annotator.annotations import AnnotationSet, Entity
 from annotator.errors import AnnotatorError
 
 # every kind of key the adjudication tests use
@@ -140,22 +144,25 @@ def test_policies():
 
 
 def block(name, entities=(), events=(), document=None, sentiment=()):
-    return {
-        "annotator": name,
-        "entities": [dict(id=i, start=s, end=e, label=label) for i, s, e, label in entities],
-        "events": [
-            dict(
-                id=i,
-                type=t,
-                trigger={"start": s, "end": e},
-                arguments=[{"role": r, "entity": f} for r, f in args],
-            )
-            for i, s, e, t, args in events
-        ],
-        "document": document or {},
-        "sentiment": [dict(id=f"s{n}", target=t, polarity=p) for n, (t, p) in enumerate(sentiment)],
-        "relations": [],
-    }
+    """An annotation set, written as its native JSONL block."""
+    return AnnotationSet.from_native(
+        {
+            "annotator": name,
+            "entities": [dict(id=i, start=s, end=e, label=label) for i, s, e, label in entities],
+            "events": [
+                dict(
+                    id=i,
+                    type=t,
+                    trigger={"start": s, "end": e},
+                    arguments=[{"role": r, "entity": f} for r, f in args],
+                )
+                for i, s, e, t, args in events
+            ],
+            "document": document or {},
+            "sentiment": [dict(target=t, polarity=p) for t, p in sentiment],
+            "relations": [],
+        }
+    )
 
 
 ANN = block(
@@ -181,11 +188,15 @@ def test_items_of_a_block():
     )
     frame = items["event 48-56 DIE Agent=10-24 Place=0-6"]
     assert (frame.layer, frame.label, frame.slot, frame.table) == ("events", "DIE", frame.key, "events")
-    assert frame.versions["asha"]["frame"] == [("Agent", (10, 24), "entity"), ("Place", (0, 6), "entity")]
+    version = frame.versions["asha"]
+    assert isinstance(version, EventVersion) and version.event.id == "E1"
+    assert version.frame == (("Agent", (10, 24), "entity"), ("Place", (0, 6), "entity"))
     assert items["tone tone=-2"].slot == "tone tone"
-    assert items["sentiment entity 10-24 ARMED_GROUP=NEG"].versions["asha"]["target_key"] == (
-        "entity 10-24 ARMED_GROUP"
+    assert items["sentiment entity 10-24 ARMED_GROUP=NEG"].versions["asha"] == SentimentVersion(
+        "T2", "NEG", "entity 10-24 ARMED_GROUP"
     )
+    assert items["tone tone=-2"].versions["asha"] == ToneVersion("tone", -2)
+    assert items["entity 0-6 GPE"].versions["asha"] == Entity("T1", 0, 6, "GPE")
     for key, item in items.items():
         assert item.ident == ItemKey.parse(key) and item.ident.format() == key
 
@@ -206,7 +217,7 @@ def test_pooling_and_majority():
 
 def item(key, *proposers):
     ident = ItemKey.parse(key)
-    return Item(key, ident.slot, ident.layer, ident.label, {p: {} for p in proposers})
+    return Item(key, ident.slot, ident.layer, ident.label, {p: ToneVersion(p, 0) for p in proposers})
 
 
 def test_disputes_group_values_of_one_position_and_boundary_variants():

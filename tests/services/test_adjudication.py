@@ -19,10 +19,10 @@ from annotator.services.adjudication import (
     scores_against_gold,
 )
 from annotator.services.annotate import Editor, WorkState
-from annotator.services.exporting import document_batches
 from annotator.services.importing import import_paths
 from annotator.services.project import init_project
 from annotator.store.models import Annotator, Document, Entity, GoldProvenance
+from annotator.store.reading import read_documents
 
 BASE = "पहलगाम में लश्कर-ए-तैयबा के आतंकियों ने 26 लोगों को मार डाला।"
 T1, T2 = f"{BASE} (1)", f"{BASE} (2)"
@@ -119,13 +119,11 @@ def team(project, tmp_path):
 
 
 def gold_block(project, external_id):
+    """Gold's annotations of a document, as the export writes them (None when it has none)."""
     with project.engine.connect() as conn:
-        for rows, batch in document_batches(project, conn, 100, None):
-            for doc_id, ext, _t, text, _m in rows:
-                if ext == external_id:
-                    for a in batch.annotations(doc_id, text):
-                        if a["annotator"] == GOLD:
-                            return a
+        for doc in read_documents(conn):
+            if doc.external_id == external_id and doc.gold is not None:
+                return doc.gold.to_native(doc.text)
     return None
 
 

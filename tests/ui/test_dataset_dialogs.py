@@ -77,14 +77,13 @@ def test_import_from_another_tool_dialog(qtbot, tmp_path):
     paths, options = dialog.choice()
     task = window.import_paths(paths, **options)
     qtbot.waitUntil(lambda: task.finished, timeout=20000)
-    from annotator.services.exporting import document_batches
+    from annotator.store.reading import read_documents
 
     with project.engine.connect() as conn:
         found = [
-            (a["annotator"], [(text[e["start"] : e["end"]], e["label"]) for e in a["entities"]])
-            for rows, batch in document_batches(project, conn, 100, None)
-            for doc_id, _x, _t, text, _m in rows
-            for a in batch.annotations(doc_id, text)
+            (name, [(doc.text[e.start : e.end], e.label) for e in labels.entities])
+            for doc in read_documents(conn)
+            for name, labels in doc.sets.items()
         ]
     assert found == [("hiner", [("अमित शाह", "PER")]), ("hiner", [("दिल्ली", "LOC")])]
     assert window.list_model.rowCount() == 2
