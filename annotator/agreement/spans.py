@@ -18,7 +18,8 @@ from typing import Any
 
 from annotator.agreement.coefficients import Figure, cohen_kappa_counts, undefined
 
-Span = tuple[int, int, str]
+#: Offsets and a label: (start, end, label). ("Span" alone is the editor's entity, services.annotate.Span.)
+LabelledSpan = tuple[int, int, str]
 MODES = ("exact", "overlap")
 #: The label-confusion row and column of spans only the other annotator labelled (never a schema label:
 #: those are UPPER_SNAKE identifiers).
@@ -30,9 +31,9 @@ def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
-def match_exact(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[int, int]]:
+def match_exact(a: Sequence[LabelledSpan], b: Sequence[LabelledSpan]) -> list[tuple[int, int]]:
     """Index pairs of identical spans (same start, end, label), one-to-one."""
-    free: dict[Span, list[int]] = {}
+    free: dict[LabelledSpan, list[int]] = {}
     for j, s in enumerate(b):
         free.setdefault(tuple(s), []).append(j)  # type: ignore[arg-type]
     pairs = []
@@ -83,7 +84,7 @@ def match_overlap(
     return sorted(pairs)
 
 
-def match(a: Sequence[Span], b: Sequence[Span], mode: str) -> list[tuple[int, int]]:
+def match(a: Sequence[LabelledSpan], b: Sequence[LabelledSpan], mode: str) -> list[tuple[int, int]]:
     if mode == "exact":
         return match_exact(a, b)
     if mode == "overlap":
@@ -112,7 +113,7 @@ class F1Counts:
         return Figure(2 * self.matched / (self.a + self.b), self.units)
 
 
-def span_f1(a: Sequence[Span], b: Sequence[Span], mode: str = "exact") -> Figure:
+def span_f1(a: Sequence[LabelledSpan], b: Sequence[LabelledSpan], mode: str = "exact") -> Figure:
     """F1 of two annotators' spans on one document."""
     counts = F1Counts()
     counts.add(len(match(a, b, mode)), len(a), len(b))
@@ -128,7 +129,12 @@ class EntityComparison:
     confusion: Counter = field(default_factory=Counter)  # (label_a, label_b) -> spans, see label_confusion
     tags: Counter = field(default_factory=Counter)  # (BIO tag of a, of b) -> tokens
 
-    def add(self, a: Sequence[Span], b: Sequence[Span], tokens: Sequence[tuple[int, int]] | None = None):
+    def add(
+        self,
+        a: Sequence[LabelledSpan],
+        b: Sequence[LabelledSpan],
+        tokens: Sequence[tuple[int, int]] | None = None,
+    ):
         a = [(s[0], s[1], s[2]) for s in a]
         b = [(s[0], s[1], s[2]) for s in b]
         # Both matchings pair only spans of one label, so a label's matches are the overall matches of that
@@ -156,7 +162,7 @@ class EntityComparison:
 
 
 def label_confusion(
-    a: Sequence[Span], b: Sequence[Span], *, same: list[tuple[int, int]] | None = None
+    a: Sequence[LabelledSpan], b: Sequence[LabelledSpan], *, same: list[tuple[int, int]] | None = None
 ) -> Counter:
     """``(label_a, label_b)`` counts of the spans of ``a`` and ``b`` paired one-to-one, with :data:`MISSING`
     for a span the other side has nothing for, so the matrix accounts for every span and every disagreement.
@@ -187,7 +193,7 @@ def label_confusion(
     return out
 
 
-def bio_tags(tokens: Sequence[tuple[int, int]], spans: Iterable[Span]) -> list[str]:
+def bio_tags(tokens: Sequence[tuple[int, int]], spans: Iterable[LabelledSpan]) -> list[str]:
     """One BIO tag per token (``(start, end)`` pairs in order): ``B-LABEL`` on the first token a span
     touches, ``I-LABEL`` on the next ones, ``O`` elsewhere. A token touched by several (nested or
     overlapping) spans takes the longest of them (then the earliest, then the label)."""

@@ -73,7 +73,7 @@ FEATURE_VERSION = 1
 MAGIC = b"annotator-crf\n"
 FORMAT = 1
 
-Span = tuple[int, int, str]
+LabelledSpan = tuple[int, int, str]
 TokenSpans = Sequence[tuple[int, int]]
 #: gazetteer(token text) -> a label, labels, True (a member of no particular label) or None/False.
 Gazetteer = Callable[[str], Any]
@@ -309,10 +309,10 @@ def _clean_spans(
     labels: set[str] | None,
     label_order: dict[str, int],
     checks: Checks,
-) -> list[Span]:
+) -> list[LabelledSpan]:
     """Spans on token boundaries, non-overlapping, of the wanted labels (see the module doc)."""
     example = Example("", "", text, {}, [])
-    valid: list[Span] = []
+    valid: list[LabelledSpan] = []
     for span in spans:
         start, end, label = int(span[0]), int(span[1]), str(span[2])
         if labels is not None and label not in labels:
@@ -325,7 +325,7 @@ def _clean_spans(
     return resolve_overlaps(example, on_tokens, label_order, checks)
 
 
-def _tags(tokens: list[tuple[int, int]], spans: list[Span]) -> list[str]:
+def _tags(tokens: list[tuple[int, int]], spans: list[LabelledSpan]) -> list[str]:
     tags = ["O"] * len(tokens)
     starts = [s for s, _e in tokens]
     for start, end, label in spans:
@@ -339,7 +339,7 @@ def _tags(tokens: list[tuple[int, int]], spans: list[Span]) -> list[str]:
 
 
 def _sequences(
-    text: str, tokens: list[tuple[int, int]], own: bool, spans: Sequence[Span] = ()
+    text: str, tokens: list[tuple[int, int]], own: bool, spans: Sequence[LabelledSpan] = ()
 ) -> list[range]:
     """Token index ranges of the sentences, joined where a span crosses from one into the next."""
     sentences = sentences_of(text, tokens, own)
@@ -665,7 +665,7 @@ def _rates(gold: int, predicted: int, correct: int) -> dict[str, float | int]:
     }
 
 
-def _metrics(pairs: Iterable[tuple[set[Span], set[Span]]]) -> dict[str, Any]:
+def _metrics(pairs: Iterable[tuple[set[LabelledSpan], set[LabelledSpan]]]) -> dict[str, Any]:
     gold_n: Counter = Counter()
     pred_n: Counter = Counter()
     correct_n: Counter = Counter()
@@ -685,7 +685,7 @@ def _metrics(pairs: Iterable[tuple[set[Span], set[Span]]]) -> dict[str, Any]:
 
 def _gold(
     text: str, tokens: TokenSpans | None, spans: Iterable[Sequence[Any]], wanted: set[str] | None
-) -> tuple[list[tuple[int, int]], bool, list[Span]]:
+) -> tuple[list[tuple[int, int]], bool, list[LabelledSpan]]:
     token_spans, own = _tokens(text, tokens)
     clean = _clean_spans(text, token_spans, spans or (), wanted, {}, Checks()) if token_spans else []
     return token_spans, own, clean
@@ -746,7 +746,7 @@ def baseline(
     def pairs():
         for text, tokens, spans in test_examples:
             token_spans, own, gold = _gold(text, tokens, spans, wanted)
-            predicted: set[Span] = set()
+            predicted: set[LabelledSpan] = set()
             for sentence in _sequences(text, token_spans, own) if token_spans else []:
                 tags = [most.get(text[token_spans[i][0] : token_spans[i][1]].lower(), "O") for i in sentence]
                 for first, end, label in _chunks(tags):
