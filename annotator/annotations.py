@@ -32,11 +32,11 @@ from typing import Any, NamedTuple
 GOLD = "gold"
 
 #: Work statuses of a document for one annotator (``todo`` until the first label).
-WORK_STATUSES = ("todo", "in_progress", "done", "skipped")
+WORK_STATUSES: tuple[str, ...] = ("todo", "in_progress", "done", "skipped")
 #: The status of a set that has labels but no work item (imported labels, suggestions' gold).
 DEFAULT_STATUS = "in_progress"
 #: The roles of a team's members.
-ROLES = ("annotator", "adjudicator", "lead")
+ROLES: tuple[str, ...] = ("annotator", "adjudicator", "lead")
 
 #: The empty attribute mapping (shared: read-only)
 EMPTY: Mapping[str, Any] = MappingProxyType({})

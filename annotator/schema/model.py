@@ -21,15 +21,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+# the states of one annotator's work on a document, defined with the annotation model
+from annotator.annotations import WORK_STATUSES as WORK_STATUSES
+
 #: The kinds of attribute a schema may declare.
 ATTRIBUTE_KINDS: tuple[str, ...] = ("choice", "count", "flag", "text")
 #: What carries attributes (``owner_kind`` of :meth:`Schema.check_attributes`).
 OWNER_KINDS: tuple[str, ...] = ("entity", "event", "relation")
 #: What targeted sentiment may point at.
 SENTIMENT_TARGET_KINDS: tuple[str, ...] = ("entity", "event")
-#: The states of one annotator's work on one document: a native annotation block's ``status`` and the
-#: store's work items.
-WORK_STATUSES: tuple[str, ...] = ("todo", "in_progress", "done", "skipped")
+
 #: How a schema's names are checked: ``strict`` (UPPER_SNAKE types, ``Capitalised`` roles, lower_snake
 #: attributes) or ``brat`` (brat's ``[A-Za-z0-9_-]+`` for all of them, for converted brat configurations).
 NAMINGS: tuple[str, ...] = ("strict", "brat")

@@ -34,7 +34,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from annotator.schema.model import WORK_STATUSES as WORK_STATUSES  # the work items' statuses
+from annotator.annotations import ROLES as ROLES  # the team's roles
+from annotator.annotations import WORK_STATUSES as WORK_STATUSES  # the work items' statuses
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -77,9 +78,6 @@ class Document(Base):
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-ROLES = ("annotator", "adjudicator", "lead")
 
 
 class Annotator(Base):
