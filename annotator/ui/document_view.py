@@ -224,7 +224,10 @@ class DocumentView(QTextEdit):
         self._apply_line_height(doc)
         self._hide_flags(doc, 0, first)
         self._loaded = first
-        self.setDocument(doc)  # the old one, a child of the view, is deleted
+        ours = old.parent() is self  # (the first one, Qt's own, goes with setDocument)
+        self.setDocument(doc)
+        if ours:
+            old.deleteLater()  # a child of the view stays otherwise: every document opened, in memory
         self.setUndoRedoEnabled(False)
         self._apply_margin()
         self._layout_changed()

@@ -221,3 +221,19 @@ def test_a_long_text_is_the_same_text_when_a_place_in_it_is_wanted_early(qtbot):
     assert view.selection() == (start, start + len("Tuesday"))
     qtbot.waitUntil(view.layout_done, timeout=20000)
     assert view.document().toPlainText() == text
+
+
+def test_documents_opened_one_after_another_do_not_stay_in_memory(qtbot):
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtGui import QTextDocument
+
+    from annotator.ui.app import application
+
+    application()
+    view = DocumentView()
+    qtbot.addWidget(view)
+    for i in range(4):
+        view.set_document(f"{PARAGRAPH} {i}")
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    assert view.findChildren(QTextDocument) == [view.document()]
+    assert view.document().toPlainText() == f"{PARAGRAPH} 3"
