@@ -169,6 +169,7 @@ class DocumentView(QTextEdit):
         self._segmenter = Segmenter("")
         self._spans: list[_Painted] = []
         self._span_keys: set[tuple] = set()  # what is drawn of each span (see set_spans)
+        self._suggestion_colors: dict[tuple[str, str], QColor] = {}  # outline colour of (kind, label)
         self._qt_ranges: dict[tuple[int, int], tuple[int, int]] = {}  # spans' Qt ranges in this document
         self._starts: list[int] = []  # qt_start of self._spans (sorted)
         self._max_len = 0
@@ -197,6 +198,7 @@ class DocumentView(QTextEdit):
 
     def set_label_colors(self, colors: dict[str, str]) -> None:
         self._colors = {label: QColor(color) for label, color in colors.items()}
+        self._suggestion_colors.clear()
         self.viewport().update()
 
     def set_document(self, text: str) -> None:
@@ -418,6 +420,7 @@ class DocumentView(QTextEdit):
 
     def set_event_colors(self, colors: dict[str, str]) -> None:
         self._event_colors = {name: QColor(color) for name, color in colors.items()}
+        self._suggestion_colors.clear()
 
     def set_frames(
         self,
@@ -831,11 +834,14 @@ class DocumentView(QTextEdit):
             if focused is not None and focused not in shown and focused[4] > first and focused[3] < last:
                 shown.append(focused)
             offset = self._offset()
+            outline_colors = self._suggestion_colors  # (a page can hold hundreds of suggestions)
             for sid, label, kind, qs, qe, _s, _e in shown:
-                colors = self._event_colors if kind == "event" else self._colors
-                color = colors.get(label, QColor("#607d8b")).darker(150)
+                found = outline_colors.get((kind, label))
+                if found is None:
+                    colors = self._event_colors if kind == "event" else self._colors
+                    found = outline_colors[(kind, label)] = colors.get(label, QColor("#607d8b")).darker(150)
                 lines = self._suggestion_lines(qs, qe, offset)
-                layout.suggestion(lines, sid, label, color, sid == self._current_suggestion)
+                layout.suggestion(lines, sid, label, found, sid == self._current_suggestion)
         if self._arcs:
             page_left, page_width = self._offset().x(), self.document().size().width()
             margin = self.document().documentMargin()
