@@ -14,6 +14,7 @@ Pure Python; no Qt, no database.
 from __future__ import annotations
 
 import codecs
+import functools
 import hashlib
 import operator
 import re
@@ -180,15 +181,24 @@ class _NfcData:
         return None  # pragma: no cover
 
 
-_DATA = _NfcData()
+@functools.cache
+def _nfc_data() -> _NfcData:
+    """The normalization facts, derived on first use (about 0.15 s: not paid by a process that never
+    normalizes, such as a query of stored labels)."""
+    return _NfcData()
+
 
 # The spec's trigger: matches wherever NFC could change the text or a character could take part in a
 # change: a CR, an NFC_QC=No or NFC_QC=Maybe character, or two consecutive non-starters (which
 # canonical reordering might swap). Text without a match is NFC with LF line endings already (the
 # standard NFC quick-check argument, made stricter). Used to locate the chunks of normalize_with_map().
-_TRIGGER = re.compile(
-    f"[\\r{_code_point_class(_DATA.no | _DATA.maybe)}]|[{_code_point_class(_DATA.nonzero_ccc)}]{{2}}"
-)
+@functools.cache
+def _trigger() -> re.Pattern[str]:
+    data = _nfc_data()
+    return re.compile(
+        f"[\\r{_code_point_class(data.no | data.maybe)}]|[{_code_point_class(data.nonzero_ccc)}]{{2}}"
+    )
+
 
 # Fast path for frequent NFC_QC=Maybe marks. U+093C DEVANAGARI SIGN NUKTA is "Maybe" only because
 # न/र/ळ + nukta compose (ऩ ऱ ऴ); after any other consonant it is inert. Python's quick check cannot
@@ -209,15 +219,17 @@ _ACCELERATED_MARKS = (
 )
 
 
-def _build_proxies() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+@functools.cache
+def _proxies() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
+    data = _nfc_data()
     proxies = []
     for mark in _ACCELERATED_MARKS:
-        if mark not in _DATA.maybe or mark in _DATA.all_firsts or not unicodedata.combining(chr(mark)):
+        if mark not in data.maybe or mark in data.all_firsts or not unicodedata.combining(chr(mark)):
             continue  # this Unicode version does not fit the argument above; use the plain path
-        proxy = _DATA.proxy_for(mark)
+        proxy = data.proxy_for(mark)
         if proxy is None:  # pragma: no cover
             continue
-        unsafe_before = _DATA.firsts[mark] | _DATA.nonzero_ccc | _DATA.trailing_nonzero_ccc
+        unsafe_before = data.firsts[mark] | data.nonzero_ccc | data.trailing_nonzero_ccc
         m = f"\\U{mark:08X}"
         # Literal first, so that the search skips ahead quickly; the lookbehind checks the predecessor.
         unsafe = re.compile(f"{m}(?<=[{_code_point_class(unsafe_before)}]{m})")
@@ -225,14 +237,11 @@ def _build_proxies() -> tuple[tuple[str, str, re.Pattern[str]], ...]:
     return tuple(proxies)
 
 
-_PROXIES = _build_proxies()
-
-
 def _nfc(text: str) -> str:
     """NFC of CR-free text; returns ``text`` itself when it is already NFC."""
     probe = text
     unsafe_found = False
-    for mark, proxy, unsafe in _PROXIES:
+    for mark, proxy, unsafe in _proxies():
         if mark in probe:
             if unsafe.search(text) is not None:
                 unsafe_found = True
@@ -409,7 +418,7 @@ def normalize_with_map(text: str) -> tuple[str, OffsetMap]:
         return boundaries[k], boundaries[k + 1]
 
     ranges: list[tuple[int, int]] = []
-    for m in _TRIGGER.finditer(text):
+    for m in _trigger().finditer(text):
         a, _ = cluster_of(m.start())
         _, b = cluster_of(m.end() - 1)
         ranges.append((a, b))
