@@ -63,13 +63,16 @@ def _pairable(units: Iterable[Iterable[Hashable | None]]) -> list[list[Hashable]
 
 def coincidences(units: Iterable[Iterable[Hashable | None]]) -> dict[tuple[Hashable, Hashable], float]:
     """Krippendorff's coincidence matrix: ``o[c, k] = Σ_u (number of c-k pairs of coders in u) / (m_u - 1)``
-    over pairable units (``m_u`` ≥ 2 values), ordered pairs of different coders."""
-    o: dict[tuple[Hashable, Hashable], float] = {}
+    over pairable units (``m_u`` ≥ 2 values), ordered pairs of different coders. Units with the same values
+    are counted together (a tone scale has few patterns, so 5,000 documents are a handful of sums)."""
+    patterns: Counter = Counter()
     for values in _pairable(units):
-        counts = Counter(values)
-        weight = 1.0 / (len(values) - 1)
-        for c, n_c in counts.items():
-            for k, n_k in counts.items():
+        patterns[tuple(sorted(Counter(values).items(), key=repr))] += 1
+    o: dict[tuple[Hashable, Hashable], float] = {}
+    for pattern, times in patterns.items():
+        weight = times / (sum(n for _v, n in pattern) - 1)
+        for c, n_c in pattern:
+            for k, n_k in pattern:
                 pairs = n_c * (n_c - 1) if c == k else n_c * n_k
                 if pairs:
                     o[c, k] = o.get((c, k), 0.0) + pairs * weight
