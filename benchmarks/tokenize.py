@@ -5,7 +5,8 @@
 Texts: ``--docs`` synthetic ~1,500-character Hindi/English articles (benchmarks/synth.py), and, when the
 shared corpora are there (../shared/corpora), the real Hindi news article and the sentences of HiNER,
 il-ner (Hindi) and UD Hindi PUD put together into ~1,500-character texts. For each set, in interleaved
-rounds (every contender once per round, in turn; medians of ``--rounds``), in chars/s:
+rounds (every contender once per round, in turn; medians of ``--rounds``), in chars per second of the
+process's CPU time (less disturbed than wall-clock time by other work on the machine):
 
 * ``tokenize``: ``annotator.text.segment.tokenize`` (Token objects with text and kind);
 * ``token_spans``: the same tokens' ``(start, end)`` only;
@@ -105,10 +106,10 @@ def measure(texts: list[str], rounds: int) -> dict[str, float]:
     times: dict[str, list[float]] = {name: [] for name in funcs}
     for _ in range(rounds):
         for name, func in funcs.items():
-            start = time.perf_counter()
+            start = time.process_time()
             for text in texts:
                 func(text)
-            times[name].append(time.perf_counter() - start)
+            times[name].append(time.process_time() - start)
     return {name: chars / statistics.median(ts) for name, ts in times.items()}
 
 

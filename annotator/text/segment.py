@@ -4,7 +4,7 @@ All offsets are code points of the stored (NFC) text, half-open ``[start, end)``
 the ``regex`` module's ``\\X`` (extended grapheme clusters, including the Indic conjunct rule GB9c), so
 a conjunct such as ``स्त्री`` is never cut.
 
-Token rules (see :func:`tokenize`):
+Token rules (see :func:`tokenize`; :func:`token_spans` gives the same tokens' offsets only):
 
 * Everything the tokenizer emits is a whole number of grapheme clusters; whitespace is never part of a
   token. A cluster that *starts* with whitespace (a stray combining mark or ZWJ right after a space
