@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.text.segment import grapheme_boundaries, tokenize
+from annotator.text.segment import grapheme_boundaries, token_spans
 
 TERMINAL = frozenset("।॥.?!")
 CLOSING = frozenset("\"'”’)]»")
@@ -67,7 +67,7 @@ def tokens_of(text: str, meta: dict[str, Any]) -> tuple[list[tuple[int, int]], b
     own = meta.get("tokens")
     if isinstance(own, list) and own:
         return [(int(s), int(e)) for s, e in own], True
-    return [(t.start, t.end) for t in tokenize(text)], False
+    return token_spans(text), False
 
 
 def sentences_of(text: str, tokens: Sequence[tuple[int, int]], own: bool) -> list[range]:

@@ -45,7 +45,7 @@ from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.project import Project
 from annotator.store.models import Annotator, Entity
 from annotator.store.reading import count_documents, read_batches
-from annotator.text.segment import tokenize
+from annotator.text.segment import token_spans
 
 LAYERS = ("tone", "entities", "events", "sentiment")
 NOT_ENOUGH = "no document has two or more annotators"
@@ -128,7 +128,7 @@ class _Accumulator:
         if "tone" in self.layers and self.tone_name is not None:
             self.ratings.append({a: ann.tone.get(self.tone_name) for a, ann in doc.by_annotator.items()})
         if "entities" in self.layers and tokens is None:
-            tokens = [(t.start, t.end) for t in tokenize(doc.text)]
+            tokens = token_spans(doc.text)
         for a, b in combinations(sorted(doc.by_annotator), 2):
             pair = self.pairs.setdefault((a, b), _Pair())
             pair.documents.append(doc.document_id)

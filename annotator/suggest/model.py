@@ -56,7 +56,7 @@ import pycrfsuite
 from annotator.formats.dataset import Checks, Example, align, resolve_overlaps, sentences_of
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.suggest import Suggestion
-from annotator.text.segment import grapheme_boundaries, tokenize
+from annotator.text.segment import grapheme_boundaries, token_spans
 
 __all__ = [
     "FEATURE_VERSION",
@@ -298,7 +298,7 @@ def _sequence_features(texts: Sequence[str], gazetteer: Gazetteer | None) -> lis
 def _tokens(text: str, tokens: TokenSpans | None) -> tuple[list[tuple[int, int]], bool]:
     """(token spans, whether the caller gave them)."""
     if tokens is None:
-        return [(t.start, t.end) for t in tokenize(text)], False
+        return token_spans(text), False
     return [(int(s), int(e)) for s, e in tokens], True
 
 

@@ -22,6 +22,7 @@ from annotator.text.segment import (
     grapheme_boundaries,
     snap,
     strip_span,
+    token_spans,
     tokenize,
 )
 
@@ -46,6 +47,7 @@ __all__ = [
     "search_key",
     "snap",
     "strip_span",
+    "token_spans",
     "tokenize",
 ]
 
