@@ -18,44 +18,32 @@ Offsets: the model (storage) counts code points; Qt counts UTF-16 units. Convers
 
 from __future__ import annotations
 
-import re
-import sys
 import time
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFontMetricsF,
     QKeyEvent,
     QMouseEvent,
-    QPainter,
-    QPaintEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextOption,
 )
-from PySide6.QtWidgets import QTextEdit, QToolTip
+from PySide6.QtWidgets import QToolTip
 
 from annotator.services.annotate import Span
 from annotator.text.segment import Segmenter
-from annotator.ui import text_overlay as overlay
-from annotator.ui.drawing_geometry import Drawing, Layout, Line, nesting_depths
+from annotator.ui.drawing_geometry import Line, nesting_depths
 from annotator.ui.drawing_geometry import place_labels as place_labels  # known to tests as the view's
-from annotator.ui.fonts import DOCUMENT_LINE_HEIGHT_PERCENT, document_font, flag_sequences, renders_flag
-from annotator.ui.offsets import OffsetConverter
+from annotator.ui.fonts import DOCUMENT_LINE_HEIGHT_PERCENT, document_font, flags_in, renders_flag
+from annotator.ui.offsets import OffsetConverter, converter_for
 from annotator.ui.text_overlay import LabelFont
-
-POLARITY_MARKS = {
-    "NEG": ("−", QColor("#c62828")),
-    "NEU": ("•", QColor("#616161")),
-    "POS": ("+", QColor("#2e7d32")),
-}
-
+from annotator.ui.view_painting import ViewPainting, _Painted
 
 #: a document longer than this (in characters) is laid out by Qt a part at a time from the event loop, so
 #: that opening it does not block the window; a shorter one is laid out when it is set
@@ -63,29 +51,6 @@ LAZY_LAYOUT_CHARS = 300_000
 #: the first part of a long text, in characters; the next parts are sized to take about LOAD_STEP_SECONDS
 LOAD_STEP_CHARS = 30_000
 LOAD_STEP_SECONDS = 0.02
-
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-#: a run of regional indicators (flags are pairs of them)
-_REGIONAL_RUN = re.compile("[\U0001f1e6-\U0001f1ff]+")
-
-
-def _may_hold_astral(text: str) -> bool:
-    """False when ``text`` has no character outside the Basic Multilingual Plane, found without reading
-    it where it can be: CPython keeps a string in 4 bytes a character only when it holds one."""
-    if sys.implementation.name == "cpython" and len(text) > 1000:
-        return sys.getsizeof(text) > 3 * len(text)
-    return _ASTRAL.search(text) is not None
-
-
-def _converter(text: str) -> OffsetConverter:
-    """The text's :class:`OffsetConverter`. A text held as 1 or 2 bytes a character has no character
-    outside the Basic Multilingual Plane: its converter is the identity, made without the scan of every
-    character (a tenth of a second on a 20 MB article)."""
-    if len(text) > 100_000 and not _may_hold_astral(text):
-        converter = OffsetConverter("")
-        converter.cp_length = converter.qt_length = len(text)
-        return converter
-    return OffsetConverter(text)
 
 
 def _cut(text: str, at: int) -> int:
@@ -100,27 +65,7 @@ def _cut(text: str, at: int) -> int:
     return at
 
 
-def _flags_in(text: str, no_astral: bool) -> list[tuple[int, int, str]]:
-    """:func:`~annotator.ui.fonts.flag_sequences` of ``text``, looking only at its runs of regional
-    indicators (the scan of every character took most of a second on a 20 MB article)."""
-    if no_astral:
-        return []
-    found = []
-    for run in _REGIONAL_RUN.finditer(text):
-        at = run.start()
-        found += [(at + s, at + e, letters) for s, e, letters in flag_sequences(run.group())]
-    return found
-
-
-@dataclass(frozen=True, slots=True)
-class _Painted:
-    span: Span
-    qt_start: int
-    qt_end: int
-    depth: int  # nesting depth: 0 outermost
-
-
-class DocumentView(QTextEdit):
+class DocumentView(ViewPainting):
     """Shows one document and its spans; emits what the user asks for, changes nothing itself."""
 
     #: (start, end) in code points, already snapped, of a new selection (empty: none)
@@ -210,7 +155,7 @@ class DocumentView(QTextEdit):
         of it is there. Selecting or going to a place not there yet brings the text up to it at once."""
         self._loader.stop()
         self._text = text
-        self._offsets = _converter(text)
+        self._offsets = converter_for(text)
         self._qt_ranges = {}
         self._segmenter = Segmenter(text)
         self._selected_id = ""
@@ -321,7 +266,7 @@ class DocumentView(QTextEdit):
         font = self.font()
         return [
             (*self._offsets.span_to_qt(start, end), letters)
-            for start, end, letters in _flags_in(self._text, self._offsets.is_identity)
+            for start, end, letters in flags_in(self._text, self._offsets.is_identity)
             if not renders_flag(font, self._text[start:end])
         ]
 
@@ -758,244 +703,3 @@ class DocumentView(QTextEdit):
                 self.viewport().update()
             return
         self.hotkey.emit(event)
-
-    # ------------------------------------------------------------------ geometry
-
-    def glyph_rects(self, start: int, end: int) -> list[QRectF]:
-        """The glyphs' own boxes of ``[start, end)`` (code points), line by line, in viewport coordinates:
-        from the first character's advance to the last one's, the line's height."""
-        return self._span_rects(*self._offsets.span_to_qt(start, end))
-
-    def label_font(self) -> LabelFont:
-        """The font of role names, event types, relation names, badges and the suggestion hint, sized so that
-        one row of them fits the gap between two lines below the arcs' lane (see
-        :func:`~annotator.ui.text_overlay.label_font`), kept until the text's font changes."""
-        key = self.font().key()
-        if self._label_font_cache is None or self._label_font_cache[0] != key:
-            self._label_font_cache = (key, overlay.label_font(self.font(), DOCUMENT_LINE_HEIGHT_PERCENT))
-        return self._label_font_cache[1]
-
-    def drawing(self, rect: QRect | None = None) -> Drawing:
-        """What :meth:`paintEvent` draws over the text in ``rect`` (default: the whole viewport), in viewport
-        coordinates: outlines inside their glyphs' boxes, labels and badges laid out in the gap above their
-        line without overlapping, relation arcs inside the gaps between lines, flags' letter boxes. Which
-        spans are drawn how is decided here; where, by :class:`~annotator.ui.drawing_geometry.Layout`."""
-        rect = QRect(self.viewport().rect()) if rect is None else QRect(rect)
-        # a line's labels live in the gap above it and an arc may reach a line just outside: lay out a
-        # line more on both sides, so that a strip repainted on scrolling gets the same layout as the page
-        reach = int(QFontMetricsF(self.font()).height() * DOCUMENT_LINE_HEIGHT_PERCENT / 100) + 2
-        painted, rect = rect, rect.adjusted(0, -reach, 0, reach)
-        first, last = self._visible_range(rect)
-        _font, metrics, label_h, _ascent = self.label_font()
-        layout = Layout(label_h, metrics.horizontalAdvance)
-
-        # flags no font here can draw: their letters in a box, over the (hidden) missing-glyph boxes
-        if self._flags:
-            fm = QFontMetricsF(self.font())
-            for qs, qe, letters in self._flags:
-                if qe > first and qs < last:
-                    for box in self._span_rects(qs, qe)[:1]:
-                        layout.flag(box, letters, fm.ascent(), fm.capHeight())
-
-        for qs, qe, role in self._active_args:  # first: outside every other outline of their glyphs
-            if qe > first and qs < last:
-                layout.role(self._span_lines(qs, qe), role)
-        for eid, etype, qs, qe in self._triggers:
-            if eid == self._active_event and qe > first and qs < last:
-                color = self._event_colors.get(etype, QColor("#555555"))
-                layout.trigger(self._span_lines(qs, qe), eid, etype, color)
-        if self._marked_id:
-            marked = next((p for p in self._spans if p.span.id == self._marked_id), None)
-            if marked is not None and marked.qt_end > first and marked.qt_start < last:
-                layout.marked(self._span_lines(marked.qt_start, marked.qt_end), marked.span.id)
-        for p in self._visible_spans(first, last):
-            selected = p.span.id == self._selected_id
-            mark = self._polarities.get(p.span.id)
-            if not (selected or mark):
-                continue
-            lines = self._span_lines(p.qt_start, p.qt_end)
-            if selected:
-                layout.selected(lines, p.span.id)
-            if mark and lines:
-                symbol, mark_color = POLARITY_MARKS.get(mark, (mark[:1], QColor("#000000")))
-                layout.badge(lines, symbol, mark_color, p.span.id)
-        if self._suggestions:
-            # outlines only where painted (a page can hold hundreds); the focused one, with its hint among
-            # the labels, wherever the labels are laid out
-            s_first, s_last = self._suggestion_range(painted)
-            lo = bisect_left(self._suggestion_starts, s_first - self._suggestion_max)
-            hi = bisect_left(self._suggestion_starts, s_last)
-            shown = [x for x in self._suggestions[lo:hi] if x[4] > s_first]
-            focused = (
-                next((x for x in self._suggestions if x[0] == self._current_suggestion), None)
-                if self._current_suggestion
-                else None
-            )
-            if focused is not None and focused not in shown and focused[4] > first and focused[3] < last:
-                shown.append(focused)
-            offset = self._offset()
-            outline_colors = self._suggestion_colors  # (a page can hold hundreds of suggestions)
-            for sid, label, kind, qs, qe, _s, _e in shown:
-                found = outline_colors.get((kind, label))
-                if found is None:
-                    colors = self._event_colors if kind == "event" else self._colors
-                    found = outline_colors[(kind, label)] = colors.get(label, QColor("#607d8b")).darker(150)
-                lines = self._suggestion_lines(qs, qe, offset)
-                layout.suggestion(lines, sid, label, found, sid == self._current_suggestion)
-        if self._arcs:
-            page_left, page_width = self._offset().x(), self.document().size().width()
-            margin = self.document().documentMargin()
-            for fs, fe, ts, te, rtype in self._arcs:
-                # only arcs whose two ends are on screen: laying out far-away blocks to reach an end that
-                # cannot be seen would cost a full layout pass (both spans are listed in the panel anyway)
-                if not (first <= fs and fe <= last and first <= ts and te <= last):
-                    continue
-                a, b = self._span_lines(fs, fe), self._span_lines(ts, te)
-                if a and b:
-                    layout.relation(rtype, a[0], b[0], page_left, page_width, margin)
-        # labels clear of the page margins too, where arcs between lines run
-        margin = self.document().documentMargin() / 2 + 2
-        return layout.finish(margin, self.viewport().width() - margin)
-
-    # ------------------------------------------------------------------ painting
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if not (self._spans or self._triggers or self._suggestions or self._flags):
-            return
-        drawing = self.drawing(event.rect())
-        painter = QPainter(self.viewport())
-        try:
-            if drawing.flags:
-                overlay.paint_flags(painter, drawing.flags, self.font(), self.palette().text().color())
-            if self._spans:
-                self._paint_spans(painter, event.rect())
-            if self._triggers:
-                self._paint_trigger_lines(painter, event.rect())
-            overlay.paint_outlines(painter, drawing.outlines)
-            # arcs over the labels: only their ends come down through a row of labels, thin lines
-            overlay.paint_labels(painter, drawing.labels, self.label_font(), self.palette().base().color())
-            overlay.paint_arcs(painter, drawing.arcs)
-        finally:
-            painter.end()
-
-    def _paint_trigger_lines(self, painter: QPainter, rect: QRect) -> None:
-        """Quiet dotted underlines for every trigger but the active one (boxed, see :meth:`drawing`), inside
-        the trigger's glyph box."""
-        first, last = self._visible_range(rect)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        for eid, etype, qs, qe in self._triggers:
-            if eid == self._active_event or qe <= first or qs >= last:
-                continue
-            color = self._event_colors.get(etype, QColor("#555555"))
-            overlay.paint_trigger_lines(painter, self._span_rects(qs, qe), color)
-
-    def _offset(self) -> QPointF:
-        """Document coordinates → viewport coordinates."""
-        return QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
-
-    def _visible_range(self, rect) -> tuple[int, int]:
-        """The Qt positions of the blocks that ``rect`` (viewport coordinates) shows, from the first one's
-        start to the last one's end; the last few answers are kept while nothing scrolls or changes (one
-        paint asks two or three times)."""
-        return self._memo("blocks", rect, self._find_visible_range)
-
-    def _memo(self, kind: str, rect, find) -> tuple[int, int]:
-        key = (
-            kind,
-            rect.x(),
-            rect.y(),
-            rect.width(),
-            rect.height(),
-            self.horizontalScrollBar().value(),
-            self.verticalScrollBar().value(),
-            self.viewport().width(),
-            self.document().characterCount(),
-            self._cache_generation,
-        )
-        found = self._range_memo.get(key)
-        if found is None:
-            if len(self._range_memo) > 16:
-                self._range_memo.clear()
-            found = self._range_memo[key] = find(rect)
-        return found
-
-    def _find_visible_range(self, rect) -> tuple[int, int]:
-        doc = self.document()
-        first_block = doc.findBlock(self.cursorForPosition(rect.topLeft()).position())
-        last_block = doc.findBlock(self.cursorForPosition(rect.bottomRight()).position())
-        return first_block.position(), last_block.position() + last_block.length()
-
-    def _suggestion_range(self, rect) -> tuple[int, int]:
-        """The exact positions in view (not whole blocks: one paragraph can hold hundreds of suggestions)."""
-        return self._memo("positions", rect, self._find_suggestion_range)
-
-    def _find_suggestion_range(self, rect) -> tuple[int, int]:
-        first = self.cursorForPosition(QPoint(0, rect.top())).position()
-        last = self.cursorForPosition(QPoint(self.viewport().width(), rect.bottom())).position() + 1
-        return first, last
-
-    def _visible_spans(self, first: int, last: int) -> list[_Painted]:
-        lo = bisect_left(self._starts, first - self._max_len)
-        hi = bisect_left(self._starts, last)
-        return [p for p in self._spans[lo:hi] if p.qt_end > first]
-
-    def _paint_spans(self, painter: QPainter, rect: QRect) -> None:
-        """Each span's glyph box tinted in its label's colour, with an underline per span along its bottom."""
-        visible = self._visible_spans(*self._visible_range(rect))
-        if not visible:
-            return
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        line_w = max(2.0, self.fontMetrics().height() / 10)
-        for p in visible:
-            color = self._colors.get(p.span.label, QColor("#cccccc"))
-            overlay.paint_span_marks(painter, self._span_rects(p.qt_start, p.qt_end), color, p.depth, line_w)
-
-    def _suggestion_lines(self, qs: int, qe: int, offset: QPointF | None = None) -> list[Line]:
-        """:meth:`_span_lines` of a suggestion (a page of a dense document can hold hundreds of them)."""
-        return self._span_lines(qs, qe, offset)
-
-    def _document_lines(self, qt_start: int, qt_end: int) -> list[Line]:
-        """:func:`~annotator.ui.text_overlay.span_lines` in document coordinates, kept until the layout
-        changes (a range whose blocks are not laid out yet is not kept)."""
-        found = self._rect_cache.get((qt_start, qt_end))
-        if found is None:
-            self.geometry_calls += 1
-            doc = self.document()
-            last = doc.findBlock(max(qt_start, qt_end - 1))
-            if last.isValid() and last.layout().lineCount() == 0:
-                self.ensure_laid_out(qt_end)  # Qt lays out a new document a part at a time
-            found = overlay.span_lines(doc, qt_start, qt_end, QPointF(0, 0))
-            if found:
-                self._rect_cache[(qt_start, qt_end)] = found
-        return found
-
-    #: how many ranges' line boxes were read from Qt's layout (not from the cache): what tests count
-    geometry_calls = 0
-
-    def _layout_changed(self) -> None:
-        """Lines are laid out anew (document, font, width): what was kept of their geometry goes."""
-        self._rect_cache.clear()
-        self._range_memo.clear()
-        self._cache_generation += 1
-
-    def resizeEvent(self, event) -> None:
-        self._layout_changed()  # lines wrap anew
-        super().resizeEvent(event)
-
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.FontChange:
-            self._layout_changed()
-        super().changeEvent(event)
-
-    def _span_rects(self, qt_start: int, qt_end: int, offset: QPointF | None = None) -> list[QRectF]:
-        """Rectangles covering [qt_start, qt_end) line by line, in viewport coordinates (or relative to
-        ``offset``): the glyphs' own boxes, from the first character's advance to the last one's."""
-        return [r for r, _ceiling in self._span_lines(qt_start, qt_end, offset)]
-
-    def _span_lines(self, qt_start: int, qt_end: int, offset: QPointF | None = None) -> list[Line]:
-        """:meth:`_span_rects` with, for each, its line's ceiling: the bottom of the line above (of the
-        page's top margin for the first line). Between the two lies the gap where labels and arcs go."""
-        offset = self._offset() if offset is None else offset
-        dx, dy = offset.x(), offset.y()
-        return [(r.translated(dx, dy), ceiling + dy) for r, ceiling in self._document_lines(qt_start, qt_end)]
