@@ -200,11 +200,15 @@ def bio_tags(tokens: Sequence[tuple[int, int]], spans: Iterable[LabelledSpan]) -
     tags = ["O"] * len(tokens)
     best: list[tuple[int, int, str] | None] = [None] * len(tokens)
     starts = [t[0] for t in tokens]
+    n = len(tokens)
     for start, end, label in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0], s[2])):
         first = True
         i = max(0, bisect_right(starts, start) - 1)
-        while i < len(tokens) and tokens[i][0] < end:
-            if overlap(tokens[i], (start, end)):
+        while i < n:
+            t_start, t_end = tokens[i]
+            if t_start >= end:
+                break
+            if (t_end if t_end < end else end) > (t_start if t_start > start else start):  # they overlap
                 if best[i] is None:
                     best[i] = (start, end, label)
                     tags[i] = ("B-" if first else "I-") + label

@@ -48,20 +48,26 @@ class CategoryDisagreement:
 
 def _segments(units: list[tuple[int, int]], begin: int, end: int) -> list[tuple[int, int, bool]]:
     """The coder's units (merged where they overlap) and the gaps between them: (start, end, is_unit)."""
-    merged: list[list[int]] = []
+    out: list[tuple[int, int, bool]] = []
+    append = out.append
+    pos = begin  # where the next gap would start
+    run_start = run_end = -1  # the unit being merged; none yet
     for s, e in sorted(units):
-        if merged and s < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    out, pos = [], begin
-    for s, e in merged:
+        if s < run_end:  # overlaps the unit being merged
+            if e > run_end:
+                run_end = e
+            continue
+        if run_end >= 0:
+            append((run_start, run_end, True))
+            pos = run_end
         if s > pos:
-            out.append((pos, s, False))
-        out.append((s, e, True))
-        pos = e
+            append((pos, s, False))
+        run_start, run_end = s, e
+    if run_end >= 0:
+        append((run_start, run_end, True))
+        pos = run_end
     if pos < end:
-        out.append((pos, end, False))
+        append((pos, end, False))
     return out
 
 

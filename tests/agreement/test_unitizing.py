@@ -1,10 +1,10 @@
 """Krippendorff's unitizing alpha against published worked examples and hand-computed edge cases."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.agreement.unitizing import category_disagreement, unitizing_alpha
+from annotator.agreement.unitizing import _segments, category_disagreement, unitizing_alpha
 
 
 def krippendorff_2004():
@@ -118,3 +118,29 @@ def test_the_merge_walk_counts_every_overlapping_pair_once(coders):
     )
     m = len(coders)
     assert category_disagreement(coders, 0, 40).observed == Fraction(brute, m * (m - 1) * 1600)
+
+
+def _segments_reference(units, begin, end):
+    """The segments as first written: merge into a list of lists, then walk it."""
+    merged = []
+    for s, e in sorted(units):
+        if merged and s < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    out, pos = [], begin
+    for s, e in merged:
+        if s > pos:
+            out.append((pos, s, False))
+        out.append((s, e, True))
+        pos = e
+    if pos < end:
+        out.append((pos, end, False))
+    return out
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(1, 10)), max_size=15), st.integers(0, 3))
+def test_segments_of_one_pass_equal_the_plain_merge(raw, begin):
+    units = [(s + begin, s + begin + n) for s, n in raw if s + begin + n <= 60]
+    assert _segments(units, begin, 60) == _segments_reference(units, begin, 60)
