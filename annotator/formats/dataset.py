@@ -19,7 +19,6 @@ import bisect
 import csv
 import io
 import re
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from annotator.text.segment import grapheme_boundaries, token_spans
 
 TERMINAL = frozenset("।॥.?!")
 CLOSING = frozenset("\"'”’)]»")
+_END_MARK = re.compile("[" + re.escape("".join(sorted(TERMINAL | CLOSING))) + "]")
 CROSSING_RULES = ("expand", "drop")
 EXAMPLES = 5
 
@@ -71,16 +71,17 @@ def tokens_of(text: str, meta: dict[str, Any]) -> tuple[list[tuple[int, int]], b
 
 
 def sentences_of(text: str, tokens: Sequence[tuple[int, int]], own: bool) -> list[range]:
-    """Token index ranges of the sentences (see the module doc).
+    """Token index ranges of the sentences (see the module doc). ``own``: the document's own tokens (from
+    a file: looked at one by one); otherwise the tokenizer's, in order and apart.
 
-    Every end mark is one character (:data:`TERMINAL`, :data:`CLOSING`), so only one-character tokens are
-    looked at, and line breaks are found once per text: no slice per token."""
-    out: list[range] = []
-    first = 0
+    A sentence ends only after a line break or at an end mark, and every end mark is one character
+    (:data:`TERMINAL`, :data:`CLOSING`): with the tokenizer's tokens only the tokens at line breaks and at
+    end-mark characters (found by one search of the text) are looked at, not every token."""
     n = len(tokens)
-    breaks = [i for i, char in enumerate(text) if char == "\n"] if "\n" in text else []
-
+    if not n:
+        return []
     size = len(text)
+    breaks = [i for i, char in enumerate(text) if char == "\n"] if "\n" in text else []
 
     def mark(i: int) -> str:
         """The token's text when it can be an end mark (one character), else "" (a longer token never is);
@@ -88,11 +89,24 @@ def sentences_of(text: str, tokens: Sequence[tuple[int, int]], own: bool) -> lis
         s, e = tokens[i]
         return "" if 0 <= s and e <= size and e - s != 1 else text[s:e]
 
-    for i in range(n):
+    candidates: Iterable[int]
+    if own:
+        candidates = range(n)
+    else:
+        starts = [s for s, _e in tokens]
+        found = {n - 1}
+        for at in breaks:
+            found.add(bisect.bisect_right(starts, at) - 1)
+        for m in _END_MARK.finditer(text):
+            found.add(bisect.bisect_right(starts, m.start()) - 1)
+        candidates = sorted(i for i in found if i >= 0)
+    out: list[range] = []
+    first = 0
+    for i in candidates:
         end_here = False
         word = "" if own else mark(i)
         if i + 1 < n and breaks:
-            k = bisect_left(breaks, tokens[i][1])
+            k = bisect.bisect_left(breaks, tokens[i][1])
             end_here = k < len(breaks) and breaks[k] < tokens[i + 1][0]
         if end_here:
             pass

@@ -49,9 +49,11 @@ PIECES = [
 ]
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(PIECES), max_size=40))
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=60))
 def test_tokenizer_tokens(pieces):
+    """Only the tokens at line breaks and end marks are looked at: the split is the same as looking at
+    every token."""
     text = "".join(pieces)
     tokens = [(t.start, t.end) for t in tokenize(text)]
     assert sentences_of(text, tokens, False) == reference(text, tokens, False)
@@ -61,9 +63,8 @@ def test_tokenizer_tokens(pieces):
 @given(
     st.text(alphabet="ab।.?”)\n ", max_size=30),
     st.lists(st.tuples(st.integers(0, 35), st.integers(0, 35)), max_size=20),
-    st.booleans(),
 )
-def test_any_tokens_even_unsorted_or_out_of_range(text, tokens, own):
+def test_own_tokens_even_unsorted_or_out_of_range(text, tokens):
     """A document's own tokens come from a file: unsorted, overlapping or past the end, the split is the
     same as the plain split's (never negative: the import remaps them into the text or refuses the record)."""
-    assert sentences_of(text, tokens, own) == reference(text, tokens, own)
+    assert sentences_of(text, tokens, True) == reference(text, tokens, True)
