@@ -25,6 +25,7 @@ Writing (pure): :func:`bio_tags` turns spans into tags over tokens, :func:`write
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -369,12 +370,20 @@ def _doc_tags(doc: _Doc) -> list[tuple[str, str | None]]:
 # ---------------------------------------------------------------------------------------------- writing
 
 
+def _start(token: tuple[int, int]) -> int:
+    return token[0]
+
+
 def bio_tags(tokens: Sequence[tuple[int, int]], spans: Iterable[tuple[int, int, str]]) -> list[str]:
     """IOB2 tags of ``tokens`` for non-overlapping ``spans`` that start and end on token boundaries."""
     tags = ["O"] * len(tokens)
-    index = {start: i for i, (start, _end) in enumerate(tokens)}
+    index: dict[int, int] | None = None  # made only for tokens out of order (a file's own)
     for start, end, label in spans:
-        i = index[start]
+        i = bisect.bisect_left(tokens, start, key=_start)  # tokens in order: no index of them all
+        if i == len(tokens) or tokens[i][0] != start:
+            if index is None:
+                index = {s: n for n, (s, _e) in enumerate(tokens)}
+            i = index[start]
         tags[i] = f"B-{label}"
         i += 1
         while i < len(tokens) and tokens[i][1] <= end:
