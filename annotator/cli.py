@@ -2,6 +2,10 @@
 
 Uses the same services as the GUI. User errors print one line (``annotator: error: …``) and exit non-zero,
 never a traceback.
+
+Start-up: this module imports the standard library and annotator.errors only, so ``--version`` and
+``--help`` need nothing more; each command imports its services when it runs (SQLAlchemy, Alembic, the
+transliteration tables, tqdm, Qt only where used). tests/cli/test_startup_imports.py guards that.
 """
 
 from __future__ import annotations
@@ -19,24 +23,34 @@ from annotator.errors import AnnotatorError
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_RECORDS = 3  # finished, but some records were bad (reported above)
+#: The roles ``annotators add --role`` takes: annotator.store.models.ROLES (a test keeps them equal), not
+#: imported from there, which would import SQLAlchemy and the models to build the parser.
+ROLES = ("annotator", "adjudicator", "lead")
 
 
 @contextmanager
 def progress_bar(desc: str, unit: str = "B", enabled: bool = True) -> Iterator[Callable]:
-    from tqdm import tqdm
-
-    bar = tqdm(
-        desc=desc,
-        total=None,
-        unit=unit,
-        unit_scale=unit == "B",
-        unit_divisor=1024 if unit == "B" else 1000,
-        disable=None if enabled else True,  # None: only on a terminal
-        file=sys.stderr,
-        leave=False,
-    )
+    """A progress callback drawing a bar on stderr (only on a terminal); the bar (and tqdm) comes with the
+    first report, so a command that reports no progress does not import it."""
+    bar = None
 
     def update(done: int, total: int | None, _message: str) -> None:
+        nonlocal bar
+        if not enabled:
+            return
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(
+                desc=desc,
+                total=None,
+                unit=unit,
+                unit_scale=unit == "B",
+                unit_divisor=1024 if unit == "B" else 1000,
+                disable=None,  # only on a terminal
+                file=sys.stderr,
+                leave=False,
+            )
         if total is not None and bar.total != total:
             bar.total = total
         bar.n = done
@@ -45,7 +59,8 @@ def progress_bar(desc: str, unit: str = "B", enabled: bool = True) -> Iterator[C
     try:
         yield update
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
 
 
 def _print_report(report) -> None:
@@ -382,15 +397,20 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from annotator.services.project import open_project
-    from annotator.services.search import search_documents
-    from annotator.text import romanize
+    from annotator.services.search import search_file
 
-    with (
-        open_project(args.project) as project,
-        progress_bar("search", unit="doc", enabled=not args.quiet) as bar,
-    ):
-        hits = search_documents(project, args.query, limit=args.limit, progress=bar)
+    # a project file with an up-to-date index is searched with sqlite3 alone (no SQLAlchemy to import);
+    # anything else (the first search, which builds the index; a server) opens the project as usual
+    hits = search_file(args.project, args.query, limit=args.limit)
+    if hits is None:
+        from annotator.services.project import open_project
+        from annotator.services.search import search_documents
+
+        with (
+            open_project(args.project) as project,
+            progress_bar("search", unit="doc", enabled=not args.quiet) as bar,
+        ):
+            hits = search_documents(project, args.query, limit=args.limit, progress=bar)
     if not hits:
         print(f"no document matches {args.query!r}")
         return EXIT_OK
@@ -399,6 +419,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         if hit.snippet:
             print(f"      {hit.snippet}")
             if args.romanize:
+                from annotator.text import romanize
+
                 print(f"      {romanize(hit.snippet, 'readable')}")
     return EXIT_OK
 
@@ -418,8 +440,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from annotator.store.models import ROLES
-
     parser = argparse.ArgumentParser(
         prog="annotator",
         description="Annotate South Asian security news (Hindi, English, mixed): entities, events, "

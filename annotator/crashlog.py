@@ -8,11 +8,8 @@ beyond :data:`KEEP`. The CLI exits with :data:`EXIT_INTERNAL` for these, not 1 (
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
-import platform
 import sys
-import traceback
 from pathlib import Path
 
 from annotator import __version__
@@ -50,6 +47,10 @@ def log_dir() -> Path:
 def write_log(exc: BaseException, context: str = "") -> Path | None:
     """Write ``exc``'s traceback (with version, platform and ``context``) to a new log file; returns its
     path, or None when no log could be written (the traceback then goes to stderr)."""
+    import datetime as _dt
+    import platform
+    import traceback
+
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     text = (
         f"annotator {__version__}, Python {sys.version.split()[0]}, {platform.platform()}\n"

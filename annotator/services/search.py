@@ -28,20 +28,27 @@ from __future__ import annotations
 
 import functools
 import heapq
+import sqlite3
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, product
-
-from sqlalchemy import Connection, Row, func, select, text
-from sqlalchemy.exc import OperationalError
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
-from annotator.services.project import Project
-from annotator.store.models import Document
 from annotator.text import Match, rank
 from annotator.text.romanization import _WORD_RE, _word_key
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from annotator.services.project import Project
+
+# SQLAlchemy (and the project's models) are imported by the functions that need them: a search on an
+# up-to-date index of a project file (:func:`search_file`, the ``annotator search`` command) runs on
+# sqlite3 alone and starts without them.
 
 BATCH_SIZE = 2000
 #: An FTS5 query tier that finds at most this many documents has them all scored...
@@ -105,6 +112,8 @@ def search_documents(
 
     On SQLite, documents imported since the last search are indexed first (``progress`` reports that).
     """
+    from sqlalchemy.exc import OperationalError
+
     if limit <= 0:
         return []
     with project.engine.connect() as conn:
@@ -185,6 +194,10 @@ def _search_scan(
     cancel: CancelFlag | None,
 ) -> list[SearchHit]:
     """Every document through the ranker, in batches."""
+    from sqlalchemy import func, select
+
+    from annotator.store.models import Document
+
     best = _Best(limit)
     total = conn.scalar(select(func.count()).select_from(Document)) or 0
     done = 0
@@ -214,6 +227,8 @@ def _search_scan(
 
 
 def _index_usable(conn: Connection) -> bool:
+    from sqlalchemy.exc import OperationalError
+
     if conn.dialect.name != "sqlite":
         return False
     if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'search_index'").first() is None:
@@ -236,16 +251,34 @@ def _word_keys(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*(loose for loose, _ in key.looses), *key.fulls)))
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def _chunk_keys(chunk: str) -> tuple[str, ...]:
+    """The keys of the words of a whitespace-free piece of text (``पहलगाम।``, ``(Pakistan),``), in order."""
+    return tuple(dict.fromkeys(chain.from_iterable(map(_word_keys, _WORD_RE.findall(chunk)))))
+
+
 def document_keys(*texts: str) -> list[str]:
-    """The distinct keys of the words of ``texts`` (title, text), in order of first occurrence."""
-    words = dict.fromkeys(chain.from_iterable(map(_WORD_RE.findall, texts)))
-    return list(dict.fromkeys(chain.from_iterable(map(_word_keys, words))))
+    """The distinct keys of the words of ``texts`` (title, text), in order of first occurrence.
+
+    No word holds whitespace, so the words of a text are those of its whitespace-separated chunks in
+    turn: each distinct chunk is looked up once (``str.split`` and a dict, in C) and its keys are cached,
+    instead of running the word pattern over every text (most of what indexing cost)."""
+    chunks = dict.fromkeys(chain.from_iterable(t.split() for t in texts))
+    return list(dict.fromkeys(chain.from_iterable(map(_chunk_keys, chunks))))
 
 
-def _state(conn: Connection) -> tuple[int, int]:
+def _sql(conn: Connection | sqlite3.Connection, statement: str, params: Sequence[Any] = ()) -> Any:
+    """Run ``statement`` (qmark parameters) on a SQLAlchemy connection or a plain sqlite3 one; the
+    result iterates rows either way."""
+    if isinstance(conn, sqlite3.Connection):
+        return conn.execute(statement, params)
+    return conn.exec_driver_sql(statement, tuple(params))
+
+
+def _state(conn: Connection | sqlite3.Connection) -> tuple[int, int]:
     """(highest document id indexed, keys version of the index)."""
-    row = conn.exec_driver_sql("SELECT indexed_to, keys_version FROM search_index_state WHERE id = 1").first()
-    return (row[0], row[1]) if row is not None else (0, 0)
+    rows = _sql(conn, "SELECT indexed_to, keys_version FROM search_index_state WHERE id = 1").fetchall()
+    return (rows[0][0], rows[0][1]) if rows else (0, 0)
 
 
 @contextmanager
@@ -264,6 +297,10 @@ def _write_transaction(conn: Connection) -> Iterator[None]:
 
 
 def _update_index(conn: Connection, progress: ProgressCallback, cancel: CancelFlag | None) -> int:
+    from sqlalchemy import Row, func, select
+
+    from annotator.store.models import Document
+
     indexed_to, version = _state(conn)
     start = indexed_to if version == KEYS_VERSION else 0
     total, last_id = conn.execute(
@@ -343,7 +380,7 @@ def _max_edits(length: int) -> int:
     return 0 if length < 4 else 1 if length < 8 else 2 if length < 10 else 3
 
 
-def _similar_terms(conn: Connection, word: str) -> list[str]:
+def _similar_terms(conn: Connection | sqlite3.Connection, word: str) -> list[str]:
     """Stored keys within ``find``'s edit distance of the word's: at most :func:`_max_edits` unit edits
     apart, starting alike as ``find`` requires (the same first letter or both vowels; below 8 letters the
     second letter too). A superset: ``find`` scores them exactly."""
@@ -356,7 +393,8 @@ def _similar_terms(conn: Connection, word: str) -> list[str]:
         if len(full) < 8:
             starts.append(_VOWELS if full[1] in _VOWELS else full[1])
         for start in map("".join, product(*starts)):
-            rows = conn.exec_driver_sql(
+            rows = _sql(
+                conn,
                 "SELECT term FROM search_index_terms WHERE term >= ? AND term < ? "
                 "AND length(term) BETWEEN ? AND ?",
                 (start, start + "\U0010ffff", len(full) - edits, len(full) + edits),
@@ -365,7 +403,7 @@ def _similar_terms(conn: Connection, word: str) -> list[str]:
     return list(found)
 
 
-def _match_expression(conn: Connection, words: Iterable[str], broad: bool) -> str:
+def _match_expression(conn: Connection | sqlite3.Connection, words: Iterable[str], broad: bool) -> str:
     """An FTS5 query: every word (AND), each as itself in title or text or by one of its keys (OR)."""
     clauses = []
     for word in dict.fromkeys(words):
@@ -380,27 +418,29 @@ def _match_expression(conn: Connection, words: Iterable[str], broad: bool) -> st
     return " AND ".join(clauses)
 
 
-def _candidates(conn: Connection, expression: str, limit: int) -> list[int]:
-    found = (
-        conn.execute(
-            text("SELECT rowid FROM search_index WHERE search_index MATCH :q LIMIT :n"),
-            {"q": expression, "n": SCORE_ALL + 1},
+def _candidates(conn: Connection | sqlite3.Connection, expression: str, limit: int) -> list[int]:
+    found = [
+        rowid
+        for (rowid,) in _sql(
+            conn,
+            "SELECT rowid FROM search_index WHERE search_index MATCH ? LIMIT ?",
+            (expression, SCORE_ALL + 1),
         )
-        .scalars()
-        .all()
-    )
+    ]
     if len(found) <= SCORE_ALL:
-        return list(found)
-    return list(
-        conn.execute(
-            text("SELECT rowid FROM search_index WHERE search_index MATCH :q ORDER BY rank LIMIT :n"),
-            {"q": expression, "n": max(CANDIDATES, 2 * limit)},
-        ).scalars()
-    )
+        return found
+    return [
+        rowid
+        for (rowid,) in _sql(
+            conn,
+            "SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rank LIMIT ?",
+            (expression, max(CANDIDATES, 2 * limit)),
+        )
+    ]
 
 
 def _search_index(
-    conn: Connection, query: str, limit: int, min_score: float, cancel: CancelFlag | None
+    conn: Connection | sqlite3.Connection, query: str, limit: int, min_score: float, cancel: CancelFlag | None
 ) -> list[SearchHit]:
     words = _WORD_RE.findall(unicodedata.normalize("NFC", query))
     if not words:
@@ -417,11 +457,55 @@ def _search_index(
         ids = [i for i in _candidates(conn, _match_expression(conn, words, broad), limit) if i not in scored]
         scored.update(ids)
         for start in range(0, len(ids), _IN_CHUNK):
-            rows = conn.execute(
-                select(Document.id, Document.external_id, Document.title, Document.text).where(
-                    Document.id.in_(ids[start : start + _IN_CHUNK])
-                )
-            ).all()  # an id whose document is gone is simply not found
+            chunk = ids[start : start + _IN_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            rows = _sql(
+                conn, f"SELECT id, external_id, title, text FROM documents WHERE id IN ({marks})", chunk
+            ).fetchall()  # an id whose document is gone is simply not found
             for hit in _hits(query, rows, min_score):
                 best.add(hit)
     return best.hits()
+
+
+def search_file(
+    target: str | Path, query: str, *, limit: int = 20, min_score: float = 0.75
+) -> list[SearchHit] | None:
+    """:func:`search_documents` on a project file whose index is up to date, with sqlite3 alone: the same
+    hits, without importing SQLAlchemy, Alembic or the project's models (what made ``annotator search``
+    start slowly). None when this cannot answer and the project must be opened as usual: a URL, a missing
+    file, a revision other than this program's head, no label schema stored, an index that is missing,
+    behind the documents or built with other keys, or the file busy or read-only. The file gets the same
+    look before opening as any open (:func:`annotator.store.database.check_sqlite_file`: a damaged file is
+    refused with the same message); it writes nothing of its own."""
+    from annotator.store.database import BUSY_TIMEOUT_MS, check_sqlite_file, head_revision, is_url
+
+    if is_url(str(target)):
+        return None
+    path = Path(target).expanduser()
+    if not path.is_file():
+        return None
+    check_sqlite_file(path, create=False)
+    try:
+        con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        con.execute("BEGIN")  # one snapshot for the checks and the search
+        if con.execute("SELECT version_num FROM alembic_version").fetchall() != [(head_revision(),)]:
+            return None
+        if not con.execute("SELECT 1 FROM settings WHERE key = 'schema'").fetchall():
+            return None
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_index'").fetchall():
+            return None
+        con.execute("SELECT rowid FROM search_index WHERE 0").fetchall()  # raises without FTS5
+        indexed_to, version = _state(con)
+        (last_id,) = con.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()
+        if version != KEYS_VERSION or indexed_to < last_id:
+            return None
+        if limit <= 0:
+            return []
+        return _search_index(con, query, limit, min_score, None)
+    except sqlite3.OperationalError:  # busy past the timeout, read-only, no FTS5: the usual open says
+        return None
+    finally:
+        con.close()

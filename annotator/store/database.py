@@ -14,21 +14,26 @@ Nothing here imports Qt.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
+import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine, Text, create_engine, event, inspect, text, type_coerce
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DatabaseError, OperationalError
+from typing import TYPE_CHECKING, Any
 
 from annotator.errors import AnnotatorError
 from annotator.resources import migrations_dir
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+# SQLAlchemy is imported by the functions that use it, and Alembic only to migrate: what reads a SQLite
+# file with sqlite3 alone (the look before opening, a search on an up-to-date index) starts without either,
+# and opening an up-to-date project does not import Alembic.
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
@@ -65,6 +70,8 @@ json_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_ke
 def raw_json(column):
     """Select a JSON column as its stored text (decoded with :func:`json_value`, which skips the common
     empty object): reading 1,000 spans' attributes through the JSON type costs more than the rest."""
+    from sqlalchemy import Text, type_coerce
+
     return type_coerce(column, Text)
 
 
@@ -110,6 +117,9 @@ def _damaged_file_error(context) -> None:
 
 def make_engine(url: str) -> Engine:
     """An engine with this project's settings (pragmas on every SQLite connection, JSON as UTF-8)."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import make_url
+
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(url, json_serializer=json_dumps, future=True)
         event.listen(engine, "connect", _set_sqlite_pragmas)
@@ -123,7 +133,9 @@ def make_engine(url: str) -> Engine:
 def is_connection_error(exc: BaseException) -> bool:
     """Whether ``exc`` says the database server could not be reached (down, restarting, network), as
     opposed to a problem with the data or the statement."""
-    from sqlalchemy.exc import DBAPIError, InterfaceError
+    if "sqlalchemy" not in sys.modules:  # nothing has used SQLAlchemy: not one of its errors
+        return False
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
     if not isinstance(exc, DBAPIError):
         return False
@@ -306,10 +318,52 @@ def _alembic_config(connection=None):
     return cfg
 
 
+# A revision file's own identifiers, as Alembic's template writes them: ``revision: str = "0008"`` and
+# ``down_revision: str | None = "0007"`` (or None).
+_REVISION_RE = re.compile(r"""^revision(?:\s*:[^=\n]*)?\s*=\s*(['"])([^'"\n]+)\1\s*(?:#.*)?$""", re.MULTILINE)
+_DOWN_REVISION_RE = re.compile(
+    r"""^down_revision(?:\s*:[^=\n]*)?\s*=\s*(?:None|(['"])([^'"\n]+)\1)\s*(?:#.*)?$""", re.MULTILINE
+)
+
+# a branch label or a dependency (anything but None): Alembic's to read
+_LABELLED_RE = re.compile(r"^(?:branch_labels|depends_on)(?:\s*:[^=\n]*)?\s*=\s*(?!\s|None\b)", re.MULTILINE)
+
+
+def _read_revisions(script_location: str) -> tuple[tuple[str, ...], frozenset[str]] | None:
+    """The heads and revisions of the migrations in ``script_location`` read from the revision files' text
+    (no Alembic import: an up-to-date project opens without it), or None when a file is not of the plain
+    form (one ``revision`` and one ``down_revision``, a string or None: a merge, a branch label…), which
+    Alembic then reads. tests/store guards that both give the same."""
+    versions = Path(script_location) / "versions"
+    revisions: dict[str, str | None] = {}
+    try:
+        names = sorted(f for f in versions.iterdir() if f.suffix == ".py")
+    except OSError:
+        return None
+    for path in names:
+        if path.name.startswith(("__init__", ".#")):
+            continue
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        rev, down = _REVISION_RE.findall(source), _DOWN_REVISION_RE.findall(source)
+        if len(rev) != 1 or len(down) != 1 or rev[0][1] in revisions or _LABELLED_RE.search(source):
+            return None
+        revisions[rev[0][1]] = down[0][1] or None
+    if not revisions:
+        return None
+    downs = set(revisions.values())
+    return tuple(r for r in revisions if r not in downs), frozenset(revisions)
+
+
 @lru_cache(maxsize=4)
 def _revisions(script_location: str) -> tuple[tuple[str, ...], frozenset[str]]:
     """The heads and every revision of the migrations in ``script_location`` (read once a process: every
-    open asks, the look before opening too)."""
+    open asks, the look before opening too): from the files' text, or by Alembic when they are not plain."""
+    plain = _read_revisions(script_location)
+    if plain is not None:
+        return plain
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
@@ -331,6 +385,9 @@ def known_revisions() -> set[str]:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision stamped in the database (a plain query: no Alembic), None when it has no stamp."""
+    from sqlalchemy import inspect, text
+
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None
@@ -384,7 +441,11 @@ def backup_sqlite(path: Path, revision: str) -> Path:
 
 
 def open_database(target: str | Path, *, create: bool = True) -> OpenResult:
-    """Open (and create or upgrade) a project database at a path or SQLAlchemy URL."""
+    """Open (and create or upgrade) a project database at a path or SQLAlchemy URL. Alembic is imported
+    only to create or upgrade the schema: a project at the head revision opens without it."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DatabaseError, OperationalError
+
     path: Path | None = None
     if is_url(str(target)):
         url = str(target)
@@ -423,6 +484,8 @@ def open_database(target: str | Path, *, create: bool = True) -> OpenResult:
 
 
 def _open_engine(engine: Engine, path: Path | None, where: str) -> OpenResult:
+    from sqlalchemy import inspect
+
     head = head_revision()
     current = current_revision(engine)
     if current is None:

@@ -45,7 +45,6 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import regex
-from indic_transliteration import sanscript
 
 __all__ = ["SCHEMES", "Match", "find", "rank", "romanize", "search_key"]
 
@@ -268,7 +267,10 @@ _DEVA_CLASS = r"\u0900-\u0963\u0966-\u097F\uA8E0-\uA8FF\u1CD0-\u1CFF"
 _DEVA_TOKEN_RE = regex.compile(rf"[\u0964\u0965]|[{_DEVA_CLASS}][{_DEVA_CLASS}\u200c\u200d]*")
 _LEFTOVER_RE = regex.compile(rf"[{_DEVA_CLASS}]+")
 
-_SANSCRIPT = {"iast": sanscript.IAST, "itrans": sanscript.ITRANS, "hk": sanscript.HK}
+# indic_transliteration's names of these schemes (sanscript.IAST, ITRANS, HK). The module itself, which
+# parses its 89 scheme files when imported (~80 ms), is imported on the first romanization with one of
+# them: searching and the phonetic keys never need it.
+_SANSCRIPT = {"iast": "iast", "itrans": "itrans", "hk": "hk"}
 # sanscript does not know the candra vowels: route them through placeholders (IAST) or plain vowels.
 _PRE_IAST = str.maketrans(
     {"ॉ": "ो\ue000", "ऑ": "ओ\ue000", "ॅ": "े\ue001", "ऍ": "ए\ue001", "ॲ": "ए\ue001", "ँ": "\ue002",
@@ -280,6 +282,8 @@ _PRE_ASCII = str.maketrans({"ॉ": "ो", "ऑ": "ओ", "ॅ": "े", "ऍ": "�
 
 @functools.lru_cache(maxsize=1 << 16)
 def _sanscript_run(run: str, scheme: str) -> str:
+    from indic_transliteration import sanscript
+
     iast = scheme == "iast"
     out = sanscript.transliterate(run.translate(_PRE_IAST if iast else _PRE_ASCII), sanscript.DEVANAGARI,
                                   _SANSCRIPT[scheme])  # fmt: skip
