@@ -399,8 +399,9 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from annotator.services.search import search_file
 
-    # a project file with an up-to-date index is searched with sqlite3 alone (no SQLAlchemy to import);
-    # anything else (the first search, which builds the index; a server) opens the project as usual
+    # a project file with an up-to-date index is searched on a plain sqlite3 connection (no engine,
+    # schema, Alembic or tqdm); anything else (the first search, which builds the index; a server) opens
+    # the project as usual
     hits = search_file(args.project, args.query, limit=args.limit)
     if hits is None:
         from annotator.services.project import open_project

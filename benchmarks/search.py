@@ -9,7 +9,10 @@ naming a place the others do not (a selective query, as most real ones are), the
 * later search   — each query again, index up to date (median of --repeat runs per query)
 * full scan      — the streaming ranker every search used before (and still does on PostgreSQL)
 * incremental    — import ``--more`` articles, then one search: only the new ones are indexed
-and the size of the project file before and after indexing. The synthetic vocabulary is small, so most
+and the size of the project file before and after indexing, and, as the first search's peer, a plain FTS5
+build of the same titles and texts (same tokenizer, contentless, in a copy of the project file) in this
+process. Whole-process figures (start-up included) against bare peers: benchmarks/startup.py.
+The synthetic vocabulary is small, so most
 queries match most articles: the worst case for the index, which then scores only the best
 ``CANDIDATES`` by bm25 (``SCORE_ALL`` in annotator/services/search.py); the hits can then differ from the
 full scan's among many equally good ones, and the table says so.
@@ -18,6 +21,8 @@ full scan's among many equally good ones, and the table says so.
 from __future__ import annotations
 
 import argparse
+import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -82,6 +87,23 @@ def checkpoint(project) -> None:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
+def plain_build(path: Path) -> float:
+    """Seconds to build a plain FTS5 index of the documents' titles and texts in ``path`` (a copy)."""
+    tokenize = "unicode61 categories 'L* N* Co M*' remove_diacritics 0 tokenchars '\u200c\u200d'"
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode = WAL")
+    con.execute("PRAGMA synchronous = FULL")
+    t = time.perf_counter()
+    con.execute(
+        f"CREATE VIRTUAL TABLE plain_index USING fts5(title, text, content='', tokenize=\"{tokenize}\")"
+    )
+    con.execute("INSERT INTO plain_index (rowid, title, text) SELECT id, title, text FROM documents")
+    con.commit()
+    seconds = time.perf_counter() - t
+    con.close()
+    return seconds
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size", type=int, default=20_000)
@@ -96,6 +118,9 @@ def main() -> None:
         checkpoint(project)
         before = file_size(path)
         print(f"{args.size:,} articles imported in {seconds:.2f} s; project file {before / 1e6:.1f} MB")
+        copy = Path(tmp) / "plain.annotator"
+        shutil.copyfile(path, copy)
+        plain = plain_build(copy)
 
         first, hits = timed(lambda: search.search_documents(project, QUERIES[0]))
         checkpoint(project)
@@ -105,6 +130,10 @@ def main() -> None:
             f"({first / args.size * 1000:.2f} ms per article); "
             f"project file {after / 1e6:.1f} MB (index +{(after - before) / 1e6:.1f} MB, "
             f"+{(after - before) / before:.0%})"
+        )
+        print(
+            f"plain FTS5 build of the same texts: {plain:.2f} s; "
+            f"first search / plain build: {first / plain:.2f}×"
         )
 
         print(f"\n{'query':<12} {'later search':>13} {'full scan':>10} {'speed-up':>9}  hits  same hits")

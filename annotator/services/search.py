@@ -47,8 +47,8 @@ if TYPE_CHECKING:
     from annotator.services.project import Project
 
 # SQLAlchemy (and the project's models) are imported by the functions that need them: a search on an
-# up-to-date index of a project file (:func:`search_file`, the ``annotator search`` command) runs on
-# sqlite3 alone and starts without them.
+# up-to-date index of a project file (:func:`search_file`, the ``annotator search`` command) runs its
+# queries on a plain sqlite3 connection.
 
 BATCH_SIZE = 2000
 #: An FTS5 query tier that finds at most this many documents has them all scored...
@@ -470,9 +470,11 @@ def _search_index(
 def search_file(
     target: str | Path, query: str, *, limit: int = 20, min_score: float = 0.75
 ) -> list[SearchHit] | None:
-    """:func:`search_documents` on a project file whose index is up to date, with sqlite3 alone: the same
-    hits, without importing SQLAlchemy, Alembic or the project's models (what made ``annotator search``
-    start slowly). None when this cannot answer and the project must be opened as usual: a URL, a missing
+    """:func:`search_documents` on a project file whose index is up to date, on a plain sqlite3
+    connection: the same SQL and the same hits, without an engine, a session, the label schema, Alembic or
+    tqdm. (SQLAlchemy and the models are still imported today, by ``annotator/store/__init__.py``'s
+    re-exports when annotator.store.database is imported; with those made lazy, this runs without
+    them.) None when this cannot answer and the project must be opened as usual: a URL, a missing
     file, a revision other than this program's head, no label schema stored, an index that is missing,
     behind the documents or built with other keys, or the file busy or read-only. The file gets the same
     look before opening as any open (:func:`annotator.store.database.check_sqlite_file`: a damaged file is
