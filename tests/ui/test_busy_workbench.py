@@ -6,6 +6,7 @@ generous bound."""
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -165,9 +166,11 @@ def test_a_long_article_opens_without_blocking_and_shows_its_text_and_labels(qtb
     heartbeat.timeout.connect(beat)
     heartbeat.start(10)
     messages = set()
+    parts: list[tuple[int, int, int]] = []  # (characters in the view, all of them, heartbeats so far)
+    view = window.view
+    view.layoutProgressed.connect(lambda done, total: parts.append((done, total, len(gaps))))
     QTimer.singleShot(0, lambda: window.open_document_id(2))
     deadline = time.perf_counter() + 60
-    view = window.view
     while time.perf_counter() < deadline:
         qtbot.wait(5)
         messages.add(window.statusBar().currentMessage())
@@ -176,8 +179,13 @@ def test_a_long_article_opens_without_blocking_and_shows_its_text_and_labels(qtb
             break
     heartbeat.stop()
     qtbot.wait(20)
-    # the event loop kept running: formatting the laid-out text at once blocked it for seconds
-    assert max(gaps) < 0.5, max(gaps)
+    # the event loop kept running: the text came into the view in many parts, with the event loop turning
+    # (the heartbeat firing) between them, instead of all at once (which blocked it for seconds). Counted,
+    # not timed: a timed bound fails on a busy machine (benchmarks/gui.py measures the longest wait).
+    assert len(parts) >= 5 and parts[-1][0] == parts[-1][1] == len(text), parts[-3:]
+    steps = list(itertools.pairwise(parts))
+    assert all(later[0] > earlier[0] for earlier, later in steps)
+    assert sum(later[2] > earlier[2] for earlier, later in steps) >= len(steps) // 2
     assert window.document_id == 2 and view.layout_done()
     assert any(m.startswith("Opening a long document") for m in messages), messages
     # all of the text is there, with the line height on every paragraph
