@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.errors import AnnotatorError
 from annotator.schema import Schema, SchemaError, default_schema, parse_schema
-from annotator.store import Setting, open_database
-from annotator.store.database import ProjectOpenError, is_url
+from annotator.store.database import ProjectOpenError, is_url, open_database
 from annotator.store.database import is_connection_error as is_connection_error  # for the window
 from annotator.store.database import unreachable_message as unreachable_message  # for the window
+from annotator.store.models import Setting
 
 SCHEMA_KEY = "schema"
 
