@@ -149,12 +149,13 @@ class _Sets:
             condition: ColumnElement[bool] = where(V.document_id)
             if annotator_ids is not None:
                 condition = condition & V.annotator_id.in_(annotator_ids)
-            for event_id, role, entity_id, filler_event_id in conn.execute(
+            for event_id, role, entity_id, filler_event_id in _plain_rows(
+                conn,
                 select(A.event_id, A.role, A.entity_id, A.filler_event_id)
                 .join(V, V.id == A.event_id)
                 .where(condition)
-                .order_by(A.event_id, A.position, A.id)
-            ).all():
+                .order_by(A.event_id, A.position, A.id),
+            ):
                 arguments[event_id].append(Argument(role, entity_id or filler_event_id or ""))
             for d, a, vid, vtype, s, e, attrs in rows(
                 V.id, V.type, V.trigger_start, V.trigger_end, _text(V.attributes),
@@ -275,7 +276,7 @@ def read_batches(
             if cancel is not None:
                 cancel.check()
             chunk = ids[i : i + batch_size]
-            rows = conn.execute(base.where(m.Document.id.in_(chunk)).order_by(m.Document.id)).all()
+            rows = _plain_rows(conn, base.where(m.Document.id.in_(chunk)).order_by(m.Document.id))
             if rows:
                 yield batch(rows, lambda column, chunk=chunk: column.in_(chunk))
         return
@@ -283,9 +284,9 @@ def read_batches(
     while True:
         if cancel is not None:
             cancel.check()
-        rows = conn.execute(
-            base.where(m.Document.id > last_id).order_by(m.Document.id).limit(batch_size)
-        ).all()
+        rows = _plain_rows(
+            conn, base.where(m.Document.id > last_id).order_by(m.Document.id).limit(batch_size)
+        )
         if not rows:
             return
         lo, hi = rows[0][0], rows[-1][0]
