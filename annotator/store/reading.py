@@ -86,13 +86,21 @@ def _text(column: Any) -> Any:
 def _plain_rows(conn: Connection, query: Any) -> Sequence[Any]:
     """The rows of a query as the driver gives them: plain tuples, without SQLAlchemy's row objects and
     result processing (the columns read here are integers, strings and JSON read as text, which need
-    none), a third of the time of reading a large project's labels."""
+    none), a third of the time of reading a large project's labels. A driver error while fetching (a page
+    damaged beyond what the look before opening read) is met again through SQLAlchemy's own fetch, so that
+    it is reported as every driver error is (one line naming the damaged file), not as a bare error."""
     result = conn.execute(query)
     try:
         cursor = result.cursor
-        return cursor.fetchall() if cursor is not None else []
+        if cursor is None:
+            return []
+        try:
+            return cursor.fetchall()
+        except conn.dialect.loaded_dbapi.Error:
+            pass
     finally:
         result.close()
+    return conn.execute(query).all()
 
 
 def annotator_names(conn: Connection) -> dict[int, str]:

@@ -297,3 +297,29 @@ def test_unreadable_files_and_read_only_folders_get_one_line_and_stay_as_they_we
         folder.chmod(0o755)
         noread.chmod(0o644)
     assert noread.read_bytes() == path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["agreement", "--json"], ["search", "पहलगाम"], ["stats"], ["jsonl-export"]],
+    ids=["agreement", "search", "stats", "jsonl"],
+)
+def test_damage_beyond_the_budget_is_one_line_for_every_reader(
+    damaged, tmp_path, capsys, monkeypatch, command
+):
+    """Readers that take the driver's rows directly (the store readers, search on a plain sqlite3
+    connection) report a damaged page as the rest do: one line naming the file, exit 1, nothing changed."""
+    from annotator.store import database
+
+    monkeypatch.setattr(database, "OPEN_CHECK_BUDGET_S", 0.0)
+    before = digest(damaged)[0]
+    if command == ["jsonl-export"]:
+        argv = ["export", str(damaged), "--out", str(tmp_path / "o.jsonl"), "--quiet"]
+    else:
+        argv = [command[0], str(damaged), *command[1:]]
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    assert f"{damaged}: the project file is damaged" in err, err
+    assert digest(damaged)[0] == before
