@@ -83,6 +83,7 @@ from annotator.errors import AnnotatorError
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.project import Project
 from annotator.store.models import (
+    LABEL_TABLES,
     Annotator,
     Document,
     DocumentLabel,
@@ -90,7 +91,6 @@ from annotator.store.models import (
     Event,
     EventArgument,
     GoldProvenance,
-    Relation,
     TargetedSentiment,
     Tombstone,
     WorkItem,
@@ -1248,17 +1248,7 @@ def decided_documents(project: Project) -> list[tuple[int, str, str, int]]:
 
 #: What a decision may write on a document, parents first: gold's rows (and gold's work state, which an
 #: edit in place starts), the provenance of gold items, and the tombstones of gold rows it deleted.
-JOURNALED: tuple[Any, ...] = (
-    Entity,
-    Event,
-    EventArgument,
-    Relation,
-    DocumentLabel,
-    TargetedSentiment,
-    WorkItem,
-    GoldProvenance,
-    Tombstone,
-)
+JOURNALED: tuple[Any, ...] = (*LABEL_TABLES, WorkItem, GoldProvenance, Tombstone)
 
 RowKey = tuple[str, Any]  # (table name, row id)
 Row = dict[str, Any]

@@ -23,7 +23,7 @@ from annotator.services.project import Project
 from annotator.services.team import visible_annotator
 from annotator.store.database import json_dumps
 from annotator.store.models import Document as DocumentRow
-from annotator.store.reading import BATCH_SIZE, count_documents, read_batches, read_document
+from annotator.store.reading import BATCH_SIZE, count_documents, read_batches
 
 
 @dataclass
@@ -34,12 +34,6 @@ class ExportReport:
 
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def document_annotations(conn: Connection, document_id: int) -> list[dict[str, Any]]:
-    """One document's native annotation blocks (every annotator's), as the JSONL export writes them."""
-    doc = read_document(conn, document_id)
-    return doc.blocks() if doc is not None else []
 
 
 def _metas(conn: Connection, documents: list[Document]) -> dict[int, str]:

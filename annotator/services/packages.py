@@ -48,6 +48,7 @@ from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.project import Project, open_project
 from annotator.store.database import ProjectOpenError, open_database
 from annotator.store.models import (
+    LABEL_TABLES,
     Annotator,
     Assignment,
     Base,
@@ -77,7 +78,7 @@ from annotator.store.writes import (
 FORMAT = 1
 CHUNK = 500
 #: label tables in the order rows can be inserted (what they refer to first)
-TABLES = (Entity, Event, EventArgument, Relation, DocumentLabel, TargetedSentiment)
+TABLES = LABEL_TABLES
 BY_NAME = {m.__tablename__: m for m in (*TABLES, WorkItem)}
 
 
@@ -429,17 +430,7 @@ def _check(project: Project, package: Project, path: Path, pid: str, copy: Path)
 CLOCK_TOLERANCE = timedelta(days=1)
 #: every table whose rows have an owner (``annotator_id``); ids are unique across all of them (a tombstone
 #: is found by its id alone)
-_OWNED = (
-    Entity,
-    Event,
-    EventArgument,
-    Relation,
-    DocumentLabel,
-    TargetedSentiment,
-    WorkItem,
-    Suggestion,
-    Tombstone,
-)
+_OWNED = (*LABEL_TABLES, WorkItem, Suggestion, Tombstone)
 #: what rows refer to, by id (besides documents and annotators)
 _REFERENCES = {
     "event_arguments": ("event_id", "entity_id", "filler_event_id"),

@@ -258,6 +258,10 @@ class TargetedSentiment(_AnnotationRow, Base):
     polarity: Mapped[str] = mapped_column(String(16))
 
 
+#: The tables of labels, in the order their rows can be inserted (what a row refers to comes first).
+LABEL_TABLES = (Entity, Event, EventArgument, Relation, DocumentLabel, TargetedSentiment)
+
+
 class GoldProvenance(Base):
     """How one gold item was decided. Gold is the annotation set of the reserved annotator ``gold``; ``id``
     is the gold row's id. ``decided_by`` is the adjudicator's name, or None when a rule (``rule``:

@@ -114,7 +114,6 @@ class _Sets:
         self,
         conn: Connection,
         where: Any,  # document id column -> condition
-        names: dict[int, str],
         annotator_ids: Collection[int] | None,
         layers: frozenset[Layer],
         presence: bool,
@@ -257,7 +256,7 @@ def read_batches(
     base = select(m.Document.id, m.Document.external_id, m.Document.title, text_column, meta_column)
 
     def batch(rows: Sequence[Any], where: Any) -> list[Document]:
-        found = _Sets(conn, where, names, annotator_ids, wanted_layers, presence)
+        found = _Sets(conn, where, annotator_ids, wanted_layers, presence)
         by_document: dict[int, list[int]] = defaultdict(list)
         for d, a in sorted(found.keys, key=lambda k: (k[0], names[k[1]])):
             by_document[d].append(a)
