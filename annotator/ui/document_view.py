@@ -546,22 +546,9 @@ class DocumentView(ViewPainting):
         if start == end:
             return start, end
         segmenter, at = self._segmenter, 0
-        if len(self._text) > LAZY_LAYOUT_CHARS:
-            # a long text: its stretch around the selection, from and to white space (where neither a
-            # token nor a grapheme cluster goes on), instead of segmenting all of it (10 s for 20 MB)
-            at = max(0, *(self._text.rfind(c, 0, max(0, start - 500)) + 1 for c in " \n"))
-            stop = min(
-                f if f >= 0 else len(self._text) for f in (self._text.find(c, end + 500) for c in " \n")
-            )
-            segmenter = Segmenter(self._text[at:stop])
-        start, end = segmenter.strip_span(start - at, end - at)
-        if start == end:
-            return start + at, end + at
-        if not self.snap_to_tokens:
-            start, end = segmenter.snap(start, end, mode="grapheme")
-        else:
-            start, end = segmenter.snap(start, end, mode="token")
-            start, end = segmenter.trim_punctuation(start, end)  # no bracket, quote or danda at the edges
+        if len(self._text) > LAZY_LAYOUT_CHARS:  # a long text: only the stretch around the selection
+            segmenter, at = segmenter.around(start, end)
+        start, end = segmenter.selection(start - at, end - at, to_tokens=self.snap_to_tokens)
         return start + at, end + at
 
     def selected_span_id(self) -> str:

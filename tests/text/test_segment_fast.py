@@ -141,3 +141,17 @@ def test_seed_article_mostly_fast() -> None:
     text = normalize(decode(path.read_bytes(), str(path)))
     exact = sum(b - a for a, b in exact_chunks(text))
     assert exact < 0.05 * len(text)  # handles, hashtags and URLs only
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2000), st.integers(0, 60), st.booleans())
+def test_a_selection_snapped_in_a_stretch_equals_one_snapped_in_the_whole_text(start, length, to_tokens):
+    """Segmenter.around: the workbench snaps a selection in a long text within the stretch around it."""
+    from annotator.text.segment import Segmenter
+
+    text = ("पहलगाम में लश्कर-ए-तैयबा के आतंकियों ने हमला किया। (Reuters) “26 killed”, said J&K police.\n") * 30
+    end = min(len(text), start + length)
+    whole = Segmenter(text)
+    stretch, at = whole.around(start, end, margin=40)
+    snapped = stretch.selection(start - at, end - at, to_tokens=to_tokens)
+    assert (snapped[0] + at, snapped[1] + at) == whole.selection(start, end, to_tokens=to_tokens)
