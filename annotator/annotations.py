@@ -52,12 +52,9 @@ class Layer(StrEnum):
     SENTIMENT = "sentiment"  # targeted sentiment
     STATUS = "status"  # work status
 
-    @classmethod
-    def all(cls) -> frozenset[Layer]:
-        return frozenset(cls)
 
-
-ALL_LAYERS = Layer.all()
+#: Every layer (what a reader reads when not told otherwise).
+ALL_LAYERS: frozenset[Layer] = frozenset(Layer)
 
 
 def _frozen(attributes: Mapping[str, Any] | None) -> Mapping[str, Any]:
