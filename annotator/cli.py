@@ -426,6 +426,114 @@ def cmd_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _mapping_from(args: argparse.Namespace):
+    from annotator.schema.evolution import parse_mapping
+
+    return parse_mapping(
+        renames=args.rename or (), merges=args.merge or (), drops=args.drop or (), splits=args.split or ()
+    )
+
+
+def cmd_schema_show(args: argparse.Namespace) -> int:
+    from annotator.services import schema_change
+    from annotator.services.project import open_project
+
+    with open_project(args.project) as project:
+        shown = schema_change.show(project)
+    if args.json:
+        print(json.dumps(shown, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{shown['name']}: schema version {shown['version']} ({shown['fingerprint'][:12]})")
+    for entity in shown["entities"]:
+        parent = f" (a {entity['parent']})" if entity["parent"] else ""
+        print(f"  entity {entity['name']}{parent}: {entity['count']:,}")
+    for event in shown["events"]:
+        print(f"  event {event['name']}: {event['count']:,}")
+        for role in event["roles"]:
+            print(f"    role {role['name']}: {role['count']:,}")
+    for relation in shown["relations"]:
+        print(f"  relation {relation['name']}: {relation['count']:,}")
+    if shown["awaiting_review"]:
+        print(
+            f"  {shown['awaiting_review']:,} annotation(s) of split types await review "
+            "(annotator schema review)"
+        )
+    for version in shown["versions"]:
+        by = f" by {version['applied_by']}" if version["applied_by"] else ""
+        when = f" on {version['applied_at'][:16]}" if version["applied_at"] else ""
+        print(f"  version {version['number']}{by}{when}: {version['summary']}")
+    return EXIT_OK
+
+
+def cmd_schema_diff(args: argparse.Namespace) -> int:
+    from annotator.services import schema_change
+    from annotator.services.project import open_project
+
+    mapping = _mapping_from(args)
+    new = schema_change.load_new_schema(args.schema)
+    with open_project(args.project) as project:
+        found = schema_change.diff(project, new, mapping)
+    if args.json:
+        print(json.dumps(found.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(found.text())
+    return EXIT_ERROR if found.problems else EXIT_OK
+
+
+def cmd_schema_apply(args: argparse.Namespace) -> int:
+    from annotator.services import schema_change
+    from annotator.services.project import open_project
+    from annotator.settings import Settings
+
+    mapping = _mapping_from(args)
+    new = schema_change.load_new_schema(args.schema)
+    by = args.by or Settings.load().annotator or None
+    with (
+        open_project(args.project) as project,
+        progress_bar("schema", unit="step", enabled=not args.quiet) as bar,
+    ):
+        report = schema_change.apply(project, new, mapping, applied_by=by, progress=bar)
+    print(report.text())
+    return EXIT_OK
+
+
+def cmd_schema_review(args: argparse.Namespace) -> int:
+    from annotator.services import schema_change
+    from annotator.services.project import open_project
+
+    with open_project(args.project) as project:
+        if args.accept_proposals:
+            n = schema_change.accept_proposals(project)
+            print(f"{n:,} provisional type(s) confirmed")
+            return EXIT_OK
+        if args.set:
+            for item in args.set:
+                item_id, sep, label = item.partition("=")
+                if not sep:
+                    raise AnnotatorError(f"--set {item}: write ID=LABEL")
+                schema_change.resolve(project, item_id.strip(), label.strip())
+            print(f"{len(args.set)} annotation(s) given their type")
+            return EXIT_OK
+        queue = schema_change.review_queue(project, annotator=args.annotator)
+    if args.json:
+        print(
+            json.dumps(
+                [item.__dict__ | {"choices": list(item.choices)} for item in queue],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    if not queue:
+        print("no annotation awaits review")
+    for item in queue:
+        print(
+            f"{item.id}  {item.external_id}  {item.annotator}  {item.start}-{item.end} {item.surface!r}: "
+            f"{item.source_label} → {item.label} (choices: {' | '.join(item.choices)}; {item.reason})"
+        )
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from annotator.ui.app import run  # the one place the CLI reaches into the UI: to launch it
 
@@ -627,6 +735,49 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("files", nargs="+", metavar="FILE")
     q.add_argument("--quiet", action="store_true", help="no progress bar")
     q.set_defaults(func=cmd_package_import)
+
+    p = sub.add_parser(
+        "schema",
+        help="show, diff and apply label schema changes (rename, merge, drop, split labels)",
+        description="The project's label schema changes without losing an annotation: `diff` shows what "
+        "a new schema would do to the stored annotations, `apply` makes it the next version (after a "
+        "backup, in one transaction), `review` lists the annotations of split types.",
+    )
+    schema_actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = schema_actions.add_parser("show", help="the schema in force, its versions and label counts")
+    q.add_argument("project")
+    q.add_argument("--json", action="store_true", help="machine-readable output")
+    q.set_defaults(func=cmd_schema_show)
+    for action, helptext, func in (
+        ("diff", "what a new schema would do to the stored annotations (changes nothing)", cmd_schema_diff),
+        ("apply", "make a new schema the project's next version", cmd_schema_apply),
+    ):
+        q = schema_actions.add_parser(
+            action, help=helptext, description=helptext[0].upper() + helptext[1:] + "."
+        )
+        q.add_argument("project")
+        q.add_argument("schema", metavar="NEW", help="the new schema: TOML or brat annotation.conf")
+        q.add_argument(
+            "--rename", action="append", metavar="OLD=NEW", help="rename a type, EVENT.role or @attribute"
+        )
+        q.add_argument("--merge", action="append", metavar="A+B=C", help="merge names into one")
+        q.add_argument("--drop", action="append", metavar="NAME", help="delete what carries NAME")
+        q.add_argument(
+            "--split", action="append", metavar="A=B|C", help="split a type; each annotation is reviewed"
+        )
+        if action == "diff":
+            q.add_argument("--json", action="store_true", help="machine-readable output")
+        else:
+            q.add_argument("--by", metavar="NAME", help="who applies it (default: the name you work as)")
+            q.add_argument("--quiet", action="store_true", help="no progress bar")
+        q.set_defaults(func=func)
+    q = schema_actions.add_parser("review", help="annotations of split types waiting for a choice")
+    q.add_argument("project")
+    q.add_argument("--annotator", metavar="NAME", help="only NAME's")
+    q.add_argument("--set", action="append", metavar="ID=LABEL", help="give one its type")
+    q.add_argument("--accept-proposals", action="store_true", help="confirm every provisional type")
+    q.add_argument("--json", action="store_true", help="machine-readable output")
+    q.set_defaults(func=cmd_schema_review)
 
     p = sub.add_parser(
         "assign",

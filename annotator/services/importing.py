@@ -308,8 +308,8 @@ class _RowInserter:
     id is stored already (``INSERT … ON CONFLICT (id) DO NOTHING``; the row count says how many were new).
 
     Like :class:`_DocumentInserter`: the statement is Core's own, compiled once; rows are tuples of
-    ``columns`` (every column of the table, in its order: checked) whose JSON and time values the caller
-    converted (:func:`_value_out`). ``conflict``
+    ``columns`` (every column of the table but ``schema_version``, in its order: checked) whose JSON and
+    time values the caller converted (:func:`_value_out`). ``conflict``
     ``()`` skips a row that collides with any unique key (a work item: one per document and annotator).
     Other databases than SQLite and PostgreSQL look the keys up first, as
     ``annotator.store.writes.insert_missing`` does."""
@@ -321,7 +321,9 @@ class _RowInserter:
         self.model = model
         table = cast(Table, model.__table__)
         dialect = conn.dialect
-        if columns != tuple(c.key for c in table.columns):  # pragma: no cover - a model changed
+        # every column but the schema version (NULL: the version in force, see store.models)
+        written = [c for c in table.columns if c.key != "schema_version"]
+        if columns != tuple(c.key for c in written):  # pragma: no cover - a model changed
             raise RuntimeError(f"{table.name}: the import writes {columns}, the table has other columns")
         self.columns = columns
         self.conflict = conflict
@@ -339,7 +341,7 @@ class _RowInserter:
         # other columns whose type converts a value for the driver (SQLite's Boolean): converted here
         self._convert = [
             (i, fn)
-            for i, column in enumerate(table.columns)
+            for i, column in enumerate(written)
             if not isinstance(column.type, JSON | DateTime)
             and (fn := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
         ]

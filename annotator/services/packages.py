@@ -46,6 +46,7 @@ from annotator.errors import AnnotatorError
 from annotator.fileio import scratch_folder, sweep, temp_name
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.project import Project, open_project
+from annotator.services.schema_change import current_version, package_version, plans_since, replay
 from annotator.store.database import ProjectOpenError, open_database
 from annotator.store.models import (
     LABEL_TABLES,
@@ -58,6 +59,8 @@ from annotator.store.models import (
     Event,
     EventArgument,
     Relation,
+    SchemaReview,
+    SchemaVersion,
     Setting,
     Suggestion,
     TargetedSentiment,
@@ -162,6 +165,8 @@ def export_package(
             raise AnnotatorError(f"no documents are assigned to {annotator} (annotator assign …)")
         documents = _select_in(conn, Document.__table__, Document.__table__.c.id, doc_ids)
         rows = _annotator_rows(conn, person.id, doc_ids)
+        version = current_version(conn)
+        schema_versions = [dict(r._mapping) for r in conn.execute(select(SchemaVersion.__table__))]
     sweep(out)  # what a killed export to the same file left
     tmp = temp_name(out)
     for suffix in ("", "-wal", "-shm"):
@@ -176,6 +181,7 @@ def export_package(
                     "annotator": annotator,
                     "role": person.role,
                     "schema_fingerprint": project.schema.fingerprint,
+                    "schema_version": version,
                     "package_id": str(uuid.uuid4()),
                     "created_at": utcnow().isoformat(),
                     "documents": len(documents),
@@ -199,6 +205,8 @@ def export_package(
                         }
                     ],
                 )
+                if schema_versions:  # the package knows the versions up to its own
+                    target.execute(insert(SchemaVersion), schema_versions)
                 target.execute(insert(Document), documents)
                 target.execute(
                     insert(Assignment),
@@ -265,6 +273,11 @@ class _Package:
     annotator: dict[str, Any]
     doc_map: dict[int, int]  # package document id -> project document id
     doc_length: dict[int, int] = field(default_factory=dict)  # package document id -> its text's length
+    #: the project's schema version the package was made under, and the plans (each with the version it
+    #: made) that bring its rows to the version in force (see services.schema_change.replay)
+    version: int = 1
+    plans: list = field(default_factory=list)
+    reviews: list[dict[str, Any]] = field(default_factory=list)  # split annotations to queue, once merged
 
     def rows(self) -> dict[str, list[dict[str, Any]]]:
         """Every label row, work item and tombstone: read when this package is merged, one at a time.
@@ -285,6 +298,7 @@ class _Package:
                         ) from None
         finally:
             con.dispose()
+        self.reviews = replay(out, self.plans, self.version)
         return out
 
     def discard(self) -> None:
@@ -366,11 +380,11 @@ def _check(project: Project, package: Project, path: Path, pid: str, copy: Path)
         raise PackageError(f"{path}: not a work package (a project file without a package header)")
     if header.get("project_id") != pid:
         raise PackageError(f"{path}: a package of another project ({header.get('project_id')})")
-    if (
-        header.get("schema_fingerprint") != project.schema.fingerprint
-        or package.schema.fingerprint != project.schema.fingerprint
-    ):
-        raise PackageError(f"{path}: made with another label schema than this project's")
+    with project.engine.connect() as conn:
+        version, reason = package_version(conn, header, package.schema.fingerprint)
+        plans = plans_since(conn, version) if version is not None else []
+    if version is None:
+        raise PackageError(f"{path}: {reason}; nothing merged")
     name = header.get("annotator")
     with package.engine.connect() as conn:
         people = [dict(r._mapping) for r in conn.execute(select(Annotator))]
@@ -422,7 +436,7 @@ def _check(project: Project, package: Project, path: Path, pid: str, copy: Path)
         if digest not in local:
             raise PackageError(f"{path}: document {ext_id} is not in this project")
         doc_map[doc_id] = local[digest]
-    return _Package(str(path), copy, header, person, doc_map, lengths)
+    return _Package(str(path), copy, header, person, doc_map, lengths, version, plans)
 
 
 #: How far in the future a time in a package may lie (laptop clocks drift; a row dated years ahead would
@@ -746,6 +760,27 @@ def _merge(
     _merge_suggestions(conn, [local_row(r) for r in rows["suggestions"] if r["status"] != "open"], report)
 
 
+def _queue_reviews(conn: Connection, pkg: _Package) -> None:
+    """The package's annotations of types split since it was made wait for review, like the project's."""
+    if not pkg.reviews:
+        return
+    aid = conn.scalar(select(Annotator.id).where(Annotator.name == pkg.annotator["name"]))
+    ids = [r["id"] for r in pkg.reviews]
+    present: set[str] = set()
+    for model in (Entity, Event):
+        for chunk in _chunks(ids):
+            present.update(conn.execute(select(model.id).where(model.id.in_(chunk))).scalars())
+    queued: set[str] = set()
+    for chunk in _chunks(ids):
+        queued.update(conn.execute(select(SchemaReview.id).where(SchemaReview.id.in_(chunk))).scalars())
+    fresh = [
+        {**r, "annotator_id": aid, "document_id": pkg.doc_map.get(r["document_id"], r["document_id"])}
+        for r in pkg.reviews
+        if r["id"] in present and r["id"] not in queued
+    ]
+    insert_rows(conn, SchemaReview.__table__, fresh)
+
+
 def _merge_suggestions(conn: Connection, incoming: list[dict[str, Any]], report: MergeReport) -> None:
     """Decided suggestions: new ones are added (replacing an open one of the same span and label here);
     one decided in both places keeps the later decision."""
@@ -819,6 +854,7 @@ def import_packages(
                 with project.engine.begin() as conn:
                     _check_ownership(conn, pkg, rows)  # again, in the transaction that writes
                     _merge(conn, pkg, report, rows)
+                    _queue_reviews(conn, pkg)
             except (IntegrityError, DataError) as exc:
                 reason = str(exc.orig).splitlines()[0][:200]
                 raise PackageError(

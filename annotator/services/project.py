@@ -13,7 +13,7 @@ from annotator.schema import Schema, SchemaError, default_schema, parse_schema
 from annotator.store.database import ProjectOpenError, is_url, open_database
 from annotator.store.database import is_connection_error as is_connection_error  # for the window
 from annotator.store.database import unreachable_message as unreachable_message  # for the window
-from annotator.store.models import Setting
+from annotator.store.models import SchemaVersion, Setting
 
 SCHEMA_KEY = "schema"
 
@@ -85,6 +85,15 @@ def init_project(
             if session.get(Setting, SCHEMA_KEY) is not None:
                 raise AnnotatorError(f"{location}: already holds a project")
             session.add(Setting(key=SCHEMA_KEY, value=schema.source_text))
+            session.add(
+                SchemaVersion(
+                    number=1,
+                    fingerprint=schema.fingerprint,
+                    source_text=schema.source_text,
+                    mapping="",
+                    summary="the schema the project was made with",
+                )
+            )
     except BaseException:
         result.engine.dispose()
         raise

@@ -136,11 +136,15 @@ class WorkItem(Base):
 
 
 class _AnnotationRow:
-    """Columns every annotation row has (a mixin, not a table)."""
+    """Columns every annotation row has (a mixin, not a table). ``schema_version`` is the number of the
+    label schema version (:class:`SchemaVersion`) the row was made under; NULL means the project's current
+    one: rows are written without it, and applying a new schema stamps the rows still NULL with the number
+    being replaced (so a write costs nothing, and a row's version is known once it is no longer current)."""
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    schema_version: Mapped[int | None] = mapped_column(Integer, default=None)
 
 
 class Entity(_AnnotationRow, Base):
@@ -340,3 +344,41 @@ class SuggestionModel(Base):
     spans: Mapped[int] = mapped_column(Integer)
     labels_seen: Mapped[int] = mapped_column(Integer)  # entity rows in the project when it was trained
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class SchemaVersion(Base):
+    """One version of the project's label schema: version 1 is the schema the project was made with; each
+    ``annotator schema apply`` adds the next, with its TOML text, who applied it and when, and the mapping
+    (renames, merges, drops, splits; JSON, see :class:`annotator.schema.evolution.SchemaMapping`) that took
+    the stored annotations from the version before. The settings key ``schema`` holds the newest's text."""
+
+    __tablename__ = "schema_versions"
+
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    source_text: Mapped[str] = mapped_column(Text)
+    mapping: Mapped[str] = mapped_column(Text, default="")
+    applied_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    applied_at: Mapped[datetime] = mapped_column(default=utcnow)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class SchemaReview(Base):
+    """An annotation whose type was split (``--split A=B|C``): it was given ``label`` provisionally (the
+    rule's proposal, else the first choice) and waits for a person to pick among ``choices``. ``id`` is the
+    annotation row's id; the row goes when the annotation is deleted, and is marked ``reviewed`` once a
+    person has picked."""
+
+    __tablename__ = "schema_reviews"
+    __table_args__ = (Index("ix_schema_reviews_document_annotator", "document_id", "annotator_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(32))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    source_label: Mapped[str] = mapped_column(String(64))
+    choices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    reviewed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
