@@ -164,8 +164,19 @@ _ROOT_KEYS = (
     "targeted_sentiment",
 )
 _SCHEMA_KEYS = ("name", "version", "description", "naming")
-_ENTITY_KEYS = ("name", "color", "hotkey", "description", "parent", "abstract", "attributes")
-_EVENT_KEYS = ("name", "color", "hotkey", "description", "parent", "abstract", "roles", "attributes")
+_GUIDE_KEYS = ("guideline", "examples")
+_ENTITY_KEYS = ("name", "color", "hotkey", "description", "parent", "abstract", "attributes", *_GUIDE_KEYS)
+_EVENT_KEYS = (
+    "name",
+    "color",
+    "hotkey",
+    "description",
+    "parent",
+    "abstract",
+    "roles",
+    "attributes",
+    *_GUIDE_KEYS,
+)
 _RELATION_KEYS = (
     "name",
     "color",
@@ -176,9 +187,10 @@ _RELATION_KEYS = (
     "symmetric",
     "equivalence",
     "attributes",
+    *_GUIDE_KEYS,
 )
-_ROLE_KEYS = ("name", "types", "cardinality", "min", "max", "description")
-_ATTR_KEYS = ("name", "kind", "values", "default", "required", "description")
+_ROLE_KEYS = ("name", "types", "cardinality", "min", "max", "description", *_GUIDE_KEYS)
+_ATTR_KEYS = ("name", "kind", "values", "default", "required", "description", *_GUIDE_KEYS)
 _DOC_SENT_KEYS = ("name", "description", "levels")
 _LEVEL_KEYS = ("value", "label", "description", "hotkey")
 _TARGETED_KEYS = ("polarities", "targets", "description")
@@ -443,6 +455,14 @@ def _suggest(name: str, known: list[str]) -> str:
 _BUILTINS = {a.name: a for a in BUILTIN_ATTRIBUTES}
 
 
+def _guide(ch: _Checker, table: dict[str, Any], path: str) -> dict[str, Any]:
+    """The optional ``guideline`` (Markdown text) and ``examples`` (strings) of a type, role or attribute, as
+    keyword arguments of its model class."""
+    guideline = ch.string(table, "guideline", path) or ""
+    examples = ch.string_list(table, "examples", path) if "examples" in table else None
+    return {"guideline": guideline, "examples": tuple(examples or ())}
+
+
 def _attribute(ch: _Checker, table: dict[str, Any], path: str) -> AttributeDef | None:
     ch.keys(table, path, _ATTR_KEYS)
     name = ch.name(table, path, "attribute")
@@ -482,6 +502,7 @@ def _attribute(ch: _Checker, table: dict[str, Any], path: str) -> AttributeDef |
         default=default,
         required=bool(required),
         description=description or "",
+        **_guide(ch, table, path),
     )
 
 
@@ -634,7 +655,8 @@ def _role(ch: _Checker, table: dict[str, Any], path: str, known_types: list[str]
     description = ch.string(table, "description", path, required=True, nonempty=True)
     if name is None or not types or description is None or bounds is None:
         return None
-    return Role(name=name, types=tuple(types), min=bounds[0], max=bounds[1], description=description)
+    guide = _guide(ch, table, path)
+    return Role(name=name, types=tuple(types), min=bounds[0], max=bounds[1], description=description, **guide)
 
 
 def _entities(
@@ -667,6 +689,7 @@ def _entities(
                     tuple(attrs),
                     parent=header.parent,
                     abstract=header.abstract,
+                    **_guide(ch, table, path),
                 )
             )
     return result
@@ -721,6 +744,7 @@ def _events(
                     tuple(attrs),
                     parent=header.parent,
                     abstract=header.abstract,
+                    **_guide(ch, table, path),
                 )
             )
     return result
@@ -788,6 +812,7 @@ def _relations(
                     symmetric=undirected,
                     equivalence=bool(equivalence),
                     attributes=tuple(attrs),
+                    **_guide(ch, table, path),
                 )
             )
     return result
@@ -1071,6 +1096,12 @@ class _TomlWriter:
             if attr.required:
                 self.key("required", True)
             self.key("description", attr.description or None)
+            self.guide(attr)
+
+    def guide(self, item: AttributeDef | Role | EntityType | EventType | RelationType) -> None:
+        self.key("guideline", item.guideline or None)
+        if item.examples:
+            self.array("examples", item.examples)
 
     def type_header(self, t: EntityType | EventType | RelationType) -> None:
         self.key("name", t.name)
@@ -1081,6 +1112,7 @@ class _TomlWriter:
             self.key("parent", t.parent)
             if t.abstract:
                 self.key("abstract", True)
+        self.guide(t)
 
 
 def schema_to_toml(schema: Schema, *, comment: str = "") -> str:
@@ -1121,6 +1153,7 @@ def schema_to_toml(schema: Schema, *, comment: str = "") -> str:
                 w.key("min", role.min or None)
                 w.key("max", role.max)
             w.key("description", role.description)
+            w.guide(role)
         w.attributes("events.attributes", event.attributes, indent="  ")
 
     for relation in schema.relations:

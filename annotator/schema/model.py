@@ -63,6 +63,16 @@ def _describe(value: Any) -> str:
     return "null" if value is None else repr(value)
 
 
+def _with_guide(out: dict[str, Any], guideline: str, examples: tuple[str, ...]) -> dict[str, Any]:
+    """``out`` with the guideline and examples when there are any (a schema without them keeps the
+    fingerprint it had before schemas carried guidelines)."""
+    if guideline:
+        out["guideline"] = guideline
+    if examples:
+        out["examples"] = list(examples)
+    return out
+
+
 def cardinality_name(lo: int, hi: int | None) -> str | int | None:
     """The schema-file ``cardinality`` that writes the bounds ``(lo, hi)``: a name of
     :data:`CARDINALITIES`, an integer N for "exactly N", or ``None`` when only ``min``/``max`` can."""
@@ -104,6 +114,8 @@ class AttributeDef:
     default: AttributeValue | None = None
     required: bool = False
     description: str = ""
+    guideline: str = ""  # Markdown: what annotators are told, shown on hover and with F1
+    examples: tuple[str, ...] = ()
 
     def check_value(self, value: Any) -> str | None:
         """Why ``value`` is not acceptable for this attribute, or ``None`` when it is."""
@@ -124,7 +136,7 @@ class AttributeDef:
         return None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "name": self.name,
             "kind": self.kind,
             "values": list(self.values),
@@ -132,6 +144,7 @@ class AttributeDef:
             "required": self.required,
             "description": self.description,
         }
+        return _with_guide(out, self.guideline, self.examples)
 
 
 #: Attributes every entity, event and relation may carry without the schema declaring them: a free-text
@@ -169,6 +182,8 @@ class Role:
     min: int = 0
     max: int | None = None
     description: str = ""
+    guideline: str = ""  # Markdown: what annotators are told, shown on hover and with F1
+    examples: tuple[str, ...] = ()
 
     @property
     def unbounded(self) -> bool:
@@ -190,13 +205,14 @@ class Role:
         return type_name in self.types
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "name": self.name,
             "types": list(self.types),
             "min": self.min,
             "max": self.max,
             "description": self.description,
         }
+        return _with_guide(out, self.guideline, self.examples)
 
 
 @dataclass(frozen=True)
@@ -214,9 +230,11 @@ class EntityType:
     attributes: tuple[AttributeDef, ...] = ()
     parent: str | None = None
     abstract: bool = False
+    guideline: str = ""  # Markdown: what annotators are told, shown on hover and with F1
+    examples: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "name": self.name,
             "color": self.color,
             "hotkey": self.hotkey,
@@ -225,6 +243,7 @@ class EntityType:
             "abstract": self.abstract,
             "attributes": [a.to_dict() for a in self.attributes],
         }
+        return _with_guide(out, self.guideline, self.examples)
 
 
 @dataclass(frozen=True)
@@ -244,6 +263,8 @@ class EventType:
     attributes: tuple[AttributeDef, ...] = ()
     parent: str | None = None
     abstract: bool = False
+    guideline: str = ""  # Markdown: what annotators are told, shown on hover and with F1
+    examples: tuple[str, ...] = ()
 
     @property
     def role_names(self) -> tuple[str, ...]:
@@ -257,7 +278,7 @@ class EventType:
         raise KeyError(f"event type {self.name} has no role {name!r} (roles: {', '.join(self.role_names)})")
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "name": self.name,
             "color": self.color,
             "hotkey": self.hotkey,
@@ -267,6 +288,7 @@ class EventType:
             "roles": [r.to_dict() for r in self.roles],
             "attributes": [a.to_dict() for a in self.attributes],
         }
+        return _with_guide(out, self.guideline, self.examples)
 
 
 @dataclass(frozen=True)
@@ -289,9 +311,11 @@ class RelationType:
     symmetric: bool = False
     equivalence: bool = False
     attributes: tuple[AttributeDef, ...] = ()
+    guideline: str = ""  # Markdown: what annotators are told, shown on hover and with F1
+    examples: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "name": self.name,
             "color": self.color,
             "hotkey": self.hotkey,
@@ -302,6 +326,7 @@ class RelationType:
             "equivalence": self.equivalence,
             "attributes": [a.to_dict() for a in self.attributes],
         }
+        return _with_guide(out, self.guideline, self.examples)
 
 
 @dataclass(frozen=True)
@@ -464,6 +489,36 @@ class Schema:
 
     def _type(self, name: str) -> EntityType | EventType | None:
         return self._entity_index.get(name) or self._event_index.get(name)
+
+    def guide(self, name: str) -> tuple[str, str, tuple[str, ...]] | None:
+        """What annotators are told about ``name`` — a type (``ATTACK``), a role (``ATTACK.Attacker``) or an
+        attribute (``@modality``, or ``TYPE@name`` for a type's own): (description, guideline Markdown,
+        examples), or None when the schema has no such name."""
+        if "@" in name:
+            owner, _, attr_name = name.partition("@")
+            pools: list[tuple[AttributeDef, ...]] = []
+            if owner:
+                kind = self.kind_of(owner)
+                if kind is not None:
+                    pools.append(self.attributes_for(kind, owner))
+            else:
+                pools += [self.entity_attributes, self.event_attributes, self.relation_attributes]
+                pools += [e.attributes for e in self.entities]
+                pools += [e.attributes for e in self.events]
+                pools += [r.attributes for r in self.relations]
+                pools.append(BUILTIN_ATTRIBUTES)
+            for pool in pools:
+                for attr in pool:
+                    if attr.name == attr_name:
+                        return attr.description, attr.guideline, attr.examples
+            return None
+        if "." in name:
+            event, _, role_name = name.partition(".")
+            found_event = self._event_index.get(event)
+            role = next((r for r in found_event.roles if r.name == role_name), None) if found_event else None
+            return (role.description, role.guideline, role.examples) if role else None
+        found = self._entity_index.get(name) or self._event_index.get(name) or self._relation_index.get(name)
+        return (found.description, found.guideline, found.examples) if found else None
 
     def ancestors(self, type_name: str) -> tuple[str, ...]:
         """The entity or event types ``type_name`` is a subtype of, nearest first (``()`` for a top-level

@@ -691,7 +691,7 @@ def test_all_problems_are_collected() -> None:
         parse_schema(text, "mini.toml")
     assert info.value.problems == [
         "mini.toml: entities[0].colour: unknown key (did you mean 'color'? "
-        "allowed: name, color, hotkey, description, parent, abstract, attributes)",
+        "allowed: name, color, hotkey, description, parent, abstract, attributes, guideline, examples)",
         "mini.toml: entities[0].color: missing required field",
         "mini.toml: event_attributes[0].default: 'maybe' is not one of: actual, future",
         "mini.toml: events[0].roles[0].types[1]: unknown type 'ORGG' "
