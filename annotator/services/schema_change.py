@@ -717,7 +717,8 @@ def _rule_label(text: str, start: int, end: int, choices: tuple[str, ...]) -> tu
 
 
 def _split(conn: Connection, plan: Plan, version: int) -> int:
-    """Give every annotation of a split type a type provisionally and queue it for review."""
+    """Give every annotation of a split type a type provisionally and queue it for review, a batch of rows
+    at a time (a document's text is read once per batch, not once per annotation)."""
     from annotator.store import writes
 
     queued = 0
@@ -731,119 +732,107 @@ def _split(conn: Connection, plan: Plan, version: int) -> int:
             else (Event, Event.type, Event.trigger_start, Event.trigger_end)
         )
         rows = conn.execute(
-            select(model.id, model.document_id, model.annotator_id, start, end, Document.text)
-            .join(Document, Document.id == model.document_id)
+            select(model.id, model.document_id, model.annotator_id, start, end)
             .where(column == name)
+            .order_by(model.document_id)
         ).all()
-        by_label: dict[str, list[str]] = {}
-        reviews = []
-        for row_id, doc_id, annotator_id, s, e, text in rows:
-            rule = _rule_label(text, s, e, fate.choices) if kind == "entity" else None
-            label, reason = rule if rule else (fate.choices[0], "no rule applies: the first of the choices")
-            by_label.setdefault(label, []).append(row_id)
-            reviews.append(
-                {
-                    "id": row_id,
-                    "table_name": model.__tablename__,
-                    "document_id": doc_id,
-                    "annotator_id": annotator_id,
-                    "version": version,
-                    "source_label": name,
-                    "choices": list(fate.choices),
-                    "reason": reason,
-                    "reviewed": False,
-                    "reviewed_at": None,
-                }
-            )
-        for label, ids in by_label.items():
-            for i in range(0, len(ids), 500):
-                writes.update_where(conn, model, {column.key: label}, model.id.in_(ids[i : i + 500]))
-        writes.delete_where(conn, SchemaReview, SchemaReview.id.in_([r["id"] for r in reviews] or [""]))
-        writes.insert_rows(conn, SchemaReview, reviews)
-        if kind == "entity":  # open suggestions of the old type are made afresh
-            writes.delete_where(
-                conn,
-                Suggestion,
-                Suggestion.kind == "entity",
-                Suggestion.label == name,
-                Suggestion.status == "open",
-            )
-            writes.update_where(
-                conn,
-                Suggestion,
-                {"label": fate.choices[0]},
-                Suggestion.kind == "entity",
-                Suggestion.label == name,
-            )
-        else:
-            writes.delete_where(
-                conn,
-                Suggestion,
-                Suggestion.kind == "event",
-                Suggestion.label == name,
-                Suggestion.status == "open",
-            )
-            writes.update_where(
-                conn,
-                Suggestion,
-                {"label": fate.choices[0]},
-                Suggestion.kind == "event",
-                Suggestion.label == name,
-            )
-        queued += len(reviews)
+        for b in range(0, len(rows), 2000):
+            batch = rows[b : b + 2000]
+            texts: dict[int, str] = {}
+            if kind == "entity":
+                doc_ids = sorted({r[1] for r in batch})
+                texts = dict(
+                    conn.execute(select(Document.id, Document.text).where(Document.id.in_(doc_ids))).all()
+                )
+            by_label: dict[str, list[str]] = {}
+            reviews = []
+            for row_id, doc_id, annotator_id, s, e in batch:
+                rule = _rule_label(texts[doc_id], s, e, fate.choices) if kind == "entity" else None
+                label, reason = (
+                    rule if rule else (fate.choices[0], "no rule applies: the first of the choices")
+                )
+                by_label.setdefault(label, []).append(row_id)
+                reviews.append(
+                    {
+                        "id": row_id,
+                        "table_name": model.__tablename__,
+                        "document_id": doc_id,
+                        "annotator_id": annotator_id,
+                        "version": version,
+                        "source_label": name,
+                        "choices": list(fate.choices),
+                        "reason": reason,
+                        "reviewed": False,
+                        "reviewed_at": None,
+                    }
+                )
+            for label, ids in by_label.items():
+                for i in range(0, len(ids), 500):
+                    writes.update_where(conn, model, {column.key: label}, model.id.in_(ids[i : i + 500]))
+            review_ids = [r["id"] for r in reviews]
+            for i in range(0, len(review_ids), 500):
+                writes.delete_where(conn, SchemaReview, SchemaReview.id.in_(review_ids[i : i + 500]))
+            writes.insert_rows(conn, SchemaReview, reviews)
+            queued += len(reviews)
+        # suggestions of the old type: open ones are made afresh, decided ones keep their record
+        writes.delete_where(
+            conn, Suggestion, Suggestion.kind == kind, Suggestion.label == name, Suggestion.status == "open"
+        )
+        writes.update_where(
+            conn, Suggestion, {"label": fate.choices[0]}, Suggestion.kind == kind, Suggestion.label == name
+        )
     return queued
 
 
 def _merge_duplicates(conn: Connection, plan: Plan) -> int:
-    """Entities a merge made identical (same document, annotator, span and now label): the older stays,
-    what referred to the other is pointed at it, and the other is deleted with a tombstone (so a package
-    made under the older version does not bring it back)."""
+    """Entities a merge made identical (same document, annotator, span and now label): the oldest stays,
+    what referred to another is pointed at it, and the others are deleted with tombstones (so a package
+    made under the older version does not bring them back). One window query finds them."""
     from annotator.store import writes
 
     targets = {f.to for n, f in plan.types.items() if f.how == MERGE and plan.kinds[n] == "entity" and f.to}
     if not targets:
         return 0
-    a, b = Entity.__table__.alias("a"), Entity.__table__.alias("b")
-    pairs = conn.execute(
-        select(b.c.id, a.c.id, b.c.document_id, b.c.annotator_id)
-        .select_from(a)
-        .join(
-            b,
-            (a.c.document_id == b.c.document_id)
-            & (a.c.annotator_id == b.c.annotator_id)
-            & (a.c.start == b.c.start)
-            & (a.c.end == b.c.end)
-            & (a.c.label == b.c.label)
-            & ((a.c.created_at < b.c.created_at) | ((a.c.created_at == b.c.created_at) & (a.c.id < b.c.id))),
+    group = (Entity.document_id, Entity.annotator_id, Entity.start, Entity.end, Entity.label)
+    order = (Entity.created_at, Entity.id)
+    ranked = (
+        select(
+            Entity.id,
+            Entity.document_id,
+            Entity.annotator_id,
+            func.row_number().over(partition_by=group, order_by=order).label("n"),
+            func.first_value(Entity.id).over(partition_by=group, order_by=order).label("keep"),
         )
-        .where(a.c.label.in_(sorted(targets)))
+        .where(Entity.label.in_(sorted(targets)))
+        .subquery()
+    )
+    pairs = conn.execute(
+        select(ranked.c.id, ranked.c.keep, ranked.c.document_id, ranked.c.annotator_id).where(ranked.c.n > 1)
     ).all()
-    keep_for: dict[str, str] = {}
-    for dup, keep, _doc, _ann in pairs:
-        keep_for.setdefault(dup, keep)
-    # a duplicate's keeper may itself be a duplicate of an older one: follow to the oldest
-    for dup in list(keep_for):
-        seen = set()
-        while keep_for[dup] in keep_for and keep_for[dup] not in seen:
-            seen.add(keep_for[dup])
-            keep_for[dup] = keep_for[keep_for[dup]]
+    if not pairs:
+        return 0
+    keep_for = {dup: keep for dup, keep, _doc, _ann in pairs}
+    dups = list(keep_for)
+    for model, column in (
+        (EventArgument, EventArgument.entity_id),
+        (Relation, Relation.from_entity_id),
+        (Relation, Relation.to_entity_id),
+        (TargetedSentiment, TargetedSentiment.entity_id),
+        (Suggestion, Suggestion.annotation_id),
+    ):
+        for i in range(0, len(dups), 500):
+            found = conn.execute(select(model.id, column).where(column.in_(dups[i : i + 500]))).all()
+            for row_id, dup in found:
+                writes.update_where(conn, model, {column.key: keep_for[dup]}, model.id == row_id)
     now = utcnow()
-    for dup, keep in keep_for.items():
-        writes.update_where(conn, EventArgument, {"entity_id": keep}, EventArgument.entity_id == dup)
-        writes.update_where(conn, Relation, {"from_entity_id": keep}, Relation.from_entity_id == dup)
-        writes.update_where(conn, Relation, {"to_entity_id": keep}, Relation.to_entity_id == dup)
-        writes.update_where(conn, TargetedSentiment, {"entity_id": keep}, TargetedSentiment.entity_id == dup)
-        writes.update_where(conn, Suggestion, {"annotation_id": keep}, Suggestion.annotation_id == dup)
-    rows_by_doc: dict[int, list[dict[str, Any]]] = {}
+    by_doc: dict[int, list[dict[str, Any]]] = {}
     for dup, _keep, doc, ann in pairs:
-        if dup in keep_for and all(r["id"] != dup for r in rows_by_doc.get(doc, [])):
-            rows_by_doc.setdefault(doc, []).append({"id": dup, "annotator_id": ann})
-    for doc, rows in rows_by_doc.items():
+        by_doc.setdefault(doc, []).append({"id": dup, "annotator_id": ann})
+    for doc, rows in by_doc.items():
         writes.bury(conn, Entity.__table__, rows, doc, now)
-    ids = list(keep_for)
-    for i in range(0, len(ids), 500):
-        writes.delete_where(conn, Entity, Entity.id.in_(ids[i : i + 500]))
-    return len(ids)
+    for i in range(0, len(dups), 500):
+        writes.delete_where(conn, Entity, Entity.id.in_(dups[i : i + 500]))
+    return len(dups)
 
 
 def _rewrite_provenance(conn: Connection, plan: Plan) -> None:

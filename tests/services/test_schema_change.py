@@ -220,17 +220,39 @@ def test_merge_removes_duplicates_and_repoints_what_referred_to_them(labelled, t
     editor = Editor(labelled, "asha")
     trf = at("TRF")
     AddSpans(1, [(trf[0], trf[1], "ORG")]).apply(editor)
-    with labelled.engine.connect() as conn:
+    with labelled.engine.begin() as conn:
         n_before = conn.scalar(select(func.count()).select_from(Entity))
         relations = conn.execute(select(Relation.from_entity_id, Relation.to_entity_id)).all()
+        older, newer = conn.execute(
+            select(Entity.id)
+            .join(Annotator, Annotator.id == Entity.annotator_id)
+            .where(Annotator.name == "asha", Entity.start == trf[0])
+            .order_by(Entity.created_at)
+        ).scalars()
+        # a sentiment on the newer of the two: it must follow to the one that stays
+        conn.execute(
+            TargetedSentiment.__table__.insert().values(
+                id="S-new",
+                document_id=1,
+                annotator_id=conn.scalar(select(Annotator.id).where(Annotator.name == "asha")),
+                entity_id=newer,
+                polarity="NEG",
+                created_at=utcnow(),
+                updated_at=utcnow(),
+            )
+        )
     new = without("ORG")
     report = sc.apply(labelled, new, parse_mapping(merges=["ORG+ARMED_GROUP=ARMED_GROUP"]))
     assert report.merged_duplicates == 1
     with labelled.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Entity)) == n_before - 1
         assert conn.scalar(select(func.count()).select_from(Tombstone)) == 1
-        # the relations from TRF keep both ends
+        # the relations from TRF keep both ends; what pointed at the removed duplicate points at the older
         assert conn.execute(select(Relation.from_entity_id, Relation.to_entity_id)).all() == relations
+        assert (
+            conn.scalar(select(TargetedSentiment.entity_id).where(TargetedSentiment.id == "S-new")) == older
+        )
+        assert conn.scalar(select(Tombstone.id)) == newer
 
 
 def test_drop_deletes_the_annotations_and_what_hangs_on_them(labelled):
