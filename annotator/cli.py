@@ -534,6 +534,24 @@ def cmd_schema_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_history(args: argparse.Namespace) -> int:
+    from annotator.services.history import history, write_csv
+    from annotator.services.project import open_project
+
+    with open_project(args.project) as project:
+        entries = history(project, document=args.document)
+    if args.csv:
+        n = write_csv(entries, args.csv)
+        print(f"{n:,} entries written to {args.csv}")
+    elif args.json:
+        print(json.dumps({"entries": [e.to_json() for e in entries]}, ensure_ascii=False, indent=2))
+    else:
+        for e in entries:
+            where = f"{e.document}  " if e.document else ""
+            print(f"{e.at}  {e.action:<8} {where}{e.annotator}: {e.what}")
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from annotator.ui.app import run  # the one place the CLI reaches into the UI: to launch it
 
@@ -778,6 +796,19 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--accept-proposals", action="store_true", help="confirm every provisional type")
     q.add_argument("--json", action="store_true", help="machine-readable output")
     q.set_defaults(func=cmd_schema_review)
+
+    p = sub.add_parser(
+        "history",
+        help="who made, changed and deleted each annotation, and when",
+        description="The audit trail of the project's annotations (or one document's): each annotation's "
+        "creation, every change (with the row before and after), deletion and undo, and the schema "
+        "versions applied.",
+    )
+    p.add_argument("project")
+    p.add_argument("--document", metavar="ID", help="only this document (its external id)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--csv", metavar="FILE", help="write the entries to a new CSV file")
+    p.set_defaults(func=cmd_history)
 
     p = sub.add_parser(
         "assign",

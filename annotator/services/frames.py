@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 
 from annotator.errors import AnnotatorError
 from annotator.schema import Schema
@@ -19,7 +19,7 @@ from annotator.schema.checks import argument_problem, event_problem, relation_pr
 from annotator.services.annotate import Change, Command, Editor
 from annotator.store.database import json_value, raw_json
 from annotator.store.models import Entity, Event, EventArgument, Relation, TargetedSentiment, utcnow
-from annotator.store.writes import bury, delete_rows, insert_new, restore_rows, select_rows
+from annotator.store.writes import bury, change, delete_rows, insert_new, restore_rows, select_rows
 
 
 @dataclass(slots=True)
@@ -219,10 +219,7 @@ class Retype(Command):
         self.text = f"retype {old} → {new}"
 
     def _write(self, editor: Editor, event_type: str) -> Change:
-        statement = (
-            update(Event).where(Event.id == self.event_id).values(type=event_type, updated_at=utcnow())
-        )
-        editor.transact(lambda conn: conn.execute(statement))
+        editor.transact(lambda conn: change(conn, Event, {"type": event_type}, Event.id == self.event_id))
         return Change(self.document_id, frames=True)
 
     def apply(self, editor: Editor) -> Change:
@@ -325,12 +322,8 @@ class SetAttributes(Command):
         self.text = f"set {', '.join(changed) or 'attributes'}"
 
     def _write(self, editor: Editor, values: dict[str, Any]) -> Change:
-        statement = (
-            update(self.model)
-            .where(self.model.id == self.row_id)
-            .values(attributes=values, updated_at=utcnow())
-        )
-        editor.transact(lambda conn: conn.execute(statement))
+        model, row_id = self.model, self.row_id
+        editor.transact(lambda conn: change(conn, model, {"attributes": values}, model.id == row_id))
         if self.kind == "entity":
             return Change(self.document_id, spans=True, span_ids=(self.row_id,))
         return Change(self.document_id, frames=True)
@@ -363,12 +356,8 @@ class SetLink(Command):
         self.text = "clear canonical link" if new[0] is None else f"link to {new[0]}"
 
     def _write(self, editor: Editor, value: tuple[str | None, str | None]) -> Change:
-        statement = (
-            update(Entity)
-            .where(Entity.id == self.entity_id)
-            .values(link_id=value[0], link_name=value[1], updated_at=utcnow())
-        )
-        editor.transact(lambda conn: conn.execute(statement))
+        values = {"link_id": value[0], "link_name": value[1]}
+        editor.transact(lambda conn: change(conn, Entity, values, Entity.id == self.entity_id))
         return Change(self.document_id, frames=True)
 
     def apply(self, editor: Editor) -> Change:

@@ -382,3 +382,22 @@ class SchemaReview(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     reviewed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class AnnotationHistory(Base):
+    """An annotation row as it was before a change, a deletion or an undo's restoration (``action``:
+    ``changed``, ``deleted``, ``restored``): with the rows' own creation times and annotators and the
+    schema versions, the history of every annotation (who made, changed and deleted it, and when), not only
+    its last state. ``before`` is the whole row (times in ISO 8601); written by ``store/writes.py``."""
+
+    __tablename__ = "annotation_history"
+    __table_args__ = (Index("ix_annotation_history_document_id", "document_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    row_id: Mapped[str] = mapped_column(String(36), index=True)
+    table_name: Mapped[str] = mapped_column(String(32))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import Connection, Engine, delete, insert, or_, select, update
 
 from annotator.store.database import is_connection_error
-from annotator.store.models import Tombstone, utcnow
+from annotator.store.models import LABEL_TABLES, AnnotationHistory, Event, Tombstone, utcnow
+
+_LABEL_TABLE_NAMES = frozenset(model.__tablename__ for model in LABEL_TABLES)
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
@@ -73,10 +75,59 @@ def insert_new(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None
         conn.execute(table.insert(), fresh)
 
 
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def remember(
+    conn: Connection, table: Any, rows: list[dict[str, Any]], action: str, now, document_id: int | None = None
+) -> None:
+    """Keep ``rows`` of ``table`` as they were before ``action`` (``changed``, ``deleted``), or as they were
+    put back (``restored``), in the annotation history. Rows without a ``document_id`` (event arguments)
+    take ``document_id`` or their event's."""
+    table = getattr(table, "__table__", table)
+    if not rows or table.name not in _LABEL_TABLE_NAMES:  # labels only (not tombstones, provenance)
+        return
+    history = []
+    for row in rows:
+        doc = row.get("document_id", document_id)
+        if doc is None and row.get("event_id") is not None:
+            doc = conn.scalar(select(Event.document_id).where(Event.id == row["event_id"]))
+        if doc is None or row.get("annotator_id") is None:
+            continue
+        history.append(
+            {
+                "row_id": row["id"],
+                "table_name": table.name,
+                "document_id": doc,
+                "annotator_id": row["annotator_id"],
+                "action": action,
+                "at": now,
+                "before": {key: _plain(value) for key, value in row.items()},
+            }
+        )
+    if history:
+        conn.execute(insert(AnnotationHistory), history)
+
+
+def change(conn: Connection, model: Any, values: dict[str, Any], *conditions: Any) -> int:
+    """Change the annotation rows of ``model`` matching all ``conditions`` (an edit: ``updated_at`` is set
+    now), keeping each as it was in the history; returns how many changed."""
+    table = model.__table__
+    now = utcnow()
+    rows = [dict(r._mapping) for r in conn.execute(select(table).where(*conditions))]
+    if not rows:
+        return 0
+    remember(conn, table, rows, "changed", now)
+    return conn.execute(update(model).where(*conditions).values(**values, updated_at=now)).rowcount
+
+
 def bury(conn: Connection, table, rows: list[dict[str, Any]], document_id: int, now) -> None:
-    """Record the deletion of ``rows`` (tombstones travel in work packages; see services.packages)."""
+    """Record the deletion of ``rows`` (tombstones travel in work packages; see services.packages) and keep
+    them in the annotation history."""
     if not rows:
         return
+    remember(conn, table, rows, "deleted", now, document_id)
     ids = [r["id"] for r in rows]
     conn.execute(delete(Tombstone).where(Tombstone.id.in_(ids)))
     conn.execute(
@@ -102,6 +153,7 @@ def restore_rows(conn: Connection, tables: list[tuple[Any, list[dict[str, Any]]]
         if rows:
             conn.execute(delete(Tombstone).where(Tombstone.id.in_([r["id"] for r in rows])))
             insert_new(conn, table, [{**r, "updated_at": now} for r in rows])
+            remember(conn, table, rows, "restored", now)
 
 
 def put_one(
@@ -125,13 +177,17 @@ def put_one(
         bury(conn, table, rows, identity["document_id"], now)
         conn.execute(delete(model).where(*where))
     elif conflict and conn.dialect.name in ("sqlite", "postgresql"):
+        table = model.__table__
+        remember(
+            conn, table, [dict(r._mapping) for r in conn.execute(select(table).where(*where))], "changed", now
+        )
         stmt = dialect_insert(conn.dialect.name, model).values(
             id=str(uuid.uuid4()), created_at=now, updated_at=now, **identity, **values
         )
         conn.execute(
             stmt.on_conflict_do_update(index_elements=list(conflict), set_={**values, "updated_at": now})
         )
-    elif not conn.execute(update(model).where(*where).values(**values, updated_at=now)).rowcount:
+    elif not change(conn, model, values, *where):
         conn.execute(
             insert(model).values(id=str(uuid.uuid4()), created_at=now, updated_at=now, **identity, **values)
         )
@@ -228,6 +284,7 @@ def later_wins(
     id and the creation time), False when the stored one was kept."""
     if incoming["updated_at"] <= as_utc(stored["updated_at"]):
         return False
+    remember(conn, table, [stored], "changed", utcnow())
     values = {k: v for k, v in incoming.items() if k not in ("id", "created_at")}
     update_where(conn, table, values, table.c.id == stored["id"], table.c.annotator_id == annotator_id)
     return True
@@ -256,6 +313,21 @@ def put_versions(
         inserts.append((table, [want for have, want in pairs if have is None and want is not None]))
         updates.append((table, [want for have, want in pairs if have is not None and want is not None]))
         deletes.append((table, [have["id"] for have, want in pairs if have is not None and want is None]))
+    now = utcnow()
+    for table, pairs in changes:
+        remember(
+            conn,
+            table,
+            [have for have, want in pairs if have is not None and want is not None],
+            "changed",
+            now,
+        )
+        remember(
+            conn, table, [have for have, want in pairs if have is not None and want is None], "deleted", now
+        )
+        remember(
+            conn, table, [want for have, want in pairs if have is None and want is not None], "restored", now
+        )
     for table, rows in inserts[:referred]:
         insert_rows(conn, table, rows)
     for table, rows in updates:
