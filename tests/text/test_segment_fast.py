@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from annotator.text import decode, normalize
 from annotator.text.segment import (
     _EXTENDING,
+    _HARD_CHECKS,
     _HARD_KIND,
     _RARE_CLUSTER_CHARS,
     _WORD_CH,
@@ -17,6 +18,7 @@ from annotator.text.segment import (
     _exact_chunks,
     _fast_split,
     _tokenize_reference,
+    token_bounds,
     token_spans,
     tokenize,
 )
@@ -65,6 +67,10 @@ def assert_same_as_reference(text: str, join: bool) -> None:
     assert fast == reference
     assert all(type(t) is Token for t in fast)
     assert token_spans(text, join_hyphenated=join) == [(t.start, t.end) for t in reference]
+    assert token_bounds(text, join_hyphenated=join) == (
+        [t.start for t in reference],
+        [t.end for t in reference],
+    )
 
 
 @settings(max_examples=3000, deadline=None)
@@ -94,6 +100,26 @@ def test_rare_cluster_characters_are_the_properties() -> None:
     assert regex.findall(f"[{_RARE_CLUSTER_CHARS}]", everything) == from_properties
     # The fast path also relies on no digit continuing a cluster (nothing goes on after a number separator).
     assert regex.findall(rf"[\p{{Nd}}&&{_EXTENDING}]", everything, flags=regex.V1) == []
+
+
+def test_every_match_of_a_check_holds_one_of_its_gate_strings() -> None:
+    """A text without any of a check's gate strings is not searched by it: each match must contain one."""
+    everything = "".join(map(chr, range(0x110000)))
+    # www. case-insensitively: only w and W fold to w, so every match ends in "w." or "W."
+    assert regex.findall("(?i)w", everything) == ["W", "w"]
+    samples = ["5\u0301", "a'\u093e", "x-\u0301", "\u0600", "\u200d\U0001f600", "wWw.", "x.co/", "@a", "#क"]
+    for gate, check in _HARD_CHECKS:
+        for sample in samples:
+            for m in check.finditer(sample):
+                assert not gate or any(g in m.group() for g in gate), (check.pattern, sample)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_gated_checks_find_what_ungated_ones_find(text: str) -> None:
+    for gate, check in _HARD_CHECKS:
+        if gate and not any(g in text for g in gate):
+            assert check.search(text) is None, (check.pattern, text)
 
 
 def test_plain_text_needs_no_reference_chunks() -> None:
