@@ -20,7 +20,8 @@ newline. Without ``-DOCSTART-`` every ``group`` sentences (default 1) make a doc
 tokenization is kept in ``meta["tokens"]`` (code-point ``[start, end]`` pairs), so exporting to CoNLL gives
 the same tokens and sentences back.
 
-Writing (pure): :func:`bio_tags` turns spans into tags over tokens, :func:`write_sentences` writes blocks.
+Writing (pure): :func:`bio_tags` turns spans into tags over tokens, :func:`write_sentences` writes blocks,
+:func:`write_document` one document's blocks in one piece.
 """
 
 from __future__ import annotations
@@ -374,12 +375,21 @@ def _start(token: tuple[int, int]) -> int:
     return token[0]
 
 
-def bio_tags(tokens: Sequence[tuple[int, int]], spans: Iterable[tuple[int, int, str]]) -> list[str]:
-    """IOB2 tags of ``tokens`` for non-overlapping ``spans`` that start and end on token boundaries."""
+def bio_tags(
+    tokens: Sequence[tuple[int, int]],
+    spans: Iterable[tuple[int, int, str]],
+    starts: Sequence[int] | None = None,
+) -> list[str]:
+    """IOB2 tags of ``tokens`` for non-overlapping ``spans`` that start and end on token boundaries.
+    ``starts``: the tokens' starts, when the caller has them (bisected without a key function)."""
     tags = ["O"] * len(tokens)
     index: dict[int, int] | None = None  # made only for tokens out of order (a file's own)
     for start, end, label in spans:
-        i = bisect.bisect_left(tokens, start, key=_start)  # tokens in order: no index of them all
+        # tokens in order: no index of them all
+        if starts is not None:
+            i = bisect.bisect_left(starts, start)
+        else:
+            i = bisect.bisect_left(tokens, start, key=_start)
         if i == len(tokens) or tokens[i][0] != start:
             if index is None:
                 index = {s: n for n, (s, _e) in enumerate(tokens)}
@@ -399,3 +409,39 @@ def write_sentences(out: IO[str], sentences: Iterable[Sequence[tuple[str, str]]]
     for sentence in sentences:
         out.write("".join(f"{token}\t{tag}\n" for token, tag in sentence))
         out.write("\n")
+
+
+def write_document(
+    out: IO[str],
+    text: str,
+    starts: Sequence[int],
+    ends: Sequence[int],
+    tags: Sequence[str],
+    sentences: Sequence[range],
+) -> None:
+    """What :func:`write_sentences` writes (with ``docstart``) for one document's tokens (``text[start:end]``)
+    with their ``tags`` in ``sentences`` (token index ranges), made in one piece: a ``token<TAB>tag`` line
+    per token, built by ``map`` without a Python call per token, a blank line after each sentence."""
+    if not _consecutive(sentences, len(tags)):
+        write_sentences(
+            out,
+            ([(text[starts[i] : ends[i]], tags[i]) for i in sentence] for sentence in sentences),
+            docstart=True,
+        )
+        return
+    cells = {tag: f"\t{tag}\n" for tag in set(tags)}
+    ends_of_lines = list(map(cells.__getitem__, tags))
+    for sentence in sentences:
+        ends_of_lines[sentence.stop - 1] += "\n"
+    words = map(text.__getitem__, map(slice, starts, ends))
+    out.write(f"{DOCSTART}\tO\n\n" + "".join(map(str.__add__, words, ends_of_lines)))
+
+
+def _consecutive(sentences: Sequence[range], n: int) -> bool:
+    """Whether ``sentences`` are non-empty ranges of step 1, one after the other, from 0 to ``n``."""
+    at = 0
+    for sentence in sentences:
+        if sentence.start != at or sentence.step != 1 or sentence.stop <= at:
+            return False
+        at = sentence.stop
+    return at == n

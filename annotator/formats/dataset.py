@@ -22,13 +22,17 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, repeat
+from operator import itemgetter, le, lt
 from typing import Any
 
-from annotator.text.segment import grapheme_boundaries, token_spans
+from annotator.text.segment import grapheme_boundaries, token_bounds, token_spans
 
 TERMINAL = frozenset("।॥.?!")
 CLOSING = frozenset("\"'”’)]»")
 _END_MARK = re.compile("[" + re.escape("".join(sorted(TERMINAL | CLOSING))) + "]")
+_LINE_BREAK = re.compile("\n")
+_match_start = re.Match.start
 CROSSING_RULES = ("expand", "drop")
 EXAMPLES = 5
 
@@ -70,18 +74,34 @@ def tokens_of(text: str, meta: dict[str, Any]) -> tuple[list[tuple[int, int]], b
     return token_spans(text), False
 
 
-def sentences_of(text: str, tokens: Sequence[tuple[int, int]], own: bool) -> list[range]:
+def token_columns(
+    text: str, meta: dict[str, Any]
+) -> tuple[list[tuple[int, int]], list[int], list[int], bool]:
+    """:func:`tokens_of`, with the tokens' starts and ends as two lists besides (made once for a document
+    and shared by the checks, the alignment, the sentences and the tags)."""
+    own = meta.get("tokens")
+    if isinstance(own, list) and own:
+        tokens = [(int(s), int(e)) for s, e in own]
+        return tokens, [s for s, _e in tokens], [e for _s, e in tokens], True
+    starts, ends = token_bounds(text)
+    return list(zip(starts, ends, strict=True)), starts, ends, False
+
+
+def sentences_of(
+    text: str, tokens: Sequence[tuple[int, int]], own: bool, starts: Sequence[int] | None = None
+) -> list[range]:
     """Token index ranges of the sentences (see the module doc). ``own``: the document's own tokens (from
     a file: looked at one by one); otherwise the tokenizer's, in order and apart.
 
     A sentence ends only after a line break or at an end mark, and every end mark is one character
     (:data:`TERMINAL`, :data:`CLOSING`): with the tokenizer's tokens only the tokens at line breaks and at
-    end-mark characters (found by one search of the text) are looked at, not every token."""
+    end-mark characters (found by one search of the text) are looked at, not every token. ``starts``: the
+    tokens' starts, when the caller has them."""
     n = len(tokens)
     if not n:
         return []
     size = len(text)
-    breaks = [i for i, char in enumerate(text) if char == "\n"] if "\n" in text else []
+    breaks = list(map(_match_start, _LINE_BREAK.finditer(text))) if "\n" in text else []
 
     def mark(i: int) -> str:
         """The token's text when it can be an end mark (one character), else "" (a longer token never is);
@@ -93,13 +113,14 @@ def sentences_of(text: str, tokens: Sequence[tuple[int, int]], own: bool) -> lis
     if own:
         candidates = range(n)
     else:
-        starts = [s for s, _e in tokens]
-        found = {n - 1}
-        for at in breaks:
-            found.add(bisect.bisect_right(starts, at) - 1)
-        for m in _END_MARK.finditer(text):
-            found.add(bisect.bisect_right(starts, m.start()) - 1)
-        candidates = sorted(i for i in found if i >= 0)
+        if starts is None:
+            starts = [s for s, _e in tokens]
+        # the token at or before each line break and end-mark character (its index + 1), and the last
+        at = chain(breaks, map(_match_start, _END_MARK.finditer(text)))
+        found = set(map(bisect.bisect_right, repeat(starts), at))
+        found.add(n)
+        found.discard(0)
+        candidates = [i - 1 for i in sorted(found)]
     out: list[range] = []
     first = 0
     for i in candidates:
@@ -124,12 +145,18 @@ def sentences_of(text: str, tokens: Sequence[tuple[int, int]], own: bool) -> lis
 
 
 def check_spans(
-    example: Example, checks: Checks, tokens: Sequence[tuple[int, int]] = ()
+    example: Example,
+    checks: Checks,
+    tokens: Sequence[tuple[int, int]] = (),
+    bounds: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> list[tuple[int, int, str]]:
     """The spans that lie in the text on whole characters; the others are reported and left out. Token
-    boundaries are character boundaries, so only a span off them costs a segmentation of the text."""
-    on_tokens = {s for s, _e in tokens} | {e for _s, e in tokens}
-    bounds = None
+    boundaries are character boundaries, so only a span off them costs a segmentation of the text.
+    ``bounds``: the tokens' starts and ends, when the caller has them."""
+    starts, ends = bounds if bounds is not None else ([s for s, _e in tokens], [e for _s, e in tokens])
+    on_tokens = set(starts)
+    on_tokens.update(ends)
+    clusters = None
     kept = []
     for span in example.spans:
         start, end, _label = span
@@ -139,9 +166,9 @@ def check_spans(
         if start in on_tokens and end in on_tokens:
             kept.append(span)
             continue
-        if bounds is None:
-            bounds = set(grapheme_boundaries(example.text))
-        if start not in bounds or end not in bounds:
+        if clusters is None:
+            clusters = set(grapheme_boundaries(example.text))
+        if start not in clusters or end not in clusters:
             checks.add("splits a character", example, span)
             continue
         kept.append(span)
@@ -154,11 +181,12 @@ def align(
     tokens: Sequence[tuple[int, int]],
     crossing: str,
     checks: Checks,
+    bounds: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> list[tuple[int, int, str]]:
     """Spans on token boundaries: a span that cuts a token is widened to the tokens it touches
-    (``expand``) or left out (``drop``); a span over no token at all (only spaces) is left out."""
-    starts = [s for s, _e in tokens]
-    ends = [e for _s, e in tokens]
+    (``expand``) or left out (``drop``); a span over no token at all (only spaces) is left out.
+    ``bounds``: the tokens' starts and ends, when the caller has them."""
+    starts, ends = bounds if bounds is not None else ([s for s, _e in tokens], [e for _s, e in tokens])
     start_set, end_set = set(starts), set(ends)
     out = []
     for span in spans:
@@ -185,7 +213,14 @@ def resolve_overlaps(
 ) -> list[tuple[int, int, str]]:
     """Non-overlapping spans, keeping the longest (then the earlier, then the label first in the schema);
     exact duplicates count once, silently."""
-    unique = sorted(set(spans), key=lambda s: (-(s[1] - s[0]), s[0], label_order.get(s[2], 1 << 30), s[2]))
+    ordered = sorted(set(spans))
+    # usually none overlaps (each is non-empty and ends where or before the next starts): then all are
+    # kept, in order
+    if all(map(lt, map(itemgetter(0), ordered), map(itemgetter(1), ordered))) and all(
+        map(le, map(itemgetter(1), ordered), map(itemgetter(0), ordered[1:]))
+    ):
+        return ordered
+    unique = sorted(ordered, key=lambda s: (-(s[1] - s[0]), s[0], label_order.get(s[2], 1 << 30), s[2]))
     kept: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []  # sorted, disjoint
     for span in unique:

@@ -26,6 +26,7 @@ import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -46,8 +47,8 @@ from annotator.formats.dataset import (
     label_list,
     resolve_overlaps,
     sentences_of,
+    token_columns,
     token_sentences,
-    tokens_of,
 )
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.adjudication import GOLD, majority_labels
@@ -194,7 +195,10 @@ def _choose(
         return ([], {}) if annotation_set == GOLD else None
     if annotation_set != GOLD and status is not None and chosen.status != status:
         return None
-    return [(e.start, e.end, e.label) for e in chosen.entities], dict(chosen.tone)
+    return list(map(_span_of, chosen.entities)), dict(chosen.tone)
+
+
+_span_of = attrgetter("start", "end", "label")
 
 
 def _check_set(project: Project, annotation_set: str) -> None:
@@ -277,10 +281,12 @@ def _write_example(
         for s in spans:
             report.labels[(split, s[2])] += 1
         return None
-    tokens, own = tokens_of(example.text, example.meta)
+    tokens, starts, ends, own = token_columns(example.text, example.meta)
+    bounds = (starts, ends)
     made = None if own else tokens
-    spans = check_spans(example, checks, tokens)
-    spans = resolve_overlaps(example, align(example, spans, tokens, crossing, checks), label_order, checks)
+    spans = check_spans(example, checks, tokens, bounds)
+    spans = align(example, spans, tokens, crossing, checks, bounds)
+    spans = resolve_overlaps(example, spans, label_order, checks)
     for s in spans:
         report.labels[(split, s[2])] += 1
     report.tokens[split] += len(tokens)
@@ -292,16 +298,15 @@ def _write_example(
         record = {"text": example.text, "entities": [list(s) for s in spans], "meta": spacy_meta}
         writers.get(split, "jsonl").write(_dumps(record) + "\n")
         writers.docbins.add(split, example.text, tokens, spans)
-        report.sentences[split] += len(sentences_of(example.text, tokens, own))
+        report.sentences[split] += len(sentences_of(example.text, tokens, own, starts))
         return made
-    sentences = sentences_of(example.text, tokens, own)
+    sentences = sentences_of(example.text, tokens, own, starts)
     report.sentences[split] += len(sentences)
-    tags = conll.bio_tags(tokens, spans)
-    rows = token_sentences(example, tokens, sentences, tags)
+    tags = conll.bio_tags(tokens, spans, starts)
     if fmt == "conll":
-        out = writers.get(split, "conll")
-        conll.write_sentences(out, rows, docstart=True)
+        conll.write_document(writers.get(split, "conll"), example.text, starts, ends, tags, sentences)
     else:  # hf
+        rows = token_sentences(example, tokens, sentences, tags)
         out = writers.get(split, "jsonl")
         for n, sentence in enumerate(rows):
             hf_record = {

@@ -2,8 +2,11 @@
 tokens; and the real HiNER and IL-NER files."""
 
 from collections import Counter
+from itertools import pairwise
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.errors import AnnotatorError, RecordError
 from annotator.formats import conll
@@ -85,6 +88,66 @@ def test_bio_tags_and_writing():
     out = io.StringIO()
     conll.write_sentences(out, [[("a", "B-PER"), ("b", "O")]], docstart=True)
     assert out.getvalue() == "-DOCSTART-\tO\n\na\tB-PER\nb\tO\n\n"
+
+
+def _sentences(draw, n):
+    """Consecutive sentences over n tokens, or (now and then) ranges that are not: gaps, repeats, empty."""
+    if draw(st.booleans()):
+        cuts = sorted(draw(st.sets(st.integers(1, max(1, n - 1)), max_size=5))) if n > 1 else []
+        edges = [0, *cuts, n] if n else []
+        return [range(a, b) for a, b in pairwise(edges)]
+    return draw(st.lists(st.builds(range, st.integers(0, n), st.integers(0, n)), max_size=4))
+
+
+@st.composite
+def documents(draw):
+    text = draw(st.text(alphabet="ab कि\t\n।😊", max_size=30))
+    bounds = sorted(draw(st.lists(st.integers(-2, len(text) + 2), max_size=20)))
+    tokens = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds) - 1, 2)]
+    if draw(st.booleans()):  # a file's own tokens may come in any order
+        tokens = draw(st.permutations(tokens))
+    tags = [draw(st.sampled_from(["O", "B-PER", "I-PER", "B-ORG"])) for _ in tokens]
+    return text, tokens, tags, _sentences(draw, len(tokens))
+
+
+@settings(max_examples=400, deadline=None)
+@given(documents())
+def test_write_document_writes_what_write_sentences_writes(document):
+    """The export's one-piece writer gives the bytes of the block writer over token_sentences' rows."""
+    import io
+
+    from annotator.formats.dataset import Example, token_sentences
+
+    text, tokens, tags, sentences = document
+    expected = io.StringIO()
+    rows = token_sentences(Example("d", "", text, {}, []), tokens, sentences, tags)
+    conll.write_sentences(expected, rows, docstart=True)
+    got = io.StringIO()
+    starts, ends = [s for s, _e in tokens], [e for _s, e in tokens]
+    conll.write_document(got, text, starts, ends, tags, sentences)
+    assert got.getvalue() == expected.getvalue()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 40), st.integers(1, 5)), max_size=15).map(
+        lambda pairs: sorted({(s, s + n) for s, n in pairs})
+    ),
+    st.lists(st.tuples(st.integers(0, 45), st.integers(0, 6), st.sampled_from("AB")), max_size=6),
+    st.booleans(),
+)
+def test_bio_tags_with_starts_are_the_tags_without(tokens, raw_spans, shuffle):
+    """Passing the tokens' starts (bisected without a key) changes nothing, in order or not."""
+    if shuffle:
+        tokens = list(reversed(tokens))
+    starts = {s for s, _e in tokens}
+    ends = {e for _s, e in tokens}
+    spans = [(s, s + n, label) for s, n, label in raw_spans if s in starts and s + n in ends and n > 0]
+    taken: list[tuple[int, int, str]] = []
+    for span in spans:  # non-overlapping
+        if all(span[1] <= t[0] or t[1] <= span[0] for t in taken):
+            taken.append(span)
+    assert conll.bio_tags(tokens, taken, [s for s, _e in tokens]) == conll.bio_tags(tokens, taken)
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,8 @@ import json
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from annotator.cli import main
@@ -518,3 +520,40 @@ def test_card_agreement_is_the_projects_though_gathered_in_the_export_pass(
     assert f"- entity token kappa: {_fig(ents['token_kappa'])}; unitizing alpha: " in card
     assert f"{_fig(ents['unitizing_alpha'])}" in card
     assert f"- tone Krippendorff's alpha (interval): {_fig(tone['krippendorff_alpha']['interval'])}" in card
+
+
+def _resolve_overlaps_reference(spans, label_order):
+    """resolve_overlaps as it was before its fast path: longest first, then earlier, then schema order."""
+    import bisect
+
+    unique = sorted(set(spans), key=lambda s: (-(s[1] - s[0]), s[0], label_order.get(s[2], 1 << 30), s[2]))
+    kept, taken, left_out = [], [], []
+    for span in unique:
+        start, end, _label = span
+        i = bisect.bisect_right(taken, (start, 1 << 62))
+        if (i > 0 and taken[i - 1][1] > start) or (i < len(taken) and taken[i][0] < end):
+            left_out.append(span)
+            continue
+        taken.insert(i, (start, end))
+        kept.append(span)
+    return sorted(kept), left_out
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 30), st.integers(-1, 6), st.sampled_from(["PER", "ORG", "LOC", "X"])),
+        max_size=8,
+    ).map(lambda rows: [(s, s + n, label) for s, n, label in rows])
+)
+def test_resolve_overlaps_keeps_and_reports_what_it_did_before(spans):
+    """The fast path (no span overlaps another) gives the spans and the reports of the full rule, also with
+    duplicates, touching spans and empty or reversed ones."""
+    from annotator.formats.dataset import Checks, Example, resolve_overlaps
+
+    order = {"PER": 0, "ORG": 1, "LOC": 2}
+    checks = Checks()
+    kept = resolve_overlaps(Example("d", "", "x" * 40, {}, spans), spans, order, checks)
+    expected, left_out = _resolve_overlaps_reference(spans, order)
+    assert kept == expected
+    assert checks.counts["overlaps a longer span (left out)"] == len(left_out)
