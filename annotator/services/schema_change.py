@@ -310,12 +310,16 @@ def load_new_schema(path: str | Path) -> Schema:
     one line naming the file when it does not parse."""
     from annotator.schema.brat_conf import load_schema_file
 
+    path = Path(path)
     try:
-        return load_schema_file(Path(path))
+        return load_schema_file(path)
     except SchemaError as exc:
-        raise SchemaChangeError([f"{path}: {exc}"]) from exc
+        name = path.name
+        problems = [p if p.startswith((str(path), name)) else f"{path}: {p}" for p in exc.problems]
+        raise SchemaChangeError(problems) from exc
     except OSError as exc:
-        raise SchemaChangeError([f"{path}: cannot be read ({exc.strerror or exc})"]) from exc
+        where = exc.filename or path
+        raise SchemaChangeError([f"{where}: cannot be read ({exc.strerror or exc})"]) from exc
 
 
 def diff(project: Project, new: Schema, mapping: SchemaMapping = NO_MAPPING) -> SchemaDiff:

@@ -308,7 +308,7 @@ def test_a_schema_that_does_not_parse_is_one_line_naming_the_file(sqlite_project
     sqlite_project.close()
     assert main(["schema", "apply", str(sqlite_project.location), str(bad)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and str(bad) in err[0]
+    assert len(err) == 1 and str(bad) in err[0] and err[0].count("new.toml") == 1
 
 
 def test_cli_diff_apply_show(labelled, tmp_path, capsys):
