@@ -314,8 +314,16 @@ def load_new_schema(path: str | Path) -> Schema:
     try:
         return load_schema_file(path)
     except SchemaError as exc:
-        name = path.name
-        problems = [p if p.startswith((str(path), name)) else f"{path}: {p}" for p in exc.problems]
+        name, full = path.name, str(path)
+
+        def named(problem: str) -> str:  # the path as given, once
+            if problem.startswith(full):
+                return problem
+            if problem.startswith(name + ":"):
+                return full + problem[len(name) :]
+            return f"{full}: {problem}"
+
+        problems = [named(p) for p in exc.problems]
         raise SchemaChangeError(problems) from exc
     except OSError as exc:
         where = exc.filename or path
