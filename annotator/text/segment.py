@@ -218,10 +218,15 @@ _CUT = regex.compile(rf"(?<=(?<!\p{{GCB=Prepend}}){_SPACE})(?!{_EXTENDING})")
 
 
 def _fast_pattern(join_hyphenated: bool) -> regex.Pattern[str]:
-    # The joining character first, then the letter before it: faster than the reference's order.
-    apostrophe = rf"{_APOSTROPHE}(?<={_LETTER_END}.)(?=\p{{L}}){_WORD_CH}+"
-    hyphen = rf"{_HYPHEN}(?<={_LETTER_END}.)(?=[\p{{L}}\p{{Nd}}]){_WORD_CH}+"
-    tail = f"(?:{apostrophe}|{hyphen})*" if join_hyphenated else f"(?:{apostrophe})*"
+    # After a word, one test of the next character for both joins (a word usually ends at a space); which
+    # join it is, and the letter behind it, are checked only after it: faster than the reference's order.
+    joiners = "['’‐‑-]" if join_hyphenated else _APOSTROPHE
+    join = (
+        rf"{joiners}(?<={_LETTER_END}.)"
+        rf"(?:(?<={_APOSTROPHE})(?=\p{{L}})|(?<={_HYPHEN})(?=[\p{{L}}\p{{Nd}}]))"
+        rf"{_WORD_CH}+"
+    )
+    tail = f"(?:{join})*"
     number = rf"{_DIGIT}+(?:{_NUMBER_SEP}{_DIGIT}+)*(?:{_WORD_CH}+{tail})?"
     # One capturing group: split() returns [gap, token, gap, token, ..., gap], the gaps all whitespace.
     return regex.compile(rf"({number}|{_WORD_CH}+{tail}|{_NOT_SPACE})")
