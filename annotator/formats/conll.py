@@ -433,8 +433,10 @@ def write_document(
     ends_of_lines = list(map(cells.__getitem__, tags))
     for sentence in sentences:
         ends_of_lines[sentence.stop - 1] += "\n"
-    words = map(text.__getitem__, map(slice, starts, ends))
-    out.write(f"{DOCSTART}\tO\n\n" + "".join(map(str.__add__, words, ends_of_lines)))
+    pieces = [f"{DOCSTART}\tO\n\n"] * (2 * len(tags) + 1)  # each token's text, then the end of its line
+    pieces[1::2] = map(text.__getitem__, map(slice, starts, ends))
+    pieces[2::2] = ends_of_lines
+    out.write("".join(pieces))
 
 
 def _consecutive(sentences: Sequence[range], n: int) -> bool:
