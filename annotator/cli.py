@@ -552,6 +552,69 @@ def cmd_history(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_incidents_list(args: argparse.Namespace) -> int:
+    from annotator.services.incidents import FIGURES, list_incidents
+    from annotator.services.project import open_project
+
+    with open_project(args.project) as project:
+        found = list_incidents(project, annotator=args.annotator)
+    if args.json:
+        print(json.dumps({"incidents": [i.to_json() for i in found]}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not found:
+        print("no incidents")
+    for i in found:
+        when = i.date_start or "?"
+        if i.date_end and i.date_end != i.date_start:
+            when += f"…{i.date_end}"
+        figures = ", ".join(f"{k} {i.figure(k)}" for k in FIGURES if i.figure(k) is not None)
+        place = f" in {i.place_name}" if i.place_name else ""
+        print(f"{i.id}  {when}  {i.type or '?'}{place}  ({i.annotator}; {len(i.mentions)} source(s))")
+        if figures:
+            print(f"    {figures} (rule: {i.rule})")
+        for m in i.mentions:
+            print(f"    {m.external_id}  {m.trigger!r} {m.start}-{m.end}")
+    return EXIT_OK
+
+
+def cmd_incidents_export(args: argparse.Namespace) -> int:
+    from annotator.services.incidents import export_incidents
+    from annotator.services.project import open_project
+
+    with open_project(args.project) as project:
+        n = export_incidents(project, args.out, format=args.format, annotator=args.annotator)
+    print(f"{n:,} {'mentions' if args.format == 'coref' else 'incidents'} written to {args.out}")
+    return EXIT_OK
+
+
+def cmd_incidents_suggest(args: argparse.Namespace) -> int:
+    from annotator.services.incidents import propose_links
+    from annotator.services.project import open_project
+
+    with open_project(args.project) as project:
+        found = propose_links(project, args.annotator)
+    if args.json:
+        rows = [
+            {
+                "document": p.document,
+                "event": p.event_id,
+                "trigger": p.trigger,
+                "incident": p.candidate.incident_id,
+                "score": p.candidate.score,
+                "reason": p.candidate.reason,
+            }
+            for p in found
+        ]
+        print(json.dumps({"proposals": rows}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not found:
+        print("no link to propose")
+    for p in found:
+        score, reason = p.candidate.score, p.candidate.reason
+        print(f"{p.document}  {p.trigger!r} → {p.candidate.incident_id}  ({score:.2f}: {reason})")
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from annotator.ui.app import run  # the one place the CLI reaches into the UI: to launch it
 
@@ -796,6 +859,32 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--accept-proposals", action="store_true", help="confirm every provisional type")
     q.add_argument("--json", action="store_true", help="machine-readable output")
     q.set_defaults(func=cmd_schema_review)
+
+    p = sub.add_parser(
+        "incidents",
+        help="incidents across articles: list, export, propose links",
+        description="An incident is one real-world event reported by several articles: events of "
+        "different documents linked together, with a date, place, actors and the figures each source gives.",
+    )
+    incident_actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = incident_actions.add_parser("list", help="incidents with their fields and mentions")
+    q.add_argument("project")
+    q.add_argument("--annotator", metavar="NAME", help="only NAME's incidents")
+    q.add_argument("--json", action="store_true", help="machine-readable output")
+    q.set_defaults(func=cmd_incidents_list)
+    q = incident_actions.add_parser(
+        "export", help="the incident table (csv, jsonl) or a cross-document coreference file (coref)"
+    )
+    q.add_argument("project")
+    q.add_argument("--format", choices=("csv", "jsonl", "coref"), default="csv")
+    q.add_argument("--out", required=True, metavar="PATH", help="a new file")
+    q.add_argument("--annotator", metavar="NAME", help="only NAME's incidents (e.g. gold)")
+    q.set_defaults(func=cmd_incidents_export)
+    q = incident_actions.add_parser("suggest", help="propose incidents for events not linked yet")
+    q.add_argument("project")
+    q.add_argument("--annotator", required=True, metavar="NAME")
+    q.add_argument("--json", action="store_true", help="machine-readable output")
+    q.set_defaults(func=cmd_incidents_suggest)
 
     p = sub.add_parser(
         "history",

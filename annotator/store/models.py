@@ -401,3 +401,43 @@ class AnnotationHistory(Base):
     action: Mapped[str] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Incident(_AnnotationRow, Base):
+    """One real-world event reported by many articles: a cluster of event mentions (events annotated in
+    documents) of one annotator (gold: the adjudicated one), with the incident's own fields. Figures
+    (``killed``, ``injured``, ``arrested``) are kept per source on the mentions; ``figure_rule`` says how the
+    incident's figure is chosen from them (``latest`` report, ``highest``, or ``manual``: ``figures``)."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (
+        Index("ix_incidents_annotator_date", "annotator_id", "date_start"),
+        Index("ix_incidents_place_key", "place_key"),
+        CheckConstraint("figure_rule IN ('latest', 'highest', 'manual')", name="rule_known"),
+    )
+
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(64), default="")
+    date_start: Mapped[str | None] = mapped_column(String(10), default=None)  # YYYY-MM-DD
+    date_end: Mapped[str | None] = mapped_column(String(10), default=None)
+    place_id: Mapped[str | None] = mapped_column(String(300), default=None)  # a canonical link
+    place_name: Mapped[str | None] = mapped_column(Text, default=None)
+    place_key: Mapped[str | None] = mapped_column(String(300), default=None)  # cross-script key of the name
+    actors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{"id": …, "name": …}]
+    figure_rule: Mapped[str] = mapped_column(String(16), default="latest")
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the manual figures
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class IncidentMention(_AnnotationRow, Base):
+    """An event of a document linked to an incident (an event is in at most one incident), with the counts
+    that source reports."""
+
+    __tablename__ = "incident_mentions"
+    __table_args__ = (Index("ix_incident_mentions_document_annotator", "document_id", "annotator_id"),)
+
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), unique=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"killed": 3, "injured": 5}

@@ -1,0 +1,1010 @@
+"""Incidents across articles: one real-world event, many reports. An incident is a cluster of event
+mentions (events annotated in documents) of one annotator, with its own fields: type, date range, place
+(a canonical link or a name, matched across scripts: पहलगाम and Pahalgam are one place), actors, the
+killed/injured/arrested figures each source reports and the rule that picks the incident's figure, notes.
+
+Editing is a set of small undoable commands (:class:`NewIncident`, :class:`LinkEvent`,
+:class:`UnlinkEvent`, :class:`MergeIncidents`, :class:`SplitIncident`, :class:`SetIncidentFields`,
+:class:`SetSourceFigures`): each records the incident and mention rows it changed, so undo and redo put
+exactly those rows back (``store/writes.put_versions``). :func:`candidates` ranks the incidents an event
+may belong to, each with a one-line reason; :func:`propose_links` does it for every event not linked yet.
+:func:`list_incidents` reads them with their mentions; :func:`export_incidents` writes the incident table
+(CSV, JSONL) and a cross-document coreference training file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, or_, select
+
+from annotator.errors import AnnotatorError
+from annotator.services.annotate import Change, Command, Editor
+from annotator.services.project import Project
+from annotator.store.models import (
+    Annotator,
+    Document,
+    Entity,
+    Event,
+    EventArgument,
+    Incident,
+    IncidentMention,
+    utcnow,
+)
+
+FIGURES = ("killed", "injured", "arrested")
+RULES = ("latest", "highest", "manual")
+#: How many days apart an article and an incident may be for the incident to be proposed by date.
+DATE_WINDOW_DAYS = 3
+#: Event types that report facets of one incident (an attack, the deaths and injuries in it, an abduction,
+#: the operation and arrests that follow): compatible when proposing candidates. Other types are
+#: compatible with themselves and with types of the same parent in the schema.
+INCIDENT_FAMILY = frozenset({"ATTACK", "DIE", "INJURE", "ABDUCT", "SECURITY_OPERATION", "ARREST"})
+#: Roles whose filler is where the event happened.
+PLACE_ROLES = frozenset({"place", "location", "destination", "origin"})
+#: Entity labels that name a place when no place role says so.
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+# ------------------------------------------------------------------------------------------ event facts
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str | None  # a canonical link
+    name: str
+    key: str  # "id:…" for a linked place, else "name:…" (the cross-script key of the name)
+
+
+def place_key(name: str) -> str:
+    """The cross-script key of a place's name (``पहलगाम`` and ``Pahalgam`` → ``name:pahalgam``)."""
+    from annotator.suggest.keys import fold_latin, has_devanagari, phonetic_key
+
+    words = [w for w in name.replace("-", " ").split() if w]
+    keys = []
+    for word in words:
+        key = phonetic_key(word) if has_devanagari(word) or word.isalpha() else ""
+        keys.append(key or fold_latin(word))
+    return "name:" + " ".join(keys)
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    """What an event says about the incident it reports."""
+
+    event_id: str
+    document_id: int
+    annotator_id: int
+    type: str
+    start: int
+    end: int
+    published: str | None  # the document's date, YYYY-MM-DD
+    places: tuple[Place, ...] = ()
+    actors: tuple[tuple[str, str], ...] = ()  # (canonical id, name) of linked fillers
+    trigger: str = ""
+    external_id: str = ""
+    title: str = ""
+
+
+def _date(value: Any) -> str | None:
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+def event_facts(conn: Connection, event_ids: Iterable[str]) -> dict[str, EventFacts]:
+    """The facts of these events: type, trigger, their document's date, places and linked actors."""
+    ids = list(dict.fromkeys(event_ids))
+    out: dict[str, EventFacts] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        rows = conn.execute(
+            select(
+                Event.id,
+                Event.document_id,
+                Event.annotator_id,
+                Event.type,
+                Event.trigger_start,
+                Event.trigger_end,
+                Document.meta,
+                Document.external_id,
+                Document.title,
+                func.substr(Document.text, Event.trigger_start + 1, Event.trigger_end - Event.trigger_start),
+            )
+            .join(Document, Document.id == Event.document_id)
+            .where(Event.id.in_(chunk))
+        ).all()
+        fillers: dict[str, list[tuple[str, str, str | None, str | None, int, int]]] = {}
+        for event_id, role, label, link_id, link_name, start, end in conn.execute(
+            select(
+                EventArgument.event_id,
+                EventArgument.role,
+                Entity.label,
+                Entity.link_id,
+                Entity.link_name,
+                Entity.start,
+                Entity.end,
+            )
+            .join(Entity, Entity.id == EventArgument.entity_id)
+            .where(EventArgument.event_id.in_(chunk))
+            .order_by(EventArgument.event_id, EventArgument.position)
+        ):
+            fillers.setdefault(event_id, []).append((role, label, link_id, link_name, start, end))
+        texts: dict[int, str] = {}
+        wanted_docs = {r[1] for r in rows if r[0] in fillers}
+        if wanted_docs:
+            texts = dict(
+                conn.execute(select(Document.id, Document.text).where(Document.id.in_(wanted_docs))).all()
+            )
+        for event_id, doc_id, annotator_id, etype, start, end, meta, ext, title, trigger in rows:
+            places: list[Place] = []
+            actors: list[tuple[str, str]] = []
+            for role, label, link_id, link_name, s, e in fillers.get(event_id, ()):
+                surface = texts.get(doc_id, "")[s:e]
+                if role.lower() in PLACE_ROLES or label in PLACE_LABELS:
+                    name = link_name or surface
+                    places.append(Place(link_id, name, f"id:{link_id}" if link_id else place_key(name)))
+                elif link_id:
+                    actors.append((link_id, link_name or surface))
+            meta = meta if isinstance(meta, dict) else {}
+            out[event_id] = EventFacts(
+                event_id,
+                doc_id,
+                annotator_id,
+                etype,
+                start,
+                end,
+                _date(meta.get("published")),
+                tuple(places),
+                tuple(dict.fromkeys(actors)),
+                trigger or "",
+                ext,
+                title or "",
+            )
+    return out
+
+
+# ------------------------------------------------------------------------------------------ reading
+
+
+@dataclass(frozen=True)
+class Mention:
+    id: str
+    event_id: str
+    document_id: int
+    external_id: str
+    title: str
+    published: str | None
+    type: str
+    start: int
+    end: int
+    trigger: str
+    figures: dict[str, int]
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    id: str
+    annotator: str
+    type: str
+    date_start: str | None
+    date_end: str | None
+    place_id: str | None
+    place_name: str | None
+    actors: tuple[tuple[str, str], ...]
+    rule: str
+    manual: dict[str, int]
+    notes: str
+    mentions: tuple[Mention, ...] = field(default=())
+
+    def figure(self, name: str) -> int | None:
+        """The incident's figure for ``name`` (killed, injured, arrested) by its rule: the latest report
+        (the most recently published source that gives one; ties: the last linked), the highest, or the
+        one a person set."""
+        if self.rule == "manual":
+            value = self.manual.get(name)
+            return value if isinstance(value, int) else None
+        given = [
+            (m.published or "", m.updated_at, m.figures[name]) for m in self.mentions if name in m.figures
+        ]
+        if not given:
+            return None
+        if self.rule == "highest":
+            return max(v for _p, _u, v in given)
+        return max(given)[2]
+
+    def conflicts(self, name: str) -> list[tuple[int, str]]:
+        """The different figures the sources give for ``name`` (value, document id), when they differ."""
+        values = [(m.figures[name], m.external_id) for m in self.mentions if name in m.figures]
+        return values if len({v for v, _ in values}) > 1 else []
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "annotator": self.annotator,
+            "type": self.type,
+            "date_start": self.date_start,
+            "date_end": self.date_end,
+            "place": {"id": self.place_id, "name": self.place_name}
+            if self.place_name or self.place_id
+            else None,
+            "actors": [{"id": i, "name": n} for i, n in self.actors],
+            "figure_rule": self.rule,
+            "figures": {name: self.figure(name) for name in FIGURES},
+            "conflicts": {name: self.conflicts(name) for name in FIGURES if self.conflicts(name)},
+            "notes": self.notes,
+            "mentions": [
+                {
+                    "document": m.external_id,
+                    "event": m.event_id,
+                    "type": m.type,
+                    "start": m.start,
+                    "end": m.end,
+                    "trigger": m.trigger,
+                    "published": m.published,
+                    "figures": m.figures,
+                }
+                for m in self.mentions
+            ],
+        }
+
+
+def _annotator_id(conn: Connection, name: str) -> int:
+    found = conn.scalar(select(Annotator.id).where(Annotator.name == name))
+    if found is None:
+        raise AnnotatorError(f"no annotator called {name!r} in this project")
+    return found
+
+
+def list_incidents(
+    project: Project, *, annotator: str | None = None, incident_ids: Iterable[str] | None = None
+) -> list[IncidentView]:
+    """Incidents with their mentions (oldest first), of one annotator or everyone."""
+    with project.engine.connect() as conn:
+        return _incidents(conn, annotator=annotator, incident_ids=incident_ids)
+
+
+def _incidents(
+    conn: Connection, *, annotator: str | None = None, incident_ids: Iterable[str] | None = None
+) -> list[IncidentView]:
+    names = dict(conn.execute(select(Annotator.id, Annotator.name)).all())
+    table = Incident.__table__
+    query = select(table)
+    if annotator is not None:
+        query = query.where(table.c.annotator_id == _annotator_id(conn, annotator))
+    if incident_ids is not None:
+        query = query.where(table.c.id.in_(list(incident_ids) or [""]))
+    incidents = [dict(r._mapping) for r in conn.execute(query)]
+    incidents.sort(key=lambda r: (r["date_start"] or "", r["created_at"], r["id"]))
+    mentions: dict[str, list[Mention]] = {}
+    ids = [r["id"] for r in incidents]
+    for i in range(0, len(ids), 500):
+        table = IncidentMention.__table__
+        found = list(conn.execute(select(table).where(table.c.incident_id.in_(ids[i : i + 500]))))
+        facts = event_facts(conn, [m.event_id for m in found])
+        for m in found:
+            f = facts.get(m.event_id)
+            if f is None:
+                continue
+            mentions.setdefault(m.incident_id, []).append(
+                Mention(
+                    m.id,
+                    m.event_id,
+                    m.document_id,
+                    f.external_id,
+                    f.title,
+                    f.published,
+                    f.type,
+                    f.start,
+                    f.end,
+                    f.trigger,
+                    {k: v for k, v in (m.figures or {}).items() if isinstance(v, int)},
+                    m.updated_at.isoformat(),
+                )
+            )
+    out = []
+    for r in incidents:
+        ms = sorted(mentions.get(r["id"], []), key=lambda m: (m.published or "", m.external_id, m.start))
+        out.append(
+            IncidentView(
+                r["id"],
+                names.get(r["annotator_id"], ""),
+                r["type"],
+                r["date_start"],
+                r["date_end"],
+                r["place_id"],
+                r["place_name"],
+                tuple((a.get("id", ""), a.get("name", "")) for a in r["actors"] or ()),
+                r["figure_rule"],
+                {k: v for k, v in (r["figures"] or {}).items() if isinstance(v, int)},
+                r["notes"] or "",
+                tuple(ms),
+            )
+        )
+    return out
+
+
+def incident_of(project: Project, event_id: str) -> str | None:
+    """The id of the incident an event is linked to, or None."""
+    with project.engine.connect() as conn:
+        return conn.scalar(select(IncidentMention.incident_id).where(IncidentMention.event_id == event_id))
+
+
+# ------------------------------------------------------------------------------------------ commands
+
+
+def _rows(conn: Connection, model: Any, ids: Iterable[str], column: Any = None) -> dict[str, dict[str, Any]]:
+    column = model.__table__.c.id if column is None else column
+    ids = list(ids)
+    out: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(ids), 500):
+        for r in conn.execute(select(model.__table__).where(column.in_(ids[i : i + 500]))):
+            out[r.id] = dict(r._mapping)
+    return out
+
+
+class _Recorded(Command):
+    """A command that records the incident and mention rows its first run changed, so undo and redo put
+    exactly those versions back (and refuse nothing silently: a row changed since is overwritten as the
+    user asked). Subclasses write ``_do(conn, editor)`` returning the incident ids and event ids touched."""
+
+    def __init__(self, document_id: int) -> None:
+        self.document_id = document_id
+        self._before: tuple[dict, dict] | None = None
+        self._after: tuple[dict, dict] | None = None
+
+    def _do(self, conn: Connection, editor: Editor) -> tuple[set[str], set[str]]:  # pragma: no cover
+        raise NotImplementedError
+
+    def _snapshot(self, conn: Connection, incidents: set[str]) -> tuple[dict, dict]:
+        rows = _rows(conn, Incident, incidents)
+        mentions = _rows(conn, IncidentMention, incidents, IncidentMention.__table__.c.incident_id)
+        return rows, mentions
+
+    def _put(self, editor: Editor, have: tuple[dict, dict], want: tuple[dict, dict]) -> Change:
+        from annotator.store.writes import put_versions
+
+        def pairs(a: dict, b: dict) -> list:
+            return [(a.get(k), b.get(k)) for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+
+        changes = [
+            (Incident.__table__, pairs(have[0], want[0])),
+            (IncidentMention.__table__, pairs(have[1], want[1])),
+        ]
+
+        def work(conn: Connection) -> None:
+            # a mention moves between incidents by its own id; rows keyed by event are deleted first
+            put_versions(conn, changes, referred=1)
+
+        editor.transact(work)
+        return Change(self.document_id, frames=True)
+
+    def apply(self, editor: Editor) -> Change:
+        if self._before is not None and self._after is not None:  # redo
+            return self._put(editor, self._before, self._after)
+        touched: set[str] = set()
+
+        def work(conn: Connection) -> None:
+            nonlocal touched
+            touched = self._do(conn, editor)[0]
+
+        with editor.project.engine.connect() as conn:
+            planned = self._planned(conn)
+            before = self._snapshot(conn, planned)
+        editor.transact(work)
+        if touched - planned:  # pragma: no cover - every command names what it touches beforehand
+            raise AssertionError(
+                f"{type(self).__name__} touched incidents it did not plan: {touched - planned}"
+            )
+        with editor.project.engine.connect() as conn:
+            self._before, self._after = before, self._snapshot(conn, planned)
+        return Change(self.document_id, frames=True)
+
+    def _planned(self, conn: Connection) -> set[str]:
+        """The incidents the command will touch (known before it runs)."""
+        return set()
+
+    def revert(self, editor: Editor) -> Change:
+        assert self._before is not None and self._after is not None
+        return self._put(editor, self._after, self._before)
+
+
+def _mine(conn: Connection, editor: Editor, event_id: str) -> EventFacts:
+    facts = event_facts(conn, [event_id]).get(event_id)
+    if facts is None:
+        raise AnnotatorError("the event is not in this project")
+    if facts.annotator_id != editor.annotator_id:
+        raise AnnotatorError("only your own events can be linked to your incidents")
+    return facts
+
+
+def _incident_row(conn: Connection, editor: Editor, incident_id: str) -> dict[str, Any]:
+    row = conn.execute(select(Incident.__table__).where(Incident.id == incident_id)).first()
+    if row is None:
+        raise AnnotatorError(f"no incident {incident_id}")
+    if row.annotator_id != editor.annotator_id:
+        raise AnnotatorError("the incident belongs to another annotator")
+    return dict(row._mapping)
+
+
+def _absorb(row: dict[str, Any], facts: EventFacts) -> dict[str, Any]:
+    """An incident's fields after an event joins it: empty fields filled, dates widened, actors added."""
+    values: dict[str, Any] = {}
+    if not row.get("type"):
+        values["type"] = facts.type
+    if facts.published:
+        start, end = row.get("date_start"), row.get("date_end")
+        if start is None or facts.published < start:
+            values["date_start"] = facts.published
+        if end is None or facts.published > end:
+            values["date_end"] = facts.published
+    if not row.get("place_key") and facts.places:
+        place = facts.places[0]
+        values.update(place_id=place.id, place_name=place.name, place_key=place.key)
+    actors = list(row.get("actors") or [])
+    known = {a.get("id") for a in actors}
+    for actor_id, name in facts.actors:
+        if actor_id not in known:
+            actors.append({"id": actor_id, "name": name})
+            known.add(actor_id)
+    if actors != list(row.get("actors") or []):
+        values["actors"] = actors
+    return values
+
+
+def _link(conn: Connection, editor: Editor, facts: EventFacts, incident_id: str, figures: dict) -> None:
+    from annotator.store.writes import change, insert_new
+
+    row = _incident_row(conn, editor, incident_id)
+    existing = conn.execute(
+        select(IncidentMention.id, IncidentMention.incident_id).where(
+            IncidentMention.event_id == facts.event_id
+        )
+    ).first()
+    if existing is not None:
+        if existing.incident_id == incident_id:
+            return
+        raise AnnotatorError("the event is linked to another incident already (unlink it first)")
+    now = utcnow()
+    insert_new(
+        conn,
+        IncidentMention.__table__,
+        [
+            {
+                "id": str(uuid.uuid4()),
+                "incident_id": incident_id,
+                "event_id": facts.event_id,
+                "document_id": facts.document_id,
+                "annotator_id": facts.annotator_id,
+                "figures": figures,
+                "created_at": now,
+                "updated_at": now,
+            }
+        ],
+    )
+    values = _absorb(row, facts)
+    if values:
+        change(conn, Incident, values, Incident.id == incident_id)
+
+
+class NewIncident(_Recorded):
+    """Start an incident from an event (its fields from the event: type, date, place, actors)."""
+
+    def __init__(self, document_id: int, event_id: str, figures: dict[str, int] | None = None):
+        super().__init__(document_id)
+        self.event_id, self.figures = event_id, dict(figures or {})
+        self.incident_id = str(uuid.uuid4())
+        self.text = "new incident"
+
+    def _planned(self, conn: Connection) -> set[str]:
+        return {self.incident_id}
+
+    def _do(self, conn: Connection, editor: Editor) -> tuple[set[str], set[str]]:
+        from annotator.store.writes import insert_new
+
+        facts = _mine(conn, editor, self.event_id)
+        now = utcnow()
+        insert_new(
+            conn,
+            Incident.__table__,
+            [
+                {
+                    "id": self.incident_id,
+                    "annotator_id": facts.annotator_id,
+                    "type": "",
+                    "actors": [],
+                    "figure_rule": "latest",
+                    "figures": {},
+                    "notes": "",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            ],
+        )
+        _link(conn, editor, facts, self.incident_id, self.figures)
+        return {self.incident_id}, {self.event_id}
+
+
+class LinkEvent(_Recorded):
+    """Link an event to an incident (the incident's empty fields are filled from it)."""
+
+    def __init__(
+        self, document_id: int, event_id: str, incident_id: str, figures: dict[str, int] | None = None
+    ):
+        super().__init__(document_id)
+        self.event_id, self.incident_id, self.figures = event_id, incident_id, dict(figures or {})
+        self.text = "link to incident"
+
+    def _planned(self, conn: Connection) -> set[str]:
+        return {self.incident_id}
+
+    def _do(self, conn: Connection, editor: Editor) -> tuple[set[str], set[str]]:
+        _link(conn, editor, _mine(conn, editor, self.event_id), self.incident_id, self.figures)
+        return {self.incident_id}, {self.event_id}
+
+
+class UnlinkEvent(_Recorded):
+    """Take an event out of its incident; an incident left without mentions goes."""
+
+    def __init__(self, document_id: int, event_id: str):
+        super().__init__(document_id)
+        self.event_id = event_id
+        self.text = "unlink from incident"
+
+    def _planned(self, conn: Connection) -> set[str]:
+        found = conn.scalar(
+            select(IncidentMention.incident_id).where(IncidentMention.event_id == self.event_id)
+        )
+        return {found} if found else set()
+
+    def _do(self, conn: Connection, editor: Editor) -> tuple[set[str], set[str]]:
+        from annotator.store.writes import delete_where
+
+        _mine(conn, editor, self.event_id)
+        incident_id = conn.scalar(
+            select(IncidentMention.incident_id).where(IncidentMention.event_id == self.event_id)
+        )
+        if incident_id is None:
+            raise AnnotatorError("the event is in no incident")
+        delete_where(conn, IncidentMention, IncidentMention.event_id == self.event_id)
+        left = conn.scalar(select(func.count()).where(IncidentMention.incident_id == incident_id))
+        if not left:
+            delete_where(conn, Incident, Incident.id == incident_id)
+        return {incident_id}, {self.event_id}
+
+
+class MergeIncidents(_Recorded):
+    """Fold incident ``other`` into ``keep``: its mentions move, its empty fields fill ``keep``'s."""
+
+    def __init__(self, document_id: int, keep: str, other: str):
+        super().__init__(document_id)
+        if keep == other:
+            raise AnnotatorError("an incident cannot be merged with itself")
+        self.keep, self.other = keep, other
+        self.text = "merge incidents"
+
+    def _planned(self, conn: Connection) -> set[str]:
+        return {self.keep, self.other}
+
+    def _do(self, conn: Connection, editor: Editor) -> tuple[set[str], set[str]]:
+        from annotator.store.writes import change, delete_where
+
+        kept = _incident_row(conn, editor, self.keep)
+        gone = _incident_row(conn, editor, self.other)
+        change(conn, IncidentMention, {"incident_id": self.keep}, IncidentMention.incident_id == self.other)
+        values: dict[str, Any] = {}
+        for name in ("type", "place_id", "place_name", "place_key"):
+            if not kept.get(name) and gone.get(name):
+                values[name] = gone[name]
+        starts = [d for d in (kept.get("date_start"), gone.get("date_start")) if d]
+        ends = [d for d in (kept.get("date_end"), gone.get("date_end")) if d]
+        if starts:
+            values["date_start"] = min(starts)
+        if ends:
+            values["date_end"] = max(ends)
+        actors = list(kept.get("actors") or [])
+        known = {a.get("id") for a in actors}
+        actors += [a for a in gone.get("actors") or [] if a.get("id") not in known]
+        values["actors"] = actors
+        if gone.get("notes"):
+            values["notes"] = "\n".join(n for n in (kept.get("notes"), gone["notes"]) if n)
+        change(conn, Incident, values, Incident.id == self.keep)
+        delete_where(conn, Incident, Incident.id == self.other)
+        return {self.keep, self.other}, set()
+
+
+class SplitIncident(_Recorded):
+    """Move some of an incident's events to a new incident (with the same fields, but figures per source
+    and dates recomputed from its own mentions)."""
+
+    def __init__(self, document_id: int, incident_id: str, event_ids: Iterable[str]):
+        super().__init__(document_id)
+        self.incident_id, self.event_ids = incident_id, list(event_ids)
+        self.new_id = str(uuid.uuid4())
+        self.text = "split incident"
+
+    def _planned(self, conn: Connection) -> set[str]:
+        return {self.incident_id, self.new_id}
+
+    def _do(self, conn: Connection, editor: Editor) -> tuple[set[str], set[str]]:
+        from annotator.store.writes import change, insert_new
+
+        row = _incident_row(conn, editor, self.incident_id)
+        members = set(
+            conn.scalars(
+                select(IncidentMention.event_id).where(IncidentMention.incident_id == self.incident_id)
+            )
+        )
+        moving = [e for e in self.event_ids if e in members]
+        if not moving or len(moving) == len(members):
+            raise AnnotatorError("a split moves some of the incident's events, not none or all")
+        now = utcnow()
+        facts = event_facts(conn, members)
+        dates_new = sorted(f.published for e, f in facts.items() if e in moving and f.published)
+        dates_old = sorted(f.published for e, f in facts.items() if e not in moving and f.published)
+        insert_new(
+            conn,
+            Incident.__table__,
+            [
+                {
+                    **{k: row[k] for k in ("annotator_id", "type", "place_id", "place_name", "place_key")},
+                    "id": self.new_id,
+                    "actors": list(row["actors"] or []),
+                    "figure_rule": row["figure_rule"],
+                    "figures": {},
+                    "notes": "",
+                    "date_start": dates_new[0] if dates_new else None,
+                    "date_end": dates_new[-1] if dates_new else None,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            ],
+        )
+        change(conn, IncidentMention, {"incident_id": self.new_id}, IncidentMention.event_id.in_(moving))
+        change(
+            conn,
+            Incident,
+            {
+                "date_start": dates_old[0] if dates_old else None,
+                "date_end": dates_old[-1] if dates_old else None,
+            },
+            Incident.id == self.incident_id,
+        )
+        return {self.incident_id, self.new_id}, set(moving)
+
+
+class SetIncidentFields(_Recorded):
+    """Set an incident's fields: ``values`` among type, date_start, date_end, place (id, name), actors
+    ([(id, name)]), figure_rule, figures (the manual ones), notes."""
+
+    FIELDS = ("type", "date_start", "date_end", "place", "actors", "figure_rule", "figures", "notes")
+
+    def __init__(self, document_id: int, incident_id: str, values: dict[str, Any]):
+        super().__init__(document_id)
+        unknown = sorted(set(values) - set(self.FIELDS))
+        if unknown:
+            raise AnnotatorError(f"unknown incident field(s): {', '.join(unknown)}")
+        self.incident_id, self.values = incident_id, dict(values)
+        self.text = "set " + ", ".join(sorted(values))
+
+    def _planned(self, conn: Connection) -> set[str]:
+        return {self.incident_id}
+
+    def _do(self, conn: Connection, editor: Editor) -> tuple[set[str], set[str]]:
+        from annotator.store.writes import change
+
+        _incident_row(conn, editor, self.incident_id)
+        values = _checked_fields(editor, self.values)
+        change(conn, Incident, values, Incident.id == self.incident_id)
+        return {self.incident_id}, set()
+
+
+def _checked_fields(editor: Editor, given: dict[str, Any]) -> dict[str, Any]:
+    """The stored columns for incident fields, each checked (one line naming the field when wrong)."""
+    out: dict[str, Any] = {}
+    for name, value in given.items():
+        if name in ("date_start", "date_end"):
+            if value is not None and _date(value) != value:
+                raise AnnotatorError(f"{name}: {value!r} is not a date (YYYY-MM-DD)")
+            out[name] = value
+        elif name == "type":
+            if value and editor.project.schema.kind_of(value) != "event":
+                raise AnnotatorError(f"type: {value!r} is not an event type of the schema")
+            out[name] = value or ""
+        elif name == "place":
+            if value is None:
+                out.update(place_id=None, place_name=None, place_key=None)
+            else:
+                place_id, place_name = value
+                if not place_id and not place_name:
+                    raise AnnotatorError("place: give an id or a name")
+                key = f"id:{place_id}" if place_id else place_key(place_name)
+                out.update(place_id=place_id or None, place_name=place_name or None, place_key=key)
+        elif name == "actors":
+            out["actors"] = [{"id": str(i), "name": str(n)} for i, n in value]
+        elif name == "figure_rule":
+            if value not in RULES:
+                raise AnnotatorError(f"figure_rule: {value!r} is not one of {', '.join(RULES)}")
+            out[name] = value
+        elif name == "figures":
+            out[name] = _checked_figures(value)
+        elif name == "notes":
+            out[name] = str(value or "")
+    if "date_start" in out and "date_end" in out and out["date_start"] and out["date_end"]:
+        if out["date_start"] > out["date_end"]:
+            raise AnnotatorError("date_start is after date_end")
+    return out
+
+
+def _checked_figures(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict):
+        raise AnnotatorError("figures: give killed, injured and arrested as whole numbers")
+    out = {}
+    for name, number in value.items():
+        if name not in FIGURES:
+            raise AnnotatorError(f"figures: unknown figure {name!r} (known: {', '.join(FIGURES)})")
+        if number is None:
+            continue
+        if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+            raise AnnotatorError(f"figures: {name} must be a whole number >= 0, not {number!r}")
+        out[name] = number
+    return out
+
+
+class SetSourceFigures(_Recorded):
+    """The killed/injured/arrested figures one source (an event's mention) reports."""
+
+    def __init__(self, document_id: int, event_id: str, figures: dict[str, int | None]):
+        super().__init__(document_id)
+        self.event_id, self.figures = event_id, _checked_figures(figures)
+        self.text = "set the source's figures"
+
+    def _planned(self, conn: Connection) -> set[str]:
+        found = conn.scalar(
+            select(IncidentMention.incident_id).where(IncidentMention.event_id == self.event_id)
+        )
+        return {found} if found else set()
+
+    def _do(self, conn: Connection, editor: Editor) -> tuple[set[str], set[str]]:
+        from annotator.store.writes import change
+
+        _mine(conn, editor, self.event_id)
+        incident_id = conn.scalar(
+            select(IncidentMention.incident_id).where(IncidentMention.event_id == self.event_id)
+        )
+        if incident_id is None:
+            raise AnnotatorError("the event is in no incident")
+        change(conn, IncidentMention, {"figures": self.figures}, IncidentMention.event_id == self.event_id)
+        return {incident_id}, {self.event_id}
+
+
+# ------------------------------------------------------------------------------------------ candidates
+
+
+@dataclass(frozen=True)
+class Candidate:
+    incident_id: str
+    score: float
+    reason: str
+
+
+def _compatible(schema: Any, a: str, b: str) -> bool:
+    if not a or not b:
+        return False
+    if a == b or (a in INCIDENT_FAMILY and b in INCIDENT_FAMILY):
+        return True
+    try:
+        return bool(set((a, *schema.ancestors(a))) & set((b, *schema.ancestors(b))))
+    except Exception:  # a type the schema no longer has
+        return False
+
+
+def _days(a: str, b: str) -> int:
+    return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
+
+
+def _score(schema: Any, facts: EventFacts, row: Any, window: int) -> Candidate | None:
+    score, reasons = 0.0, []
+    if row.type and row.type == facts.type:
+        score += 0.35
+        reasons.append(f"same type {facts.type}")
+    elif _compatible(schema, row.type, facts.type):
+        score += 0.2
+        reasons.append(f"{facts.type} fits {row.type}")
+    if facts.published and row.date_start:
+        end = row.date_end or row.date_start
+        days = (
+            0
+            if row.date_start <= facts.published <= end
+            else min(_days(facts.published, row.date_start), _days(facts.published, end))
+        )
+        if days <= window:
+            score += 0.25 * (1 - days / (window + 1))
+            reasons.append("same day" if days == 0 else f"{days} day{'s' if days > 1 else ''} apart")
+    keys = {p.key for p in facts.places} | {place_key(p.name) for p in facts.places if p.id}
+    if row.place_key and row.place_key in keys:
+        score += 0.3
+        reasons.append(f"same place {row.place_name or row.place_id}")
+    elif row.place_name and place_key(row.place_name) in keys:
+        score += 0.25
+        reasons.append(f"same place {row.place_name}")
+    shared = [
+        name for actor_id, name in facts.actors if any(a.get("id") == actor_id for a in row.actors or ())
+    ]
+    if shared:
+        score += min(0.2, 0.1 * len(shared))
+        reasons.append("shared actor" + ("s " if len(shared) > 1 else " ") + ", ".join(shared))
+    if score < 0.3 or len(reasons) < 2:
+        return None
+    return Candidate(row.id, round(score, 3), "; ".join(reasons))
+
+
+def _candidates(
+    conn: Connection, schema: Any, facts: EventFacts, *, limit: int, window: int, exclude: str | None
+) -> list[Candidate]:
+    table = Incident.__table__
+    conditions = []
+    if facts.published:
+        day = date.fromisoformat(facts.published)
+        low, high = (day - timedelta(days=window)).isoformat(), (day + timedelta(days=window)).isoformat()
+        # starts before the window ends, and ends (or starts, when it has no end) after it begins
+        conditions.append(
+            and_(table.c.date_start <= high, func.coalesce(table.c.date_end, table.c.date_start) >= low)
+        )
+    keys = {p.key for p in facts.places} | {place_key(p.name) for p in facts.places}
+    if keys:
+        conditions.append(table.c.place_key.in_(sorted(keys)))
+    if not conditions:
+        return []
+    query = select(table).where(table.c.annotator_id == facts.annotator_id, or_(*conditions))
+    found = []
+    for row in conn.execute(query):
+        if row.id == exclude:
+            continue
+        candidate = _score(schema, facts, row, window)
+        if candidate is not None:
+            found.append(candidate)
+    found.sort(key=lambda c: (-c.score, c.incident_id))
+    return found[:limit]
+
+
+def candidates(
+    project: Project, event_id: str, *, limit: int = 5, window: int = DATE_WINDOW_DAYS
+) -> list[Candidate]:
+    """The incidents of the event's annotator it may belong to, best first, each with its reason: same or
+    compatible type, a date within ``window`` days of the article's, the same place (by canonical link or
+    by name across scripts), shared actors. Incidents are found by date and place (indexed), not scanned."""
+    with project.engine.connect() as conn:
+        facts = event_facts(conn, [event_id]).get(event_id)
+        if facts is None:
+            raise AnnotatorError("the event is not in this project")
+        current = conn.scalar(select(IncidentMention.incident_id).where(IncidentMention.event_id == event_id))
+        return _candidates(conn, project.schema, facts, limit=limit, window=window, exclude=current)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    event_id: str
+    document: str
+    trigger: str
+    candidate: Candidate
+
+
+def propose_links(project: Project, annotator: str, *, window: int = DATE_WINDOW_DAYS) -> list[Proposal]:
+    """For every event of ``annotator`` not linked to an incident, the best candidate incident, if any:
+    proposals kept apart from labels (nothing is written; :class:`LinkEvent` accepts one)."""
+    out = []
+    with project.engine.connect() as conn:
+        aid = _annotator_id(conn, annotator)
+        linked = select(IncidentMention.event_id)
+        ids = list(conn.scalars(select(Event.id).where(Event.annotator_id == aid, Event.id.not_in(linked))))
+        facts = event_facts(conn, ids)
+        for event_id in ids:
+            f = facts[event_id]
+            found = _candidates(conn, project.schema, f, limit=1, window=window, exclude=None)
+            if found:
+                out.append(Proposal(event_id, f.external_id, f.trigger, found[0]))
+    out.sort(key=lambda p: (-p.candidate.score, p.document, p.event_id))
+    return out
+
+
+# ------------------------------------------------------------------------------------------ export
+
+CSV_COLUMNS = (
+    "incident_id",
+    "annotator",
+    "date_start",
+    "date_end",
+    "type",
+    "place_id",
+    "place",
+    "actors",
+    "killed",
+    "injured",
+    "arrested",
+    "figure_rule",
+    "conflicting_figures",
+    "sources",
+    "source_ids",
+    "source_urls",
+    "notes",
+)
+
+
+def export_incidents(
+    project: Project, out: str | Path, *, format: str = "csv", annotator: str | None = None
+) -> int:
+    """Write the incident table (``csv`` or ``jsonl``: one incident a row/line, the figures chosen by each
+    incident's rule) or the cross-document coreference training file (``coref``: one mention a line with
+    its document id, trigger offsets and text, event type and cluster id). Returns the lines written."""
+    from annotator.fileio import atomic_file
+
+    if format not in ("csv", "jsonl", "coref"):
+        raise AnnotatorError(f"{format!r}: the incident export writes csv, jsonl or coref")
+    out = Path(out)
+    if out.exists():
+        raise AnnotatorError(f"{out}: already exists")
+    incidents = list_incidents(project, annotator=annotator)
+    urls: dict[str, str] = {}
+    with project.engine.connect() as conn:
+        for ext, meta in conn.execute(select(Document.external_id, Document.meta)):
+            if isinstance(meta, dict) and isinstance(meta.get("url"), str):
+                urls[ext] = meta["url"]
+    n = 0
+    with atomic_file(out, "w", encoding="utf-8") as fh:
+        if format == "csv":
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(CSV_COLUMNS)
+            for inc in incidents:
+                sources = list(dict.fromkeys(m.external_id for m in inc.mentions))
+                conflicts = {k: inc.conflicts(k) for k in FIGURES if inc.conflicts(k)}
+                writer.writerow(
+                    [
+                        inc.id,
+                        inc.annotator,
+                        inc.date_start or "",
+                        inc.date_end or "",
+                        inc.type,
+                        inc.place_id or "",
+                        inc.place_name or "",
+                        "; ".join(f"{name} ({i})" if i else name for i, name in inc.actors),
+                        *("" if inc.figure(k) is None else inc.figure(k) for k in FIGURES),
+                        inc.rule,
+                        json.dumps(conflicts, ensure_ascii=False) if conflicts else "",
+                        len(sources),
+                        "; ".join(sources),
+                        "; ".join(urls[s] for s in sources if s in urls),
+                        inc.notes,
+                    ]
+                )
+                n += 1
+        elif format == "jsonl":
+            for inc in incidents:
+                fh.write(json.dumps(inc.to_json(), ensure_ascii=False) + "\n")
+                n += 1
+        else:
+            for inc in incidents:
+                for m in inc.mentions:
+                    line = {
+                        "document": m.external_id,
+                        "start": m.start,
+                        "end": m.end,
+                        "text": m.trigger,
+                        "type": m.type,
+                        "cluster": inc.id,
+                        "annotator": inc.annotator,
+                    }
+                    fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+                    n += 1
+    return n

@@ -1,0 +1,195 @@
+"""Incidents across articles: start, link across scripts by candidates, figures per source, merge, split,
+undo/redo exactly, proposals, and the incident and coreference exports read by the csv and json modules."""
+
+import csv
+import json
+
+import pytest
+from sqlalchemy import select
+
+from annotator.errors import AnnotatorError
+from annotator.services import incidents as inc
+from annotator.services.annotate import Editor
+from annotator.services.importing import import_paths
+from annotator.store.models import Event, Incident, IncidentMention
+
+HI = "पहलगाम में आतंकियों ने हमला किया। हमले में तीन जवान घायल हुए।"
+EN = "Militants attacked a police post in Pahalgam. The death toll rose to five."
+OTHER = "दिल्ली में किसानों ने प्रदर्शन किया।"
+
+
+def span(text, surface):
+    start = text.index(surface)
+    return start, start + len(surface)
+
+
+def event_record(doc_id, text, published, trigger, place, etype="ATTACK", link=None):
+    t, p = span(text, trigger), span(text, place)
+    entity = {"id": "T1", "start": p[0], "end": p[1], "label": "GPE"}
+    if link:
+        entity["link"] = {"id": link, "name": "Pahalgam"}
+    return {
+        "id": doc_id,
+        "text": text,
+        "meta": {"published": published, "url": f"https://news.example/{doc_id}"},
+        "annotations": [
+            {
+                "annotator": "asha",
+                "entities": [entity],
+                "events": [
+                    {
+                        "id": "E1",
+                        "type": etype,
+                        "trigger": {"start": t[0], "end": t[1]},
+                        "arguments": [{"role": "Place", "entity": "T1"}],
+                    }
+                ],
+            }
+        ],
+    }
+
+
+@pytest.fixture
+def news(project, tmp_path):
+    records = [
+        event_record("hi-1", HI, "2025-04-22", "हमला", "पहलगाम"),
+        event_record("en-1", EN, "2025-04-23", "attacked", "Pahalgam"),
+        event_record("hi-2", OTHER, "2025-04-22", "प्रदर्शन", "दिल्ली", etype="PROTEST"),
+    ]
+    src = tmp_path / "n.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    assert import_paths(project, [src]).ok
+    with project.engine.connect() as conn:
+        events = {doc: eid for eid, doc in conn.execute(select(Event.id, Event.document_id))}
+    return project, Editor(project, "asha"), events
+
+
+def test_candidates_across_scripts_then_link_and_figures(news):
+    project, editor, events = news
+    start = inc.NewIncident(1, events[1], {"injured": 3})
+    start.apply(editor)
+    found = inc.candidates(project, events[2])
+    assert [c.incident_id for c in found] == [start.incident_id]
+    assert found[0].reason == "same type ATTACK; 1 day apart; same place पहलगाम"
+    assert inc.candidates(project, events[3]) == []  # a protest in Delhi: not this incident
+    inc.LinkEvent(2, events[2], start.incident_id, {"killed": 5}).apply(editor)
+    inc.SetSourceFigures(1, events[1], {"injured": 3, "killed": 3}).apply(editor)
+    [view] = inc.list_incidents(project)
+    assert (view.date_start, view.date_end, view.type, view.place_name) == (
+        "2025-04-22",
+        "2025-04-23",
+        "ATTACK",
+        "पहलगाम",
+    )
+    assert [m.external_id for m in view.mentions] == ["hi-1", "en-1"]
+    assert view.figure("killed") == 5  # latest report
+    assert view.conflicts("killed") == [(3, "hi-1"), (5, "en-1")]
+    inc.SetIncidentFields(1, view.id, {"figure_rule": "manual", "figures": {"killed": 4}}).apply(editor)
+    assert inc.list_incidents(project)[0].figure("killed") == 4
+
+
+def test_undo_and_redo_put_exactly_the_rows_back(news):
+    project, editor, events = news
+
+    def rows():
+        with project.engine.connect() as conn:
+            return (
+                sorted(tuple(r) for r in conn.execute(select(Incident.__table__))),
+                sorted(tuple(r) for r in conn.execute(select(IncidentMention.__table__))),
+            )
+
+    empty = rows()
+    first = inc.NewIncident(1, events[1])
+    first.apply(editor)
+    one = rows()
+    second = inc.NewIncident(2, events[2])
+    second.apply(editor)
+    two = rows()
+    merge = inc.MergeIncidents(1, first.incident_id, second.incident_id)
+    merge.apply(editor)
+    merged = rows()
+    assert len(merged[0]) == 1 and len(merged[1]) == 2
+    split = inc.SplitIncident(1, first.incident_id, [events[2]])
+    split.apply(editor)
+    assert len(rows()[0]) == 2
+    split.revert(editor)
+    assert rows() == merged
+    merge.revert(editor)
+    assert rows() == two
+    merge.apply(editor)  # redo
+    assert rows() == merged
+    merge.revert(editor)
+    second.revert(editor)
+    assert rows() == one
+    unlink = inc.UnlinkEvent(1, events[1])
+    unlink.apply(editor)
+    assert rows() == empty  # an incident without mentions goes
+    unlink.revert(editor)
+    assert rows() == one
+
+
+def test_refusals_are_one_line(news):
+    project, editor, events = news
+    start = inc.NewIncident(1, events[1])
+    start.apply(editor)
+    with pytest.raises(AnnotatorError, match="linked to another incident"):
+        inc.NewIncident(1, events[1]).apply(editor)
+    with pytest.raises(AnnotatorError, match="not a date"):
+        inc.SetIncidentFields(1, start.incident_id, {"date_start": "22/04/2025"}).apply(editor)
+    with pytest.raises(AnnotatorError, match="whole number"):
+        inc.SetSourceFigures(1, events[1], {"killed": -1}).apply(editor)
+    with pytest.raises(AnnotatorError, match="your own"):
+        inc.LinkEvent(2, events[2], start.incident_id).apply(Editor(project, "ravi"))
+    with pytest.raises(AnnotatorError, match="some of the incident"):
+        inc.SplitIncident(1, start.incident_id, [events[1]]).apply(editor)
+
+
+def test_proposals_and_exports(news, tmp_path):
+    project, editor, events = news
+    start = inc.NewIncident(1, events[1], {"injured": 3})
+    start.apply(editor)
+    proposals = inc.propose_links(project, "asha")
+    assert [(p.document, p.candidate.incident_id) for p in proposals] == [("en-1", start.incident_id)]
+    inc.LinkEvent(2, events[2], start.incident_id, {"injured": 5}).apply(editor)
+    assert inc.export_incidents(project, tmp_path / "i.csv") == 1
+    with (tmp_path / "i.csv").open(encoding="utf-8", newline="") as fh:
+        [row] = list(csv.DictReader(fh))
+    assert row["incident_id"] == start.incident_id and row["sources"] == "2"
+    assert row["source_ids"] == "hi-1; en-1" and row["injured"] == "5" and row["figure_rule"] == "latest"
+    assert row["source_urls"] == "https://news.example/hi-1; https://news.example/en-1"
+    assert json.loads(row["conflicting_figures"]) == {"injured": [[3, "hi-1"], [5, "en-1"]]}
+    assert inc.export_incidents(project, tmp_path / "i.jsonl", format="jsonl") == 1
+    line = json.loads((tmp_path / "i.jsonl").read_text(encoding="utf-8"))
+    assert line["figures"] == {"killed": None, "injured": 5, "arrested": None}
+    assert inc.export_incidents(project, tmp_path / "c.jsonl", format="coref") == 2
+    mentions = [json.loads(x) for x in (tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {(m["document"], m["text"], m["cluster"]) for m in mentions} == {
+        ("hi-1", "हमला", start.incident_id),
+        ("en-1", "attacked", start.incident_id),
+    }
+    with pytest.raises(AnnotatorError, match="already exists"):
+        inc.export_incidents(project, tmp_path / "c.jsonl", format="coref")
+
+
+def test_cli_list_export_suggest(news, tmp_path, capsys):
+    from annotator.cli import main
+
+    project, editor, events = news
+    if project.engine.dialect.name != "sqlite":
+        pytest.skip("the CLI test runs on a project file")
+    start = inc.NewIncident(1, events[1], {"injured": 3})
+    start.apply(editor)
+    location = str(project.location)
+    project.close()
+    assert main(["incidents", "suggest", location, "--annotator", "asha", "--json"]) == 0
+    [proposal] = json.loads(capsys.readouterr().out)["proposals"]
+    assert proposal["document"] == "en-1" and proposal["incident"] == start.incident_id
+    assert main(["incidents", "list", location, "--json"]) == 0
+    [listed] = json.loads(capsys.readouterr().out)["incidents"]
+    assert listed["id"] == start.incident_id and listed["mentions"][0]["document"] == "hi-1"
+    assert (
+        main(["incidents", "export", location, "--format", "coref", "--out", str(tmp_path / "c.jsonl")]) == 0
+    )
+    assert "1 mentions written" in capsys.readouterr().out
+    assert main(["incidents", "suggest", location, "--annotator", "nobody"]) == 1
+    assert "no annotator called 'nobody'" in capsys.readouterr().err
