@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, func, select
 
 from annotator.errors import AnnotatorError
 from annotator.services.annotate import Change, Command, Editor
@@ -43,6 +43,9 @@ FIGURES = ("killed", "injured", "arrested")
 RULES = ("latest", "highest", "manual")
 #: How many days apart an article and an incident may be for the incident to be proposed by date.
 DATE_WINDOW_DAYS = 3
+#: Incidents are found by date when they began at most this many days before an article's window (the
+#: date index is read as a range, not scanned to the beginning of time); a longer campaign is found by place.
+LONGEST_INCIDENT_DAYS = 90
 #: Event types that report facets of one incident (an attack, the deaths and injuries in it, an abduction,
 #: the operation and arrests that follow): compatible when proposing candidates. Other types are
 #: compatible with themselves and with types of the same parent in the schema.
@@ -858,20 +861,35 @@ def _candidates(
     if facts.published:
         day = date.fromisoformat(facts.published)
         low, high = (day - timedelta(days=window)).isoformat(), (day + timedelta(days=window)).isoformat()
-        # starts before the window ends, and ends (or starts, when it has no end) after it begins
+        earliest = (day - timedelta(days=window + LONGEST_INCIDENT_DAYS)).isoformat()
+        # starts before the window ends (and not long before it begins: the index's range), and ends (or
+        # starts, when it has no end) after it begins
         conditions.append(
-            and_(table.c.date_start <= high, func.coalesce(table.c.date_end, table.c.date_start) >= low)
+            and_(
+                table.c.date_start.between(earliest, high),
+                func.coalesce(table.c.date_end, table.c.date_start) >= low,
+            )
         )
     keys = {p.key for p in facts.places} | {place_key(p.name) for p in facts.places}
     if keys:
-        conditions.append(table.c.place_key.in_(sorted(keys)))
+        # by place: an undated incident, or any when the article has no date (a dated incident far from a
+        # dated article is another incident at the same place)
+        by_place = table.c.place_key.in_(sorted(keys))
+        conditions.append(and_(by_place, table.c.date_start.is_(None)) if facts.published else by_place)
     if not conditions:
         return []
-    query = select(table).where(table.c.annotator_id == facts.annotator_id, or_(*conditions))
     found = []
-    for row in conn.execute(query):
-        if row.id == exclude:
+    seen: set[str] = set()
+    # one query per condition: each reads its own index's range (an OR of them reads the annotator's all)
+    rows = (
+        row
+        for condition in conditions
+        for row in conn.execute(select(table).where(table.c.annotator_id == facts.annotator_id, condition))
+    )
+    for row in rows:
+        if row.id == exclude or row.id in seen:
             continue
+        seen.add(row.id)
         candidate = _score(schema, facts, row, window)
         if candidate is not None:
             found.append(candidate)
