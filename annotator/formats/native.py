@@ -78,6 +78,10 @@ class EventIn:
     end: int
     attributes: dict[str, Any]
     arguments: list[ArgumentIn] = field(default_factory=list)
+    #: the stored id of the incident this event is a mention of (``"incident"`` in the file), and the
+    #: figures this source reports for it
+    incident: str | None = None
+    incident_figures: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -309,6 +313,48 @@ def validate_annotations(
     return out
 
 
+INCIDENT_FIGURES = ("killed", "injured", "arrested")
+
+
+def incident_storage_id(given: str, annotator: str) -> str:
+    """The stored id of an incident named ``given`` in a file: a UUID is kept; any other id becomes a stable
+    UUID of the annotator and that id (events of any documents naming it are one incident)."""
+    try:
+        return str(uuid.UUID(given)) if len(given) == 36 else derive_id(annotator, "incident", given)
+    except ValueError:
+        return derive_id(annotator, "incident", given)
+
+
+def _incident(value: Any, annotator: str, what: str) -> tuple[str, dict[str, int]]:
+    """An event's ``"incident"``: an id, or ``{"id": …, "figures": {"killed": 3, …}}``."""
+    figures: dict[str, int] = {}
+    if isinstance(value, dict):
+        unknown = sorted(set(value) - {"id", "figures"})
+        if unknown:
+            raise AnnotationProblem(
+                f"{what}: 'incident' has unknown field(s) {', '.join(unknown)} (known: figures, id)"
+            )
+        raw = value.get("figures") or {}
+        if not isinstance(raw, dict):
+            raise AnnotationProblem(f"{what}: 'incident.figures' must be an object")
+        for name, number in raw.items():
+            if name not in INCIDENT_FIGURES:
+                raise AnnotationProblem(
+                    f"{what}: unknown incident figure {name!r} (known: {', '.join(INCIDENT_FIGURES)})"
+                )
+            if number is None:
+                continue
+            if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+                raise AnnotationProblem(f"{what}: incident figure {name} must be a whole number >= 0")
+            figures[name] = number
+        value = value.get("id")
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise AnnotationProblem(f"{what}: 'incident' must be a non-empty id")
+    return incident_storage_id(value.strip(), annotator), figures
+
+
 def _validate_block(
     block: dict[str, Any], annotator: str, schema: Schema, spans: _Spans, content_hash: str
 ) -> AnnotationIn:
@@ -403,6 +449,8 @@ def _validate_block(
         if problem:
             raise AnnotationProblem(f"{what}: {problem}")
         event = EventIn(ids[given][1], etype, start, end, attributes)
+        if item.get("incident") is not None:
+            event.incident, event.incident_figures = _incident(item["incident"], annotator, what)
         counts: dict[str, int] = {}
         for j, arg in enumerate(_list(item.get("arguments"), f"{what}: 'arguments'")):
             arg = _obj(arg, f"{what}: arguments[{j}]")

@@ -50,6 +50,30 @@ def _metas(conn: Connection, documents: list[Document]) -> dict[int, str]:
     return out
 
 
+def _incidents(conn: Connection, documents: list[Document]) -> dict[str, dict[str, Any]]:
+    """The incident mentions of the documents' events: event id → ``{"id": incident, "figures": …}`` (the
+    figures only when the source gives some), as the event's ``"incident"`` in native JSONL."""
+    from annotator.store.models import IncidentMention
+
+    ids = [d.id for d in documents]
+    out: dict[str, dict[str, Any]] = {}
+    for event_id, incident_id, figures in conn.execute(
+        select(IncidentMention.event_id, IncidentMention.incident_id, IncidentMention.figures).where(
+            IncidentMention.document_id.between(ids[0], ids[-1])
+        )
+    ):
+        out[event_id] = {"id": incident_id, "figures": figures} if figures else {"id": incident_id}
+    return out
+
+
+def _with_incidents(blocks: list[dict[str, Any]], incidents: dict[str, dict[str, Any]]) -> None:
+    for block in blocks:
+        for event in block.get("events") or ():
+            found = incidents.get(event.get("id"))
+            if found is not None:
+                event["incident"] = found
+
+
 def write_jsonl(
     project: Project,
     out: IO[str],
@@ -68,9 +92,12 @@ def write_jsonl(
         annotators = [only] if only is not None else None
         for documents in read_batches(conn, annotators=annotators, batch_size=batch_size, cancel=cancel):
             metas = _metas(conn, documents)
+            incidents = _incidents(conn, documents)
             lines = []
             for doc in documents:
                 anns = doc.blocks()
+                if incidents:
+                    _with_incidents(anns, incidents)
                 report.annotated += bool(anns)
                 lines.append(
                     f'{{"id":{_dumps(doc.external_id)},"title":{_dumps(doc.title)},"text":{_dumps(doc.text)},'

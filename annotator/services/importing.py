@@ -447,6 +447,8 @@ class _Writer:
         }
         self._pending: dict[Any, list[tuple]] = {model: [] for model in self.COLUMNS}
         self._pending_pairs: set[tuple[int, int]] = set()
+        #: events that name an incident: (event id, incident id, annotator id, document id, figures, where)
+        self._incident_links: list[tuple[str, str, int, int, dict[str, int], str]] = []
         entity_table = cast(Table, Entity.__table__)
         self._json_out = _value_out(conn, entity_table.c.attributes)
         self._time_out = _value_out(conn, entity_table.c.created_at)
@@ -489,6 +491,11 @@ class _Writer:
                 self.report.annotations_added += added
             rows.clear()
         self._pending_pairs.clear()
+        if self._incident_links:  # after the events they name are stored
+            from annotator.services.incidents import attach_mentions
+
+            self.report.warnings.extend(attach_mentions(self.conn, self._incident_links))
+            self._incident_links.clear()
 
     def _write_documents_checked(self, batch: list[_Prepared], now, existing: dict[str, int]) -> None:
         """Insert only documents whose hash is not stored yet, looking the hashes up first."""
@@ -611,6 +618,11 @@ class _Writer:
             pending[Event].extend(
                 (document_id, aid, e.type, e.start, e.end, json_out(e.attributes), e.id, stamp, stamp)
                 for e in ann.events
+            )
+            self._incident_links.extend(
+                (e.id, e.incident, aid, document_id, e.incident_figures, p.record.where)
+                for e in ann.events
+                if e.incident is not None
             )
             pending[EventArgument].extend(
                 (

@@ -792,6 +792,87 @@ class SetSourceFigures(_Recorded):
         return {incident_id}, {self.event_id}
 
 
+def attach_mentions(
+    conn: Connection, links: list[tuple[str, str, int, int, dict[str, int], str]]
+) -> list[str]:
+    """Link imported events to the incidents their file names (``"incident"`` in native JSONL): the
+    incident is made when it is new, its empty fields filled from the events. Idempotent (an event linked
+    already is left as it is); returns one line per link refused (an incident id of another annotator)."""
+    from annotator.formats.native import derive_id
+    from annotator.store.writes import change, insert_new
+
+    problems: list[str] = []
+    events = [link[0] for link in links]
+    linked: set[str] = set()
+    for i in range(0, len(events), 500):
+        linked.update(
+            conn.scalars(
+                select(IncidentMention.event_id).where(IncidentMention.event_id.in_(events[i : i + 500]))
+            )
+        )
+    owners = dict(
+        conn.execute(
+            select(Incident.id, Incident.annotator_id).where(Incident.id.in_(sorted({x[1] for x in links})))
+        ).all()
+    )
+    now = utcnow()
+    new_incidents: list[dict[str, Any]] = []
+    mentions: list[dict[str, Any]] = []
+    touched: set[str] = set()
+    for event_id, incident_id, annotator_id, document_id, figures, where in links:
+        if event_id in linked:
+            continue
+        owner = owners.get(incident_id)
+        if owner is not None and owner != annotator_id:
+            problems.append(f"{where}: incident {incident_id} belongs to another annotator; event not linked")
+            continue
+        if owner is None:
+            owners[incident_id] = annotator_id
+            new_incidents.append(
+                {
+                    "id": incident_id,
+                    "annotator_id": annotator_id,
+                    "type": "",
+                    "actors": [],
+                    "figure_rule": "latest",
+                    "figures": {},
+                    "notes": "",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        linked.add(event_id)
+        touched.add(incident_id)
+        mentions.append(
+            {
+                "id": derive_id(event_id, "incident mention"),
+                "incident_id": incident_id,
+                "event_id": event_id,
+                "document_id": document_id,
+                "annotator_id": annotator_id,
+                "figures": figures,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    insert_new(conn, Incident.__table__, new_incidents)
+    insert_new(conn, IncidentMention.__table__, mentions)
+    facts = event_facts(conn, [m["event_id"] for m in mentions])
+    by_incident: dict[str, list[EventFacts]] = {}
+    for m in mentions:
+        if m["event_id"] in facts:
+            by_incident.setdefault(m["incident_id"], []).append(facts[m["event_id"]])
+    for incident_id in sorted(touched):
+        row = dict(conn.execute(select(Incident.__table__).where(Incident.id == incident_id)).one()._mapping)
+        values: dict[str, Any] = {}
+        for f in sorted(by_incident.get(incident_id, []), key=lambda f: (f.published or "", f.event_id)):
+            step = _absorb({**row, **values}, f)
+            values.update(step)
+        if values:
+            change(conn, Incident, values, Incident.id == incident_id)
+    return problems
+
+
 # ------------------------------------------------------------------------------------------ candidates
 
 

@@ -193,3 +193,55 @@ def test_cli_list_export_suggest(news, tmp_path, capsys):
     assert "1 mentions written" in capsys.readouterr().out
     assert main(["incidents", "suggest", location, "--annotator", "nobody"]) == 1
     assert "no annotator called 'nobody'" in capsys.readouterr().err
+
+
+def test_native_jsonl_carries_incidents_round_trip(tmp_path):
+    from annotator.services.exporting import export_jsonl
+    from annotator.services.project import init_project
+
+    a = event_record("hi-1", HI, "2025-04-22", "हमला", "पहलगाम")
+    b = event_record("en-1", EN, "2025-04-23", "attacked", "Pahalgam")
+    a["annotations"][0]["events"][0]["incident"] = {"id": "pahalgam-attack", "figures": {"injured": 3}}
+    b["annotations"][0]["events"][0]["incident"] = "pahalgam-attack"
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in (a, b)) + "\n", encoding="utf-8")
+    with init_project(tmp_path / "a.annotator") as first:
+        report = import_paths(first, [src])
+        assert report.ok and not report.warnings
+        assert import_paths(first, [src]).ok  # again: nothing twice
+        [view] = inc.list_incidents(first)
+        assert [m.external_id for m in view.mentions] == ["hi-1", "en-1"]
+        assert (view.type, view.date_start, view.date_end, view.place_name) == (
+            "ATTACK",
+            "2025-04-22",
+            "2025-04-23",
+            "पहलगाम",
+        )
+        assert view.figure("injured") == 3
+        export_jsonl(first, tmp_path / "a.jsonl")
+    lines = [json.loads(x) for x in (tmp_path / "a.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert lines[0]["annotations"][0]["events"][0]["incident"] == {"id": view.id, "figures": {"injured": 3}}
+    assert lines[1]["annotations"][0]["events"][0]["incident"] == {"id": view.id}
+    with init_project(tmp_path / "b.annotator") as second:
+        assert import_paths(second, [tmp_path / "a.jsonl"]).ok
+        assert [i.id for i in inc.list_incidents(second)] == [view.id]
+        export_jsonl(second, tmp_path / "b.jsonl")
+    assert (tmp_path / "b.jsonl").read_bytes() == (tmp_path / "a.jsonl").read_bytes()
+
+
+def test_bad_incident_values_are_refused_per_record(tmp_path):
+    from annotator.services.project import init_project
+
+    a = event_record("hi-1", HI, "2025-04-22", "हमला", "पहलगाम")
+    b = event_record("en-1", EN, "2025-04-23", "attacked", "Pahalgam")
+    a["annotations"][0]["events"][0]["incident"] = {"id": "x", "figures": {"killed": -2}}
+    b["annotations"][0]["events"][0]["incident"] = ""
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in (a, b)) + "\n", encoding="utf-8")
+    with init_project(tmp_path / "a.annotator") as project:
+        report = import_paths(project, [src])
+        messages = [str(e) for e in report.errors]
+        assert len(messages) == 2
+        assert "incident figure killed must be a whole number" in messages[0] and ":1:" in messages[0]
+        assert "'incident' must be a non-empty id" in messages[1] and ":2:" in messages[1]
+        assert inc.list_incidents(project) == []
