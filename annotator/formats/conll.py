@@ -418,10 +418,12 @@ def write_document(
     ends: Sequence[int],
     tags: Sequence[str],
     sentences: Sequence[range],
+    words: Sequence[str] | None = None,
 ) -> None:
     """What :func:`write_sentences` writes (with ``docstart``) for one document's tokens (``text[start:end]``)
     with their ``tags`` in ``sentences`` (token index ranges), made in one piece: a ``token<TAB>tag`` line
-    per token, built by ``map`` without a Python call per token, a blank line after each sentence."""
+    per token, built by ``map`` without a Python call per token, a blank line after each sentence.
+    ``words``: the tokens' texts, when the caller has them (else sliced from ``text``)."""
     if not _consecutive(sentences, len(tags)):
         write_sentences(
             out,
@@ -434,7 +436,7 @@ def write_document(
     for sentence in sentences:
         ends_of_lines[sentence.stop - 1] += "\n"
     pieces = [f"{DOCSTART}\tO\n\n"] * (2 * len(tags) + 1)  # each token's text, then the end of its line
-    pieces[1::2] = map(text.__getitem__, map(slice, starts, ends))
+    pieces[1::2] = map(text.__getitem__, map(slice, starts, ends)) if words is None else words
     pieces[2::2] = ends_of_lines
     out.write("".join(pieces))
 

@@ -26,7 +26,7 @@ from itertools import chain, repeat
 from operator import itemgetter, le, lt
 from typing import Any
 
-from annotator.text.segment import grapheme_boundaries, token_bounds, token_spans
+from annotator.text.segment import grapheme_boundaries, token_pieces, token_spans
 
 TERMINAL = frozenset("।॥.?!")
 CLOSING = frozenset("\"'”’)]»")
@@ -76,19 +76,24 @@ def tokens_of(text: str, meta: dict[str, Any]) -> tuple[list[tuple[int, int]], b
 
 def token_columns(
     text: str, meta: dict[str, Any]
-) -> tuple[list[tuple[int, int]], list[int], list[int], bool]:
-    """:func:`tokens_of`, with the tokens' starts and ends as two lists besides (made once for a document
-    and shared by the checks, the alignment, the sentences and the tags)."""
+) -> tuple[list[tuple[int, int]], list[int], list[int], list[str] | None, bool]:
+    """:func:`tokens_of`, with the tokens' starts and ends as two lists besides, and their texts when they
+    are the tokenizer's (None for the document's own): made once for a document and shared by the checks,
+    the alignment, the sentences, the tags and the writer."""
     own = meta.get("tokens")
     if isinstance(own, list) and own:
         tokens = [(int(s), int(e)) for s, e in own]
-        return tokens, [s for s, _e in tokens], [e for _s, e in tokens], True
-    starts, ends = token_bounds(text)
-    return list(zip(starts, ends, strict=True)), starts, ends, False
+        return tokens, [s for s, _e in tokens], [e for _s, e in tokens], None, True
+    starts, ends, words = token_pieces(text)
+    return list(zip(starts, ends, strict=True)), starts, ends, words, False
 
 
 def sentences_of(
-    text: str, tokens: Sequence[tuple[int, int]], own: bool, starts: Sequence[int] | None = None
+    text: str,
+    tokens: Sequence[tuple[int, int]],
+    own: bool,
+    starts: Sequence[int] | None = None,
+    words: Sequence[str] | None = None,
 ) -> list[range]:
     """Token index ranges of the sentences (see the module doc). ``own``: the document's own tokens (from
     a file: looked at one by one); otherwise the tokenizer's, in order and apart.
@@ -96,18 +101,22 @@ def sentences_of(
     A sentence ends only after a line break or at an end mark, and every end mark is one character
     (:data:`TERMINAL`, :data:`CLOSING`): with the tokenizer's tokens only the tokens at line breaks and at
     end-mark characters (found by one search of the text) are looked at, not every token. ``starts``: the
-    tokens' starts, when the caller has them."""
+    tokens' starts, when the caller has them; ``words``: the tokenizer's tokens' texts, when it has them."""
     n = len(tokens)
     if not n:
         return []
     size = len(text)
     breaks = list(map(_match_start, _LINE_BREAK.finditer(text))) if "\n" in text else []
 
-    def mark(i: int) -> str:
+    def slice_mark(i: int) -> str:
         """The token's text when it can be an end mark (one character), else "" (a longer token never is);
         offsets outside the text are sliced as they are."""
         s, e = tokens[i]
         return "" if 0 <= s and e <= size and e - s != 1 else text[s:e]
+
+    # only ever asked whether it is in TERMINAL or CLOSING (one character each): the tokenizer's token's
+    # own text (inside the text) answers as its mark does
+    mark = words.__getitem__ if words is not None and not own else slice_mark
 
     candidates: Iterable[int]
     if own:
@@ -149,13 +158,15 @@ def check_spans(
     checks: Checks,
     tokens: Sequence[tuple[int, int]] = (),
     bounds: tuple[Sequence[int], Sequence[int]] | None = None,
+    token_sets: tuple[set[int], set[int]] | None = None,
 ) -> list[tuple[int, int, str]]:
     """The spans that lie in the text on whole characters; the others are reported and left out. Token
     boundaries are character boundaries, so only a span off them costs a segmentation of the text.
-    ``bounds``: the tokens' starts and ends, when the caller has them."""
-    starts, ends = bounds if bounds is not None else ([s for s, _e in tokens], [e for _s, e in tokens])
-    on_tokens = set(starts)
-    on_tokens.update(ends)
+    ``bounds``: the tokens' starts and ends, ``token_sets``: the sets of them, when the caller has them."""
+    if token_sets is None:
+        starts, ends = bounds if bounds is not None else ([s for s, _e in tokens], [e for _s, e in tokens])
+        token_sets = set(starts), set(ends)
+    start_set, end_set = token_sets
     clusters = None
     kept = []
     for span in example.spans:
@@ -163,7 +174,7 @@ def check_spans(
         if not 0 <= start < end <= len(example.text):
             checks.add("outside the text", example, span)
             continue
-        if start in on_tokens and end in on_tokens:
+        if (start in start_set or start in end_set) and (end in end_set or end in start_set):
             kept.append(span)
             continue
         if clusters is None:
@@ -182,12 +193,13 @@ def align(
     crossing: str,
     checks: Checks,
     bounds: tuple[Sequence[int], Sequence[int]] | None = None,
+    token_sets: tuple[set[int], set[int]] | None = None,
 ) -> list[tuple[int, int, str]]:
     """Spans on token boundaries: a span that cuts a token is widened to the tokens it touches
     (``expand``) or left out (``drop``); a span over no token at all (only spaces) is left out.
-    ``bounds``: the tokens' starts and ends, when the caller has them."""
+    ``bounds``: the tokens' starts and ends, ``token_sets``: the sets of them, when the caller has them."""
     starts, ends = bounds if bounds is not None else ([s for s, _e in tokens], [e for _s, e in tokens])
-    start_set, end_set = set(starts), set(ends)
+    start_set, end_set = token_sets if token_sets is not None else (set(starts), set(ends))
     out = []
     for span in spans:
         start, end, label = span

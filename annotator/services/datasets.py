@@ -281,11 +281,12 @@ def _write_example(
         for s in spans:
             report.labels[(split, s[2])] += 1
         return None
-    tokens, starts, ends, own = token_columns(example.text, example.meta)
+    tokens, starts, ends, words, own = token_columns(example.text, example.meta)
     bounds = (starts, ends)
+    token_sets = (set(starts), set(ends))
     made = None if own else tokens
-    spans = check_spans(example, checks, tokens, bounds)
-    spans = align(example, spans, tokens, crossing, checks, bounds)
+    spans = check_spans(example, checks, tokens, bounds, token_sets)
+    spans = align(example, spans, tokens, crossing, checks, bounds, token_sets)
     spans = resolve_overlaps(example, spans, label_order, checks)
     for s in spans:
         report.labels[(split, s[2])] += 1
@@ -298,13 +299,13 @@ def _write_example(
         record = {"text": example.text, "entities": [list(s) for s in spans], "meta": spacy_meta}
         writers.get(split, "jsonl").write(_dumps(record) + "\n")
         writers.docbins.add(split, example.text, tokens, spans)
-        report.sentences[split] += len(sentences_of(example.text, tokens, own, starts))
+        report.sentences[split] += len(sentences_of(example.text, tokens, own, starts, words))
         return made
-    sentences = sentences_of(example.text, tokens, own, starts)
+    sentences = sentences_of(example.text, tokens, own, starts, words)
     report.sentences[split] += len(sentences)
     tags = conll.bio_tags(tokens, spans, starts)
     if fmt == "conll":
-        conll.write_document(writers.get(split, "conll"), example.text, starts, ends, tags, sentences)
+        conll.write_document(writers.get(split, "conll"), example.text, starts, ends, tags, sentences, words)
     else:  # hf
         rows = token_sentences(example, tokens, sentences, tags)
         out = writers.get(split, "jsonl")

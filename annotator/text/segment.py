@@ -45,6 +45,7 @@ __all__ = [
     "snap",
     "strip_span",
     "token_bounds",
+    "token_pieces",
     "token_spans",
     "tokenize",
 ]
@@ -356,8 +357,15 @@ def token_spans(text: str, *, join_hyphenated: bool = True) -> list[tuple[int, i
 
 
 def token_bounds(text: str, *, join_hyphenated: bool = True) -> tuple[list[int], list[int]]:
-    """The starts and the ends of :func:`tokenize`'s tokens, as two lists (``token_spans`` zipped): for the
-    dataset export, which bisects them and slices the text with them."""
+    """The starts and the ends of :func:`tokenize`'s tokens, as two lists (``token_spans`` zipped): for
+    code that bisects them."""
+    starts, ends, _words = token_pieces(text, join_hyphenated=join_hyphenated)
+    return starts, ends
+
+
+def token_pieces(text: str, *, join_hyphenated: bool = True) -> tuple[list[int], list[int], list[str]]:
+    """The starts, the ends and the texts of :func:`tokenize`'s tokens, as three lists, without making the
+    tokens: for the dataset export, which bisects the offsets and writes the texts."""
     parts = _FAST_RE[bool(join_hyphenated)].split(text)
     offsets = list(accumulate(map(len, parts), initial=0))
     starts, ends = offsets[1:-1:2], offsets[2::2]
@@ -368,21 +376,25 @@ def token_bounds(text: str, *, join_hyphenated: bool = True) -> tuple[list[int],
         hard_starts = [s for s, w in zip(starts, words, strict=True) if _kind_of_char[w[0]] == _HARD_KIND]
     chunks = _exact_chunks(text, hard_starts)
     if not chunks:
-        return starts, ends
+        return starts, ends, words
     spliced_starts: list[int] = []
     spliced_ends: list[int] = []
+    spliced_words: list[str] = []
     kept = 0
     for a, b in chunks:
         i = bisect_left(starts, a)
         spliced_starts += starts[kept:i]
         spliced_ends += ends[kept:i]
+        spliced_words += words[kept:i]
         for token in _exact_tokens(text, a, b, bool(join_hyphenated)):
             spliced_starts.append(token.start)
             spliced_ends.append(token.end)
+            spliced_words.append(token.text)
         kept = bisect_left(starts, b)
     spliced_starts += starts[kept:]
     spliced_ends += ends[kept:]
-    return spliced_starts, spliced_ends
+    spliced_words += words[kept:]
+    return spliced_starts, spliced_ends, spliced_words
 
 
 # --------------------------------------------------------------------------------------------------

@@ -126,6 +126,10 @@ def test_write_document_writes_what_write_sentences_writes(document):
     starts, ends = [s for s, _e in tokens], [e for _s, e in tokens]
     conll.write_document(got, text, starts, ends, tags, sentences)
     assert got.getvalue() == expected.getvalue()
+    given_words = io.StringIO()  # with the token texts given instead of sliced
+    words = [text[s:e] for s, e in tokens]
+    conll.write_document(given_words, text, starts, ends, tags, sentences, words)
+    assert given_words.getvalue() == expected.getvalue()
 
 
 @settings(max_examples=300, deadline=None)

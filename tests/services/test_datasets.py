@@ -557,3 +557,25 @@ def test_resolve_overlaps_keeps_and_reports_what_it_did_before(spans):
     expected, left_out = _resolve_overlaps_reference(spans, order)
     assert kept == expected
     assert checks.counts["overlaps a longer span (left out)"] == len(left_out)
+
+
+SENTENCE_PIECES = ["हमला", "हुआ", "।", "॥", ".", "?", "!", '"', "”", ")", "»", "'", "’", "Delhi", "26"]
+SENTENCE_PIECES += [" ", "\n", "\n\n", "..", "।”", "India's", "@x", "#y", "a.b/c", "\u0301", "😊"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(SENTENCE_PIECES), max_size=50).map("".join))
+def test_sentences_from_the_token_texts_equal_those_from_slices(text):
+    """The export hands sentences_of the tokenizer's token texts (and their starts): same sentences as
+    slicing the text token by token; and token_columns gives what tokens_of gives."""
+    from annotator.formats.dataset import sentences_of, token_columns, tokens_of
+
+    tokens, starts, ends, words, own = token_columns(text, {})
+    assert (tokens, own) == tokens_of(text, {})
+    assert (starts, ends) == ([s for s, _e in tokens], [e for _s, e in tokens])
+    assert words == [text[s:e] for s, e in tokens]
+    expected = sentences_of(text, tokens, False)
+    assert sentences_of(text, tokens, False, starts, words) == expected
+    assert sentences_of(text, tokens, False, starts) == expected
+    if tokens:  # a document's own tokens: no texts (sliced where needed), own
+        assert token_columns(text, {"tokens": [[s, e] for s, e in tokens]})[3:] == (None, True)

@@ -19,6 +19,7 @@ from annotator.text.segment import (
     _fast_split,
     _tokenize_reference,
     token_bounds,
+    token_pieces,
     token_spans,
     tokenize,
 )
@@ -70,6 +71,11 @@ def assert_same_as_reference(text: str, join: bool) -> None:
     assert token_bounds(text, join_hyphenated=join) == (
         [t.start for t in reference],
         [t.end for t in reference],
+    )
+    assert token_pieces(text, join_hyphenated=join) == (
+        [t.start for t in reference],
+        [t.end for t in reference],
+        [t.text for t in reference],
     )
 
 
