@@ -4,7 +4,8 @@ All offsets are code points of the stored (NFC) text, half-open ``[start, end)``
 the ``regex`` module's ``\\X`` (extended grapheme clusters, including the Indic conjunct rule GB9c), so
 a conjunct such as ``स्त्री`` is never cut.
 
-Token rules (see :func:`tokenize`; :func:`token_spans` gives the same tokens' offsets only):
+Token rules (see :func:`tokenize`; :func:`token_spans` gives the same tokens' offsets only,
+:func:`token_bounds` their starts and ends as two lists, :func:`token_pieces` those and their texts):
 
 * Everything the tokenizer emits is a whole number of grapheme clusters; whitespace is never part of a
   token. A cluster that *starts* with whitespace (a stray combining mark or ZWJ right after a space
@@ -188,7 +189,8 @@ def _exact_tokens(text: str, start: int, end: int, join_hyphenated: bool) -> lis
 # tokens as one that started earlier (the lookbehinds see the text before). The fast pattern's tokens
 # never cross a cut point either, so the text is split by _FAST_RE once, in one C-level call with the
 # offsets summed from the parts' lengths, and the chunks' tokens are replaced by the reference ones.
-# Each check is a separate search because one alternation of them all is several times slower.
+# Each check is a separate search because one alternation of them all is several times slower; a check
+# whose every match holds one of a few literal strings (its gate) is searched only when the text has one.
 # --------------------------------------------------------------------------------------------------
 
 _EXTENDING = r"[\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}]"
