@@ -281,10 +281,28 @@ def _state(conn: Connection | sqlite3.Connection) -> tuple[int, int]:
     return (rows[0][0], rows[0][1]) if rows else (0, 0)
 
 
+def _many(conn: Connection | sqlite3.Connection, statement: str, rows: list[tuple]) -> None:
+    """``executemany`` on a SQLAlchemy connection or a plain sqlite3 one."""
+    if isinstance(conn, sqlite3.Connection):
+        conn.executemany(statement, rows)
+    else:
+        conn.exec_driver_sql(statement, rows)
+
+
 @contextmanager
-def _write_transaction(conn: Connection) -> Iterator[None]:
+def _write_transaction(conn: Connection | sqlite3.Connection) -> Iterator[None]:
     """BEGIN IMMEDIATE: take the write lock before reading the watermark, so two processes searching at
-    once cannot index the same documents twice (a deferred transaction would read, then fail to write)."""
+    once cannot index the same documents twice (a deferred transaction would read, then fail to write).
+    A plain sqlite3 connection is in autocommit mode (``isolation_level=None``): BEGIN and COMMIT are ours."""
+    if isinstance(conn, sqlite3.Connection):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        return
     if conn.in_transaction():
         conn.commit()
     conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -296,62 +314,81 @@ def _write_transaction(conn: Connection) -> Iterator[None]:
     conn.commit()
 
 
-def _update_index(conn: Connection, progress: ProgressCallback, cancel: CancelFlag | None) -> int:
-    from sqlalchemy import Row, func, select
+@contextmanager
+def _index_durability(conn: Connection | sqlite3.Connection) -> Iterator[None]:
+    """``synchronous = NORMAL`` while indexing, FULL again afterwards. The index is a derived cache, its
+    watermark written in the same transaction as its rows: in WAL mode a power cut may lose the last
+    batches' commits (the next search indexes them again) but never leaves the file inconsistent, and the
+    next FULL commit of a label syncs everything before it. It spares an fsync per batch."""
+    _sql(conn, "PRAGMA synchronous = NORMAL")
+    try:
+        yield
+    finally:
+        _sql(conn, "PRAGMA synchronous = FULL")
 
-    from annotator.store.models import Document
 
+def _update_index(
+    conn: Connection | sqlite3.Connection, progress: ProgressCallback, cancel: CancelFlag | None
+) -> int:
+    """Index the documents above the watermark, in batches of :data:`BATCH_SIZE`, one transaction each (on
+    the engine's connection, or on a plain sqlite3 one in autocommit mode: :func:`search_file`)."""
     indexed_to, version = _state(conn)
     start = indexed_to if version == KEYS_VERSION else 0
-    total, last_id = conn.execute(
-        select(func.count(), func.max(Document.id)).where(Document.id > start)
-    ).one()
+    total, last_id = _sql(conn, "SELECT count(*), max(id) FROM documents WHERE id > ?", (start,)).fetchall()[
+        0
+    ]
     if version == KEYS_VERSION and not total:
         return 0
     done = 0
-    while True:
-        if cancel is not None:
-            cancel.check()
-        with _write_transaction(conn):
-            indexed_to, version = _state(conn)  # again, under the lock: another process may have indexed
-            if version > KEYS_VERSION:  # a newer annotator took it over meanwhile
+    with _index_durability(conn):
+        while True:
+            if cancel is not None:
+                cancel.check()
+            with _write_transaction(conn):
+                indexed_to, version = _state(conn)  # again, under the lock: another process may have indexed
+                if version > KEYS_VERSION:  # a newer annotator took it over meanwhile
+                    return done
+                if version != KEYS_VERSION:  # built with older keys: start again
+                    _sql(conn, "INSERT INTO search_index (search_index) VALUES ('delete-all')")
+                    _sql(conn, "DELETE FROM search_index_terms")
+                    indexed_to = 0
+                rows: Sequence[tuple[int, str, str]] = []
+                if last_id is not None and indexed_to < last_id:
+                    rows = _sql(
+                        conn,
+                        "SELECT id, title, text FROM documents WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
+                        (indexed_to, last_id, BATCH_SIZE),
+                    ).fetchall()
+                entries = []
+                terms: dict[str, None] = {}
+                for doc_id, title, text_ in rows:
+                    keys = document_keys(title, text_)
+                    terms.update(dict.fromkeys(keys))
+                    entries.append((doc_id, title, text_, " ".join(keys)))
+                if entries:
+                    _many(
+                        conn,
+                        "INSERT INTO search_index (rowid, title, text, keys) VALUES (?, ?, ?, ?)",
+                        entries,
+                    )
+                    _many(
+                        conn,
+                        "INSERT OR IGNORE INTO search_index_terms (term) VALUES (?)",
+                        [(t,) for t in terms],
+                    )
+                    indexed_to = rows[-1][0]
+                _sql(
+                    conn,
+                    "INSERT OR REPLACE INTO search_index_state (id, indexed_to, keys_version) "
+                    "VALUES (1, ?, ?)",
+                    (indexed_to, KEYS_VERSION),
+                )
+            if not rows:
                 return done
-            if version != KEYS_VERSION:  # built with older keys: start again
-                conn.exec_driver_sql("INSERT INTO search_index (search_index) VALUES ('delete-all')")
-                conn.exec_driver_sql("DELETE FROM search_index_terms")
-                indexed_to = 0
-            rows: Sequence[Row[int, str, str]] = []
-            if last_id is not None and indexed_to < last_id:
-                rows = conn.execute(
-                    select(Document.id, Document.title, Document.text)
-                    .where(Document.id > indexed_to, Document.id <= last_id)
-                    .order_by(Document.id)
-                    .limit(BATCH_SIZE)
-                ).all()
-            entries = []
-            terms: dict[str, None] = {}
-            for doc_id, title, text_ in rows:
-                keys = document_keys(title, text_)
-                terms.update(dict.fromkeys(keys))
-                entries.append((doc_id, title, text_, " ".join(keys)))
-            if entries:
-                conn.exec_driver_sql(
-                    "INSERT INTO search_index (rowid, title, text, keys) VALUES (?, ?, ?, ?)", entries
-                )
-                conn.exec_driver_sql(
-                    "INSERT OR IGNORE INTO search_index_terms (term) VALUES (?)", [(t,) for t in terms]
-                )
-                indexed_to = rows[-1][0]
-            conn.exec_driver_sql(
-                "INSERT OR REPLACE INTO search_index_state (id, indexed_to, keys_version) VALUES (1, ?, ?)",
-                (indexed_to, KEYS_VERSION),
-            )
-        if not rows:
-            return done
-        done += len(rows)
-        progress(done, max(total, done), "indexing")
-        if indexed_to >= last_id:
-            return done
+            done += len(rows)
+            progress(done, max(total, done), "indexing")
+            if indexed_to >= last_id:
+                return done
 
 
 def _phrase(s: str) -> str:
@@ -468,18 +505,33 @@ def _search_index(
 
 
 def search_file(
-    target: str | Path, query: str, *, limit: int = 20, min_score: float = 0.75
+    target: str | Path,
+    query: str,
+    *,
+    limit: int = 20,
+    min_score: float = 0.75,
+    build: bool = False,
+    progress: ProgressCallback = no_progress,
 ) -> list[SearchHit] | None:
-    """:func:`search_documents` on a project file whose index is up to date, on a plain sqlite3
-    connection: the same SQL and the same hits, without an engine, a session, the label schema, Alembic or
-    tqdm. (SQLAlchemy and the models are still imported today, by ``annotator/store/__init__.py``'s
-    re-exports when annotator.store.database is imported; with those made lazy, this runs without
-    them.) None when this cannot answer and the project must be opened as usual: a URL, a missing
-    file, a revision other than this program's head, no label schema stored, an index that is missing,
-    behind the documents or built with other keys, or the file busy or read-only. The file gets the same
-    look before opening as any open (:func:`annotator.store.database.check_sqlite_file`: a damaged file is
-    refused with the same message); it writes nothing of its own."""
-    from annotator.store.database import BUSY_TIMEOUT_MS, check_sqlite_file, head_revision, is_url
+    """:func:`search_documents` on a project file, on a plain sqlite3 connection: the same SQL and the same
+    hits, without an engine, a session, the label schema, SQLAlchemy, Alembic or tqdm. With ``build``, an
+    index that is behind the documents or built with older keys is brought up to date first, on that
+    connection, by the same code as :func:`search_documents` (``progress`` reports it); without, such an
+    index means None. None when this cannot answer and the project must be opened as usual: a URL, a
+    missing file, a revision other than this program's head, no label schema stored, no index (no FTS5),
+    an index of a newer annotator's keys, or the file busy or read-only. The file gets the same look
+    before opening as any open (:func:`annotator.store.database.check_sqlite_file`: a damaged file is
+    refused with the same message); it writes nothing but the index."""
+    from annotator.store.database import (
+        BUSY_TIMEOUT_MS,
+        ProjectDamagedError,
+        _is_corruption,
+        check_sqlite_file,
+        damaged_message,
+        forget_check,
+        head_revision,
+        is_url,
+    )
 
     if is_url(str(target)):
         return None
@@ -502,6 +554,12 @@ def search_file(
         con.execute("SELECT rowid FROM search_index WHERE 0").fetchall()  # raises without FTS5
         indexed_to, version = _state(con)
         (last_id,) = con.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()
+        if build and version <= KEYS_VERSION and (version != KEYS_VERSION or indexed_to < last_id):
+            con.execute("COMMIT")
+            _update_index(con, progress, None)
+            con.execute("BEGIN")
+            indexed_to, version = _state(con)
+            (last_id,) = con.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()
         if version != KEYS_VERSION or indexed_to < last_id:
             return None
         if limit <= 0:
@@ -509,5 +567,14 @@ def search_file(
         return _search_index(con, query, limit, min_score, None)
     except sqlite3.OperationalError:  # busy past the timeout, read-only, no FTS5: the usual open says
         return None
+    except sqlite3.DatabaseError as exc:
+        if not _is_corruption(exc):
+            raise
+        # a damaged page the look before opening did not read (beyond its budget, or damage that
+        # bypassed the file system after a remembered sound check): the one line, and look again next time
+        forget_check(path)
+        raise ProjectDamagedError(
+            damaged_message(path, str(exc)).replace("nothing was changed", "this was not done")
+        ) from None
     finally:
         con.close()

@@ -110,6 +110,8 @@ def _damaged_file_error(context) -> None:
     if _is_corruption(context.original_exception):
         where = context.engine.url.database if context.engine is not None else "the project"
         problem = str(context.original_exception)
+        if context.engine is not None and where:
+            forget_check(where)
         raise ProjectDamagedError(
             damaged_message(where, problem).replace("nothing was changed", "this was not done")
         )
@@ -284,15 +286,120 @@ def _look_inside(path: Path, create: bool) -> None:
         revisions = [row[0] for row in con.execute("SELECT version_num FROM alembic_version")]
         if len(revisions) == 1 and revisions[0] not in known_revisions():
             raise ProjectOpenError(newer_message(path, revisions[0]))
+        state = _file_state(path)
+        if state is not None and _remembered(path) == state:
+            return  # found sound before, and not written since (see _file_state)
         problems = _quick_check(con, OPEN_CHECK_BUDGET_S)
         if problems:
             raise ProjectDamagedError(damaged_message(path, "; ".join(problems)))
+        if problems == [] and state is not None and _file_state(path) == state:
+            _remember(path, state)
     except sqlite3.DatabaseError as exc:
         if isinstance(exc, sqlite3.OperationalError) and not _is_corruption(exc):
             raise ProjectOpenError(f"{path}: cannot be read: {exc}") from None
         raise ProjectDamagedError(damaged_message(path, str(exc))) from None
     finally:
         con.close()
+
+
+#: A sound ``quick_check`` is remembered only for a file (and ``-wal``) last changed at least this long
+#: before the check: a write after the check then always moves its change time, even on a file system that
+#: keeps times to the second or two (FAT keeps 2 s).
+SETTLED_S = 3.0
+#: How many projects' sound checks are remembered (the oldest is forgotten first).
+REMEMBERED_CHECKS = 64
+
+
+def _checks_file() -> Path:
+    """Where sound checks are remembered: in the user's data folder (:func:`annotator.settings.data_home`,
+    the same rule, kept here because importing the settings module costs a search's start-up ~4 ms), never
+    beside a project."""
+    import os
+
+    if os.environ.get("ANNOTATOR_HOME"):
+        home = Path(os.environ["ANNOTATOR_HOME"]).expanduser()
+    else:
+        home = Path(os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")) / "annotator"
+    return home / "open-checks.json"
+
+
+def _file_state(path: Path) -> list | None:
+    """What any change to a project file changes: device and inode (a copy or a replacement is another
+    file), size, modification and status-change times in ns, SQLite's file change counter (header bytes
+    24..27), and the same of its ``-wal`` (absent: None). The status-change time (ctime) is set by the
+    kernel on every write and every ``utime``, and cannot be set back by a program: a file written after a
+    check, even with its modification time restored, has another state. None while the file or its
+    ``-wal`` changed less than :data:`SETTLED_S` ago (such a state is not remembered: a write in the same
+    clock tick could keep it), or when it cannot be read.
+
+    What no state catches is damage that bypasses the file system: a failing disk or bit rot, a write to
+    the raw device, a clock set back. Such a page is met by the read that needs it, which fails with the
+    same one line (:func:`make_engine`, and search's plain connection) and forgets the remembered check."""
+    import os
+
+    try:
+        info = os.stat(path)
+        with open(path, "rb") as fh:
+            fh.seek(24)
+            counter = fh.read(4).hex()
+        wal_path = path.with_name(path.name + "-wal")
+        try:
+            w = os.stat(wal_path)
+            wal: list | None = [w.st_dev, w.st_ino, w.st_size, w.st_mtime_ns, w.st_ctime_ns]
+        except FileNotFoundError:
+            wal = None
+    except OSError:
+        return None
+    newest = max(info.st_ctime_ns, info.st_mtime_ns, *(wal[3:] if wal else ()))
+    if time.time_ns() - newest < SETTLED_S * 1e9:
+        return None
+    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, counter, wal]
+
+
+def _load_checks() -> dict:
+    try:
+        with open(_checks_file(), encoding="utf-8") as fh:
+            checks = json.load(fh)
+    except (OSError, ValueError):
+        return {}
+    return checks if isinstance(checks, dict) else {}
+
+
+def _remembered(path: Path) -> list | None:
+    """The state of ``path`` when its last ``quick_check`` found it sound, if remembered."""
+    state = _load_checks().get(str(path.resolve()))
+    return state if isinstance(state, list) else None
+
+
+def _save_checks(checks: dict) -> None:
+    """Write the remembered checks atomically (a temporary file renamed over the old one); a data folder
+    that cannot be written only means the next look checks again."""
+    import os
+
+    target = _checks_file()
+    tmp = target.with_name(f".{target.name}.{os.getpid()}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(checks, fh)
+        os.replace(tmp, target)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+def _remember(path: Path, state: list) -> None:
+    checks = _load_checks()
+    key = str(path.resolve())
+    checks.pop(key, None)
+    checks[key] = state
+    _save_checks(dict(list(checks.items())[-REMEMBERED_CHECKS:]))
+
+
+def forget_check(path: Path | str) -> None:
+    """Forget a remembered sound check of ``path`` (a read met a damaged page: the next open looks again)."""
+    checks = _load_checks()
+    if checks.pop(str(Path(path).resolve()), None) is not None:
+        _save_checks(checks)
 
 
 def _is_corruption(exc: BaseException) -> bool:

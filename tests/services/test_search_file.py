@@ -77,6 +77,63 @@ def test_none_when_the_index_is_behind_or_missing(indexed, tmp_path):
     assert search_file("postgresql://u@h/db", "x") is None
 
 
+def _index_contents(path):
+    con = sqlite3.connect(path)
+    try:
+        return (
+            con.execute("SELECT * FROM search_index_data ORDER BY id").fetchall(),
+            con.execute("SELECT * FROM search_index_idx ORDER BY segid, term").fetchall(),
+            con.execute("SELECT * FROM search_index_docsize ORDER BY id").fetchall(),
+            con.execute("SELECT term FROM search_index_terms ORDER BY term").fetchall(),
+            con.execute("SELECT indexed_to, keys_version FROM search_index_state").fetchall(),
+        )
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("batch", [2, 1000])
+def test_build_indexes_on_its_plain_connection_as_search_documents_does(tmp_path, monkeypatch, batch):
+    """``build=True`` (what ``annotator search`` asks) indexes a project whose index is behind on the plain
+    connection, by the same code, in the same batches: the index is byte for byte the one the engine's
+    path builds, progress is reported, and the hits are the same."""
+    from annotator.services.project import open_project
+
+    monkeypatch.setattr(search, "BATCH_SIZE", batch)
+    plain, engine = tmp_path / "plain.annotator", tmp_path / "engine.annotator"
+    for path in (plain, engine):
+        with init_project(path) as project:
+            load(project, tmp_path / f"{path.stem}.jsonl", DOCS)
+    assert search_file(plain, "pahalgam") is None  # behind, and not asked to build
+    reports = []
+    hits = search_file(plain, "pahalgam", build=True, progress=lambda d, t, m: reports.append((d, t, m)))
+    assert reports[-1] == (len(DOCS), len(DOCS), "indexing")
+    with open_project(engine) as project:
+        assert hits == search_documents(project, "pahalgam")
+    assert _index_contents(plain) == _index_contents(engine)
+    with open_project(plain) as project:
+        load(project, tmp_path / "more.jsonl", [{"id": "new", "title": "t", "text": "पहलगाम फिर"}])
+        with project.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE search_index_state SET keys_version = keys_version - 1")
+    with open_project(engine) as project:
+        load(project, tmp_path / "more2.jsonl", [{"id": "new", "title": "t", "text": "पहलगाम फिर"}])
+        with project.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE search_index_state SET keys_version = keys_version - 1")
+        expected = search_documents(project, "pahalgam")  # rebuilt with this program's keys
+    assert search_file(plain, "pahalgam", build=True) == expected
+    assert "new" in [h.external_id for h in expected]
+    assert _index_contents(plain) == _index_contents(engine)
+
+
+def test_build_leaves_an_index_of_newer_keys_alone(indexed):
+    con = sqlite3.connect(indexed)
+    con.execute("UPDATE search_index_state SET keys_version = keys_version + 1")
+    con.commit()
+    con.close()
+    before = _index_contents(indexed)
+    assert search_file(indexed, "pahalgam", build=True) is None  # the usual path scans instead
+    assert _index_contents(indexed) == before
+
+
 def test_none_at_another_revision(indexed):
     con = sqlite3.connect(indexed)
     con.execute("UPDATE alembic_version SET version_num = '0007'")

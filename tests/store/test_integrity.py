@@ -323,3 +323,135 @@ def test_damage_beyond_the_budget_is_one_line_for_every_reader(
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
     assert f"{damaged}: the project file is damaged" in err, err
     assert digest(damaged)[0] == before
+
+
+# --- the look before opening remembers a sound check ----------------------------------------------------
+
+
+def _settled(path, monkeypatch):
+    """Let ``path`` count as settled (changed longer ago than the look's margin) without waiting seconds."""
+    import time
+
+    from annotator.store import database
+
+    monkeypatch.setattr(database, "SETTLED_S", 0.2)
+    time.sleep(0.3)
+
+
+def _counting_quick_checks(monkeypatch):
+    from annotator.store import database
+
+    calls = []
+    real = database._quick_check
+    monkeypatch.setattr(database, "_quick_check", lambda con, budget: calls.append(1) or real(con, budget))
+    return calls
+
+
+def test_a_sound_check_is_remembered_outside_the_project_and_not_repeated(tmp_path, capsys, monkeypatch):
+    from annotator.store import database
+
+    path = make_project(tmp_path, n=20)
+    checkpoint(path)
+    _settled(path, monkeypatch)
+    calls = _counting_quick_checks(monkeypatch)
+    listing = sorted(p.name for p in tmp_path.iterdir() if p.name != "home")
+    before = digest(path)
+    assert main(["stats", str(path)]) == 0
+    assert calls == [1]
+    remembered = json.loads((tmp_path / "home" / "open-checks.json").read_text())
+    assert list(remembered) == [str(path.resolve())]
+    for args in (["stats", str(path)], ["search", str(path), "pahalgam", "--quiet"], ["stats", str(path)]):
+        assert main(args) == 0
+    # the search builds the index (a write): the next look checks again, and remembers once it settled
+    assert calls == [1, 1]
+    _settled(path, monkeypatch)
+    assert main(["stats", str(path)]) == 0 and main(["stats", str(path)]) == 0
+    assert calls == [1, 1, 1]
+    assert database._remembered(path) == database._file_state(path)
+    capsys.readouterr()
+    checkpoint(path)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == listing  # nothing beside it
+    assert digest(path) != before  # (the index was built)
+
+
+def test_damage_after_a_remembered_check_is_refused_before_anything_reads_it(tmp_path, capsys, monkeypatch):
+    """A page overwritten after a sound check, with the size kept and the modification time put back:
+    the kernel's status-change time still moved, so the look checks again and refuses the file."""
+    path = make_project(tmp_path)
+    checkpoint(path)
+    _settled(path, monkeypatch)
+    calls = _counting_quick_checks(monkeypatch)
+    assert main(["stats", str(path)]) == 0 and main(["stats", str(path)]) == 0
+    assert calls == [1]
+    info = path.stat()
+    damage_page_holding(path, b"MARK00200")
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (info.st_size, info.st_mtime_ns)
+    assert path.read_bytes()[24:28] == path.read_bytes()[92:96]  # the change counter kept too
+    capsys.readouterr()
+    before = digest(path)
+    for command, code, err in run_all(path, tmp_path, capsys):
+        assert code == 1 and len(err.strip().splitlines()) == 1, (command, err)
+        assert f"{path}: the project file is damaged" in err and "Traceback" not in err, (command, err)
+    assert digest(path) == before
+
+
+@pytest.mark.parametrize("command", [["search", "पहलगाम"], ["stats"]], ids=["search", "stats"])
+def test_damage_that_changes_no_part_of_the_state_is_met_by_the_read(tmp_path, capsys, monkeypatch, command):
+    """The trade-off, stated: damage that bypasses the file system (a failing disk, a write to the raw
+    device) keeps every part of the remembered state, so the look does not check again; the read that
+    meets the damaged page fails with the same one line, and forgets the check, so the next look refuses
+    the file before anything reads it."""
+    from annotator.store import database
+
+    path = make_project(tmp_path)
+    assert main(["search", str(path), "pahalgam", "--quiet"]) == 0  # the index, for search's own reads
+    checkpoint(path)
+    _settled(path, monkeypatch)
+    assert main(["stats", str(path)]) == 0
+    state = database._remembered(path)
+    assert state is not None
+    damage_page_holding(path, b"MARK00200")
+    monkeypatch.setattr(database, "_file_state", lambda p: state)  # as if the damage had left no trace
+    capsys.readouterr()
+    calls = _counting_quick_checks(monkeypatch)
+    code = main([command[0], str(path), *command[1:]])
+    err = capsys.readouterr().err
+    if command == ["stats"] and code == 0:  # stats may not read the damaged page: the next reader will
+        code = main(["export", str(path), "--out", str(tmp_path / "o.jsonl"), "--quiet"])
+        err = capsys.readouterr().err
+    assert calls == []
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    assert f"{path}: the project file is damaged" in err, err
+    assert database._remembered(path) is None
+    assert main(["stats", str(path)]) == 1  # the look checks again, and refuses
+    assert calls == [1] and "the project file is damaged" in capsys.readouterr().err
+
+
+def test_a_check_is_not_remembered_for_a_file_changed_moments_ago_or_with_a_wal(tmp_path, monkeypatch):
+    from annotator.store import database
+
+    path = make_project(tmp_path, n=5)
+    checkpoint(path)
+    assert database._file_state(path) is None  # just written: a write in the same clock tick could hide
+    _settled(path, monkeypatch)
+    state = database._file_state(path)
+    assert state is not None and state[-1] is None
+    wal = path.with_name(path.name + "-wal")
+    wal.write_bytes(b"")
+    os.utime(wal, ns=(0, 0))
+    assert database._file_state(path) is None  # its change time moved, whatever its modification time says
+    _settled(path, monkeypatch)
+    with_wal = database._file_state(path)
+    assert with_wal is not None and with_wal[:-1] == state[:-1] and with_wal != state  # the -wal counts
+    wal.unlink()
+
+
+def test_checks_are_remembered_in_the_settings_folder(tmp_path, monkeypatch):
+    from annotator.settings import data_home
+    from annotator.store import database
+
+    assert database._checks_file().parent == data_home()
+    monkeypatch.delenv("ANNOTATOR_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert database._checks_file().parent == data_home() == tmp_path / "xdg" / "annotator"
