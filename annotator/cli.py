@@ -399,10 +399,11 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from annotator.services.search import search_file
 
-    # a project file with an up-to-date index is searched on a plain sqlite3 connection (no engine,
-    # schema, Alembic or tqdm); anything else (the first search, which builds the index; a server) opens
-    # the project as usual
-    hits = search_file(args.project, args.query, limit=args.limit)
+    # a project file at this program's revision is indexed (when behind) and searched on a plain sqlite3
+    # connection (no engine, schema, SQLAlchemy or Alembic); anything else (a project to upgrade, a file
+    # busy or read-only, a server) opens the project as usual
+    with progress_bar("search", unit="doc", enabled=not args.quiet) as bar:
+        hits = search_file(args.project, args.query, limit=args.limit, build=True, progress=bar)
     if hits is None:
         from annotator.services.project import open_project
         from annotator.services.search import search_documents
