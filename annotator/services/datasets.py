@@ -568,6 +568,41 @@ def _majority_documents(conn: Connection, status: str | None) -> set[int]:
 # ---------------------------------------------------------------------------------------------- card
 
 
+def _schema_version_lines(project: Project) -> list[str]:
+    """The schema version the dataset was exported under, the versions before it, the project's entities
+    by the version they were made under, and how many split ones still await review."""
+    from sqlalchemy import func, select
+
+    from annotator.services.schema_change import versions
+    from annotator.store.models import Entity, SchemaReview
+
+    known = versions(project)
+    current = known[-1]
+    lines = [f"Schema version {current.number} (fingerprint `{current.fingerprint[:12]}`)."]
+    for v in known[1:]:
+        by = f" by {v.applied_by}" if v.applied_by else ""
+        lines.append(
+            f"- version {v.number}{by}, {v.applied_at[:10]}: {v.summary or 'no change to stored rows'}"
+        )
+    with project.engine.connect() as conn:
+        made: dict[int, int] = {}
+        for version, n in conn.execute(
+            select(Entity.schema_version, func.count()).group_by(Entity.schema_version)
+        ):  # NULL: made under the version in force
+            key = current.number if version is None else version
+            made[key] = made.get(key, 0) + n
+        pending = conn.scalar(select(func.count()).where(SchemaReview.reviewed.is_(False))) or 0
+    if len(made) > 1:
+        counts = ", ".join(f"version {n}: {made[n]}" for n in sorted(made))
+        lines.append(
+            f"Entities of the project by the schema version they were made under: {counts} (the renames and "
+            "merges of each later version were applied to them)."
+        )
+    if pending:
+        lines.append(f"{pending} annotations of split types still await review (their type is provisional).")
+    return lines
+
+
 def dataset_card(
     project: Project,
     report: DatasetReport,
@@ -608,7 +643,8 @@ def dataset_card(
         lines.append(row("tokens", [report.tokens[s] for s in splits]))
     for label in sorted({label for _s, label in report.labels}):
         lines.append(row(f"`{label}`", [report.labels[(s, label)] for s in splits]))
-    lines += ["", "## Schema", "", f"Entity labels ({len(project.schema.assignable_entity_type_names)}):"]
+    lines += ["", "## Schema", "", *_schema_version_lines(project), ""]
+    lines += [f"Entity labels ({len(project.schema.assignable_entity_type_names)}):"]
     lines += [f"- `{t.name}`: {t.description}" for t in project.schema.entities if not t.abstract]
     if report.fmt == "hf":
         lines += ["", f"`ner_tags` ids: {', '.join(f'{i} {t}' for i, t in enumerate(tags))} (`labels.json`)."]

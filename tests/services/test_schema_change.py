@@ -405,3 +405,20 @@ def test_a_new_project_starts_at_version_one(tmp_path):
         assert [(v.number, v.fingerprint) for v in sc.versions(project)] == [(1, project.schema.fingerprint)]
         with project.engine.connect() as conn:
             assert conn.scalar(select(func.count()).select_from(SchemaReview)) == 0
+
+
+def test_the_dataset_card_names_the_schema_version(labelled, tmp_path):
+    from annotator.services.datasets import export_dataset
+
+    editor = Editor(labelled, "asha")
+    sc.apply(
+        labelled, renamed_schema(), parse_mapping(renames=["ARMED_GROUP=MILITANT_GROUP"]), applied_by="lead"
+    )
+    made = at("आतंकियों")
+    AddSpans(1, [(made[0], made[1], "MILITANT_GROUP")]).apply(editor)  # made under version 2
+    export_dataset(labelled, "conll", tmp_path / "ds", annotation_set="asha")
+    card = (tmp_path / "ds" / "README.md").read_text(encoding="utf-8")
+    fingerprint = sc.versions(labelled)[-1].fingerprint[:12]
+    assert f"Schema version 2 (fingerprint `{fingerprint}`)." in card
+    assert "- version 2 by lead, " in card and "ARMED_GROUP → MILITANT_GROUP (rename)" in card
+    assert "by the schema version they were made under: version 1: 12, version 2: 1" in card
