@@ -4,6 +4,7 @@ opening an up-to-date project does not import Alembic; a search on an up-to-date
 Alembic, the transliteration tables or tqdm either. Each check runs in a fresh interpreter."""
 
 import json
+import sqlite3
 import subprocess
 import sys
 
@@ -81,8 +82,6 @@ def test_opening_an_up_to_date_project_does_not_import_alembic(tmp_path):
 def test_opening_an_older_project_still_migrates_with_alembic(tmp_path):
     """The other side of the test above: a revision other than the head goes through Alembic (the backup
     and upgrade themselves are tested in tests/store/test_migrations.py)."""
-    import sqlite3
-
     from alembic import command
 
     from annotator.services.project import init_project
@@ -125,6 +124,24 @@ def test_a_later_search_imports_no_alembic_transliteration_or_progress_bar(tmp_p
     assert {h.external_id for h in expected} == {"a", "b"}
     loaded = modules_after(run_cli(["search", str(path), "pahalgam", "--quiet"]))
     assert not loaded & {"alembic", "mako", "indic_transliteration", "PySide6", "tqdm"}
+
+
+def test_the_first_search_indexes_without_sqlalchemy_or_alembic(tmp_path):
+    """The first search of a project at this program's revision builds the index on a plain sqlite3
+    connection: neither SQLAlchemy nor Alembic is imported (nor tqdm with --quiet)."""
+    from annotator.services.importing import import_paths
+    from annotator.services.project import init_project
+
+    path = tmp_path / "p.annotator"
+    src = tmp_path / "d.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "पहलगाम में हमला हुआ।"}, ensure_ascii=False) + "\n")
+    with init_project(path) as project:
+        assert import_paths(project, [src]).ok
+    loaded = modules_after(run_cli(["search", str(path), "pahalgam", "--quiet"]))
+    assert not loaded & {"sqlalchemy", "alembic", "mako", "indic_transliteration", "PySide6", "tqdm"}
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT indexed_to FROM search_index_state").fetchall() == [(1,)]
+    con.close()
 
 
 def test_cli_roles_are_the_stores():
