@@ -330,16 +330,18 @@ def _file_state(path: Path) -> list | None:
     kernel on every write and every ``utime``, and cannot be set back by a program: a file written after a
     check, even with its modification time restored, has another state. None while the file or its
     ``-wal`` changed less than :data:`SETTLED_S` ago (such a state is not remembered: a write in the same
-    clock tick could keep it), or when it cannot be read.
+    clock tick could keep it), when it cannot be read, and on Windows (there every look checks).
 
     What no state catches is damage that bypasses the file system: a failing disk or bit rot, a write to
     the raw device, a clock set back. Such a page is met by the read that needs it, which fails with the
     same one line (:func:`make_engine`, and search's plain connection) and forgets the remembered check."""
     import os
 
+    if os.name == "nt":  # Windows' st_ctime is the creation time: a write need not change any part
+        return None
     try:
-        info = os.stat(path)
-        with open(path, "rb") as fh:
+        with open(path, "rb") as fh:  # opened first: a network file system revalidates on open
+            info = os.fstat(fh.fileno())
             fh.seek(24)
             counter = fh.read(4).hex()
         wal_path = path.with_name(path.name + "-wal")
