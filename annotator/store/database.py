@@ -227,8 +227,9 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
     database to WAL mode, and migrations write): refuse a folder, a FIFO or device, an unreadable file, an
     empty file (unless creating), a file that is not SQLite, another application's database, a project of
     a newer annotator and a damaged one (its header, then SQLite's ``quick_check`` within
-    :data:`OPEN_CHECK_BUDGET_S`), each with one line naming it. Raises :class:`ProjectOpenError`; reads
-    only, never blocks on a FIFO."""
+    :data:`OPEN_CHECK_BUDGET_S`, skipped when a whole check found the file sound in the state it is in:
+    :func:`_file_state`), each with one line naming it. Raises :class:`ProjectOpenError`; reads the file
+    only (a sound check is remembered in the user's data folder), never blocks on a FIFO."""
     import stat
 
     try:
