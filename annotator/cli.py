@@ -354,20 +354,24 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
-    from annotator.services.agreement import compute_agreement, format_agreement
-    from annotator.services.project import open_project
+    from annotator.services.agreement import agreement_file, format_agreement
 
-    with (
-        open_project(args.project) as project,
-        progress_bar("agreement", unit="doc", enabled=not args.quiet) as bar,
-    ):
-        report = compute_agreement(
-            project,
-            layers=args.layer,
-            annotators=args.annotators,
-            include_unfinished=args.include_unfinished,
-            progress=bar,
+    layers, annotators, unfinished = args.layer, args.annotators, args.include_unfinished
+    # the bar is drawn only on a terminal: elsewhere, not even tqdm is imported
+    with progress_bar("agreement", unit="doc", enabled=not args.quiet and sys.stderr.isatty()) as bar:
+        # a project file at this program's revision is read on a plain sqlite3 connection (no SQLAlchemy,
+        # engine or Alembic); anything else (a server, a file to upgrade) opens the project as usual
+        report = agreement_file(
+            args.project, layers=layers, annotators=annotators, include_unfinished=unfinished, progress=bar
         )
+        if report is None:
+            from annotator.services.agreement import compute_agreement
+            from annotator.services.project import open_project
+
+            with open_project(args.project) as project:
+                report = compute_agreement(
+                    project, layers=layers, annotators=annotators, include_unfinished=unfinished, progress=bar
+                )
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:

@@ -17,9 +17,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any
-
-from sqlalchemy import select
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from annotator.agreement.coefficients import (
     Figure,
@@ -42,10 +41,15 @@ from annotator.agreement.unitizing import UnitizingResult, unitizing_alpha
 from annotator.annotations import AnnotationSet, Document, Layer
 from annotator.errors import AnnotatorError
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
-from annotator.services.project import Project
-from annotator.store.models import Annotator, Entity
 from annotator.store.reading import count_documents, read_batches
-from annotator.text.segment import token_spans
+
+if TYPE_CHECKING:
+    from annotator.schema import Schema
+    from annotator.services.project import Project
+
+# SQLAlchemy, the models and the project are imported by the functions that need them: agreement on a
+# project file (:func:`agreement_file`, the ``annotator agreement`` command) reads on a plain sqlite3
+# connection. The tokenizer (and the regex module) too: only entity figures need tokens.
 
 LAYERS = ("tone", "entities", "events", "sentiment")
 NOT_ENOUGH = "no document has two or more annotators"
@@ -121,6 +125,10 @@ class _Accumulator:
         self.names: set[str] = set()
         self.ratings: list[dict[str, Any]] = []  # tone value per annotator, per document
         self.pairs: dict[tuple[str, str], _Pair] = {}
+        if "entities" in layers:
+            from annotator.text.segment import token_spans
+
+            self.token_spans = token_spans
 
     def add(self, doc: _Doc, tokens: list[tuple[int, int]] | None = None) -> None:
         self.documents += 1
@@ -128,7 +136,7 @@ class _Accumulator:
         if "tone" in self.layers and self.tone_name is not None:
             self.ratings.append({a: ann.tone.get(self.tone_name) for a, ann in doc.by_annotator.items()})
         if "entities" in self.layers and tokens is None:
-            tokens = token_spans(doc.text)
+            tokens = self.token_spans(doc.text)
         for a, b in combinations(sorted(doc.by_annotator), 2):
             pair = self.pairs.setdefault((a, b), _Pair())
             pair.documents.append(doc.document_id)
@@ -151,8 +159,8 @@ class _Accumulator:
 # --------------------------------------------------------------------------------------------------
 
 
-def _tone(project: Project, acc: _Accumulator, names: list[str]) -> dict[str, Any]:
-    scale = project.schema.document_sentiment
+def _tone(schema: Schema, acc: _Accumulator, names: list[str]) -> dict[str, Any]:
+    scale = schema.document_sentiment
     if scale is None or not acc.documents:
         missing = undefined("the schema has no document sentiment" if scale is None else NOT_ENOUGH)
         return {
@@ -310,20 +318,26 @@ class AgreementPass:
 
     def __init__(
         self,
-        project: Project,
+        project: Project | None = None,
         *,
         layers: list[str] | None = None,
         annotators: list[str] | None = None,
         include_unfinished: bool = False,
+        schema: Schema | None = None,
     ):
-        self.project = project
+        """``project``, or only its label ``schema`` (what the figures need of it)."""
+        if schema is None:
+            if project is None:
+                raise TypeError("AgreementPass needs a project or a schema")
+            schema = project.schema
+        self.project, self.schema = project, schema
         self.layers = list(layers or LAYERS)
         unknown = [name for name in self.layers if name not in LAYERS]
         if unknown:
             raise AnnotatorError(f"unknown layer {', '.join(unknown)} (one of {', '.join(LAYERS)})")
         self.annotators = annotators or None
         self.include_unfinished = include_unfinished
-        scale = project.schema.document_sentiment
+        scale = schema.document_sentiment
         self.acc = _Accumulator(self.layers, scale.name if scale is not None else None)
         #: what the documents given to :meth:`add` must carry
         self.reads = frozenset({Layer.STATUS, *(layer for name in self.layers for layer in _READS[name])})
@@ -356,7 +370,7 @@ class AgreementPass:
                 cancel.check()
             progress(0, None, f"agreement: {layer}")
             if layer == "tone":
-                report.layers[layer] = _tone(self.project, acc, names)
+                report.layers[layer] = _tone(self.schema, acc, names)
             elif layer == "entities":
                 report.layers[layer] = _entities(acc)
             elif layer == "events":
@@ -383,20 +397,95 @@ def compute_agreement(
         project, layers=layers, annotators=annotators, include_unfinished=include_unfinished
     )
     with project.engine.connect() as conn:
-        total = count_documents(conn)
-        seen = 0
-        for documents in read_batches(
-            conn,
-            annotators=agreement.annotators,
-            layers=agreement.reads,
-            presence=include_unfinished,  # "any label" means any layer's, read or not
-            with_text="entities" in agreement.layers,  # tokens and the unitizing continuum
-            cancel=cancel,
-        ):
-            for doc in documents:
-                agreement.add(doc)
-            seen += len(documents)
-            progress(seen, total, "comparing annotations")
+        _read(conn, agreement, progress, cancel)
+    return agreement.report(progress=progress, cancel=cancel)
+
+
+def _read(conn: Any, agreement: AgreementPass, progress: ProgressCallback, cancel: CancelFlag | None) -> None:
+    """Every document of the project, with what ``agreement`` reads, added to it (``conn``: a SQLAlchemy
+    connection or a plain sqlite3 one)."""
+    total = count_documents(conn)
+    seen = 0
+    for documents in read_batches(
+        conn,
+        annotators=agreement.annotators,
+        layers=agreement.reads,
+        presence=agreement.include_unfinished,  # "any label" means any layer's, read or not
+        with_text="entities" in agreement.layers,  # tokens and the unitizing continuum
+        cancel=cancel,
+    ):
+        for doc in documents:
+            agreement.add(doc)
+        seen += len(documents)
+        progress(seen, total, "comparing annotations")
+
+
+def agreement_file(
+    target: str | Path,
+    *,
+    layers: list[str] | None = None,
+    annotators: list[str] | None = None,
+    include_unfinished: bool = False,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelFlag | None = None,
+) -> AgreementReport | None:
+    """:func:`compute_agreement` on a project file, on a plain sqlite3 connection: the same queries and
+    the same figures, without SQLAlchemy, an engine or Alembic. None when this cannot answer and the
+    project must be opened as usual: a URL, a missing file, a revision other than this program's head (the
+    usual open upgrades it), no label schema stored, or the file busy or unreadable that way. The file gets
+    the same look before opening as any open (:func:`annotator.store.database.check_sqlite_file`: a damaged
+    file is refused with the same message); it writes nothing."""
+    import sqlite3
+
+    from annotator.store.database import (
+        BUSY_TIMEOUT_MS,
+        ProjectDamagedError,
+        ProjectOpenError,
+        _is_corruption,
+        check_sqlite_file,
+        damaged_message,
+        head_revision,
+        is_url,
+    )
+
+    if is_url(str(target)):
+        return None
+    path = Path(target).expanduser()
+    if not path.is_file():
+        return None
+    check_sqlite_file(path, create=False)
+    try:
+        con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        con.execute("BEGIN")  # one snapshot for every query
+        if con.execute("SELECT version_num FROM alembic_version").fetchall() != [(head_revision(),)]:
+            return None
+        found = con.execute("SELECT value FROM settings WHERE key = 'schema'").fetchall()
+        if not found:
+            return None
+        from annotator.schema import SchemaError, parse_schema
+
+        try:
+            schema = parse_schema(found[0][0], source=f"{path} (stored schema)", workbench_keys=False)
+        except SchemaError as exc:
+            raise ProjectOpenError(f"{path}: stored label schema is invalid: {exc}") from exc
+        agreement = AgreementPass(
+            layers=layers, annotators=annotators, include_unfinished=include_unfinished, schema=schema
+        )
+        _read(con, agreement, progress, cancel)
+    except sqlite3.OperationalError:  # busy past the timeout, unreadable: the usual open says
+        return None
+    except sqlite3.DatabaseError as exc:
+        if not _is_corruption(exc):
+            raise
+        # a damaged page the look before opening did not read: the one line every damaged file gets
+        raise ProjectDamagedError(
+            damaged_message(path, str(exc)).replace("nothing was changed", "this was not done")
+        ) from None
+    finally:
+        con.close()
     return agreement.report(progress=progress, cancel=cancel)
 
 
@@ -407,6 +496,10 @@ def compared_entities(
     ids = sorted({d for docs in report.pair_documents.values() for d in docs})
     names = set(report.annotators)
     out: dict[int, list[tuple[str, int, int, str]]] = {d: [] for d in ids}
+    from sqlalchemy import select
+
+    from annotator.store.models import Annotator, Entity
+
     with project.engine.connect() as conn:
         for doc_id, name, start, end, label in conn.execute(
             select(Entity.document_id, Annotator.name, Entity.start, Entity.end, Entity.label)
@@ -485,6 +578,7 @@ __all__ = [
     "LAYERS",
     "AgreementPass",
     "AgreementReport",
+    "agreement_file",
     "compute_agreement",
     "confusion_documents",
     "confusion_labels",

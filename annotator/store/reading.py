@@ -13,13 +13,13 @@ name, sentiment by target id.
 
 from __future__ import annotations
 
+import functools
 import json
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any
-
-from sqlalchemy import ColumnElement, Connection, Text, func, literal, select, type_coerce
+from typing import TYPE_CHECKING, Any
 
 from annotator.annotations import (
     ALL_LAYERS,
@@ -36,16 +36,23 @@ from annotator.annotations import (
     Sentiment,
 )
 from annotator.progress import CancelFlag
-from annotator.store import models as m
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+# The queries are plain SQL that SQLite and PostgreSQL both run (the tables of annotator.store.models;
+# the one reserved column name, "end", quoted), with positional parameters in the driver's own style:
+# they run on a SQLAlchemy connection or on a plain DB-API connection (sqlite3), so that a reader such as
+# ``annotator agreement`` on a project file need not import SQLAlchemy and the models.
 
 BATCH_SIZE = 2000
 #: Layers that hold labels (and the tables that tell whether a set has any, for :attr:`labelled`).
 _LABEL_TABLES = {
-    Layer.ENTITIES: m.Entity,
-    Layer.EVENTS: m.Event,
-    Layer.RELATIONS: m.Relation,
-    Layer.TONE: m.DocumentLabel,
-    Layer.SENTIMENT: m.TargetedSentiment,
+    Layer.ENTITIES: "entities",
+    Layer.EVENTS: "events",
+    Layer.RELATIONS: "relations",
+    Layer.TONE: "document_labels",
+    Layer.SENTIMENT: "targeted_sentiments",
 }
 
 _Key = tuple[int, int]  # (document id, annotator id)
@@ -79,17 +86,43 @@ def _meta(value: Any) -> Mapping[str, Any]:
     return MappingProxyType(value) if isinstance(value, dict) else EMPTY
 
 
-def _text(column: Any) -> Any:
-    return type_coerce(column, Text)
+def _marker(conn: Any) -> str:
+    """The driver's positional parameter marker: ``?`` (sqlite3) or ``%s`` (psycopg)."""
+    if hasattr(conn, "exec_driver_sql"):
+        style = conn.dialect.paramstyle
+    else:
+        style = getattr(sys.modules.get(type(conn).__module__.split(".")[0]), "paramstyle", "qmark")
+    return "?" if style == "qmark" else "%s"
 
 
-def _plain_rows(conn: Connection, query: Any) -> Sequence[Any]:
+def _in(column: str, values: Sequence[int], marker: str) -> tuple[str, list[int]]:
+    """``column IN (...)`` with one parameter per value (never empty: ``IN ()`` is not SQL everywhere)."""
+    if not values:
+        return f"{column} IN (NULL)", []
+    return f"{column} IN ({', '.join([marker] * len(values))})", list(values)
+
+
+def _between(column: str, lo: int, hi: int, marker: str) -> tuple[str, list[int]]:
+    return f"{column} BETWEEN {marker} AND {marker}", [lo, hi]
+
+
+def _plain_rows(conn: Any, sql: str, params: Sequence[Any] = ()) -> Sequence[Any]:
     """The rows of a query as the driver gives them: plain tuples, without SQLAlchemy's row objects and
     result processing (the columns read here are integers, strings and JSON read as text, which need
-    none), a third of the time of reading a large project's labels. A driver error while fetching (a page
+    none), a third of the time of reading a large project's labels. ``conn`` is a SQLAlchemy connection or
+    a DB-API one (:mod:`sqlite3`). On a SQLAlchemy connection, a driver error while fetching (a page
     damaged beyond what the look before opening read) is met again through SQLAlchemy's own fetch, so that
-    it is reported as every driver error is (one line naming the damaged file), not as a bare error."""
-    result = conn.execute(query)
+    it is reported as every driver error is (one line naming the damaged file), not as a bare error; on a
+    DB-API connection the driver's error is the caller's to report."""
+    params = tuple(params)
+    if not hasattr(conn, "exec_driver_sql"):
+        cursor = conn.cursor()
+        try:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+    result = conn.exec_driver_sql(sql, params)
     try:
         cursor = result.cursor
         if cursor is None:
@@ -100,11 +133,11 @@ def _plain_rows(conn: Connection, query: Any) -> Sequence[Any]:
             pass
     finally:
         result.close()
-    return conn.execute(query).all()
+    return conn.exec_driver_sql(sql, params).all()
 
 
-def annotator_names(conn: Connection) -> dict[int, str]:
-    return {aid: name for aid, name in conn.execute(select(m.Annotator.id, m.Annotator.name))}
+def annotator_names(conn: Connection | Any) -> dict[int, str]:
+    return {aid: name for aid, name in _plain_rows(conn, "SELECT id, name FROM annotators")}
 
 
 class _Sets:
@@ -112,20 +145,30 @@ class _Sets:
 
     def __init__(
         self,
-        conn: Connection,
-        where: Any,  # document id column -> condition
+        conn: Connection | Any,
+        where: Callable[[str], tuple[str, list[int]]],  # document id column -> condition, parameters
         annotator_ids: Collection[int] | None,
         layers: frozenset[Layer],
         presence: bool,
     ):
-        def rows(
-            *columns: Any, table: Any, order: Sequence[Any] = (), distinct: bool = False
-        ) -> Iterable[Any]:
-            condition: ColumnElement[bool] = where(table.document_id)
+        marker = _marker(conn)
+
+        def condition(table: str) -> tuple[str, list[int]]:
+            out, params = where(f"{table}.document_id")
             if annotator_ids is not None:
-                condition = condition & table.annotator_id.in_(annotator_ids)
-            query = select(table.document_id, table.annotator_id, *columns).where(condition).order_by(*order)
-            return _plain_rows(conn, query.distinct() if distinct else query)
+                also, more = _in(f"{table}.annotator_id", list(annotator_ids), marker)
+                out, params = f"{out} AND {also}", params + more
+            return out, params
+
+        def rows(
+            *columns: str, table: str, order: Sequence[str] = (), distinct: bool = False
+        ) -> Iterable[Any]:
+            names = ", ".join(f"{table}.{c}" for c in ("document_id", "annotator_id", *columns))
+            where_sql, params = condition(table)
+            sql = f"SELECT {'DISTINCT ' if distinct else ''}{names} FROM {table} WHERE {where_sql}"
+            if order:
+                sql += " ORDER BY " + ", ".join(order)
+            return _plain_rows(conn, sql, params)
 
         attributes = _attribute_decoder()
         self.keys: set[_Key] = set()
@@ -138,58 +181,60 @@ class _Sets:
         self.sentiment: dict[_Key, list[Sentiment]] = defaultdict(list)
 
         if Layer.STATUS in layers:
-            for d, a, status in rows(m.WorkItem.status, table=m.WorkItem):
+            for d, a, status in rows("status", table="work_items"):
                 self.status[(d, a)] = status
             self.keys.update(self.status)
         if Layer.ENTITIES in layers:
-            E = m.Entity
             for d, a, eid, s, e, label, attrs, link_id, link_name in rows(
-                E.id, E.start, E.end, E.label, _text(E.attributes), E.link_id, E.link_name,
-                table=E, order=(E.start, E.end, E.label, E.id),
+                "id", "start", '"end"', "label", "attributes", "link_id", "link_name",
+                table="entities",
+                order=("entities.start", 'entities."end"', "entities.label", "entities.id"),
             ):  # fmt: skip
                 link = Link(link_id, link_name) if link_id is not None else None
                 self.entities[(d, a)].append(Entity(eid, s, e, label, attributes(attrs), link))
             self.keys.update(self.entities)
         if Layer.EVENTS in layers:
-            V, A = m.Event, m.EventArgument
             arguments: dict[str, list[Argument]] = defaultdict(list)
-            condition: ColumnElement[bool] = where(V.document_id)
-            if annotator_ids is not None:
-                condition = condition & V.annotator_id.in_(annotator_ids)
+            where_sql, params = condition("events")
             for event_id, role, entity_id, filler_event_id in _plain_rows(
                 conn,
-                select(A.event_id, A.role, A.entity_id, A.filler_event_id)
-                .join(V, V.id == A.event_id)
-                .where(condition)
-                .order_by(A.event_id, A.position, A.id),
+                "SELECT event_arguments.event_id, event_arguments.role, event_arguments.entity_id, "
+                "event_arguments.filler_event_id FROM event_arguments "
+                "JOIN events ON events.id = event_arguments.event_id "
+                f"WHERE {where_sql} "
+                "ORDER BY event_arguments.event_id, event_arguments.position, event_arguments.id",
+                params,
             ):
                 arguments[event_id].append(Argument(role, entity_id or filler_event_id or ""))
             for d, a, vid, vtype, s, e, attrs in rows(
-                V.id, V.type, V.trigger_start, V.trigger_end, _text(V.attributes),
-                table=V, order=(V.trigger_start, V.trigger_end, V.type, V.id),
+                "id", "type", "trigger_start", "trigger_end", "attributes",
+                table="events",
+                order=("events.trigger_start", "events.trigger_end", "events.type", "events.id"),
             ):  # fmt: skip
                 self.events[(d, a)].append(
                     Event(vid, vtype, s, e, tuple(arguments.get(vid, ())), attributes(attrs))
                 )
             self.keys.update(self.events)
         if Layer.RELATIONS in layers:
-            R = m.Relation
             for d, a, rid, rtype, source, target, attrs in rows(
-                R.id, R.type, R.from_entity_id, R.to_entity_id, _text(R.attributes),
-                table=R, order=(R.type, R.from_entity_id, R.to_entity_id, R.id),
+                "id", "type", "from_entity_id", "to_entity_id", "attributes",
+                table="relations",
+                order=(
+                    "relations.type", "relations.from_entity_id", "relations.to_entity_id", "relations.id"
+                ),
             ):  # fmt: skip
                 self.relations[(d, a)].append(Relation(rid, rtype, source, target, attributes(attrs)))
             self.keys.update(self.relations)
         if Layer.TONE in layers:
-            L = m.DocumentLabel
-            for d, a, name, value in rows(L.name, L.value, table=L, order=(L.name,)):
+            for d, a, name, value in rows(
+                "name", "value", table="document_labels", order=("document_labels.name",)
+            ):
                 self.tone[(d, a)][name] = value
             self.keys.update(self.tone)
         if Layer.SENTIMENT in layers:
-            T = m.TargetedSentiment
             for d, a, entity_id, event_id, polarity in rows(
-                T.entity_id, T.event_id, T.polarity, table=T,
-                order=(func.coalesce(T.entity_id, T.event_id),),
+                "entity_id", "event_id", "polarity", table="targeted_sentiments",
+                order=("coalesce(targeted_sentiments.entity_id, targeted_sentiments.event_id)",),
             ):  # fmt: skip
                 self.sentiment[(d, a)].append(Sentiment(entity_id or event_id or "", polarity))
             self.keys.update(self.sentiment)
@@ -222,7 +267,7 @@ class _Sets:
 
 
 def read_batches(
-    conn: Connection,
+    conn: Connection | Any,
     *,
     documents: Iterable[int] | None = None,
     annotators: Collection[str] | None = None,
@@ -243,7 +288,8 @@ def read_batches(
     the texts (``""`` when False); ``with_meta``: read the documents' meta (empty when False);
     ``presence``: note, for the label layers not read, whether a set has labels there
     (:attr:`AnnotationSet.has_labels` then answers for every layer, as :func:`counted` needs when
-    unfinished work is included). A document with no set is yielded too (with no sets)."""
+    unfinished work is included). A document with no set is yielded too (with no sets). ``conn``: a
+    SQLAlchemy connection, or a DB-API connection to a project file (:mod:`sqlite3`)."""
     names = annotator_names(conn)
     annotator_ids = None
     if annotators is not None:
@@ -251,11 +297,15 @@ def read_batches(
         annotator_ids = [aid for aid, name in names.items() if name in wanted]
     wanted_layers = frozenset(layers) | ({Layer.STATUS} if statuses is not None else frozenset())
     status_filter = set(statuses) if statuses is not None else None
-    text_column: Any = m.Document.text if with_text else literal("")
-    meta_column: Any = m.Document.meta if with_meta else literal(None)
-    base = select(m.Document.id, m.Document.external_id, m.Document.title, text_column, meta_column)
+    marker = _marker(conn)
+    text_column = "documents.text" if with_text else "''"
+    meta_column = "documents.meta" if with_meta else "NULL"
+    base = (
+        f"SELECT documents.id, documents.external_id, documents.title, {text_column}, {meta_column} "
+        "FROM documents"
+    )
 
-    def batch(rows: Sequence[Any], where: Any) -> list[Document]:
+    def batch(rows: Sequence[Any], where: Callable[[str], tuple[str, list[int]]]) -> list[Document]:
         found = _Sets(conn, where, annotator_ids, wanted_layers, presence)
         by_document: dict[int, list[int]] = defaultdict(list)
         for d, a in sorted(found.keys, key=lambda k: (k[0], names[k[1]])):
@@ -283,37 +333,40 @@ def read_batches(
             if cancel is not None:
                 cancel.check()
             chunk = ids[i : i + batch_size]
-            rows = _plain_rows(conn, base.where(m.Document.id.in_(chunk)).order_by(m.Document.id))
+            where_sql, params = _in("documents.id", chunk, marker)
+            rows = _plain_rows(conn, f"{base} WHERE {where_sql} ORDER BY documents.id", params)
             if rows:
-                yield batch(rows, lambda column, chunk=chunk: column.in_(chunk))
+                yield batch(rows, functools.partial(_in, values=chunk, marker=marker))
         return
     last_id = 0
     while True:
         if cancel is not None:
             cancel.check()
         rows = _plain_rows(
-            conn, base.where(m.Document.id > last_id).order_by(m.Document.id).limit(batch_size)
+            conn,
+            f"{base} WHERE documents.id > {marker} ORDER BY documents.id LIMIT {marker}",
+            (last_id, batch_size),
         )
         if not rows:
             return
         lo, hi = rows[0][0], rows[-1][0]
-        yield batch(rows, lambda column, lo=lo, hi=hi: column.between(lo, hi))
+        yield batch(rows, functools.partial(_between, lo=lo, hi=hi, marker=marker))
         last_id = hi
 
 
-def read_documents(conn: Connection, **filters: Any) -> Iterator[Document]:
+def read_documents(conn: Connection | Any, **filters: Any) -> Iterator[Document]:
     """:func:`read_batches`, one document at a time."""
     for documents in read_batches(conn, **filters):
         yield from documents
 
 
-def read_document(conn: Connection, document_id: int, **filters: Any) -> Document | None:
+def read_document(conn: Connection | Any, document_id: int, **filters: Any) -> Document | None:
     """One document (by store id) with its sets, or None when there is no such document."""
     return next(read_documents(conn, documents=[document_id], **filters), None)
 
 
-def count_documents(conn: Connection) -> int:
-    return conn.scalar(select(func.count()).select_from(m.Document)) or 0
+def count_documents(conn: Connection | Any) -> int:
+    return _plain_rows(conn, "SELECT count(*) FROM documents")[0][0] or 0
 
 
 __all__ = ["BATCH_SIZE", "count_documents", "read_batches", "read_document", "read_documents"]

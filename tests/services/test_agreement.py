@@ -9,7 +9,7 @@ from annotator.agreement.unitizing import unitizing_alpha
 from annotator.cli import main
 from annotator.errors import AnnotatorError
 from annotator.progress import CancelFlag, Cancelled
-from annotator.services.agreement import compute_agreement, format_agreement
+from annotator.services.agreement import agreement_file, compute_agreement, format_agreement
 from annotator.services.importing import import_paths
 from annotator.services.project import init_project
 
@@ -252,3 +252,44 @@ def test_cli_agreement(tmp_path, capsys):
     assert main([*args, "--include-unfinished", "--quiet"]) == 0
     text = capsys.readouterr().out
     assert "3 document(s)" in text and "tone" in text and "entities" not in text
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"layers": ["tone"]},
+        {"layers": ["events", "sentiment"], "annotators": ["asha", "ravi"]},
+        {"include_unfinished": True},
+        {"include_unfinished": True, "annotators": ["meera", "ravi"]},
+    ],
+)
+def test_a_project_file_read_on_a_plain_sqlite3_connection_gives_the_same_figures(tmp_path, options):
+    """agreement_file (the CLI's path on a project file: plain sqlite3, no SQLAlchemy) and
+    compute_agreement on the opened project: the same report, figure for figure."""
+    path = tmp_path / "team.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records()) + "\n", encoding="utf-8")
+    target = tmp_path / "p.annotator"
+    with init_project(target) as project:
+        assert import_paths(project, [path]).ok
+        expected = compute_agreement(project, **options)
+    seen = []
+    found = agreement_file(target, progress=lambda done, total, _m: seen.append((done, total)), **options)
+    assert found is not None
+    assert found.as_dict() == expected.as_dict()
+    assert found.pair_documents == expected.pair_documents
+    assert seen[0] == (4, 4)  # the documents read, then the layers
+
+
+def test_agreement_file_leaves_what_it_cannot_read_to_the_usual_open(tmp_path):
+    assert agreement_file(tmp_path / "missing.annotator") is None
+    assert agreement_file("postgresql://localhost/nothing") is None
+    target = tmp_path / "p.annotator"
+    init_project(target).close()
+    import sqlite3
+
+    con = sqlite3.connect(target)
+    con.execute("UPDATE alembic_version SET version_num = '0007'")  # an older revision: open upgrades it
+    con.commit()
+    con.close()
+    assert agreement_file(target) is None
