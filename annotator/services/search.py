@@ -32,7 +32,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain, product
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -148,14 +148,15 @@ def update_search_index(
 
 
 class _Best:
-    """The best ``limit`` hits seen: a min-heap on (score, number of matches, -document id)."""
+    """The best ``limit`` hits seen: a min-heap on (score, number of matches, -document id). Each keeps its
+    document's text until the end: only the hits returned get a snippet."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.heap: list[tuple[float, int, int, SearchHit]] = []
+        self.heap: list[tuple[float, int, int, SearchHit, str]] = []
 
-    def add(self, hit: SearchHit) -> None:
-        entry = (hit.score, len(hit.matches), -hit.document_id, hit)
+    def add(self, hit: SearchHit, text: str) -> None:
+        entry = (hit.score, len(hit.matches), -hit.document_id, hit, text)
         if len(self.heap) < self.limit:
             heapq.heappush(self.heap, entry)
         elif entry[:3] > self.heap[0][:3]:
@@ -166,11 +167,15 @@ class _Best:
         return len(self.heap) == self.limit and self.heap[0][0] > score
 
     def hits(self) -> list[SearchHit]:
-        return [entry[3] for entry in sorted(self.heap, key=lambda e: e[:3], reverse=True)]
+        return [
+            replace(hit, snippet=snippet(text, hit.matches[0])) if hit.matches else hit
+            for *_, hit, text in sorted(self.heap, key=lambda e: e[:3], reverse=True)
+        ]
 
 
-def _hits(query: str, rows: Sequence, min_score: float) -> Iterator[SearchHit]:
-    """Score rows ``(id, external_id, title, text)``: the best of text and title."""
+def _hits(query: str, rows: Sequence, min_score: float) -> Iterator[tuple[SearchHit, str]]:
+    """Score rows ``(id, external_id, title, text)``: the best of text and title; each hit (its snippet
+    left empty, :meth:`_Best.hits` makes it) with its document's text."""
     by_id = {r[0]: r for r in rows}
     scores: dict[int, tuple[float, list[Match]]] = {}
     for doc_id, score, matches in rank(query, ((r[0], r[3]) for r in rows), min_score=min_score):
@@ -180,9 +185,7 @@ def _hits(query: str, rows: Sequence, min_score: float) -> Iterator[SearchHit]:
             scores[doc_id] = (score, scores.get(doc_id, (0.0, []))[1])
     for doc_id, (score, matches) in scores.items():
         _, ext_id, title, text_ = by_id[doc_id]
-        yield SearchHit(
-            doc_id, ext_id, title, score, tuple(matches), snippet(text_, matches[0]) if matches else ""
-        )
+        yield SearchHit(doc_id, ext_id, title, score, tuple(matches), ""), text_
 
 
 def _search_scan(
@@ -214,8 +217,8 @@ def _search_scan(
         if not rows:
             break
         last_id = rows[-1][0]
-        for hit in _hits(query, rows, min_score):
-            best.add(hit)
+        for hit, text_ in _hits(query, rows, min_score):
+            best.add(hit, text_)
         done += len(rows)
         progress(done, total, "searching")
     return best.hits()
@@ -499,8 +502,8 @@ def _search_index(
             rows = _sql(
                 conn, f"SELECT id, external_id, title, text FROM documents WHERE id IN ({marks})", chunk
             ).fetchall()  # an id whose document is gone is simply not found
-            for hit in _hits(query, rows, min_score):
-                best.add(hit)
+            for hit, text_ in _hits(query, rows, min_score):
+                best.add(hit, text_)
     return best.hits()
 
 
