@@ -1018,6 +1018,70 @@ def propose_links(project: Project, annotator: str, *, window: int = DATE_WINDOW
     return out
 
 
+# ------------------------------------------------------------------------------------------ agreement
+
+
+def incident_agreement(project: Project, annotators: Iterable[str] | None = None) -> dict[str, Any]:
+    """Agreement on linking events into incidents, for each pair of annotators over the documents both
+    linked events in: their incident mentions, matched by document and trigger span, scored as partitions
+    with MUC, B³, CEAF-e and BLANC (recall, precision, F1) and the CoNLL F1 (the reference scorer's
+    rules, twinless mentions included: :mod:`annotator.agreement.coreference`). The figures at the top are
+    the mean over the pairs; ``pairs`` has each pair's own."""
+    from itertools import combinations
+
+    from annotator.agreement.coreference import score
+
+    with project.engine.connect() as conn:
+        names = dict(conn.execute(select(Annotator.id, Annotator.name)).all())
+        clusters: dict[str, dict[str, set[tuple[int, int, int]]]] = {}
+        documents: dict[str, set[int]] = {}
+        query = (
+            select(
+                IncidentMention.annotator_id,
+                IncidentMention.incident_id,
+                IncidentMention.document_id,
+                Event.trigger_start,
+                Event.trigger_end,
+            )
+            .join(Event, Event.id == IncidentMention.event_id)
+            .order_by(IncidentMention.annotator_id)
+        )
+        for aid, incident_id, doc, start, end in conn.execute(query):
+            name = names.get(aid, str(aid))
+            clusters.setdefault(name, {}).setdefault(incident_id, set()).add((doc, start, end))
+            documents.setdefault(name, set()).add(doc)
+    wanted = sorted(clusters) if annotators is None else [a for a in annotators]
+    missing = [a for a in wanted if a not in clusters]
+    if annotators is not None and missing:
+        raise AnnotatorError(f"{', '.join(missing)}: linked no events to incidents")
+    wanted = [a for a in wanted if a != "gold"] if annotators is None else wanted
+    pairs: list[dict[str, Any]] = []
+    for a, b in combinations(wanted, 2):
+        shared = documents[a] & documents[b]
+        if not shared:
+            continue
+
+        key, response = (
+            [c for c in ({m for m in cluster if m[0] in shared} for cluster in clusters[name].values()) if c]
+            for name in (a, b)
+        )
+        result = score(key, response)
+        pairs.append({"a": a, "b": b, "documents": len(shared), **result.to_json()})
+    out: dict[str, Any] = {"pairs": pairs}
+    metrics = ("muc", "b_cubed", "ceaf_e", "blanc")
+    if pairs:
+        for metric in metrics:
+            out[metric] = {
+                part: sum(p[metric][part] for p in pairs) / len(pairs)
+                for part in ("recall", "precision", "f1")
+            }
+        out["conll_f1"] = sum(p["conll_f1"] for p in pairs) / len(pairs)
+    else:
+        out.update(dict.fromkeys(metrics))
+        out["conll_f1"] = None
+    return out
+
+
 # ------------------------------------------------------------------------------------------ export
 
 CSV_COLUMNS = (

@@ -245,3 +245,31 @@ def test_bad_incident_values_are_refused_per_record(tmp_path):
         assert "incident figure killed must be a whole number" in messages[0] and ":1:" in messages[0]
         assert "'incident' must be a non-empty id" in messages[1] and ":2:" in messages[1]
         assert inc.list_incidents(project) == []
+
+
+def test_linking_agreement_between_annotators(tmp_path):
+    """demo linked the three reports as one incident; meera labelled two and took them for two incidents:
+    over the documents both linked (two), the key has one link and the response none."""
+    from annotator.services.project import init_project
+
+    a = event_record("hi-1", HI, "2025-04-22", "हमला", "पहलगाम")
+    b = event_record("en-1", EN, "2025-04-23", "attacked", "Pahalgam")
+    for record in (a, b):
+        block = record["annotations"][0]
+        record["annotations"] = [block, json.loads(json.dumps({**block, "annotator": "meera"}))]
+        block["events"][0]["incident"] = "one"
+    a["annotations"][1]["events"][0]["incident"] = "first"
+    b["annotations"][1]["events"][0]["incident"] = "second"
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in (a, b)) + "\n", encoding="utf-8")
+    with init_project(tmp_path / "a.annotator") as project:
+        assert import_paths(project, [src]).ok
+        found = inc.incident_agreement(project)
+    [pair] = found["pairs"]
+    assert (pair["a"], pair["b"], pair["documents"]) == ("asha", "meera", 2)
+    assert found["muc"] == {"recall": 0.0, "precision": 0.0, "f1": 0.0}
+    assert found["b_cubed"] == {"recall": 0.5, "precision": 1.0, "f1": pytest.approx(2 / 3)}
+    assert found["ceaf_e"]["recall"] == pytest.approx(2 / 3) and found["ceaf_e"][
+        "precision"
+    ] == pytest.approx(1 / 3)
+    assert found["conll_f1"] == pytest.approx((0 + 2 / 3 + 4 / 9) / 3)
