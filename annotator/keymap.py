@@ -68,7 +68,27 @@ WORKBENCH_KEYS: tuple[KeyBinding, ...] = (
 
 
 #: How the legend says when a key applies.
-WHEN = {"always": "", "suggestion": "a suggestion has the focus", "event": "an event is active"}
+WHEN = {
+    "always": "",
+    "suggestion": "a suggestion has the focus",
+    "event": "an event is active",
+    "review": "the schema review list has the focus",
+}
+
+#: Most choices a queued annotation of a split type can be given by a digit.
+REVIEW_DIGITS = tuple("123456789")
+
+#: The keys of the schema review list (annotations of a split type waiting for a person's choice). They act
+#: only while that list has the focus, never in the text, so a schema's keys may use them too.
+REVIEW_KEYS: tuple[KeyBinding, ...] = (
+    KeyBinding("Up", "previous_item", "the previous annotation awaiting review", "review"),
+    KeyBinding("Down", "next_item", "the next annotation awaiting review", "review"),
+    *(
+        KeyBinding(d, "pick_choice", f"give the selected annotation its choice {d}", "review", d)
+        for d in REVIEW_DIGITS
+    ),
+    KeyBinding("Return", "confirm_proposal", "keep the type proposed for the selected annotation", "review"),
+)
 
 
 def reserved_key(key: str, kind: str) -> str | None:
@@ -99,6 +119,8 @@ def named_bindings(when: str) -> dict[str, KeyBinding]:
 
 __all__ = [
     "CONTEXTS",
+    "REVIEW_DIGITS",
+    "REVIEW_KEYS",
     "ROLE_DIGITS",
     "WHEN",
     "WORKBENCH_KEYS",
