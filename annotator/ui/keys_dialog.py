@@ -1,5 +1,5 @@
 """Help → Keys: every key of the workbench for the open project's schema, from annotator.keymap (the
-table the window dispatches through), beside the menus' shortcuts."""
+table the window dispatches through, and the schema review list's), beside the menus' shortcuts."""
 
 from __future__ import annotations
 
@@ -14,15 +14,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.keymap import REVIEW_DIGITS, REVIEW_KEYS, WHEN
 from annotator.schema import Schema
 from annotator.schema.keys import legend
+
+
+def review_rows() -> list[tuple[str, str, str]]:
+    """The review list's keys (annotator.keymap.REVIEW_KEYS), its digits in one row."""
+    rows = []
+    for binding in REVIEW_KEYS:
+        if binding.action == "pick_choice":
+            if binding.key != REVIEW_DIGITS[0]:
+                continue
+            key, what = (
+                f"{REVIEW_DIGITS[0]} … {REVIEW_DIGITS[-1]}",
+                "give the selected annotation that choice",
+            )
+        else:
+            key, what = binding.key, binding.help
+        rows.append((key, what, WHEN[binding.when]))
+    return rows
 
 
 class KeysDialog(QDialog):
     def __init__(self, schema: Schema, shortcuts: list[tuple[str, str]], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Keys")
-        rows = legend(schema) + [(key, what, "menu") for key, what in shortcuts]
+        rows = legend(schema) + review_rows() + [(key, what, "menu") for key, what in shortcuts]
         self.table = QTableWidget(len(rows), 3)
         self.table.setHorizontalHeaderLabels(["Key", "What it does", "When"])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

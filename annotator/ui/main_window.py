@@ -33,8 +33,8 @@ from annotator.services.team import annotator_for
 from annotator.services.workbench import Outcome, Selection, WorkbenchSession
 from annotator.settings import Settings
 from annotator.ui.document_list import DocumentListModel
-from annotator.ui.document_view import DocumentView
-from annotator.ui.panels import AnnotationList, EventsPanel, LabelPalette, SentimentPanel
+from annotator.ui.panels import AnnotationList, EventsPanel, GuidedView, LabelPalette, SentimentPanel
+from annotator.ui.review_panel import ReviewPanel
 from annotator.ui.undo import CoreCommand
 from annotator.ui.window_actions import ActionsMixin
 from annotator.ui.window_documents import FILTERS, DocumentsMixin
@@ -96,6 +96,9 @@ class MainWindow(
         self._agreement = None  # the team windows, kept open beside this one
         self._adjudication = None
         self.keys_dialog = None
+        self.guideline_dialog = None
+        self.schema_dialog = None
+        self.review_queue_dialog = None
         self.import_report_box = None
         self.last_dataset_report = None
         self._build()
@@ -170,7 +173,7 @@ class MainWindow(
         self.settings.window_state = bytes(self.saveState().toBase64().data()).decode("ascii")
 
     def _build(self) -> None:
-        self.view = DocumentView()
+        self.view = GuidedView()  # its tooltips add the schema's guideline of the labels under the mouse
         self.view.snap_to_tokens = self.settings.snap_to_tokens
         self.view.romanization = self.settings.romanization
         self.view.set_zoom(self.settings.zoom)
@@ -228,6 +231,17 @@ class MainWindow(
         left_layout.addWidget(self.filter_box)
         left_layout.addWidget(self.list_view)
         self.list_dock = self._dock("Documents", left, Qt.DockWidgetArea.LeftDockWidgetArea)
+
+        # annotations of split types awaiting the person's choice (shown only while the open document has)
+        self.review_panel = ReviewPanel()
+        self.review_panel.itemSelected.connect(self._show_review_item)
+        self.review_panel.choicePicked.connect(self.resolve_review_item)
+        self.review_panel.proposalConfirmed.connect(lambda item: self.resolve_review_item(item, None))
+        self.review_dock = self._dock(
+            "Schema review", self.review_panel, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.splitDockWidget(self.list_dock, self.review_dock, Qt.Orientation.Vertical)
+        self.review_dock.hide()
 
         # right side
         self.palette_widget = QWidget()
@@ -289,7 +303,8 @@ class MainWindow(
 
     # ------------------------------------------------------------------ project
 
-    def _load_project(self) -> None:
+    def _load_schema(self) -> None:
+        """The schema's colours, keys, labels panel, sentiment panel and guidelines, (re)made."""
         schema = self.project.schema
         self.colors = {e.name: e.color for e in schema.entities}
         from annotator.schema.keys import usable_keys
@@ -297,9 +312,8 @@ class MainWindow(
         self.hotkeys, self.event_hotkeys, self.relation_hotkeys, self.shadowed_keys = usable_keys(schema)
         self.event_colors = {e.name: e.color for e in schema.events}
         self.view.set_event_colors(self.event_colors)
-        self.session.close()
-        self.recent_event_types = []
         self.view.set_label_colors(self.colors)
+        self.view.schema = schema
         _empty(self.palette_layout)
         _empty(self.sentiment_layout)
         self.label_palette = LabelPalette(schema, self.hotkeys)
@@ -312,6 +326,11 @@ class MainWindow(
         self.sentiment.toneChosen.connect(self.set_tone)
         self.sentiment.polarityChosen.connect(self.set_polarity)
         self.sentiment_layout.addWidget(self.sentiment)
+
+    def _load_project(self) -> None:
+        self.session.close()
+        self.recent_event_types = []
+        self._load_schema()
         self.undo_stack.clear()
         self.document_id = None
         self.reload_list()
@@ -327,6 +346,16 @@ class MainWindow(
 
     #: How often the window looks for documents another process added (ms).
     POLL_MS = 3000
+
+    def reload_schema(self) -> None:
+        """After the project's schema changed: labels panel, colours, keys, guidelines and the open
+        document read again (undo steps made under the old schema are dropped: they name old labels)."""
+        current = self.document_id
+        self.session = WorkbenchSession.start(self.project, self.editor.annotator)
+        self.session.document_id = current  # read again below, under the new schema
+        self.undo_stack.clear()
+        self._load_schema()
+        self._reload_keeping_document()
 
     def switch_project(self, project: Project) -> None:
         old = self.project
@@ -352,6 +381,7 @@ class MainWindow(
         )
         self.view.set_document(doc.text)
         self.refresh_state()
+        self.refresh_review()
         if self.romanized.isVisible():
             self.update_romanized()
         self.view.setFocus()
@@ -387,6 +417,8 @@ class MainWindow(
         work = self.state.work
         extra = "  ·  ⚑ flagged: " + (work.comment or "") if work.flagged else ""
         self.sentiment.status.setText(f"Status: {work.status.replace('_', ' ')}{extra}")
+        if change is not None and (change.spans or change.frames):
+            self.refresh_review()  # a queued label deleted (or brought back by undo) leaves (joins) the list
 
     def refresh_frames(self) -> None:
         """Reload events, relations and links; repaint them; list frames and problems."""

@@ -1,17 +1,24 @@
-"""Side panels: label palette, this document's annotations, and sentiment."""
+"""Side panels: label palette, this document's annotations, and sentiment; the schema's guidelines (on
+hover, and F1's dialog)."""
 
 from __future__ import annotations
 
+import html
+import re
+
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPixmap, QTextDocument
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QTextBrowser,
     QTreeView,
     QTreeWidget,
     QTreeWidgetItem,
@@ -21,12 +28,106 @@ from PySide6.QtWidgets import (
 
 from annotator.schema import Schema
 from annotator.services.annotate import Span
+from annotator.ui.document_view import DocumentView
 
 
 def swatch(color: str, size: int = 14) -> QIcon:
     pixmap = QPixmap(size, size)
     pixmap.fill(QColor(color))
     return QIcon(pixmap)
+
+
+# ---------------------------------------------------------------------------------------------- guidelines
+
+
+def guide_markdown(schema: Schema, name: str) -> str:
+    """What annotators are told about ``name`` (a type, ``EVENT.role`` or an attribute, as
+    :meth:`Schema.guide` takes it) as one Markdown text: description, guideline, examples; "" when the
+    schema has no such name."""
+    found = schema.guide(name)
+    if found is None:
+        return ""
+    description, guideline, examples = found
+    parts = [f"### {name}"]
+    if description:
+        parts.append(description.strip())
+    if guideline:
+        parts.append(guideline.strip())
+    if examples:
+        # examples are plain text: no Markdown of their own (a * or _ in one is shown as it is)
+        shown = "\n".join("- " + re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", e) for e in examples)
+        parts.append("**Examples**\n\n" + shown)
+    return "\n\n".join(parts)
+
+
+def has_guideline(schema: Schema, name: str) -> bool:
+    """Whether the schema tells annotators more about ``name`` than its one-line description."""
+    found = schema.guide(name)
+    return found is not None and bool(found[1] or found[2])
+
+
+def markdown_html(markdown: str) -> str:
+    """``markdown`` rendered by Qt as an HTML fragment (what a tooltip or a label takes)."""
+    document = QTextDocument()
+    document.setMarkdown(markdown)
+    full = document.toHtml()
+    body = re.search(r"<body[^>]*>(.*)</body>", full, re.S)
+    return body.group(1).strip() if body else full
+
+
+def guide_html(schema: Schema, name: str) -> str:
+    """A tooltip for ``name``: its guide rendered (the name bold when the schema has nothing on it)."""
+    markdown = guide_markdown(schema, name)
+    return markdown_html(markdown) if markdown else f"<b>{html.escape(name)}</b>"
+
+
+class GuidelineDialog(QDialog):
+    """F1 on a selected label: what annotators are told about its type (rendered Markdown), the version of
+    the schema in force."""
+
+    def __init__(self, schema: Schema, name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Guideline: {name}")
+        self.name = name
+        self.browser = QTextBrowser()
+        self.browser.setOpenExternalLinks(True)
+        from annotator.ui.fonts import document_font
+
+        self.browser.setFont(document_font(11))  # Devanagari examples in the text's own font
+        markdown = guide_markdown(schema, name)
+        if markdown and not has_guideline(schema, name):
+            markdown += "\n\n*The schema gives no guideline or examples for this label.*"
+        self.browser.setMarkdown(markdown or f"The schema has no type {name}.")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser)
+        layout.addWidget(buttons)
+        from annotator.ui.geometry import fit_to_screen
+
+        fit_to_screen(self, 560, 420)
+
+    def markdown(self) -> str:
+        return self.browser.toMarkdown()
+
+
+class GuidedView(DocumentView):
+    """The document view whose tooltips also say what the schema tells annotators about the labels under
+    the mouse (when it says more than a description)."""
+
+    schema: Schema | None = None
+
+    def describe(self, spans: list[Span]) -> str:
+        said = super().describe(spans)
+        schema = self.schema
+        if schema is None:
+            return said
+        labels = [s.label for s in spans if has_guideline(schema, s.label)]
+        if not labels:
+            return said
+        lines = "<br>".join(html.escape(line).replace("    ", "&nbsp;" * 4) for line in said.splitlines())
+        guides = "<hr>".join(guide_html(schema, label) for label in dict.fromkeys(labels))
+        return f"<p style='white-space:pre-wrap'>{lines}</p><hr>{guides}"
 
 
 class LabelPalette(QListWidget):
@@ -45,7 +146,7 @@ class LabelPalette(QListWidget):
             hotkey = entity.hotkey if key_of is None else key_of.get(entity.name)
             key = f"  [{hotkey}]" if hotkey else ""
             item = QListWidgetItem(swatch(entity.color), f"{entity.name}{key}")
-            item.setToolTip(f"<b>{entity.name}</b><br>{entity.description}")
+            item.setToolTip(guide_html(schema, entity.name))
             item.setData(Qt.ItemDataRole.UserRole, entity.name)
             self.addItem(item)
         self.itemClicked.connect(lambda item: self.labelChosen.emit(item.data(Qt.ItemDataRole.UserRole)))

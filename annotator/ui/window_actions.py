@@ -66,6 +66,7 @@ class ActionsMixin(WindowBase):
         doc.addSeparator()
         self._action(doc, "&Next document", lambda: self.step(1), "Ctrl+PgDown")
         self._action(doc, "&Previous document", lambda: self.step(-1), "Ctrl+PgUp")
+        self._action(doc, "&Review split annotations here", self.focus_review, "Ctrl+Shift+R")
         doc.addSeparator()
         self.tone_actions = []
         scale = self.project.schema.document_sentiment
@@ -108,6 +109,9 @@ class ActionsMixin(WindowBase):
                 checked=self.settings.romanization == scheme,
             )
             self.scheme_actions[scheme] = action
+        project = bar.addMenu("&Project")
+        self._action(project, "&Change schema…", self.change_schema_dialog)
+        self._action(project, "Schema &review queue…", self.show_review_queue)
         team = bar.addMenu("&Team")
         self._action(team, "&Agreement…", self.show_agreement, "Ctrl+Shift+G")
         self._action(team, "A&djudication…", self.show_adjudication, "Ctrl+Shift+J")
@@ -121,7 +125,35 @@ class ActionsMixin(WindowBase):
         self._action(suggest, "&Train the model now", self.train_model)
         self._action(suggest, "&Settings…", self.suggestion_settings)
         help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Keys", self.show_keys, "F1")
+        self._action(help_menu, "&Guideline of the selected label (else Keys)", self.show_help, "F1")
+        self._action(help_menu, "&Keys", self.show_keys)
+
+    def show_help(self) -> None:
+        """F1: the guideline of the selected label (a span, the active event, a selected relation), or the
+        keys when nothing is selected."""
+        from annotator.ui.panels import GuidelineDialog
+
+        name = self._selected_type()
+        if not name:
+            self.show_keys()
+            return
+        self.guideline_dialog = GuidelineDialog(self.project.schema, name, self)
+        self.guideline_dialog.show()
+
+    def _selected_type(self) -> str:
+        """The type of what is selected in the text: a span's label, else the active event's type, else the
+        selected relation's; "" for none."""
+        span = self._span(self.view.selected_span_id())
+        if span is not None:
+            return span.label
+        frames = self.frames
+        if frames is None:
+            return ""
+        if self.active_event:
+            return next((e.type for e in frames.events if e.id == self.active_event), "")
+        if self.selected_relation:
+            return next((r.type for r in frames.relations if r.id == self.selected_relation), "")
+        return ""
 
     def show_keys(self) -> None:
         """Every key for this project's schema: the table the window dispatches through, and the menus'."""

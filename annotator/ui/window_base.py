@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QTableView,
+    QWidget,
 )
 
 from annotator.services.annotate import DocumentState, Editor
@@ -32,7 +33,6 @@ from annotator.services.project import Project
 from annotator.services.workbench import WorkbenchSession
 from annotator.settings import Settings
 from annotator.ui.document_list import DocumentListModel
-from annotator.ui.document_view import DocumentView
 from annotator.ui.tasks import BackgroundTask
 
 if TYPE_CHECKING:
@@ -40,13 +40,16 @@ if TYPE_CHECKING:
     # window_files): named here for their types only
     from collections.abc import Callable
 
-    from annotator.services.annotate import Span
+    from annotator.services.annotate import Change, Span
     from annotator.services.datasets import DatasetReport
     from annotator.services.workbench import Outcome, Selection
     from annotator.ui.adjudication_dialog import AdjudicationDialog
     from annotator.ui.agreement_dialog import AgreementDialog
     from annotator.ui.dataset_dialogs import DatasetExportDialog
     from annotator.ui.keys_dialog import KeysDialog
+    from annotator.ui.panels import GuidedView, GuidelineDialog
+    from annotator.ui.review_panel import ReviewPanel, ReviewQueueDialog
+    from annotator.ui.schema_dialog import SchemaChangeDialog
 
 
 class WindowBase(QMainWindow):
@@ -68,11 +71,14 @@ class WindowBase(QMainWindow):
     _agreement: AgreementDialog | None  # the team windows, kept open beside this one
     _adjudication: AdjudicationDialog | None
     keys_dialog: KeysDialog | None
+    guideline_dialog: GuidelineDialog | None  # F1 on a selected label
+    schema_dialog: SchemaChangeDialog | None  # Project → Change schema…
+    review_queue_dialog: ReviewQueueDialog | None  # Project → Schema review queue
     import_report_box: QMessageBox | None
     last_dataset_report: DatasetReport | None
 
     # ------------------------------------------------------------------ widgets (MainWindow._build)
-    view: DocumentView
+    view: GuidedView  # a DocumentView whose tooltips add the schema's guidelines
     romanized: QPlainTextEdit  # the romanized reading aid
     list_model: DocumentListModel
     list_view: QTableView
@@ -81,6 +87,8 @@ class WindowBase(QMainWindow):
     search_results: QListWidget
     search_dock: QDockWidget
     progress_label: QLabel
+    review_panel: ReviewPanel  # the open document's annotations of split types awaiting a choice
+    review_dock: QDockWidget
 
     # ------------------------------------------------------------------ the project's keys (_load_project)
     relation_hotkeys: dict[str, str]  # key → relation type
@@ -176,6 +184,9 @@ class WindowBase(QMainWindow):
         def delete_selected(self) -> None: ...
         def label_all_occurrences(self) -> None: ...
         def set_tone(self, value: int | None) -> None: ...
+        def reload_schema(self) -> None: ...
+        def activate_event(self, event_id: str) -> None: ...
+        def refresh_state(self, change: Change | None = None) -> None: ...
 
         # window_documents
         def _reload_keeping_document(self) -> None: ...
@@ -187,6 +198,9 @@ class WindowBase(QMainWindow):
         def mark_done(self) -> None: ...
         def skip(self) -> None: ...
         def flag(self) -> None: ...
+        def refresh_review(self, current: str = "") -> None: ...
+        def focus_review(self) -> None: ...
+        def show_review_queue(self) -> ReviewQueueDialog: ...
 
         # window_files
         def background(
@@ -198,6 +212,7 @@ class WindowBase(QMainWindow):
             *,
             show_progress: bool = True,
             start_later: bool = False,
+            over: QWidget | None = None,
         ) -> BackgroundTask: ...
         def new_project(self) -> None: ...
         def open_project_dialog(self) -> None: ...
@@ -212,6 +227,7 @@ class WindowBase(QMainWindow):
         def work_as_dialog(self) -> None: ...
         def export_package_dialog(self) -> None: ...
         def import_packages_dialog(self) -> None: ...
+        def change_schema_dialog(self) -> SchemaChangeDialog | None: ...
 
         # window_suggestions
         def load_suggestions(self, recompute: bool = False) -> BackgroundTask | None: ...

@@ -6,8 +6,9 @@ services)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 
+from annotator.errors import AnnotatorError
 from annotator.services.documents import list_documents
 from annotator.ui.prompts import ask_multiline
 from annotator.ui.window_base import WindowBase
@@ -138,3 +139,118 @@ class DocumentsMixin(WindowBase):
         )
         if ok:
             self._set_work(flagged=bool(comment.strip()) or True, comment=comment.strip() or None)
+
+    # ------------------------------------------------------------------ the schema review queue
+
+    def refresh_review(self, current: str = "") -> None:
+        """The open document's annotations of split types that wait for this person's choice; the panel
+        shows only while there are some (another annotator's labels, shown read-only, have none here)."""
+        from annotator.services.schema_change import review_queue
+
+        if self.document_id is None or self.viewing_other:
+            items = []
+        else:
+            items = review_queue(self.project, annotator=self.editor.annotator, document_id=self.document_id)
+        was_visible = self.review_dock.isVisible()
+        self.review_panel.show_items(items, current)
+        self.review_dock.setVisible(bool(items))
+        if items and not was_visible:
+            QTimer.singleShot(0, self._size_review_dock)  # once the dock is laid out
+            self.statusBar().showMessage(
+                f"{len(items)} annotation(s) here await a choice of type after a schema change: "
+                "Ctrl+Shift+R goes to the list (1…9 choose, Enter keeps the proposed type).",
+                10000,
+            )
+
+    def _size_review_dock(self) -> None:
+        """The review list takes a good part of the column: its rows are three lines."""
+        if not self.review_dock.isVisible():
+            return
+        if self.review_dock.height() < self.height() * 2 // 5:
+            self.resizeDocks([self.review_dock], [max(260, self.height() * 2 // 5)], Qt.Orientation.Vertical)
+        if self.review_dock.width() < 300 and self.width() >= 1000:
+            self.resizeDocks([self.review_dock], [300], Qt.Orientation.Horizontal)
+
+    def focus_review(self) -> None:
+        """Document → Review split annotations: the keys go to the review list."""
+        if not self.review_panel.items:
+            self.statusBar().showMessage(
+                "No annotation here awaits review (Project → Schema review queue lists the project's).", 6000
+            )
+            return
+        self.review_dock.show()
+        self.review_dock.raise_()
+        self.review_panel.focus_list()
+
+    def _show_review_item(self, item) -> None:
+        """The review list's current annotation, selected in the text (an event's trigger: made active)."""
+        if item.document_id != self.document_id:
+            return
+        if item.table == "events":
+            self.activate_event(item.id)
+            self.view.select_trigger(item.id)
+        else:
+            self.view.select_span(item.id)
+        self.review_panel.list.setFocus()  # the keys stay with the list
+
+    def resolve_review_item(self, item, label: str | None) -> None:
+        """Give a queued annotation ``label`` (one of its choices), or keep the proposed type (None); the
+        list moves to the next one and the text shows the new label."""
+        from annotator.services.annotate import Change
+        from annotator.services.schema_change import accept_proposals, resolve
+
+        if self.viewing_other:
+            self.statusBar().showMessage(
+                f"Showing {self.editor.annotator}'s labels (read-only): their review is theirs.", 6000
+            )
+            return
+        try:
+            if label is None:
+                accept_proposals(self.project, [item.id])
+            else:
+                resolve(self.project, item.id, label)
+        except AnnotatorError as exc:
+            self.statusBar().showMessage(f"Not done: {exc}", 8000)
+            self.refresh_review()
+            return
+        items = self.review_panel.items
+        index = next((i for i, it in enumerate(items) if it.id == item.id), -1)
+        following = items[index + 1].id if 0 <= index < len(items) - 1 else ""
+        if item.document_id == self.document_id:
+            if item.table == "events":
+                self.refresh_state(Change(item.document_id, frames=True))
+            else:
+                self.refresh_state(Change(item.document_id, spans=True, span_ids=(item.id,)))
+        self.refresh_review(following)
+        chosen = label if label is not None else item.label
+        left = len(self.review_panel.items)
+        self.statusBar().showMessage(
+            f"«{item.surface}» is {chosen} now; "
+            + (f"{left} left here." if left else "nothing here awaits review any more."),
+            6000,
+        )
+        if left:
+            self.review_panel.focus_list()
+        else:
+            self.view.setFocus()
+
+    def show_review_queue(self):
+        """Project → Schema review queue: this person's queued annotations across the project; Enter opens
+        the document with the review list on that annotation."""
+        from annotator.services.schema_change import review_queue
+        from annotator.ui.review_panel import ReviewQueueDialog
+
+        dialog = ReviewQueueDialog(review_queue(self.project, annotator=self.editor.annotator), self)
+        dialog.opened.connect(lambda item: self._open_review_item(dialog, item))
+        self.review_queue_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _open_review_item(self, dialog, item) -> None:
+        dialog.accept()
+        if item.document_id != self.document_id:
+            self.open_document_id(item.document_id)
+            if self.document_id != item.document_id:
+                self.open_document(item.document_id)
+        self.refresh_review(item.id)
+        self.focus_review()

@@ -1,4 +1,5 @@
-"""Projects, imports, exports, datasets, recent projects, working as someone, work packages.
+"""Projects, imports, exports, datasets, recent projects, working as someone, work packages, changing the
+schema.
 
 A part of :class:`annotator.ui.main_window.MainWindow` (a mixin: it uses the window's widgets and
 services)."""
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMessageBox,
+    QWidget,
 )
 
 from annotator.crashlog import describe
@@ -22,11 +24,13 @@ from annotator.errors import AnnotatorError
 from annotator.services.annotate import (
     Editor,
 )
+from annotator.services.team import annotator_for
 from annotator.ui.tasks import BackgroundTask
 from annotator.ui.window_base import WindowBase
 
 if TYPE_CHECKING:  # imported when the dialog is first opened
     from annotator.ui.dataset_dialogs import DatasetExportDialog
+    from annotator.ui.schema_dialog import SchemaChangeDialog
 
 
 class FilesMixin(WindowBase):
@@ -39,11 +43,13 @@ class FilesMixin(WindowBase):
         *,
         show_progress: bool = True,
         start_later: bool = False,
+        over: QWidget | None = None,
     ) -> BackgroundTask:
         """Run ``job(progress=…, cancel=…)`` off the GUI thread (a progress dialog after half a second,
-        with Cancel), then ``done(result)``; a failure goes to ``error``, or with a title to a box saying
-        it in one line. The task is kept until the window closes it (closing cancels and waits)."""
-        task = BackgroundTask(title, job, self, show_progress=show_progress)
+        with Cancel, over the window or the dialog ``over``), then ``done(result)``; a failure goes to
+        ``error``, or with a title to a box saying it in one line. The task is kept until the window closes
+        it (closing cancels and waits)."""
+        task = BackgroundTask(title, job, over or self, show_progress=show_progress)
         task.done.connect(done)
         if isinstance(error, str):
             task.error.connect(lambda exc, title=error: QMessageBox.critical(self, title, describe(exc)))
@@ -300,4 +306,55 @@ class FilesMixin(WindowBase):
             ),
             done,
             "Work packages",
+        )
+
+    # ------------------------------------------------------------------ the schema
+
+    def change_schema_dialog(self) -> SchemaChangeDialog | None:
+        """Project → Change schema… (leads only): diff first, then apply in the background."""
+        from annotator.services.team import annotator_role
+        from annotator.ui.schema_dialog import SchemaChangeDialog
+
+        me = annotator_for(self.project, self.settings)
+        if annotator_role(self.project, me) != "lead":
+            self.statusBar().showMessage(
+                "Changing the schema is for leads (annotator annotators add --role lead).", 6000
+            )
+            return None
+        if self.project.package:
+            self.statusBar().showMessage(
+                "This is a work package: it takes its schema from the project; change the project's.", 6000
+            )
+            return None
+        dialog = SchemaChangeDialog(self.project, self)
+        dialog.applyRequested.connect(lambda new, mapping: self.apply_schema(dialog, new, mapping))
+        self.schema_dialog = dialog
+        dialog.open()  # window-modal: no label is written under the old schema while it is replaced
+        return dialog
+
+    def apply_schema(self, dialog: SchemaChangeDialog, new, mapping) -> BackgroundTask:
+        """Apply a diffed schema off the GUI thread (a progress bar after half a second), then reload."""
+        from annotator.services.schema_change import apply
+
+        project = self.project
+        me = annotator_for(self.project, self.settings)
+
+        def done(report) -> None:
+            dialog.applied(report)
+            self.reload_schema()
+            if not report.changed:
+                self.statusBar().showMessage(report.text(), 10000)
+                return
+            backup = f"; backup: {report.backup}" if report.backup is not None else ""
+            queued = f"; {report.queued:,} annotation(s) queued for review" if report.queued else ""
+            self.statusBar().showMessage(f"Schema version {report.version} applied{backup}{queued}.", 20000)
+
+        return self.background(
+            "Applying the new schema",
+            lambda progress, cancel: apply(
+                project, new, mapping, applied_by=me, progress=progress, cancel=cancel
+            ),
+            done,
+            dialog.failed,
+            over=dialog,  # the dialog is modal: the progress bar is its own
         )
