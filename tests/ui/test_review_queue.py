@@ -108,3 +108,45 @@ def test_someone_elses_labels_shown_read_only_have_no_review_list(qtbot, make_wi
     assert window.review_dock.isVisible()
     window.show_labels_of("asha")
     assert not window.review_dock.isVisible() and window.review_panel.items == []
+
+
+def test_a_queued_event_is_made_active_and_retyped_by_a_digit(qtbot, make_window, tmp_path):  # noqa: F811
+    import json
+
+    from annotator.services.importing import import_paths
+
+    window = make_window("asha")
+    text = "कुपवाड़ा में सेना की चौकी पर हमला हुआ।"
+    start = text.index("हमला")
+    record = {
+        "id": "d3",
+        "title": "चौकी",
+        "text": text,
+        "annotations": [
+            {
+                "annotator": "asha",
+                "events": [
+                    {"id": "E1", "type": "ATTACK", "trigger": {"start": start, "end": start + len("हमला")}}
+                ],
+            }
+        ],
+    }
+    src = tmp_path / "e.jsonl"
+    src.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert import_paths(window.project, [src]).ok
+    window.reload_list()
+    schema_change.apply(
+        window.project, default_schema(), parse_mapping(splits=["ATTACK=ATTACK|SECURITY_OPERATION"])
+    )
+    window.reload_schema()
+    dialog = window.show_review_queue()
+    [item] = [i for i in dialog.items if i.table == "events"]
+    dialog.list.setCurrentRow(dialog.items.index(item))
+    dialog.list.setFocus()
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
+    assert window.view.text == text and window.review_panel.current().id == item.id
+    assert window.active_event == item.id  # the event of the current item is the active one
+    qtbot.waitUntil(window.review_panel.list.hasFocus)
+    qtbot.keyClick(window.review_panel.list, Qt.Key.Key_2)
+    assert [(e.id, e.type) for e in window.frames.events] == [(item.id, "SECURITY_OPERATION")]
+    assert not window.review_dock.isVisible()

@@ -216,3 +216,26 @@ def test_a_split_queues_for_review_and_the_status_says_so(qtbot, make_window, tm
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
     assert "6 annotation(s) queued for review" in window.statusBar().currentMessage()
     assert len(schema_change.review_queue(window.project)) == 6
+
+
+def test_an_apply_refused_at_the_last_moment_lists_its_problems_and_the_dialog_stays(
+    qtbot, make_window, tmp_path, monkeypatch
+):
+    window = make_window()
+    dialog = window.change_schema_dialog()
+    qtbot.keyClicks(dialog.path, str(write_schema(tmp_path, renamed_text())))
+    qtbot.keyClicks(dialog.renames, "ARMED_GROUP=MILITANT_GROUP")
+    assert dialog.show_diff()
+
+    def refused(*args, **kwargs):  # as when another lead applied a version since the diff
+        raise schema_change.SchemaChangeError(["schema version 2 was applied meanwhile; diff again"])
+
+    monkeypatch.setattr(schema_change, "apply", refused)
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.close_button.isEnabled(), timeout=20000)
+    assert dialog.isVisible()
+    assert dialog.diff_view.toPlainText() == "refused: schema version 2 was applied meanwhile; diff again"
+    assert dialog.state.text() == "Not applied: nothing changed."
+    assert not dialog.apply_button.isEnabled()
+    assert schema_change.versions(window.project)[-1].number == 1
+    assert ("0", "ARMED_GROUP") in labels(window)
