@@ -120,7 +120,7 @@ class WorkbenchSession:
     project: Project
     editor: Editor
     document_id: int | None = None
-    text: str = ""
+    _text: str = field(default="", repr=False)  # the open document's stored text: see ``text``
     state: DocumentState | None = None
     frames: Frames | None = None
     suggestions: list[Any] = field(default_factory=list)  # services.suggestions.StoredSuggestion
@@ -132,6 +132,18 @@ class WorkbenchSession:
     @classmethod
     def start(cls, project: Project, annotator: str) -> WorkbenchSession:
         return cls(project, Editor(project, annotator))
+
+    @property
+    def text(self) -> str:
+        """The open document's stored text. Set after ``document_id``: the editor is told, so its checks of
+        spans on that document read nothing from the database (a 20 MB text is not read per label)."""
+        return self._text
+
+    @text.setter
+    def text(self, text: str) -> None:
+        self._text = text
+        if self.document_id is not None:
+            self.editor.know_text(self.document_id, text)
 
     # ------------------------------------------------------------------ reading
 
@@ -145,6 +157,7 @@ class WorkbenchSession:
 
     def close(self) -> None:
         self.document_id, self.text, self.state, self.frames = None, "", None, None
+        self.editor.forget_text()
         self.active_event = self.marked_span = self.selected_relation = ""
         self.suggestions = []
 

@@ -15,6 +15,7 @@ from annotator.services.annotate import (
     SetTone,
     SetWork,
     WorkState,
+    check_whole_characters,
     label_all,
     occurrences,
     relabel_attributes,
@@ -267,3 +268,39 @@ def test_reshape_moves_a_span_on_whole_characters_and_undoes(project, doc):
     assert [(s.start, s.end) for s in editor.state(doc).spans] == [(0, 12)]
     cmd.revert(editor)
     assert [(s.start, s.end) for s in editor.state(doc).spans] == [(0, 9)]
+
+
+def test_span_checks_at_the_end_of_a_long_text_are_the_whole_texts(tmp_path):
+    """check_span segments only around the span's edges: at the end of a long text full of conjuncts,
+    flags, ZWJ emoji and combining marks it refuses and accepts exactly what the whole text's clusters
+    say."""
+    from annotator.services.project import init_project
+    from annotator.text.segment import grapheme_boundaries
+
+    unit = "प्रधानमंत्री ने स्त्री 🇮🇳🇵🇰🇮 👩\u200d💻 ❤\ufe0f e\u0301 ক্ষ क्\u200dष।\n"
+    text = unit * 3000
+    f = tmp_path / "long.jsonl"
+    f.write_text(json.dumps({"id": "long", "text": text}, ensure_ascii=False) + "\n", encoding="utf-8")
+    project = init_project(tmp_path / "p.annotator")
+    assert import_paths(project, [f]).ok
+    editor = Editor(project, "asha")
+    text = editor.text(1)  # as stored (normalized)
+    assert text is not None and len(text) > 100_000
+    bounds = set(grapheme_boundaries(text))
+    tail = range(len(text) - len(unit) - 3, len(text) + 1)
+    for start in tail:
+        for end in (start + 1, start + 2, start + 5, len(text)):
+            whole_ok = 0 <= start < end <= len(text) and start in bounds and end in bounds
+            try:
+                editor.check_span(1, start, end)
+                ok = True
+            except AnnotatorError:
+                ok = False
+            assert ok == whole_ok, (start, end)
+            try:
+                check_whole_characters(text, start, end)
+                ok = True
+            except AnnotatorError:
+                ok = False
+            assert ok == whole_ok, (start, end)
+    project.close()

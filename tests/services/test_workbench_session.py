@@ -240,3 +240,25 @@ def test_a_composite_that_cannot_take_its_first_part_back_says_so(session):
     assert failed.value.__notes__ == [
         "'label that sticks' stayed saved: taking it back failed (the server went away too)"
     ]
+
+
+def test_labels_on_the_open_document_read_no_text_from_the_database(session, monkeypatch):
+    """The session tells the editor the open document's text (as the window does, setting ``text`` after
+    ``document_id``): checking a span reads nothing more; an editor not told reads it once."""
+    from annotator.services.annotate import Editor
+
+    def no_reading(self, document_id):
+        raise AssertionError("the text was read from the database")
+
+    monkeypatch.setattr(Editor, "text", no_reading)
+    do(session, session.label("GPE", text_sel("Pahalgam")))
+    session.close()
+    session.document_id, session.text = 1, TEXT  # what the window does
+    session.refresh()
+    do(session, session.label("PER", text_sel("Delhi")))
+    with pytest.raises(AssertionError, match="read from the database"):
+        Editor(session.project, "asha").check_span(1, *at("Delhi"))
+    monkeypatch.undo()
+    fresh = Editor(session.project, "asha")
+    fresh.check_span(1, *at("Delhi"))
+    assert fresh.known_text(1) == TEXT
