@@ -27,7 +27,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE))
+# synth from here, after the standard library: the script's folder, first on the path, holds a tokenize.py
+sys.path[:] = [p for p in sys.path if p and Path(p).resolve() != HERE] + [str(HERE)]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -332,6 +333,65 @@ def measure_huge(work: Path, chars: int, timeout: float = 120.0) -> dict:
     }
 
 
+def measure_huge_labels(work: Path, chars: int, pairs: int = 15) -> dict:
+    """Run in its own process, without a window: the service part of labelling a word (the session's
+    decision and the command's apply: checks and write) at the start and at the end of the 20 MB article,
+    in turn, so both see the same machine; and the first label of a fresh editor that has not been given
+    the text (it reads it from the database once)."""
+    from annotator.formats.records import SourceRecord
+    from annotator.services.annotate import Editor
+    from annotator.services.importing import import_records
+    from annotator.services.project import init_project
+    from annotator.services.workbench import Selection, WorkbenchSession
+    from annotator.text.segment import tokenize
+
+    text = big_document(chars)
+    path = work / "huge-labels.annotator"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    project = init_project(path)
+    import_records(project, [(SourceRecord("bench", "huge", "A 20 MB article", text, {}), 0)])
+    session = WorkbenchSession.start(project, "bench")
+    session.open(1, text)
+    head = [t for t in tokenize(text[:20_000]) if t.kind == "word"]
+    tail_at = len(text) - 20_000
+    tail = [t._replace(start=t.start + tail_at, end=t.end + tail_at) for t in tokenize(text[tail_at:])]
+    tail = [t for t in tail if t.kind == "word"]
+    rng = random.Random(3)
+    times: dict[str, list[float]] = {"start": [], "end": []}
+
+    def label(word) -> float:
+        t = time.perf_counter()
+        outcome = session.label("GPE", Selection(word.start, word.end))
+        assert outcome.command is not None
+        outcome.command.apply(session.editor)
+        return 1000 * (time.perf_counter() - t)
+
+    first_end_ms = label(tail.pop(rng.randrange(len(tail))))  # the session's first: nothing read before
+    for i in range(pairs):
+        order = [("start", head), ("end", tail)]
+        if i % 2:
+            order.reverse()
+        for where, words in order:
+            times[where].append(label(words.pop(rng.randrange(len(words)))))
+    fresh = Editor(project, "bench")
+    word = tail.pop()
+    t = time.perf_counter()
+    fresh.check_span(1, word.start, word.end)
+    fresh_ms = 1000 * (time.perf_counter() - t)
+    start_ms, end_ms = statistics.median(times["start"]), statistics.median(times["end"])
+    project.close()
+    return {
+        "pairs": pairs,
+        "first_label_end_ms": first_end_ms,
+        "label_start_median_ms": start_ms,
+        "label_end_median_ms": end_ms,
+        "label_end_max_ms": max(times["end"]),
+        "ratio_end_start": end_ms / start_ms,
+        "fresh_editor_check_ms": fresh_ms,
+    }
+
+
 def hwm_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -473,6 +533,7 @@ def main() -> None:
     parser.add_argument("--work", help="folder for generated files (default: a temporary folder)")
     parser.add_argument("--measure-large", help=argparse.SUPPRESS)
     parser.add_argument("--measure-huge", help=argparse.SUPPRESS)
+    parser.add_argument("--measure-huge-labels", help=argparse.SUPPRESS)
     parser.add_argument("--skip-huge", action="store_true", help="skip the 20 MB article")
     parser.add_argument(
         "--huge-chars", type=int, default=10_700_000, help="its length (10.7 M mixed characters: 20 MB)"
@@ -483,6 +544,9 @@ def main() -> None:
         return
     if args.measure_huge:
         print(json.dumps(measure_huge(Path(args.measure_huge), args.huge_chars)))
+        return
+    if args.measure_huge_labels:
+        print(json.dumps(measure_huge_labels(Path(args.measure_huge_labels), args.huge_chars)))
         return
     with tempfile.TemporaryDirectory(prefix="annotator-gui-bench-") as tmp:
         work = Path(args.work) if args.work else Path(tmp)
@@ -555,6 +619,28 @@ def main() -> None:
             print(
                 f"  scroll to its end and paint: {huge['scroll_end_ms']:.0f} ms; label a word there → "
                 f"painted: {huge['label_end_ms']:.0f} ms (labelled: {huge['labelled']})"
+            )
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--measure-huge-labels",
+                    str(work),
+                    "--huge-chars",
+                    str(args.huge_chars),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            labels = json.loads(out.stdout.strip().splitlines()[-1])
+            print(
+                f"  label a word, the service part (decision, checks, write), {labels['pairs']} pairs in "
+                f"turn: at its start median {labels['label_start_median_ms']:.1f} ms, at its end "
+                f"{labels['label_end_median_ms']:.1f} ms (max {labels['label_end_max_ms']:.1f}); end/start "
+                f"{labels['ratio_end_start']:.2f} (target <= 16 ms); the session's first label, at its end: "
+                f"{labels['first_label_end_ms']:.1f} ms; a fresh editor's first check (reads the "
+                f"text once): {labels['fresh_editor_check_ms']:.0f} ms"
             )
         if not args.skip_large:
             path = work / f"large-{args.documents}.annotator"
