@@ -355,12 +355,14 @@ class MainWindow(
         self.session.document_id = current  # read again below, under the new schema
         self.undo_stack.clear()
         self._load_schema()
+        self.build_tone_actions()  # the tone scale may have changed
         self._reload_keeping_document()
 
     def switch_project(self, project: Project) -> None:
         old = self.project
         self.project = project
         self.session = WorkbenchSession.start(project, annotator_for(project, self.settings))
+        self.build_tone_actions()  # this project's tone scale
         self._load_project()
         if old is not project:
             old.close()

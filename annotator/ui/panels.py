@@ -393,6 +393,8 @@ class EventsPanel(QWidget):
             item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
             if warn:
                 item.setToolTip(0, "\n".join(warn))
+            elif has_guideline(schema, event.type):
+                item.setToolTip(0, guide_html(schema, event.type))
             self.tree.addTopLevelItem(item)
             self._items[event.id] = item
             for problem in warn or ():
@@ -436,6 +438,8 @@ class EventsPanel(QWidget):
             filled = " · ".join(fillers) if fillers else "—"
             child = QTreeWidgetItem([f"{key}  {role.name} ({role.cardinality_label}): {filled}"])
             child.setData(0, Qt.ItemDataRole.UserRole, ("event", event_id))
+            if has_guideline(self._schema, f"{event.type}.{role.name}"):  # what the role's filler is
+                child.setToolTip(0, guide_html(self._schema, f"{event.type}.{role.name}"))
             item.addChild(child)
         if event.attributes:
             child = QTreeWidgetItem(["   " + ", ".join(f"{k}: {v}" for k, v in event.attributes.items())])

@@ -69,15 +69,9 @@ class ActionsMixin(WindowBase):
         self._action(doc, "&Review split annotations here", self.focus_review, "Ctrl+Shift+R")
         doc.addSeparator()
         self.tone_actions = []
-        scale = self.project.schema.document_sentiment
-        for i, level in enumerate(scale.levels if scale else (), 1):
-            action = self._action(
-                doc, f"Tone {level.label}", lambda v=level.value: self.set_tone(v), f"Alt+{i}"
-            )
-            action.setCheckable(True)  # the document's tone is ticked in the menu
-            action.setData(level.value)
-            self.tone_actions.append(action)
-        self._action(doc, "Clear tone", lambda: self.set_tone(None), "Alt+0")
+        self.document_menu = doc
+        self.clear_tone_action = self._action(doc, "Clear tone", lambda: self.set_tone(None), "Alt+0")
+        self.build_tone_actions()
 
         view = bar.addMenu("&View")
         self._action(view, "Show labels &of…", self.show_labels_of, "Ctrl+Shift+O")
@@ -154,6 +148,26 @@ class ActionsMixin(WindowBase):
         if self.selected_relation:
             return next((r.type for r in frames.relations if r.id == self.selected_relation), "")
         return ""
+
+    def build_tone_actions(self) -> None:
+        """Document → Tone …: one action per level of the schema's document tone scale (again after the
+        schema changed), before Clear tone."""
+        for action in self.tone_actions:
+            self.document_menu.removeAction(action)
+            self.removeAction(action)
+            action.deleteLater()
+        self.tone_actions = []
+        scale = self.project.schema.document_sentiment
+        for i, level in enumerate(scale.levels if scale else (), 1):
+            action = QAction(f"Tone {level.label}", self)
+            action.setShortcut(QKeySequence(f"Alt+{i}"))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setCheckable(True)  # the document's tone is ticked in the menu
+            action.setData(level.value)
+            action.triggered.connect(lambda _checked=False, v=level.value: self.set_tone(v))
+            self.document_menu.insertAction(self.clear_tone_action, action)
+            self.addAction(action)
+            self.tone_actions.append(action)
 
     def show_keys(self) -> None:
         """Every key for this project's schema: the table the window dispatches through, and the menus'."""

@@ -106,3 +106,56 @@ def test_a_new_schema_versions_guideline_shows_after_it_is_applied(make_window):
     group = next(s for s in window.view.spans() if s.label == "ARMED_GROUP")
     assert "never its leader" in window.view.describe([group])
     assert schema_change.versions(window.project)[-1].number == 2
+
+
+def test_a_roles_guideline_shows_on_its_row_in_the_events_panel(qtbot, make_window, tmp_path):  # noqa: F811
+    import json
+
+    from annotator.services.importing import import_paths
+
+    said = "The group that *carried out* the attack, not one that claimed it."
+    guided = guided_schema_text().replace(
+        '  name = "Attacker"\n', f'  name = "Attacker"\n  guideline = "{said}"\n', 1
+    )
+    text = "सोपोर में हमला हुआ।"
+    window = make_window("asha", guided)
+    start = text.index("हमला")
+    record = {
+        "id": "d3",
+        "title": "सोपोर",
+        "text": text,
+        "annotations": [
+            {
+                "annotator": "asha",
+                "events": [{"id": "E1", "type": "ATTACK", "trigger": {"start": start, "end": start + 4}}],
+            }
+        ],
+    }
+    src = tmp_path / "e.jsonl"
+    src.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert import_paths(window.project, [src]).ok
+    window.reload_list()
+    window.open_document_id(3)
+    [event] = window.frames.events
+    window.activate_event(event.id)
+    top = window.events_panel.tree.topLevelItem(0)
+    attacker = next(top.child(i) for i in range(top.childCount()) if "Attacker" in top.child(i).text(0))
+    assert "carried out" in attacker.toolTip(0) and "font-style:italic" in attacker.toolTip(0)
+    target = next(top.child(i) for i in range(top.childCount()) if "Target" in top.child(i).text(0))
+    assert target.toolTip(0) == ""
+    qtbot.keyClick(window.view, Qt.Key.Key_F1)  # the active event is what is selected: its type's guideline
+    assert window.guideline_dialog.windowTitle() == "Guideline: ATTACK"
+
+
+def test_the_tone_menu_follows_a_new_tone_scale(make_window):  # noqa: F811
+    window = make_window("meera")
+    window.open_document_id(1)
+    assert window.tone_actions[0].text() == "Tone very negative"
+    changed = guided_schema_text().replace('label = "very negative"', 'label = "grim"', 1)
+    schema_change.apply(window.project, parse_schema(changed))
+    window.reload_schema()
+    assert window.tone_actions[0].text() == "Tone grim"
+    assert window.tone_actions[0].shortcut().toString() == "Alt+1"
+    assert len([a for a in window.actions() if a.text().startswith("Tone ")]) == len(window.tone_actions)
+    window.tone_actions[0].trigger()
+    assert window.state.tone == -2 and window.tone_actions[0].isChecked()
