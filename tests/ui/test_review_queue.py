@@ -83,6 +83,8 @@ def test_the_project_queue_opens_the_document_of_an_item(qtbot, make_window):  #
     assert window.review_panel.current().id == target.id
     qtbot.waitUntil(window.review_panel.list.hasFocus)  # once the window is active again
     assert window.view.selected_span_id() == target.id
+    qtbot.waitUntil(lambda: window.review_dock.width() >= 300)  # three-line rows get room
+    assert window.review_dock.height() >= 260
     window.review_panel.grab().save("/tmp/review-panel.png")
     qtbot.keyClick(window.review_panel.list, Qt.Key.Key_2)
     assert label_of(window, target.id) == "GPE"

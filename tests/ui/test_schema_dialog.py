@@ -186,6 +186,8 @@ def test_a_lead_diffs_then_applies_a_rename_and_the_window_follows(qtbot, make_w
     assert dialog.apply_button.isEnabled()
     dialog.grab().save("/tmp/schema-dialog.png")
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    task = window._tasks[-1]  # the apply runs in the window's background task, its progress over the dialog
+    assert task._dialog is not None and task._dialog.parentWidget() is dialog
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
     # stored, versioned, and the window shows the new schema
     assert ("0", "MILITANT_GROUP") in labels(window) and ("0", "ARMED_GROUP") not in labels(window)
