@@ -137,11 +137,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         open_project(args.project) as project,
         progress_bar("export", unit="doc", enabled=not args.quiet) as bar,
     ):
+        from annotator.services.schema_change import versions
+
         if args.format == "brat":
             report = export_brat(project, out, annotator=args.annotator, progress=bar, viewer=args.viewer)
         else:
             report = export_jsonl(project, out, progress=bar, viewer=args.viewer)
-    print(f"exported {report.documents} document(s) ({report.annotated} annotated) to {out}")
+        version = versions(project)[-1].number
+    print(
+        f"exported {report.documents} document(s) ({report.annotated} annotated) to {out} "
+        f"(labels of schema version {version})"
+    )
     return EXIT_OK
 
 

@@ -338,6 +338,8 @@ def test_cli_diff_apply_show(labelled, tmp_path, capsys):
     assert shown["version"] == 2 and shown["versions"][1]["applied_by"] == "lead"
     assert shown["versions"][1]["mapping"]["rename"] == ["ARMED_GROUP=MILITANT_GROUP"]
     assert {e["name"]: e["count"] for e in shown["entities"]}["MILITANT_GROUP"] == 6
+    assert main(["export", location, "--format", "jsonl", "--out", str(tmp_path / "x.jsonl"), "--quiet"]) == 0
+    assert "(labels of schema version 2)" in capsys.readouterr().out
 
 
 def _assign(project, name: str) -> None:
