@@ -48,7 +48,10 @@ from annotator.ui.view_painting import ViewPainting, _Painted
 #: a document longer than this (in characters) is laid out by Qt a part at a time from the event loop, so
 #: that opening it does not block the window; a shorter one is laid out when it is set
 LAZY_LAYOUT_CHARS = 300_000
-#: the first part of a long text, in characters; the next parts are sized to take about LOAD_STEP_SECONDS
+#: the first part of a long text, in characters, given with the document: more than a large window shows
+#: (its layout and first paint are part of the open's one long wait: 30,000 took about twice as long)
+FIRST_PART_CHARS = 10_000
+#: the next part's size; then they are sized to take about LOAD_STEP_SECONDS
 LOAD_STEP_CHARS = 30_000
 LOAD_STEP_SECONDS = 0.02
 
@@ -166,7 +169,7 @@ class DocumentView(ViewPainting):
         doc.setDefaultFont(old.defaultFont())
         doc.setDefaultTextOption(old.defaultTextOption())
         doc.setDocumentMargin(old.documentMargin())
-        first = len(text) if len(text) <= LAZY_LAYOUT_CHARS else _cut(text, LOAD_STEP_CHARS)
+        first = len(text) if len(text) <= LAZY_LAYOUT_CHARS else _cut(text, FIRST_PART_CHARS)
         doc.setPlainText(text[:first])
         self._apply_line_height(doc)
         self._hide_flags(doc, 0, first)
@@ -272,16 +275,20 @@ class DocumentView(ViewPainting):
 
     def _hide_flags(self, document: QTextDocument, start: int, end: int) -> None:
         """Make the missing flags in ``[start, end)`` (code points) transparent in ``document``."""
+        lo, hi = self._offsets.span_to_qt(start, end)
+        flags = self._flags  # in text order
+        first, last = bisect_left(flags, (lo,)), bisect_left(flags, (hi,))
+        if first == last:
+            return
         hidden = QTextCharFormat()
         hidden.setForeground(QBrush(Qt.GlobalColor.transparent))
-        lo, hi = self._offsets.span_to_qt(start, end)
-        for qs, qe, _letters in self._flags:
-            if not lo <= qs < hi:
-                continue
-            cursor = QTextCursor(document)
+        cursor = QTextCursor(document)
+        cursor.beginEditBlock()  # laid out again once, not once per flag
+        for qs, qe, _letters in flags[first:last]:
             cursor.setPosition(qs)
             cursor.setPosition(qe, QTextCursor.MoveMode.KeepAnchor)
             cursor.mergeCharFormat(hidden)
+        cursor.endEditBlock()
 
     @property
     def text(self) -> str:
