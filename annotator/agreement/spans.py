@@ -48,17 +48,22 @@ def match_overlap(
     a: Sequence[Any],
     b: Sequence[Any],
     *,
-    key: Callable[[Any], tuple[int, int, Hashable]] = lambda s: (s[0], s[1], s[2]),
+    key: Callable[[Any], tuple[int, int, Hashable]] | None = None,
     same_label: bool = True,
 ) -> list[tuple[int, int]]:
     """Index pairs of overlapping spans (with the same label unless ``same_label=False``), one-to-one,
-    greedy by overlap size. ``key`` gives ``(start, end, label)`` of an item.
+    greedy by overlap size. ``key`` gives ``(start, end, label)`` of an item (default: its first three
+    values).
 
     Candidate pairs are found by a sweep over ``b`` sorted by start: for a span of ``a`` only the spans of
     ``b`` that start before it ends and no earlier than its start minus ``b``'s longest span are looked at,
     instead of every pair (a document's 20 × 20 spans: 400 tests become about 20)."""
-    ka = [key(s) for s in a]
-    kb = [key(s) for s in b]
+    if key is None:
+        ka = [(s[0], s[1], s[2]) for s in a]
+        kb = [(s[0], s[1], s[2]) for s in b]
+    else:
+        ka = [key(s) for s in a]
+        kb = [key(s) for s in b]
     if not ka or not kb:
         return []
     order = sorted(range(len(kb)), key=lambda j: kb[j][0])
@@ -135,22 +140,42 @@ class EntityComparison:
         b: Sequence[LabelledSpan],
         tokens: Sequence[tuple[int, int]] | None = None,
     ):
-        a = [(s[0], s[1], s[2]) for s in a]
-        b = [(s[0], s[1], s[2]) for s in b]
+        """One document: each annotator's spans, and its tokens (``(start, end)`` pairs) for token kappa."""
+        bounds = None if tokens is None else ([t[0] for t in tokens], [t[1] for t in tokens])
+        self.add_spans([(s[0], s[1], s[2]) for s in a], [(s[0], s[1], s[2]) for s in b], bounds)
+
+    def add_spans(
+        self,
+        a: list[LabelledSpan],
+        b: list[LabelledSpan],
+        bounds: tuple[Sequence[int], Sequence[int]] | None = None,
+    ) -> None:
+        """:meth:`add` with spans that are ``(start, end, label)`` tuples already and the tokens as their
+        starts and their ends (:func:`annotator.text.segment.token_bounds`)."""
         # Both matchings pair only spans of one label, so a label's matches are the overall matches of that
         # label (greedy choices for one label never depend on another's): each is computed once.
         matched = {"exact": match_exact(a, b), "overlap": match_overlap(a, b)}
         for mode in MODES:
             self.counts[mode].add(len(matched[mode]), len(a), len(b))
         per_a, per_b = Counter(s[2] for s in a), Counter(s[2] for s in b)
+        hits = {mode: Counter(a[i][2] for i, _j in matched[mode]) for mode in MODES}
         for label in per_a.keys() | per_b.keys():
-            per = self.per_label.setdefault(label, {m: F1Counts() for m in MODES})
+            per = self.per_label.get(label)
+            if per is None:
+                per = self.per_label[label] = {m: F1Counts() for m in MODES}
             for mode in MODES:
-                hits = sum(1 for i, _j in matched[mode] if a[i][2] == label)
-                per[mode].add(hits, per_a[label], per_b[label])
+                per[mode].add(hits[mode][label], per_a[label], per_b[label])
         self.confusion.update(label_confusion(a, b, same=matched["overlap"]))
-        if tokens is not None:
-            self.tags.update(zip(bio_tags(tokens, a), bio_tags(tokens, b), strict=True))
+        if bounds is not None:
+            # only the tokens a span touches: every other token is O for both
+            starts, ends = bounds
+            tags_a, tags_b = _bio(starts, ends, a), _bio(starts, ends, b)
+            touched = tags_a.keys() | tags_b.keys()
+            tags = self.tags
+            for i in touched:
+                tags[tags_a.get(i, "O"), tags_b.get(i, "O")] += 1
+            if len(starts) > len(touched):
+                tags["O", "O"] += len(starts) - len(touched)
 
     def f1(self, mode: str) -> Figure:
         return self.counts[mode].figure()
@@ -198,19 +223,26 @@ def bio_tags(tokens: Sequence[tuple[int, int]], spans: Iterable[LabelledSpan]) -
     touches, ``I-LABEL`` on the next ones, ``O`` elsewhere. A token touched by several (nested or
     overlapping) spans takes the longest of them (then the earliest, then the label)."""
     tags = ["O"] * len(tokens)
-    best: list[tuple[int, int, str] | None] = [None] * len(tokens)
-    starts = [t[0] for t in tokens]
-    n = len(tokens)
+    for i, tag in _bio([t[0] for t in tokens], [t[1] for t in tokens], spans).items():
+        tags[i] = tag
+    return tags
+
+
+def _bio(starts: Sequence[int], ends: Sequence[int], spans: Iterable[LabelledSpan]) -> dict[int, str]:
+    """:func:`bio_tags` of the tokens that are not ``O`` only, by token index (the tokens given as their
+    starts and their ends)."""
+    tags: dict[int, str] = {}
+    n = len(starts)
     for start, end, label in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0], s[2])):
         first = True
         i = max(0, bisect_right(starts, start) - 1)
         while i < n:
-            t_start, t_end = tokens[i]
+            t_start = starts[i]
             if t_start >= end:
                 break
+            t_end = ends[i]
             if (t_end if t_end < end else end) > (t_start if t_start > start else start):  # they overlap
-                if best[i] is None:
-                    best[i] = (start, end, label)
+                if i not in tags:  # the longest span touching it (then the earliest, then the label)
                     tags[i] = ("B-" if first else "I-") + label
                 first = False
             i += 1
@@ -254,12 +286,14 @@ class EventComparison:
         self.triggers.add(len(pairs), len(a), len(b))
         arg_matched = arg_a = arg_b = 0
         for i, j in pairs:
-            args_a = Counter(a[i].arguments)
-            args_b = Counter(b[j].arguments)
-            arg_matched += sum((args_a & args_b).values())
-            arg_a += sum(args_a.values())
-            arg_b += sum(args_b.values())
-            self.equal_attributes += a[i].attributes == b[j].attributes
+            ea, eb = a[i], b[j]
+            arg_a += len(ea.arguments)
+            arg_b += len(eb.arguments)
+            if ea.arguments == eb.arguments:  # the same in the same order: all of them match
+                arg_matched += len(ea.arguments)
+            else:
+                arg_matched += sum((Counter(ea.arguments) & Counter(eb.arguments)).values())
+            self.equal_attributes += ea.attributes == eb.attributes
         self.arguments.add(arg_matched, arg_a, arg_b)
         self.matched += len(pairs)
 

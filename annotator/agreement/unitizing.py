@@ -23,9 +23,12 @@ continua lose no precision. Pure Python, no Qt.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import accumulate, compress
+from operator import ge, itemgetter, not_, sub
 
 from annotator.agreement.coefficients import Figure, undefined
 
@@ -83,13 +86,22 @@ def _distance(g: tuple[int, int, bool], h: tuple[int, int, bool]) -> int:
 
 
 def _observed_pair(a: list[tuple[int, int, bool]], b: list[tuple[int, int, bool]]) -> int:
-    """Σ δ² over the overlapping segments of two coders (both partition the continuum: one merge walk)."""
+    """Σ δ² over the overlapping segments of two coders (both partition the continuum: one merge walk).
+    :func:`_distance`, written out: this walk meets every segment of a pair's continuum."""
     total, i, j = 0, 0, 0
-    while i < len(a) and j < len(b):
-        total += _distance(a[i], b[j])  # a[i] and b[j] overlap here, by construction
-        end_a, end_b = a[i][1], b[j][1]
-        i += end_a <= end_b
-        j += end_b <= end_a
+    na, nb = len(a), len(b)
+    while i < na and j < nb:
+        bg, eg, ug = a[i]  # a[i] and b[j] overlap here, by construction
+        bh, eh, uh = b[j]
+        if ug:
+            if uh:
+                total += (bg - bh) ** 2 + (eg - eh) ** 2
+            elif bh <= bg and eg <= eh:
+                total += (eg - bg) ** 2
+        elif uh and bg <= bh and eh <= eg:
+            total += (eh - bh) ** 2
+        i += eg <= eh
+        j += eh <= eg
     return total
 
 
@@ -105,27 +117,38 @@ def category_disagreement(
     segments = []
     for n, units in enumerate(coders):
         units = list(units)
-        for s, e in units:
-            if not begin <= s < e <= end:
-                raise ValueError(f"coder {n}: unit [{s}, {e}) does not fit in the continuum [{begin}, {end})")
+        starts, ends = list(map(itemgetter(0), units)), list(map(itemgetter(1), units))
+        if units and (min(starts) < begin or max(ends) > end or any(map(ge, starts, ends))):
+            for s, e in units:  # the first unit that does not fit
+                if not begin <= s < e <= end:
+                    raise ValueError(
+                        f"coder {n}: unit [{s}, {e}) does not fit in the continuum [{begin}, {end})"
+                    )
         segments.append(_segments(units, begin, end))
-    unit_lengths = [e - s for segs in segments for s, e, u in segs if u]
+    # the lengths of the units and of the gaps, without a Python step per segment
+    unit_lengths: list[int] = []
+    gaps: list[int] = []
+    for segs in segments:
+        sizes = list(map(sub, map(itemgetter(1), segs), map(itemgetter(0), segs)))
+        flags = list(map(itemgetter(2), segs))
+        unit_lengths.extend(compress(sizes, flags))
+        gaps.extend(compress(sizes, map(not_, flags)))
+    # the sums below run over the distinct lengths of units (a few dozen), each times its count
+    lengths = Counter(unit_lengths)
     n_c = len(unit_lengths)
     if m < 2 or n_c == 0:
         return CategoryDisagreement(Fraction(0), Fraction(0), n_c)
     observed = sum(_observed_pair(segments[i], segments[j]) for i in range(m) for j in range(i + 1, m))
     d_o = Fraction(2 * observed, m * (m - 1) * length * length)
-    gaps = sorted(e - s for segs in segments for s, e, u in segs if not u)
-    # Σ over gaps with l_h >= l of (l_h - l + 1) = (Σ l_h over them) + (1 - l) · (how many): suffix sums
-    suffix = [0] * (len(gaps) + 1)
-    for k in range(len(gaps) - 1, -1, -1):
-        suffix[k] = suffix[k + 1] + gaps[k]
+    gaps.sort()
+    # Σ over gaps with l_h >= l of (l_h - l + 1) = (Σ l_h over them) + (1 - l) · (how many): prefix sums
+    prefix = [0, *accumulate(gaps)]
     numerator3 = 0  # three times the sum, to stay in integers
-    for lu in unit_lengths:
+    for lu, times in lengths.items():
         k = bisect_left(gaps, lu)
-        in_gaps = suffix[k] + (1 - lu) * (len(gaps) - k)
-        numerator3 += (n_c - 1) * (2 * lu**3 - 3 * lu**2 + lu) + 3 * lu * lu * in_gaps
-    denominator = m * length * (m * length - 1) - sum(lu * (lu - 1) for lu in unit_lengths)
+        in_gaps = prefix[-1] - prefix[k] + (1 - lu) * (len(gaps) - k)
+        numerator3 += times * ((n_c - 1) * (2 * lu**3 - 3 * lu**2 + lu) + 3 * lu * lu * in_gaps)
+    denominator = m * length * (m * length - 1) - sum(times * lu * (lu - 1) for lu, times in lengths.items())
     d_e = Fraction(2 * numerator3, 3 * length * denominator) if denominator > 0 else Fraction(0)
     return CategoryDisagreement(d_o, d_e, n_c)
 
@@ -158,5 +181,8 @@ def unitizing_alpha(
     coders = list(coders)
     for n, units in enumerate(coders):  # each coder's units by category, in one pass
         for s, e, label in units:
-            grouped.setdefault(label, [[] for _ in coders])[n].append((s, e))
+            found = grouped.get(label)
+            if found is None:
+                found = grouped[label] = [[] for _ in coders]
+            found[n].append((s, e))
     return UnitizingResult({c: category_disagreement(grouped[c], begin, end) for c in sorted(grouped)})

@@ -1,6 +1,10 @@
 """Span agreement: exact vs overlap F1, per label, token kappa on Devanagari, confusion, events."""
 
+from collections import Counter
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.agreement.spans import (
     MISSING,
@@ -144,3 +148,52 @@ def test_events_trigger_argument_and_attribute_agreement():
     assert empty.trigger_f1().reason == "no events"
     assert empty.argument_f1().reason == "no matched events"
     assert empty.attribute_agreement().value is None
+
+
+_spans = st.lists(
+    st.builds(
+        lambda s, n, label: (s, s + n, label), st.integers(0, 40), st.integers(1, 8), st.sampled_from("ABC")
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    _spans,
+    _spans,
+    st.lists(st.integers(1, 4), max_size=15),
+    st.lists(st.tuples(st.integers(1, 3), st.sampled_from("ABC")), max_size=3),
+)
+def test_comparison_counts_equal_the_dense_tags_and_per_label_sums(a, b, widths, events):
+    """What EntityComparison adds (the tags of only the tokens a span touches, O/O as the rest; per-label
+    hits counted once per mode) equals the plain definitions: the dense BIO tags zipped, and each label's
+    matches counted in the matchings."""
+    tokens, pos = [], 0
+    for w in widths:
+        tokens.append((pos, pos + w))
+        pos += w + 1
+    cmp = EntityComparison()
+    cmp.add(a, b, tokens)
+    assert cmp.tags == Counter(zip(bio_tags(tokens, a), bio_tags(tokens, b), strict=True))
+    for mode in ("exact", "overlap"):
+        matched = match_exact(a, b) if mode == "exact" else match_overlap(a, b)
+        for label, counts in cmp.per_label.items():
+            hits = sum(1 for i, _j in matched if a[i][2] == label)
+            assert (counts[mode].matched, counts[mode].a, counts[mode].b) == (
+                hits,
+                sum(s[2] == label for s in a),
+                sum(s[2] == label for s in b),
+            )
+    units_a = [EventUnit(s, s + 2, t, (("Agent", (s, s + 1)),)) for s, t in events]
+    units_b = [  # the first with the same arguments (all match), the second with one more
+        EventUnit(s, s + 2, t, (("Agent", (s, s + 1)),) + ((("Place", (0, 1)),) if k else ()))
+        for k, (s, t) in enumerate(events[:2])
+    ]
+    ev = EventComparison()
+    ev.add(units_a, units_b)
+    pairs = match_overlap(units_a, units_b, key=lambda e: (e.start, e.end, e.type))
+    expected = sum(
+        sum((Counter(units_a[i].arguments) & Counter(units_b[j].arguments)).values()) for i, j in pairs
+    )
+    assert ev.arguments.matched == expected
