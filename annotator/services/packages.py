@@ -58,6 +58,8 @@ from annotator.store.models import (
     Entity,
     Event,
     EventArgument,
+    Incident,
+    IncidentMention,
     Relation,
     SchemaReview,
     SchemaVersion,
@@ -82,7 +84,11 @@ FORMAT = 1
 CHUNK = 500
 #: label tables in the order rows can be inserted (what they refer to first)
 TABLES = LABEL_TABLES
-BY_NAME = {m.__tablename__: m for m in (*TABLES, WorkItem)}
+#: an annotator's incidents and the links of their events to them (issue 17): owned rows like labels,
+#: after the labels in insert order (a mention refers to an event and an incident)
+INCIDENT_TABLES = (Incident, IncidentMention)
+ROW_TABLES = (*TABLES, *INCIDENT_TABLES)
+BY_NAME = {m.__tablename__: m for m in (*ROW_TABLES, WorkItem)}
 
 
 class PackageError(AnnotatorError):
@@ -245,11 +251,14 @@ def _annotator_rows(
     """Every label row (and tombstone and work item) of one annotator on these documents."""
     out: dict[str, list[dict[str, Any]]] = {}
     doc_set = set(doc_ids)
-    for model in (*TABLES, WorkItem, Tombstone, Suggestion):
+    for model in (*ROW_TABLES, WorkItem, Tombstone, Suggestion):
         table = _table(model)
         if model is EventArgument:
             event_ids = [r["id"] for r in out["events"]]
             out["event_arguments"] = _select_in(conn, table, table.c.event_id, event_ids)
+            continue
+        if model is Incident:  # the incidents the documents' mentions belong to: filled below
+            out["incidents"] = []
             continue
         rows = _select_in(conn, table, table.c.document_id, doc_ids)
         out[table.name] = [
@@ -259,6 +268,11 @@ def _annotator_rows(
             and r["document_id"] in doc_set
             and (model is not Suggestion or r["status"] != "open")
         ]
+    incidents = sorted({m["incident_id"] for m in out["incident_mentions"]})
+    table = _table(Incident)
+    out["incidents"][:] = [
+        r for r in _select_in(conn, table, table.c.id, incidents) if r["annotator_id"] == annotator_id
+    ]
     return out
 
 
@@ -286,7 +300,7 @@ class _Package:
         out: dict[str, list[dict[str, Any]]] = {}
         try:
             with con.connect() as conn:
-                for model in (*TABLES, WorkItem, Tombstone, Suggestion):
+                for model in (*ROW_TABLES, WorkItem, Tombstone, Suggestion):
                     name = model.__tablename__
                     try:
                         out[name] = [dict(r._mapping) for r in conn.execute(select(model.__table__))]
@@ -365,7 +379,7 @@ def _check_structure(con: sqlite3.Connection, path: Path) -> None:
                 f"{path}: holds a {kind} {name!r} that no work package has (a crafted file?) — nothing merged"
             )
     total = 0
-    for model in (*TABLES, WorkItem, Tombstone, Suggestion, Document, Annotator):
+    for model in (*ROW_TABLES, WorkItem, Tombstone, Suggestion, Document, Annotator):
         total += con.execute(f'SELECT count(*) FROM "{model.__tablename__}"').fetchone()[0]
     if total > MAX_PACKAGE_ROWS:
         raise PackageError(
@@ -392,7 +406,7 @@ def _check(project: Project, package: Project, path: Path, pid: str, copy: Path)
         if person is None:
             raise PackageError(f"{path}: the package's annotator {name!r} is missing from it")
         owners: set[int] = set()
-        for model in (*TABLES, WorkItem, Tombstone, Suggestion):
+        for model in (*ROW_TABLES, WorkItem, Tombstone, Suggestion):
             owners.update(conn.execute(select(model.annotator_id).distinct()).scalars())
         strangers = owners - {person["id"]}
         if strangers:
@@ -413,6 +427,7 @@ def _check(project: Project, package: Project, path: Path, pid: str, copy: Path)
             Relation,
             DocumentLabel,
             TargetedSentiment,
+            IncidentMention,
             WorkItem,
             Tombstone,
             Suggestion,
@@ -444,9 +459,10 @@ def _check(project: Project, package: Project, path: Path, pid: str, copy: Path)
 CLOCK_TOLERANCE = timedelta(days=1)
 #: every table whose rows have an owner (``annotator_id``); ids are unique across all of them (a tombstone
 #: is found by its id alone)
-_OWNED = (*LABEL_TABLES, WorkItem, Suggestion, Tombstone)
+_OWNED = (*ROW_TABLES, WorkItem, Suggestion, Tombstone)
 #: what rows refer to, by id (besides documents and annotators)
 _REFERENCES = {
+    "incident_mentions": ("incident_id", "event_id"),
     "event_arguments": ("event_id", "entity_id", "filler_event_id"),
     "relations": ("from_entity_id", "to_entity_id"),
     "targeted_sentiments": ("entity_id", "event_id"),
@@ -487,7 +503,7 @@ def _check_values(pkg: _Package, rows: dict[str, list[dict[str, Any]]]) -> None:
     """Every value of the right type, length and presence, spans inside their document, no time in the
     future (a row dated 9999 would win every later merge). Raises PackageError naming table, id, column."""
     limit = utcnow() + CLOCK_TOLERANCE
-    for model in (*TABLES, WorkItem, Tombstone, Suggestion):
+    for model in (*ROW_TABLES, WorkItem, Tombstone, Suggestion):
         table = _table(model)
         columns = [(c.name, _python_type(c), c.nullable, getattr(c.type, "length", None)) for c in table.c]
         span = _SPANS.get(table.name)
@@ -548,7 +564,7 @@ def _check_ownership(
 
     # ids unique in the package (rows of any table; tombstones), and one work item / document label a key
     own: dict[str, str] = {}
-    for model in (*TABLES, WorkItem, Suggestion):
+    for model in (*ROW_TABLES, WorkItem, Suggestion):
         for row in rows[model.__tablename__]:
             if row["id"] in own:
                 twice(row["id"], f"{own[row['id']]} and {model.__tablename__}")
@@ -613,6 +629,7 @@ _TARGETS = {
     EventArgument: (("event_id", Event), ("entity_id", Entity), ("filler_event_id", Event)),
     Relation: (("from_entity_id", Entity), ("to_entity_id", Entity)),
     TargetedSentiment: (("entity_id", Entity), ("event_id", Event)),
+    IncidentMention: (("event_id", Event), ("incident_id", Incident)),
 }
 
 
@@ -673,7 +690,7 @@ def _merge(
     local_tombs = {r["id"]: r for r in _select_in(conn, Tombstone.__table__, Tombstone.__table__.c.id, ids)}
 
     # rows: insert, update (later wins), or leave
-    for model in (*TABLES, WorkItem):
+    for model in (*ROW_TABLES, WorkItem):
         table = _table(model)
         incoming = [local_row(r) for r in rows[table.name]]
         if not incoming:
@@ -687,6 +704,13 @@ def _merge(
                 if r["annotator_id"] == aid
             }
             key = lambda r: (r["document_id"], r["annotator_id"])  # noqa: E731
+        elif model is IncidentMention:  # one per event: match on it (linked in both places, two ids)
+            existing = {
+                r["event_id"]: r
+                for r in _select_in(conn, table, table.c.event_id, [r["event_id"] for r in incoming])
+                if r["annotator_id"] == aid
+            }
+            key = lambda r: r["event_id"]  # noqa: E731
         elif model is DocumentLabel:
             existing = {
                 (r["document_id"], r["annotator_id"], r["name"]): r
@@ -735,8 +759,10 @@ def _merge(
         "relations",
         "targeted_sentiments",
         "document_labels",
+        "incident_mentions",
         "events",
         "entities",
+        "incidents",
     ):
         model = BY_NAME[table_name]
         table = _table(model)

@@ -58,6 +58,7 @@ from annotator.store.models import (
     Event,
     EventArgument,
     GoldProvenance,
+    Incident,
     Relation,
     SchemaReview,
     SchemaVersion,
@@ -684,6 +685,8 @@ def _rewrite(conn: Connection, plan: Plan, version: int, progress: ProgressCallb
             if old == new:
                 continue
             writes.update_where(conn, model, {column: new}, getattr(model, column) == old)
+            if kind == "event":  # an incident's type is an event type
+                writes.update_where(conn, Incident, {"type": new}, Incident.type == old)
             if suggestion_kind:
                 writes.update_where(
                     conn,
@@ -1028,6 +1031,12 @@ def replay(
                 rows[table] = kept
             if len(gone) == before:
                 break
+        for incident in rows.get("incidents", ()):
+            fate = plan.types.get(incident.get("type") or "")
+            if fate is not None and fate.how in (RENAME, MERGE) and fate.to:
+                incident["type"] = fate.to
+            elif fate is not None and fate.how in (DROP, SPLIT):
+                incident["type"] = ""  # set again from its events, or by a person
         for suggestion in rows.get("suggestions", ()):
             fate = plan.types.get(suggestion["label"])
             if fate is not None and fate.how in (RENAME, MERGE) and fate.to:

@@ -273,3 +273,72 @@ def test_linking_agreement_between_annotators(tmp_path):
         "precision"
     ] == pytest.approx(1 / 3)
     assert found["conll_f1"] == pytest.approx((0 + 2 / 3 + 4 / 9) / 3)
+
+
+def _assign_all(project, name):
+    from annotator.store.models import Annotator, Assignment, Document, utcnow
+
+    with project.engine.begin() as conn:
+        aid = conn.scalar(select(Annotator.id).where(Annotator.name == name))
+        docs = list(conn.scalars(select(Document.id)))
+        conn.execute(
+            Assignment.__table__.insert(),
+            [
+                {"id": f"{name}-{d}", "document_id": d, "annotator_id": aid, "created_at": utcnow()}
+                for d in docs
+            ],
+        )
+
+
+def test_incidents_travel_in_work_packages(news, tmp_path):
+    from annotator.services.packages import PackageError, export_package, import_packages
+    from annotator.services.project import open_project
+
+    project, editor, events = news
+    if project.engine.dialect.name != "sqlite":
+        pytest.skip("packages are SQLite files")
+    start = inc.NewIncident(1, events[1], {"injured": 3})
+    start.apply(editor)
+    _assign_all(project, "asha")
+    package = tmp_path / "asha.package"
+    export_package(project, "asha", package)
+    with open_project(package) as offline:
+        away = Editor(offline, "asha")
+        assert [i.id for i in inc.list_incidents(offline)] == [start.incident_id]
+        inc.LinkEvent(2, events[2], start.incident_id, {"killed": 5}).apply(away)  # offline: link the English
+        inc.SetIncidentFields(1, start.incident_id, {"notes": "दो स्रोत"}).apply(away)
+    report = import_packages(project, [package])
+    assert report.added >= 1
+    [view] = inc.list_incidents(project)
+    assert [m.external_id for m in view.mentions] == ["hi-1", "en-1"] and view.notes == "दो स्रोत"
+    again = import_packages(project, [package])  # idempotent
+    assert (again.added, again.updated, again.deleted) == (0, 0, 0)
+    # offline again: unlink the English report; the deletion travels
+    second = tmp_path / "asha2.package"
+    export_package(project, "asha", second)
+    with open_project(second) as offline:
+        inc.UnlinkEvent(2, events[2]).apply(Editor(offline, "asha"))
+    assert import_packages(project, [second]).deleted == 1
+    [view] = inc.list_incidents(project)
+    assert [m.external_id for m in view.mentions] == ["hi-1"]
+    # a package may not touch another annotator's incident
+    third = tmp_path / "asha3.package"
+    export_package(project, "asha", third)
+    from annotator.store.models import Annotator
+
+    with project.engine.begin() as conn:
+        conn.execute(
+            Annotator.__table__.insert().values(name="ravi", role="annotator", created_at=view_time())
+        )
+        ravi = conn.scalar(select(Annotator.id).where(Annotator.name == "ravi"))
+        conn.execute(Incident.__table__.update().values(annotator_id=ravi))
+    with open_project(third) as offline:
+        inc.SetIncidentFields(1, start.incident_id, {"notes": "x"}).apply(Editor(offline, "asha"))
+    with pytest.raises(PackageError, match="ravi's"):
+        import_packages(project, [third])
+
+
+def view_time():
+    from annotator.store.models import utcnow
+
+    return utcnow()
