@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, delete, or_, select, update
+from sqlalchemy import Connection, delete, or_, select
 
 from annotator.errors import AnnotatorError
 from annotator.schema.checks import entity_problem, sentiment_problem, tone_problem, with_defaults
@@ -32,7 +32,7 @@ from annotator.store.models import (
     WorkItem,
     utcnow,
 )
-from annotator.store.writes import bury, insert_new, put_one, restore_rows, transact
+from annotator.store.writes import bury, change, insert_new, put_one, restore_rows, transact
 from annotator.text.clusters_local import splits_cluster
 from annotator.text.segment import grapheme_boundaries, tokenize
 
@@ -320,18 +320,9 @@ class Editor:
         return Change(document_id, spans=True, polarities=True, span_ids=ids)
 
     def update_span(self, document_id: int, span: Span) -> Change:
-        statement = (
-            update(Entity)
-            .where(Entity.id == span.id, Entity.annotator_id == self.annotator_id)
-            .values(
-                start=span.start,
-                end=span.end,
-                label=span.label,
-                attributes=span.attributes,
-                updated_at=utcnow(),
-            )
-        )
-        self.transact(lambda conn: conn.execute(statement))
+        values = {"start": span.start, "end": span.end, "label": span.label, "attributes": span.attributes}
+        where = (Entity.id == span.id, Entity.annotator_id == self.annotator_id)
+        self.transact(lambda conn: change(conn, Entity, values, *where))  # kept in the history
         return Change(document_id, spans=True, span_ids=(span.id,))
 
     def write_tone(self, document_id: int, value: int | None) -> Change:
