@@ -105,12 +105,24 @@ def krippendorff_alpha(units: Iterable[Iterable[Hashable | None]], metric: str =
     Krippendorff's Alpha-Reliability"); any number of coders, missing values allowed. ``metric``:
     ``nominal``, ``ordinal`` (values must be orderable) or ``interval`` (numeric). ``units`` counts the
     pairable units."""
-    if metric not in METRICS:
-        raise ValueError(f"unknown metric {metric!r} (one of {', '.join(METRICS)})")
+    return krippendorff_alphas(units, (metric,))[metric]
+
+
+def krippendorff_alphas(
+    units: Iterable[Iterable[Hashable | None]], metrics: Sequence[str] = METRICS
+) -> dict[str, Figure]:
+    """:func:`krippendorff_alpha` for each of ``metrics``, the coincidence matrix made once."""
+    for metric in metrics:
+        if metric not in METRICS:
+            raise ValueError(f"unknown metric {metric!r} (one of {', '.join(METRICS)})")
     units = _pairable(units)
     if not units:
-        return undefined("no unit has two or more values")
+        return dict.fromkeys(metrics, undefined("no unit has two or more values"))
     o = coincidences(units)
+    return {metric: _alpha(o, metric, len(units)) for metric in metrics}
+
+
+def _alpha(o: dict[tuple[Hashable, Hashable], float], metric: str, units: int) -> Figure:
     marginals: dict[Hashable, float] = {}
     for (c, _k), n in o.items():
         marginals[c] = marginals.get(c, 0.0) + n
@@ -120,8 +132,8 @@ def krippendorff_alpha(units: Iterable[Iterable[Hashable | None]], metric: str =
     observed = sum(count * delta(c, k) for (c, k), count in o.items()) / n
     expected = sum(marginals[c] * marginals[k] * delta(c, k) for c in values for k in values) / (n * (n - 1))
     if expected == 0:
-        return undefined("no variation", len(units))
-    return Figure(1.0 - observed / expected, len(units))
+        return undefined("no variation", units)
+    return Figure(1.0 - observed / expected, units)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from annotator.agreement.coefficients import (
     Figure,
     cohen_kappa,
     fleiss_kappa,
-    krippendorff_alpha,
+    krippendorff_alphas,
     mean_figure,
     observed_agreement,
     undefined,
@@ -144,7 +144,9 @@ class _Accumulator:
                 bounds = ([t[0] for t in tokens], [t[1] for t in tokens])
             spans = {name: _spans(ann) for name, ann in doc.by_annotator.items()}
         for a, b in combinations(sorted(doc.by_annotator), 2):
-            pair = self.pairs.setdefault((a, b), _Pair())
+            pair = self.pairs.get((a, b))
+            if pair is None:
+                pair = self.pairs[a, b] = _Pair()
             pair.documents.append(doc.document_id)
             ann_a, ann_b = doc.by_annotator[a], doc.by_annotator[b]
             if entities:
@@ -188,7 +190,7 @@ def _tone(schema: Schema, acc: _Accumulator, names: list[str]) -> dict[str, Any]
             pairwise[_pair_key(a, b)] = cohen_kappa(pairs)
     return {
         "name": scale.name,
-        "krippendorff_alpha": {m: krippendorff_alpha(units, m) for m in ("nominal", "ordinal", "interval")},
+        "krippendorff_alpha": krippendorff_alphas(units, ("nominal", "ordinal", "interval")),
         "fleiss_kappa": fleiss_kappa(units),
         "cohen_kappa_pairwise": pairwise,
         "cohen_kappa_mean": mean_figure(pairwise.values(), "no document has two tone values"),
