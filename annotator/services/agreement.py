@@ -29,27 +29,21 @@ from annotator.agreement.coefficients import (
     observed_agreement,
     undefined,
 )
-from annotator.agreement.spans import (
-    MISSING,
-    MODES,
-    EntityComparison,
-    EventComparison,
-    EventUnit,
-    label_confusion,
-)
-from annotator.agreement.unitizing import UnitizingResult, unitizing_alpha
 from annotator.annotations import AnnotationSet, Document, Layer
 from annotator.errors import AnnotatorError
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.store.reading import count_documents, read_batches
 
 if TYPE_CHECKING:
+    from annotator.agreement.spans import EntityComparison, EventComparison, EventUnit
+    from annotator.agreement.unitizing import UnitizingResult
     from annotator.schema import Schema
     from annotator.services.project import Project
 
 # SQLAlchemy, the models and the project are imported by the functions that need them: agreement on a
 # project file (:func:`agreement_file`, the ``annotator agreement`` command) reads on a plain sqlite3
-# connection. The tokenizer (and the regex module) too: only entity figures need tokens.
+# connection. The tokenizer (and the regex module) and the span and unitizing code too: only the entity,
+# event and sentiment figures need them, not tone's.
 
 LAYERS = ("tone", "entities", "events", "sentiment")
 NOT_ENOUGH = "no document has two or more annotators"
@@ -108,10 +102,10 @@ class _Pair:
     """What the figures of one annotator pair need, added up document by document."""
 
     documents: list[int] = field(default_factory=list)
-    entities: EntityComparison = field(default_factory=EntityComparison)
+    entities: EntityComparison | None = None  # made when the entities layer is compared
     units: tuple[list, list] = field(default_factory=lambda: ([], []))  # αu: spans on one continuum
     length: int = 0  # of that continuum so far
-    events: EventComparison = field(default_factory=EventComparison)
+    events: EventComparison | None = None  # made when the events layer is compared
     polarities: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -126,9 +120,15 @@ class _Accumulator:
         self.ratings: list[dict[str, Any]] = []  # tone value per annotator, per document
         self.pairs: dict[tuple[str, str], _Pair] = {}
         if "entities" in layers:
+            from annotator.agreement.spans import EntityComparison
             from annotator.text.segment import token_bounds
 
             self.token_bounds = token_bounds
+            self.entity_comparison = EntityComparison
+        if "events" in layers:
+            from annotator.agreement.spans import EventComparison
+
+            self.event_comparison = EventComparison
 
     def add(self, doc: _Doc, tokens: list[tuple[int, int]] | None = None) -> None:
         self.documents += 1
@@ -151,12 +151,16 @@ class _Accumulator:
             ann_a, ann_b = doc.by_annotator[a], doc.by_annotator[b]
             if entities:
                 spans_a, spans_b = spans[a], spans[b]
+                if pair.entities is None:
+                    pair.entities = self.entity_comparison()
                 pair.entities.add_spans(spans_a, spans_b, bounds)
                 offset = pair.length
                 for coder, found in zip(pair.units, (spans_a, spans_b), strict=True):
                     coder.extend([(offset + s, offset + e, label) for s, e, label in found])
                 pair.length += len(doc.text)
             if "events" in self.layers:
+                if pair.events is None:
+                    pair.events = self.event_comparison()
                 pair.events.add(_event_units(ann_a), _event_units(ann_b))
             if "sentiment" in self.layers:
                 ta, tb = _targets(ann_a), _targets(ann_b)
@@ -206,10 +210,13 @@ def _entities(acc: _Accumulator) -> dict[str, Any]:
     """Entity figures per pair; Krippendorff's αu of a pair over the documents it shares, laid end to end
     as one continuum of code points."""
     pairwise: dict[str, dict[str, Figure]] = {}
+    from annotator.agreement.spans import MODES, EntityComparison
+    from annotator.agreement.unitizing import unitizing_alpha
+
     comparisons: list[EntityComparison] = []
     unitizing: list[UnitizingResult] = []
     for (a, b), pair in sorted(acc.pairs.items()):
-        cmp = pair.entities
+        cmp = pair.entities or EntityComparison()
         comparisons.append(cmp)
         unitized = unitizing_alpha(list(pair.units), 0, max(pair.length, 1))
         unitizing.append(unitized)
@@ -255,6 +262,8 @@ def _entities(acc: _Accumulator) -> dict[str, Any]:
 
 def _label_order(label: str) -> tuple[bool, str]:
     """Labels in name order, the :data:`~annotator.agreement.spans.MISSING` row and column last."""
+    from annotator.agreement.spans import MISSING
+
     return (label == MISSING, label)
 
 
@@ -262,6 +271,8 @@ def confusion_labels(matrix: dict[str, dict[str, int]]) -> list[str]:
     """The labels of a confusion matrix (``entities.confusion``) for its rows and columns: every label that
     occurs in it, then :data:`~annotator.agreement.spans.MISSING` (shown even when no span is missing, so
     that it is clear nothing is)."""
+    from annotator.agreement.spans import MISSING
+
     labels = set(matrix) | {lb for row in matrix.values() for lb in row}
     if not labels:
         return []
@@ -271,6 +282,8 @@ def confusion_labels(matrix: dict[str, dict[str, int]]) -> list[str]:
 def _event_units(ann: AnnotationSet) -> list[EventUnit]:
     if not ann.events:
         return []
+    from annotator.agreement.spans import EventUnit
+
     # ann.spans(), by index: every entity's and then every trigger's (start, end), by id
     spans = {e[0]: (e[1], e[2]) for e in ann.entities}
     spans.update({ev[0]: (ev[2], ev[3]) for ev in ann.events})
@@ -283,9 +296,11 @@ def _event_units(ann: AnnotationSet) -> list[EventUnit]:
 
 
 def _events(acc: _Accumulator) -> dict[str, Any]:
+    from annotator.agreement.spans import EventComparison
+
     pairwise = {}
     for (a, b), pair in sorted(acc.pairs.items()):
-        cmp = pair.events
+        cmp = pair.events or EventComparison()
         pairwise[_pair_key(a, b)] = {
             "trigger_f1": cmp.trigger_f1(),
             "argument_f1": cmp.argument_f1(),
@@ -528,6 +543,8 @@ def confusion_documents(project: Project, report: AgreementReport, label_a: str,
     """Ids of the documents behind the confusion-matrix cell ``(label_a, label_b)``: where the first
     annotator of a compared pair (by name) has a ``label_a`` span paired with the other's ``label_b`` span,
     as :func:`~annotator.agreement.spans.label_confusion` pairs them (``MISSING`` for no span)."""
+    from annotator.agreement.spans import label_confusion
+
     entities = compared_entities(project, report)
     found: set[int] = set()
     for a, b in combinations(report.annotators, 2):  # sorted names: the pairs' own order
@@ -542,6 +559,8 @@ def confusion_documents(project: Project, report: AgreementReport, label_a: str,
 
 def _confusion_lines(matrix: dict[str, dict[str, int]], pad: str) -> list[str]:
     """The label confusion matrix as a table: rows the first annotator of each pair, columns the second."""
+    from annotator.agreement.spans import MISSING
+
     labels = confusion_labels(matrix)
     if not labels:
         return []
