@@ -68,7 +68,7 @@ def match_overlap(
         return []
     order = sorted(range(len(kb)), key=lambda j: kb[j][0])
     starts = [kb[j][0] for j in order]
-    longest = max(e - s for s, e, _label in kb)
+    longest = max([e - s for s, e, _label in kb])
     candidates = []
     for i, (s1, e1, l1) in enumerate(ka):
         for n in range(bisect_left(starts, s1 - longest), bisect_left(starts, e1)):
@@ -235,7 +235,9 @@ def _bio(starts: Sequence[int], ends: Sequence[int], spans: Iterable[LabelledSpa
     n = len(starts)
     for start, end, label in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0], s[2])):
         first = True
-        i = max(0, bisect_right(starts, start) - 1)
+        i = bisect_right(starts, start) - 1
+        if i < 0:
+            i = 0
         while i < n:
             t_start = starts[i]
             if t_start >= end:

@@ -229,14 +229,14 @@ class _Sets:
                 "ORDER BY event_arguments.event_id, event_arguments.position, event_arguments.id",
                 params,
             ):
-                arguments[event_id].append(Argument(role, entity_id or filler_event_id or ""))
+                arguments[event_id].append(_new(Argument, (role, entity_id or filler_event_id or "")))
             for d, a, vid, vtype, s, e, attrs in rows(
                 "id", "type", "trigger_start", "trigger_end", "attributes",
                 table="events",
                 order=("events.trigger_start", "events.trigger_end", "events.type", "events.id"),
             ):  # fmt: skip
                 self.events[(d, a)].append(
-                    Event(vid, vtype, s, e, tuple(arguments.get(vid, ())), attributes(attrs))
+                    _new(Event, (vid, vtype, s, e, tuple(arguments.get(vid, ())), attributes(attrs)))
                 )
             self.keys.update(self.events)
         if Layer.RELATIONS in layers:
