@@ -98,6 +98,7 @@ def main() -> None:
             theirs.append(t)
             peer_alpha = float(out)
         a, b = statistics.median(ours), statistics.median(theirs)
+        fastest = min(ours) / min(theirs)
         same = abs(ours_alpha - peer_alpha) <= 1e-12
         print(
             f"tone agreement, {args.docs:,} documents × 2 annotators, whole processes, "
@@ -105,7 +106,10 @@ def main() -> None:
         )
         print(f"  annotator agreement --layer tone   {a * 1000:7.0f} ms   alpha {ours_alpha!r}")
         print(f"  sqlite3 + krippendorff.alpha       {b * 1000:7.0f} ms   alpha {peer_alpha!r}")
-        print(f"  ratio {a / b:.2f}× (target ≤ 2×); alphas {'agree' if same else 'DIFFER'} to 1e-12")
+        print(
+            f"  ratio {a / b:.2f}× of the medians, {fastest:.2f}× of the fastest runs (target ≤ 2×); "
+            f"alphas {'agree' if same else 'DIFFER'} to 1e-12"
+        )
 
 
 if __name__ == "__main__":
