@@ -73,6 +73,8 @@ WHEN = {
     "suggestion": "a suggestion has the focus",
     "event": "an event is active",
     "review": "the schema review list has the focus",
+    "incident": "the incident panel has the focus",
+    "incidents": "Project → Incidents has the focus",
 }
 
 #: Most choices a queued annotation of a split type can be given by a digit.
@@ -88,6 +90,33 @@ REVIEW_KEYS: tuple[KeyBinding, ...] = (
         for d in REVIEW_DIGITS
     ),
     KeyBinding("Return", "confirm_proposal", "keep the type proposed for the selected annotation", "review"),
+)
+
+
+#: Most candidate incidents the panel lists (a digit links the active event to one).
+CANDIDATE_DIGITS = tuple("12345")
+
+#: The keys of the workbench's incident panel (the active event's incident, or the incidents it may belong
+#: to) and of Project → Incidents. They act only while that panel or view has the focus, never in the text,
+#: so a schema's keys may use them too (Ctrl+Shift+I, a menu shortcut, takes the focus to the panel).
+INCIDENT_KEYS: tuple[KeyBinding, ...] = (
+    KeyBinding("Up", "previous_item", "the previous candidate or source", "incident"),
+    KeyBinding("Down", "next_item", "the next candidate or source", "incident"),
+    KeyBinding(
+        "Return",
+        "choose_item",
+        "on a candidate: link the active event to it; on a source: open its document, its event active",
+        "incident",
+    ),
+    *(
+        KeyBinding(d, "link_candidate", f"link the active event to candidate {d}", "incident", d)
+        for d in CANDIDATE_DIGITS
+    ),
+    KeyBinding("n", "new_incident", "start a new incident from the active event", "incident"),
+    KeyBinding("u", "unlink_event", "take the active event out of its incident", "incident"),
+    KeyBinding("Return", "open_source", "open the selected source's document, its event active", "incidents"),
+    KeyBinding("m", "merge_incidents", "merge the two selected incidents (into the older one)", "incidents"),
+    KeyBinding("s", "split_incident", "move the selected sources to a new incident", "incidents"),
 )
 
 
@@ -118,7 +147,9 @@ def named_bindings(when: str) -> dict[str, KeyBinding]:
 
 
 __all__ = [
+    "CANDIDATE_DIGITS",
     "CONTEXTS",
+    "INCIDENT_KEYS",
     "REVIEW_DIGITS",
     "REVIEW_KEYS",
     "ROLE_DIGITS",

@@ -1,5 +1,6 @@
 """Help → Keys: every key of the workbench for the open project's schema, from annotator.keymap (the
-table the window dispatches through, and the schema review list's), beside the menus' shortcuts."""
+table the window dispatches through, the schema review list's and the incident panel's and view's), beside
+the menus' shortcuts."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.keymap import REVIEW_DIGITS, REVIEW_KEYS, WHEN
+from annotator.keymap import CANDIDATE_DIGITS, INCIDENT_KEYS, REVIEW_DIGITS, REVIEW_KEYS, WHEN
 from annotator.schema import Schema
 from annotator.schema.keys import legend
 
@@ -36,11 +37,34 @@ def review_rows() -> list[tuple[str, str, str]]:
     return rows
 
 
+def incident_rows() -> list[tuple[str, str, str]]:
+    """The incident panel's and view's keys (annotator.keymap.INCIDENT_KEYS), the candidates' digits in
+    one row."""
+    rows = []
+    for binding in INCIDENT_KEYS:
+        if binding.action == "link_candidate":
+            if binding.key != CANDIDATE_DIGITS[0]:
+                continue
+            key, what = (
+                f"{CANDIDATE_DIGITS[0]} … {CANDIDATE_DIGITS[-1]}",
+                "link the active event to that candidate",
+            )
+        else:
+            key, what = binding.key, binding.help
+        rows.append((key, what, WHEN[binding.when]))
+    return rows
+
+
 class KeysDialog(QDialog):
     def __init__(self, schema: Schema, shortcuts: list[tuple[str, str]], parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Keys")
-        rows = legend(schema) + review_rows() + [(key, what, "menu") for key, what in shortcuts]
+        rows = (
+            legend(schema)
+            + review_rows()
+            + incident_rows()
+            + [(key, what, "menu") for key, what in shortcuts]
+        )
         self.table = QTableWidget(len(rows), 3)
         self.table.setHorizontalHeaderLabels(["Key", "What it does", "When"])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -33,6 +33,7 @@ from annotator.services.team import annotator_for
 from annotator.services.workbench import Outcome, Selection, WorkbenchSession
 from annotator.settings import Settings
 from annotator.ui.document_list import DocumentListModel
+from annotator.ui.incident_panel import IncidentPanel
 from annotator.ui.panels import AnnotationList, EventsPanel, GuidedView, LabelPalette, SentimentPanel
 from annotator.ui.review_panel import ReviewPanel
 from annotator.ui.undo import CoreCommand
@@ -99,6 +100,8 @@ class MainWindow(
         self.guideline_dialog = None
         self.schema_dialog = None
         self.review_queue_dialog = None
+        self.incident_view = None  # Project → Incidents (window_team)
+        self._incident_stale = True  # the incident panel is filled when next seen
         self.import_report_box = None
         self.last_dataset_report = None
         self._build()
@@ -242,6 +245,20 @@ class MainWindow(
         )
         self.splitDockWidget(self.list_dock, self.review_dock, Qt.Orientation.Vertical)
         self.review_dock.hide()
+
+        # the active event's incident, or the incidents it may belong to (filled while it can be seen)
+        self.incident_panel = IncidentPanel()
+        self.incident_panel.linkRequested.connect(self.link_active_event)
+        self.incident_panel.newRequested.connect(self.new_incident_from_event)
+        self.incident_panel.unlinkRequested.connect(self.unlink_active_event)
+        self.incident_panel.sourceOpened.connect(
+            lambda mention: self.open_source(mention, self._incident_owner())
+        )
+        self.incident_dock = self._dock("Incident", self.incident_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.splitDockWidget(self.list_dock, self.incident_dock, Qt.Orientation.Vertical)
+        self.incident_dock.visibilityChanged.connect(
+            lambda visible: self._update_incident_panel() if visible and self._incident_stale else None
+        )
 
         # right side
         self.palette_widget = QWidget()
@@ -443,6 +460,7 @@ class MainWindow(
         self._panel_stale = True
         if self.events_panel.isVisible():
             self._update_events_panel()
+        self._update_incident_panel()
 
     def _update_events_panel(self) -> None:
         """Frames and schema problems in the panel; done only while it can be seen (it is rebuilt when
@@ -503,6 +521,90 @@ class MainWindow(
             self.events_dock.raise_()
         else:
             self.statusBar().clearMessage()
+        self._update_incident_panel()
+
+    # ------------------------------------------------------------------ incidents
+
+    def _update_incident_panel(self) -> None:
+        """The active event's incident (or its candidates) in the panel; read only while the panel can be
+        seen (it is filled when shown)."""
+        from annotator.services.incidents import event_incident
+
+        if not self.incident_dock.isVisible():
+            self._incident_stale = True
+            return
+        self._incident_stale = False
+        frame = (
+            next((e for e in self.frames.events if e.id == self.active_event), None) if self.frames else None
+        )
+        if frame is None:
+            self.incident_panel.show_idle()
+            return
+        try:
+            content = event_incident(self.project, frame.id)
+        except AnnotatorError as exc:
+            self.incident_panel.show_idle(str(exc))
+            return
+        self.incident_panel.show_content(content, frame.type)
+
+    def _incident_owner(self) -> str:
+        content = self.incident_panel.content
+        return content.incident.annotator if content is not None and content.incident is not None else ""
+
+    def focus_incident_panel(self) -> None:
+        """Document → Incident of the active event: the keys go to the incident panel."""
+        self.incident_dock.show()
+        self.incident_dock.raise_()
+        if self._incident_stale:
+            self._update_incident_panel()
+        if not self.active_event:
+            self.statusBar().showMessage(
+                "Make an event active first (click its trigger, or Tab to it); then Ctrl+Shift+I.", 6000
+            )
+            return
+        self.incident_panel.focus_list()
+
+    def link_active_event(self, incident_id: str) -> None:
+        """Link the active event to an incident (one undo step)."""
+        from annotator.services.incidents import link_outcome
+
+        self.carry_out(link_outcome(self.document_id, self.active_event, incident_id))
+
+    def new_incident_from_event(self) -> None:
+        """Start a new incident from the active event (one undo step)."""
+        from annotator.services.incidents import incident_of, new_incident_outcome
+
+        event_id = self.active_event
+        linked = incident_of(self.project, event_id) if event_id else None
+        self.carry_out(new_incident_outcome(self.document_id, event_id, linked))
+
+    def unlink_active_event(self) -> None:
+        """Take the active event out of its incident (one undo step)."""
+        from annotator.services.incidents import incident_of, unlink_outcome
+
+        event_id = self.active_event
+        linked = incident_of(self.project, event_id) if event_id else None
+        self.carry_out(unlink_outcome(self.document_id, event_id, linked))
+
+    def open_source(self, mention, annotator: str = "") -> None:
+        """Open a source of an incident (a ``services.incidents.Mention``): its document, its event active
+        when it is among the labels shown."""
+        if mention.document_id != self.document_id:
+            self.open_document_id(mention.document_id)
+            if self.document_id != mention.document_id:  # not in the list (not assigned to this person)
+                self.open_document(mention.document_id)
+        if self.frames is not None and any(e.id == mention.event_id for e in self.frames.events):
+            self.view.select_trigger(mention.event_id)  # the caret goes there; the event becomes active
+            self.statusBar().showMessage(
+                f"{mention.external_id}: its {mention.type or 'event'} is active.", 6000
+            )
+        else:
+            whose = f"{annotator}'s" if annotator else "another annotator's"
+            self.statusBar().showMessage(
+                f"{mention.external_id}: the event «{mention.trigger}» is {whose} "
+                "(View → Show labels of… shows their labels).",
+                8000,
+            )
 
     def _select_relation(self, relation_id: str) -> None:
         self.selected_relation = relation_id
@@ -514,6 +616,8 @@ class MainWindow(
             self.open_document_id(change.document_id)
         else:
             self.refresh_state(change)
+        if change.frames:
+            self.reload_incident_view()  # an incident changed (or an event went): the view reads again
         if change.work or change.spans:
             self.list_model.update_row(
                 document_row(self.project, self.editor.annotator_id, change.document_id)

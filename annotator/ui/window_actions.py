@@ -67,6 +67,9 @@ class ActionsMixin(WindowBase):
         self._action(doc, "&Next document", lambda: self.step(1), "Ctrl+PgDown")
         self._action(doc, "&Previous document", lambda: self.step(-1), "Ctrl+PgUp")
         self._action(doc, "&Review split annotations here", self.focus_review, "Ctrl+Shift+R")
+        self._action(doc, "&Incident of the active event", self.focus_incident_panel, "Ctrl+Shift+I")
+        self._action(doc, "&New incident from the active event", self.new_incident_from_event)
+        self._action(doc, "&Unlink the active event from its incident", self.unlink_active_event)
         doc.addSeparator()
         self.tone_actions = []
         self.document_menu = doc
@@ -106,6 +109,7 @@ class ActionsMixin(WindowBase):
         project = bar.addMenu("&Project")
         self._action(project, "&Change schema…", self.change_schema_dialog)
         self._action(project, "Schema &review queue…", self.show_review_queue)
+        self._action(project, "&Incidents…", self.show_incidents)
         team = bar.addMenu("&Team")
         self._action(team, "&Agreement…", self.show_agreement, "Ctrl+Shift+G")
         self._action(team, "A&djudication…", self.show_adjudication, "Ctrl+Shift+J")

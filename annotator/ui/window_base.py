@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from annotator.ui.adjudication_dialog import AdjudicationDialog
     from annotator.ui.agreement_dialog import AgreementDialog
     from annotator.ui.dataset_dialogs import DatasetExportDialog
+    from annotator.ui.incident_panel import IncidentPanel
+    from annotator.ui.incident_view import IncidentViewDialog
     from annotator.ui.keys_dialog import KeysDialog
     from annotator.ui.panels import GuidedView, GuidelineDialog
     from annotator.ui.review_panel import ReviewPanel, ReviewQueueDialog
@@ -74,6 +76,8 @@ class WindowBase(QMainWindow):
     guideline_dialog: GuidelineDialog | None  # F1 on a selected label
     schema_dialog: SchemaChangeDialog | None  # Project → Change schema…
     review_queue_dialog: ReviewQueueDialog | None  # Project → Schema review queue
+    incident_view: IncidentViewDialog | None  # Project → Incidents (window_team)
+    _incident_stale: bool  # the incident panel is filled when next seen
     import_report_box: QMessageBox | None
     last_dataset_report: DatasetReport | None
 
@@ -89,6 +93,8 @@ class WindowBase(QMainWindow):
     progress_label: QLabel
     review_panel: ReviewPanel  # the open document's annotations of split types awaiting a choice
     review_dock: QDockWidget
+    incident_panel: IncidentPanel  # the active event's incident, or the incidents it may belong to
+    incident_dock: QDockWidget
 
     # ------------------------------------------------------------------ the project's keys (_load_project)
     relation_hotkeys: dict[str, str]  # key → relation type
@@ -99,6 +105,8 @@ class WindowBase(QMainWindow):
     document_menu: QMenu
     clear_tone_action: QAction
     scheme_actions: dict[str, QAction]
+    undo_action: QAction
+    redo_action: QAction
 
     # ------------------------------------------------------------------ the session's state
     # the window reads and sets these as its own; they live in the session
@@ -190,6 +198,10 @@ class WindowBase(QMainWindow):
         def reload_schema(self) -> None: ...
         def activate_event(self, event_id: str) -> None: ...
         def refresh_state(self, change: Change | None = None) -> None: ...
+        def focus_incident_panel(self) -> None: ...
+        def new_incident_from_event(self) -> None: ...
+        def unlink_active_event(self) -> None: ...
+        def open_source(self, mention: Any, annotator: str = "") -> None: ...
 
         # window_documents
         def _reload_keeping_document(self) -> None: ...
@@ -251,3 +263,5 @@ class WindowBase(QMainWindow):
         def show_agreement(self) -> AgreementDialog: ...
         def show_adjudication(self) -> AdjudicationDialog | None: ...
         def show_labels_of(self, name: str | None = None) -> None: ...
+        def show_incidents(self) -> IncidentViewDialog | None: ...
+        def reload_incident_view(self) -> None: ...

@@ -1,4 +1,5 @@
-"""The team windows: agreement, adjudication, and showing another annotator's labels.
+"""The team windows: agreement, adjudication, the project's incidents, and showing another annotator's
+labels.
 
 A part of :class:`annotator.ui.main_window.MainWindow` (a mixin: it uses the window's widgets and
 services)."""
@@ -21,6 +22,7 @@ from annotator.ui.window_base import WindowBase
 if TYPE_CHECKING:  # imported when the windows are first opened
     from annotator.ui.adjudication_dialog import AdjudicationDialog
     from annotator.ui.agreement_dialog import AgreementDialog
+    from annotator.ui.incident_view import IncidentViewDialog
 
 
 class TeamMixin(WindowBase):
@@ -47,6 +49,72 @@ class TeamMixin(WindowBase):
         dialog.show()
         self._adjudication = dialog
         return dialog
+
+    def show_incidents(self) -> IncidentViewDialog | None:
+        """Project → Incidents: every incident of the project (leads and adjudicators), read off the GUI
+        thread so the view opens at once; merge and split go through :meth:`carry_out` (one undo step,
+        Ctrl+Z in the view too)."""
+        from annotator.services.incidents import merge_outcome, split_outcome
+        from annotator.services.team import annotator_role
+        from annotator.ui.incident_view import IncidentViewDialog
+
+        me = annotator_for(self.project, self.settings)
+        if (annotator_role(self.project, me) or "annotator") == "annotator":
+            self.statusBar().showMessage(
+                "The incident view is for adjudicators and leads; your incidents are in the Incident panel "
+                "(Ctrl+Shift+I with an event active).",
+                6000,
+            )
+            return None
+        if self.incident_view is not None:
+            self.incident_view.close()
+        schema = self.project.schema
+        dialog = IncidentViewDialog(
+            [e.name for e in schema.events], {e.name: e.color for e in schema.events}, self
+        )
+        dialog.mergeRequested.connect(lambda chosen: self.carry_out(merge_outcome(self.document_id, chosen)))
+        dialog.splitRequested.connect(
+            lambda incident, events: self.carry_out(split_outcome(self.document_id, incident, events))
+        )
+        dialog.sourceOpened.connect(lambda incident, mention: self.open_source(mention, incident.annotator))
+        dialog.incidentSelected.connect(lambda incident: self._show_incident_sources(dialog, incident))
+        self.statusBar().messageChanged.connect(dialog.say)
+        for action in (self.undo_action, self.redo_action):
+            dialog.addAction(action)  # Ctrl+Z and Ctrl+Shift+Z in the view undo and redo the window's steps
+        self.incident_view = dialog
+        dialog.show()
+        self.reload_incident_view()
+        return dialog
+
+    def reload_incident_view(self) -> None:
+        """Read the incidents again for the open view (off the GUI thread)."""
+        from annotator.services.incidents import disagreeing, incident_summaries
+
+        dialog = self.incident_view
+        if dialog is None or not dialog.isVisible():
+            return
+        project = self.project
+        dialog.loading = True
+
+        def read(progress, cancel):
+            incidents = incident_summaries(project)
+            return incidents, disagreeing(incidents)
+
+        self.background(
+            "Incidents",
+            read,
+            lambda found: dialog.set_incidents(*found),
+            lambda exc: dialog.say(f"The incidents could not be read: {exc}"),
+            show_progress=False,
+        )
+
+    def _show_incident_sources(self, dialog: IncidentViewDialog, incident) -> None:
+        """The selected incident's sources in the view, each with a snippet of its document."""
+        from annotator.services.incidents import list_incidents, mention_snippets
+
+        found = list_incidents(self.project, incident_ids=[incident.id])
+        if found:
+            dialog.show_sources(found[0], mention_snippets(self.project, found[0].mentions))
 
     @property
     def viewing_other(self) -> bool:

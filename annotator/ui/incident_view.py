@@ -1,0 +1,586 @@
+"""Project → Incidents (leads and adjudicators): every incident of the project in a table over a list model
+(30,000 rows open at once: no item per cell, fixed column widths, rows of one height), filters (type,
+place, dates, only where the sources disagree, annotator), a timeline of incidents per day by type painted
+with QPainter, the sources of the selected incident (Enter opens one's document), and merge (m) and split
+(s) of incidents. The view only says what was asked: the window runs the commands (one undo step each) and
+reads the incidents again. What a filter keeps and how figures are chosen is decided in
+:mod:`annotator.services.incidents`."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.services.incidents import (
+    FIGURES,
+    IncidentFilter,
+    IncidentView,
+    Mention,
+    date_range,
+    disagreeing,
+    filter_problem,
+    per_day,
+    short_id,
+    sources,
+)
+from annotator.ui.fonts import document_font
+from annotator.ui.incident_panel import binding_for, conflict_table
+
+COLUMNS = ("≠", "Incident", "Dates", "Type", "Place", "Sources", *FIGURES, "Annotator")
+#: Sample text setting each column's width (fixed: ResizeToContents would read every row).
+WIDTHS = (
+    "≠",
+    "00000000",
+    "2025-04-22 – 2025-04-24",
+    "SECURITY_OP",
+    "",
+    "Sources",
+    "injured",
+    "injured",
+    "arrested",
+    "annotator",
+)
+_MARK_COLOR = QColor("#b3261e")
+
+
+class IncidentTableModel(QAbstractTableModel):
+    """The incidents a filter keeps, one row each; the rows are the list's items, read when painted."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.rows: list[IncidentView] = []
+        self.disagreeing: set[str] = set()  # the ids of incidents whose sources disagree
+
+    def set_rows(self, rows: list[IncidentView], disagreeing: set[str]) -> None:
+        self.beginResetModel()
+        self.rows, self.disagreeing = rows, disagreeing
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole and section == 0:
+            return "≠: the sources give different killed, injured or arrested figures"
+        return None
+
+    def disagrees(self, incident: IncidentView) -> bool:
+        return incident.id in self.disagreeing
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        incident = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return "≠" if self.disagrees(incident) else ""
+            if col == 1:
+                return short_id(incident.id)
+            if col == 2:
+                return date_range(incident)
+            if col == 3:
+                return incident.type
+            if col == 4:
+                return incident.place_name or incident.place_id or ""
+            if col == 5:
+                return sources(incident)
+            if 6 <= col < 6 + len(FIGURES):
+                value = incident.figure(FIGURES[col - 6])
+                return "" if value is None else value
+            return incident.annotator
+        if role == Qt.ItemDataRole.ForegroundRole and col == 0:
+            return _MARK_COLOR
+        if role == Qt.ItemDataRole.ForegroundRole and 6 <= col < 6 + len(FIGURES):
+            return _MARK_COLOR if incident.conflicts(FIGURES[col - 6]) else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and (col == 0 or col >= 5) and col != len(COLUMNS) - 1:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and 6 <= col < 6 + len(FIGURES):
+            found = incident.conflicts(FIGURES[col - 6])
+            return " | ".join(f"{v} ({doc})" for v, doc in found) if found else None
+        return None
+
+
+class Timeline(QWidget):
+    """Incidents per day by type: a stacked bar a day (several days to a bar when they do not fit), the
+    types in the schema's colours with a legend, the first and last day and the months under the axis."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.days: dict[str, dict[str, int]] = {}
+        self.colors: dict[str, str] = {}
+        self.setMinimumHeight(150)
+        self.setMouseTracking(True)
+        self._bars: list[tuple[QRect, str]] = []  # where each bar was painted, and what it says
+
+    def set_days(self, days: dict[str, dict[str, int]], colors: dict[str, str]) -> None:
+        self.days, self.colors = days, colors
+        self.update()
+
+    def types(self) -> list[str]:
+        totals: dict[str, int] = {}
+        for counts in self.days.values():
+            for t, n in counts.items():
+                totals[t] = totals.get(t, 0) + n
+        return sorted(totals, key=lambda t: (-totals[t], t))
+
+    def color(self, etype: str) -> QColor:
+        given = self.colors.get(etype)
+        if given:
+            return QColor(given)
+        return QColor.fromHsv((sum(map(ord, etype)) * 47) % 360, 120, 200)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.fillRect(self.rect(), self.palette().base())
+        metrics = QFontMetrics(self.font())
+        line = metrics.height()
+        self._bars = []
+        if not self.days:
+            painter.setPen(self.palette().placeholderText().color())
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No dated incident to show.")
+            return
+        types = self.types()
+        # the legend: one row, as many types as fit (the rest summed as "other")
+        x = 8
+        shown: list[str] = []
+        for etype in types:
+            width = 14 + metrics.horizontalAdvance(etype) + 12
+            if x + width > self.width() - 8 and shown:
+                break
+            painter.fillRect(QRect(x, 6 + (line - 10) // 2, 10, 10), self.color(etype))
+            painter.setPen(self.palette().text().color())
+            painter.drawText(x + 14, 6 + metrics.ascent(), etype)
+            shown.append(etype)
+            x += width
+        top = 6 + line + 6
+        bottom = self.height() - line - 8
+        left, right = 36, self.width() - 8
+        if bottom - top < 20 or right - left < 20:
+            return
+        first = date.fromisoformat(next(iter(self.days)))
+        last = date.fromisoformat(next(reversed(self.days)))
+        n_days = (last - first).days + 1
+        per_bar = max(1, -(-n_days // max(1, (right - left) // 2)))  # a bar is 2 px wide at least
+        bars: dict[int, dict[str, int]] = {}
+        for day, counts in self.days.items():
+            slot = (date.fromisoformat(day) - first).days // per_bar
+            into = bars.setdefault(slot, {})
+            for etype, n in counts.items():
+                into[etype] = into.get(etype, 0) + n
+        n_bars = (n_days + per_bar - 1) // per_bar
+        highest = max(sum(c.values()) for c in bars.values())
+        step = (right - left) / n_bars
+        bar_width = max(1, min(28, int(step * 0.8)))  # a few days: narrow bars, centred on their day
+        shift = int((step - bar_width) / 2) if bar_width == 28 else 0
+        # axis and the highest count
+        painter.setPen(self.palette().mid().color())
+        painter.drawLine(left, bottom, right, bottom)
+        painter.setPen(self.palette().text().color())
+        painter.drawText(QRect(0, top - 2, left - 6, line), Qt.AlignmentFlag.AlignRight, str(highest))
+        painter.drawText(QRect(0, bottom - line, left - 6, line), Qt.AlignmentFlag.AlignRight, "0")
+        height = bottom - top
+        for slot, counts in sorted(bars.items()):
+            bx = left + int(slot * step) + shift
+            y = bottom
+            for etype in sorted(counts, key=lambda t: types.index(t)):
+                h = max(1, round(counts[etype] / highest * height))
+                painter.fillRect(QRect(bx, y - h, bar_width, h), self.color(etype))
+                y -= h
+            since = first + timedelta(days=slot * per_bar)
+            said = since.isoformat() if per_bar == 1 else f"{since.isoformat()} + {per_bar - 1} days"
+            said += ": " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items(), key=lambda x: -x[1]))
+            self._bars.append((QRect(bx, top, max(bar_width, 3), height), said))
+        # dates under the axis: first and last day, and month starts where there is room
+        painter.setPen(self.palette().text().color())
+        labels = [(first, left)]
+        month = date(first.year, first.month, 1)
+        while True:
+            month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+            if month > last:
+                break
+            labels.append((month, left + int((month - first).days / per_bar * step)))
+        end_text = last.isoformat()
+        end_x = right - metrics.horizontalAdvance(end_text)
+        taken = end_x
+        placed_right = -1
+        for when, lx in labels:
+            text = (
+                when.isoformat()
+                if lx == left
+                else when.strftime("%b %Y")
+                if when.month == 1
+                else when.strftime("%b")
+            )
+            w = metrics.horizontalAdvance(text)
+            if lx <= placed_right + 8 or lx + w > taken - 8:
+                continue
+            painter.drawLine(lx, bottom, lx, bottom + 3)
+            painter.drawText(lx, bottom + 4 + metrics.ascent(), text)
+            placed_right = lx + w
+        painter.drawText(end_x, bottom + 4 + metrics.ascent(), end_text)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            found = next((said for rect, said in self._bars if rect.contains(event.pos())), "")
+            if found:
+                QToolTip.showText(event.globalPos(), found, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
+
+
+class _Table(QTableView):
+    pressed = Signal(object)  # a KeyBinding of the view
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        binding = binding_for(event, "incidents")
+        if binding is not None:
+            self.pressed.emit(binding)
+            return
+        super().keyPressEvent(event)
+
+
+class _Sources(QListWidget):
+    pressed = Signal(object)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        binding = binding_for(event, "incidents")
+        if binding is not None:
+            self.pressed.emit(binding)
+            return
+        super().keyPressEvent(event)
+
+
+class IncidentViewDialog(QDialog):
+    """See the module. The window fills it (:meth:`set_incidents`) and gives the selected incident's sources
+    (:meth:`show_sources`)."""
+
+    mergeRequested = Signal(list)  # [IncidentView, IncidentView]
+    splitRequested = Signal(object, list)  # IncidentView, [event ids]
+    sourceOpened = Signal(object, object)  # IncidentView, Mention
+    incidentSelected = Signal(object)  # IncidentView: the window reads its sources
+    loaded = Signal()  # the incidents were (read again and) shown
+
+    def __init__(self, types: list[str], colors: dict[str, str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Incidents")
+        self.colors = colors
+        self.all: list[IncidentView] = []
+        self.disagreeing: set[str] = set()
+        self.sources_of: IncidentView | None = None
+        self.loading = True  # until the window's reading of the incidents is shown
+        layout = QVBoxLayout(self)
+
+        filters = QHBoxLayout()
+        self.type_box = QComboBox()
+        self.type_box.addItem("any type", "")
+        for t in types:
+            self.type_box.addItem(t, t)
+        self.place_box = QLineEdit()
+        self.place_box.setPlaceholderText("place: Pahalgam, पहलगाम…")
+        self.place_box.setFont(document_font(10))
+        self.from_box = QLineEdit()
+        self.from_box.setPlaceholderText("from YYYY-MM-DD")
+        self.to_box = QLineEdit()
+        self.to_box.setPlaceholderText("to YYYY-MM-DD")
+        for box in (self.from_box, self.to_box):
+            box.setMaximumWidth(QFontMetrics(box.font()).horizontalAdvance("from YYYY-MM-DD") + 24)
+        self.disagree_box = QCheckBox("only where sources disagree (≠)")
+        self.annotator_box = QComboBox()
+        self.annotator_box.addItem("everyone", "")
+        filters.addWidget(QLabel("Filter:"))
+        for widget in (
+            self.type_box,
+            self.place_box,
+            self.from_box,
+            self.to_box,
+            self.disagree_box,
+            self.annotator_box,
+        ):
+            filters.addWidget(widget)
+        layout.addLayout(filters)
+        self.heading = QLabel("Reading the incidents…")
+        layout.addWidget(self.heading)
+
+        self.timeline = Timeline()
+        self.model = IncidentTableModel(self)
+        self.table = _Table()
+        self.table.setModel(self.model)
+        self.table.setFont(document_font(10))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        vertical = self.table.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(QFontMetrics(self.table.font()).height() + 8)
+        header = self.table.horizontalHeader()
+        metrics = QFontMetrics(self.table.font())
+        for col, sample in enumerate(WIDTHS):
+            if sample:
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+                self.table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 18)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._on_selection())
+        self.table.pressed.connect(self._on_key)
+        self.table.doubleClicked.connect(lambda _i: self.open_source())
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.sources_heading = QLabel("Select an incident to see its sources.")
+        self.sources_heading.setWordWrap(True)
+        right_layout.addWidget(self.sources_heading)
+        self.figures = QLabel()
+        self.figures.setTextFormat(Qt.TextFormat.RichText)
+        right_layout.addWidget(self.figures)
+        self.sources = _Sources()
+        self.sources.setFont(document_font(10))
+        self.sources.setWordWrap(True)
+        self.sources.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.sources.itemActivated.connect(lambda _item: self.open_source())
+        self.sources.pressed.connect(self._on_key)
+        right_layout.addWidget(self.sources, 1)
+
+        below = QSplitter(Qt.Orientation.Horizontal)
+        below.addWidget(self.table)
+        below.addWidget(right)
+        below.setStretchFactor(0, 2)
+        below.setStretchFactor(1, 1)
+        self._below = below
+        whole = QSplitter(Qt.Orientation.Vertical)
+        whole.addWidget(self.timeline)
+        whole.addWidget(below)
+        whole.setStretchFactor(0, 0)
+        whole.setStretchFactor(1, 1)
+        self._whole = whole
+        layout.addWidget(whole, 1)
+
+        self.status = QLabel()  # the window's status line (what was done, or why not)
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        buttons = QHBoxLayout()
+        self.merge_button = QPushButton("&Merge the two selected (m)")
+        self.merge_button.clicked.connect(self.merge)
+        self.split_button = QPushButton("&Split: selected sources to a new incident (s)")
+        self.split_button.clicked.connect(self.split)
+        self.open_button = QPushButton("&Open source (Enter)")
+        self.open_button.clicked.connect(self.open_source)
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        for button in (self.merge_button, self.split_button, self.open_button):
+            button.setAutoDefault(False)
+            buttons.addWidget(button)
+        close.setAutoDefault(False)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+
+        self._refilter = QTimer(self)
+        self._refilter.setSingleShot(True)
+        self._refilter.setInterval(150)
+        self._refilter.timeout.connect(self.apply_filter)
+        for box in (self.place_box, self.from_box, self.to_box):
+            box.textChanged.connect(lambda _t: self._refilter.start())
+        self.type_box.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.annotator_box.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.disagree_box.toggled.connect(lambda _on: self.apply_filter())
+        from annotator.ui.geometry import fit_to_screen
+
+        width, height = fit_to_screen(self, 1200, 760)
+        # the table's columns first (the sources beside them wrap), the timeline a band above
+        self._below.setSizes([width * 2 // 3, width - width * 2 // 3])
+        self._whole.setSizes([170, max(200, height - 170)])
+
+    # ------------------------------------------------------------------ content
+
+    def set_incidents(self, incidents: list[IncidentView], disagree: set[str] | None = None) -> None:
+        """All the project's incidents (the filters then choose) and the ids of those whose sources disagree
+        (found here when not given); the selection is kept by id."""
+        kept = {i.id for i in self.selected()}
+        self.all = incidents
+        self.disagreeing = disagreeing(incidents) if disagree is None else disagree
+        names = sorted({i.annotator for i in incidents})
+        current = self.annotator_box.currentData()
+        self.annotator_box.blockSignals(True)
+        self.annotator_box.clear()
+        self.annotator_box.addItem("everyone", "")
+        for name in names:
+            self.annotator_box.addItem(name, name)
+        self.annotator_box.setCurrentIndex(max(0, self.annotator_box.findData(current)))
+        self.annotator_box.blockSignals(False)
+        self.apply_filter(keep=kept)
+        self.loading = False
+        self.loaded.emit()
+
+    def say(self, message: str) -> None:
+        """The window's status line, shown in the view too (it may cover the window)."""
+        self.status.setText(message)
+
+    def current_filter(self) -> tuple[IncidentFilter, str]:
+        """The filter the boxes say, and the line saying why a date is not used ("" when all are)."""
+        problems = [
+            p for p in (filter_problem(self.from_box.text()), filter_problem(self.to_box.text())) if p
+        ]
+        return (
+            IncidentFilter(
+                type=self.type_box.currentData() or "",
+                place=self.place_box.text().strip(),
+                date_from="" if filter_problem(self.from_box.text()) else self.from_box.text().strip(),
+                date_to="" if filter_problem(self.to_box.text()) else self.to_box.text().strip(),
+                disagreement=self.disagree_box.isChecked(),
+                annotator=self.annotator_box.currentData() or "",
+            ),
+            "; ".join(problems),
+        )
+
+    def apply_filter(self, keep: set[str] | None = None) -> None:
+        keep = {i.id for i in self.selected()} if keep is None else keep
+        wanted, problem = self.current_filter()
+        rows = wanted.apply(self.all, self.disagreeing)
+        self.model.set_rows(rows, self.disagreeing)
+        self.timeline.set_days(per_day(rows), self.colors)
+        said = (
+            f"{len(rows):,} of {len(self.all):,} incidents"
+            if len(rows) != len(self.all)
+            else (f"{len(rows):,} incidents")
+        )
+        marked = sum(1 for i in rows if i.id in self.disagreeing)
+        if marked:
+            said += f" · {marked:,} where the sources disagree (≠)"
+        if problem:
+            said += f" · not used: {problem}"
+        self.heading.setText(said)
+        self.select_ids(keep)
+
+    def select_ids(self, ids: set[str]) -> None:
+        """Select the rows of these incidents (the first current); the first row when none is shown."""
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        rows = [r for r, i in enumerate(self.model.rows) if i.id in ids] if ids else []
+        if not rows and self.model.rows:
+            rows = [0]
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for n, row in enumerate(rows):
+            index = self.model.index(row, 0)
+            if n == 0:
+                selection.setCurrentIndex(index, flags)
+            else:
+                selection.select(index, flags)
+        if rows:
+            self.table.scrollTo(self.model.index(rows[0], 0))
+        self._on_selection()
+
+    def selected(self) -> list[IncidentView]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.rows[r] for r in rows if 0 <= r < len(self.model.rows)]
+
+    def _on_selection(self) -> None:
+        chosen = self.selected()
+        if len(chosen) == 1:
+            self.incidentSelected.emit(chosen[0])
+        else:
+            self.sources_of = None
+            self.sources.clear()
+            self.figures.clear()
+            self.sources_heading.setText(
+                "Two incidents selected: m merges them."
+                if len(chosen) == 2
+                else "Select an incident to see its sources."
+            )
+
+    def show_sources(self, incident: IncidentView, snippets: dict[str, str]) -> None:
+        """The sources of the selected incident (read fully by the window), each with its snippet."""
+        self.sources_of = incident
+        self.sources.clear()
+        self.sources_heading.setText(
+            f"<b>{short_id(incident.id)}</b> · {incident.type} · {date_range(incident) or 'undated'} · "
+            f"{incident.place_name or ''} — {incident.annotator}"
+        )
+        self.figures.setText(conflict_table(incident))
+        for mention in incident.mentions:
+            given = ", ".join(f"{k} {mention.figures[k]}" for k in FIGURES if k in mention.figures)
+            head = f"{mention.external_id} · {mention.published or 'undated'} · «{mention.trigger}»"
+            if given:
+                head += f" · {given}"
+            snippet = snippets.get(mention.id, "")
+            row = QListWidgetItem(f"{head}\n    {snippet}" if snippet else head)
+            row.setData(Qt.ItemDataRole.UserRole, mention.event_id)
+            row.setToolTip(mention.title)
+            self.sources.addItem(row)
+        if self.sources.count():
+            self.sources.setCurrentRow(0)
+
+    # ------------------------------------------------------------------ asks
+
+    def _on_key(self, binding: Any) -> None:
+        if binding.action == "open_source":
+            self.open_source()
+        elif binding.action == "merge_incidents":
+            self.merge()
+        elif binding.action == "split_incident":
+            self.split()
+
+    def merge(self) -> None:
+        self.mergeRequested.emit(self.selected())
+
+    def selected_sources(self) -> list[str]:
+        return [item.data(Qt.ItemDataRole.UserRole) for item in self.sources.selectedItems()]
+
+    def split(self) -> None:
+        self.splitRequested.emit(self.sources_of, self.selected_sources())
+
+    def open_source(self) -> None:
+        """The current source's document (the first source until another is chosen in the list)."""
+        incident = self.sources_of
+        if incident is None or not incident.mentions:
+            return
+        item = self.sources.currentItem()
+        event_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else incident.mentions[0].event_id
+        mention: Mention | None = next((m for m in incident.mentions if m.event_id == event_id), None)
+        if mention is not None:
+            self.sourceOpened.emit(incident, mention)
