@@ -182,12 +182,20 @@ class Timeline(QWidget):
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No dated incident to show.")
             return
         types = self.types()
+        first = date.fromisoformat(next(iter(self.days)))
+        last = date.fromisoformat(next(reversed(self.days)))
+        n_days = (last - first).days + 1
+        left, right = 36, self.width() - 8
+        per_bar = max(1, -(-n_days // max(1, (right - left) // 2)))  # a bar is 2 px wide at least
+        scale = "incidents a day" if per_bar == 1 else f"incidents in {per_bar} days"
+        painter.setPen(self.palette().placeholderText().color())
+        painter.drawText(right - metrics.horizontalAdvance(scale), 6 + metrics.ascent(), scale)
         # the legend: one row, as many types as fit (the rest summed as "other")
         x = 8
         shown: list[str] = []
         for etype in types:
             width = 14 + metrics.horizontalAdvance(etype) + 12
-            if x + width > self.width() - 8 and shown:
+            if x + width > self.width() - 8 - metrics.horizontalAdvance(scale) and shown:
                 break
             painter.fillRect(QRect(x, 6 + (line - 10) // 2, 10, 10), self.color(etype))
             painter.setPen(self.palette().text().color())
@@ -196,13 +204,8 @@ class Timeline(QWidget):
             x += width
         top = 6 + line + 6
         bottom = self.height() - line - 8
-        left, right = 36, self.width() - 8
         if bottom - top < 20 or right - left < 20:
             return
-        first = date.fromisoformat(next(iter(self.days)))
-        last = date.fromisoformat(next(reversed(self.days)))
-        n_days = (last - first).days + 1
-        per_bar = max(1, -(-n_days // max(1, (right - left) // 2)))  # a bar is 2 px wide at least
         bars: dict[int, dict[str, int]] = {}
         for day, counts in self.days.items():
             slot = (date.fromisoformat(day) - first).days // per_bar
@@ -234,13 +237,19 @@ class Timeline(QWidget):
             self._bars.append((QRect(bx, top, max(bar_width, 3), height), said))
         # dates under the axis: first and last day, and month starts where there is room
         painter.setPen(self.palette().text().color())
-        labels = [(first, left)]
+        months = []
         month = date(first.year, first.month, 1)
         while True:
             month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
             if month > last:
                 break
-            labels.append((month, left + int((month - first).days / per_bar * step)))
+            months.append(month)
+        # every month, or every 2, 3, 6 or 12 (at the quarters' and years' starts) as room allows
+        room = metrics.horizontalAdvance("Jan 2025") + 12
+        every = next((n for n in (1, 2, 3, 6, 12) if len(months) / n * room <= (right - left) * 0.8), 12)
+        labels = [(first, left)] + [
+            (m, left + int((m - first).days / per_bar * step)) for m in months if (m.month - 1) % every == 0
+        ]
         end_text = last.isoformat()
         end_x = right - metrics.horizontalAdvance(end_text)
         taken = end_x
@@ -312,6 +321,7 @@ class IncidentViewDialog(QDialog):
         self.disagreeing: set[str] = set()
         self.sources_of: IncidentView | None = None
         self.loading = True  # until the window's reading of the incidents is shown
+        self.generation = 0  # the window's readings, counted: only the latest is shown
         layout = QVBoxLayout(self)
 
         filters = QHBoxLayout()
@@ -332,18 +342,18 @@ class IncidentViewDialog(QDialog):
         self.annotator_box = QComboBox()
         self.annotator_box.addItem("everyone", "")
         filters.addWidget(QLabel("Filter:"))
-        for widget in (
-            self.type_box,
-            self.place_box,
-            self.from_box,
-            self.to_box,
-            self.disagree_box,
-            self.annotator_box,
-        ):
-            filters.addWidget(widget)
+        filters.addWidget(self.type_box)
+        filters.addWidget(self.place_box)
+        filters.addWidget(self.annotator_box)
         layout.addLayout(filters)
+        dates = QHBoxLayout()
+        dates.addWidget(QLabel("Dates:"))
+        dates.addWidget(self.from_box)
+        dates.addWidget(self.to_box)
+        dates.addWidget(self.disagree_box)
         self.heading = QLabel("Reading the incidents…")
-        layout.addWidget(self.heading)
+        dates.addWidget(self.heading, 1)
+        layout.addLayout(dates)
 
         self.timeline = Timeline()
         self.model = IncidentTableModel(self)

@@ -95,6 +95,8 @@ class TeamMixin(WindowBase):
             return
         project = self.project
         dialog.loading = True
+        dialog.generation += 1
+        generation = dialog.generation  # only the latest reading is shown (an earlier one may end later)
 
         def read(progress, cancel):
             incidents = incident_summaries(project)
@@ -103,7 +105,7 @@ class TeamMixin(WindowBase):
         self.background(
             "Incidents",
             read,
-            lambda found: dialog.set_incidents(*found),
+            lambda found: dialog.set_incidents(*found) if generation == dialog.generation else None,
             lambda exc: dialog.say(f"The incidents could not be read: {exc}"),
             show_progress=False,
         )

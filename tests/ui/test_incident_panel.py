@@ -96,7 +96,7 @@ def test_the_top_candidate_is_linked_by_keyboard_and_undo_takes_it_back(qtbot, d
     row = panel.list.item(0).text()
     assert "same place तुमड़ीपारा" in row and "DIE fits ATTACK" in row and "same day" in row
     assert "1 candidate" in panel.heading.text()
-    window.resize(1400, 900)
+    window._default_docks(window.width())  # the docks' widths of a window opened at this size
     qtbot.wait(50)
     panel.grab().save(f"{SHOTS}/incident-panel-candidates.png")
 
