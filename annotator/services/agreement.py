@@ -14,7 +14,10 @@ targets for sentiment.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -424,9 +427,26 @@ def compute_agreement(
     agreement = AgreementPass(
         project, layers=layers, annotators=annotators, include_unfinished=include_unfinished
     )
-    with project.engine.connect() as conn:
-        _read(conn, agreement, progress, cancel)
-    return agreement.report(progress=progress, cancel=cancel)
+    with _collector_paused():
+        with project.engine.connect() as conn:
+            _read(conn, agreement, progress, cancel)
+        return agreement.report(progress=progress, cancel=cancel)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while the documents are read and compared, and back on after
+    (if it was on), even on an error. Reading and comparing make millions of short-lived containers, none
+    in a cycle, and the collections they set off took about a fifth of all-layer agreement's time (10,000
+    documents: 4.9 → 4.0 s of CPU). The switch is the process's: meanwhile other threads' cycles wait too;
+    reference counting frees everything else as usual."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _read(conn: Any, agreement: AgreementPass, progress: ProgressCallback, cancel: CancelFlag | None) -> None:
@@ -502,7 +522,8 @@ def agreement_file(
         agreement = AgreementPass(
             layers=layers, annotators=annotators, include_unfinished=include_unfinished, schema=schema
         )
-        _read(con, agreement, progress, cancel)
+        with _collector_paused():
+            _read(con, agreement, progress, cancel)
     except sqlite3.OperationalError:  # busy past the timeout, unreadable: the usual open says
         return None
     except sqlite3.DatabaseError as exc:
@@ -514,7 +535,8 @@ def agreement_file(
         ) from None
     finally:
         con.close()
-    return agreement.report(progress=progress, cancel=cancel)
+    with _collector_paused():
+        return agreement.report(progress=progress, cancel=cancel)
 
 
 def compared_entities(

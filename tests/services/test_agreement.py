@@ -293,3 +293,22 @@ def test_agreement_file_leaves_what_it_cannot_read_to_the_usual_open(tmp_path):
     con.commit()
     con.close()
     assert agreement_file(target) is None
+
+
+def test_the_garbage_collector_is_back_on_after_agreement_even_on_cancel(team_project):
+    import gc
+
+    assert gc.isenabled()
+    compute_agreement(team_project)
+    assert gc.isenabled()
+    cancel = CancelFlag()
+    cancel.cancel()
+    with pytest.raises(Cancelled):
+        compute_agreement(team_project, cancel=cancel)
+    assert gc.isenabled()
+    gc.disable()  # a caller that turned it off keeps it off
+    try:
+        compute_agreement(team_project, layers=["tone"])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
