@@ -263,9 +263,19 @@ def _readable_word(word: str, iast: bool) -> str:
 # ---------------------------------------------------------------------------------------------------------
 
 _DEVA_CLASS = r"\u0900-\u0963\u0966-\u097F\uA8E0-\uA8FF\u1CD0-\u1CFF"
-# A Devanagari run (joiners allowed inside, never first) or a danda.
-_DEVA_TOKEN_RE = regex.compile(rf"[\u0964\u0965]|[{_DEVA_CLASS}][{_DEVA_CLASS}\u200c\u200d]*")
-_LEFTOVER_RE = regex.compile(rf"[{_DEVA_CLASS}]+")
+
+
+# The display patterns are compiled on first use: a search never romanizes for display.
+@functools.cache
+def _deva_token_re() -> regex.Pattern[str]:
+    """A Devanagari run (joiners allowed inside, never first) or a danda."""
+    return regex.compile(rf"[\u0964\u0965]|[{_DEVA_CLASS}][{_DEVA_CLASS}\u200c\u200d]*")
+
+
+@functools.cache
+def _leftover_re() -> regex.Pattern[str]:
+    return regex.compile(rf"[{_DEVA_CLASS}]+")
+
 
 # indic_transliteration's names of these schemes (sanscript.IAST, ITRANS, HK). The module itself, which
 # parses its 89 scheme files when imported (~80 ms), is imported on the first romanization with one of
@@ -291,7 +301,7 @@ def _sanscript_run(run: str, scheme: str) -> str:
         for old, new in _POST_IAST:
             out = out.replace(old, new)
     # anything sanscript left in Devanagari (rare letters, abbreviation sign) gets the readable form
-    out = _LEFTOVER_RE.sub(lambda m: _readable_word(m.group(), iast), out)
+    out = _leftover_re().sub(lambda m: _readable_word(m.group(), iast), out)
     return unicodedata.normalize("NFC", out)
 
 
@@ -317,7 +327,7 @@ def romanize(text: str, scheme: str = "iast") -> str:
         run = m.group()
         return "." if run in ("।", "॥") else fn(run)
 
-    return _DEVA_TOKEN_RE.sub(repl, text)
+    return _deva_token_re().sub(repl, text)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -327,6 +337,8 @@ def romanize(text: str, scheme: str = "iast") -> str:
 # Words: letters and digits with their combining marks and ZWJ/ZWNJ. A word starts with a letter or digit,
 # so a mark hanging off a non-word base (◌ि) is never split from it.
 _WORD_RE = regex.compile(r"[\p{L}\p{Nd}][\p{L}\p{M}\p{Nd}\u200c\u200d\p{Emoji_Modifier}]*")
+# The same words by split(): [gap, word, gap, word, ..., gap], the words' offsets summed from the lengths.
+_WORD_SPLIT_RE = regex.compile(f"({_WORD_RE.pattern})")
 _HAS_DEVANAGARI_RE = regex.compile(rf"[{_DEVA_CLASS}]")
 _ASCII_WORD_RE = regex.compile(r"[a-z0-9]+")
 _LONE_C_RE = regex.compile(r"c(?!h)")
@@ -540,23 +552,48 @@ def _query_keys(query: str) -> list[_Key]:
     return [_word_key(w) for w in _WORD_RE.findall(query)]
 
 
-def _find(qkeys: list[_Key], text: str, min_score: float, caches: list[dict[str, float]]) -> list[Match]:
-    words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text)]
+def _find(
+    qkeys: list[_Key],
+    parts: list[str],
+    min_score: float,
+    caches: list[dict[str, float]],
+    distinct: set[str] | None = None,
+) -> list[Match]:
+    """The matches in the text split into ``parts`` by :data:`_WORD_SPLIT_RE` (``distinct``: its words,
+    when known). Every word that may start a match gets the first query word's score (cached, so it is
+    computed once per distinct word); only where that reaches ``min_score`` are the next words scored."""
+    words = parts[1::2]
     n = len(qkeys)
+    starts = words[: max(0, len(words) - n + 1)] if n > 1 else words
+    if not starts:
+        return []
+    first, first_cache = qkeys[0], caches[0]
+    if n > 1 or distinct is None:
+        distinct = set(starts)
+    for word in distinct.difference(first_cache):
+        first_cache[word] = _score(first, _word_key(word))
+    scores = list(map(first_cache.__getitem__, starts))
     out: list[Match] = []
-    for i in range(len(words) - n + 1):
+    offsets: list[int] = []
+    for i, s in enumerate(scores):
+        if s < min_score:
+            continue
         total = 0.0
-        for j in range(n):
-            word = words[i + j][2]
+        total += s
+        for j in range(1, n):
+            word = words[i + j]
             cache = caches[j]
-            s = cache.get(word)
-            if s is None:
-                s = cache[word] = _score(qkeys[j], _word_key(word))
-            if s < min_score:
+            score = cache.get(word)
+            if score is None:
+                score = cache[word] = _score(qkeys[j], _word_key(word))
+            if score < min_score:
                 break
-            total += s
+            total += score
         else:
-            out.append(Match(words[i][0], words[i + n - 1][1], round(total / n, 4)))
+            if not offsets:
+                offsets = list(itertools.accumulate(map(len, parts), initial=0))
+            # word k is parts[2k + 1], from offsets[2k + 1] to offsets[2k + 2]
+            out.append(Match(offsets[2 * i + 1], offsets[2 * (i + n)], round(total / n, 4)))
     out.sort(key=lambda m: (-m.score, m.start))
     return out
 
@@ -589,7 +626,7 @@ def find(query: str, text: str, *, min_score: float = 0.75) -> list[Match]:
     qkeys = _query_keys(query)
     if not qkeys:
         return []
-    return _find(qkeys, text, min_score, [{} for _ in qkeys])
+    return _find(qkeys, _WORD_SPLIT_RE.split(text), min_score, [{} for _ in qkeys])
 
 
 def rank(
@@ -607,9 +644,12 @@ def rank(
     caches: list[dict[str, float]] = [{} for _ in qkeys]
     first, first_cache = qkeys[0], caches[0]
     ranked: list[tuple[float, int, int, K, list[Match]]] = []
+    split = _WORD_SPLIT_RE.split
     for index, (key, text) in enumerate(items):
+        parts = split(text)  # the words, split once for the screen and for _find
+        distinct = set(parts[1::2])
         # cheap screen: does any word of the document match the query's first word?
-        for word in set(_WORD_RE.findall(text)):
+        for word in distinct:
             s = first_cache.get(word)
             if s is None:
                 s = first_cache[word] = _score(first, _word_key(word))
@@ -617,7 +657,7 @@ def rank(
                 break
         else:
             continue
-        matches = _find(qkeys, text, min_score, caches)
+        matches = _find(qkeys, parts, min_score, caches, distinct)
         if matches:
             ranked.append((-matches[0].score, -len(matches), index, key, matches))
     ranked.sort(key=lambda r: r[:3])

@@ -31,10 +31,10 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import accumulate, repeat
 from operator import attrgetter, itemgetter
-from typing import NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import regex
 
@@ -73,6 +73,10 @@ class Token(NamedTuple):
 
 # --------------------------------------------------------------------------------------------------
 # The tokenizer: one compiled pattern per join_hyphenated setting.
+#
+# Every pattern of the tokenizer is compiled on first use (about 20 ms in all, most of it the reference
+# pattern, which the fast path needs only for rare stretches): importing this module for grapheme
+# clusters alone (a search's snippets) compiles none of them.
 #
 # Every alternative consumes whole grapheme clusters: a "cluster starting with a character of class C"
 # is written (?=C)\X. A match therefore starts and ends on cluster boundaries, and because some
@@ -123,7 +127,9 @@ _APOSTROPHE_JOIN = rf"(?<={_LETTER_END}){_g(_APOSTROPHE)}(?=\p{{L}}){_RUN}"
 _HYPHEN_JOIN = rf"(?<={_LETTER_END}){_g(_HYPHEN)}(?=[\p{{L}}\p{{Nd}}]){_RUN}"
 
 
-def _token_pattern(join_hyphenated: bool) -> regex.Pattern[str]:
+@cache
+def _token_re(join_hyphenated: bool) -> regex.Pattern[str]:
+    """The reference pattern (compiled on first use)."""
     join = f"{_APOSTROPHE_JOIN}|{_HYPHEN_JOIN}" if join_hyphenated else _APOSTROPHE_JOIN
     word_tail = f"(?:{join})*"
     return regex.compile(
@@ -138,9 +144,6 @@ def _token_pattern(join_hyphenated: bool) -> regex.Pattern[str]:
     )
 
 
-_TOKEN_RE = {True: _token_pattern(True), False: _token_pattern(False)}
-
-
 def _tokenize_reference(text: str, *, join_hyphenated: bool = True) -> list[Token]:
     """The tokenizer as one pattern over grapheme clusters: the definition of the tokens, kept as the
     reference that :func:`tokenize` must agree with exactly (and used for the stretches it cannot scan
@@ -150,10 +153,10 @@ def _tokenize_reference(text: str, *, join_hyphenated: bool = True) -> list[Toke
 
 def _exact_tokens(text: str, start: int, end: int, join_hyphenated: bool) -> list[Token]:
     """The reference pattern's tokens that start in ``[start, end)``, scanning from ``start`` (which must
-    be 0 or a cut point, see :data:`_CUT`)."""
+    be 0 or a cut point, see :func:`_cut`)."""
     tokens: list[Token] = []
     append = tokens.append
-    for m in _TOKEN_RE[join_hyphenated].finditer(text, start):
+    for m in _token_re(join_hyphenated).finditer(text, start):
         s, e = m.span()
         if s >= end:
             break
@@ -171,8 +174,8 @@ def _exact_tokens(text: str, start: int, end: int, join_hyphenated: bool) -> lis
 # On text where every grapheme cluster of more than one character is a letter followed by word
 # characters (marks, ZWJ/ZWNJ, letters of a conjunct) and everything else is one character per cluster,
 # "a cluster starting with C" is "a character in C", and the reference pattern's word, number, punct and
-# symbol alternatives are the character-level pattern _FAST_RE below; a token's kind is then given by
-# its first character. _HARD_CHECKS find every place where that may not hold, or where the url, handle
+# symbol alternatives are the character-level pattern _fast_re below; a token's kind is then given by
+# its first character. _HARD_CHECK_PATTERNS find every place where that may not hold, or where the url, handle
 # or hashtag alternatives may match:
 #
 # * a character that continues the cluster before it (mark, ZWJ, ZWNJ) after something that is not a
@@ -187,7 +190,7 @@ def _exact_tokens(text: str, start: int, end: int, join_hyphenated: bool) -> lis
 # character (not one that a Prepend character before it takes into its cluster) and not before a
 # character that extends a cluster: no token crosses it, and a scan that starts there gives the same
 # tokens as one that started earlier (the lookbehinds see the text before). The fast pattern's tokens
-# never cross a cut point either, so the text is split by _FAST_RE once, in one C-level call with the
+# never cross a cut point either, so the text is split by _fast_re once, in one C-level call with the
 # offsets summed from the parts' lengths, and the chunks' tokens are replaced by the reference ones.
 # Each check is a separate search because one alternation of them all is several times slower; a check
 # whose every match holds one of a few literal strings (its gate) is searched only when the text has one.
@@ -197,30 +200,53 @@ _EXTENDING = r"[\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}]"
 # Cluster-continuing characters that are not word characters (emoji modifiers U+1F3FB..U+1F3FF, tags
 # U+E0020..U+E007F; a test checks this against the properties), and regional indicators.
 _RARE_CLUSTER_CHARS = "\U0001f1e6-\U0001f1ff\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
-_HARD_CHECKS = tuple(
-    (gate, regex.compile(pattern))
-    for gate, pattern in (
-        # A cluster-continuing character after a digit or a joining apostrophe or hyphen: the fast
-        # pattern's tokens may go on over it (no digit continues a cluster, so none goes on after a
-        # number separator). Where it starts a fast token, the token's kind says so (_HARD_KIND),
-        # and so it does for _RARE_CLUSTER_CHARS, which are always one-character fast tokens.
-        ((), rf"\p{{Nd}}{_EXTENDING}"),
-        (("-", "'", "’", "‐", "‑"), rf"['’‐‑-]{_EXTENDING}"),
-        ((), r"\p{GCB=Prepend}"),
-        (("\u200d",), r"\u200d\p{ExtPict}"),
-        (("w.", "W."), r"(?i:www\.)"),  # only w and W fold to w (a test says so)
-        (("/",), r"\.[A-Za-z]{2,}/"),
-        (("@", "#"), r"[@#][\p{L}\p{Nd}_]"),
-    )
+_HARD_CHECK_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = (
+    # A cluster-continuing character after a digit or a joining apostrophe or hyphen: the fast
+    # pattern's tokens may go on over it (no digit continues a cluster, so none goes on after a
+    # number separator). Where it starts a fast token, the token's kind says so (_HARD_KIND),
+    # and so it does for _RARE_CLUSTER_CHARS, which are always one-character fast tokens.
+    ((), rf"\p{{Nd}}{_EXTENDING}"),
+    (("-", "'", "’", "‐", "‑"), rf"['’‐‑-]{_EXTENDING}"),
+    ((), r"\p{GCB=Prepend}"),
+    (("\u200d",), r"\u200d\p{ExtPict}"),
+    (("w.", "W."), r"(?i:www\.)"),  # only w and W fold to w (a test says so)
+    (("/",), r"\.[A-Za-z]{2,}/"),
+    (("@", "#"), r"[@#][\p{L}\p{Nd}_]"),
 )
 """The checks for the places the fast pattern may get wrong, each with its gate: strings one of which every
 match of the check contains (``in`` on a string is a memchr-like scan, several times faster than a regex
 search), so that a text without any of them needs no search; an empty gate means always search."""
-_SCHEME = regex.compile(r"(?i:https?://)")  # searched only when the text has "://"
-_CUT = regex.compile(rf"(?<=(?<!\p{{GCB=Prepend}}){_SPACE})(?!{_EXTENDING})")
 
 
-def _fast_pattern(join_hyphenated: bool) -> regex.Pattern[str]:
+@cache
+def _hard_checks() -> tuple[tuple[tuple[str, ...], regex.Pattern[str]], ...]:
+    """:data:`_HARD_CHECK_PATTERNS` compiled (on first use); also importable as ``_HARD_CHECKS``."""
+    return tuple((gate, regex.compile(pattern)) for gate, pattern in _HARD_CHECK_PATTERNS)
+
+
+if TYPE_CHECKING:
+    _HARD_CHECKS: tuple[tuple[tuple[str, ...], regex.Pattern[str]], ...]
+else:
+
+    def __getattr__(name: str):
+        if name == "_HARD_CHECKS":
+            return _hard_checks()
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@cache
+def _scheme() -> regex.Pattern[str]:
+    return regex.compile(r"(?i:https?://)")  # searched only when the text has "://"
+
+
+@cache
+def _cut() -> regex.Pattern[str]:
+    return regex.compile(rf"(?<=(?<!\p{{GCB=Prepend}}){_SPACE})(?!{_EXTENDING})")
+
+
+@cache
+def _fast_re(join_hyphenated: bool) -> regex.Pattern[str]:
+    """The fast pattern (compiled on first use)."""
     # After a word, one test of the next character for both joins (a word usually ends at a space); which
     # join it is, and the letter behind it, are checked only after it: faster than the reference's order.
     joiners = "['’‐‑-]" if join_hyphenated else _APOSTROPHE
@@ -235,26 +261,30 @@ def _fast_pattern(join_hyphenated: bool) -> regex.Pattern[str]:
     return regex.compile(rf"({number}|{_WORD_CH}+{tail}|{_NOT_SPACE})")
 
 
-_FAST_RE = {True: _fast_pattern(True), False: _fast_pattern(False)}
+@cache
+def _char_classes() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
+    """The character classes :class:`_KindOfChar` tells apart: hard, number, word, punct."""
+    return (
+        regex.compile(rf"{_EXTENDING}|[{_RARE_CLUSTER_CHARS}]"),
+        regex.compile(_DIGIT),
+        regex.compile(_WORD_CH),
+        regex.compile(_PUNCT),
+    )
 
 
 class _KindOfChar(dict[str, str]):
     """A token's kind on the fast path, from its first character (filled in as characters are seen)."""
 
-    _hard = regex.compile(rf"{_EXTENDING}|[{_RARE_CLUSTER_CHARS}]")
-    _number = regex.compile(_DIGIT)
-    _word = regex.compile(_WORD_CH)
-    _punct = regex.compile(_PUNCT)
-
     def __missing__(self, char: str) -> str:
-        if self._hard.match(char):
+        hard, number, word, punct = _char_classes()
+        if hard.match(char):
             kind = _HARD_KIND
-        elif self._number.match(char):
+        elif number.match(char):
             kind = "number"
-        elif self._word.match(char):
+        elif word.match(char):
             kind = "word"
         else:
-            kind = "punct" if self._punct.match(char) else "symbol"
+            kind = "punct" if punct.match(char) else "symbol"
         if len(self) < 65536:
             self[char] = kind
         return kind
@@ -272,30 +302,31 @@ def _exact_chunks(text: str, hard_starts: list[int]) -> list[tuple[int, int]]:
     the reference pattern; usually none. ``hard_starts`` are the starts of the fast tokens whose first
     character continues a cluster (after a space, punctuation, an emoji, or at the start)."""
     hard = [(s, s + 1) for s in hard_starts]
-    for gate, check in _HARD_CHECKS:
+    for gate, check in _hard_checks():
         if gate and not any(map(text.__contains__, gate)):
             continue
         if check.search(text) is not None:  # rarely: then again for all of them
             hard += [m.span() for m in check.finditer(text)]
     if "://" in text:
-        hard += [m.span() for m in _SCHEME.finditer(text)]
+        hard += [m.span() for m in _scheme().finditer(text)]
     if not hard:
         return []
     hard.sort()
     n = len(text)
+    cut_re = _cut()
     chunks: list[tuple[int, int]] = []
     done = 0  # end of the last chunk
     for s, e in hard:
         if e <= done:
             continue
         if s < done:  # overlaps the last chunk: extend it
-            cut = _CUT.search(text, e)
+            cut = cut_re.search(text, e)
             chunks[-1] = (chunks[-1][0], n if cut is None else cut.start())
         else:
             a = s
-            while a > done and not _CUT.match(text, a):
+            while a > done and not cut_re.match(text, a):
                 a -= 1
-            cut = _CUT.search(text, e)
+            cut = cut_re.search(text, e)
             b = n if cut is None else cut.start()
             if chunks and a == done:
                 chunks[-1] = (chunks[-1][0], b)
@@ -307,7 +338,7 @@ def _exact_chunks(text: str, hard_starts: list[int]) -> list[tuple[int, int]]:
 
 def _fast_split(text: str, join_hyphenated: bool) -> tuple[list[str], list[int], list[int], list[str]]:
     """The fast pattern's tokens of ``text``, their starts, ends and kinds."""
-    parts = _FAST_RE[join_hyphenated].split(text)
+    parts = _fast_re(join_hyphenated).split(text)
     offsets = list(accumulate(map(len, parts), initial=0))
     words = parts[1::2]
     kinds = list(map(_kind_of_char.__getitem__, map(_first_char, words)))
@@ -368,7 +399,7 @@ def token_bounds(text: str, *, join_hyphenated: bool = True) -> tuple[list[int],
 def token_pieces(text: str, *, join_hyphenated: bool = True) -> tuple[list[int], list[int], list[str]]:
     """The starts, the ends and the texts of :func:`tokenize`'s tokens, as three lists, without making the
     tokens: for the dataset export, which bisects the offsets and writes the texts."""
-    parts = _FAST_RE[bool(join_hyphenated)].split(text)
+    parts = _fast_re(bool(join_hyphenated)).split(text)
     offsets = list(accumulate(map(len, parts), initial=0))
     starts, ends = offsets[1:-1:2], offsets[2::2]
     words = parts[1::2]
@@ -480,7 +511,9 @@ def snap(
     return s, e
 
 
-_PUNCTUATION_ONLY = regex.compile(r"[\p{P}\p{Zs}\s]+")
+@cache
+def _punctuation_only() -> regex.Pattern[str]:
+    return regex.compile(r"[\p{P}\p{Zs}\s]+")
 
 
 def trim_punctuation(
@@ -492,7 +525,8 @@ def trim_punctuation(
     if tokens is None:
         tokens = tokenize(text, join_hyphenated=join_hyphenated)
     inside = [t for t in tokens[bisect_right(tokens, start, key=_end_of) :] if t.start < end]
-    words = [t for t in inside if not _PUNCTUATION_ONLY.fullmatch(text[t.start : t.end])]
+    punctuation_only = _punctuation_only()
+    words = [t for t in inside if not punctuation_only.fullmatch(text[t.start : t.end])]
     if not words:
         return start, end
     return max(start, words[0].start), min(end, words[-1].end)

@@ -142,3 +142,57 @@ def test_import_options_of_other_formats(tmp_path, capsys):
     assert "option 'scheme' applies to conll files" in capsys.readouterr().err
     assert main(["import", str(project), str(src), "--annotator", "x", "--quiet"]) == 1
     assert "--annotator and --label-map apply to labels from other tools" in capsys.readouterr().err
+
+
+def _commands() -> list[list[str]]:
+    """Every command and every ACTION of the commands that take one, from the whole parser."""
+    import argparse
+
+    from annotator.cli import build_parser
+
+    def subparsers(parser):
+        return [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+
+    found = []
+    for name, parser in subparsers(build_parser())[0].choices.items():
+        found.append([name])
+        for action in subparsers(parser):
+            found += [[name, a] for a in action.choices]
+    return found
+
+
+def _outcome(parser, argv, capsys):
+    try:
+        args = parser.parse_args(argv)
+        result = sorted((k, getattr(v, "__name__", v)) for k, v in vars(args).items())
+    except SystemExit as exc:
+        result = [("exit", exc.code)]
+    out = capsys.readouterr()
+    return result, out.out, out.err
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["-h"], ["nope"], ["--help", "search"], ["--", "stats"]])
+def test_the_top_level_parser_is_the_whole_one(argv, capsys):
+    """`annotator --help`, a wrong command and the version come from the parser with every command."""
+    from annotator.cli import build_parser
+
+    whole = _outcome(build_parser(), argv, capsys)
+    assert whole[0] == [("exit", 0 if argv[0] != "nope" and argv[0] != "--" else 2)]
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    out = capsys.readouterr()
+    assert (exc.value.code, out.out, out.err) == (whole[0][0][1], whole[1], whole[2])
+
+
+def test_each_commands_own_parser_parses_as_the_whole_one(capsys):
+    """main builds only the parser of the command it runs: its help, its errors and what it parses are
+    the whole parser's (every command and action, with --help, with nothing, with a wrong option)."""
+    from annotator.cli import build_parser
+
+    whole = build_parser()
+    assert build_parser("nope").format_help() == whole.format_help()  # not a command: the whole parser
+    for command in _commands():
+        one = build_parser(command[0])
+        for argv in ([*command, "--help"], command, [*command, "--nope"], [*command, "p", "q", "r"]):
+            assert _outcome(one, argv, capsys) == _outcome(whole, argv, capsys), argv
+    assert _outcome(build_parser(""), ["--version"], capsys) == _outcome(whole, ["--version"], capsys)

@@ -159,3 +159,75 @@ def test_romanization_scheme_names_are_sanscripts():
 
     assert romanization._SANSCRIPT == {"iast": sanscript.IAST, "itrans": sanscript.ITRANS, "hk": sanscript.HK}
     assert romanize("पहलगाम", "iast") == "pahalagāma"  # imports sanscript on first use
+
+
+def test_a_later_search_compiles_no_tokenizer_pattern_and_imports_no_sqlalchemy(tmp_path):
+    """A search on an up-to-date index needs the phonetic keys and grapheme clusters (snippets), not the
+    tokenizer, the normalization tables, the display romanization, SQLAlchemy or the other commands'
+    parsers: none of them is imported, compiled or built."""
+    from annotator.services.importing import import_paths
+    from annotator.services.project import init_project
+    from annotator.services.search import search_documents
+
+    path = tmp_path / "p.annotator"
+    src = tmp_path / "d.jsonl"
+    docs = [{"id": "a", "title": "हमला", "text": "पहलगाम में हमला हुआ। Firing near Pahalgam, 26 killed."}]
+    src.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in docs) + "\n", encoding="utf-8")
+    with init_project(path) as project:
+        assert import_paths(project, [src]).ok
+        assert search_documents(project, "pahalgam")  # builds the index
+    probe = (
+        "import argparse, json, sys\n"
+        "built = []\n"
+        "add_parser = argparse._SubParsersAction.add_parser\n"
+        "def spy(self, name, **kwargs):\n"
+        "    built.append(name)\n"
+        "    return add_parser(self, name, **kwargs)\n"
+        "argparse._SubParsersAction.add_parser = spy\n"
+        + run_cli(["search", str(path), "पहलगाम", "--quiet"])
+        + "from annotator.text import romanization, segment\n"
+        "print(json.dumps({\n"
+        "    'modules': sorted(m for m in sys.modules if m.startswith(('annotator', 'sqlalchemy'))),\n"
+        "    'compiled': [f.__name__ for f in (segment._token_re, segment._fast_re, segment._hard_checks,\n"
+        "        segment._cut, segment._scheme, segment._char_classes, segment._punctuation_only,\n"
+        "        romanization._deva_token_re, romanization._leftover_re) if f.cache_info().currsize],\n"
+        "    'built': built,\n"
+        "}), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, encoding="utf-8", timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "[पहलगाम]" in done.stdout  # the snippet: it did find the document
+    found = json.loads(done.stderr.strip().splitlines()[-1])
+    assert found["compiled"] == []
+    assert found["built"] == ["search"]
+    modules = set(found["modules"])
+    assert {"annotator.services.search", "annotator.text.romanization", "annotator.text.segment"} <= modules
+    assert not {m for m in modules if m.startswith("sqlalchemy")}
+    assert "annotator.text.normalization" not in modules
+    assert not {m for m in modules if m.startswith(("annotator.store.models", "annotator.schema"))}
+
+
+def test_the_text_packages_lazy_names_are_its_modules_names():
+    """annotator.text imports each name from its module on first use: every name of __all__ has a module
+    (the one the imports for type checkers name), resolves, and is that module's object."""
+    import ast
+    import importlib
+    from pathlib import Path
+
+    import annotator.text as text
+
+    source = Path(text.__file__).read_text(encoding="utf-8")
+    static = {
+        alias.name: node.module.rsplit(".", 1)[-1]
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("annotator.text.")
+        for alias in node.names
+    }
+    assert static == text._MODULE_OF
+    assert sorted(static) == sorted(text.__all__)
+    for name, module in static.items():
+        assert getattr(text, name) is getattr(importlib.import_module(f"annotator.text.{module}"), name)
+    with pytest.raises(AttributeError):
+        text.no_such_name  # noqa: B018
