@@ -368,6 +368,13 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     from annotator.services.agreement import agreement_file, format_agreement
 
     layers, annotators, unfinished = args.layer, args.annotators, args.include_unfinished
+    # incidents (linking across documents) are figured apart from the per-document layers: asked for, or
+    # with every layer when the project has incidents
+    incidents = layers is None or "incidents" in layers
+    if layers is not None:
+        layers = [name for name in layers if name != "incidents"] or None
+        if layers is None:
+            return _incident_agreement_only(args)
     # the bar is drawn only on a terminal: elsewhere, not even tqdm is imported
     with progress_bar("agreement", unit="doc", enabled=not args.quiet and sys.stderr.isatty()) as bar:
         # a project file at this program's revision is read on a plain sqlite3 connection (no SQLAlchemy,
@@ -383,6 +390,48 @@ def cmd_agreement(args: argparse.Namespace) -> int:
                 report = compute_agreement(
                     project, layers=layers, annotators=annotators, include_unfinished=unfinished, progress=bar
                 )
+    if incidents:
+        linking = _linking(args)
+        if linking is not None and (linking["pairs"] or args.layer):
+            report.layers["incidents"] = linking
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_agreement(report))
+    return EXIT_OK
+
+
+def _linking(args: argparse.Namespace) -> dict | None:
+    """Agreement on linking events into incidents (None when no one linked any)."""
+    import sqlite3
+
+    path = Path(args.project).expanduser()
+    if "://" not in str(args.project) and path.is_file():  # a file without incidents: no engine opened
+        try:
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                if not con.execute("SELECT 1 FROM incident_mentions LIMIT 1").fetchall():
+                    return None
+            finally:
+                con.close()
+        except sqlite3.Error:
+            pass  # an older project (no such table yet), busy…: the usual open says
+    from annotator.services.incidents import has_incidents, incident_agreement
+    from annotator.services.project import open_project
+
+    with open_project(args.project) as project:
+        if not has_incidents(project):
+            return None
+        return incident_agreement(project, args.annotators)
+
+
+def _incident_agreement_only(args: argparse.Namespace) -> int:
+    from annotator.services.agreement import AgreementReport, format_agreement
+
+    linking = _linking(args) or {"pairs": [], "conll_f1": None}
+    documents = max((pair["documents"] for pair in linking["pairs"]), default=0)
+    names = sorted({name for pair in linking["pairs"] for name in (pair["a"], pair["b"])})
+    report = AgreementReport(documents, names, args.include_unfinished, {"incidents": linking})
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -1058,8 +1107,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument(
         "--layer",
         action="append",
-        choices=["tone", "entities", "events", "sentiment"],
-        help="only this layer (repeatable; default all)",
+        choices=["tone", "entities", "events", "sentiment", "incidents"],
+        help="only this layer (repeatable; default all; incidents: linking events across documents)",
     )
     p.add_argument("--annotators", type=_names, metavar="A,B,C", help="only these annotators")
     p.add_argument(

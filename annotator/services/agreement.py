@@ -78,14 +78,20 @@ class AgreementReport:
     layers: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: "a|b" -> ids of the documents both annotators' work was compared on (what a pair's figures rest on)
     pair_documents: dict[str, list[int]] = field(default_factory=dict)
+    #: the schema version compared under, the versions the layers' annotations were made under, and
+    #: whether older ones were compared as mapped (see :func:`schema_versions_compared`)
+    schema: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "documents": self.documents,
             "annotators": self.annotators,
             "include_unfinished": self.include_unfinished,
             **{name: _plain(value) for name, value in self.layers.items()},
         }
+        if self.schema is not None:
+            out["schema"] = self.schema
+        return out
 
 
 def _plain(value: Any) -> Any:
@@ -370,6 +376,7 @@ class AgreementPass:
         self.include_unfinished = include_unfinished
         scale = schema.document_sentiment
         self.acc = _Accumulator(self.layers, scale.name if scale is not None else None)
+        self.schema_note: dict[str, Any] | None = None
         #: what the documents given to :meth:`add` must carry
         self.reads = frozenset({Layer.STATUS, *(layer for name in self.layers for layer in _READS[name])})
 
@@ -393,6 +400,7 @@ class AgreementPass:
         acc = self.acc
         names = sorted(acc.names)
         report = AgreementReport(acc.documents, names, self.include_unfinished)
+        report.schema = self.schema_note
         report.pair_documents = {
             _pair_key(a, b): pair.documents for (a, b), pair in sorted(acc.pairs.items())
         }
@@ -449,6 +457,44 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+#: the tables whose rows each layer compares
+_LAYER_TABLES = {
+    "tone": ("document_labels",),
+    "entities": ("entities",),
+    "events": ("events", "event_arguments"),
+    "sentiment": ("targeted_sentiments",),
+}
+
+
+def schema_versions_compared(conn: Any, layers: list[str]) -> dict[str, Any]:
+    """Which schema versions the project's annotations of ``layers`` were made under: agreement compares
+    them as they are stored, that is under the version in force, older ones mapped by the renames and
+    merges recorded when each later version was applied — said in ``note``. ``conn``: a SQLAlchemy
+    connection or a plain sqlite3 one."""
+    from annotator.store.reading import plain_rows
+
+    current = plain_rows(conn, "SELECT max(number) FROM schema_versions")[0][0] or 1
+    made: set[int] = set()
+    for table in dict.fromkeys(t for name in layers for t in _LAYER_TABLES.get(name, ())):
+        made.update(
+            v
+            for (v,) in plain_rows(
+                conn, f"SELECT DISTINCT schema_version FROM {table} WHERE schema_version IS NOT NULL"
+            )
+        )
+    older = sorted(v for v in made if v < current)
+    if older:
+        versions = ", ".join(map(str, older))
+        note = (
+            f"annotations made under schema version(s) {versions} are compared as mapped to version "
+            f"{current} (the renames and merges recorded when each later version was applied); labels a "
+            "later version added could not have been given under an earlier one"
+        )
+    else:
+        note = f"every annotation compared was made under schema version {current}"
+    return {"version": current, "made_under": sorted(made | {current}), "mapped": bool(older), "note": note}
+
+
 def _read(conn: Any, agreement: AgreementPass, progress: ProgressCallback, cancel: CancelFlag | None) -> None:
     """Every document of the project, with what ``agreement`` reads, added to it (``conn``: a SQLAlchemy
     connection or a plain sqlite3 one)."""
@@ -466,6 +512,7 @@ def _read(conn: Any, agreement: AgreementPass, progress: ProgressCallback, cance
             agreement.add(doc)
         seen += len(documents)
         progress(seen, total, "comparing annotations")
+    agreement.schema_note = schema_versions_compared(conn, agreement.layers)
 
 
 def agreement_file(
@@ -624,8 +671,28 @@ def format_agreement(report: AgreementReport) -> str:
             lines.append(f"{pad}{prefix:<28} {value}")
 
     for name, figures in report.layers.items():
+        if name == "incidents":
+            lines.extend(_incident_lines(figures))
+            continue
         walk(name, figures, 1)
+    if report.schema is not None and report.schema.get("mapped"):
+        lines.append(f"  schema: {report.schema['note']}")
     return "\n".join(lines)
+
+
+def _incident_lines(figures: dict[str, Any]) -> list[str]:
+    """Linking agreement (``services.incidents.incident_agreement``) as lines."""
+    lines = ["  incidents (linking events across documents)"]
+    if not figures.get("pairs"):
+        return [*lines, "    no two annotators linked events in the same documents"]
+    for pair in figures["pairs"]:
+        lines.append(
+            f"    {pair['a']} – {pair['b']} ({pair['documents']} documents): CoNLL F1 {pair['conll_f1']:.3f}"
+        )
+        for metric in ("muc", "b_cubed", "ceaf_e", "blanc"):
+            m = pair[metric]
+            lines.append(f"      {metric:<8} R {m['recall']:.3f}  P {m['precision']:.3f}  F1 {m['f1']:.3f}")
+    return lines
 
 
 __all__ = [

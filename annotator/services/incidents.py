@@ -1049,6 +1049,11 @@ def propose_links(project: Project, annotator: str, *, window: int = DATE_WINDOW
 # ------------------------------------------------------------------------------------------ agreement
 
 
+def has_incidents(project: Project) -> bool:
+    with project.engine.connect() as conn:
+        return conn.scalar(select(IncidentMention.id).limit(1)) is not None
+
+
 def incident_agreement(project: Project, annotators: Iterable[str] | None = None) -> dict[str, Any]:
     """Agreement on linking events into incidents, for each pair of annotators over the documents both
     linked events in: their incident mentions, matched by document and trigger span, scored as partitions

@@ -146,6 +146,10 @@ def _plain_rows(conn: Any, sql: str, params: Sequence[Any] = ()) -> Sequence[Any
     return conn.exec_driver_sql(sql, params).all()
 
 
+#: the same, for callers outside the store (a query of their own on either kind of connection)
+plain_rows = _plain_rows
+
+
 def annotator_names(conn: Connection | Any) -> dict[int, str]:
     return {aid: name for aid, name in _plain_rows(conn, "SELECT id, name FROM annotators")}
 

@@ -342,3 +342,29 @@ def view_time():
     from annotator.store.models import utcnow
 
     return utcnow()
+
+
+def test_cli_agreement_layer_incidents(tmp_path, capsys):
+    from annotator.cli import main
+    from annotator.services.project import init_project
+
+    a = event_record("hi-1", HI, "2025-04-22", "हमला", "पहलगाम")
+    b = event_record("en-1", EN, "2025-04-23", "attacked", "Pahalgam")
+    for record in (a, b):
+        block = record["annotations"][0]
+        record["annotations"] = [block, json.loads(json.dumps({**block, "annotator": "meera"}))]
+        block["events"][0]["incident"] = "one"
+        record["annotations"][1]["events"][0]["incident"] = "one"
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in (a, b)) + "\n", encoding="utf-8")
+    with init_project(tmp_path / "p.annotator") as project:
+        assert import_paths(project, [src]).ok
+    assert main(["agreement", str(tmp_path / "p.annotator"), "--layer", "incidents", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)["incidents"]
+    for metric in ("muc", "b_cubed", "ceaf_e", "blanc"):
+        assert set(found[metric]) == {"recall", "precision", "f1"}
+    assert found["conll_f1"] == 1.0 and found["muc"]["f1"] == 1.0  # both linked the two reports as one
+    assert main(["agreement", str(tmp_path / "p.annotator"), "--json"]) == 0  # every layer: incidents too
+    everything = json.loads(capsys.readouterr().out)
+    assert "incidents" in everything and "tone" in everything
+    assert everything["schema"]["note"] == "every annotation compared was made under schema version 1"

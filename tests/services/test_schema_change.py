@@ -424,3 +424,23 @@ def test_the_dataset_card_names_the_schema_version(labelled, tmp_path):
     assert f"Schema version 2 (fingerprint `{fingerprint}`)." in card
     assert "- version 2 by lead, " in card and "ARMED_GROUP → MILITANT_GROUP (rename)" in card
     assert "by the schema version they were made under: version 1: 12, version 2: 1" in card
+
+
+def test_agreement_says_when_older_versions_are_compared_mapped(labelled):
+    from annotator.services.agreement import compute_agreement
+
+    sc.apply(labelled, renamed_schema(), parse_mapping(renames=["ARMED_GROUP=MILITANT_GROUP"]))
+    editor = Editor(labelled, "asha")
+    made = at("आतंकियों")
+    AddSpans(1, [(made[0], made[1], "MILITANT_GROUP")]).apply(editor)  # made under version 2
+    report = compute_agreement(labelled, layers=["entities"])
+    assert report.schema == {
+        "version": 2,
+        "made_under": [1, 2],
+        "mapped": True,
+        "note": report.schema["note"],
+    }
+    assert report.schema["note"].startswith(
+        "annotations made under schema version(s) 1 are compared as mapped"
+    )
+    assert report.as_dict()["schema"]["version"] == 2
