@@ -32,10 +32,9 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from itertools import chain, product
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.text import Match, rank
@@ -68,8 +67,7 @@ _VOWELS = "aeiou"
 _IN_CHUNK = 500  # ids per IN (...): old SQLite builds allow 999 parameters
 
 
-@dataclass(frozen=True)
-class SearchHit:
+class SearchHit(NamedTuple):  # not a dataclass: a search does not import dataclasses (start-up)
     document_id: int
     external_id: str
     title: str
@@ -168,7 +166,7 @@ class _Best:
 
     def hits(self) -> list[SearchHit]:
         return [
-            replace(hit, snippet=snippet(text, hit.matches[0])) if hit.matches else hit
+            hit._replace(snippet=snippet(text, hit.matches[0])) if hit.matches else hit
             for *_, hit, text in sorted(self.heap, key=lambda e: e[:3], reverse=True)
         ]
 

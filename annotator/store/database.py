@@ -19,11 +19,10 @@ import shutil
 import sqlite3
 import sys
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from annotator.errors import AnnotatorError
 from annotator.resources import migrations_dir
@@ -54,8 +53,7 @@ class ProjectOpenError(AnnotatorError):
     """A project database cannot be opened; the message says which and why."""
 
 
-@dataclass(frozen=True)
-class OpenResult:
+class OpenResult(NamedTuple):  # a named tuple: a search imports no dataclasses (start-up)
     engine: Engine
     created: bool
     upgraded_from: str | None

@@ -41,8 +41,7 @@ import functools
 import itertools
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import regex
 
@@ -404,8 +403,7 @@ def _indel_costs(s: str) -> tuple[float, ...]:
     return tuple(costs)
 
 
-@dataclass(frozen=True, slots=True)
-class _Key:
+class _Key(NamedTuple):  # named tuples, not dataclasses: a search does not import dataclasses
     """A word's keys; each field holds one or two variants (tuples: smaller and as fast as sets here)."""
 
     loose: str  # primary loose skeleton (the public search key)
@@ -539,8 +537,7 @@ def _score(q: _Key, w: _Key) -> float:
 # ---------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     """A match of a query in a text: code-point offsets ``[start, end)`` covering whole words."""
 
     start: int
