@@ -509,6 +509,9 @@ def cmd_schema_show(args: argparse.Namespace) -> int:
     from annotator.services.project import open_project
 
     with open_project(args.project) as project:
+        if args.at is not None:
+            print(schema_change.version_text(project, args.at), end="")
+            return EXIT_OK
         shown = schema_change.show(project)
     if args.json:
         print(json.dumps(shown, ensure_ascii=False, indent=2))
@@ -934,6 +937,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     schema_actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     q = schema_actions.add_parser("show", help="the schema in force, its versions and label counts")
     q.add_argument("project")
+    q.add_argument(
+        "--at", type=int, metavar="N", help="print version N's schema (TOML, guidelines included) as applied"
+    )
     q.add_argument("--json", action="store_true", help="machine-readable output")
     q.set_defaults(func=cmd_schema_show)
     for action, helptext, func in (

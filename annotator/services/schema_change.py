@@ -118,6 +118,22 @@ def versions(project: Project) -> list[VersionInfo]:
     ]
 
 
+def version_text(project: Project, number: int) -> str:
+    """The TOML of schema version ``number`` as it was applied (its labels, guidelines and examples: what
+    annotators were told while it was in force)."""
+    with project.engine.connect() as conn:
+        text = conn.scalar(select(SchemaVersion.source_text).where(SchemaVersion.number == number))
+        known = list(conn.scalars(select(SchemaVersion.number).order_by(SchemaVersion.number)))
+    if text is None:
+        if not known and number == 1:
+            from annotator.schema import schema_to_toml
+
+            return project.schema.source_text or schema_to_toml(project.schema)
+        shown = ", ".join(map(str, known)) or "1"
+        raise AnnotatorError(f"no schema version {number} in this project (versions: {shown})")
+    return text
+
+
 def current_version(conn: Connection) -> int:
     """The number of the schema version in force (1 for a project without recorded versions)."""
     return int(conn.scalar(select(func.max(SchemaVersion.number))) or 1)
@@ -1182,5 +1198,6 @@ __all__ = [
     "review_queue",
     "show",
     "version_schemas",
+    "version_text",
     "versions",
 ]

@@ -336,6 +336,10 @@ def test_cli_diff_apply_show(labelled, tmp_path, capsys):
     assert main(["schema", "show", location, "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["version"] == 2 and shown["versions"][1]["applied_by"] == "lead"
+    assert main(["schema", "show", location, "--at", "1"]) == 0  # what annotators were told under version 1
+    assert '"ARMED_GROUP"' in capsys.readouterr().out
+    assert main(["schema", "show", location, "--at", "7"]) == 1
+    assert "no schema version 7 in this project (versions: 1, 2)" in capsys.readouterr().err
     assert shown["versions"][1]["mapping"]["rename"] == ["ARMED_GROUP=MILITANT_GROUP"]
     assert {e["name"]: e["count"] for e in shown["entities"]}["MILITANT_GROUP"] == 6
     assert main(["export", location, "--format", "jsonl", "--out", str(tmp_path / "x.jsonl"), "--quiet"]) == 0
