@@ -171,7 +171,7 @@ class IncidentPanel(QWidget):
             self.figures.setVisible(bool(table))
             for mention in incident.mentions:
                 self._add_source(mention, content.snippets.get(mention.id, ""), content.event_id)
-            self.keys.setText("↑ ↓ select · Enter opens the source · u unlinks this event")
+            self.keys.setText("↑ ↓ · Enter opens a source · u unlinks")
         else:
             self.figures.clear()
             self.figures.hide()
@@ -191,10 +191,7 @@ class IncidentPanel(QWidget):
                 row.setData(Qt.ItemDataRole.UserRole, ("candidate", incident.id))
                 row.setToolTip(f"score {candidate.score:.2f}")
                 self.list.addItem(row)
-            self.keys.setText(
-                ("↑ ↓ select · Enter or 1…5 links the event · " if n else "")
-                + "n starts a new incident from it"
-            )
+            self.keys.setText(("↑ ↓ · Enter or 1…5 links · " if n else "") + "n new incident")
         if self.list.count():
             self.list.setCurrentRow(0)
 

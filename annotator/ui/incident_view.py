@@ -235,8 +235,17 @@ class Timeline(QWidget):
             said = since.isoformat() if per_bar == 1 else f"{since.isoformat()} + {per_bar - 1} days"
             said += ": " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items(), key=lambda x: -x[1]))
             self._bars.append((QRect(bx, top, max(bar_width, 3), height), said))
-        # dates under the axis: first and last day, and month starts where there is room
         painter.setPen(self.palette().text().color())
+        day_width = metrics.horizontalAdvance("2025-04-22") + 12
+        if per_bar == 1 and n_days * day_width <= right - left:  # a few days: each one's date under it
+            for n in range(n_days):
+                centre = left + int((n + 0.5) * step)
+                text = (first + timedelta(days=n)).isoformat()
+                painter.drawText(
+                    centre - metrics.horizontalAdvance(text) // 2, bottom + 4 + metrics.ascent(), text
+                )
+            return
+        # dates under the axis: first and last day, and month starts where there is room
         months = []
         month = date(first.year, first.month, 1)
         while True:
