@@ -463,9 +463,18 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     import gc
 
-    # a search makes no reference cycles worth collecting, and its process ends with it: the collector's
-    # passes over the modules being imported cost about 4% of a later search
+    # a search makes no reference cycles worth collecting: the collector's passes over the modules being
+    # imported cost about 4% of a later search (switched back on after, for a caller in the same process)
+    enabled = gc.isenabled()
     gc.disable()
+    try:
+        return _search(args)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _search(args: argparse.Namespace) -> int:
     from annotator.services.search import search_file
 
     # a project file at this program's revision is indexed (when behind) and searched on a plain sqlite3

@@ -532,31 +532,13 @@ def agreement_file(
     file is refused with the same message); it writes nothing."""
     import sqlite3
 
-    from annotator.store.database import (
-        BUSY_TIMEOUT_MS,
-        ProjectDamagedError,
-        ProjectOpenError,
-        _is_corruption,
-        check_sqlite_file,
-        damaged_message,
-        head_revision,
-        is_url,
-    )
+    from annotator.store.database import ProjectOpenError, damaged_read, open_plain
 
-    if is_url(str(target)):
+    opened = open_plain(target)
+    if opened is None:
         return None
-    path = Path(target).expanduser()
-    if not path.is_file():
-        return None
-    check_sqlite_file(path, create=False)
+    path, con = opened
     try:
-        con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    except sqlite3.Error:
-        return None
-    try:
-        con.execute("BEGIN")  # one snapshot for every query
-        if con.execute("SELECT version_num FROM alembic_version").fetchall() != [(head_revision(),)]:
-            return None
         found = con.execute("SELECT value FROM settings WHERE key = 'schema'").fetchall()
         if not found:
             return None
@@ -574,12 +556,7 @@ def agreement_file(
     except sqlite3.OperationalError:  # busy past the timeout, unreadable: the usual open says
         return None
     except sqlite3.DatabaseError as exc:
-        if not _is_corruption(exc):
-            raise
-        # a damaged page the look before opening did not read: the one line every damaged file gets
-        raise ProjectDamagedError(
-            damaged_message(path, str(exc)).replace("nothing was changed", "this was not done")
-        ) from None
+        raise damaged_read(path, exc) from None
     finally:
         con.close()
     with _collector_paused():

@@ -523,31 +523,13 @@ def search_file(
     an index of a newer annotator's keys, or the file busy or read-only. The file gets the same look
     before opening as any open (:func:`annotator.store.database.check_sqlite_file`: a damaged file is
     refused with the same message); it writes nothing but the index."""
-    from annotator.store.database import (
-        BUSY_TIMEOUT_MS,
-        ProjectDamagedError,
-        _is_corruption,
-        check_sqlite_file,
-        damaged_message,
-        forget_check,
-        head_revision,
-        is_url,
-    )
+    from annotator.store.database import damaged_read, open_plain
 
-    if is_url(str(target)):
+    opened = open_plain(target)
+    if opened is None:
         return None
-    path = Path(target).expanduser()
-    if not path.is_file():
-        return None
-    check_sqlite_file(path, create=False)
+    path, con = opened
     try:
-        con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    except sqlite3.Error:
-        return None
-    try:
-        con.execute("BEGIN")  # one snapshot for the checks and the search
-        if con.execute("SELECT version_num FROM alembic_version").fetchall() != [(head_revision(),)]:
-            return None
         if not con.execute("SELECT 1 FROM settings WHERE key = 'schema'").fetchall():
             return None
         if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_index'").fetchall():
@@ -569,13 +551,6 @@ def search_file(
     except sqlite3.OperationalError:  # busy past the timeout, read-only, no FTS5: the usual open says
         return None
     except sqlite3.DatabaseError as exc:
-        if not _is_corruption(exc):
-            raise
-        # a damaged page the look before opening did not read (beyond its budget, or damage that
-        # bypassed the file system after a remembered sound check): the one line, and look again next time
-        forget_check(path)
-        raise ProjectDamagedError(
-            damaged_message(path, str(exc)).replace("nothing was changed", "this was not done")
-        ) from None
+        raise damaged_read(path, exc) from None
     finally:
         con.close()

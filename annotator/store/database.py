@@ -396,6 +396,46 @@ def _remember(path: Path, state: list) -> None:
     _save_checks(dict(list(checks.items())[-REMEMBERED_CHECKS:]))
 
 
+def open_plain(target: str | Path) -> tuple[Path, sqlite3.Connection] | None:
+    """A project file at this program's head revision on a plain :mod:`sqlite3` connection (no SQLAlchemy,
+    engine or Alembic), inside one read snapshot (``BEGIN``), after the look before opening every open
+    gets (:func:`check_sqlite_file`: a damaged file is refused with the same one line). None when the
+    usual open must answer instead: a URL, a missing file, another revision (the usual open upgrades it),
+    or a file busy or unreadable this way. The caller closes the connection and reports a damaged page
+    met later with :func:`damaged_read`."""
+    if is_url(str(target)):
+        return None
+    path = Path(target).expanduser()
+    if not path.is_file():
+        return None
+    check_sqlite_file(path, create=False)
+    try:
+        con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        con.execute("BEGIN")  # one snapshot for the caller's queries
+        if con.execute("SELECT version_num FROM alembic_version").fetchall() == [(head_revision(),)]:
+            return path, con
+    except sqlite3.OperationalError:  # busy past the timeout, no such table: the usual open says
+        pass
+    con.close()
+    return None
+
+
+def damaged_read(path: Path, exc: sqlite3.DatabaseError) -> Exception:
+    """What to raise for a driver error met while reading on :func:`open_plain`'s connection: a damaged
+    page the look before opening did not read (beyond its budget, or damage that bypassed the file system
+    after a remembered sound check) is the one line every damaged file gets, and the file is looked at
+    again next time; any other error is itself."""
+    if not _is_corruption(exc):
+        return exc
+    forget_check(path)
+    return ProjectDamagedError(
+        damaged_message(path, str(exc)).replace("nothing was changed", "this was not done")
+    )
+
+
 def forget_check(path: Path | str) -> None:
     """Forget a remembered sound check of ``path`` (a read met a damaged page: the next open looks again)."""
     checks = _load_checks()

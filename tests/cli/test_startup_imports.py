@@ -233,3 +233,16 @@ def test_the_text_packages_lazy_names_are_its_modules_names():
         assert getattr(text, name) is getattr(importlib.import_module(f"annotator.text.{module}"), name)
     with pytest.raises(AttributeError):
         text.no_such_name  # noqa: B018
+
+
+def test_a_search_in_process_leaves_the_collector_as_it_found_it(tmp_path):
+    import gc
+
+    from annotator.cli import main
+    from annotator.services.project import init_project
+
+    with init_project(tmp_path / "p.annotator"):
+        pass
+    assert gc.isenabled()
+    assert main(["search", str(tmp_path / "p.annotator"), "pahalgam", "--quiet"]) == 0
+    assert gc.isenabled()
