@@ -450,12 +450,16 @@ def _policy(value: str) -> str:
 
 def cmd_adjudicate(args: argparse.Namespace) -> int:
     from annotator.services.adjudication import auto_adjudicate, format_scores, scores_against_gold
+    from annotator.services.incidents import adjudicate_incidents
     from annotator.services.project import open_project
 
     with open_project(args.project) as project:
         report = auto_adjudicate(project, args.policy, include_unfinished=args.include_unfinished)
+        # after the gold events: links into gold incidents, by the same policy
+        linked = adjudicate_incidents(project, args.policy, include_unfinished=args.include_unfinished)
         scores = scores_against_gold(project, include_unfinished=args.include_unfinished)
     print(report.summary())
+    print(linked.summary())
     print(format_scores(scores))
     return EXIT_OK
 

@@ -1586,3 +1586,294 @@ def split_outcome(document_id: int | None, incident: IncidentView | None, event_
         command,
         message=f"{n} source{'s' if n != 1 else ''} moved to a new incident {short_id(command.new_id)}.",
     )
+
+
+# ------------------------------------------------------------------------------------------ adjudication
+
+#: The notes of a gold incident made by :func:`adjudicate_incidents` (the policy follows). A gold incident
+#: with any other notes is a person's and is never changed by the rule.
+ADJUDICATED = "adjudicated: "
+#: A gold event's position: document, trigger start and end, type (annotators' events match it there).
+_Position = tuple[int, int, int, str]
+#: The fields of a rule-made gold incident compared between runs.
+_ADJUDICATED_FIELDS = (
+    "type",
+    "date_start",
+    "date_end",
+    "place_id",
+    "place_name",
+    "place_key",
+    "actors",
+    "figure_rule",
+    "figures",
+    "notes",
+)
+
+
+@dataclass
+class IncidentAdjudicationReport:
+    policy: str
+    incidents: int = 0  # gold incidents the rule holds after the run
+    made: int = 0  # of them, made (or made again) by this run
+    unchanged: int = 0  # of them, kept as they were
+    removed: int = 0  # rule-made gold incidents of an earlier run that went
+    events: int = 0  # gold events linked in the rule's incidents
+    pairs: int = 0  # pairs of gold events the policy linked
+    undecided: int = 0  # pairs some annotator linked, the policy did not, nor the closure joined
+    conflicts: int = 0  # per-source figures left out because the annotators give different ones
+
+    def summary(self) -> str:
+        return (
+            f"incidents adjudicated by {self.policy}: {self.incidents} gold incident(s) ({self.made} made, "
+            f"{self.unchanged} unchanged, {self.removed} removed), {self.events} event(s) linked, "
+            f"{self.undecided} pair(s) left undecided, {self.conflicts} figure(s) left out for disagreement"
+        )
+
+
+def _is_adjudicated(notes: str | None) -> bool:
+    from annotator.agreement.adjudication import check_policy
+
+    if not notes or not notes.startswith(ADJUDICATED):
+        return False
+    try:
+        check_policy(notes[len(ADJUDICATED) :])
+    except AnnotatorError:
+        return False
+    return True
+
+
+def _made_by_rule(row: dict[str, Any], mentions: Iterable[dict[str, Any]]) -> bool:
+    """Whether a gold incident is as :func:`adjudicate_incidents` made it: its notes name a policy and
+    neither it nor a mention has changed since (a person's edit, link or figure makes it theirs)."""
+    made = row["created_at"]
+    return (
+        _is_adjudicated(row["notes"])
+        and row["updated_at"] == made
+        and all(m["created_at"] == made and m["updated_at"] == made for m in mentions)
+    )
+
+
+def adjudicate_incidents(
+    project: Project,
+    policy: str,
+    *,
+    annotators: list[str] | None = None,
+    include_unfinished: bool = False,
+) -> IncidentAdjudicationReport:
+    """Link gold events into gold incidents by ``policy``, from the annotators' incidents.
+
+    A gold event stands for the annotators' events at its document, trigger span and type. Two gold events
+    (of different documents or one) are linked when the policy holds among the *voters*: the annotators
+    whose work counts on both documents (:func:`annotator.annotations.counted`: done, or any label with
+    ``include_unfinished``; of ``annotators`` when given) and who have an event at both positions; the
+    ``yes`` votes are the voters who linked those two events into one incident. ``majority``: more than
+    half of the voters; ``unanimous``: all; ``min:N``: at least N; never with fewer than two voters (as
+    :func:`~annotator.services.adjudication.auto_adjudicate` needs two annotators on a document). The
+    linked pairs are closed transitively (union-find); each group is one gold incident, its fields filled
+    from its gold events as linking does (:func:`_absorb`, oldest report first), its notes
+    ``adjudicated: POLICY``. A gold mention's figures are the ones the annotators' mentions at that
+    position give when they agree (annotators giving none are not counted); a figure they give
+    differently is left out and counted in ``conflicts``.
+
+    Other gold incidents are a person's (:func:`_made_by_rule`: other notes, or a row changed since the
+    rule made it): never changed, and their events are not linked again. Rule-made ones from an earlier
+    run are kept when the new result has exactly the same incident
+    (mentions, fields, figures), else removed (leaving tombstones) and made anew: running again with
+    nothing changed changes no row. All of it is one transaction."""
+    from annotator.agreement.adjudication import accepts, check_policy
+    from annotator.annotations import GOLD, Layer
+    from annotator.store.reading import read_batches
+    from annotator.store.writes import transact
+
+    policy = check_policy(policy)
+    if annotators and GOLD in annotators:
+        raise AnnotatorError(f"{GOLD!r} is the gold set, not an annotator to adjudicate")
+
+    def work(conn: Connection) -> IncidentAdjudicationReport:
+        report = IncidentAdjudicationReport(policy)
+        gold_id = conn.scalar(select(Annotator.id).where(Annotator.name == GOLD))
+        if gold_id is None:
+            return report
+        names = dict(conn.execute(select(Annotator.id, Annotator.name)).all())
+        gold_at: dict[_Position, str] = {}
+        for event_id, doc, start, end, etype in conn.execute(
+            select(Event.id, Event.document_id, Event.trigger_start, Event.trigger_end, Event.type)
+            .where(Event.annotator_id == gold_id)
+            .order_by(Event.id)
+        ):
+            gold_at.setdefault((doc, start, end, etype), event_id)
+        # gold incidents: the rule's (its notes, and no row changed since it made them) and a person's
+        rule_rows = {
+            r.id: dict(r._mapping)
+            for r in conn.execute(select(Incident.__table__).where(Incident.annotator_id == gold_id))
+        }
+        rule_mentions: dict[str, dict[str, dict[str, Any]]] = {i: {} for i in rule_rows}
+        for m in conn.execute(
+            select(IncidentMention.__table__).where(IncidentMention.annotator_id == gold_id)
+        ):
+            rule_mentions.setdefault(m.incident_id, {})[m.event_id] = dict(m._mapping)
+        held: set[str] = set()  # gold events in a person's gold incident
+        for incident_id in sorted(rule_mentions):
+            stored, linked = rule_rows.get(incident_id), rule_mentions[incident_id]
+            if stored is None or not _made_by_rule(stored, linked.values()):
+                held.update(linked)
+                rule_rows.pop(incident_id, None)
+                del rule_mentions[incident_id]
+        positions = {k: e for k, e in gold_at.items() if e not in held}
+        documents = sorted({k[0] for k in positions})
+        # whose work counts on each document
+        counted: dict[int, set[str]] = {}
+        for batch in read_batches(
+            conn,
+            documents=documents,
+            annotators=annotators,
+            layers=[Layer.STATUS],
+            with_text=False,
+            presence=include_unfinished,
+        ):
+            for read in batch:
+                counted[read.id] = set(read.counted(annotators, include_unfinished=include_unfinished))
+        # the counted annotators' events at gold positions and their incidents
+        has: dict[str, set[_Position]] = {}
+        member: dict[str, dict[_Position, set[str]]] = {}
+        figures: dict[_Position, dict[str, set[int]]] = {}
+        clusters: dict[str, set[_Position]] = {}  # an annotator's incident → the gold positions in it
+        for i in range(0, len(documents), 500):
+            query = (
+                select(
+                    Event.annotator_id,
+                    Event.document_id,
+                    Event.trigger_start,
+                    Event.trigger_end,
+                    Event.type,
+                    IncidentMention.incident_id,
+                    IncidentMention.figures,
+                )
+                .outerjoin(IncidentMention, IncidentMention.event_id == Event.id)
+                .where(Event.document_id.in_(documents[i : i + 500]), Event.annotator_id != gold_id)
+            )
+            for aid, doc, start, end, etype, incident_id, given in conn.execute(query):
+                name = names.get(aid)
+                key = (doc, start, end, etype)
+                if name is None or name not in counted.get(doc, ()) or key not in positions:
+                    continue
+                has.setdefault(name, set()).add(key)
+                if incident_id is None:
+                    continue
+                member.setdefault(name, {}).setdefault(key, set()).add(incident_id)
+                clusters.setdefault(incident_id, set()).add(key)
+                for figure, value in (given or {}).items():
+                    if figure in FIGURES and isinstance(value, int) and not isinstance(value, bool):
+                        figures.setdefault(key, {}).setdefault(figure, set()).add(value)
+        # the pairs some annotator linked, decided by the policy, closed by union-find
+        proposed = {(a, b) for keys in clusters.values() for a in keys for b in keys if a < b}
+        parent: dict[_Position, _Position] = {}
+
+        def find(k: _Position) -> _Position:
+            parent.setdefault(k, k)
+            while parent[k] != k:
+                parent[k] = parent[parent[k]]
+                k = parent[k]
+            return k
+
+        for a, b in sorted(proposed):
+            both = counted.get(a[0], set()) & counted.get(b[0], set())
+            voters = [n for n in sorted(both) if a in has.get(n, ()) and b in has.get(n, ())]
+            yes = [n for n in voters if member.get(n, {}).get(a, set()) & member.get(n, {}).get(b, set())]
+            if len(voters) >= 2 and accepts(policy, len(yes), len(voters)):
+                report.pairs += 1
+                parent[find(a)] = find(b)
+        report.undecided = sum(1 for a, b in proposed if find(a) != find(b))
+        groups: dict[_Position, list[_Position]] = {}
+        for k in list(parent):
+            groups.setdefault(find(k), []).append(k)
+        # the incidents the rule makes now: their fields and each gold mention's figures
+        wanted: list[tuple[dict[str, Any], dict[str, dict[str, int]]]] = []
+        members = [sorted(g) for g in groups.values() if len(g) > 1]
+        facts = event_facts(conn, [positions[k] for g in members for k in g])
+        for group in members:
+            row: dict[str, Any] = {
+                "type": "",
+                "date_start": None,
+                "date_end": None,
+                "place_id": None,
+                "place_name": None,
+                "place_key": None,
+                "actors": [],
+                "figure_rule": "latest",
+                "figures": {},
+                "notes": ADJUDICATED + policy,
+            }
+            ordered = sorted(
+                (facts[positions[k]] for k in group if positions[k] in facts),
+                key=lambda f: (f.published or "", f.event_id),
+            )
+            for f in ordered:
+                row.update(_absorb(row, f))
+            sources: dict[str, dict[str, int]] = {}
+            for k in group:
+                agreed: dict[str, int] = {}
+                for figure, values in sorted(figures.get(k, {}).items()):
+                    if len(values) == 1:
+                        agreed[figure] = next(iter(values))
+                    else:
+                        report.conflicts += 1
+                sources[positions[k]] = agreed
+            wanted.append((row, sources))
+        # keep what is the same, remove the rest of the rule's earlier incidents, make the new ones
+        from annotator.store.writes import bury, delete_where, insert_new
+
+        def same(incident_id: str, row: dict[str, Any], sources: dict[str, dict[str, int]]) -> bool:
+            old, mentions = rule_rows[incident_id], rule_mentions[incident_id]
+            return (
+                set(mentions) == set(sources)
+                and all(old[f] == row[f] for f in _ADJUDICATED_FIELDS)
+                and all((mentions[e]["figures"] or {}) == sources[e] for e in sources)
+            )
+
+        kept: set[str] = set()
+        making = []
+        for row, sources in wanted:
+            found = next((i for i in rule_rows if i not in kept and same(i, row, sources)), None)
+            if found is None:
+                making.append((row, sources))
+            else:
+                kept.add(found)
+        now = utcnow()
+        for incident_id in sorted(set(rule_rows) - kept):
+            mentions = list(rule_mentions[incident_id].values())
+            if mentions:
+                where = mentions[0]["document_id"]
+                bury(conn, IncidentMention.__table__, mentions, where, now)
+                bury(conn, Incident.__table__, [rule_rows[incident_id]], where, now)
+            delete_where(conn, IncidentMention, IncidentMention.incident_id == incident_id)
+            delete_where(conn, Incident, Incident.id == incident_id)
+            report.removed += 1
+        incident_rows, mention_rows = [], []
+        document_of = {e: k[0] for k, e in positions.items()}
+        for row, sources in making:
+            incident_id = str(uuid.uuid4())
+            incident_rows.append(
+                {**row, "id": incident_id, "annotator_id": gold_id, "created_at": now, "updated_at": now}
+            )
+            for event_id, given in sorted(sources.items()):
+                mention_rows.append(
+                    {
+                        "id": str(uuid.uuid4()),
+                        "incident_id": incident_id,
+                        "event_id": event_id,
+                        "document_id": document_of[event_id],
+                        "annotator_id": gold_id,
+                        "figures": given,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+        insert_new(conn, Incident.__table__, incident_rows)
+        insert_new(conn, IncidentMention.__table__, mention_rows)
+        report.made, report.unchanged = len(making), len(kept)
+        report.incidents = len(wanted)
+        report.events = sum(len(sources) for _row, sources in wanted)
+        return report
+
+    return transact(project.engine, work)
