@@ -114,9 +114,20 @@ INCIDENT_KEYS: tuple[KeyBinding, ...] = (
     ),
     KeyBinding("n", "new_incident", "start a new incident from the active event", "incident"),
     KeyBinding("u", "unlink_event", "take the active event out of its incident", "incident"),
+    KeyBinding(
+        "e",
+        "edit_incident",
+        "edit the incident's fields (type, dates, place, actors, figures, notes)",
+        "incident",
+    ),
+    KeyBinding(
+        "f", "edit_source_figures", "edit the killed/injured/arrested the selected source gives", "incident"
+    ),
     KeyBinding("Return", "open_source", "open the selected source's document, its event active", "incidents"),
     KeyBinding("m", "merge_incidents", "merge the two selected incidents (into the older one)", "incidents"),
     KeyBinding("s", "split_incident", "move the selected sources to a new incident", "incidents"),
+    KeyBinding("e", "edit_incident", "edit the selected incident's fields", "incidents"),
+    KeyBinding("f", "edit_source_figures", "edit the figures the selected source gives", "incidents"),
 )
 
 

@@ -4,7 +4,8 @@ sources disagree on side by side), else the incidents it may belong to, best fir
 
 Keyboard first (:data:`annotator.keymap.INCIDENT_KEYS`, acting only while the panel's list has the focus):
 Up/Down, Return links the active event to a candidate or opens a source, 1…5 link to that candidate, n
-starts a new incident, u unlinks. The panel only says what was asked; the window runs the commands."""
+starts a new incident, u unlinks, e edits the incident's fields, f the figures the selected source gives.
+The panel only says what was asked; the window runs the commands."""
 
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from annotator.keymap import INCIDENT_KEYS, KeyBinding
 from annotator.services.incidents import (
@@ -100,6 +109,8 @@ class IncidentPanel(QWidget):
     newRequested = Signal()
     unlinkRequested = Signal()
     sourceOpened = Signal(object)  # the Mention whose document to open
+    editRequested = Signal(object)  # the IncidentView whose fields to edit
+    figuresRequested = Signal(object)  # the Mention whose figures to edit
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -122,6 +133,16 @@ class IncidentPanel(QWidget):
         self.list.itemActivated.connect(lambda _item: self._choose())
         self.list.pressed.connect(self._on_key)
         layout.addWidget(self.list, 1)
+        buttons = QHBoxLayout()
+        self.edit_button = QPushButton("&Edit incident… (e)")
+        self.edit_button.clicked.connect(self.edit_incident)
+        self.figures_button = QPushButton("Source &figures… (f)")
+        self.figures_button.clicked.connect(self.edit_source_figures)
+        for button in (self.edit_button, self.figures_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys stay with the list
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
         self.keys = QLabel()
         self.keys.setWordWrap(True)
         self.keys.setStyleSheet("color: palette(mid)")
@@ -142,6 +163,7 @@ class IncidentPanel(QWidget):
         self.figures.clear()
         self.figures.hide()
         self.list.clear()
+        self._show_buttons(False)
         self.keys.setText("Ctrl+Shift+I comes here once an event is active.")
 
     def show_content(self, content: EventIncident, event_type: str = "") -> None:
@@ -171,7 +193,8 @@ class IncidentPanel(QWidget):
             self.figures.setVisible(bool(table))
             for mention in incident.mentions:
                 self._add_source(mention, content.snippets.get(mention.id, ""), content.event_id)
-            self.keys.setText("↑ ↓ · Enter opens a source · u unlinks")
+            self.keys.setText("↑ ↓ · Enter opens a source · e edits · f figures · u unlinks")
+            self._show_buttons(True)
         else:
             self.figures.clear()
             self.figures.hide()
@@ -192,6 +215,7 @@ class IncidentPanel(QWidget):
                 row.setToolTip(f"score {candidate.score:.2f}")
                 self.list.addItem(row)
             self.keys.setText(("↑ ↓ · Enter or 1…5 links · " if n else "") + "n new incident")
+            self._show_buttons(False)
         if self.list.count():
             self.list.setCurrentRow(0)
 
@@ -205,6 +229,10 @@ class IncidentPanel(QWidget):
         row.setData(Qt.ItemDataRole.UserRole, ("source", mention.event_id))
         row.setToolTip(f"{mention.title}\n«{mention.trigger}» ({mention.type})")
         self.list.addItem(row)
+
+    def _show_buttons(self, shown: bool) -> None:
+        self.edit_button.setVisible(shown)
+        self.figures_button.setVisible(shown)
 
     # ------------------------------------------------------------------ keys
 
@@ -229,6 +257,31 @@ class IncidentPanel(QWidget):
             self.newRequested.emit()
         elif binding.action == "unlink_event":
             self.unlinkRequested.emit()
+        elif binding.action == "edit_incident":
+            self.edit_incident()
+        elif binding.action == "edit_source_figures":
+            self.edit_source_figures()
+
+    def edit_incident(self) -> None:
+        """Ask to edit the fields of the incident shown (nothing while only candidates are)."""
+        if self.content is not None and self.content.incident is not None:
+            self.editRequested.emit(self.content.incident)
+
+    def selected_source(self) -> Mention | None:
+        """The source of the current row (the first source when no source row is current)."""
+        if self.content is None or self.content.incident is None:
+            return None
+        mentions = self.content.incident.mentions
+        current = self.current()
+        if current is not None and current[0] == "source":
+            return next((m for m in mentions if m.event_id == current[1]), None)
+        return mentions[0] if mentions else None
+
+    def edit_source_figures(self) -> None:
+        """Ask to edit the figures the selected source gives."""
+        mention = self.selected_source()
+        if mention is not None:
+            self.figuresRequested.emit(mention)
 
     def _choose(self) -> None:
         current = self.current()

@@ -319,6 +319,8 @@ class IncidentViewDialog(QDialog):
     mergeRequested = Signal(list)  # [IncidentView, IncidentView]
     splitRequested = Signal(object, list)  # IncidentView, [event ids]
     sourceOpened = Signal(object, object)  # IncidentView, Mention
+    editRequested = Signal(object)  # IncidentView: edit its fields
+    figuresRequested = Signal(object, object)  # IncidentView, Mention: edit the figures it gives
     incidentSelected = Signal(object)  # IncidentView: the window reads its sources
     loaded = Signal()  # the incidents were (read again and) shown
 
@@ -429,9 +431,11 @@ class IncidentViewDialog(QDialog):
         self.split_button.clicked.connect(self.split)
         self.open_button = QPushButton("&Open source (Enter)")
         self.open_button.clicked.connect(self.open_source)
+        self.edit_button = QPushButton("&Edit incident… (e)")
+        self.edit_button.clicked.connect(self.edit_incident)
         close = QPushButton("Close")
         close.clicked.connect(self.close)
-        for button in (self.merge_button, self.split_button, self.open_button):
+        for button in (self.merge_button, self.split_button, self.edit_button, self.open_button):
             button.setAutoDefault(False)
             buttons.addWidget(button)
         close.setAutoDefault(False)
@@ -583,6 +587,33 @@ class IncidentViewDialog(QDialog):
             self.merge()
         elif binding.action == "split_incident":
             self.split()
+        elif binding.action == "edit_incident":
+            self.edit_incident()
+        elif binding.action == "edit_source_figures":
+            self.edit_source_figures()
+
+    def edit_incident(self) -> None:
+        """Ask to edit the selected incident's fields (the one whose sources are shown, read in full)."""
+        chosen = self.selected()
+        if len(chosen) != 1:
+            self.say("Select one incident to edit (e).")
+            return
+        incident = (
+            self.sources_of if self.sources_of is not None and self.sources_of.id == chosen[0].id else None
+        )
+        self.editRequested.emit(incident or chosen[0])
+
+    def edit_source_figures(self) -> None:
+        """Ask to edit the figures the current source gives."""
+        incident = self.sources_of
+        item = self.sources.currentItem()
+        if incident is None or item is None:
+            self.say("Select a source of an incident to edit its figures (f).")
+            return
+        event_id = item.data(Qt.ItemDataRole.UserRole)
+        mention = next((m for m in incident.mentions if m.event_id == event_id), None)
+        if mention is not None:
+            self.figuresRequested.emit(incident, mention)
 
     def merge(self) -> None:
         self.mergeRequested.emit(self.selected())

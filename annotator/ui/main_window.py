@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QDockWidget,
     QHeaderView,
     QLabel,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QSplitter,
+    QTabBar,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
 from annotator.errors import AnnotatorError
 from annotator.services.annotate import (
     Change,
+    Command,
     Span,
 )
 from annotator.services.documents import document_row, load_text
@@ -45,6 +49,9 @@ from annotator.ui.window_search import SearchMixin
 from annotator.ui.window_suggestions import SuggestionsMixin
 from annotator.ui.window_team import TeamMixin
 
+if TYPE_CHECKING:
+    from annotator.ui.incident_view import IncidentViewDialog
+
 #: Qt's named keys as annotator.keymap writes them.
 KEY_NAMES = {
     Qt.Key.Key_Return: "Return",
@@ -61,6 +68,12 @@ def _empty(layout: QVBoxLayout) -> None:
         widget = item.widget() if item is not None else None
         if widget is not None:  # only widgets are added to the panels' layouts
             widget.deleteLater()
+
+
+def _tab_up(dock: QDockWidget) -> bool:
+    """Whether a dock can be seen: a tabified dock under another tab is "visible" to Qt, moved out of
+    sight."""
+    return dock.isVisible() and not dock.isFloating() and not dock.visibleRegion().isEmpty()
 
 
 class MainWindow(
@@ -102,6 +115,10 @@ class MainWindow(
         self.review_queue_dialog = None
         self.incident_view = None  # Project → Incidents (window_team)
         self._incident_stale = True  # the incident panel is filled when next seen
+        self._incident_tab_raised = False  # the Incident tab was brought up by an event becoming active
+        self._incident_tab_under: QDockWidget | None = None  # the tab it covered, given back after
+        self._refusal = ""  # why the last command run was not done ("" when it was)
+        self.incident_dialog: QDialog | None = None  # the open incident/source figures dialog
         self.import_report_box = None
         self.last_dataset_report = None
         self._build()
@@ -155,11 +172,18 @@ class MainWindow(
             self.restoreState(QByteArray.fromBase64(state.encode("ascii", "replace")))
 
     def _default_docks(self, width: int) -> None:
-        self.resizeDocks(
-            [self.list_dock, self.palette_dock],
-            [min(340, int(width * 0.2)), min(330, int(width * 0.22))],
-            Qt.Orientation.Horizontal,
-        )
+        left, right = min(340, int(width * 0.2)), min(330, int(width * 0.22))
+        tabs = self._left_tabs_width()
+        if width - tabs - right - 20 >= width // 2:  # the left tabs unshortened, when the text keeps half
+            left = max(left, tabs)
+        self.resizeDocks([self.list_dock, self.palette_dock], [left, right], Qt.Orientation.Horizontal)
+
+    def _left_tabs_width(self) -> int:
+        """The width the left column's tabs (Documents, Search, Incident) take unshortened."""
+        bar = QTabBar()
+        for dock in (self.list_dock, self.search_dock, self.incident_dock):
+            bar.addTab(dock.windowTitle())
+        return sum(bar.tabSizeHint(i).width() for i in range(bar.count())) + 8
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -254,8 +278,11 @@ class MainWindow(
         self.incident_panel.sourceOpened.connect(
             lambda mention: self.open_source(mention, self._incident_owner())
         )
+        self.incident_panel.editRequested.connect(self.edit_incident_fields)
+        self.incident_panel.figuresRequested.connect(self.edit_source_figures)
+        # a tab beside Documents and Search (tabified below): the list keeps the column's height, and the
+        # Incident tab comes up by itself when an event becomes active (see _follow_incident_tab)
         self.incident_dock = self._dock("Incident", self.incident_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.splitDockWidget(self.list_dock, self.incident_dock, Qt.Orientation.Vertical)
         self.incident_dock.visibilityChanged.connect(
             lambda visible: self._update_incident_panel() if visible and self._incident_stale else None
         )
@@ -301,6 +328,7 @@ class MainWindow(
         search_layout.addWidget(self.search_results)
         self.search_dock = self._dock("Search", search, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.tabifyDockWidget(self.list_dock, self.search_dock)
+        self.tabifyDockWidget(self.search_dock, self.incident_dock)
         self.list_dock.raise_()
 
         self.progress_label = QLabel()
@@ -504,6 +532,7 @@ class MainWindow(
             return
         if event_id and not any(e.id == event_id for e in self.frames.events):
             self.refresh_frames()  # made by a command just now
+        before = self.active_event
         self.active_event = event_id
         self.selected_relation = ""
         self.view.set_active_event(event_id, self._active_arguments())
@@ -521,9 +550,33 @@ class MainWindow(
             self.events_dock.raise_()
         else:
             self.statusBar().clearMessage()
+        if event_id != before:
+            self._follow_incident_tab(event_id)
         self._update_incident_panel()
 
     # ------------------------------------------------------------------ incidents
+
+    def _follow_incident_tab(self, event_id: str) -> None:
+        """While the Incident dock is a tab beside the Documents list (the first-start layout), its tab comes
+        up when an event becomes active, and the tab that was up before comes back when none is; a layout
+        the person arranged otherwise is left alone."""
+        dock = self.incident_dock
+        if dock.isFloating() or not self.tabifiedDockWidgets(dock):
+            return
+        if event_id:
+            if _tab_up(dock):
+                return  # up already (brought up before, or chosen by the person: nothing to give back)
+            if not self._incident_tab_raised:
+                self._incident_tab_under = next(
+                    (d for d in self.tabifiedDockWidgets(dock) if _tab_up(d)), None
+                )
+            self._incident_tab_raised = True
+            dock.raise_()
+        elif self._incident_tab_raised:
+            self._incident_tab_raised = False
+            under, self._incident_tab_under = self._incident_tab_under, None
+            if _tab_up(dock) and under is not None and under in self.tabifiedDockWidgets(dock):
+                under.raise_()
 
     def _update_incident_panel(self) -> None:
         """The active event's incident (or its candidates) in the panel; read only while the panel can be
@@ -586,6 +639,90 @@ class MainWindow(
         linked = incident_of(self.project, event_id) if event_id else None
         self.carry_out(unlink_outcome(self.document_id, event_id, linked))
 
+    def _submit(self, make: Callable[[], Command], message: str) -> str | None:
+        """Run the command ``make`` builds through :meth:`carry_out` (one undo step): None when it was done,
+        else the one line saying why not (for a dialog that stays open to say it)."""
+        try:
+            command = make()
+        except AnnotatorError as exc:
+            return str(exc)
+        self._refusal = ""
+        before = self.undo_stack.count(), self.undo_stack.index()
+        self.carry_out(Outcome(command, message=message))
+        if self._refusal:
+            return self._refusal
+        if (self.undo_stack.count(), self.undo_stack.index()) == before:
+            return self.statusBar().currentMessage() or "Not done."
+        return None
+
+    def _open_incident_dialog(self, dialog: QDialog) -> None:
+        if self.incident_dialog is not None:
+            self.incident_dialog.close()
+        self.incident_dialog = dialog
+        dialog.finished.connect(lambda _r: self._forget_incident_dialog(dialog))
+        dialog.open()
+
+    def _forget_incident_dialog(self, dialog: QDialog) -> None:
+        if self.incident_dialog is dialog:
+            self.incident_dialog = None
+        if self.incident_view is not None and self.incident_view.isVisible():
+            self.incident_view.activateWindow()  # the keys go back where e or f was pressed
+            self.incident_view.table.setFocus()
+        elif _tab_up(self.incident_dock):
+            self.activateWindow()
+            self.incident_panel.focus_list()
+
+    def edit_incident_fields(self, incident) -> None:
+        """A dialog for an incident's fields (a ``services.incidents.IncidentView``); OK runs
+        ``SetIncidentFields`` (one undo step); a refusal is said in the dialog, which stays open."""
+        from annotator.services.incidents import SetIncidentFields, short_id
+        from annotator.ui.incident_dialog import IncidentFieldsDialog
+
+        if incident is None:
+            return
+        document_id = self.document_id or 0
+
+        def submit(values: dict) -> str | None:
+            return self._submit(
+                lambda: SetIncidentFields(document_id, incident.id, values),
+                f"Incident {short_id(incident.id)} changed (Ctrl+Z takes it back).",
+            )
+
+        parent = (
+            self.incident_view if self.incident_view is not None and self.incident_view.isVisible() else self
+        )
+        types = [e.name for e in self.project.schema.events]
+        self._open_incident_dialog(IncidentFieldsDialog(incident, types, submit, parent))
+
+    def edit_source_figures(self, mention) -> None:
+        """A dialog for the figures one source gives (a ``services.incidents.Mention``); OK runs
+        ``SetSourceFigures`` (one undo step)."""
+        from annotator.services.incidents import SetSourceFigures
+        from annotator.ui.incident_dialog import SourceFiguresDialog
+
+        if mention is None:
+            return
+        document_id = self.document_id if self.document_id is not None else mention.document_id
+
+        def submit(values: dict) -> str | None:
+            return self._submit(
+                lambda: SetSourceFigures(document_id, mention.event_id, values),
+                f"The figures {mention.external_id} gives changed (Ctrl+Z takes them back).",
+            )
+
+        parent = (
+            self.incident_view if self.incident_view is not None and self.incident_view.isVisible() else self
+        )
+        self._open_incident_dialog(SourceFiguresDialog(mention, submit, parent))
+
+    def show_incidents(self) -> IncidentViewDialog | None:
+        """Project → Incidents (window_team), its e and f keys opening the edit dialogs."""
+        dialog = super().show_incidents()
+        if dialog is not None:
+            dialog.editRequested.connect(self.edit_incident_fields)
+            dialog.figuresRequested.connect(lambda _incident, mention: self.edit_source_figures(mention))
+        return dialog
+
     def open_source(self, mention, annotator: str = "") -> None:
         """Open a source of an incident (a ``services.incidents.Mention``): its document, its event active
         when it is among the labels shown."""
@@ -639,6 +776,7 @@ class MainWindow(
             change = command.apply(self.editor)
         except AnnotatorError as exc:  # refused by the checks the importer uses: said, nothing written
             reason = "; ".join([str(exc), *getattr(exc, "__notes__", ())])  # a part that stayed is said
+            self._refusal = reason
             self.statusBar().showMessage(f"Not done: {reason}", 10000)
             return False
         except Exception as exc:

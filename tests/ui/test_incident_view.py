@@ -191,3 +191,55 @@ def test_thirty_thousand_incidents_open_without_a_pause(qtbot, demo_window, tmp_
     took = time.perf_counter() - started
     assert dialog.model.rowCount() == 30_000
     assert took < 1.0, took
+
+
+def test_e_in_the_view_edits_the_selected_incident_and_undo_restores_it(qtbot, demo_window):  # noqa: F811
+    from annotator.ui.incident_dialog import IncidentFieldsDialog, SourceFiguresDialog
+
+    window = demo_window("demo")
+    add_annotator(window.project, "demo", "lead")
+    dialog = open_view(qtbot, window)
+    sonagarh = inc.incident_of(window.project, event_of(window.project, "demo-001", "ATTACK"))
+    select_rows(dialog, [row_of(dialog, sonagarh)])
+    dialog.table.setFocus()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_E)
+    fields = window.incident_dialog
+    assert isinstance(fields, IncidentFieldsDialog) and fields.incident.id == sonagarh
+    assert fields.end_box.text() == "2025-04-24" and fields.place_name_box.text() == "तुमड़ीपारा"
+    fields.end_box.selectAll()
+    qtbot.keyClicks(fields.end_box, "2025-04-2")
+    qtbot.keyClick(fields.end_box, Qt.Key.Key_Return)
+    assert fields.isVisible() and "date_end: '2025-04-2' is not a date" in fields.error.text()
+    qtbot.keyClicks(fields.end_box, "6")
+    qtbot.keyClick(fields.end_box, Qt.Key.Key_Return)
+    assert not fields.isVisible()
+    with window.project.engine.connect() as conn:
+        assert conn.scalar(select(Incident.date_end).where(Incident.id == sonagarh)) == "2025-04-26"
+    qtbot.waitUntil(
+        lambda: not dialog.loading and cell(dialog, row_of(dialog, sonagarh), 2).endswith("04-26")
+    )
+
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert dialog.table.hasFocus()  # the keys are back in the view's table
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo, in the view
+    with window.project.engine.connect() as conn:
+        assert conn.scalar(select(Incident.date_end).where(Incident.id == sonagarh)) == "2025-04-24"
+    qtbot.waitUntil(
+        lambda: not dialog.loading and cell(dialog, row_of(dialog, sonagarh), 2).endswith("04-24")
+    )
+
+    # f on a source in the view: the figures it gives
+    select_rows(dialog, [row_of(dialog, sonagarh)])
+    dialog.sources.setFocus()
+    dialog.sources.setCurrentRow(1)
+    event_id = dialog.sources.currentItem().data(Qt.ItemDataRole.UserRole)
+    qtbot.keyClick(dialog.sources, Qt.Key.Key_F)
+    figures = window.incident_dialog
+    assert isinstance(figures, SourceFiguresDialog) and figures.mention.event_id == event_id
+    figures.boxes["arrested"].setFocus()
+    qtbot.keyClicks(figures.boxes["arrested"], "9")
+    qtbot.keyClick(figures.boxes["arrested"], Qt.Key.Key_Return)
+    assert not figures.isVisible()
+    with window.project.engine.connect() as conn:
+        given = conn.scalar(select(IncidentMention.figures).where(IncidentMention.event_id == event_id))
+    assert given["arrested"] == 9
