@@ -483,6 +483,45 @@ def _absorb(row: dict[str, Any], facts: EventFacts) -> dict[str, Any]:
     return values
 
 
+def _incident_values(incident_id: str, annotator_id: int, now: Any, **fields: Any) -> dict[str, Any]:
+    """A new incident row: empty fields (filled from its events), the latest report's figures, ``fields``
+    over them."""
+    return {
+        "id": incident_id,
+        "annotator_id": annotator_id,
+        "type": "",
+        "actors": [],
+        "figure_rule": "latest",
+        "figures": {},
+        "notes": "",
+        "created_at": now,
+        "updated_at": now,
+        **fields,
+    }
+
+
+def _mention_values(
+    mention_id: str,
+    incident_id: str,
+    event_id: str,
+    document_id: int,
+    annotator_id: int,
+    figures: Any,
+    now: Any,
+) -> dict[str, Any]:
+    """A new incident mention row: ``event_id`` of ``document_id`` in ``incident_id``, with its figures."""
+    return {
+        "id": mention_id,
+        "incident_id": incident_id,
+        "event_id": event_id,
+        "document_id": document_id,
+        "annotator_id": annotator_id,
+        "figures": figures,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
 def _link(conn: Connection, editor: Editor, facts: EventFacts, incident_id: str, figures: dict) -> None:
     from annotator.store.writes import change, insert_new
 
@@ -497,22 +536,10 @@ def _link(conn: Connection, editor: Editor, facts: EventFacts, incident_id: str,
             return
         raise AnnotatorError("the event is linked to another incident already (unlink it first)")
     now = utcnow()
-    insert_new(
-        conn,
-        IncidentMention.__table__,
-        [
-            {
-                "id": str(uuid.uuid4()),
-                "incident_id": incident_id,
-                "event_id": facts.event_id,
-                "document_id": facts.document_id,
-                "annotator_id": facts.annotator_id,
-                "figures": figures,
-                "created_at": now,
-                "updated_at": now,
-            }
-        ],
+    mention = _mention_values(
+        str(uuid.uuid4()), incident_id, facts.event_id, facts.document_id, facts.annotator_id, figures, now
     )
+    insert_new(conn, IncidentMention.__table__, [mention])
     values = _absorb(row, facts)
     if values:
         change(conn, Incident, values, Incident.id == incident_id)
@@ -535,23 +562,7 @@ class NewIncident(_Recorded):
 
         facts = _mine(conn, editor, self.event_id)
         now = utcnow()
-        insert_new(
-            conn,
-            Incident.__table__,
-            [
-                {
-                    "id": self.incident_id,
-                    "annotator_id": facts.annotator_id,
-                    "type": "",
-                    "actors": [],
-                    "figure_rule": "latest",
-                    "figures": {},
-                    "notes": "",
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            ],
-        )
+        insert_new(conn, Incident.__table__, [_incident_values(self.incident_id, facts.annotator_id, now)])
         _link(conn, editor, facts, self.incident_id, self.figures)
         return {self.incident_id}, {self.event_id}
 
@@ -856,32 +867,12 @@ def attach_mentions(
             continue
         if owner is None:
             owners[incident_id] = annotator_id
-            new_incidents.append(
-                {
-                    "id": incident_id,
-                    "annotator_id": annotator_id,
-                    "type": "",
-                    "actors": [],
-                    "figure_rule": "latest",
-                    "figures": {},
-                    "notes": "",
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
+            new_incidents.append(_incident_values(incident_id, annotator_id, now))
         linked.add(event_id)
         touched.add(incident_id)
+        mention_id = derive_id(event_id, "incident mention")
         mentions.append(
-            {
-                "id": derive_id(event_id, "incident mention"),
-                "incident_id": incident_id,
-                "event_id": event_id,
-                "document_id": document_id,
-                "annotator_id": annotator_id,
-                "figures": figures,
-                "created_at": now,
-                "updated_at": now,
-            }
+            _mention_values(mention_id, incident_id, event_id, document_id, annotator_id, figures, now)
         )
     insert_new(conn, Incident.__table__, new_incidents)
     insert_new(conn, IncidentMention.__table__, mentions)
@@ -916,10 +907,8 @@ def _compatible(schema: Any, a: str, b: str) -> bool:
         return False
     if a == b or (a in INCIDENT_FAMILY and b in INCIDENT_FAMILY):
         return True
-    try:
-        return bool(set((a, *schema.ancestors(a))) & set((b, *schema.ancestors(b))))
-    except Exception:  # a type the schema no longer has
-        return False
+    # ancestors() of a type the schema no longer has is (): then only the name itself counts
+    return bool({a, *schema.ancestors(a)} & {b, *schema.ancestors(b)})
 
 
 def _days(a: str, b: str) -> int:
@@ -1853,22 +1842,11 @@ def adjudicate_incidents(
         document_of = {e: k[0] for k, e in positions.items()}
         for row, sources in making:
             incident_id = str(uuid.uuid4())
-            incident_rows.append(
-                {**row, "id": incident_id, "annotator_id": gold_id, "created_at": now, "updated_at": now}
-            )
-            for event_id, given in sorted(sources.items()):
-                mention_rows.append(
-                    {
-                        "id": str(uuid.uuid4()),
-                        "incident_id": incident_id,
-                        "event_id": event_id,
-                        "document_id": document_of[event_id],
-                        "annotator_id": gold_id,
-                        "figures": given,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                )
+            incident_rows.append(_incident_values(incident_id, gold_id, now, **row))
+            mention_rows += [
+                _mention_values(str(uuid.uuid4()), incident_id, e, document_of[e], gold_id, given, now)
+                for e, given in sorted(sources.items())
+            ]
         insert_new(conn, Incident.__table__, incident_rows)
         insert_new(conn, IncidentMention.__table__, mention_rows)
         report.made, report.unchanged = len(making), len(kept)

@@ -155,14 +155,24 @@ class SchemaChangeDialog(QDialog):
         if problems or new is None:
             self._say(problems, "Refused: nothing can change until every problem is put right.")
             return False
+        from annotator.crashlog import user_errors, user_message
+        from annotator.services.project import is_connection_error, unreachable_message
+
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             found = schema_change.diff(self.project, new, mapping)
-        except Exception as exc:  # a database problem: said here, the dialog stays usable
-            QGuiApplication.restoreOverrideCursor()
-            self._say([str(exc)], "The diff could not be made.")
+        except Exception as exc:
+            # what the user can put right (a damaged file, a server down) is said here and the dialog stays
+            # usable; anything else is a bug: the window's handler logs it and says so in one line
+            if isinstance(exc, user_errors()):
+                self._say([user_message(exc)], "The diff could not be made.")
+            elif is_connection_error(exc):
+                self._say([unreachable_message(exc)], "The diff could not be made.")
+            else:
+                raise
             return False
-        QGuiApplication.restoreOverrideCursor()
+        finally:
+            QGuiApplication.restoreOverrideCursor()
         self.found = found
         self.diff_view.setPlainText(found.text())
         if found.problems:
