@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QDockWidget,
     QHeaderView,
     QLabel,
@@ -19,7 +17,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QSplitter,
-    QTabBar,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -28,7 +25,6 @@ from PySide6.QtWidgets import (
 from annotator.errors import AnnotatorError
 from annotator.services.annotate import (
     Change,
-    Command,
     Span,
 )
 from annotator.services.documents import document_row, load_text
@@ -45,12 +41,11 @@ from annotator.ui.window_actions import ActionsMixin
 from annotator.ui.window_documents import FILTERS, DocumentsMixin
 from annotator.ui.window_files import FilesMixin
 from annotator.ui.window_frames import FramesMixin
+from annotator.ui.window_incidents import IncidentsMixin
+from annotator.ui.window_layout import LayoutMixin
 from annotator.ui.window_search import SearchMixin
 from annotator.ui.window_suggestions import SuggestionsMixin
 from annotator.ui.window_team import TeamMixin
-
-if TYPE_CHECKING:
-    from annotator.ui.incident_view import IncidentViewDialog
 
 #: Qt's named keys as annotator.keymap writes them.
 KEY_NAMES = {
@@ -70,12 +65,6 @@ def _empty(layout: QVBoxLayout) -> None:
             widget.deleteLater()
 
 
-def _tab_up(dock: QDockWidget) -> bool:
-    """Whether a dock can be seen: a tabified dock under another tab is "visible" to Qt, moved out of
-    sight."""
-    return dock.isVisible() and not dock.isFloating() and not dock.visibleRegion().isEmpty()
-
-
 class MainWindow(
     DocumentsMixin,
     ActionsMixin,
@@ -83,7 +72,9 @@ class MainWindow(
     FramesMixin,
     SearchMixin,
     FilesMixin,
+    IncidentsMixin,
     TeamMixin,
+    LayoutMixin,
 ):
     """The workbench: its parts are the mixins, its shared state is declared in
     :class:`annotator.ui.window_base.WindowBase`."""
@@ -115,10 +106,10 @@ class MainWindow(
         self.review_queue_dialog = None
         self.incident_view = None  # Project → Incidents (window_team)
         self._incident_stale = True  # the incident panel is filled when next seen
-        self._incident_tab_raised = False  # the Incident tab was brought up by an event becoming active
-        self._incident_tab_under: QDockWidget | None = None  # the tab it covered, given back after
-        self._refusal = ""  # why the last command run was not done ("" when it was)
-        self.incident_dialog: QDialog | None = None  # the open incident/source figures dialog
+        self._incident_tab_raised = False
+        self._incident_tab_under = None
+        self._refusal = ""
+        self.incident_dialog = None
         self.import_report_box = None
         self.last_dataset_report = None
         self._build()
@@ -153,51 +144,6 @@ class MainWindow(
             self.statusBar().showMessage(outcome.message, 5000)
 
     # ------------------------------------------------------------------ building
-
-    def _fit_to_screen(self) -> None:
-        """Open within the screen's free area (a 1366×768 laptop, 200 % scaling) and give the text the
-        larger part: the side panels take at most about a fifth of the width each."""
-        from annotator.ui.geometry import fit_to_screen
-
-        size = self.settings.window_size
-        wanted = (
-            (int(size[0]), int(size[1]))
-            if isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) and v > 200 for v in size)
-            else (1400, 860)
-        )
-        width, _height = fit_to_screen(self, *wanted)
-        self._default_docks(width)
-        state = self.settings.window_state
-        if isinstance(state, str) and state:  # the docks as the person left them
-            self.restoreState(QByteArray.fromBase64(state.encode("ascii", "replace")))
-
-    def _default_docks(self, width: int) -> None:
-        left, right = min(340, int(width * 0.2)), min(330, int(width * 0.22))
-        tabs = self._left_tabs_width()
-        if width - tabs - right - 20 >= width // 2:  # the left tabs unshortened, when the text keeps half
-            left = max(left, tabs)
-        self.resizeDocks([self.list_dock, self.palette_dock], [left, right], Qt.Orientation.Horizontal)
-
-    def _left_tabs_width(self) -> int:
-        """The width the left column's tabs (Documents, Search, Incident) take unshortened."""
-        bar = QTabBar()
-        for dock in (self.list_dock, self.search_dock, self.incident_dock):
-            bar.addTab(dock.windowTitle())
-        return sum(bar.tabSizeHint(i).width() for i in range(bar.count())) + 8
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        QTimer.singleShot(0, self._keep_text_wide)
-
-    def _keep_text_wide(self) -> None:
-        """Docks restored from a wider screen must not squeeze the text: it keeps half the width at least."""
-        center = self.centralWidget()
-        if center is not None and center.width() < self.width() // 2:
-            self._default_docks(self.width())
-
-    def _remember_layout(self) -> None:
-        self.settings.window_size = [self.width(), self.height()]
-        self.settings.window_state = bytes(self.saveState().toBase64().data()).decode("ascii")
 
     def _build(self) -> None:
         self.view = GuidedView()  # its tooltips add the schema's guideline of the labels under the mouse
@@ -553,195 +499,6 @@ class MainWindow(
         if event_id != before:
             self._follow_incident_tab(event_id)
         self._update_incident_panel()
-
-    # ------------------------------------------------------------------ incidents
-
-    def _follow_incident_tab(self, event_id: str) -> None:
-        """While the Incident dock is a tab beside the Documents list (the first-start layout), its tab comes
-        up when an event becomes active, and the tab that was up before comes back when none is; a layout
-        the person arranged otherwise is left alone."""
-        dock = self.incident_dock
-        if dock.isFloating() or not self.tabifiedDockWidgets(dock):
-            return
-        if event_id:
-            if _tab_up(dock):
-                return  # up already (brought up before, or chosen by the person: nothing to give back)
-            if not self._incident_tab_raised:
-                self._incident_tab_under = next(
-                    (d for d in self.tabifiedDockWidgets(dock) if _tab_up(d)), None
-                )
-            self._incident_tab_raised = True
-            dock.raise_()
-        elif self._incident_tab_raised:
-            self._incident_tab_raised = False
-            under, self._incident_tab_under = self._incident_tab_under, None
-            if _tab_up(dock) and under is not None and under in self.tabifiedDockWidgets(dock):
-                under.raise_()
-
-    def _update_incident_panel(self) -> None:
-        """The active event's incident (or its candidates) in the panel; read only while the panel can be
-        seen (it is filled when shown)."""
-        from annotator.services.incidents import event_incident
-
-        if not self.incident_dock.isVisible():
-            self._incident_stale = True
-            return
-        self._incident_stale = False
-        frame = (
-            next((e for e in self.frames.events if e.id == self.active_event), None) if self.frames else None
-        )
-        if frame is None:
-            self.incident_panel.show_idle()
-            return
-        try:
-            content = event_incident(self.project, frame.id)
-        except AnnotatorError as exc:
-            self.incident_panel.show_idle(str(exc))
-            return
-        self.incident_panel.show_content(content, frame.type)
-
-    def _incident_owner(self) -> str:
-        content = self.incident_panel.content
-        return content.incident.annotator if content is not None and content.incident is not None else ""
-
-    def focus_incident_panel(self) -> None:
-        """Document → Incident of the active event: the keys go to the incident panel."""
-        self.incident_dock.show()
-        self.incident_dock.raise_()
-        if self._incident_stale:
-            self._update_incident_panel()
-        if not self.active_event:
-            self.statusBar().showMessage(
-                "Make an event active first (click its trigger, or Tab to it); then Ctrl+Shift+I.", 6000
-            )
-            return
-        self.incident_panel.focus_list()
-
-    def link_active_event(self, incident_id: str) -> None:
-        """Link the active event to an incident (one undo step)."""
-        from annotator.services.incidents import link_outcome
-
-        self.carry_out(link_outcome(self.document_id, self.active_event, incident_id))
-
-    def new_incident_from_event(self) -> None:
-        """Start a new incident from the active event (one undo step)."""
-        from annotator.services.incidents import incident_of, new_incident_outcome
-
-        event_id = self.active_event
-        linked = incident_of(self.project, event_id) if event_id else None
-        self.carry_out(new_incident_outcome(self.document_id, event_id, linked))
-
-    def unlink_active_event(self) -> None:
-        """Take the active event out of its incident (one undo step)."""
-        from annotator.services.incidents import incident_of, unlink_outcome
-
-        event_id = self.active_event
-        linked = incident_of(self.project, event_id) if event_id else None
-        self.carry_out(unlink_outcome(self.document_id, event_id, linked))
-
-    def _submit(self, make: Callable[[], Command], message: str) -> str | None:
-        """Run the command ``make`` builds through :meth:`carry_out` (one undo step): None when it was done,
-        else the one line saying why not (for a dialog that stays open to say it)."""
-        try:
-            command = make()
-        except AnnotatorError as exc:
-            return str(exc)
-        self._refusal = ""
-        before = self.undo_stack.count(), self.undo_stack.index()
-        self.carry_out(Outcome(command, message=message))
-        if self._refusal:
-            return self._refusal
-        if (self.undo_stack.count(), self.undo_stack.index()) == before:
-            return self.statusBar().currentMessage() or "Not done."
-        return None
-
-    def _open_incident_dialog(self, dialog: QDialog) -> None:
-        if self.incident_dialog is not None:
-            self.incident_dialog.close()
-        self.incident_dialog = dialog
-        dialog.finished.connect(lambda _r: self._forget_incident_dialog(dialog))
-        dialog.open()
-
-    def _forget_incident_dialog(self, dialog: QDialog) -> None:
-        if self.incident_dialog is dialog:
-            self.incident_dialog = None
-        if self.incident_view is not None and self.incident_view.isVisible():
-            self.incident_view.activateWindow()  # the keys go back where e or f was pressed
-            self.incident_view.table.setFocus()
-        elif _tab_up(self.incident_dock):
-            self.activateWindow()
-            self.incident_panel.focus_list()
-
-    def edit_incident_fields(self, incident) -> None:
-        """A dialog for an incident's fields (a ``services.incidents.IncidentView``); OK runs
-        ``SetIncidentFields`` (one undo step); a refusal is said in the dialog, which stays open."""
-        from annotator.services.incidents import SetIncidentFields, short_id
-        from annotator.ui.incident_dialog import IncidentFieldsDialog
-
-        if incident is None:
-            return
-        document_id = self.document_id or 0
-
-        def submit(values: dict) -> str | None:
-            return self._submit(
-                lambda: SetIncidentFields(document_id, incident.id, values),
-                f"Incident {short_id(incident.id)} changed (Ctrl+Z takes it back).",
-            )
-
-        parent = (
-            self.incident_view if self.incident_view is not None and self.incident_view.isVisible() else self
-        )
-        types = [e.name for e in self.project.schema.events]
-        self._open_incident_dialog(IncidentFieldsDialog(incident, types, submit, parent))
-
-    def edit_source_figures(self, mention) -> None:
-        """A dialog for the figures one source gives (a ``services.incidents.Mention``); OK runs
-        ``SetSourceFigures`` (one undo step)."""
-        from annotator.services.incidents import SetSourceFigures
-        from annotator.ui.incident_dialog import SourceFiguresDialog
-
-        if mention is None:
-            return
-        document_id = self.document_id if self.document_id is not None else mention.document_id
-
-        def submit(values: dict) -> str | None:
-            return self._submit(
-                lambda: SetSourceFigures(document_id, mention.event_id, values),
-                f"The figures {mention.external_id} gives changed (Ctrl+Z takes them back).",
-            )
-
-        parent = (
-            self.incident_view if self.incident_view is not None and self.incident_view.isVisible() else self
-        )
-        self._open_incident_dialog(SourceFiguresDialog(mention, submit, parent))
-
-    def show_incidents(self) -> IncidentViewDialog | None:
-        """Project → Incidents (window_team), its e and f keys opening the edit dialogs."""
-        dialog = super().show_incidents()
-        if dialog is not None:
-            dialog.editRequested.connect(self.edit_incident_fields)
-            dialog.figuresRequested.connect(lambda _incident, mention: self.edit_source_figures(mention))
-        return dialog
-
-    def open_source(self, mention, annotator: str = "") -> None:
-        """Open a source of an incident (a ``services.incidents.Mention``): its document, its event active
-        when it is among the labels shown."""
-        if mention.document_id != self.document_id:
-            self.open_document_id(mention.document_id)
-            if self.document_id != mention.document_id:  # not in the list (not assigned to this person)
-                self.open_document(mention.document_id)
-        if self.frames is not None and any(e.id == mention.event_id for e in self.frames.events):
-            self.view.select_trigger(mention.event_id)  # the caret goes there; the event becomes active
-            self.statusBar().showMessage(
-                f"{mention.external_id}: its {mention.type or 'event'} is active.", 6000
-            )
-        else:
-            whose = f"{annotator}'s" if annotator else "another annotator's"
-            self.statusBar().showMessage(
-                f"{mention.external_id}: the event «{mention.trigger}» is {whose} "
-                "(View → Show labels of… shows their labels).",
-                8000,
-            )
 
     def _select_relation(self, relation_id: str) -> None:
         self.selected_relation = relation_id

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QDockWidget,
     QLabel,
     QLineEdit,
@@ -78,6 +79,10 @@ class WindowBase(QMainWindow):
     review_queue_dialog: ReviewQueueDialog | None  # Project → Schema review queue
     incident_view: IncidentViewDialog | None  # Project → Incidents (window_team)
     _incident_stale: bool  # the incident panel is filled when next seen
+    _incident_tab_raised: bool  # the Incident tab was brought up by an event becoming active
+    _incident_tab_under: QDockWidget | None  # the tab it covered, given back after
+    _refusal: str  # why the last command run was not done ("" when it was)
+    incident_dialog: QDialog | None  # the open incident/source figures dialog
     import_report_box: QMessageBox | None
     last_dataset_report: DatasetReport | None
 
@@ -89,6 +94,8 @@ class WindowBase(QMainWindow):
     filter_box: QComboBox
     search_box: QLineEdit
     search_results: QListWidget
+    list_dock: QDockWidget  # Documents
+    palette_dock: QDockWidget  # Labels
     search_dock: QDockWidget
     progress_label: QLabel
     review_panel: ReviewPanel  # the open document's annotations of split types awaiting a choice
