@@ -98,6 +98,9 @@ class Assignment(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"), index=True)
+    # a check document (gold known) mixed into the assignments by ``assign --checks``; never shown as such
+    # to the annotator (blind), scored separately in the lead's progress view
+    is_check: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -441,3 +444,36 @@ class IncidentMention(_AnnotationRow, Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
     figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"killed": 3, "injured": 5}
+
+
+class WorkSession(Base):
+    """One stretch of work by one annotator on one document, measured by the workbench: from opening the
+    document to leaving it (or closing the window), ``active_seconds`` counting only time with the window
+    focused and input within the project's idle cut-off. Kept whole (not only a running total) so figures
+    can be recomputed; the UUID makes the same session arriving in two work packages count once."""
+
+    __tablename__ = "work_sessions"
+    __table_args__ = (
+        Index("ix_work_sessions_annotator_document", "annotator_id", "document_id"),
+        CheckConstraint("active_seconds >= 0", name="active_not_negative"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator_id: Mapped[int] = mapped_column(ForeignKey("annotators.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime] = mapped_column(default=utcnow)
+    active_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    labels: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # labels saved in it
+
+
+class CheckDocument(Base):
+    """A document the lead marked as a check: its adjudicated gold scores annotators who are given it."""
+
+    __tablename__ = "check_documents"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    marked_by: Mapped[int | None] = mapped_column(
+        ForeignKey("annotators.id", ondelete="SET NULL"), default=None
+    )
+    marked_at: Mapped[datetime] = mapped_column(default=utcnow)
