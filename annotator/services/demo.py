@@ -1,4 +1,8 @@
-"""The demo project: built from resources/demo/ the first time it is asked for."""
+"""The demo project: built from resources/demo/ the first time it is asked for.
+
+``articles.jsonl`` holds the Hindi, English and mixed articles; ``articles_scripts.jsonl`` the Urdu and
+Bengali ones (issue 20), imported after them so that the first articles keep their document ids.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,9 @@ from pathlib import Path
 
 from annotator.errors import AnnotatorError
 from annotator.settings import data_home
+
+#: the demo's article files, imported in this order
+DEMO_FILES = ("articles.jsonl", "articles_scripts.jsonl")
 
 
 def ensure_demo_project(reset: bool = False) -> Path:
@@ -25,7 +32,8 @@ def ensure_demo_project(reset: bool = False) -> Path:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{tmp}{suffix}").unlink(missing_ok=True)
         with init_project(tmp) as project:
-            report = import_paths(project, [resource_path("demo", "articles.jsonl")], strict=True)
+            files = [resource_path("demo", name) for name in DEMO_FILES]
+            report = import_paths(project, files, strict=True)
         if not report.ok:
             raise AnnotatorError(f"demo articles failed to import: {report.errors[0]}")
         tmp.replace(path)
