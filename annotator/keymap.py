@@ -75,6 +75,8 @@ WHEN = {
     "review": "the schema review list has the focus",
     "incident": "the incident panel has the focus",
     "incidents": "Project → Incidents has the focus",
+    "kb": "the knowledge-base type-ahead (i) is open",
+    "kb panel": "Project → Knowledge base has the focus",
 }
 
 #: Most choices a queued annotation of a split type can be given by a digit.
@@ -131,6 +133,31 @@ INCIDENT_KEYS: tuple[KeyBinding, ...] = (
 )
 
 
+#: The keys of the knowledge-base type-ahead (``i`` on an entity) and of Project → Knowledge base. They act
+#: only in that dialog or window, never in the text. The type-ahead's search box takes every typed
+#: character, so its own keys are named keys and Ctrl chords (shortcuts of that dialog, not menu shortcuts).
+KB_KEYS: tuple[KeyBinding, ...] = (
+    KeyBinding("Up", "previous_entry", "the previous matching entry", "kb"),
+    KeyBinding("Down", "next_entry", "the next matching entry", "kb"),
+    KeyBinding(
+        "Return",
+        "link_entry",
+        "link the entity to the chosen entry (with none listed: to the typed 'id | name')",
+        "kb",
+    ),
+    KeyBinding("Ctrl+N", "new_entry", "add an entry from the entity's text and label, and link to it", "kb"),
+    KeyBinding("Ctrl+Delete", "clear_link", "clear the entity's canonical link", "kb"),
+    KeyBinding("Escape", "close", "close without linking", "kb"),
+    KeyBinding(
+        "Return",
+        "open_mention",
+        "on a linked mention: open its document, the entity selected; on an entry: go to its mentions",
+        "kb panel",
+    ),
+    KeyBinding("m", "merge_entries", "merge the two selected entries (their links follow)", "kb panel"),
+)
+
+
 def reserved_key(key: str, kind: str) -> str | None:
     """What the workbench uses ``key`` for, when a schema's ``kind`` (``"entity"``, ``"event"``,
     ``"relation"``, ``"level"``) may not take it; None when the key is free for that kind.
@@ -161,6 +188,7 @@ __all__ = [
     "CANDIDATE_DIGITS",
     "CONTEXTS",
     "INCIDENT_KEYS",
+    "KB_KEYS",
     "REVIEW_DIGITS",
     "REVIEW_KEYS",
     "ROLE_DIGITS",
