@@ -295,11 +295,20 @@ def cmd_repair(args: argparse.Namespace) -> int:
 def cmd_settings(args: argparse.Namespace) -> int:
     from annotator.services.project import open_project
     from annotator.services.team import blind_mode, set_blind_mode
+    from annotator.services.timing import idle_cutoff, parse_idle_cutoff, set_idle_cutoff
 
+    if args.key is not None and args.value is not None:  # checked before the project opens
+        if args.key == "blind" and args.value not in ("on", "off"):
+            raise AnnotatorError(f"blind is on or off, not {args.value!r}")
+        if args.key == "idle":
+            parse_idle_cutoff(args.value)
     with open_project(args.project) as project:
-        if args.value is not None:
+        if args.key == "blind" and args.value is not None:
             set_blind_mode(project, args.value == "on")
+        elif args.key == "idle" and args.value is not None:
+            set_idle_cutoff(project, args.value)
         print(f"blind: {'on' if blind_mode(project) else 'off'}")
+        print(f"idle: {idle_cutoff(project):g} s")
     return EXIT_OK
 
 
@@ -707,6 +716,22 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run(getattr(args, "project", None), getattr(args, "as_name", None))
 
 
+def cmd_smoke_test(args: argparse.Namespace) -> int:
+    from annotator.ui.smoke import main as smoke  # the window, driven as a person drives it
+
+    return smoke(args.dir, startup=args.startup)
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: the version, then the schema revision and where things live (services.report)."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from annotator.services.report import version_lines
+
+        print("\n".join([f"annotator {__version__}", *version_lines()]))
+        parser.exit()
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from annotator.services.demo import ensure_demo_project
 
@@ -756,7 +781,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         "sentiment. Without a command, opens the annotation window on the last project (the demo project "
         "on first run).",
     )
-    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    parser.add_argument(
+        "--version",
+        action=_VersionAction,
+        nargs=0,
+        help="show the version, the schema revision and where settings and the last project live, and exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     one = None if command is None else _OneCommand(sub, command)
     if one is not None:
@@ -1078,13 +1108,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "settings",
-        help="show or change project settings (blind annotation)",
+        help="show or change project settings (blind annotation, idle cut-off)",
         description="Show the project's settings, or change one. blind (default on): annotators never "
-        "see each other's labels; `export --as NAME` of an annotator exports only NAME's.",
+        "see each other's labels; `export --as NAME` of an annotator exports only NAME's. idle (default "
+        "60): seconds without a key or mouse input after which the workbench stops counting active time.",
     )
     p.add_argument("project")
-    p.add_argument("key", nargs="?", choices=["blind"], help="the setting")
-    p.add_argument("value", nargs="?", choices=["on", "off"], help="its new value")
+    p.add_argument("key", nargs="?", choices=["blind", "idle"], help="the setting")
+    p.add_argument("value", nargs="?", help="its new value (blind: on or off; idle: seconds)")
     p.set_defaults(func=cmd_settings)
 
     p = sub.add_parser(
@@ -1185,6 +1216,15 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     p.add_argument("--reset", action="store_true", help="rebuild the demo project from scratch")
     p.set_defaults(func=cmd_demo)
+
+    # not listed in the help: the check an installed or built app runs on itself (packaging/build.py, CI)
+    p = sub.add_parser("smoke-test", description="Create a project, label a span through the real window.")
+    p.add_argument("--dir", metavar="FOLDER", help="work in FOLDER (default: a temporary folder, removed)")
+    p.add_argument("--startup", action="store_true", help="only start, show the window and quit when idle")
+    p.set_defaults(func=cmd_smoke_test)
+    from annotator import cli_progress  # `annotator progress` (argparse only until it runs)
+
+    cli_progress.add_commands(sub)
     if one is not None and not one.found and command:
         return build_parser()
     return parser
@@ -1196,6 +1236,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from annotator import crashlog
 
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] and argv[0].lower().endswith((".annotator", ".package")) and not argv[0].startswith("-"):
+        argv = ["gui", *argv]  # a project or work package opened from the desktop (file associations)
     # only the parser of the command named first (no option before it): the top-level parser's options
     # (-h, --version) act only before the command, and the rest goes to the command's own parser; a first
     # --version prints the version before any command is looked at

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -27,7 +28,7 @@ from annotator.services.annotate import (
     Change,
     Span,
 )
-from annotator.services.documents import document_row, load_text
+from annotator.services.documents import DocumentText, document_row, load_short_text, load_text
 from annotator.services.project import Project
 from annotator.services.team import annotator_for
 from annotator.services.workbench import Outcome, Selection, WorkbenchSession
@@ -46,6 +47,7 @@ from annotator.ui.window_layout import LayoutMixin
 from annotator.ui.window_search import SearchMixin
 from annotator.ui.window_suggestions import SuggestionsMixin
 from annotator.ui.window_team import TeamMixin
+from annotator.ui.window_timing import TimingMixin
 
 #: Qt's named keys as annotator.keymap writes them.
 KEY_NAMES = {
@@ -75,6 +77,7 @@ class MainWindow(
     IncidentsMixin,
     TeamMixin,
     LayoutMixin,
+    TimingMixin,
 ):
     """The workbench: its parts are the mixins, its shared state is declared in
     :class:`annotator.ui.window_base.WindowBase`."""
@@ -90,6 +93,9 @@ class MainWindow(
         self._lasting_message = ""  # a status line with no time-out, cleared by the next saved change
         self._focus_message = ""  # the line about the focused suggestion, cleared when focus moves
         self._tasks = []
+        self._opening: int | None = None  # a long document being read in the background (open_document)
+        self._open_round = 0  # a document asked for later makes an earlier one's text stale
+        self._pending_open: list[tuple[int, Callable[[], None]]] = []  # when_open's, with their round
         # what the window's parts keep beside the session (typed in window_base), set by the part that uses it
         self._newest = 0  # the newest document id seen, for the poll (window_documents)
         self._panel_stale = True  # the events panel is rebuilt when next seen
@@ -360,10 +366,74 @@ class MainWindow(
 
     # ------------------------------------------------------------------ documents
 
+    #: a document of at most this many characters is read on the GUI thread (a few milliseconds, and open
+    #: when ``open_document`` returns); a longer one is read in the background while the window says
+    #: "Opening…", so that the window never waits for a 20 MB text to come from the database
+    SYNC_OPEN_CHARS = 300_000
+
     def open_document(self, document_id: int) -> None:
-        if document_id == self.document_id:
+        """Open a document: at once when it is short (:data:`SYNC_OPEN_CHARS`), else read off the GUI
+        thread and shown when it arrives — unless another document was asked for meanwhile. What is to be
+        done once it is open goes through :meth:`when_open`."""
+        if document_id == self.document_id or document_id == self._opening:
             return
-        doc = load_text(self.project, document_id)
+        self._open_round += 1
+        doc = load_short_text(self.project, document_id, self.SYNC_OPEN_CHARS)
+        if doc.complete:
+            self._opening = None
+            self._show_document(doc)
+            return
+        self._start_opening(doc)
+
+    def _start_opening(self, head: DocumentText) -> None:
+        """A long document is read in the background: meanwhile no document is open (keys and panels act
+        on nothing), the view is empty and the title and status line say what is coming."""
+        project, document_id, this_round = self.project, head.id, self._open_round
+        self._opening = document_id
+        self.session.close()
+        self._lasting_message = ""
+        self.view.set_marked("")
+        self.view.set_document("")
+        self.view.set_spans([], {})
+        self.view.set_suggestions([])
+        self.view.set_frames([], "", [], [])
+        self.annotations.show_spans("", [], {}, self.colors)
+        name = head.title or head.external_id
+        self.title.setText(
+            f"<b>Opening {escape(name)}…</b>  <span style='color:#777'>{escape(head.external_id)}</span>"
+        )
+        self.statusBar().showMessage(f"Opening {name} (a long document: it is read in the background)…")
+
+        def job(progress, cancel):
+            return load_text(project, document_id)
+
+        def done(doc: DocumentText) -> None:
+            if this_round != self._open_round:
+                return  # the person opened another document meanwhile
+            self._opening = None
+            self._show_document(doc)
+
+        def failed(exc: BaseException) -> None:
+            if this_round != self._open_round:
+                return
+            self._opening = None
+            self._pending_open.clear()
+            self.title.setText(f"<b>{escape(name)}</b> could not be opened")
+            self.statusBar().showMessage(f"{name} could not be opened: {exc}", 15000)
+
+        self.background("Opening", job, done, failed, show_progress=False)
+
+    def when_open(self, document_id: int, action: Callable[[], None]) -> None:
+        """Run ``action`` once ``document_id`` is the open document: now when it is, or when a long one
+        being read in the background arrives (never, if another document is asked for first)."""
+        if self.document_id == document_id:
+            action()
+        elif self._opening == document_id:
+            self._pending_open.append((self._open_round, action))
+
+    def _show_document(self, doc: DocumentText) -> None:
+        """Show a document whose whole text has been read; the actions waiting for it run after."""
+        document_id = doc.id
         self.session.close()
         self.document_id, self.session.text = document_id, doc.text
         self.statusBar().clearMessage()  # what was said was about the document just left
@@ -378,6 +448,10 @@ class MainWindow(
         if self.romanized.isVisible():
             self.update_romanized()
         self.view.setFocus()
+        waiting, self._pending_open = self._pending_open, []
+        for asked_in, action in waiting:
+            if asked_in == self._open_round:
+                action()
 
     # ------------------------------------------------------------------ suggestions
 

@@ -1,0 +1,201 @@
+"""Time spent on each document (issue 18): the workbench's wiring of :class:`annotator.services.timing.
+ActivityClock`.
+
+* input (key presses, mouse buttons, the wheel, mouse moves) reaches the clock through one application
+  event filter that does nothing else (no database, no allocation beyond Qt's own event);
+* the focus: the window (or one of its dialogs) active or not, from the application's focus-window signal;
+* documents: the window's ``document_id`` (declared in :class:`WindowBase`) is overridden here so that every
+  document opened or left — by the list, the keys, search, a project switch — starts and ends a session;
+* saving: the session of a document left is written after the next document is shown (a zero-time timer,
+  not inside the open), the open one every minute, and the last one when the window closes. A save that
+  fails because the server is down is kept and tried again with the next one.
+
+Time is not counted while the window shows another annotator's labels (a lead reading someone's work).
+
+A part of :class:`annotator.ui.main_window.MainWindow` (a mixin)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QWindow
+from PySide6.QtWidgets import QApplication, QWidget
+
+from annotator.ui.window_base import WindowBase
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
+    from annotator.services.project import Project
+    from annotator.services.timing import ActivityClock, SessionRecord
+
+#: the events that are input
+INPUT_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+    }
+)
+
+
+class _InputWatch(QObject):
+    """The application event filter: tells the clock about input, lets every event through."""
+
+    def __init__(self, clock: ActivityClock, parent: QObject) -> None:
+        super().__init__(parent)
+        self.clock = clock
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in INPUT_EVENTS:
+            self.clock.input()
+        return False
+
+
+class TimingMixin(WindowBase):
+    """Active time per document (see the module)."""
+
+    #: how often the open session is saved (ms)
+    TIMING_SAVE_MS = 60_000
+    #: (monotonic clock, UTC wall clock) for the recorder; None: the real ones (tests put fakes here)
+    timing_clocks: tuple[Callable[[], float], Callable[[], datetime]] | None = None
+
+    _timing: ActivityClock | None = None
+    _timing_watch: _InputWatch | None = None
+    _timing_timer: QTimer | None = None
+    _timing_project: Project | None = None  # the project the open session belongs to
+    #: sessions to write, each with the project it belongs to (a project switch leaves one of the old)
+    _timing_pending: list[tuple[Project, SessionRecord]]
+
+    # ------------------------------------------------------------------ the document, overridden
+
+    @property
+    def document_id(self) -> int | None:
+        return self.session.document_id
+
+    @document_id.setter
+    def document_id(self, value: int | None) -> None:
+        self.session.document_id = value
+        self._timing_document(value)
+
+    # ------------------------------------------------------------------ wiring
+
+    def _timing_start(self) -> ActivityClock:
+        """The clock, the input filter, the focus signal and the save timer (made on the first document)."""
+        from annotator.services.timing import ActivityClock
+
+        clock = self._timing
+        if clock is not None:
+            return clock
+        clocks = (
+            {}
+            if self.timing_clocks is None
+            else dict(zip(("clock", "wall"), self.timing_clocks, strict=True))
+        )
+        clock = self._timing = ActivityClock(focused=self._timing_has_focus(), **clocks)  # type: ignore[arg-type]
+        self._timing_pending = []
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self._timing_watch = _InputWatch(clock, self)
+        app.installEventFilter(self._timing_watch)
+        app.focusWindowChanged.connect(self._timing_focus_changed)
+        self._timing_timer = QTimer(self)
+        self._timing_timer.timeout.connect(self.save_timing)
+        self._timing_timer.start(self.TIMING_SAVE_MS)
+        return clock
+
+    def stop_timing(self) -> None:
+        """Save the open session and stop recording (the window closing; benchmarks compare without)."""
+        clock = self._timing
+        if clock is None:
+            return
+        self._timing_keep(clock.close())
+        self.save_timing()
+        app = QApplication.instance()
+        if self._timing_watch is not None and app is not None:
+            app.removeEventFilter(self._timing_watch)
+            try:
+                app.focusWindowChanged.disconnect(self._timing_focus_changed)  # type: ignore[attr-defined]
+            except (RuntimeError, TypeError):  # pragma: no cover - already gone with the application
+                pass
+        if self._timing_timer is not None:
+            self._timing_timer.stop()
+        self._timing = self._timing_watch = self._timing_timer = None
+
+    def _timing_has_focus(self) -> bool:
+        """Whether the active window is this one or one of its dialogs."""
+        widget: QWidget | None = QApplication.activeWindow()
+        while widget is not None:
+            if widget is self:
+                return True
+            widget = widget.parentWidget()
+        return False
+
+    def _timing_focus_changed(self, window: QWindow | None) -> None:
+        """The application's focus window changed: ours (this window, or a dialog over it) or not."""
+        if self._timing is None:
+            return
+        mine = self.windowHandle()
+        while window is not None and window is not mine:
+            window = window.transientParent()
+        self._timing.focus(window is not None and mine is not None)
+
+    def _timing_document(self, document_id: int | None) -> None:
+        """A document opened (a new session) or left (None)."""
+        from annotator.services.timing import idle_cutoff
+
+        if document_id is None:  # a project is (re)loaded: written now, while the old one is open
+            if self._timing is not None:
+                self._timing_keep(self._timing.close())
+                self.save_timing()
+            self._timing_project = None  # its settings are read again with the next document
+            return
+        viewing_other = self.viewing_other
+        clock = self._timing_start()
+        aid = self.editor.annotator_id
+        if clock.open_document == (document_id, aid) and not viewing_other:
+            return
+        if self._timing_project is not self.project:  # a project opened: its cut-off
+            clock.idle_cutoff = idle_cutoff(self.project)
+            self._timing_project = self.project
+        if viewing_other:  # another annotator's labels, read-only: not this person's work on it
+            left = clock.close()
+        else:
+            left = clock.open(document_id, aid)
+        self._timing_keep(left)
+        if left is not None:
+            QTimer.singleShot(0, self.save_timing)  # after the new document is shown
+
+    def _timing_keep(self, record: SessionRecord | None) -> None:
+        if record is not None:
+            self._timing_pending.append((self._timing_project or self.project, record))
+
+    def save_timing(self) -> None:
+        """Write the sessions ended and the open one so far; what cannot be written now (the server down)
+        is kept for the next save."""
+        from annotator.services.project import is_connection_error
+        from annotator.services.timing import save_sessions
+
+        clock = self._timing
+        if clock is not None:
+            self._timing_keep(clock.current())
+        pending, self._timing_pending = self._timing_pending, []
+        by_project: dict[int, tuple[Project, list[SessionRecord]]] = {}
+        for project, record in pending:
+            by_project.setdefault(id(project), (project, []))[1].append(record)
+        for project, records in by_project.values():
+            try:
+                save_sessions(project, records)
+            except Exception as exc:
+                if not is_connection_error(exc):
+                    raise
+                self._timing_pending.extend((project, r) for r in records)  # again with the next save
+
+    def closeEvent(self, event) -> None:
+        self.stop_timing()
+        super().closeEvent(event)
