@@ -29,9 +29,10 @@ ORDER = {
     "store": 1,
     "services": 2,
     "crashlog": 2,  # the unexpected-error log: reads versions from the store and the schema
-    "cli": 3,
+    "cli_progress": 3,  # `annotator progress`, built into the parser by cli
+    "cli": 4,
     "ui": 3,
-    "__main__": 4,  # `python -m annotator`: the CLI
+    "__main__": 5,  # `python -m annotator`: the CLI
 }
 #: The package's own __init__ (a version string) is nobody's room.
 NOT_ROOMS = {"__init__"}
