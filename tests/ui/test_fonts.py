@@ -29,6 +29,7 @@ from annotator.ui import fonts
 from annotator.ui.fonts import (
     DOCUMENT_FAMILY,
     DOCUMENT_LINE_HEIGHT_PERCENT,
+    SCRIPT_FAMILIES,
     document_font,
     font_files,
     register_fonts,
@@ -65,18 +66,23 @@ def describe(chars) -> str:
 
 def test_fonts_register(qapp):
     files = font_files()
-    assert {p.name for p in files} == {"NotoSansDevanagari-Regular.ttf", "NotoSansDevanagari-Bold.ttf"}
+    stems = ["NotoSansDevanagari", "NotoNastaliqUrdu", "NotoNaskhArabic", "NotoSansBengali"]
+    stems += ["NotoSansGurmukhi", "NotoSansTamil", "NotoSansSinhala"]
+    assert {p.name for p in files} == {
+        f"{stem}-{style}.ttf" for stem in stems for style in ("Regular", "Bold")
+    }
     assert (files[0].parent / "OFL.txt").is_file()
-    assert register_fonts() == [DOCUMENT_FAMILY]
-    styles = {s: QFontDatabase.weight(DOCUMENT_FAMILY, s) for s in QFontDatabase.styles(DOCUMENT_FAMILY)}
-    assert styles.get("Regular") == 400
-    assert styles.get("Bold") == 700
+    assert sorted(register_fonts()) == sorted([DOCUMENT_FAMILY, *SCRIPT_FAMILIES])
+    for family in (DOCUMENT_FAMILY, *SCRIPT_FAMILIES):
+        styles = {s: QFontDatabase.weight(family, s) for s in QFontDatabase.styles(family)}
+        assert styles.get("Regular") == 400, family
+        assert styles.get("Bold") == 700, family
 
 
 def test_register_fonts_is_idempotent(qapp):
     register_fonts()
     ids = {path: font_id for path, (font_id, _) in fonts._registered.items()}
-    assert register_fonts() == [DOCUMENT_FAMILY]
+    assert sorted(register_fonts()) == sorted([DOCUMENT_FAMILY, *SCRIPT_FAMILIES])
     assert {path: font_id for path, (font_id, _) in fonts._registered.items()} == ids
 
 
