@@ -284,7 +284,11 @@ def _look_inside(path: Path, create: bool) -> None:
             return
         revisions = [row[0] for row in con.execute("SELECT version_num FROM alembic_version")]
         if len(revisions) == 1 and revisions[0] not in known_revisions():
-            raise ProjectOpenError(newer_message(path, revisions[0]))
+            written_by = None
+            if "settings" in tables:
+                row = con.execute("SELECT value FROM settings WHERE key = ?", (WRITTEN_BY_KEY,)).fetchone()
+                written_by = row[0] if row else None
+            raise ProjectOpenError(newer_message(path, revisions[0], written_by))
         state = _file_state(path)
         if state is not None and _remembered(path) == state:
             return  # found sound before, and not written since (see _file_state)
@@ -449,11 +453,47 @@ def _is_corruption(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.DatabaseError) and code is not None and code & 0xFF in (11, 26)
 
 
-def newer_message(where: Path | str, revision: str) -> str:
-    return (
-        f"{where}: this project was written by a newer annotator (schema revision {revision}, "
-        f"this program knows up to {head_revision()}); upgrade annotator to open it; nothing was changed"
+#: The project setting that names the annotator version that created the project or last upgraded its
+#: schema (written in the same transaction as the migrations): an older program that cannot open the
+#: project names the version to install.
+WRITTEN_BY_KEY = "annotator_version"
+
+
+def newer_message(where: Path | str, revision: str, written_by: str | None = None) -> str:
+    from annotator import __version__
+
+    needed = (
+        f"annotator {written_by} or later" if written_by else f"an annotator that knows revision {revision}"
     )
+    by = f" by annotator {written_by}" if written_by else ""
+    return (
+        f"{where}: this project was written by a newer annotator (schema revision {revision}{by}; this is "
+        f"annotator {__version__}, which knows up to {head_revision()}); install {needed} to open it; "
+        "nothing was changed"
+    )
+
+
+def _stamp_written_by(conn) -> None:
+    """Record this program's version as the project's ``WRITTEN_BY_KEY`` (after creating or upgrading)."""
+    from sqlalchemy import text
+
+    from annotator import __version__
+
+    conn.execute(text("DELETE FROM settings WHERE key = :k"), {"k": WRITTEN_BY_KEY})
+    conn.execute(
+        text("INSERT INTO settings (key, value) VALUES (:k, :v)"), {"k": WRITTEN_BY_KEY, "v": __version__}
+    )
+
+
+def written_by(engine: Engine) -> str | None:
+    """The annotator version that created the project or last upgraded its schema (None: made before
+    versions were recorded)."""
+    from sqlalchemy import inspect, text
+
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("settings"):
+            return None
+        return conn.execute(text("SELECT value FROM settings WHERE key = :k"), {"k": WRITTEN_BY_KEY}).scalar()
 
 
 def _alembic_config(connection=None):
@@ -559,6 +599,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         try:
             with conn.begin():
                 command.upgrade(_alembic_config(conn), revision)
+                _stamp_written_by(conn)
                 if sqlite:
                     problems = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
                     if problems:
@@ -649,7 +690,7 @@ def _open_engine(engine: Engine, path: Path | None, where: str) -> OpenResult:
     if current == head:
         return OpenResult(engine, created=False, upgraded_from=None, backup=None)
     if current not in known_revisions():
-        raise ProjectOpenError(newer_message(where, current))
+        raise ProjectOpenError(newer_message(where, current, written_by(engine)))
     backup = backup_sqlite(path, current) if path is not None else None
     upgrade(engine)
     return OpenResult(engine, created=False, upgraded_from=current, backup=backup)

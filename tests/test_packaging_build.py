@@ -1,0 +1,70 @@
+"""The smoke test (``annotator smoke-test``: a project made and opened, a span labelled through the real
+window) from the source install, and against the built app in dist/ when one has been built
+(``python packaging/build.py``; CI's build workflow builds it first). Each runs as its own process, as a
+person starts the program."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator import __version__
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "packaging"))
+from build import executable  # noqa: E402
+
+BUILT = executable()
+
+
+def offscreen_env(tmp_path: Path) -> dict[str, str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANNOTATOR_HOME": str(tmp_path / "home")}
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+def run(argv: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(argv, capture_output=True, text=True, env=offscreen_env(tmp_path), timeout=300)
+
+
+def check_smoke(done: subprocess.CompletedProcess, frozen: bool) -> None:
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(f"smoke: annotator {__version__}, schema revision ") and lines[0].endswith(
+        f"frozen={frozen}"
+    )
+    assert "smoke: labelled 'पाकिस्तान' as GPE through the window (key 'g') and read it back" in lines
+    assert lines[-1] == "smoke: ok"
+
+
+def test_smoke_test_from_the_source_install(tmp_path):
+    check_smoke(
+        run([sys.executable, "-m", "annotator", "smoke-test", "--dir", str(tmp_path / "s")], tmp_path), False
+    )
+    assert (tmp_path / "s" / "smoke.annotator").is_file()  # the project it made, kept in the folder given
+
+
+def test_smoke_test_fails_loudly_when_the_label_is_not_made(tmp_path, monkeypatch):
+    """The smoke test is a test: a window that does not label fails it with the step named."""
+    from annotator.ui import smoke
+
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    monkeypatch.setenv("ANNOTATOR_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(smoke, "FIRST_WORD", "")  # an empty selection: the key makes no label
+    assert smoke.main(str(tmp_path / "s")) == 1
+
+
+@pytest.mark.skipif(
+    not BUILT.exists(), reason=f"no built app at {BUILT} (python packaging/build.py makes it)"
+)
+def test_the_built_app_prints_its_version_and_passes_the_smoke_test(tmp_path):
+    version = run([str(BUILT), "--version"], tmp_path)
+    assert version.returncode == 0, version.stderr
+    first, revision, *_ = version.stdout.splitlines()
+    assert first == f"annotator {__version__}"
+    from annotator.store.database import head_revision
+
+    assert revision == f"schema revision {head_revision()}"
+    check_smoke(run([str(BUILT), "smoke-test"], tmp_path), True)
