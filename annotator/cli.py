@@ -262,8 +262,64 @@ def cmd_assign(args: argparse.Namespace) -> int:
     from annotator.services.team import assign
 
     with open_project(args.project) as project:
-        report = assign(project, args.annotators, per_doc=args.per_doc, overlap=args.overlap, seed=args.seed)
+        report = assign(
+            project,
+            args.annotators,
+            per_doc=args.per_doc,
+            overlap=args.overlap,
+            seed=args.seed,
+            checks=args.checks,
+        )
     print(report.summary())
+    return EXIT_OK
+
+
+def cmd_checks(args: argparse.Namespace) -> int:
+    from annotator.services.checks import (
+        check_scores,
+        format_check_scores,
+        list_checks,
+        mark_checks,
+        unmark_checks,
+    )
+    from annotator.services.project import open_project
+
+    with open_project(args.project) as project:
+        if args.action == "add":
+            done = mark_checks(project, args.documents, marked_by=args.by)
+            print(f"{len(done)} document(s) marked as checks" + (f": {', '.join(done)}" if done else ""))
+        elif args.action == "remove":
+            done = unmark_checks(project, args.documents)
+            print(f"{len(done)} document(s) no longer checks" + (f": {', '.join(done)}" if done else ""))
+        elif args.action == "scores":
+            scores = check_scores(project)
+            if args.json:
+                print(json.dumps(scores, ensure_ascii=False, indent=2))
+            else:
+                print(format_check_scores(scores) if scores else "no finished work on checks yet")
+        else:
+            rows = list_checks(project)
+            if args.json:
+                print(
+                    json.dumps(
+                        [
+                            {
+                                "id": r.external_id,
+                                "title": r.title,
+                                "marked_by": r.marked_by,
+                                "marked_at": r.marked_at.isoformat(),
+                                "assigned": r.assigned,
+                            }
+                            for r in rows
+                        ],
+                        ensure_ascii=False,
+                        indent=2,
+                    )
+                )
+            else:
+                for r in rows:
+                    print(f"{r.external_id}\t{r.assigned} annotator(s)\t{r.title}")
+                print(f"{len(rows)} check document(s)")
     return EXIT_OK
 
 
@@ -297,19 +353,27 @@ def cmd_settings(args: argparse.Namespace) -> int:
     from annotator.services.team import blind_mode, set_blind_mode
     from annotator.services.timing import idle_cutoff, parse_idle_cutoff, set_idle_cutoff
 
-    if args.key is not None and args.value is not None:  # checked before the project opens
-        if args.key == "blind" and args.value not in ("on", "off"):
-            raise AnnotatorError(f"blind is on or off, not {args.value!r}")
-        if args.key == "idle":
-            parse_idle_cutoff(args.value)
+    if args.key == "idle" and args.value is not None:  # checked before the project opens
+        parse_idle_cutoff(args.value)
     with open_project(args.project) as project:
         if args.key == "blind" and args.value is not None:
             set_blind_mode(project, args.value == "on")
         elif args.key == "idle" and args.value is not None:
             set_idle_cutoff(project, args.value)
-        print(f"blind: {'on' if blind_mode(project) else 'off'}")
-        print(f"idle: {idle_cutoff(project):g} s")
+        if args.key in (None, "blind"):
+            print(f"blind: {'on' if blind_mode(project) else 'off'}")
+        if args.key in (None, "idle"):
+            print(f"idle: {idle_cutoff(project):g} s")
     return EXIT_OK
+
+
+class _SettingValue(argparse.Action):
+    """A setting's new value, checked against the setting named before it (blind: on or off)."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        if values is not None and namespace.key == "blind" and values not in ("on", "off"):
+            parser.error(f"argument value: invalid choice: {values!r} (choose from 'on', 'off')")
+        setattr(namespace, self.dest, values)
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
@@ -1082,7 +1146,30 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         help="fraction of documents (0–1) that get --per-doc annotators (default 0)",
     )
     p.add_argument("--seed", type=int, help="random seed (default: a new one, printed)")
+    p.add_argument(
+        "--checks",
+        type=_fraction,
+        metavar="SHARE",
+        help="mix check documents (`annotator checks add`) into every named annotator's assignments, about "
+        "this share of them (e.g. 0.05); annotators cannot tell them from other work",
+    )
     p.set_defaults(func=cmd_assign)
+
+    p = sub.add_parser(
+        "checks",
+        help="mark documents with gold as checks, list them, score annotators on them",
+        description="Check documents are documents with adjudicated gold that `assign --checks SHARE` mixes "
+        "into annotators' assignments, blind. `checks add PROJECT ID…` marks them (a document without gold "
+        "is refused, nothing marked), `remove` unmarks (check assignments not started go), `list` lists "
+        "them, `scores` gives each annotator's score on the checks they were given, per layer, against "
+        "gold.",
+    )
+    p.add_argument("action", choices=["add", "remove", "list", "scores"])
+    p.add_argument("project")
+    p.add_argument("documents", nargs="*", metavar="ID", help="document ids (as imported), for add/remove")
+    p.add_argument("--by", metavar="NAME", help="the lead marking them (add; recorded)")
+    p.add_argument("--json", action="store_true", help="machine-readable output (list, scores)")
+    p.set_defaults(func=cmd_checks)
 
     p = sub.add_parser(
         "check",
@@ -1115,7 +1202,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     p.add_argument("project")
     p.add_argument("key", nargs="?", choices=["blind", "idle"], help="the setting")
-    p.add_argument("value", nargs="?", help="its new value (blind: on or off; idle: seconds)")
+    p.add_argument(
+        "value", nargs="?", action=_SettingValue, help="its new value (blind: on or off; idle: seconds)"
+    )
     p.set_defaults(func=cmd_settings)
 
     p = sub.add_parser(
@@ -1222,9 +1311,6 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--dir", metavar="FOLDER", help="work in FOLDER (default: a temporary folder, removed)")
     p.add_argument("--startup", action="store_true", help="only start, show the window and quit when idle")
     p.set_defaults(func=cmd_smoke_test)
-    from annotator import cli_progress  # `annotator progress` (argparse only until it runs)
-
-    cli_progress.add_commands(sub)
     from annotator import cli_progress  # `annotator progress` (argparse only until it runs)
 
     cli_progress.add_commands(sub)

@@ -456,6 +456,13 @@ def export_dataset(
 
     with project.engine.begin() as conn:
         candidates = _candidates(project, conn, annotation_set, status)
+        # check documents (services.checks) are in a dataset once, as gold: the labels annotators gave them
+        # as checks are an exam, never a second copy beside gold (nor in the card's agreement)
+        from annotator.services.checks import check_document_ids
+
+        checks = check_document_ids(conn)
+        if candidates is not None and annotation_set != GOLD:
+            candidates -= checks
         splits: dict[int, str] | None = None
         if split is not None:
             # two finished annotators (labelled ones with status=None) for a majority
@@ -466,6 +473,8 @@ def export_dataset(
                 if (candidates is not None and row[0] not in candidates) or (
                     majority is not None and row[0] not in majority
                 ):
+                    continue
+                if annotation_set != GOLD and row[0] in checks:
                     continue
                 stratum = str((json_value(row[2]) or {}).get(stratify, "")) if stratify else ""
                 doc_id, ext_id = row[0], row[1]
@@ -491,6 +500,8 @@ def export_dataset(
         def export(doc: Labelled) -> list[tuple[int, int]] | None:
             """Write the document's example when the set covers it; the tokenizer's tokens it made."""
             if candidates is not None and doc.id not in candidates:
+                return None
+            if annotation_set != GOLD and doc.id in checks:
                 return None
             if splits is not None and doc.id not in splits:
                 return None
@@ -520,7 +531,8 @@ def export_dataset(
                 ):
                     for doc in documents:
                         tokens = export(doc)
-                        card.add(doc, tokens)
+                        if doc.id not in checks:
+                            card.add(doc, tokens)
                     seen += len(documents)
                     progress(seen, total, "exporting")
             writers.close()

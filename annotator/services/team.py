@@ -191,6 +191,8 @@ class AssignReport:
     kept_started: int = 0
     removed: int = 0
     loads: dict[str, int] = field(default_factory=dict)  # per named annotator, after assigning
+    #: check documents (``--checks``): None when not asked; else added, kept, removed and marked checks
+    checks: tuple[int, int, int, int] | None = None
 
     def summary(self) -> str:
         lines = [
@@ -199,6 +201,12 @@ class AssignReport:
             f"assignments: {self.added} added, {self.kept} kept ({self.kept_started} already started), "
             f"{self.removed} removed",
         ]
+        if self.checks is not None:
+            added, kept, removed, available = self.checks
+            lines.append(
+                f"check assignments: {added} added, {kept} kept, {removed} removed "
+                f"({available} check document(s) marked)"
+            )
         width = max((len(n) for n in self.loads), default=0)
         lines += [f"  {name:<{width}}  {n}" for name, n in self.loads.items()]
         return "\n".join(lines)
@@ -223,6 +231,7 @@ def assign(
     per_doc: int | None = None,
     overlap: float = 0.0,
     seed: int | None = None,
+    checks: float | None = None,
 ) -> AssignReport:
     """Assign every document of the project to the named annotators (who must exist).
 
@@ -235,6 +244,11 @@ def assign(
     done or skipped, or any label); it counts toward the document's annotators and its annotator's load.
     Unstarted assignments may move (when the load is tied, the previous assignee is preferred); the
     kept ones of annotators not named stay too. Without ``seed`` a random one is drawn and reported.
+
+    Check documents (:mod:`annotator.services.checks`) get no regular assignment; with ``checks`` (a share,
+    e.g. 0.05) every named annotator is also given check documents (``is_check``) so that they are about
+    that share of their assignments (:func:`~annotator.services.checks.check_assignments`); without it,
+    check assignments stay as they are.
     """
     names = sorted({check_name(n) for n in annotators})
     if not names:
@@ -262,11 +276,16 @@ def assign(
                 f"unknown annotator(s): {', '.join(missing)}; add them first with "
                 "`annotator annotators add PROJECT NAME`"
             )
-        docs = list(conn.scalars(select(Document.id).order_by(Document.id)))
+        from annotator.services.checks import check_document_ids
+
+        check_ids = check_document_ids(conn)
+        docs = [d for d in conn.scalars(select(Document.id).order_by(Document.id)) if d not in check_ids]
         existing = {
             (d, a): i
             for i, d, a in conn.execute(
-                select(Assignment.id, Assignment.document_id, Assignment.annotator_id)
+                select(Assignment.id, Assignment.document_id, Assignment.annotator_id).where(
+                    Assignment.is_check.is_(False)
+                )
             )
         }
         started = _started_pairs(conn)
@@ -317,6 +336,9 @@ def assign(
         per_document: dict[int, int] = defaultdict(int)
         for d, _a in kept_started | wanted:
             per_document[d] += 1
+        check_counts = None
+        if checks is not None:
+            check_counts = _assign_checks(conn, checks, {a: load[a] for a in order}, rng, started)
 
     kept = len(kept_started) + len(previous & wanted)
     by_id = {v: k for k, v in ids.items()}
@@ -330,7 +352,31 @@ def assign(
         kept_started=len(kept_started),
         removed=len(removed),
         loads={by_id[a]: load[a] for a in order},
+        checks=check_counts,
     )
+
+
+def _assign_checks(
+    conn: Connection, share: float, loads: dict[int, int], rng: random.Random, started: set[tuple[int, int]]
+) -> tuple[int, int, int, int]:
+    """Check assignments of the named annotators made to fit ``share``: (added, kept, removed, marked)."""
+    from annotator.services.checks import check_assignments, insert_check_assignments
+
+    wanted, _kept_started, available = check_assignments(conn, share, loads, rng, started)
+    existing = {
+        (d, a): i
+        for i, d, a in conn.execute(
+            select(Assignment.id, Assignment.document_id, Assignment.annotator_id).where(
+                Assignment.is_check.is_(True), Assignment.annotator_id.in_(list(loads))
+            )
+        )
+    }
+    removed = [i for pair, i in existing.items() if pair not in wanted and pair not in started]
+    for i in range(0, len(removed), 500):
+        conn.execute(delete(Assignment).where(Assignment.id.in_(removed[i : i + 500])))
+    added = wanted - set(existing)
+    insert_check_assignments(conn, added)
+    return len(added), len(existing) - len(removed), len(removed), available
 
 
 def assignments(project: Project) -> list[tuple[str, str]]:

@@ -385,7 +385,7 @@ def test_cli_settings_and_export_as(cli_project, tmp_path, capsys):
     main(["annotators", "add", cli_project, "lina", "--role", "lead"])
     capsys.readouterr()
     assert main(["settings", cli_project]) == 0
-    assert capsys.readouterr().out == "blind: on\n"
+    assert capsys.readouterr().out == "blind: on\nidle: 60 s\n"
 
     def export(*extra):
         out = tmp_path / "out.jsonl"
