@@ -234,6 +234,63 @@ def measure_document(work: Path, repeat: int) -> dict:
     }
 
 
+class StallWatch:
+    """Where the GUI thread is while the event loop waits: a thread that looks, every 5 ms, at how long ago
+    the heartbeat last beat (``last_beat()``); past 40 ms it notes the GUI thread's innermost frames of the
+    project (file:line function), so a long wait names the code it was spent in."""
+
+    def __init__(self, last_beat, after: float = 0.04):
+        import threading
+
+        self.last_beat = last_beat
+        self.after = after
+        self.gui = threading.get_ident()
+        self.samples: dict[float, list[str]] = {}  # a wait (its start) → the stacks seen in it
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        import threading
+        import traceback
+
+        while not self._stop.wait(0.005):
+            began = self.last_beat()
+            if time.perf_counter() - began < self.after:
+                continue
+            frames = sys._current_frames()
+            if self.gui not in frames:
+                continue
+            seen = []
+            for ident, frame in sorted(frames.items(), key=lambda kv: kv[0] != self.gui):
+                if ident == threading.get_ident():
+                    continue
+                stack = traceback.extract_stack(frame)
+                ours = [f for f in stack if "annotator" in f.filename or "benchmarks" in f.filename]
+                inner = (
+                    [*ours[-3:], stack[-1]] if ours and ours[-1] is not stack[-1] else (ours or stack)[-3:]
+                )
+                where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(inner))
+                seen.append(("GUI: " if ident == self.gui else "other: ") + where)
+            self.samples.setdefault(began, []).append(" | ".join(seen))
+
+    def report(self, top: int = 5) -> list[dict]:
+        """The longest waits seen, each with its most frequent stacks."""
+        from collections import Counter
+
+        waits = sorted(self.samples.items(), key=lambda kv: -len(kv[1]))[:top]
+        return [
+            {"samples": len(stacks), "where": [w for w, _ in Counter(stacks).most_common(3)]}
+            for _began, stacks in waits
+        ]
+
+
 def measure_huge(work: Path, chars: int, timeout: float = 120.0) -> dict:
     """Run in its own process: open a 20 MB article (as UTF-8) in the main window, with suggestions on, and
     record the event loop's longest wait (a 10 ms heartbeat timer's longest gap) until the whole text is
@@ -277,6 +334,8 @@ def measure_huge(work: Path, chars: int, timeout: float = 120.0) -> dict:
     heartbeat = QTimer()
     heartbeat.timeout.connect(beat)
     heartbeat.start(10)
+    watch = StallWatch(lambda: last[0])
+    watch.start()
     parts: dict[str, tuple[float, float]] = {}  # the open's longest piece of work: (CPU, wall) ms
 
     def timed(name, call):
@@ -306,6 +365,7 @@ def measure_huge(work: Path, chars: int, timeout: float = 120.0) -> dict:
         if shown_s is not None and suggested_s is not None and all(t.finished for t in window._tasks):
             break
     heartbeat.stop()
+    watch.stop()
     rss_after = rss_mb()
     view = window.view
     # the end of the text, and a label there
@@ -347,6 +407,8 @@ def measure_huge(work: Path, chars: int, timeout: float = 120.0) -> dict:
         "label_end_ms": label_ms,
         "labelled": labelled,
         "progress_shown": any(m.startswith("Opening a long document") for m in statuses),
+        "opening_shown": any(m.startswith("Opening ") for m in statuses),
+        "stalls": watch.report(),
         "cap_note": next((m for m in statuses if m.startswith("A long document")), ""),
     }
 

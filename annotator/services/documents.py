@@ -32,6 +32,8 @@ class DocumentText:
     title: str
     text: str
     meta: dict[str, Any]
+    #: False when ``text`` is only the beginning of the document's text (:func:`load_short_text`)
+    complete: bool = True
 
 
 @overload
@@ -156,3 +158,22 @@ def load_text(project: Project, document_id: int) -> DocumentText:
             )
         ).one()
     return DocumentText(row.id, row.external_id, row.title, row.text, row.meta or {})
+
+
+def load_short_text(project: Project, document_id: int, at_most: int) -> DocumentText:
+    """The document with its text when the text has at most ``at_most`` characters; a longer one with only
+    its first ``at_most + 1`` characters and ``complete`` False, so that a caller who must not wait long
+    (the window's GUI thread) reads a long text with :func:`load_text` elsewhere. One query, which hands
+    over at most ``at_most + 1`` characters (the database still reads the stored value: about 5–20 ms
+    for a 20 MB text on SQLite, against 30–60 ms to hand all of it to Python)."""
+    head = func.substr(Document.text, 1, at_most + 1).label("head")
+    with project.engine.connect() as conn:
+        row = conn.execute(
+            select(Document.id, Document.external_id, Document.title, head, Document.meta).where(
+                Document.id == document_id
+            )
+        ).one()
+    text = row.head or ""
+    return DocumentText(
+        row.id, row.external_id, row.title, text, row.meta or {}, complete=len(text) <= at_most
+    )

@@ -203,6 +203,10 @@ class IncidentsMixin(WindowBase):
             self.open_document_id(mention.document_id)
             if self.document_id != mention.document_id:  # not in the list (not assigned to this person)
                 self.open_document(mention.document_id)
+        # a long document is read in the background: its event is made active once it is there
+        self.when_open(mention.document_id, lambda: self._show_source(mention, annotator))
+
+    def _show_source(self, mention, annotator: str) -> None:
         if self.frames is not None and any(e.id == mention.event_id for e in self.frames.events):
             self.view.select_trigger(mention.event_id)  # the caret goes there; the event becomes active
             self.statusBar().showMessage(

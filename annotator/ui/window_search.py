@@ -14,6 +14,9 @@ from PySide6.QtWidgets import (
 from annotator.crashlog import describe
 from annotator.ui.window_base import WindowBase
 
+#: the romanized reading aid shows at most this many characters of a text with nothing selected
+ROMANIZED_CHARS = 100_000
+
 
 class SearchMixin(WindowBase):
     def zoom(self, steps: int | None) -> None:
@@ -51,13 +54,19 @@ class SearchMixin(WindowBase):
 
         span = self._span(self.view.selected_span_id())
         start, end = self.view.snapped_selection()
+        note = ""
         if span is not None:
             source = self.view.text[span.start : span.end]
         elif start != end:
             source = self.view.text[start:end]
         else:
-            source = self.view.text
-        self.romanized.setPlainText(romanize(source, self.settings.romanization))
+            # the whole text, or the beginning of a long one (romanizing a 20 MB article took seconds)
+            source = self.view.text[:ROMANIZED_CHARS]
+            if len(source) < len(self.view.text):
+                total = len(self.view.text)
+                note = f"\n\n[the first {len(source):,} of {total:,} characters: select to see more]"
+        shown = romanize(source, self.settings.romanization) + note
+        self.romanized.setPlainText(shown)
         self.romanized.moveCursor(QTextCursor.MoveOperation.Start)  # read from the top
         self.romanized.verticalScrollBar().setValue(0)
 
@@ -98,8 +107,12 @@ class SearchMixin(WindowBase):
         if not data:
             return
         document_id, match = data
+
+        def show_match() -> None:
+            if match is not None:
+                self.view.select_range(match.start, match.end)
+                self.view.ensureCursorVisible()
+            self.view.setFocus()
+
         self.open_document_id(document_id)
-        if match is not None:
-            self.view.select_range(match.start, match.end)
-            self.view.ensureCursorVisible()
-        self.view.setFocus()
+        self.when_open(document_id, show_match)  # a long document arrives later

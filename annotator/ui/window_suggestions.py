@@ -70,18 +70,28 @@ class SuggestionsMixin(WindowBase):
         # a long text: suggestions for its beginning only (the sources' time and memory grow with the
         # text: a 20 MB article had not finished after a minute, at 879 MB)
         cut = suggestion_cut(text)
+        # only the latest round is shown: an earlier one (the document's first, still running when the
+        # settings changed and Ctrl+G asked again) finishing later must not paint its stale suggestions
+        self._suggestion_round += 1
+        this_round = self._suggestion_round
+        # a long text comes into the view a part at a time from the event loop: its suggestions are made
+        # once all of it is there (made meanwhile, their Python work took the interpreter from the GUI
+        # thread between the parts: waits of 100-350 ms while a 20 MB article opened)
+        import threading
+
+        laid_out = self._layout_ready = threading.Event()
+        if self.view.loaded():
+            laid_out.set()
 
         def job(progress, cancel):
+            while not laid_out.wait(0.05):
+                if cancel.cancelled or this_round != self._suggestion_round:
+                    return []  # closed, or another document (round) meanwhile: not shown anyway
             if not get_settings(project).sources:
                 return []  # suggestions are off
             if recompute or not has_suggestions(project, document_id, name):
                 return compute_suggestions(project, document_id, name, text=text[:cut])
             return open_suggestions(project, document_id, name)
-
-        # only the latest round is shown: an earlier one (the document's first, still running when the
-        # settings changed and Ctrl+G asked again) finishing later must not paint its stale suggestions
-        self._suggestion_round += 1
-        this_round = self._suggestion_round
 
         def done(found) -> None:
             if document_id == self.document_id and this_round == self._suggestion_round:
@@ -115,6 +125,8 @@ class SuggestionsMixin(WindowBase):
         usable meanwhile)."""
         note = getattr(self, "_long_note", "")
         bar = self.statusBar()
+        if done >= total and getattr(self, "_layout_ready", None) is not None:
+            self._layout_ready.set()  # the suggestions waiting for the whole text start
         if done < total:
             bar.showMessage(
                 f"Opening a long document: {100 * done // max(1, total)} % of {total:,} characters…"
