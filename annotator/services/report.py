@@ -67,23 +67,38 @@ def app_facts(ui_versions: dict[str, str] | None = None) -> dict[str, Any]:
     return facts
 
 
+_LICENCE_NAMES = (
+    (re.compile(r"SIL OPEN FONT LICEN[CS]E,? Version (\d+(?:\.\d+)*)", re.IGNORECASE), "SIL Open Font License {}"),
+    (re.compile(r"Apache License,? Version (\d+(?:\.\d+)*)", re.IGNORECASE), "Apache License {}"),
+    (re.compile(r"UBUNTU FONT LICEN[CS]E Version (\d+(?:\.\d+)*)", re.IGNORECASE), "Ubuntu Font Licence {}"),
+)
+
+
+def _licence_name(path: Path) -> str:
+    text = path.read_text("utf-8", "replace")
+    for pattern, name in _LICENCE_NAMES:
+        found = pattern.search(text)
+        if found:
+            return f"{name.format(found.group(1))} ({path.name})"
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return f"{first[:80]} ({path.name})"
+
+
 def font_licences() -> list[tuple[str, str]]:
-    """The bundled fonts (file names) and the licence each is under, from resources/fonts."""
+    """Every bundled font (file name in resources/fonts) and the licence it is under: the licence file
+    whose name holds the font's family (``OFL-NotoSansTamil.txt``), else every licence file of the folder
+    (one ``OFL.txt`` for all the Noto fonts)."""
     fonts = resources_dir() / "fonts"
-    names = sorted(p.name for p in fonts.iterdir() if p.suffix.lower() in {".ttf", ".otf", ".ttc"})
-    licences = [
-        p for p in sorted(fonts.iterdir()) if p.name.upper().startswith(("OFL", "LICENSE", "LICENCE"))
-    ]
-    # one licence file (the SIL Open Font License) covers every font in the folder unless the README says
-    # otherwise; the About box shows the first line of each licence file
-    heads = []
-    for path in licences:
-        first = next(
-            (line.strip() for line in path.read_text("utf-8", "replace").splitlines() if line.strip()), ""
-        )
-        heads.append(f"{path.name}: {first}")
-    licence = "; ".join(heads) or "no licence file found"
-    return [(name, licence) for name in names]
+    files = sorted(fonts.iterdir())
+    licences = {
+        p: _licence_name(p) for p in files if p.name.upper().startswith(("OFL", "LICENSE", "LICENCE", "UFL"))
+    }
+    found = []
+    for font in (p for p in files if p.suffix.lower() in {".ttf", ".otf", ".ttc"}):
+        family = font.stem.split("-")[0].lower()
+        own = [name for path, name in licences.items() if family in path.name.lower()]
+        found.append((font.name, "; ".join(own or licences.values()) or "no licence file found"))
+    return found
 
 
 _URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@/\s]*@")
@@ -159,8 +174,8 @@ def redact_log(log: str) -> str:
             code_line_next = False
             continue
         code_line_next = False
-        line = _QUOTED.sub(lambda m: f"{m.group('q')}{REMOVED}{m.group('q')}", line)
-        out.append(_NON_ASCII_RUN.sub(REMOVED, line))
+        line = _NON_ASCII_RUN.sub(REMOVED, line)
+        out.append(_QUOTED.sub(lambda m: f"{m.group('q')}{REMOVED}{m.group('q')}", line))
     return "\n".join(out) + "\n"
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
+from annotator.ui.about_dialog import show_about, show_report
 from annotator.ui.window_base import WindowBase
 
 
@@ -125,6 +126,8 @@ class ActionsMixin(WindowBase):
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Guideline of the selected label (else Keys)", self.show_help, "F1")
         self._action(help_menu, "&Keys", self.show_keys)
+        self._action(help_menu, "&Report a problem…", lambda: show_report(self))
+        self._action(help_menu, "&About annotator", lambda: show_about(self))
 
     def show_help(self) -> None:
         """F1: the guideline of the selected label (a span, the active event, a selected relation), or the
