@@ -30,6 +30,8 @@ __all__ = [
     "TextDecodeError",
     "content_hash",
     "decode",
+    "fold_for_matching",
+    "fold_with_offsets",
     "normalize",
     "normalize_with_map",
     "remap_span",
@@ -497,3 +499,98 @@ def remap_span(
 def content_hash(text: str) -> str:
     """SHA-256 hex digest of the UTF-8 bytes of ``text`` (which should already be normalized)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------------
+# Folding for search and matching (never for stored text)
+# --------------------------------------------------------------------------------------------------
+
+#: Sequences written two ways for one letter, folded first (before the joiners go): Bengali khanda ta
+#: written as ta + virama + ZWJ (Unicode before 4.1), and independent vowels typed as a + aa-sign.
+_FOLD_SEQUENCES = {
+    "\u09a4\u09cd\u200d": "\u09ce",  # ত্‍ → ৎ
+    "\u0985\u09be": "\u0986",  # অা → আ
+    "\u0905\u093e": "\u0906",  # अा → आ
+    "\u0a05\u0a3e": "\u0a06",  # ਅਾ → ਆ
+}
+
+#: Code points that fold to another (or to nothing). Arabic script: Arabic and Farsi yeh and alef maksura
+#: (ي ى) → Urdu/Farsi yeh ی; Arabic and Sindhi kaf (ك ڪ) → keheh ک; Arabic heh, ae and do-chashmi heh
+#: (ه ە ھ) → heh goal ہ, with hamza (ۀ) → ۂ; teh marbuta ة → ۃ; alef with hamza, madda or wasla → alef;
+#: short vowels, tanween, shadda, sukun, superscript alef, Quranic marks and tatweel dropped. Every
+#: script: ZWJ, ZWNJ, soft hyphen and the directional marks dropped; digits of every script → ASCII.
+_FOLD_CHARS: dict[str, str] = {
+    "\u064a": "\u06cc",
+    "\u0649": "\u06cc",
+    "\u0643": "\u06a9",
+    "\u06aa": "\u06a9",
+    "\u0647": "\u06c1",
+    "\u06d5": "\u06c1",
+    "\u06be": "\u06c1",
+    "\u06c0": "\u06c2",
+    "\u0629": "\u06c3",
+    "\u0622": "\u0627",
+    "\u0623": "\u0627",
+    "\u0625": "\u0627",
+    "\u0671": "\u0627",
+    **dict.fromkeys(map(chr, range(0x064B, 0x0660)), ""),
+    "\u0670": "",
+    **dict.fromkeys(map(chr, range(0x06D6, 0x06EE)), ""),
+    "\u0640": "",
+    **dict.fromkeys("\u200c\u200d\u00ad\u200e\u200f\u061c", ""),
+    **dict.fromkeys(map(chr, range(0x202A, 0x202F)), ""),
+    **dict.fromkeys(map(chr, range(0x2066, 0x206A)), ""),
+}
+
+
+@functools.cache
+def _fold_table() -> tuple[dict[int, str], re.Pattern[str]]:
+    """The translation table (with every script's digits as ASCII) and the sequences' pattern."""
+    table = {ord(k): v for k, v in _FOLD_CHARS.items()}
+    for cp in range(0x0660, 0x0E00):
+        if unicodedata.category(chr(cp)) == "Nd":
+            table[cp] = str(unicodedata.decimal(chr(cp)))
+    sequences = re.compile("|".join(map(re.escape, _FOLD_SEQUENCES)))
+    return table, sequences
+
+
+def fold_for_matching(text: str) -> str:
+    """``text`` made comparable across the ways the same word is typed, for search and matching only:
+    NFC (so a query typed with U+0958 क़ finds the stored क + nukta, and Bengali য় ড় ঢ় typed precomposed
+    find their stored decomposed form), case folded, Arabic-script letter variants unified (ي/ی, ك/ک,
+    ه/ہ/ھ, ة/ۃ, أ/إ/آ/ا), short vowels, tatweel, ZWJ/ZWNJ and directional marks dropped, digits of every
+    script made ASCII, Bengali khanda ta and vowels typed in two parts made one (see
+    :data:`_FOLD_CHARS`, :data:`_FOLD_SEQUENCES`). The result is shorter or longer than the text: to
+    map a match back, fold the stored text with :func:`fold_with_offsets`. Never store it."""
+    table, sequences = _fold_table()
+    text = normalize(text)
+    if any(first in text for first in "\u09a4\u0985\u0905\u0a05"):
+        text = sequences.sub(lambda m: _FOLD_SEQUENCES[m.group()], text)
+    return text.casefold().translate(table)
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """:func:`fold_for_matching` of an NFC text (stored text is), with where each folded character came
+    from: ``origin[i]`` is the offset in ``text`` of the character that gave folded character ``i``, and
+    ``origin[len(folded)] == len(text)``. A match ``[a, b)`` in the folded text is
+    ``[origin[a], origin[b])`` in ``text`` (a dropped mark at a match's end is left out of it)."""
+    table, _sequences = _fold_table()
+    folded: list[str] = []
+    origin: list[int] = []
+    i, n = 0, len(text)
+    starts = {seq[0] for seq in _FOLD_SEQUENCES}
+    while i < n:
+        char = text[i]
+        if char in starts:
+            seq = next((s for s in _FOLD_SEQUENCES if text.startswith(s, i)), None)
+            if seq is not None:
+                folded.append(_FOLD_SEQUENCES[seq])
+                origin.append(i)
+                i += len(seq)
+                continue
+        out = char.casefold().translate(table)
+        folded.extend(out)
+        origin.extend([i] * len(out))
+        i += 1
+    origin.append(n)
+    return "".join(folded), origin

@@ -1,4 +1,5 @@
-"""Grapheme clusters, tokens and selection snapping for Hindi/English/mixed text.
+"""Grapheme clusters, tokens, sentences and selection snapping for the scripts of South Asian news: Hindi,
+Nepali and English, Urdu, Bengali, Gurmukhi, Tamil, Sinhala and mixed text.
 
 All offsets are code points of the stored (NFC) text, half-open ``[start, end)``. Grapheme clusters are
 the ``regex`` module's ``\\X`` (extended grapheme clusters, including the Indic conjunct rule GB9c), so
@@ -15,14 +16,26 @@ Token rules (see :func:`tokenize`; :func:`token_spans` gives the same tokens' of
   ``प्रधानमंत्री``, ``G20``. An apostrophe between letters stays inside (``India's``, ``Pakistan’s``).
   With ``join_hyphenated`` a hyphen after a letter and before a letter or digit joins (``लश्कर-ए-तैयबा``,
   ``AK-47``, ``MiG-21``); ``26-year-old`` stays ``26`` ``-`` ``year-old``.
-* Numbers: digits (any script, e.g. ``२६``) with inner ``. , / - :`` between digits: ``1,20,000``,
-  ``22.04.2025``, ``26/11``, ``2025-04-22``. Letters right after a number stay in the same token, which
+* Numbers: digits (any script, e.g. ``२६``, ``۲۰۲۵``, ``২০২৫``) with inner ``. , / - :`` (and the Arabic
+  decimal and thousands separators ``٫ ٬``) between digits: ``1,20,000``, ``22.04.2025``, ``26/11``,
+  ``2025-04-22``, ``۱۲٫۵``. Letters right after a number stay in the same token, which
   is still of kind "number" (``5वीं``, ``26th``, ``3.5km``).
 * ``@handle``, ``#hashtag`` (also ``#पहलगाम``) when not preceded by a word character; URLs starting with
   ``http://``, ``https://`` or ``www.``, and bare domains followed by a path (``pic.twitter.com/x``);
-  trailing ``. , ) ; : ! ? ' "`` and danda are not part of a URL.
+  trailing ``. , ) ; : ! ? ' "``, danda and Urdu's ``۔ ، ؟ ؛`` are not part of a URL.
 * Anything else is one cluster: "punct" when its first character is Unicode punctuation (P*), else
   "symbol" (emoji, including ZWJ sequences and flags, which are single clusters).
+
+The other scripts need nothing of their own: their letters, vowel signs, viramas and nuktas are letters and
+marks, so ZWNJ and ZWJ inside an Urdu or Bengali word (``اسلام‌آباد``, ``র‌্যাব``) stay inside it; Urdu's
+``۔ ؟ ، ؛``, the danda of Bengali and Gurmukhi and Sinhala's kundaliya ``෴`` are punctuation tokens.
+Sentences (:func:`sentence_spans`) end after :data:`SENTENCE_TERMINALS`.
+
+Snapping (:func:`snap`) does not stop inside a stacked conjunct that Unicode's extended grapheme clusters
+split (their rule GB9c joins conjuncts of Devanagari, Bengali and a few more only): Gurmukhi's subjoined
+letters (``ਮ੍ਰਿ`` in ``ਅੰਮ੍ਰਿਤਸਰ``), Sinhala's virama + ZWJ forms (``ප්‍ර``, ``ශ්‍රී``) and Tamil's ``க்ஷ`` and
+``ஸ்ரீ`` are drawn as one unit, and a selection takes them whole (:func:`snap_boundaries`). The clusters a
+span must not split stay Unicode's.
 
 Pure Python; no Qt, no database.
 """
@@ -39,11 +52,14 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 import regex
 
 __all__ = [
+    "SENTENCE_TERMINALS",
     "TOKEN_KINDS",
     "Segmenter",
     "Token",
     "grapheme_boundaries",
+    "sentence_spans",
     "snap",
+    "snap_boundaries",
     "strip_span",
     "token_bounds",
     "token_pieces",
@@ -62,6 +78,30 @@ def grapheme_boundaries(text: str) -> list[int]:
     bounds = [0]
     bounds.extend(m.end() for m in _GRAPHEME.finditer(text))
     return bounds
+
+
+#: Where a stacked conjunct goes on across a grapheme cluster boundary (the boundary is the match's
+#: position): after a Gurmukhi virama before a consonant (subjoined ra, ha, va, ya), after a Sinhala
+#: virama + ZWJ before a consonant (rakaaraansaya, yansaya, touching letters), Tamil's க்ஷ and ஸ்ரீ.
+_STACK_JOIN = regex.compile(
+    "(?:(?<=\u0a4d)(?=[\u0a15-\u0a39\u0a59-\u0a5e])"
+    "|(?<=\u0dca\u200d)(?=[\u0d9a-\u0dc6])"
+    "|(?<=\u0b95\u0bcd)(?=\u0bb7)"
+    "|(?<=\u0bb8\u0bcd)(?=\u0bb0\u0bc0))"
+)
+_STACK_VIRAMAS = ("\u0a4d", "\u0dca", "\u0bcd")
+
+
+def snap_boundaries(text: str, boundaries: list[int] | None = None) -> list[int]:
+    """The grapheme cluster boundaries (``boundaries``, when the caller has them) where a selection may
+    end: all of them but those inside a Gurmukhi, Sinhala or Tamil stacked conjunct (see the module doc).
+    The same list, not a copy, for a text without such viramas."""
+    if boundaries is None:
+        boundaries = grapheme_boundaries(text)
+    if not any(v in text for v in _STACK_VIRAMAS):
+        return boundaries
+    inside = {m.start() for m in _STACK_JOIN.finditer(text)}
+    return [b for b in boundaries if b not in inside] if inside else boundaries
 
 
 class Token(NamedTuple):
@@ -102,12 +142,12 @@ _HASHTAG_CH = rf"[\p{{L}}\p{{M}}\p{{Nd}}_{_ZW}]"
 _TAG_START = r"(?=[\p{L}\p{Nd}_])"  # first character after @ or #
 _APOSTROPHE = "['’]"  # ASCII apostrophe, U+2019
 _HYPHEN = "[-‐‑]"  # hyphen-minus, U+2010 HYPHEN, U+2011 NON-BREAKING HYPHEN
-_NUMBER_SEP = "[.,/:-]"
+_NUMBER_SEP = "[.,/:\u066b\u066c-]"  # and the Arabic decimal and thousands separators
 _PUNCT = r"\p{P}"
 
 # A cluster boundary right after an ASCII character that was matched character by character.
 _AT_BOUNDARY = r"(?![\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}])"
-_URL_TRAIL = "[.,);:!?'\"।॥”’»]"  # not part of a URL when it ends one
+_URL_TRAIL = "[.,);:!?'\"।॥”’»۔،؟؛]"  # not part of a URL when it ends one
 _URL_BODY = (
     rf"(?:{_g(_NOT_SPACE)})+?"  # lazily, up to the first point where
     rf"(?<!{_URL_TRAIL})"  # the URL does not end in trailing punctuation
@@ -481,14 +521,15 @@ def snap(
     The selection is clamped to ``[0, len(text)]`` and swapped if reversed. The result always contains
     the (clamped) selection, has both ends on grapheme boundaries, and snapping it again changes
     nothing. An empty selection snaps to the boundary at or before it ("grapheme"), or to the token
-    containing it ("token", falling back to that boundary). ``tokens`` and ``boundaries`` may be passed
-    precomputed (they must belong to ``text`` and ``join_hyphenated``).
+    containing it ("token", falling back to that boundary). ``tokens`` and ``boundaries`` (the text's
+    :func:`snap_boundaries`) may be passed precomputed (they must belong to ``text`` and
+    ``join_hyphenated``).
     """
     if mode not in SNAP_MODES:
         raise ValueError(f"unknown snap mode {mode!r}; expected one of {SNAP_MODES}")
     start, end = _clamp(text, start, end)
     if boundaries is None:
-        boundaries = grapheme_boundaries(text)
+        boundaries = snap_boundaries(text)
     s = boundaries[bisect_right(boundaries, start) - 1]
     if start == end:
         if mode == "token":
@@ -509,6 +550,57 @@ def snap(
         s = min(s, tokens[first].start)
         e = max(e, tokens[last].end)
     return s, e
+
+
+#: What ends a sentence: the danda and double danda (Hindi, Nepali, Bengali, Gurmukhi), Urdu's full stop
+#: ``۔`` and question mark ``؟``, Sinhala's kundaliya ``෴``, and ``. ? !``.
+SENTENCE_TERMINALS = frozenset("।॥.?!۔؟෴")
+#: What may follow a sentence's end and still belong to it.
+SENTENCE_CLOSING = frozenset("\"'”’)]»")
+
+
+def sentence_spans(
+    text: str, *, tokens: list[Token] | None = None, join_hyphenated: bool = True
+) -> list[tuple[int, int]]:
+    """The sentences of ``text`` as ``(start, end)`` from their first token's start to their last one's
+    end: a sentence ends after a run of :data:`SENTENCE_TERMINALS` tokens (and the closing quotes or
+    brackets right after it), and wherever a line break lies between two tokens. Text without tokens
+    has no sentences."""
+    if tokens is None:
+        tokens = tokenize(text, join_hyphenated=join_hyphenated)
+    spans: list[tuple[int, int]] = []
+    first = 0
+    n = len(tokens)
+    for i, token in enumerate(tokens):
+        if i + 1 < n:
+            nxt = tokens[i + 1]
+            if "\n" in text[token.end : nxt.start]:
+                end_here = True
+            elif token.text in SENTENCE_TERMINALS or token.text in SENTENCE_CLOSING:
+                # the last of a run of end marks and closing quotes that has an end mark in it
+                run_start = i
+                while (
+                    run_start > first
+                    and (
+                        tokens[run_start - 1].text in SENTENCE_TERMINALS
+                        or tokens[run_start - 1].text in SENTENCE_CLOSING
+                    )
+                    and tokens[run_start - 1].end == tokens[run_start].start
+                ):
+                    run_start -= 1
+                has_end = any(t.text in SENTENCE_TERMINALS for t in tokens[run_start : i + 1])
+                follows = nxt.start == token.end and (
+                    nxt.text in SENTENCE_TERMINALS or nxt.text in SENTENCE_CLOSING
+                )
+                end_here = has_end and not follows
+            else:
+                end_here = False
+        else:
+            end_here = True
+        if end_here:
+            spans.append((tokens[first].start, token.end))
+            first = i + 1
+    return spans
 
 
 @cache
@@ -547,6 +639,11 @@ class Segmenter:
     def tokens(self) -> list[Token]:
         return tokenize(self.text, join_hyphenated=self.join_hyphenated)
 
+    @cached_property
+    def snap_boundaries(self) -> list[int]:
+        """The boundaries a selection may end on (:func:`snap_boundaries`)."""
+        return snap_boundaries(self.text, self.boundaries)
+
     def token_at(self, pos: int) -> Token | None:
         """The token with ``start <= pos < end``, or None."""
         return _token_at(self.tokens, pos)
@@ -576,7 +673,7 @@ class Segmenter:
             mode=mode,
             join_hyphenated=self.join_hyphenated,
             tokens=tokens,
-            boundaries=self.boundaries,
+            boundaries=self.snap_boundaries,
         )
 
     def selection(self, start: int, end: int, *, to_tokens: bool = True) -> tuple[int, int]:
