@@ -42,12 +42,17 @@ def head_revision() -> str:
     return head()
 
 
+def log_dir() -> Path:
+    """Where :mod:`annotator.crashlog` writes the error logs (its ``log_dir``: the same rule, repeated
+    because services and crashlog stand on one floor and do not import each other; a test keeps them
+    equal)."""
+    return data_home() / "logs"
+
+
 def app_facts(ui_versions: dict[str, str] | None = None) -> dict[str, Any]:
     """The version, the schema revision, where settings, logs and the last project live, and the versions
     of Python (and of Qt and PySide6, given by the window) — what ``--version`` and About show."""
     import platform
-
-    from annotator.crashlog import log_dir
 
     settings = Settings.load()
     facts: dict[str, Any] = {
@@ -68,7 +73,10 @@ def app_facts(ui_versions: dict[str, str] | None = None) -> dict[str, Any]:
 
 
 _LICENCE_NAMES = (
-    (re.compile(r"SIL OPEN FONT LICEN[CS]E,? Version (\d+(?:\.\d+)*)", re.IGNORECASE), "SIL Open Font License {}"),
+    (
+        re.compile(r"SIL OPEN FONT LICEN[CS]E,? Version (\d+(?:\.\d+)*)", re.IGNORECASE),
+        "SIL Open Font License {}",
+    ),
     (re.compile(r"Apache License,? Version (\d+(?:\.\d+)*)", re.IGNORECASE), "Apache License {}"),
     (re.compile(r"UBUNTU FONT LICEN[CS]E Version (\d+(?:\.\d+)*)", re.IGNORECASE), "Ubuntu Font Licence {}"),
 )
@@ -181,8 +189,6 @@ def redact_log(log: str) -> str:
 
 def error_logs(limit: int = REPORT_LOGS) -> list[Path]:
     """The newest error logs, newest first."""
-    from annotator.crashlog import log_dir
-
     folder = log_dir()
     if not folder.is_dir():
         return []

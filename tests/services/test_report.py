@@ -11,6 +11,7 @@ from annotator.services.annotate import AddSpans, Editor
 from annotator.services.importing import import_paths
 from annotator.services.project import init_project
 from annotator.services.report import REMOVED, app_facts, redact_log, settings_without_secrets, write_report
+from annotator.services.report import log_dir as report_log_dir
 from annotator.settings import Settings
 from annotator.store.database import head_revision
 
@@ -126,3 +127,7 @@ def test_app_facts_name_the_paths(home):
     facts = app_facts()
     assert facts["settings"] == str(home / "settings.json") and facts["logs"] == str(home / "logs")
     assert facts["schema_revision"] == head_revision()
+
+
+def test_the_report_reads_the_logs_where_crashlog_writes_them(home):
+    assert report_log_dir() == crashlog.log_dir()
