@@ -5,6 +5,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -174,3 +176,16 @@ def test_version_names_the_schema_revision_and_where_things_live(tmp_path):
         "last project: /data/news.annotator",
         f"error logs: {home / 'logs'}",
     ]
+
+
+def test_the_build_workflow_builds_and_smoke_tests_on_the_three_systems():
+    """.github/workflows/build.yml is not run here: this checks what it says it does."""
+    yaml = pytest.importorskip("yaml")
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "build.yml").read_text("utf-8"))
+    job = workflow["jobs"]["app"]
+    systems = {os.split("-")[0] for os in job["strategy"]["matrix"]["os"]}
+    assert systems == {"ubuntu", "windows", "macos"}
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert any("packaging/build.py --smoke" in r for r in runs)
+    assert any("tests/test_packaging_build.py" in r for r in runs)
+    assert any(step.get("uses", "").startswith("actions/upload-artifact") for step in job["steps"])
