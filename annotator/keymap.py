@@ -63,7 +63,7 @@ WORKBENCH_KEYS: tuple[KeyBinding, ...] = (
     KeyBinding("}", "move_boundary", "move the selected span's end one word left", argument="}"),
     KeyBinding("k", "edit_counts", "edit the counts (killed, injured…) of the active event"),
     KeyBinding("#", "edit_note", "write a note on the selected label or event"),
-    KeyBinding("i", "edit_link", "link the selected entity to a canonical actor"),
+    KeyBinding("i", "link_entity", "link the selected entity to a knowledge-base entry (type-ahead)"),
 )
 
 

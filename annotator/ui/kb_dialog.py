@@ -14,10 +14,11 @@ The window wires them to :mod:`annotator.services.kb` and runs the link through 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.errors import AnnotatorError
 from annotator.keymap import KB_KEYS, KeyBinding
 from annotator.ui.fonts import document_font
 
@@ -47,7 +49,9 @@ class Hit(Protocol):
     """What the dialog shows of one matching entry (``annotator.services.kb.KbHit`` has these)."""
 
     @property
-    def entry_id(self) -> str: ...
+    def uuid(self) -> str: ...  # the entry's identity
+    @property
+    def id(self) -> str: ...  # the canonical id an entity's link holds
     @property
     def name(self) -> str: ...
     @property
@@ -57,9 +61,85 @@ class Hit(Protocol):
     @property
     def aliases(self) -> Sequence[str]: ...
     @property
-    def parent(self) -> str | None: ...  # the parent entry's name
+    def parent_name(self) -> str | None: ...
     @property
-    def description(self) -> str | None: ...
+    def description(self) -> str: ...
+
+
+_NOTHING = object()
+
+
+class Searcher(QObject):
+    """Runs a search off the GUI thread, so that typing never waits for it (the knowledge base's index is
+    built on the first search after the base changed: seconds on a large base). One worker thread; only
+    the latest query asked while a search runs is searched next. ``found(query, hits)`` arrives on the GUI
+    thread; ``hits`` is the exception when the search raised one."""
+
+    found = Signal(object, object)
+
+    def __init__(self, search: Callable[[Any], Sequence[Any]], parent: QObject | None = None):
+        super().__init__(parent)
+        self._search = search
+        self._cond = threading.Condition()
+        self._wanted: Any = _NOTHING
+        self._generation = 0  # a thread runs while its generation is the current one
+        self._running = False
+        self.pending = 0  # asked and not arrived (GUI side)
+        self.found.connect(self._arrived)
+
+    def ask(self, query: Any) -> None:
+        """Search for ``query`` next (instead of any query asked before that has not started)."""
+        with self._cond:
+            if self._wanted is _NOTHING:
+                self.pending += 1
+            self._wanted = query
+            if not self._running:  # a daemon thread, not a QThread: a dialog deleted with its window
+                self._running = True  # never aborts the process
+                thread = threading.Thread(
+                    target=self._loop, args=(self._generation,), name="kb-search", daemon=True
+                )
+                thread.start()
+            self._cond.notify()
+
+    def _arrived(self, _query: object, _hits: object) -> None:
+        self.pending = max(self.pending - 1, 0)
+
+    def close(self) -> None:
+        """End the worker thread (after the search it is running); a later :meth:`ask` starts another."""
+        with self._cond:
+            self._generation += 1
+            self._running = False
+            if self._wanted is not _NOTHING:
+                self.pending = max(self.pending - 1, 0)
+            self._wanted = _NOTHING
+            self._cond.notify_all()
+
+    def _loop(self, generation: int) -> None:
+        while True:
+            with self._cond:
+                while self._wanted is _NOTHING and generation == self._generation:
+                    self._cond.wait()
+                if generation != self._generation:
+                    return
+                query, self._wanted = self._wanted, _NOTHING
+            try:
+                result: object = list(self._search(query))
+            except Exception as exc:  # shown (a user error) or raised on the GUI thread by the receiver
+                result = exc
+            try:
+                self.found.emit(query, result)
+            except RuntimeError:  # the dialog is gone
+                return
+
+
+def take_hits(result: object) -> list[Any] | str:
+    """A search's hits, or the line saying why it failed (a user error); any other failure is raised here,
+    on the GUI thread, for the window's error handler."""
+    if isinstance(result, AnnotatorError):
+        return str(result)
+    if isinstance(result, BaseException):
+        raise result
+    return list(result)  # type: ignore[call-overload]
 
 
 #: Qt's named keys as annotator.keymap writes them.
@@ -116,13 +196,13 @@ def row_texts(hit: Hit) -> tuple[str, str, str, str, str]:
     """The cells of a hit's row, in :data:`COLUMNS` order (the matched alias only when it is not the
     name)."""
     matched = hit.matched if hit.matched and hit.matched != hit.name else ""
-    return (hit.name, hit.label, matched, hit.parent or "", alias_line(hit))
+    return (hit.name, hit.label, matched, hit.parent_name or "", alias_line(hit))
 
 
 def tooltip(hit: Hit) -> str:
-    lines = [f"{hit.name} ({hit.label}) — {hit.entry_id}"]
-    if hit.parent:
-        lines.append(f"part of {hit.parent}")
+    lines = [f"{hit.name} ({hit.label}) — {hit.id}"]
+    if hit.parent_name:
+        lines.append(f"part of {hit.parent_name}")
     if hit.description:
         lines.append(hit.description)
     if hit.aliases:
@@ -200,6 +280,9 @@ class KbLinkDialog(QDialog):
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.search_now)
+        self.searcher = Searcher(search, self)
+        self.searcher.found.connect(self._show_hits)
+        self._link_when_found = False  # Return pressed before the rows answered what was typed
         self.actions_by_name: dict[str, Callable[[], None]] = {
             "previous_entry": lambda: self.step_choice(-1),
             "next_entry": lambda: self.step_choice(1),
@@ -220,10 +303,22 @@ class KbLinkDialog(QDialog):
         self.timer.start()  # restarted by every keystroke: one search after the last
 
     def search_now(self) -> None:
-        """Search for what the box holds and list the entries (those of the entity's label first)."""
+        """Search for what the box holds (off the GUI thread); the rows follow when it answers."""
         self.timer.stop()
         query = self.query.text().strip()
-        hits = list(self._search(query)) if query else []
+        if query:
+            self.searcher.ask(query)
+        else:
+            self._show_hits("", [])
+
+    def _show_hits(self, query: str, result: object) -> None:
+        """List the entries found for ``query`` (those of the entity's label first)."""
+        if query != self.query.text().strip():
+            return  # an answer to what was typed before: the newer search follows
+        hits = take_hits(result)
+        if isinstance(hits, str):
+            self.message.setText(hits)
+            hits = []
         hits.sort(key=lambda h: h.label != self.label)  # stable: the service's order within each group
         self.searched = query
         self.hits = hits
@@ -237,13 +332,16 @@ class KbLinkDialog(QDialog):
         if hits:
             self.table.selectRow(0)
             self.message.clear()
-        elif query:
+        elif query and not isinstance(result, AnnotatorError):
             typed = "|" in query
             self.message.setText(
                 "No entry matches. Enter links to the typed id | name."
                 if typed
                 else "No entry matches. Ctrl+N adds one from this span; or type id | name and press Enter."
             )
+        if self._link_when_found:
+            self._link_when_found = False
+            self.link_chosen()
 
     def rows(self) -> list[tuple[str, ...]]:
         """What the table shows, row by row (the tests read it)."""
@@ -278,7 +376,9 @@ class KbLinkDialog(QDialog):
     def link_chosen(self) -> None:
         """Return: link to the chosen entry; with none listed, to a typed ``id | name``."""
         if self.timer.isActive() or self.query.text().strip() != self.searched:
-            self.search_now()  # Return right after typing: the rows answer what was typed
+            self._link_when_found = True  # Return right after typing: when the rows answer what was typed
+            self.search_now()
+            return
         hit = self.chosen()
         if hit is not None:
             self._done(self._link(hit))
@@ -315,6 +415,11 @@ class KbLinkDialog(QDialog):
                 return True
         return super().eventFilter(watched, event)
 
+    def done(self, result: int) -> None:
+        self.timer.stop()
+        self.searcher.close()
+        super().done(result)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if not self._dispatch(event):
             super().keyPressEvent(event)
@@ -331,9 +436,11 @@ __all__ = [
     "DEBOUNCE_MS",
     "Hit",
     "KbLinkDialog",
+    "Searcher",
     "alias_line",
     "kb_binding",
     "key_hint",
     "row_texts",
+    "take_hits",
     "tooltip",
 ]

@@ -37,19 +37,28 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.ui.fonts import document_font
-from annotator.ui.kb_dialog import DEBOUNCE_MS, Hit, alias_line, kb_binding, key_hint, tooltip
+from annotator.ui.kb_dialog import (
+    DEBOUNCE_MS,
+    Hit,
+    Searcher,
+    alias_line,
+    kb_binding,
+    key_hint,
+    take_hits,
+    tooltip,
+)
 
 COLUMNS = ("Name", "Label", "Parent", "Aliases")
 ALL_LABELS = "All labels"
 
 
 class LinkedMention(Protocol):
-    """One entity linked to an entry (``annotator.services.kb``'s linked mentions have these)."""
+    """One entity linked to an entry (``annotator.services.kb.KbMention`` has these)."""
 
     @property
     def document_id(self) -> int: ...
     @property
-    def title(self) -> str: ...
+    def document_title(self) -> str: ...
     @property
     def snippet(self) -> str: ...
     @property
@@ -61,12 +70,12 @@ class LinkedMention(Protocol):
 def mention_line(mention: LinkedMention) -> str:
     """``Title — …the snippet… (annotator)``."""
     who = f"  ({mention.annotator})" if mention.annotator else ""
-    return f"{mention.title} — {mention.snippet}{who}"
+    return f"{mention.document_title} — {mention.snippet}{who}"
 
 
 class KbPanel(QDialog):
     """Project → Knowledge base (see the module). ``search(query, label)`` answers entries (label None: any);
-    ``mentions(entry_id)`` the entities linked to one; ``merge(keep_id, gone_id)`` None when merged, else
+    ``mentions(uuid)`` the entities linked to one; ``merge(keep_uuid, gone_uuid)`` None when merged, else
     why not. ``mentionOpened`` carries the mention to open."""
 
     mentionOpened = Signal(object)
@@ -91,6 +100,10 @@ class KbPanel(QDialog):
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.refresh)
+        self.searcher = Searcher(lambda asked: search(*asked), self)  # (filter, label), off the GUI thread
+        self.searcher.found.connect(self._show_entries)
+        self._keep = ""  # the entry to select again when the rows arrive
+        self.listed: tuple[str, str | None] | None = None  # the (filter, label) the rows answer
         font = document_font(11.0)
         self.filter = QLineEdit()
         self.filter.setFont(font)
@@ -168,19 +181,30 @@ class KbPanel(QDialog):
         return None if text == ALL_LABELS else text
 
     def refresh(self, keep: str = "") -> None:
-        """List the entries the filter and label keep (``keep``: the entry id to select again)."""
+        """List the entries the filter and label keep (``keep``: the entry's UUID to select again); the
+        search runs off the GUI thread and the rows follow."""
         self.timer.stop()
         current = self.chosen()
-        keep = keep or (current.entry_id if current is not None else "")
-        self.hits = list(self._search(self.filter.text().strip(), self.label()))
+        self._keep = keep or (current.uuid if current is not None else "")
+        self.searcher.ask((self.filter.text().strip(), self.label()))
+
+    def _show_entries(self, asked: tuple[str, str | None], result: object) -> None:
+        if asked != (self.filter.text().strip(), self.label()):
+            return  # the filter changed since: its own search follows
+        hits = take_hits(result)
+        if isinstance(hits, str):
+            self.message.setText(hits)
+            hits = []
+        self.listed = asked
+        self.hits = hits
         self.table.setRowCount(len(self.hits))
         for row, hit in enumerate(self.hits):
             tip = tooltip(hit)
-            for col, text in enumerate((hit.name, hit.label, hit.parent or "", alias_line(hit))):
+            for col, text in enumerate((hit.name, hit.label, hit.parent_name or "", alias_line(hit))):
                 item = QTableWidgetItem(text)
                 item.setToolTip(tip)
                 self.table.setItem(row, col, item)
-        row = next((r for r, h in enumerate(self.hits) if h.entry_id == keep), 0)
+        row = next((r for r, h in enumerate(self.hits) if h.uuid == self._keep), 0)
         if self.hits:
             self.table.setCurrentCell(row, 0)
             self._show_entry(row)  # also when the current row did not move but its entry did
@@ -208,7 +232,7 @@ class KbPanel(QDialog):
         mode = self.table.selectionMode()
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
         for entry_id in entry_ids:
-            row = next((r for r, h in enumerate(self.hits) if h.entry_id == entry_id), None)
+            row = next((r for r, h in enumerate(self.hits) if h.uuid == entry_id), None)
             if row is not None:
                 self.table.selectRow(row)
         self.table.setSelectionMode(mode)
@@ -225,15 +249,15 @@ class KbPanel(QDialog):
             self.details.setText("No entry matches." if self.filter.text().strip() else "")
             return
         parts = [f"<b>{html.escape(hit.name)}</b> <span style='color:#777'>{html.escape(hit.label)}</span>"]
-        parts.append(f"<span style='color:#777'>{html.escape(hit.entry_id)}</span>")
-        if hit.parent:
-            parts.append(f"part of {html.escape(hit.parent)}")
+        parts.append(f"<span style='color:#777'>{html.escape(hit.id)}</span>")
+        if hit.parent_name:
+            parts.append(f"part of {html.escape(hit.parent_name)}")
         if hit.description:
             parts.append(html.escape(hit.description))
         if hit.aliases:
             parts.append("aliases: " + html.escape(", ".join(hit.aliases)))
         self.details.setText("<br>".join(parts))
-        self.shown_mentions = list(self._mentions(hit.entry_id))
+        self.shown_mentions = list(self._mentions(hit.uuid))
         for mention in self.shown_mentions:
             item = QListWidgetItem(mention_line(mention))
             item.setToolTip(mention_line(mention))
@@ -272,8 +296,8 @@ class KbPanel(QDialog):
         box.setWindowTitle("Merge entries")
         box.setIcon(QMessageBox.Icon.Question)
         box.setText(
-            f"Merge «{first.name}» ({first.label}, {first.entry_id}) and «{second.name}» ({second.label}, "
-            f"{second.entry_id})?\nThe one that goes becomes an alias of the one that stays, and the "
+            f"Merge «{first.name}» ({first.label}, {first.id}) and «{second.name}» ({second.label}, "
+            f"{second.id})?\nThe one that goes becomes an alias of the one that stays, and the "
             "entities linked to it are linked to the one that stays. This cannot be undone with Ctrl+Z."
         )
         box.setFont(document_font(11.0))
@@ -294,12 +318,17 @@ class KbPanel(QDialog):
         box.open()
 
     def merge_now(self, keep: Hit, gone: Hit) -> None:
-        refusal = self._merge(keep.entry_id, gone.entry_id)
+        refusal = self._merge(keep.uuid, gone.uuid)
         if refusal is not None:
             self.message.setText(refusal)
             return
         self.message.setText(f"«{gone.name}» merged into «{keep.name}»; its links follow.")
-        self.refresh(keep=keep.entry_id)
+        self.refresh(keep=keep.uuid)
+
+    def done(self, result: int) -> None:
+        self.timer.stop()
+        self.searcher.close()
+        super().done(result)
 
     # ------------------------------------------------------------------ keys
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.keymap import CANDIDATE_DIGITS, INCIDENT_KEYS, REVIEW_DIGITS, REVIEW_KEYS, WHEN
+from annotator.keymap import CANDIDATE_DIGITS, INCIDENT_KEYS, KB_KEYS, REVIEW_DIGITS, REVIEW_KEYS, WHEN
 from annotator.schema import Schema
 from annotator.schema.keys import legend
 
@@ -63,6 +63,7 @@ class KeysDialog(QDialog):
             legend(schema)
             + review_rows()
             + incident_rows()
+            + [(b.key, b.help, WHEN[b.when]) for b in KB_KEYS]  # the knowledge-base type-ahead and window
             + [(key, what, "menu") for key, what in shortcuts]
         )
         self.table = QTableWidget(len(rows), 3)

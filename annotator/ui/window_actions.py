@@ -111,6 +111,7 @@ class ActionsMixin(WindowBase):
         self._action(project, "&Change schema…", self.change_schema_dialog)
         self._action(project, "Schema &review queue…", self.show_review_queue)
         self._action(project, "&Incidents…", self.show_incidents)
+        self._action(project, "&Knowledge base…", self.show_kb_panel, "Ctrl+Shift+B")
         team = bar.addMenu("&Team")
         self._action(team, "&Agreement…", self.show_agreement, "Ctrl+Shift+G")
         self._action(team, "A&djudication…", self.show_adjudication, "Ctrl+Shift+J")

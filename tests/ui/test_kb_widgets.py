@@ -15,30 +15,34 @@ from annotator.ui.kb_panel import KbPanel
 
 
 @dataclass(frozen=True)
-class FakeHit:
-    entry_id: str
+class FakeHit:  # the shape of services.kb.KbHit
+    uuid: str
     name: str
     label: str
     aliases: tuple[str, ...] = ()
-    parent: str | None = None
-    description: str | None = None
+    parent_name: str | None = None
+    description: str = ""
     matched: str = ""
+
+    @property
+    def id(self) -> str:
+        return "Q" + self.uuid
 
 
 @dataclass(frozen=True)
-class FakeMention:
+class FakeMention:  # the shape of services.kb.KbMention
     document_id: int
-    title: str
+    document_title: str
     snippet: str
     entity_id: str
     annotator: str = "asha"
 
 
 ENTRIES = [
-    FakeHit("Q1", "Pahalgam", "GPE", ("पहलगाम", "Pahalgām"), "Anantnag", "a town in Kashmir"),
-    FakeHit("Q2", "Lashkar-e-Taiba", "ORG", ("LeT", "लश्कर-ए-तैयबा"), None),
-    FakeHit("Q3", "The Resistance Front", "ORG", ("TRF", "द रेजिस्टेंस फ्रंट"), "Lashkar-e-Taiba"),
-    FakeHit("Q4", "Pahalgam", "LOC", ("पहलगाम घाटी",), None),
+    FakeHit("1", "Pahalgam", "GPE", ("पहलगाम", "Pahalgām"), "Anantnag", "a town in Kashmir"),
+    FakeHit("2", "Lashkar-e-Taiba", "ORG", ("LeT", "लश्कर-ए-तैयबा")),
+    FakeHit("3", "The Resistance Front", "ORG", ("TRF", "द रेजिस्टेंस फ्रंट"), "Lashkar-e-Taiba"),
+    FakeHit("4", "Pahalgam", "LOC", ("पहलगाम घाटी",)),
 ]
 
 
@@ -68,8 +72,9 @@ def dialog_for(qtbot, base, **kw):
         calls[name].append(value)
         return answers.get(name)
 
+    text = kw.pop("text", "Pahalgam")
     dialog = KbLinkDialog(
-        kw.pop("text", "Pahalgam"),
+        text,
         kw.pop("label", "GPE"),
         kw.pop("current", (None, None)),
         base.search,
@@ -83,6 +88,7 @@ def dialog_for(qtbot, base, **kw):
     dialog.show()
     qtbot.waitExposed(dialog)
     dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.searched == text, timeout=2000)  # the entity's own text, at once
     return dialog, calls
 
 
@@ -142,7 +148,7 @@ def test_up_down_and_enter_link_the_chosen_entry(qtbot, app):
     qtbot.keyClick(dialog.query, Qt.Key.Key_Up)
     assert dialog.chosen().label == "GPE"
     qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
-    assert [h.entry_id for h in calls["link"]] == ["Q1"]
+    assert [h.id for h in calls["link"]] == ["Q1"]
     assert dialog.result() == QDialog.DialogCode.Accepted and not dialog.isVisible()
 
 
@@ -151,14 +157,15 @@ def test_enter_right_after_typing_links_what_was_typed(qtbot, app):
     dialog.query.clear()
     qtbot.keyClicks(dialog.query, "LeT")
     qtbot.keyClick(dialog.query, Qt.Key.Key_Return)  # before the debounced search ran
-    assert [h.entry_id for h in calls["link"]] == ["Q2"]
+    qtbot.waitUntil(lambda: calls["link"] != [], timeout=2000)  # linked once the rows answer "LeT"
+    assert [h.id for h in calls["link"]] == ["Q2"]
 
 
 def test_a_refused_link_is_said_and_the_dialog_stays(qtbot, app):
     dialog, calls = dialog_for(qtbot, FakeBase(), answers={"link": "Not done: the document is read-only"})
     assert calls["link"] == []
     qtbot.keyClick(dialog.query, Qt.Key.Key_Return)
-    assert [h.entry_id for h in calls["link"]] == ["Q1"]
+    assert [h.id for h in calls["link"]] == ["Q1"]
     assert dialog.isVisible() and dialog.message.text() == "Not done: the document is read-only"
 
 
@@ -202,8 +209,8 @@ def test_the_hints_come_from_the_key_table():
 def panel_for(qtbot, base, mentions, merged):
     def merge(keep, gone):
         merged.append((keep, gone))
-        kept = next(e for e in base.entries if e.entry_id == keep)
-        goes = next(e for e in base.entries if e.entry_id == gone)
+        kept = next(e for e in base.entries if e.uuid == keep)
+        goes = next(e for e in base.entries if e.uuid == gone)
         base.entries.remove(goes)
         index = base.entries.index(kept)
         base.entries[index] = FakeHit(**{**kept.__dict__, "aliases": (*kept.aliases, goes.name)})
@@ -214,14 +221,15 @@ def panel_for(qtbot, base, mentions, merged):
     qtbot.addWidget(panel)
     panel.show()
     qtbot.waitExposed(panel)
+    qtbot.waitUntil(lambda: panel.listed == ("", None), timeout=2000)
     return panel
 
 
 def test_panel_filters_lists_mentions_opens_and_merges(qtbot, app):
     base = FakeBase()
     mentions = {
-        "Q1": [FakeMention(1, "हमला", "…पहलगाम में हमला…", "e1")],
-        "Q4": [FakeMention(2, "Valley", "…the Pahalgam valley…", "e2", "ravi")],
+        "1": [FakeMention(1, "हमला", "…पहलगाम में हमला…", "e1")],
+        "4": [FakeMention(2, "Valley", "…the Pahalgam valley…", "e2", "ravi")],
     }
     merged: list = []
     panel = panel_for(qtbot, base, mentions, merged)
@@ -231,10 +239,12 @@ def test_panel_filters_lists_mentions_opens_and_merges(qtbot, app):
     assert [r[:2] for r in panel.rows()] == [("Pahalgam", "GPE"), ("Pahalgam", "LOC")]
     assert panel.mention_rows() == ["हमला — …पहलगाम में हमला…  (asha)"]
     panel.label_box.setCurrentText("LOC")
+    qtbot.waitUntil(lambda: panel.listed == ("पहलगाम", "LOC"), timeout=2000)
     assert [r[:2] for r in panel.rows()] == [("Pahalgam", "LOC")]
     assert panel.mention_rows() == ["Valley — …the Pahalgam valley…  (ravi)"]
     panel.label_box.setCurrentText("All labels")
-    assert panel.chosen().entry_id == "Q4"  # the chosen entry stays chosen when the filter widens
+    qtbot.waitUntil(lambda: panel.listed == ("पहलगाम", None), timeout=2000)
+    assert panel.chosen().uuid == "4"  # the chosen entry stays chosen when the filter widens
     # Return on an entry goes to its mentions; Return on a mention opens it
     opened = []
     panel.mentionOpened.connect(opened.append)
@@ -247,13 +257,14 @@ def test_panel_filters_lists_mentions_opens_and_merges(qtbot, app):
     panel.table.setFocus()
     qtbot.keyClick(panel.table, Qt.Key.Key_M)
     assert panel.merge_box is None and "Select two entries" in panel.message.text()
-    panel.select_entries(["Q1", "Q4"])
+    panel.select_entries(["1", "4"])
     qtbot.keyClick(panel.table, Qt.Key.Key_M)
     box = panel.merge_box
     assert box is not None and "«Pahalgam» (GPE, Q1)" in box.text()
     keep_first = next(b for b in box.buttons() if b.text() == "Keep «Pahalgam»")
     keep_first.click()
-    assert merged == [("Q1", "Q4")]
+    assert merged == [("1", "4")]
+    qtbot.waitUntil(lambda: len(panel.rows()) == 1, timeout=2000)
     assert [r[:2] for r in panel.rows()] == [("Pahalgam", "GPE")]
     assert panel.mention_rows() == [
         "हमला — …पहलगाम में हमला…  (asha)",
@@ -267,6 +278,34 @@ def test_panel_merge_refused_is_said(qtbot, app):
     panel = KbPanel(["GPE"], base.search, lambda _e: [], lambda k, g: None, merge_refusal=refusal)
     qtbot.addWidget(panel)
     panel.show()
-    panel.select_entries(["Q1", "Q4"])
+    qtbot.waitUntil(lambda: len(panel.rows()) == 4, timeout=2000)
+    panel.select_entries(["1", "4"])
     panel.ask_merge()
     assert panel.merge_box is None and panel.message.text() == "Only the lead merges."
+
+
+def test_the_search_runs_off_the_gui_thread(qtbot, app):
+    import threading
+
+    threads = []
+    release = threading.Event()
+
+    def slow(query):
+        threads.append(threading.current_thread())
+        release.wait(5)  # a knowledge base building its index
+        return FakeBase().search(query)
+
+    dialog = KbLinkDialog(
+        "LeT", "ORG", (None, None), slow, lambda h: None, lambda t: None, lambda: None, lambda: None
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: threads != [], timeout=2000)
+    assert dialog.rows() == [] and dialog.isVisible()  # the window is not waiting for the search
+    qtbot.keyClick(dialog.query, Qt.Key.Key_End)
+    qtbot.keyClicks(dialog.query, "x")  # typing goes on meanwhile
+    assert dialog.query.text() == "LeTx"
+    release.set()
+    qtbot.waitUntil(lambda: dialog.searched == "LeTx", timeout=3000)
+    assert threads[0] is not threading.main_thread() and dialog.rows() == []
+    dialog.close()
