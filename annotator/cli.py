@@ -1314,6 +1314,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     from annotator import cli_progress  # `annotator progress` (argparse only until it runs)
 
     cli_progress.add_commands(sub)
+    from annotator import cli_kb  # `annotator kb` (argparse only until it runs)
+
+    cli_kb.add_commands(sub)
     if one is not None and not one.found and command:
         return build_parser()
     return parser

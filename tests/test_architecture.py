@@ -30,6 +30,7 @@ ORDER = {
     "services": 2,
     "crashlog": 2,  # the unexpected-error log: reads versions from the store and the schema
     "cli_progress": 3,  # `annotator progress`, built into the parser by cli
+    "cli_kb": 3,  # `annotator kb`, built into the parser by cli
     "cli": 4,
     "ui": 3,
     "__main__": 5,  # `python -m annotator`: the CLI

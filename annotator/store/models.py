@@ -328,6 +328,8 @@ class Suggestion(Base):
     source: Mapped[str] = mapped_column(String(32))  # gazetteer | rules | propagation | model
     score: Mapped[float] = mapped_column(Float)
     detail: Mapped[str] = mapped_column(Text, default="")
+    # the knowledge-base entry that explains it (its canonical id; ``detail`` its name): accepting links
+    link_id: Mapped[str | None] = mapped_column(String(300), default=None)
     status: Mapped[str] = mapped_column(String(16), default="open")
     annotation_id: Mapped[str | None] = mapped_column(String(36), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -477,3 +479,58 @@ class CheckDocument(Base):
         ForeignKey("annotators.id", ondelete="SET NULL"), default=None
     )
     marked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class KbEntry(Base):
+    """An entry of the project's knowledge base: a person, group, force or place the team links mentions to
+    (``canonical_id``, e.g. ``Q485436``, is what an entity's ``link_id`` holds). ``label`` is an entity type
+    of the schema; ``parent_id`` another entry's UUID (a front of a group, a district of a state); places
+    may have coordinates and ``admin_areas`` (names, nearest first). Versioned like labels: a UUID, who
+    changed it and when (the later change wins when work packages merge); a deleted or merged entry stays
+    as a tombstone (``deleted_at``; ``merged_into`` the UUID of the entry it was merged into).
+    ``match_keys`` holds the suggestion matcher's keys of the entry (JSON, computed when its spellings
+    change), so the matcher is built without transliterating anything."""
+
+    __tablename__ = "kb_entries"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    canonical_id: Mapped[str] = mapped_column(String(300), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(String(64), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    parent_id: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
+    latitude: Mapped[float | None] = mapped_column(Float, default=None)
+    longitude: Mapped[float | None] = mapped_column(Float, default=None)
+    admin_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    source: Mapped[str] = mapped_column(String(32), default="manual")  # builtin | import | manual | span
+    match_keys: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+    merged_into: Mapped[str | None] = mapped_column(String(36), default=None)
+
+
+class KbAlias(Base):
+    """A spelling of a knowledge-base entry, in any script (``script``: ISO 15924, ``Deva``, ``Latn``…).
+    ``key`` is the folded spelling aliases are matched and told apart by (one per entry); ``links`` counts
+    the entities linked to the entry with this text (aliases grown from links: ``source`` ``link``), and
+    ``added_by`` is who wrote it or first linked it. A deleted alias stays as a tombstone (``deleted_at``)."""
+
+    __tablename__ = "kb_aliases"
+    __table_args__ = (UniqueConstraint("entry_id", "key"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    entry_id: Mapped[str] = mapped_column(ForeignKey("kb_entries.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    script: Mapped[str] = mapped_column(String(8), default="")
+    key: Mapped[str] = mapped_column(String(300), index=True)
+    roman: Mapped[str] = mapped_column(String(300), default="")  # a non-Latin spelling's Latin key
+    phonetic: Mapped[str] = mapped_column(String(300), default="")  # the cross-script key of its words
+    links: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    source: Mapped[str] = mapped_column(String(16), default="written")  # written | link
+    added_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(default=None)

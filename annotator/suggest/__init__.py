@@ -35,6 +35,7 @@ class Suggestion:
     source: str = ""  # "gazetteer", "rules", "model", "propagation"
     score: float = 1.0  # confidence 0..1
     detail: str = ""  # e.g. the gazetteer entry's canonical name, or the rule's name
+    link_id: str = ""  # the knowledge-base entry that explains it (its canonical id): accepting links to it
 
 
 def merge(*suggestions: Iterable[Suggestion]) -> list[Suggestion]:

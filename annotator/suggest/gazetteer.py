@@ -125,6 +125,7 @@ class Entry:
     canonical: str = ""
     aliases: tuple[str, ...] = ()
     origin: str = field(default="", compare=False)  # file:line it came from, for messages
+    link_id: str = ""  # a knowledge-base entry's canonical id: the suggestion's pre-filled link
 
     @property
     def canonical_name(self) -> str:
@@ -361,6 +362,13 @@ class Gazetteer:
         return [g for g in dict.fromkeys(out) if g not in written]
 
     def _add(self, index: int, entry: Entry) -> None:
+        for keys, score in self.entry_keys(entry):
+            self._lexicon.add(keys, index, score)
+
+    def entry_keys(self, entry: Entry) -> list[tuple[tuple[str, ...], float]]:
+        """The key sequences an entry is matched by, with their scores: what building a gazetteer costs
+        (generated spellings and phonetic keys); stored, they make :meth:`from_keys` quick."""
+        out: list[tuple[tuple[str, ...], float]] = []
         written = entry.spellings
         generated = self._generated(written) if self.generate else []
         # Phonetic matching is a fallback across scripts: only in the script the entry has no written
@@ -379,13 +387,36 @@ class Gazetteer:
                 units = name_units(s, phonetic=bool(targets))
                 if not units:
                     continue
-                self._lexicon.add([exact for exact, _ in units], index, round(score, 4))
+                out.append((tuple(exact for exact, _ in units), round(score, 4)))
                 if not targets or sum(len(phon) for _, phon in units if phon) < MIN_PHONETIC:
                     continue
                 for tag in targets:
-                    self._lexicon.add(
-                        [tag + phon if phon else exact for exact, phon in units], index, phonetic_score
+                    out.append(
+                        (tuple(tag + phon if phon else exact for exact, phon in units), phonetic_score)
                     )
+        return out
+
+    @classmethod
+    def from_keys(
+        cls,
+        entries: Sequence[Entry],
+        keys: Iterable[tuple[int, Sequence[str], float]],
+        *,
+        source: str = "gazetteer",
+        kind: str = "entity",
+    ) -> Gazetteer:
+        """A gazetteer of entries whose keys were computed before (:meth:`entry_keys`; ``keys``: (index
+        in ``entries``, key sequence, score)): nothing is transliterated or checked again."""
+        self = cls.__new__(cls)
+        self.source, self.kind, self.score = source, kind, EXACT_SCORE
+        self.phonetic = self.generate = True
+        self.skipped = []
+        self.entries = tuple(entries)
+        self._lexicon = Lexicon()
+        add = self._lexicon.add
+        for index, sequence, score in keys:
+            add(sequence, index, score)
+        return self
 
     # -- queries --------------------------------------------------------------------------------------
 
@@ -425,6 +456,7 @@ class Gazetteer:
                 source,
                 h.score,
                 entries[h.payload].canonical_name,
+                entries[h.payload].link_id,
             )
             for h in self._lexicon.find(units)
         ]
