@@ -75,6 +75,7 @@ WHEN = {
     "review": "the schema review list has the focus",
     "incident": "the incident panel has the focus",
     "incidents": "Project → Incidents has the focus",
+    "progress": "a chart of Team → Progress has the focus",
     "kb": "the knowledge-base type-ahead (i) is open",
     "kb panel": "Project → Knowledge base has the focus",
 }
@@ -130,6 +131,31 @@ INCIDENT_KEYS: tuple[KeyBinding, ...] = (
     KeyBinding("s", "split_incident", "move the selected sources to a new incident", "incidents"),
     KeyBinding("e", "edit_incident", "edit the selected incident's fields", "incidents"),
     KeyBinding("f", "edit_source_figures", "edit the figures the selected source gives", "incidents"),
+    KeyBinding(
+        "g",
+        "incident_into_gold",
+        "adjudicators: put the selected annotator's incident into gold (its gold events linked)",
+        "incidents",
+    ),
+    KeyBinding(
+        "A",
+        "adjudicate_incidents",
+        "adjudicators: link every incident into gold by the chosen policy (majority, unanimous, min:N)",
+        "incidents",
+    ),
+)
+
+
+#: The keys of Team → Progress's charts (acting while a chart has the focus): step through its bars,
+#: points or boxes and list the documents behind the chosen one (Enter in that list opens a document).
+PROGRESS_KEYS: tuple[KeyBinding, ...] = (
+    KeyBinding("Right", "next_point", "the next bar, point or box of the chart", "progress"),
+    KeyBinding("Down", "next_point", "the next bar, point or box of the chart", "progress"),
+    KeyBinding("Left", "previous_point", "the previous bar, point or box of the chart", "progress"),
+    KeyBinding("Up", "previous_point", "the previous bar, point or box of the chart", "progress"),
+    KeyBinding(
+        "Return", "list_documents", "list the documents behind the chosen bar, point or box", "progress"
+    ),
 )
 
 
@@ -189,6 +215,7 @@ __all__ = [
     "CONTEXTS",
     "INCIDENT_KEYS",
     "KB_KEYS",
+    "PROGRESS_KEYS",
     "REVIEW_DIGITS",
     "REVIEW_KEYS",
     "ROLE_DIGITS",

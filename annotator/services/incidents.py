@@ -1855,3 +1855,287 @@ def adjudicate_incidents(
         return report
 
     return transact(project.engine, work)
+
+
+# ------------------------------------------------------------------------------- adjudicating in the window
+# Project → Incidents shows an adjudicator each annotator's incidents over the same documents beside gold
+# (:func:`incident_counterparts`) and puts one into gold (:class:`IncidentIntoGold`) or runs the rule over
+# all of them (:class:`AdjudicateIncidents`): each one undo step.
+
+#: The roles that may put incidents into gold.
+ADJUDICATING_ROLES = ("adjudicator", "lead")
+
+
+@dataclass(frozen=True)
+class Counterpart:
+    """Another annotator's (or gold's) incident that holds events at the document and trigger span of some
+    of an incident's mentions: the same real-world incident as they linked it."""
+
+    incident_id: str
+    annotator: str
+    shared: int  # mentions at the same document and trigger span as the incident's
+    missing: tuple[str, ...]  # documents (external ids) of the incident's mentions this one lacks
+    extra: tuple[str, ...]  # documents of this one's mentions that the incident lacks
+
+    def line(self) -> str:
+        """``gold · 1a2b3c4d · 3 sources the same`` or ``ravi · … · 2 the same; lacks D3; adds D9``."""
+        said = [self.annotator, short_id(self.incident_id)]
+        if not self.missing and not self.extra:
+            said.append(f"{self.shared} source{'s' if self.shared != 1 else ''} the same")
+        else:
+            parts = [f"{self.shared} the same"]
+            if self.missing:
+                parts.append("lacks " + ", ".join(self.missing))
+            if self.extra:
+                parts.append("adds " + ", ".join(self.extra))
+            said.append("; ".join(parts))
+        return " · ".join(said)
+
+
+def _positions(conn: Connection, incident_ids: Iterable[str]) -> dict[str, dict[tuple[int, int, int], str]]:
+    """Each incident's mentions: (document, trigger start, trigger end) → the document's external id."""
+    out: dict[str, dict[tuple[int, int, int], str]] = {}
+    ids = list(incident_ids)
+    for i in range(0, len(ids), 500):
+        query = (
+            select(
+                IncidentMention.incident_id,
+                IncidentMention.document_id,
+                Event.trigger_start,
+                Event.trigger_end,
+                Document.external_id,
+            )
+            .join(Event, Event.id == IncidentMention.event_id)
+            .join(Document, Document.id == IncidentMention.document_id)
+            .where(IncidentMention.incident_id.in_(ids[i : i + 500]))
+        )
+        for incident_id, doc, start, end, ext in conn.execute(query):
+            out.setdefault(incident_id, {})[(doc, start, end)] = ext
+    return out
+
+
+def incident_counterparts(project: Project, incident_id: str) -> list[Counterpart]:
+    """The incidents of the other annotators and of gold that link events at the positions of
+    ``incident_id``'s mentions (gold first, then by annotator), each with what it shares and lacks."""
+    from annotator.annotations import GOLD
+
+    with project.engine.connect() as conn:
+        mine = _positions(conn, [incident_id]).get(incident_id, {})
+        if not mine:
+            return []
+        docs = sorted({doc for doc, _s, _e in mine})
+        owners: dict[str, int] = {}
+        for i in range(0, len(docs), 500):
+            query = (
+                select(IncidentMention.incident_id, Event.document_id, Event.trigger_start, Event.trigger_end)
+                .join(Event, Event.id == IncidentMention.event_id)
+                .where(Event.document_id.in_(docs[i : i + 500]), IncidentMention.incident_id != incident_id)
+            )
+            for other, doc, start, end in conn.execute(query):
+                if (doc, start, end) in mine:
+                    owners[other] = 0
+        if not owners:
+            return []
+        names = dict(conn.execute(select(Annotator.id, Annotator.name)).all())
+        whose = dict(
+            conn.execute(
+                select(Incident.id, Incident.annotator_id).where(Incident.id.in_(list(owners)))
+            ).all()
+        )
+        theirs = _positions(conn, owners)
+    out = []
+    for other, positions in theirs.items():
+        shared = set(positions) & set(mine)
+        out.append(
+            Counterpart(
+                other,
+                names.get(whose.get(other, -1), ""),
+                len(shared),
+                tuple(sorted({mine[p] for p in set(mine) - shared})),
+                tuple(sorted({positions[p] for p in set(positions) - set(mine)})),
+            )
+        )
+    out.sort(key=lambda c: (c.annotator != GOLD, c.annotator, -c.shared, c.incident_id))
+    return out
+
+
+def _adjudicator(conn: Connection, editor: Editor) -> int:
+    """Gold's annotator id, when the editor may adjudicate (else the one line saying who may)."""
+    from annotator.annotations import GOLD
+
+    role = conn.scalar(select(Annotator.role).where(Annotator.id == editor.annotator_id))
+    if role not in ADJUDICATING_ROLES:
+        raise AnnotatorError("only adjudicators and leads put incidents into gold")
+    gold = conn.scalar(select(Annotator.id).where(Annotator.name == GOLD))
+    if gold is None:
+        raise AnnotatorError("no gold events yet: adjudicate the documents' events first")
+    return gold
+
+
+class IncidentIntoGold(_Recorded):
+    """Put an annotator's incident into gold: a gold incident with its fields, linking the gold events at
+    its mentions' documents, trigger spans and types, each with the figures that source gives. Refused,
+    with the reason, when a mention has no gold event there or that gold event is in a gold incident
+    already. A gold incident made so is a person's: the rule (:func:`adjudicate_incidents`) leaves it."""
+
+    def __init__(self, document_id: int, incident_id: str):
+        super().__init__(document_id)
+        self.incident_id = incident_id
+        self.gold_incident = str(uuid.uuid4())
+        self.text = "incident into gold"
+
+    def _planned(self, conn: Connection) -> set[str]:
+        return {self.gold_incident}
+
+    def _do(self, conn: Connection, editor: Editor) -> tuple[set[str], set[str]]:
+        from annotator.store.writes import insert_new
+
+        gold = _adjudicator(conn, editor)
+        row = conn.execute(select(Incident.__table__).where(Incident.id == self.incident_id)).first()
+        if row is None:
+            raise AnnotatorError(f"no incident {short_id(self.incident_id)}")
+        if row.annotator_id == gold:
+            raise AnnotatorError(f"incident {short_id(self.incident_id)} is gold already")
+        mentions = conn.execute(
+            select(
+                IncidentMention.document_id,
+                IncidentMention.figures,
+                Event.trigger_start,
+                Event.trigger_end,
+                Event.type,
+                Document.external_id,
+                func.substr(Document.text, Event.trigger_start + 1, Event.trigger_end - Event.trigger_start),
+            )
+            .join(Event, Event.id == IncidentMention.event_id)
+            .join(Document, Document.id == IncidentMention.document_id)
+            .where(IncidentMention.incident_id == self.incident_id)
+            .order_by(Document.external_id, Event.trigger_start)
+        ).all()
+        docs = sorted({m[0] for m in mentions})
+        gold_at = {
+            (doc, start, end, etype): event_id
+            for event_id, doc, start, end, etype in conn.execute(
+                select(Event.id, Event.document_id, Event.trigger_start, Event.trigger_end, Event.type).where(
+                    Event.annotator_id == gold, Event.document_id.in_(docs or [-1])
+                )
+            )
+        }
+        chosen: list[tuple[str, int, Any]] = []
+        for doc, figures, start, end, etype, ext, trigger in mentions:
+            event_id = gold_at.get((doc, start, end, etype))
+            if event_id is None:
+                raise AnnotatorError(
+                    f"no gold {etype} event «{trigger}» in {ext}: adjudicate that document's events first"
+                )
+            chosen.append((event_id, doc, figures))
+        linked = dict(
+            conn.execute(
+                select(IncidentMention.event_id, IncidentMention.incident_id).where(
+                    IncidentMention.event_id.in_([e for e, _d, _f in chosen] or [""])
+                )
+            ).all()
+        )
+        for (event_id, _doc, _f), (*_x, etype, ext, trigger) in zip(chosen, mentions, strict=True):
+            if event_id in linked:
+                raise AnnotatorError(
+                    f"the gold {etype} event «{trigger}» in {ext} is in gold incident "
+                    f"{short_id(linked[event_id])} already: take it out there first"
+                )
+        now = utcnow()
+        fields = {
+            k: row._mapping[k]
+            for k in (
+                "type",
+                "date_start",
+                "date_end",
+                "place_id",
+                "place_name",
+                "place_key",
+                "actors",
+                "figure_rule",
+                "figures",
+                "notes",
+            )
+        }
+        insert_new(conn, Incident.__table__, [_incident_values(self.gold_incident, gold, now, **fields)])
+        insert_new(
+            conn,
+            IncidentMention.__table__,
+            [
+                _mention_values(
+                    str(uuid.uuid4()), self.gold_incident, event_id, doc, gold, figures or {}, now
+                )
+                for event_id, doc, figures in chosen
+            ],
+        )
+        return {self.gold_incident}, {e for e, _d, _f in chosen}
+
+
+class AdjudicateIncidents(_Recorded):
+    """:func:`adjudicate_incidents` by ``policy`` as one undoable step: every gold incident row and mention
+    it changed is recorded, and undo puts gold back as it was."""
+
+    def __init__(self, document_id: int, policy: str, *, include_unfinished: bool = False):
+        from annotator.agreement.adjudication import check_policy
+
+        super().__init__(document_id)
+        self.policy = check_policy(policy)
+        self.include_unfinished = include_unfinished
+        self.report: IncidentAdjudicationReport | None = None
+        self.text = f"adjudicate incidents ({self.policy})"
+
+    def _gold_incidents(self, conn: Connection, gold: int) -> set[str]:
+        return set(conn.scalars(select(Incident.id).where(Incident.annotator_id == gold)))
+
+    def apply(self, editor: Editor) -> Change:
+        if self._before is not None and self._after is not None:  # redo
+            return self._put(editor, self._before, self._after)
+        with editor.project.engine.connect() as conn:
+            gold = _adjudicator(conn, editor)
+            before_ids = self._gold_incidents(conn, gold)
+            before = self._snapshot(conn, before_ids)
+        self.report = adjudicate_incidents(
+            editor.project, self.policy, include_unfinished=self.include_unfinished
+        )
+        with editor.project.engine.connect() as conn:
+            every = before_ids | self._gold_incidents(conn, gold)
+            after = self._snapshot(conn, every)
+            before = self._snapshot_of(before, every)
+        self._before, self._after = before, after
+        return Change(self.document_id, frames=True)
+
+    @staticmethod
+    def _snapshot_of(snapshot: tuple[dict, dict], ids: set[str]) -> tuple[dict, dict]:
+        rows, mentions = snapshot
+        return {k: v for k, v in rows.items() if k in ids}, {
+            k: v for k, v in mentions.items() if v["incident_id"] in ids
+        }
+
+
+def gold_outcome(document_id: int | None, chosen: list[IncidentView]) -> Any:
+    """The answer to "put the selected incident into gold" (a workbench ``Outcome``)."""
+    from annotator.annotations import GOLD
+    from annotator.services.workbench import Outcome
+
+    if len(chosen) != 1:
+        return Outcome(message="Select one annotator's incident to put into gold (g).")
+    incident = chosen[0]
+    if incident.annotator == GOLD:
+        return Outcome(message=f"Incident {short_id(incident.id)} is gold already.")
+    command = IncidentIntoGold(document_id or 0, incident.id)
+    return Outcome(
+        command,
+        message=f"{incident.annotator}'s incident {short_id(incident.id)} is in gold as "
+        f"{short_id(command.gold_incident)} (Ctrl+Z takes it back).",
+    )
+
+
+def adjudicate_outcome(document_id: int | None, policy: str) -> Any:
+    """The answer to "adjudicate every incident link into gold by ``policy``"."""
+    from annotator.services.workbench import Outcome
+
+    try:
+        command = AdjudicateIncidents(document_id or 0, policy)
+    except AnnotatorError as exc:
+        return Outcome(message=str(exc))
+    return Outcome(command, message=f"Incidents adjudicated by {command.policy} (Ctrl+Z takes it back).")

@@ -3,7 +3,9 @@
 place, dates, only where the sources disagree, annotator), a timeline of incidents per day by type painted
 with QPainter, the sources of the selected incident (Enter opens one's document), and merge (m) and split
 (s) of incidents. The view only says what was asked: the window runs the commands (one undo step each) and
-reads the incidents again. What a filter keeps and how figures are chosen is decided in
+reads the incidents again. Adjudicators see, beside the selected incident, the other annotators' and gold's
+incidents over its documents, put one into gold (g) or link all of them by a policy (A). What a filter
+keeps and how figures are chosen is decided in
 :mod:`annotator.services.incidents`."""
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from annotator.services.incidents import (
     FIGURES,
+    Counterpart,
     IncidentFilter,
     IncidentView,
     Mention,
@@ -322,6 +325,8 @@ class IncidentViewDialog(QDialog):
     editRequested = Signal(object)  # IncidentView: edit its fields
     figuresRequested = Signal(object, object)  # IncidentView, Mention: edit the figures it gives
     incidentSelected = Signal(object)  # IncidentView: the window reads its sources
+    goldRequested = Signal(list)  # [IncidentView]: put the selected annotator's incident into gold
+    adjudicateRequested = Signal(str)  # a policy: link every incident into gold by it
     loaded = Signal()  # the incidents were (read again and) shown
 
     def __init__(self, types: list[str], colors: dict[str, str], parent: QWidget | None = None):
@@ -406,6 +411,15 @@ class IncidentViewDialog(QDialog):
         self.sources.itemActivated.connect(lambda _item: self.open_source())
         self.sources.pressed.connect(self._on_key)
         right_layout.addWidget(self.sources, 1)
+        # the same incident as the other annotators and gold linked it (events at the same documents and
+        # trigger spans): what an adjudicator compares before g puts one into gold
+        self.beside_heading = QLabel("Beside it: the other annotators' and gold's incidents")
+        right_layout.addWidget(self.beside_heading)
+        self.beside = _Sources()
+        self.beside.setFont(document_font(10))
+        self.beside.setWordWrap(True)
+        self.beside.pressed.connect(self._on_key)
+        right_layout.addWidget(self.beside)
 
         below = QSplitter(Qt.Orientation.Horizontal)
         below.addWidget(self.table)
@@ -433,11 +447,28 @@ class IncidentViewDialog(QDialog):
         self.open_button.clicked.connect(self.open_source)
         self.edit_button = QPushButton("&Edit incident… (e)")
         self.edit_button.clicked.connect(self.edit_incident)
+        self.gold_button = QPushButton("Into &gold (g)")
+        self.gold_button.clicked.connect(self.into_gold)
+        self.policy_box = QComboBox()
+        for policy in ("majority", "unanimous", "min:1", "min:2", "min:3"):
+            self.policy_box.addItem(policy, policy)
+        self.policy_box.setToolTip("The policy Adjudicate all (A) links incidents into gold by")
+        self.adjudicate_button = QPushButton("&Adjudicate all (A)")
+        self.adjudicate_button.clicked.connect(self.adjudicate_all)
         close = QPushButton("Close")
         close.clicked.connect(self.close)
-        for button in (self.merge_button, self.split_button, self.edit_button, self.open_button):
+        for button in (
+            self.merge_button,
+            self.split_button,
+            self.edit_button,
+            self.open_button,
+            self.gold_button,
+        ):
             button.setAutoDefault(False)
             buttons.addWidget(button)
+        buttons.addWidget(self.policy_box)
+        self.adjudicate_button.setAutoDefault(False)
+        buttons.addWidget(self.adjudicate_button)
         close.setAutoDefault(False)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -549,6 +580,7 @@ class IncidentViewDialog(QDialog):
         else:
             self.sources_of = None
             self.sources.clear()
+            self.beside.clear()
             self.figures.clear()
             self.sources_heading.setText(
                 "Two incidents selected: m merges them."
@@ -560,6 +592,7 @@ class IncidentViewDialog(QDialog):
         """The sources of the selected incident (read fully by the window), each with its snippet."""
         self.sources_of = incident
         self.sources.clear()
+        self.beside.clear()
         self.sources_heading.setText(
             f"<b>{short_id(incident.id)}</b> · {incident.type} · {date_range(incident) or 'undated'} · "
             f"{incident.place_name or ''} — {incident.annotator}"
@@ -591,6 +624,30 @@ class IncidentViewDialog(QDialog):
             self.edit_incident()
         elif binding.action == "edit_source_figures":
             self.edit_source_figures()
+        elif binding.action == "incident_into_gold":
+            self.into_gold()
+        elif binding.action == "adjudicate_incidents":
+            self.adjudicate_all()
+
+    def into_gold(self) -> None:
+        """Ask to put the selected incident (an annotator's) into gold."""
+        self.goldRequested.emit(self.selected())
+
+    def adjudicate_all(self) -> None:
+        """Ask to link every incident into gold by the policy chosen beside the button."""
+        self.adjudicateRequested.emit(self.policy_box.currentData())
+
+    def show_counterparts(self, incident_id: str, counterparts: list[Counterpart]) -> None:
+        """Beside the selected incident: the other annotators' and gold's incidents over its documents."""
+        if self.sources_of is None or self.sources_of.id != incident_id:
+            return  # another incident was selected since
+        self.beside.clear()
+        for counterpart in counterparts:
+            row = QListWidgetItem(counterpart.line())
+            row.setData(Qt.ItemDataRole.UserRole, counterpart.incident_id)
+            self.beside.addItem(row)
+        if not counterparts:
+            self.beside.addItem(QListWidgetItem("No other annotator, nor gold, linked these events."))
 
     def edit_incident(self) -> None:
         """Ask to edit the selected incident's fields (the one whose sources are shown, read in full)."""

@@ -194,7 +194,33 @@ class IncidentsMixin(WindowBase):
         if dialog is not None:
             dialog.editRequested.connect(self.edit_incident_fields)
             dialog.figuresRequested.connect(lambda _incident, mention: self.edit_source_figures(mention))
+            # adjudicating links: beside the selected incident the others' and gold's, g and A into gold
+            dialog.incidentSelected.connect(lambda incident: self._show_counterparts(dialog, incident))
+            dialog.goldRequested.connect(self.incident_into_gold)
+            dialog.adjudicateRequested.connect(self.adjudicate_incidents)
         return dialog
+
+    def _show_counterparts(self, dialog: IncidentViewDialog, incident) -> None:
+        from annotator.services.incidents import incident_counterparts
+
+        dialog.show_counterparts(incident.id, incident_counterparts(self.project, incident.id))
+
+    def incident_into_gold(self, chosen: list) -> None:
+        """Put the selected annotator's incident into gold (one undo step; the reason when refused)."""
+        from annotator.services.incidents import gold_outcome
+
+        self.carry_out(gold_outcome(self.document_id, chosen))
+
+    def adjudicate_incidents(self, policy: str) -> None:
+        """Link every incident into gold by ``policy`` (one undo step), then say what the rule did."""
+        from annotator.services.incidents import AdjudicateIncidents, adjudicate_outcome
+
+        outcome = adjudicate_outcome(self.document_id, policy)
+        self.carry_out(outcome)
+        command = outcome.command
+        if isinstance(command, AdjudicateIncidents) and command.report is not None:
+            summary = command.report.summary()
+            self.statusBar().showMessage(summary[0].upper() + summary[1:] + " (Ctrl+Z takes it back).", 15000)
 
     def open_source(self, mention, annotator: str = "") -> None:
         """Open a source of an incident (a ``services.incidents.Mention``): its document, its event active
