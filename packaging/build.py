@@ -14,6 +14,7 @@ a cross-compiler: each OS builds its own (.github/workflows/build.yml runs the t
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -60,6 +61,24 @@ def executable() -> Path:
 def archive_path() -> Path:
     suffix = ".tar.gz" if sys.platform.startswith("linux") else ".zip"
     return DIST / f"annotator-{__version__}-{os_name()}-{arch()}{suffix}"
+
+
+def source_digest() -> str:
+    """A digest of what the app is built from (annotator/, db/migrations/, resources/, packaging/): the
+    build records it, so a test can tell a built app made from other sources than the checkout's."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for folder in ("annotator", "db/migrations", "resources", "packaging"):
+        for path in sorted((REPO / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def info_path() -> Path:
+    """The build's record (version, source digest) beside the executable."""
+    return executable().with_name("build-info.json")
 
 
 def run_pyinstaller() -> None:
@@ -144,8 +163,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke_only:
         return smoke()
     started = time.perf_counter()
+    digest = source_digest()
     run_pyinstaller()
     add_platform_files()
+    info_path().write_text(json.dumps({"version": __version__, "source_digest": digest}) + "\n", "utf-8")
     built = time.perf_counter() - started
     print(f"built {app_dir()} in {built:.0f} s")
     if not args.no_archive:

@@ -14,9 +14,31 @@ from annotator import __version__
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "packaging"))
-from build import executable  # noqa: E402
+from build import executable, info_path, source_digest  # noqa: E402
 
 BUILT = executable()
+
+
+def _stale() -> str:
+    """Why the built app in dist/ is not this checkout's (empty when it is): built before the sources
+    changed, its tests would test other code."""
+    import json
+
+    try:
+        info = json.loads(info_path().read_text("utf-8"))
+    except (OSError, ValueError):
+        return f"{info_path()} is missing: not a build of packaging/build.py"
+    if info.get("source_digest") != source_digest():
+        return f"the built app in {BUILT.parent} was built from other sources: run packaging/build.py again"
+    return ""
+
+
+needs_build = pytest.mark.skipif(
+    not BUILT.exists() or bool(_stale()),
+    reason=f"no built app at {BUILT} (python packaging/build.py makes it)"
+    if not BUILT.exists()
+    else _stale(),
+)
 
 
 def offscreen_env(tmp_path: Path) -> dict[str, str]:
@@ -56,9 +78,7 @@ def test_smoke_test_fails_loudly_when_the_label_is_not_made(tmp_path, monkeypatc
     assert smoke.main(str(tmp_path / "s")) == 1
 
 
-@pytest.mark.skipif(
-    not BUILT.exists(), reason=f"no built app at {BUILT} (python packaging/build.py makes it)"
-)
+@needs_build
 def test_the_built_app_prints_its_version_and_passes_the_smoke_test(tmp_path):
     version = run([str(BUILT), "--version"], tmp_path)
     assert version.returncode == 0, version.stderr
@@ -68,3 +88,25 @@ def test_the_built_app_prints_its_version_and_passes_the_smoke_test(tmp_path):
 
     assert revision == f"schema revision {head_revision()}"
     check_smoke(run([str(BUILT), "smoke-test"], tmp_path), True)
+
+
+@needs_build
+def test_the_built_app_upgrades_a_project_of_the_first_release_with_its_migrations(tmp_path):
+    """The migrations are read from files inside the built app (Alembic's script directory): the oldest
+    fixture is backed up and upgraded by it, its labels counted."""
+    import sqlite3
+
+    from annotator.store.database import head_revision
+
+    releases = REPO / "tests" / "fixtures" / "releases"
+    project = tmp_path / "old.annotator"
+    con = sqlite3.connect(project)
+    con.executescript((releases / "0001.sql").read_text("utf-8"))
+    con.close()
+    done = run([str(BUILT), "stats", str(project), "--json"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert list(tmp_path.glob("old.annotator.bak-0001-*"))
+    con = sqlite3.connect(project)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [(head_revision(),)]
+    assert con.execute("SELECT count(*) FROM entities").fetchone() == (3,)
+    con.close()
