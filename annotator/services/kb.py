@@ -1380,6 +1380,22 @@ def explain(project: Project, surface: str, label: str | None = None) -> tuple[s
     return canonical, name
 
 
+def prefill_links(project: Project, text: str, suggestions: list) -> list:
+    """Entity suggestions without a link (propagation, the model) get the link of the one entry whose
+    spelling (of that label) the suggested span is, as the knowledge base's own suggestions have; the
+    rest are returned as they are."""
+    from dataclasses import replace
+
+    out = []
+    for s in suggestions:
+        if s.kind == "entity" and not getattr(s, "link_id", ""):
+            found = explain(project, text[s.start : s.end], s.label)
+            if found is not None:
+                s = replace(s, link_id=found[0], detail=found[1])
+        out.append(s)
+    return out
+
+
 # ---------------------------------------------------------------------------------------------- matcher
 
 

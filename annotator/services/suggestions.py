@@ -23,6 +23,7 @@ from annotator.errors import AnnotatorError
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.annotate import Change, Command, Editor, Span
 from annotator.services.documents import annotator_id_in
+from annotator.services.kb import prefill_links
 from annotator.services.project import Project
 from annotator.store.models import (
     Annotator,
@@ -38,7 +39,7 @@ from annotator.store.models import (
     utcnow,
 )
 from annotator.store.models import Suggestion as SuggestionRow
-from annotator.store.writes import bury, insert_new
+from annotator.store.writes import bury, insert_new, update_where
 
 SOURCES = ("gazetteer", "rules", "propagation", "model")
 _KEYS = {
@@ -111,15 +112,15 @@ def set_settings(
 def _engine_suggestions(
     project: Project, conn: Connection, text: str, annotator_id: int | None, settings: SuggestSettings
 ) -> list:
+    from annotator.services.kb import matcher as kb_matcher
     from annotator.suggest import rules
-    from annotator.suggest.gazetteer import default_gazetteer
 
     schema = project.schema
     entity_labels = frozenset(schema.assignable_entity_type_names)
     event_types = {t for t in schema.event_type_names if not schema.event_type(t).abstract}
     found: list = []
     if settings.enabled("gazetteer"):
-        found += default_gazetteer(entity_labels).find(text)
+        found += kb_matcher(project, entity_labels).find(text)  # the project's knowledge base
     if settings.enabled("rules"):
         found += [
             s
@@ -221,6 +222,7 @@ class StoredSuggestion:
     score: float
     detail: str
     status: str = "open"
+    link_id: str | None = None  # the knowledge-base entry accepting links to (``detail``: its name)
 
 
 _COLUMNS = (
@@ -233,6 +235,7 @@ _COLUMNS = (
     SuggestionRow.score,
     SuggestionRow.detail,
     SuggestionRow.status,
+    SuggestionRow.link_id,
 )
 
 
@@ -330,6 +333,7 @@ def compute_suggestions(
             if text is None:
                 raise AnnotatorError(f"no document with id {document_id}")
         found = _engine_suggestions(project, conn, text, annotator_id_in(conn, annotator), settings)
+    found = prefill_links(project, text, found)  # propagation and the model: the one entry that explains them
     with project.engine.begin() as conn:
         aid = annotator_id_in(conn, annotator, create=True)
         mine = (SuggestionRow.document_id == document_id, SuggestionRow.annotator_id == aid)
@@ -368,6 +372,7 @@ def compute_suggestions(
                 "source": s.source,
                 "score": float(s.score),
                 "detail": s.detail or "",
+                "link_id": s.link_id or None,
                 "status": "open",
                 "created_at": now,
             }
@@ -452,6 +457,9 @@ class AcceptSuggestions(Command):
         def work(conn) -> None:
             insert_new(conn, Event.__table__, rows)
             for s in self.suggestions:
+                if s.kind == "entity" and s.link_id and s.id not in self.reused:  # the link pre-filled
+                    values = {"link_id": s.link_id, "link_name": s.detail or None}
+                    update_where(conn, Entity, values, Entity.id == self.made[s.id])
                 conn.execute(
                     update(SuggestionRow)
                     .where(SuggestionRow.id == s.id)
