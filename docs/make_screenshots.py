@@ -139,6 +139,35 @@ def shoot(screen: str, out: Path) -> None:
         window.view.cycle_item(True)
         shot("suggestions")
 
+    if screen in ("100", "200"):
+        # i on an entity: the knowledge-base type-ahead (its own text searched, entries in both scripts),
+        # then Project → Knowledge base with an entry's linked mentions
+        window.open_document_id(1)
+        spans = window.view.spans()
+        entity = next((s for s in spans if s.label == "ARMED_GROUP"), spans[0])
+        window.view.select_span(entity.id)
+        window.link_entity()
+        dialog = window.kb_dialog
+        while dialog is not None and dialog.searched != dialog.query.text().strip():
+            app.processEvents()
+        if dialog is not None:
+            for _ in range(3):
+                app.processEvents()
+            dialog.grab().save(str(out / f"kb-type-ahead{suffix}.png"))
+            print(out / f"kb-type-ahead{suffix}.png")
+            dialog.link_chosen()  # linked: the panel shows the mention
+        panel = window.show_kb_panel()
+        panel.filter.setText(window.view.text[entity.start : entity.end])
+        panel.refresh()
+        while panel.listed != (panel.filter.text().strip(), None):
+            app.processEvents()
+        for _ in range(3):
+            app.processEvents()
+        panel.grab().save(str(out / f"kb-panel{suffix}.png"))
+        print(out / f"kb-panel{suffix}.png")
+        panel.close()
+        window.undo_stack.undo()  # the demo's link as it was
+
     if screen == "100":
         window.focus_search()
         window.search_box.setText("pakistan")

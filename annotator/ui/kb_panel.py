@@ -11,6 +11,7 @@ saying why not); the window wires them to :mod:`annotator.services.kb` and opens
 from __future__ import annotations
 
 import html
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -67,10 +68,19 @@ class LinkedMention(Protocol):
     def annotator(self) -> str: ...
 
 
+def whole_start(snippet: str) -> str:
+    """A snippet cut inside a character (a matra or virama without its consonant, ``ीसगढ़ के``) starts at
+    its next word instead, after an ellipsis: a mark alone would be drawn on a dotted circle."""
+    if not snippet or not (unicodedata.category(snippet[0]).startswith("M") or snippet[0] in "\u200c\u200d"):
+        return snippet
+    _cut, space, rest = snippet.partition(" ")
+    return "…" + rest if space else snippet
+
+
 def mention_line(mention: LinkedMention) -> str:
-    """``Title — …the snippet… (annotator)``."""
+    """The document's title and who linked it, then the snippet around the mention on a line of its own."""
     who = f"  ({mention.annotator})" if mention.annotator else ""
-    return f"{mention.document_title} — {mention.snippet}{who}"
+    return f"{mention.document_title}{who}\n    {whole_start(mention.snippet)}"
 
 
 class KbPanel(QDialog):
@@ -348,4 +358,4 @@ class KbPanel(QDialog):
         return super().eventFilter(watched, event)
 
 
-__all__ = ["COLUMNS", "KbPanel", "LinkedMention", "mention_line"]
+__all__ = ["COLUMNS", "KbPanel", "LinkedMention", "mention_line", "whole_start"]

@@ -159,13 +159,16 @@ class KbMixin(WindowBase):
         return panel
 
     def open_kb_mention(self, mention: Any) -> None:
-        """Open the document of a linked mention (``services.kb``'s), the entity selected when it is among
-        the labels shown."""
+        """Open the document of a linked mention (a ``services.kb.KbMention``), the entity selected when it
+        is among the labels shown (a long document is read in the background: selected once it is there)."""
         if mention.document_id != self.document_id:
             self.open_document_id(mention.document_id)
             if self.document_id != mention.document_id:  # not in the list (not assigned to this person)
                 self.open_document(mention.document_id)
         self.activateWindow()
+        self.when_open(mention.document_id, lambda: self._show_kb_mention(mention))
+
+    def _show_kb_mention(self, mention: Any) -> None:
         if any(s.id == mention.entity_id for s in self.view.spans()):
             self.view.select_span(mention.entity_id)
             self.view.setFocus()
@@ -173,7 +176,7 @@ class KbMixin(WindowBase):
         else:
             whose = f"{mention.annotator}'s" if mention.annotator else "another annotator's"
             self.statusBar().showMessage(
-                f"{mention.document_title}: the linked entity is {whose} "
+                f"{mention.document_title}: the linked entity «{mention.text}» is {whose} "
                 "(View → Show labels of… shows their labels).",
                 8000,
             )

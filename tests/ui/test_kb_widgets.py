@@ -237,11 +237,11 @@ def test_panel_filters_lists_mentions_opens_and_merges(qtbot, app):
     type_text(panel.filter, "पहलगाम")
     qtbot.waitUntil(lambda: len(panel.rows()) == 2, timeout=2000)
     assert [r[:2] for r in panel.rows()] == [("Pahalgam", "GPE"), ("Pahalgam", "LOC")]
-    assert panel.mention_rows() == ["हमला — …पहलगाम में हमला…  (asha)"]
+    assert panel.mention_rows() == ["हमला  (asha)\n    …पहलगाम में हमला…"]
     panel.label_box.setCurrentText("LOC")
     qtbot.waitUntil(lambda: panel.listed == ("पहलगाम", "LOC"), timeout=2000)
     assert [r[:2] for r in panel.rows()] == [("Pahalgam", "LOC")]
-    assert panel.mention_rows() == ["Valley — …the Pahalgam valley…  (ravi)"]
+    assert panel.mention_rows() == ["Valley  (ravi)\n    …the Pahalgam valley…"]
     panel.label_box.setCurrentText("All labels")
     qtbot.waitUntil(lambda: panel.listed == ("पहलगाम", None), timeout=2000)
     assert panel.chosen().uuid == "4"  # the chosen entry stays chosen when the filter widens
@@ -267,8 +267,8 @@ def test_panel_filters_lists_mentions_opens_and_merges(qtbot, app):
     qtbot.waitUntil(lambda: len(panel.rows()) == 1, timeout=2000)
     assert [r[:2] for r in panel.rows()] == [("Pahalgam", "GPE")]
     assert panel.mention_rows() == [
-        "हमला — …पहलगाम में हमला…  (asha)",
-        "Valley — …the Pahalgam valley…  (ravi)",
+        "हमला  (asha)\n    …पहलगाम में हमला…",
+        "Valley  (ravi)\n    …the Pahalgam valley…",
     ]
 
 
@@ -309,3 +309,12 @@ def test_the_search_runs_off_the_gui_thread(qtbot, app):
     qtbot.waitUntil(lambda: dialog.searched == "LeTx", timeout=3000)
     assert threads[0] is not threading.main_thread() and dialog.rows() == []
     dialog.close()
+
+
+def test_a_snippet_cut_inside_a_character_starts_at_its_next_word():
+    from annotator.ui.kb_panel import mention_line
+
+    cut = FakeMention(1, "सोनागढ़ में विस्फोट", "ीसगढ़ के सोनागढ़ ज़िले में नक्सलियों ने", "e1", "demo")
+    assert mention_line(cut) == "सोनागढ़ में विस्फोट  (demo)\n    …के सोनागढ़ ज़िले में नक्सलियों ने"
+    whole = FakeMention(1, "T", "छत्तीसगढ़ के सोनागढ़", "e1", "")
+    assert mention_line(whole) == "T\n    छत्तीसगढ़ के सोनागढ़"
