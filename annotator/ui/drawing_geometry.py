@@ -7,9 +7,14 @@ paints the :class:`Drawing` it returns.
 
 A span is given line by line (a :data:`Line` each): its glyph box on that line (from the first character's
 advance to the last one's, the line's height) and the line's ceiling (the bottom of the line above, or
-the top of the page). Between a line's ceiling and its top lies the gap the line height leaves: arcs run
-in a lane at the top of that gap, labels share one row below the lane without overlapping, outlines reach
-:data:`OUTLINE_REACH` into it and never sideways.
+the top of the page). Where a line mixes directions (an English quote inside Urdu) a span may have more than
+one box on a line; its boxes come in reading order, the first holding its start. A right-to-left span
+(``rtl``) starts at its first box's right edge and ends at its last box's left edge: its name goes over its
+start and its badge over its end, as for a left-to-right one.
+
+Between a line's ceiling and its top lies the gap the line height leaves: arcs run in a lane at the top of
+that gap, labels share one row below the lane without overlapping, outlines reach :data:`OUTLINE_REACH`
+into it and never sideways.
 """
 
 from __future__ import annotations
@@ -164,6 +169,13 @@ def place_labels(
     return result
 
 
+def start_x(lines: list[Line], width: float, rtl: bool = False) -> float:
+    """Where a label ``width`` wide goes over the start of a span given by ``lines``: at the left edge of
+    its first box, or, right to left, ending at that box's right edge."""
+    box = lines[0][0]
+    return box.right() - width if rtl else box.left()
+
+
 def nesting_depths(ranges: list[tuple[int, int]]) -> list[int]:
     """How deep each of ``ranges`` (start, end), sorted by start and then longest first, is nested in the
     ones before it: 0 outermost. A span's underline goes one lane up per level (:func:`underline`)."""
@@ -308,22 +320,23 @@ class Layout:
             )
         )
 
-    def role(self, lines: list[Line], role: str) -> None:
+    def role(self, lines: list[Line], role: str, rtl: bool = False) -> None:
         """An argument of the active event: a dashed rounded box (outside every other outline of its
-        glyphs, so it is laid out first) and the role's name over its first line."""
+        glyphs, so it is laid out first) and the role's name over its start."""
         self.outline("role", role, lines, 1.6, QColor("#37474f"), Qt.PenStyle.DashLine, 4.0)
         if lines:
-            self.label(3, lines[0], lines[0][0].left(), self.text_width(role), "role", role, "#263238", "")
+            width = self.text_width(role)
+            self.label(3, lines[0], start_x(lines, width, rtl), width, "role", role, "#263238", "")
 
-    def trigger(self, lines: list[Line], event_id: str, event_type: str, color: QColor) -> None:
-        """The active event's trigger: a box in its type's colour and the type's name over its first
-        line."""
+    def trigger(
+        self, lines: list[Line], event_id: str, event_type: str, color: QColor, rtl: bool = False
+    ) -> None:
+        """The active event's trigger: a box in its type's colour and the type's name over its start."""
         self.outline("trigger", event_id, lines, 2.2, color.darker(130))
         if lines:
             width = self.text_width(event_type)
-            self.label(
-                2, lines[0], lines[0][0].left(), width, "event", event_type, color.darker(160), event_id
-            )
+            x = start_x(lines, width, rtl)
+            self.label(2, lines[0], x, width, "event", event_type, color.darker(160), event_id)
 
     def marked(self, lines: list[Line], owner: str) -> None:
         """The span a relation is being drawn from: a dash-dotted box."""
@@ -333,23 +346,26 @@ class Layout:
         """The selected span: a solid rounded box."""
         self.outline("selected", owner, lines, 2.0, QColor("#1a237e"), radius=3.0)
 
-    def suggestion(self, lines: list[Line], owner: str, label: str, color: QColor, focused: bool) -> None:
+    def suggestion(
+        self, lines: list[Line], owner: str, label: str, color: QColor, focused: bool, rtl: bool = False
+    ) -> None:
         """A suggestion: a thin dashed box, or, the focused one, a solid box and a tag saying what Enter and
-        Backspace do, over its first line."""
+        Backspace do, over its start."""
         if not focused:
             self.outline("suggestion", owner, lines, 1.4, color, Qt.PenStyle.DashLine)
             return
         self.outline("focused-suggestion", owner, lines, 2.4, color)
         if lines:
             hint = f"{label}?  ↵ accept · ⌫ reject"
-            self.label(0, lines[0], lines[0][0].left(), self.text_width(hint), "hint", hint, color, owner)
+            width = self.text_width(hint)
+            self.label(0, lines[0], start_x(lines, width, rtl), width, "hint", hint, color, owner)
 
-    def badge(self, lines: list[Line], symbol: str, color: QColor, owner: str) -> None:
-        """A polarity badge over the end of a span, in the gap above its last line: it covers no
-        character."""
+    def badge(self, lines: list[Line], symbol: str, color: QColor, owner: str, rtl: bool = False) -> None:
+        """A polarity badge over the end of a span (its last box's right edge, or left edge for a
+        right-to-left span), in the gap above that line: it covers no character."""
         box = lines[-1][0]
         h = self.label_height
-        self.label(1, lines[-1], box.right() - h, h, "badge", symbol, color, owner)
+        self.label(1, lines[-1], box.left() if rtl else box.right() - h, h, "badge", symbol, color, owner)
 
     def flag(self, glyphs: QRectF, letters: str, ascent: float, cap_height: float) -> None:
         self.drawing.flags.append(FlagBox(flag_box(glyphs, ascent, cap_height), letters))
@@ -426,6 +442,7 @@ __all__ = [
     "flag_box",
     "nesting_depths",
     "place_labels",
+    "start_x",
     "trigger_line",
     "underline",
 ]

@@ -9,6 +9,7 @@ units); the view converts stored offsets first.
 from __future__ import annotations
 
 import math
+import re
 from typing import cast
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -45,7 +46,13 @@ def span_lines(document: QTextDocument, qt_start: int, qt_end: int, offset: QPoi
     """The glyphs' own boxes of ``[qt_start, qt_end)`` line by line (from the first character's advance to
     the last one's, the line's height), moved by ``offset`` (document → viewport coordinates), each with
     its line's ceiling: the bottom of the line above (of the page's top margin for the first line).
-    Between the two lies the gap where labels and arcs go."""
+    Between the two lies the gap where labels and arcs go.
+
+    In a paragraph with right-to-left text (Urdu, or an English quote inside Urdu) a range's characters
+    need not lie side by side on the line: its part in each direction run is a box of its own, from the
+    extents Qt gives the range's glyph runs (:func:`_visual_pieces`), ordered as the paragraph reads (the
+    first box holds the range's start); a line of left-to-right text only takes the two edges'
+    ``cursorToX``, as before."""
     lines: list[Line] = []
     block = document.findBlock(qt_start)
     while block.isValid() and block.position() < qt_end:
@@ -54,6 +61,8 @@ def span_lines(document: QTextDocument, qt_start: int, qt_end: int, offset: QPoi
         bstart = block.position()
         s = max(qt_start, bstart) - bstart
         e = min(qt_end, bstart + block.length() - 1) - bstart
+        bidi = _has_rtl(block)
+        rtl = bidi and block.textDirection() == Qt.LayoutDirection.RightToLeft
         first = layout.lineForTextPosition(s)
         for i in range(first.lineNumber() if first.isValid() else 0, layout.lineCount()):
             line = layout.lineAt(i)
@@ -62,24 +71,55 @@ def span_lines(document: QTextDocument, qt_start: int, qt_end: int, offset: QPoi
                 break
             if s >= le:
                 continue
-            x1 = _cursor_x(line, max(s, ls))
-            x2 = _cursor_x(line, min(e, le))
-            if x2 < x1:  # right-to-left runs
-                x1, x2 = x2, x1
+            a, b = max(s, ls), min(e, le)
+            pieces = _visual_pieces(line, a, b, rtl) if bidi else None
+            if not pieces:
+                x1, x2 = _cursor_x(line, a), _cursor_x(line, b)
+                pieces = [(min(x1, x2), max(x1, x2))]
             top = origin.y() + line.y()
             if i > 0:
                 above = layout.lineAt(i - 1)
                 ceiling = origin.y() + above.y() + above.height()
             else:
                 ceiling = _block_ceiling(block, offset)
-            lines.append(
-                (
-                    QRectF(QPointF(origin.x() + x1, top), QPointF(origin.x() + x2, top + line.height())),
-                    min(ceiling, top),
+            for x1, x2 in pieces:
+                lines.append(
+                    (
+                        QRectF(QPointF(origin.x() + x1, top), QPointF(origin.x() + x2, top + line.height())),
+                        min(ceiling, top),
+                    )
                 )
-            )
         block = block.next()
     return lines
+
+
+#: right-to-left characters (Hebrew, Arabic, Syriac, Thaana, N'Ko … and their presentation forms)
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
+
+
+def _has_rtl(block: QTextBlock) -> bool:
+    """Whether the paragraph holds right-to-left text (then its lines may mix directions)."""
+    text = block.text()
+    return not text.isascii() and _RTL.search(text) is not None
+
+
+def _visual_pieces(line: QTextLine, start: int, end: int, rtl: bool) -> list[tuple[float, float]]:
+    """Where the characters ``[start, end)`` (positions in the block) lie on ``line``, as x extents in the
+    layout's coordinates: one per direction run, overlapping or touching ones merged, ordered as the
+    paragraph reads (right to left when ``rtl``). Qt gives each glyph run of the range the extent of the
+    range's characters in it (what it highlights for a selection)."""
+    extents = sorted(
+        (r.left(), r.right())
+        for r in (run.boundingRect() for run in line.glyphRuns(start, end - start))
+        if r.width() > 0
+    )
+    merged: list[tuple[float, float]] = []
+    for x1, x2 in extents:
+        if merged and x1 <= merged[-1][1] + 0.5:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], x2))
+        else:
+            merged.append((x1, x2))
+    return merged[::-1] if rtl else merged
 
 
 def _cursor_x(line: QTextLine, position: int) -> float:

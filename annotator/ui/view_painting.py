@@ -6,11 +6,12 @@ use is declared here once, typed, and made in the view's ``__init__``."""
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QTextEdit
 
@@ -44,6 +45,7 @@ class ViewPainting(QTextEdit):
     _range_memo: dict[tuple, tuple[int, int]]
     _cache_generation: int
     _offsets: OffsetConverter
+    _text: str
     _spans: list[_Painted]
     _suggestion_colors: dict[tuple[str, str], QColor]
     _starts: list[int]
@@ -108,11 +110,11 @@ class ViewPainting(QTextEdit):
 
         for qs, qe, role in self._active_args:  # first: outside every other outline of their glyphs
             if qe > first and qs < last:
-                layout.role(self._span_lines(qs, qe), role)
+                layout.role(self._span_lines(qs, qe), role, self._rtl_at(qs, qe))
         for eid, etype, qs, qe in self._triggers:
             if eid == self._active_event and qe > first and qs < last:
                 color = self._event_colors.get(etype, QColor("#555555"))
-                layout.trigger(self._span_lines(qs, qe), eid, etype, color)
+                layout.trigger(self._span_lines(qs, qe), eid, etype, color, self._rtl_at(qs, qe))
         if self._marked_id:
             marked = next((p for p in self._spans if p.span.id == self._marked_id), None)
             if marked is not None and marked.qt_end > first and marked.qt_start < last:
@@ -127,7 +129,7 @@ class ViewPainting(QTextEdit):
                 layout.selected(lines, p.span.id)
             if mark and lines:
                 symbol, mark_color = POLARITY_MARKS.get(mark, (mark[:1], QColor("#000000")))
-                layout.badge(lines, symbol, mark_color, p.span.id)
+                layout.badge(lines, symbol, mark_color, p.span.id, self._rtl_at(p.qt_start, p.qt_end))
         if self._suggestions:
             # outlines only where painted (a page can hold hundreds); the focused one, with its hint among
             # the labels, wherever the labels are laid out
@@ -150,7 +152,9 @@ class ViewPainting(QTextEdit):
                     colors = self._event_colors if kind == "event" else self._colors
                     found = outline_colors[(kind, label)] = colors.get(label, QColor("#607d8b")).darker(150)
                 lines = self._suggestion_lines(qs, qe, offset)
-                layout.suggestion(lines, sid, label, found, sid == self._current_suggestion)
+                focused_here = sid == self._current_suggestion
+                rtl = focused_here and self._rtl_at(qs, qe)
+                layout.suggestion(lines, sid, label, found, focused_here, rtl)
         if self._arcs:
             page_left, page_width = self._offset().x(), self.document().size().width()
             margin = self.document().documentMargin()
@@ -198,6 +202,21 @@ class ViewPainting(QTextEdit):
                 continue
             color = self._event_colors.get(etype, QColor("#555555"))
             overlay.paint_trigger_lines(painter, self._span_rects(qs, qe), color)
+
+    def _rtl_at(self, qt_start: int, qt_end: int | None = None) -> bool:
+        """Whether the range starting at a Qt position reads right to left: its first letter is Urdu (a
+        right-to-left letter); a range without letters goes the way its paragraph does (Qt decides that
+        from the paragraph's text)."""
+        cp = self._offsets.to_cp(qt_start)
+        end = self._offsets.to_cp(qt_end) if qt_end is not None else cp + 64
+        for char in self._text[cp : min(end, cp + 64)]:
+            kind = unicodedata.bidirectional(char)
+            if kind in ("R", "AL"):
+                return True
+            if kind == "L":
+                return False
+        block = self.document().findBlock(qt_start)
+        return block.isValid() and block.textDirection() == Qt.LayoutDirection.RightToLeft
 
     def _offset(self) -> QPointF:
         """Document coordinates → viewport coordinates."""
