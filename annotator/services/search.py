@@ -38,7 +38,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.text import Match, rank
-from annotator.text.romanization import _WORD_RE, _word_key
+from annotator.text.romanization import (
+    _WORD_RE,
+    _consonants,
+    _latin_consonants,
+    _urdu_skeleton_of,
+    _word_key,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -55,7 +61,10 @@ SCORE_ALL = 1000
 #: ...else only this many, the best by bm25 (scoring costs ~0.2 ms per 1,500-character article).
 CANDIDATES = 200
 #: Bump when :mod:`annotator.text.romanization` changes its keys: the next search rebuilds the index.
-KEYS_VERSION = 2  # 2: English spellings of names (ay/ai, soft c, silent e, ै as a)
+KEYS_VERSION = 3  # 2: English spellings of names (ay/ai, soft c, silent e, ै as a); 3: issue 20's scripts
+#: An Urdu word's consonants are stored as ``q`` + consonants (no key of another word has a ``q``: the keys
+#: fold q into k): a query in another script finds Urdu text by them.
+URDU_PREFIX = "q"
 #: The best word score :func:`annotator.text.romanization.find` gives without equal keys (a word plus one
 #: letter: 0.9 - 0.025; an edit distance scores at most 0.85). A document only the broad tier finds
 #: scores at most ``(n - 1 + BROAD_WORD_SCORE) / n`` for an n-word query.
@@ -249,7 +258,12 @@ def _word_keys(word: str) -> tuple[str, ...]:
     :func:`~annotator.text.romanization.search_key`), which keys matching at 0.9 or more share, and its
     spellings with e/i and o/u merged, which ``find`` measures its edit distance on."""
     key = _word_key(word)
-    return tuple(dict.fromkeys((*(loose for loose, _ in key.looses), *key.fulls)))
+    keys = (*(loose for loose, _ in key.looses), *key.fulls)
+    if key.script == "u":
+        consonants = _consonants(key.skel)
+        if consonants:
+            keys = (*keys, URDU_PREFIX + consonants)
+    return tuple(dict.fromkeys(keys))
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -441,6 +455,34 @@ def _similar_terms(conn: Connection | sqlite3.Connection, word: str) -> list[str
     return list(found)
 
 
+def _query_consonants(word: str) -> list[str]:
+    """The consonants an Urdu word must have to match ``word`` (a Latin or Indic-script word)."""
+    key = _word_key(word)
+    if key.script == "l":
+        found = [_latin_consonants(f) for f in key.spellings if f.isascii()]
+    else:
+        found = [_consonants(_urdu_skeleton_of(word))]
+    return [c for c in dict.fromkeys(found) if c]
+
+
+def _urdu_terms(conn: Connection | sqlite3.Connection, word: str) -> list[str]:
+    """Stored keys of Latin and Indic-script words with the consonants of the Urdu ``word`` (two or more):
+    the keys of every such word a match needs (:func:`_query_consonants` the other way round)."""
+    consonants = _consonants(_word_key(word).skel)
+    if len(consonants) < 2:
+        return []
+    found: dict[str, None] = {}
+    for start in dict.fromkeys((consonants[0], *_VOWELS, "v", "y")):
+        rows = _sql(
+            conn,
+            "SELECT term FROM search_index_terms WHERE term >= ? AND term < ? "
+            "AND length(term) BETWEEN ? AND ?",
+            (start, start + "\U0010ffff", len(consonants), 2 * len(consonants) + 4),
+        )
+        found.update((term, None) for (term,) in rows if _latin_consonants(term) == consonants)
+    return list(found)
+
+
 def _match_expression(conn: Connection | sqlite3.Connection, words: Iterable[str], broad: bool) -> str:
     """An FTS5 query: every word (AND), each as itself in title or text or by one of its keys (OR)."""
     clauses = []
@@ -448,6 +490,16 @@ def _match_expression(conn: Connection | sqlite3.Connection, words: Iterable[str
         key = _word_key(word)
         alternatives = [f"{{title text}} : {_phrase(word)}"]
         alternatives += [f"keys : {_phrase(loose)}" for loose in dict.fromkeys(k for k, _ in key.looses)]
+        # across Urdu's spelling (romanization._score_urdu: a match needs the same consonants, or the
+        # query's plus an ending): Urdu words by their stored consonants, an Urdu query by the stored keys
+        # of other words with its consonants
+        if key.script == "u":
+            alternatives += [f"keys : {_phrase(term)}" for term in _urdu_terms(conn, word)]
+        else:
+            for consonants in _query_consonants(word):
+                alternatives.append(f"keys : {_phrase(URDU_PREFIX + consonants)}")
+                if broad and len(consonants) >= 3:
+                    alternatives.append(f"keys : {_phrase(URDU_PREFIX + consonants)} *")
         if broad:
             if len(key.loose) >= PREFIX_MIN:
                 alternatives.append(f"keys : {_phrase(key.loose)} *")

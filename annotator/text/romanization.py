@@ -80,7 +80,7 @@ _CONSONANTS: dict[str, tuple[str, str]] = {
 _NUKTA_FORMS: dict[str, tuple[str, str]] = {
     "क": ("q", "q"), "ख": ("kh", "k͟h"), "ग": ("gh", "ġ"), "ज": ("z", "z"), "झ": ("zh", "zh"),
     "ड": ("r", "ṛ"), "ढ": ("rh", "ṛh"), "फ": ("f", "f"), "य": ("y", "ẏ"), "न": ("n", "ṉ"),
-    "र": ("r", "ṟ"), "ळ": ("l", "ḻ"),
+    "र": ("r", "ṟ"), "ळ": ("l", "ḻ"), "स": ("sh", "ś"),  # स़: Gurmukhi ਸ਼ (ਸ + nukta)
 }  # fmt: skip
 # Vowel id → (readable ASCII, readable IAST); "a" is the inherent vowel.
 _VOWELS: dict[str, tuple[str, str]] = {
@@ -258,6 +258,134 @@ def _readable_word(word: str, iast: bool) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------
+# Bengali, Gurmukhi, Tamil, Sinhala (read through Devanagari) and Urdu
+# ---------------------------------------------------------------------------------------------------------
+
+# Tamil writes one letter for a voiced and a voiceless stop: (ASCII, IAST) between vowels, after a nasal
+_TAMIL_STOPS = {
+    "क": (("g", "g"), ("g", "g")),
+    "च": (("s", "s"), ("j", "j")),
+    "ट": (("d", "ḍ"), ("d", "ḍ")),
+    "त": (("d", "d"), ("d", "d")),
+    "प": (("b", "b"), ("b", "b")),
+}
+_NASAL_LETTERS = frozenset("ङञणनम")
+_SONORANTS = frozenset("रलळय")
+_GRANTHA = frozenset("ஜஷஸஹஶ")
+
+
+def _tamil_voicing(segs: list[_Seg]) -> None:
+    """க ச ட த ப voiced between vowels and after a nasal, voiceless at the start and doubled."""
+    for i, seg in enumerate(segs):
+        if seg.cons not in _TAMIL_STOPS or i == 0 or seg.ascii not in ("k", "ch", "t", "p"):
+            continue
+        prev = segs[i - 1]
+        nxt = segs[i + 1] if i + 1 < len(segs) else None
+        if prev.cons == seg.cons and prev.vowel is None:
+            continue  # the second of a doubled stop: க்க kk
+        if seg.vowel is None and nxt is not None and nxt.cons == seg.cons:
+            continue  # the first of a doubled stop
+        between, after_nasal = _TAMIL_STOPS[seg.cons]
+        if prev.cons in _NASAL_LETTERS and prev.vowel is None:
+            seg.ascii, seg.iast = after_nasal
+        elif prev.has_vowel() or prev.nasal or (prev.vowel is None and prev.cons in _SONORANTS):
+            seg.ascii, seg.iast = between  # மதுரை madurai, மார்கழி margali; ஸ்த in பாகிஸ்தான் stays st
+
+
+def _indic_variants(word: str, script: str) -> list[list[_Seg]]:
+    """The readings of a Bengali/Gurmukhi/Tamil/Sinhala word, the display one first: Tamil with and without
+    voiced stops; Bengali ব also as ``v`` (Hindi व in names: বিজয় / विजय)."""
+    from annotator.text.romanization_indic import to_devanagari
+
+    segs = _parse(to_devanagari(word, script))
+    variants = [segs]
+    if script == "tamil":
+        voiced = [seg.copy() for seg in segs]
+        _tamil_voicing(voiced)
+        # a word with a Grantha letter (ஜ ஷ ஸ ஹ ஶ) is a loanword, its stops as written: பாகிஸ்தான் pakistan
+        variants = [segs, voiced] if any(ch in _GRANTHA for ch in word) else [voiced, segs]
+    elif script == "bengali" and any(seg.cons == "ब" for seg in segs):
+        v = [seg.copy() for seg in segs]
+        for seg in v:
+            if seg.cons == "ब" and seg.ascii == "b":
+                seg.ascii = seg.iast = "v"
+        variants.append(v)
+    return variants
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _readable_indic(word: str, script: str, iast: bool) -> str:
+    from annotator.text.romanization_indic import NO_SCHWA_DELETION
+
+    segs = _indic_variants(word, script)[0]
+    if script not in NO_SCHWA_DELETION:
+        _delete_final_schwa(segs)
+        _delete_medial_schwas(segs)
+    return unicodedata.normalize("NFC", _render(segs, iast))
+
+
+def _indic_spellings(word: str, script: str) -> list[str]:
+    """Readable ASCII spellings of an Indic word for the keys: each reading with and without medial schwa
+    deletion (none for Tamil and Sinhala, which pronounce the inherent vowel)."""
+    from annotator.text.romanization_indic import NO_SCHWA_DELETION
+
+    out: list[str] = []
+    for segs in _indic_variants(word, script):
+        if script in NO_SCHWA_DELETION:
+            out.append(_render(segs, False))
+            continue
+        _delete_final_schwa(segs)
+        full = _render([seg.copy() for seg in segs], False)
+        _delete_medial_schwas(segs)
+        out += [_render(segs, False), full]
+    return out
+
+
+_SKEL_VOWEL = {"aa": "1", "ii": "2", "e": "2", "ai": "2", "ce": "2", "uu": "3", "o": "3", "au": "3",
+               "co": "3", "r": "r", "rr": "r", "l": "l", "ll": "l"}  # fmt: skip
+_SKEL_INITIAL = {**_SKEL_VOWEL, "a": "1", "aa": "1", "i": "1", "u": "1", "ii": "12", "e": "12", "ai": "12",
+                 "ce": "12", "uu": "13", "o": "13", "au": "13", "co": "13"}  # fmt: skip
+_SKEL_CONSONANT = {"q": "k", "z": "j", "zh": "j", "ph": "f", "y": "2", "v": "3", "w": "3"}
+
+
+def _segs_skeleton(segs: list[_Seg]) -> str:
+    """A Devanagari reading as Urdu would spell it (:func:`annotator.text.romanization_urdu.skeleton`)."""
+    from annotator.text.romanization_urdu import collapse
+
+    out: list[str] = []
+    for i, seg in enumerate(segs):
+        if seg.lit is not None:
+            continue
+        if seg.cons is not None:
+            out.append(_SKEL_CONSONANT.get(seg.ascii, seg.ascii))
+            if seg.vowel:
+                out.append(_SKEL_VOWEL.get(seg.vowel, ""))
+        elif seg.vowel:
+            out.append((_SKEL_INITIAL if i == 0 else _SKEL_VOWEL).get(seg.vowel, ""))
+        if seg.nasal:
+            nxt = segs[i + 1].cons if i + 1 < len(segs) else None
+            out.append(_PLACE[nxt][0] if nxt in _PLACE else "n")  # सिंह singh, as the readable form
+        if seg.visarga:
+            out.append("h")
+    return collapse("".join(out))
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _urdu_skeleton_of(word: str) -> str:
+    """The Urdu-style skeleton of an Indic-script word ("" for other words): consonants and long vowels."""
+    from annotator.text.romanization_indic import indic_script, to_devanagari
+
+    script = next((indic_script(ch) for ch in word if indic_script(ch)), None)
+    if script is not None:
+        segs = _parse(to_devanagari(word, script))
+    elif _HAS_DEVANAGARI_RE.search(word):
+        segs = _parse(word)
+    else:
+        return ""
+    return _segs_skeleton(segs)
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Display romanization
 # ---------------------------------------------------------------------------------------------------------
 
@@ -320,13 +448,42 @@ def romanize(text: str, scheme: str = "iast") -> str:
     ``scheme`` is one of :data:`SCHEMES` (see the module documentation). Devanagari digits become ASCII
     digits; ``।`` and ``॥`` become ``.``. Transliterations are cached per distinct word.
     """
-    fn = _run_function(scheme.lower())
+    scheme = scheme.lower()
+    fn = _run_function(scheme)
 
     def repl(m: regex.Match[str]) -> str:
         run = m.group()
         return "." if run in ("।", "॥") else fn(run)
 
-    return _deva_token_re().sub(repl, text)
+    out = _deva_token_re().sub(repl, text)
+    if _OTHER_SCRIPT_RE.search(out) is None:
+        return out
+    return _other_token_re().sub(lambda m: _romanize_other(m.group(), scheme), out)
+
+
+@functools.cache
+def _other_token_re() -> regex.Pattern[str]:
+    """A run of Bengali, Gurmukhi, Tamil, Sinhala or Arabic-script letters (joiners allowed inside)."""
+    indic = r"\u0980-\u09FF\u0A00-\u0A7F\u0B80-\u0BFF\u0D80-\u0DFF"
+    arabic = r"\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF"
+    return regex.compile(rf"[{indic}][{indic}\u200c\u200d]*|[{arabic}][{arabic}\u200c\u200d]*")
+
+
+def _romanize_other(run: str, scheme: str) -> str:
+    """A run of another script in ``scheme``: Indic scripts through Devanagari (sanscript for the scholarly
+    schemes, the readable reading with each script's rules otherwise); Urdu by its own table
+    (:mod:`annotator.text.romanization_urdu`: ALA-LC letters in ``iast`` and ``readable_iast``, ASCII in the
+    others)."""
+    from annotator.text.romanization_indic import indic_script, to_devanagari
+
+    script = indic_script(run[0])
+    if script is None:
+        from annotator.text.romanization_urdu import readable
+
+        return readable(run, scheme in ("iast", "readable_iast"))
+    if scheme in _SANSCRIPT:
+        return _sanscript_run(to_devanagari(run, script, exact=True), scheme)
+    return _readable_indic(run, script, scheme == "readable_iast")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -412,14 +569,63 @@ class _Key(NamedTuple):  # named tuples, not dataclasses: a search does not impo
     looses: tuple[tuple[str, str], ...]  # (loose skeleton, last letter of the spelling)
     fulls: tuple[str, ...]  # spellings with e/i and o/u merged, for the edit distance
     short: bool  # a spelling under 4 letters: loose equality would merge too much (jaish, jis)
+    word: str
+    script: str  # "d" Devanagari, "i" another Indic script, "u" Urdu (Arabic script), "l" Latin and the rest
+    skel: str  # an Urdu word's skeleton (romanization_urdu.skeleton), else ""
 
 
 def _overlap(a: tuple, b: tuple) -> bool:
     return any(x in b for x in a)
 
 
+_OTHER_SCRIPT_RE = regex.compile(
+    r"[\u0980-\u09FF\u0A00-\u0A7F\u0B80-\u0BFF\u0D80-\u0DFF\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]"
+)
+_NON_KEY_RE = regex.compile(r"[^a-z0-9]+")
+# Case endings written onto the noun (Hindi, Gurmukhi and Urdu write them apart): a word with one is also
+# keyed without it, so रायपुर finds রায়পুরের (of Raipur) and சென்னையில் (in Chennai). Longest first.
+_CASE_ENDINGS: dict[str, tuple[str, ...]] = {
+    script: tuple(unicodedata.normalize("NFC", e) for e in endings)
+    for script, endings in {
+        "bengali": ("দের", "কে", "তে", "ের", "েরা", "রা", "য়", "র", "ে"),
+        "tamil": ("த்தில்", "யில்", "வில்", "ுக்கு", "க்கு", "யின்", "ில்", "ின்"),
+        "sinhala": ("යේ", "වේ", "යට", "වට", "හි", "ය", "ව", "ට", "ේ"),
+        "gurmukhi": (),
+    }.items()
+}
+
+
+def _without_case_ending(word: str, script: str) -> str:
+    """``word`` without a case ending of ``script`` (see :data:`_CASE_ENDINGS`), or "" if it has none."""
+    for ending in _CASE_ENDINGS.get(script, ()):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return ""
+
+
+def _other_script_spellings(word: str, first: str) -> tuple[tuple[str, ...], str, str]:
+    """(spelling keys, script code, Urdu skeleton) of a Bengali, Gurmukhi, Tamil, Sinhala or Urdu word."""
+    if first < "\u0980" or first >= "\ufb50":
+        from annotator.text.romanization_urdu import readable, skeleton
+
+        spelling = _NON_KEY_RE.sub("", readable(word).replace("-e", ""))
+        return (_fold(spelling),), "u", skeleton(word)
+    from annotator.text.romanization_indic import indic_script
+
+    script = indic_script(first) or "bengali"
+    readings = _indic_spellings(word, script)
+    base = _without_case_ending(word, script)
+    if base:
+        readings += _indic_spellings(base, script)
+    spellings = tuple(dict.fromkeys(_fold(s) for s in readings))
+    if any("ai" in f for f in spellings):
+        spellings = tuple(dict.fromkeys((*spellings, *(f.replace("ai", "a") for f in spellings))))
+    return spellings, "i", ""
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _word_key(word: str) -> _Key:
+    skel = ""
     if _HAS_DEVANAGARI_RE.search(word):
         segs = _parse(word)
         _delete_final_schwa(segs)
@@ -428,10 +634,14 @@ def _word_key(word: str) -> _Key:
         spellings = tuple(dict.fromkeys((_fold(_render(segs, False)), _fold(full))))
         if any("ai" in f for f in spellings):  # ै for English /æ/: टैमी/Tammy, कैप्टन/Captain
             spellings = tuple(dict.fromkeys((*spellings, *(f.replace("ai", "a") for f in spellings))))
+        script = "d"
+    elif (other := _OTHER_SCRIPT_RE.search(word)) is not None:
+        spellings, script, skel = _other_script_spellings(word, other.group())
     else:
         folded = _fold(word)
         # an English silent final e: Lahore/लाहौर, Indore, Bruce/ब्रूस (Pune/पुणे keeps its own)
         spellings = tuple(dict.fromkeys((folded, _SILENT_E_RE.sub("", folded))))
+        script = "l"
     # a word without a sound of its own (ऽ) only matches itself
     spellings = tuple(f or word.casefold() for f in spellings)
     looses = tuple(dict.fromkeys((_skeleton(f).translate(_LOOSE), f[-1]) for f in spellings))
@@ -443,6 +653,9 @@ def _word_key(word: str) -> _Key:
         looses=looses,
         fulls=tuple(dict.fromkeys(fulls)),
         short=min(map(len, spellings)) < 4,
+        word=word,
+        script=script,
+        skel=skel if script == "u" else "",
     )
 
 
@@ -501,6 +714,119 @@ def _distance(a: str, ca: tuple[float, ...], b: str, cb: tuple[float, ...], limi
 
 def _score(q: _Key, w: _Key) -> float:
     """Similarity of two word keys in [0, 1]; 0 for no match."""
+    if (q.script == "u") != (w.script == "u"):
+        if q.script == "l" or w.script == "l":  # Latin spells Urdu's short vowels or not: both ways
+            return max(_score_plain(q, w), _score_urdu(q, w))
+        return _score_urdu(q, w)  # Hindi ↔ Urdu by the skeleton alone: ढका is not ڈھاکہ
+    return _score_plain(q, w)
+
+
+def _consonants(skel: str) -> str:
+    """A skeleton's consonants: without its long-vowel letters (and so without v and y)."""
+    from annotator.text.romanization_urdu import collapse
+
+    return collapse(skel.translate(_NO_VOWEL_SYMBOLS))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _latin_consonants(spelling: str) -> str:
+    """The consonants of a Latin spelling key, as :func:`_consonants` counts them (no vowels, v or y)."""
+    from annotator.text.romanization_urdu import collapse
+
+    return collapse(spelling.translate(_NO_LATIN_VOWELS))
+
+
+_NO_VOWEL_SYMBOLS = str.maketrans("", "", "123")
+_NO_LATIN_VOWELS = str.maketrans("", "", "aeiouyv")
+# (vowel, at the start, at the end) → what Urdu writes for it: ((symbol, optional), ...); the middle of a
+# word: a long vowel letter, or nothing for a short vowel (a, i, u may be either)
+_LATIN_VOWEL_PLACES: dict[tuple[str, bool], tuple[tuple[str, bool], ...]] = {
+    ("a", True): (("1", False),), ("i", True): (("1", False), ("2", True)),
+    ("u", True): (("1", False), ("3", True)),
+    ("e", True): (("1", False), ("2", False)), ("ai", True): (("1", False), ("2", False)),
+    ("o", True): (("1", False), ("3", False)), ("au", True): (("1", False), ("3", False)),
+    ("a", False): (("1", True),), ("i", False): (("2", True),), ("u", False): (("3", True),),
+    ("e", False): (("2", False),), ("ai", False): (("2", False),), ("o", False): (("3", False),),
+    ("au", False): (("3", False),),
+}  # fmt: skip
+_LATIN_FINAL = {"a": (("1", False),), "i": (("2", False),), "u": (("3", False),)}
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _latin_pattern(spelling: str) -> tuple[tuple[str, bool], ...]:
+    """What Urdu may write for a Latin spelling key: its consonants, and for its vowels the long-vowel
+    letters they may be (``pakistan``: p 1? k 2? s t 1? n, which پاکستان ``p1kst1n`` is)."""
+    from annotator.text.romanization_urdu import collapse
+
+    s = collapse(spelling)
+    toks: list[tuple[str, bool]] = []
+    i, n = 0, len(s)
+    while i < n:
+        ch = s[i]
+        if ch in "aeiou":
+            v = s[i : i + 2] if s[i : i + 2] in ("ai", "au") else ch
+            final = i + len(v) == n and i > 0
+            toks += _LATIN_FINAL[v] if final and v in _LATIN_FINAL else _LATIN_VOWEL_PLACES[(v, i == 0)]
+            i += len(v)
+            continue
+        toks.append(("2" if ch == "y" else "3" if ch == "v" else ch, False))
+        i += 1
+    merged: list[tuple[str, bool]] = []
+    for sym, optional in toks:
+        if merged and merged[-1][0] == sym and sym in "123":
+            merged[-1] = (sym, merged[-1][1] and optional)
+        else:
+            merged.append((sym, optional))
+    return tuple(merged)
+
+
+def _pattern_matches(pattern: tuple[tuple[str, bool], ...], skel: str) -> bool:
+    positions = {0}
+    for sym, optional in pattern:
+        reached = set(positions) if optional else set()
+        for p in positions:
+            if skel.startswith(sym, p):
+                reached.add(p + len(sym))
+            elif sym not in "123" and p and skel[p - 1] == sym[-1]:
+                reached.add(p)  # a letter the skeleton counted once: ممبئی for m(u)mbai
+        if not reached:
+            return False
+        positions = reached
+    return len(skel) in positions
+
+
+def _score_urdu(q: _Key, w: _Key) -> float:
+    """An Urdu word against a word of another script, through Urdu's spelling (see :func:`find`)."""
+    u, o = (q, w) if q.script == "u" else (w, q)
+    us = u.skel
+    uc = _consonants(us)
+    if not uc:
+        return 0.0
+    if o.script == "l":
+        best = 0.0
+        for f in o.spellings:
+            if not f.isascii() or _latin_consonants(f) != uc:
+                continue
+            if _pattern_matches(_latin_pattern(f), us):
+                return 0.85
+            if len(uc) >= 4:
+                best = 0.8
+        return best
+    other = _urdu_skeleton_of(o.word)
+    if not other:
+        return 0.0
+    if other == us:
+        return 0.9
+    shorter, longer = sorted((other, us), key=len)
+    if len(shorter) >= 5 and longer.startswith(shorter) and len(longer) - len(shorter) <= 2:
+        return 0.85
+    if len(uc) >= 4 and _consonants(other) == uc:
+        return 0.8
+    return 0.0
+
+
+def _score_plain(q: _Key, w: _Key) -> float:
+    """:func:`_score` within a script, and between Latin and the Indic scripts."""
     if _overlap(q.spellings, w.spellings):
         return 1.0
     if _overlap(q.skeletons, w.skeletons):
