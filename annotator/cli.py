@@ -379,6 +379,7 @@ class _SettingValue(argparse.Action):
 def cmd_suggest(args: argparse.Namespace) -> int:
     from annotator.services.project import open_project
     from annotator.services.suggestions import (
+        blind_model_for,
         get_settings,
         model_info,
         set_settings,
@@ -399,10 +400,11 @@ def cmd_suggest(args: argparse.Namespace) -> int:
             return EXIT_OK
         if args.train:
             with progress_bar("train", unit="step", enabled=not args.quiet) as bar:
-                info = train_model(project, progress=bar)
+                info = train_model(project, annotator=args.annotator, progress=bar)
             m = info.metrics
+            whose = "" if blind_model_for(project, args.annotator) is None else f"{args.annotator}'s "
             print(
-                f"model trained on {info.documents} document(s), {info.spans} span(s); on "
+                f"{whose}model trained on {info.documents} document(s), {info.spans} span(s); on "
                 f"{m['held_out_documents']} held-out document(s): precision {m['precision']:.3f}, recall "
                 f"{m['recall']:.3f}, F1 {m['f1']:.3f} "
                 f"(most-frequent-label baseline F1 {m['baseline']['f1']:.3f})"
@@ -1214,8 +1216,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         "model trained on the project's finished labels. They are shown in the window as dashed outlines "
         "(Tab, Enter accepts, Backspace rejects) and never exported until accepted. `suggest PROJECT "
         "--annotator NAME` pre-computes them for every document NAME has not finished; `--train` trains "
-        "the model (20 %% held out to measure it); `--configure` stores --source, --min-score and "
-        "--retrain-after as the project's settings.",
+        "the model (20 %% held out to measure it); with blind annotation on, `--train --annotator NAME` "
+        "trains NAME's own model, on gold and NAME's own labels only, the only one that suggests to NAME; "
+        "`--configure` stores --source, --min-score and --retrain-after as the project's settings.",
     )
     p.add_argument("project")
     p.add_argument("--annotator", metavar="NAME", help="whose suggestions to pre-compute")

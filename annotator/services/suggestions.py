@@ -8,6 +8,14 @@ record of the label's source. A rejected suggestion is not proposed again to tha
 
 Which sources run, the model's minimum confidence and when the model is retrained are project settings
 (:class:`SuggestSettings`). The engines themselves are pure (:mod:`annotator.suggest`).
+
+Blind mode and the model (issue 18): with blind annotation on, an annotator (role ``annotator``) gets model
+suggestions only from their own model, trained on gold and on their own labels only — never on another
+annotator's labels, and on a document of theirs (assigned, a check among them, or labelled) never on gold
+either, which others' labels made (:func:`training_examples` with ``annotator``; :func:`blind_model_for`).
+Without one they get no model suggestions, not the shared model's. Propagation only ever uses the
+annotator's own labels. With blind mode off (and for leads and adjudicators) the shared model, trained on
+everyone's finished labels, suggests as before.
 """
 
 from __future__ import annotations
@@ -109,9 +117,30 @@ def set_settings(
 # ---------------------------------------------------------------------------------------------- engines
 
 
+def blind_model_for(project: Project, annotator: str | None) -> str | None:
+    """Whose own model suggests to ``annotator``: themselves when blind annotation is on and they are an
+    annotator (role ``annotator``, or not in the team yet); None when the shared model does (blind mode
+    off, a lead or an adjudicator, or no annotator named)."""
+    if annotator is None:
+        return None
+    from annotator.services.team import annotator_role, blind_mode
+
+    if not blind_mode(project):
+        return None
+    return annotator if (annotator_role(project, annotator) or "annotator") == "annotator" else None
+
+
 def _engine_suggestions(
-    project: Project, conn: Connection, text: str, annotator_id: int | None, settings: SuggestSettings
+    project: Project,
+    conn: Connection,
+    text: str,
+    annotator_id: int | None,
+    settings: SuggestSettings,
+    *,
+    blind: bool = False,
 ) -> list:
+    """What the enabled sources find in ``text``; ``blind``: the model is ``annotator_id``'s own (none
+    when they have none), never the shared one."""
     from annotator.services.kb import matcher as kb_matcher
     from annotator.suggest import rules
 
@@ -132,8 +161,8 @@ def _engine_suggestions(
         earlier = _earlier_labels(conn, annotator_id)
         if earlier is not None:
             found += earlier.find(text)
-    if settings.enabled("model"):
-        model = _latest_model(project)
+    if settings.enabled("model") and not (blind and annotator_id is None):
+        model = _latest_model(project, annotator_id if blind else None)
         if model is not None:
             found += [
                 s for s in model.predict(text, min_score=settings.min_score) if s.label in entity_labels
@@ -191,9 +220,16 @@ def _build_earlier(conn: Connection, annotator_id: int):
 _MODEL_CACHE: dict[tuple[str, int], Any] = {}
 
 
-def _latest_model(project: Project):
+def _owned_by(owner: int | None):
+    """The condition on suggestion models of ``owner`` (None: the shared model)."""
+    column = SuggestionModel.annotator_id
+    return column.is_(None) if owner is None else column == owner
+
+
+def _latest_model(project: Project, owner: int | None = None):
+    """The newest model of ``owner`` (an annotator id; None: the shared model), or None."""
     with project.engine.connect() as conn:
-        newest = conn.scalar(select(func.max(SuggestionModel.id)))
+        newest = conn.scalar(select(func.max(SuggestionModel.id)).where(_owned_by(owner)))
         if newest is None:
             return None
         key = (str(project.location), newest)
@@ -332,7 +368,10 @@ def compute_suggestions(
             text = conn.scalar(select(Document.text).where(Document.id == document_id))
             if text is None:
                 raise AnnotatorError(f"no document with id {document_id}")
-        found = _engine_suggestions(project, conn, text, annotator_id_in(conn, annotator), settings)
+        blind = blind_model_for(project, annotator) is not None
+        found = _engine_suggestions(
+            project, conn, text, annotator_id_in(conn, annotator), settings, blind=blind
+        )
     found = prefill_links(project, text, found)  # propagation and the model: the one entry that explains them
     with project.engine.begin() as conn:
         aid = annotator_id_in(conn, annotator, create=True)
@@ -597,8 +636,14 @@ class ModelInfo:
     metrics: dict[str, Any]
 
 
-def model_info(project: Project) -> ModelInfo | None:
+def model_info(project: Project, annotator: str | None = None) -> ModelInfo | None:
+    """The newest model that suggests to ``annotator`` (:func:`blind_model_for`): theirs in blind mode,
+    else the shared one."""
+    owner_name = blind_model_for(project, annotator)
     with project.engine.connect() as conn:
+        owner = annotator_id_in(conn, owner_name) if owner_name is not None else None
+        if owner_name is not None and owner is None:
+            return None
         row = conn.execute(
             select(
                 SuggestionModel.trained_at,
@@ -606,7 +651,9 @@ def model_info(project: Project) -> ModelInfo | None:
                 SuggestionModel.spans,
                 SuggestionModel.labels_seen,
                 SuggestionModel.metrics,
-            ).order_by(SuggestionModel.id.desc())
+            )
+            .where(_owned_by(owner))
+            .order_by(SuggestionModel.id.desc())
         ).first()
     return ModelInfo(*row) if row is not None else None
 
@@ -615,32 +662,56 @@ def _labels_in_project(conn: Connection) -> int:
     return conn.scalar(select(func.count()).select_from(Entity)) or 0
 
 
-def needs_retraining(project: Project) -> bool:
-    """Whether enough entity labels arrived since the last training (or there is no model and enough
-    labelled documents to train one) and the model source is on."""
+def needs_retraining(project: Project, annotator: str | None = None) -> bool:
+    """Whether enough entity labels arrived since the last training of the model that suggests to
+    ``annotator`` (or there is none and enough labelled documents to train one) and the model source is
+    on."""
     settings = get_settings(project)
     if not settings.enabled("model"):
         return False
-    info = model_info(project)
+    info = model_info(project, annotator)
     with project.engine.connect() as conn:
         now = _labels_in_project(conn)
     return now - (info.labels_seen if info else 0) >= settings.retrain_after
 
 
-def training_examples(project: Project, cancel: CancelFlag | None = None) -> list[tuple[str, Any, list]]:
+def training_examples(
+    project: Project, cancel: CancelFlag | None = None, annotator: str | None = None
+) -> list[tuple[str, Any, list]]:
     """(text, own tokens or None, spans) per document: the gold set where a person or rule decided it,
-    else every finished annotator's entities (each a separate example)."""
+    else every finished annotator's entities (each a separate example).
+
+    With ``annotator`` (blind mode: their own model), gold and their own labels only: on a document of
+    theirs (assigned to them, as a check too, or labelled by them) their own finished set and nothing
+    else — not the gold others' labels made there; elsewhere gold only."""
     from annotator.annotations import Layer
     from annotator.store.reading import read_batches
 
     examples = []
     with project.engine.connect() as conn:
         gold_docs = set(conn.scalars(select(GoldProvenance.document_id).distinct()))
+        theirs: set[int] = set()
+        if annotator is not None:
+            theirs = set(
+                conn.scalars(
+                    select(Assignment.document_id)
+                    .join(Annotator, Annotator.id == Assignment.annotator_id)
+                    .where(Annotator.name == annotator)
+                )
+            )
         for documents in read_batches(
             conn, layers=(Layer.ENTITIES, Layer.STATUS), with_meta=True, cancel=cancel
         ):
             for doc in documents:
-                if doc.id in gold_docs:
+                if annotator is not None:
+                    mine = doc.sets.get(annotator)
+                    if mine is not None or doc.id in theirs:
+                        sets = [mine] if mine is not None and mine.status == "done" else []
+                    elif doc.gold is not None and (doc.id in gold_docs or doc.gold.entities):
+                        sets = [doc.gold]  # adjudicated, or imported as gold
+                    else:
+                        sets = []
+                elif doc.id in gold_docs:
                     sets = [s for s in doc.sets.values() if s.is_gold]
                 else:
                     sets = [s for s in doc.sets.values() if not s.is_gold and s.status == "done"]
@@ -654,15 +725,23 @@ def training_examples(project: Project, cancel: CancelFlag | None = None) -> lis
 
 
 def train_model(
-    project: Project, *, progress: ProgressCallback = no_progress, cancel: CancelFlag | None = None
+    project: Project,
+    *,
+    annotator: str | None = None,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelFlag | None = None,
 ) -> ModelInfo:
     """Train the suggestion model on the project's finished labels (:func:`training_examples`). 20 % of the
     examples are held out to measure its precision and recall, and the model kept is the one measured, so
-    the figures shown are honest. Stored in the project; the newest model suggests."""
+    the figures shown are honest. Stored in the project; the newest model suggests.
+
+    With blind annotation on and ``annotator`` an annotator, their own model (gold and their own labels
+    only, see :func:`blind_model_for`); otherwise the shared one."""
     from annotator.suggest import model as crf
 
+    owner_name = blind_model_for(project, annotator)
     progress(0, None, "collecting labels")
-    examples = training_examples(project, cancel)
+    examples = training_examples(project, cancel, owner_name)
     spans = sum(len(s) for _t, _k, s in examples)
     if len(examples) < 10 or spans < 20:
         raise AnnotatorError(
@@ -676,8 +755,10 @@ def train_model(
     metrics["held_out_documents"] = len(held_out)
     with project.engine.begin() as conn:
         labels_seen = _labels_in_project(conn)
+        owner = annotator_id_in(conn, owner_name, create=True) if owner_name is not None else None
         conn.execute(
             insert(SuggestionModel).values(
+                annotator_id=owner,
                 data=model.to_bytes(),
                 trained_at=utcnow(),
                 documents=len(train),
@@ -687,7 +768,7 @@ def train_model(
             )
         )
     progress(1, 1, "trained")
-    info = model_info(project)
+    info = model_info(project, annotator)
     assert info is not None
     return info
 
@@ -698,6 +779,7 @@ __all__ = [
     "RejectSuggestions",
     "StoredSuggestion",
     "SuggestSettings",
+    "blind_model_for",
     "compute_suggestions",
     "get_settings",
     "model_info",

@@ -349,6 +349,10 @@ class SuggestionModel(Base):
     spans: Mapped[int] = mapped_column(Integer)
     labels_seen: Mapped[int] = mapped_column(Integer)  # entity rows in the project when it was trained
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # whose it is in blind mode (trained on gold and their own labels only); NULL: the shared model
+    annotator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("annotators.id", ondelete="CASCADE"), default=None
+    )
 
 
 class SchemaVersion(Base):

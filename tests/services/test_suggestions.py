@@ -132,6 +132,9 @@ def test_model_trained_on_project_labels(sqlite_project, tmp_path):
     source = corpus("hiner", "validation.collapsed.first500.conll")
     report = import_paths(sqlite_project, [source], fmt="conll", annotator="hiner")
     assert report.ok
+    from annotator.services.team import set_blind_mode
+
+    set_blind_mode(sqlite_project, False)  # the shared model (blind: test_blind_suggestions.py)
     assert needs_retraining(sqlite_project)  # 1,241 labels and no model yet
     info = train_model(sqlite_project)
     assert info.documents == 400 and info.metrics["held_out_documents"] == 100
