@@ -124,7 +124,7 @@ class DocumentsMixin(WindowBase):
         self._set_work(status="done")
         self.next_unfinished()
         training = self._training
-        if (training is None or training.finished) and needs_retraining(self.project):
+        if (training is None or training.finished) and needs_retraining(self.project, self.editor.annotator):
             self._training = self.train_model(quiet=True)  # enough new labels: retrain in the background
 
     def skip(self) -> None:

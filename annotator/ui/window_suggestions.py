@@ -234,8 +234,10 @@ class SuggestionsMixin(WindowBase):
     def train_model(self, quiet: bool = False) -> BackgroundTask:
         """Train the suggestion model in the background; its measured figures go to the status bar."""
         from annotator.services.suggestions import train_model
+        from annotator.services.team import annotator_for
 
         project = self.project
+        me = annotator_for(project, self.settings)
 
         def done(info) -> None:
             m = info.metrics
@@ -248,7 +250,8 @@ class SuggestionsMixin(WindowBase):
 
         return self.background(
             "Training the suggestion model",
-            lambda progress, cancel: train_model(project, progress=progress, cancel=cancel),
+            # in blind mode the window's annotator's own model (gold and their own labels only)
+            lambda progress, cancel: train_model(project, annotator=me, progress=progress, cancel=cancel),
             done,
             (lambda exc: self.statusBar().showMessage(f"Model not trained: {exc}", 8000))
             if quiet
