@@ -51,6 +51,7 @@ from annotator.ui.kb_dialog import (
 
 COLUMNS = ("Name", "Label", "Parent", "Aliases")
 ALL_LABELS = "All labels"
+MENTIONS_TITLE = "Linked mentions across the project:"
 
 
 class LinkedMention(Protocol):
@@ -97,12 +98,14 @@ class KbPanel(QDialog):
         mentions: Callable[[str], Sequence[LinkedMention]],
         merge: Callable[[str, str], str | None],
         merge_refusal: str = "",
+        mention_limit: int | None = None,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.setWindowTitle("Knowledge base")
         self._search, self._mentions, self._merge = search, mentions, merge
         self.merge_refusal = merge_refusal
+        self.mention_limit = mention_limit  # most mentions ``mentions`` answers (said when reached)
         self.hits: list[Hit] = []
         self.shown_mentions: list[LinkedMention] = []
         self.merge_box: QMessageBox | None = None
@@ -156,7 +159,8 @@ class KbPanel(QDialog):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.details)
-        right_layout.addWidget(QLabel("Linked mentions across the project:"))
+        self.mentions_title = QLabel(MENTIONS_TITLE)
+        right_layout.addWidget(self.mentions_title)
         right_layout.addWidget(self.mention_list, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
@@ -268,6 +272,12 @@ class KbPanel(QDialog):
             parts.append("aliases: " + html.escape(", ".join(hit.aliases)))
         self.details.setText("<br>".join(parts))
         self.shown_mentions = list(self._mentions(hit.uuid))
+        reached = self.mention_limit is not None and len(self.shown_mentions) >= self.mention_limit
+        self.mentions_title.setText(
+            f"Linked mentions across the project (the first {self.mention_limit}):"
+            if reached
+            else MENTIONS_TITLE
+        )
         for mention in self.shown_mentions:
             item = QListWidgetItem(mention_line(mention))
             item.setToolTip(mention_line(mention))

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 #: Most entries the Knowledge base window lists (a filter finds the others).
 PANEL_ROWS = 300
+#: Most linked mentions the window lists for an entry (read when the entry is chosen).
+MENTION_ROWS = 500
 #: Why someone may not edit the base (``services.kb.can_edit``).
 NOT_AN_EDITOR = (
     "{who} may not {what}: only a lead may edit the knowledge base, unless the lead allows annotators to."
@@ -148,9 +150,10 @@ class KbMixin(WindowBase):
         panel = KbPanel(
             [e.name for e in project.schema.entities if not getattr(e, "abstract", False)],
             entries,
-            lambda uuid: kb.linked_mentions(project, uuid),
+            lambda uuid: kb.linked_mentions(project, uuid, limit=MENTION_ROWS),
             merge,
             refusal,
+            MENTION_ROWS,
             self,
         )
         panel.mentionOpened.connect(self.open_kb_mention)

@@ -318,3 +318,18 @@ def test_a_snippet_cut_inside_a_character_starts_at_its_next_word():
     assert mention_line(cut) == "सोनागढ़ में विस्फोट  (demo)\n    …के सोनागढ़ ज़िले में नक्सलियों ने"
     whole = FakeMention(1, "T", "छत्तीसगढ़ के सोनागढ़", "e1", "")
     assert mention_line(whole) == "T\n    छत्तीसगढ़ के सोनागढ़"
+
+
+def test_panel_says_when_it_lists_only_the_first_mentions(qtbot, app):
+    base = FakeBase()
+    many = [FakeMention(n, f"doc {n}", "…", f"e{n}") for n in range(3)]
+    panel = KbPanel(
+        ["GPE"], base.search, lambda uuid: many[:2] if uuid == "1" else [], lambda k, g: None, "", 2
+    )
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.listed == ("", None), timeout=2000)
+    assert panel.chosen().uuid == "1" and len(panel.mention_rows()) == 2
+    assert panel.mentions_title.text() == "Linked mentions across the project (the first 2):"
+    panel.table.setCurrentCell(1, 0)
+    assert panel.mentions_title.text() == "Linked mentions across the project:"

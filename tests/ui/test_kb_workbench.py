@@ -187,3 +187,17 @@ def test_the_panel_lists_mentions_opens_them_and_merges(qtbot, workbench):  # no
     assert len(panel.mention_rows()) == 2  # both entities, in their two documents
     assert "Lashkar e Toiba group" in kb.get_entry(project, "kb:lashkar-e-taiba").alias_texts
     panel.close()
+
+
+def test_help_keys_lists_the_knowledge_base_keys(qtbot, workbench):  # noqa: F811
+    from annotator.keymap import KB_KEYS, WHEN
+
+    window = workbench
+    qtbot.keyClick(window.view, Qt.Key.Key_F1)
+    rows = window.keys_dialog.rows()
+    assert ("i", "link the selected entity to a knowledge-base entry (type-ahead)", "") in rows
+    assert ("Ctrl+Shift+B", "Knowledge base…", "menu") in rows
+    for binding in KB_KEYS:
+        assert (binding.key, binding.help, WHEN[binding.when]) in rows
+    assert ("Ctrl+N", "add an entry from the entity's text and label, and link to it", WHEN["kb"]) in rows
+    window.keys_dialog.close()
