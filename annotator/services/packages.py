@@ -68,6 +68,7 @@ from annotator.store.models import (
     TargetedSentiment,
     Tombstone,
     WorkItem,
+    WorkSession,
     utcnow,
 )
 from annotator.store.writes import (
@@ -228,9 +229,7 @@ def export_package(
                 )
                 for name, table_rows in rows.items():
                     if table_rows:
-                        model = (
-                            Suggestion if name == Suggestion.__tablename__ else BY_NAME.get(name, Tombstone)
-                        )
+                        model = _EXTRA.get(name) or BY_NAME.get(name, Tombstone)
                         insert_rows(target, model.__table__, table_rows)
                 progress(len(documents), len(documents), "package written")
         finally:
@@ -273,6 +272,12 @@ def _annotator_rows(
     out["incidents"][:] = [
         r for r in _select_in(conn, table, table.c.id, incidents) if r["annotator_id"] == annotator_id
     ]
+    sessions = _table(WorkSession)  # the time they spent so far (issue 18): merged back once each
+    out[sessions.name] = [
+        r
+        for r in _select_in(conn, sessions, sessions.c.document_id, doc_ids)
+        if r["annotator_id"] == annotator_id
+    ]
     return out
 
 
@@ -300,7 +305,7 @@ class _Package:
         out: dict[str, list[dict[str, Any]]] = {}
         try:
             with con.connect() as conn:
-                for model in (*ROW_TABLES, WorkItem, Tombstone, Suggestion):
+                for model in (*ROW_TABLES, WorkItem, Tombstone, Suggestion, WorkSession):
                     name = model.__tablename__
                     try:
                         out[name] = [dict(r._mapping) for r in conn.execute(select(model.__table__))]
@@ -381,6 +386,9 @@ def _check_structure(con: sqlite3.Connection, path: Path) -> None:
     total = 0
     for model in (*ROW_TABLES, WorkItem, Tombstone, Suggestion, Document, Annotator):
         total += con.execute(f'SELECT count(*) FROM "{model.__tablename__}"').fetchone()[0]
+    if con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'work_sessions'").fetchone():
+        # a package made since migration 0012 holds its annotator's time spent
+        total += con.execute('SELECT count(*) FROM "work_sessions"').fetchone()[0]
     if total > MAX_PACKAGE_ROWS:
         raise PackageError(
             f"{path}: holds {total:,} rows, more than one annotator's package can ({MAX_PACKAGE_ROWS:,}) "
@@ -406,7 +414,7 @@ def _check(project: Project, package: Project, path: Path, pid: str, copy: Path)
         if person is None:
             raise PackageError(f"{path}: the package's annotator {name!r} is missing from it")
         owners: set[int] = set()
-        for model in (*ROW_TABLES, WorkItem, Tombstone, Suggestion):
+        for model in (*ROW_TABLES, WorkItem, Tombstone, Suggestion, WorkSession):
             owners.update(conn.execute(select(model.annotator_id).distinct()).scalars())
         strangers = owners - {person["id"]}
         if strangers:
@@ -459,7 +467,9 @@ def _check(project: Project, package: Project, path: Path, pid: str, copy: Path)
 CLOCK_TOLERANCE = timedelta(days=1)
 #: every table whose rows have an owner (``annotator_id``); ids are unique across all of them (a tombstone
 #: is found by its id alone)
-_OWNED = (*ROW_TABLES, WorkItem, Suggestion, Tombstone)
+_OWNED = (*ROW_TABLES, WorkItem, Suggestion, Tombstone, WorkSession)
+#: owned tables a package carries beside the label tables (by name, for writing a package)
+_EXTRA = {m.__tablename__: m for m in (Suggestion, WorkSession)}
 #: what rows refer to, by id (besides documents and annotators)
 _REFERENCES = {
     "incident_mentions": ("incident_id", "event_id"),
@@ -503,7 +513,7 @@ def _check_values(pkg: _Package, rows: dict[str, list[dict[str, Any]]]) -> None:
     """Every value of the right type, length and presence, spans inside their document, no time in the
     future (a row dated 9999 would win every later merge). Raises PackageError naming table, id, column."""
     limit = utcnow() + CLOCK_TOLERANCE
-    for model in (*ROW_TABLES, WorkItem, Tombstone, Suggestion):
+    for model in (*ROW_TABLES, WorkItem, Tombstone, Suggestion, WorkSession):
         table = _table(model)
         columns = [(c.name, _python_type(c), c.nullable, getattr(c.type, "length", None)) for c in table.c]
         span = _SPANS.get(table.name)
@@ -564,7 +574,7 @@ def _check_ownership(
 
     # ids unique in the package (rows of any table; tombstones), and one work item / document label a key
     own: dict[str, str] = {}
-    for model in (*ROW_TABLES, WorkItem, Suggestion):
+    for model in (*ROW_TABLES, WorkItem, Suggestion, WorkSession):
         for row in rows[model.__tablename__]:
             if row["id"] in own:
                 twice(row["id"], f"{own[row['id']]} and {model.__tablename__}")
@@ -685,6 +695,7 @@ def _merge(
             out["document_id"] = pkg.doc_map[out["document_id"]]
         return out
 
+    _merge_sessions(conn, pkg, report, rows.get(WorkSession.__tablename__, []), aid)
     tombs = {r["id"]: local_row(r) for r in rows["tombstones"]}
     ids = [r["id"] for name in rows if name != "tombstones" for r in rows[name]] + list(tombs)
     local_tombs = {r["id"]: r for r in _select_in(conn, Tombstone.__table__, Tombstone.__table__.c.id, ids)}
@@ -784,6 +795,46 @@ def _merge(
     # remember the deletions (the later date wins)
     merge_tombstones(conn, list(tombs.values()), local_tombs, aid)
     _merge_suggestions(conn, [local_row(r) for r in rows["suggestions"] if r["status"] != "open"], report)
+
+
+def _merge_sessions(
+    conn: Connection, pkg: _Package, report: MergeReport, rows: list[dict[str, Any]], aid: int
+) -> None:
+    """Work sessions (time spent, issue 18): a new one is added; the same session (its id) from this
+    package and an earlier one, or from two packages, counts once, its later end kept (a session saved
+    again after the first package was made); a session of a document the package does not hold is left
+    out and said in the report."""
+    table = _table(WorkSession)
+    incoming = []
+    for row in rows:
+        local = pkg.doc_map.get(row["document_id"])
+        if local is None:
+            report.conflicts.append(
+                f"work_sessions {row['id']}: left out, its document ({row['document_id']} in the package) "
+                "is not one of the package's documents"
+            )
+            continue
+        fixed = {k: as_utc(v) if isinstance(v, datetime) else v for k, v in row.items()}
+        incoming.append({**fixed, "annotator_id": aid, "document_id": local})
+    stored = {r["id"]: r for r in _select_in(conn, table, table.c.id, [r["id"] for r in incoming])}
+    fresh = []
+    for row in incoming:
+        mine = stored.get(row["id"])
+        if mine is None:
+            fresh.append(row)
+        elif as_utc(mine["ended_at"]) < row["ended_at"]:
+            update_where(
+                conn,
+                WorkSession,
+                {k: row[k] for k in ("ended_at", "active_seconds", "labels")},
+                table.c.id == row["id"],
+                table.c.annotator_id == aid,
+            )
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    insert_rows(conn, table, fresh)
+    report.added += len(fresh)
 
 
 def _queue_reviews(conn: Connection, pkg: _Package) -> None:
