@@ -43,10 +43,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import regex
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Table, func, insert, select, update
 
 from annotator.errors import AnnotatorError
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
@@ -695,6 +695,16 @@ def _changed(conn: Connection, entry_uuid: str, by: str | None, now, **values: A
     )
 
 
+def _rekey(conn: Connection, entry_uuid: str) -> None:
+    """Recompute an entry's matcher keys from its live spellings, leaving its version alone."""
+    label = conn.scalar(select(KbEntry.label).where(KbEntry.id == entry_uuid)) or ""
+    texts = conn.scalars(
+        select(KbAlias.text).where(KbAlias.entry_id == entry_uuid, KbAlias.deleted_at.is_(None))
+    ).all()
+    keys = entry_match_keys(label, texts)
+    conn.execute(update(KbEntry).where(KbEntry.id == entry_uuid).values(match_keys=keys))
+
+
 def _put_alias(
     conn: Connection,
     entry_uuid: str,
@@ -1078,9 +1088,8 @@ def grow_aliases(project: Project) -> int:
             else:
                 conn.execute(update(KbAlias).where(KbAlias.id == row.id).values(links=0))
             n_changed += 1
-        for entry in changed_entries:
-            last_by = conn.scalar(select(KbEntry.updated_by).where(KbEntry.id == entry))
-            _changed(conn, entry, last_by, now)
+        for entry in changed_entries:  # its keys only: grown aliases are not an edit of the entry
+            _rekey(conn, entry)
         if n_changed:
             _bump(conn)
     with project.engine.connect() as conn:
@@ -1533,3 +1542,192 @@ def export_records(project: Project, *, label: str | None = None) -> list[Any]:
         )
         for e in list_entries(project, label=label)
     ]
+
+
+# ---------------------------------------------------------------------------------------------- packages
+
+
+_PACKAGE_SETTINGS = (SEEDED_KEY, EDIT_KEY, VERSION_KEY)
+
+
+def package_rows(conn: Connection) -> dict[str, list[dict[str, Any]]]:
+    """Everything of the base a work package carries: every entry and alias (tombstones too) and its
+    settings (seeded, whether annotators may edit)."""
+    return {
+        "kb_entries": [dict(r._mapping) for r in conn.execute(select(KbEntry.__table__))],
+        "kb_aliases": [dict(r._mapping) for r in conn.execute(select(KbAlias.__table__))],
+        "settings": [
+            dict(r._mapping)
+            for r in conn.execute(select(Setting.__table__).where(Setting.key.in_(_PACKAGE_SETTINGS)))
+        ],
+    }
+
+
+def write_package_rows(conn: Connection, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Put :func:`package_rows` into a new package."""
+    for model in (KbEntry, KbAlias, Setting):
+        table = cast(Table, model.__table__)
+        for chunk in _chunked(rows[table.name], 1000):
+            conn.execute(insert(table), list(chunk))
+
+
+@dataclass
+class KbMerge:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    refused: list[str] = field(default_factory=list)
+
+
+def _comparable(row: dict[str, Any]) -> dict[str, Any]:
+    from annotator.store.writes import as_utc
+
+    return {
+        k: as_utc(v) if isinstance(v, datetime) else v
+        for k, v in row.items()
+        if k not in ("match_keys", "links")  # derived here
+    }
+
+
+def merge_package(
+    conn: Connection,
+    package_path: str,
+    rows: dict[str, list[dict[str, Any]]],
+    annotator: str,
+    labels: Iterable[str],
+) -> KbMerge:
+    """Merge a work package's base (:func:`package_rows` as read from it) into the project's, in the
+    caller's transaction: entries and aliases by UUID, the later change winning (ties keep the project's),
+    deletions and merges as the tombstones they are. The package's own changes are refused — listed, not
+    merged — unless its annotator may edit the base here (a lead, or annotators allowed by the lead);
+    aliases grown from links are not taken (they grow here again from the merged links)."""
+    from annotator.store.writes import as_utc
+
+    result = KbMerge()
+    role = conn.scalar(select(Annotator.role).where(Annotator.name == annotator))
+    allowed = role == "lead" or (_get_setting(conn, EDIT_KEY) or "").strip().lower() == "true"
+    known_labels = set(labels)
+    entry_table, alias_table = cast(Table, KbEntry.__table__), cast(Table, KbAlias.__table__)
+    incoming: list[dict[str, Any]] = [
+        {k: as_utc(v) if isinstance(v, datetime) else v for k, v in r.items()} for r in rows["kb_entries"]
+    ]
+    local = {
+        r["id"]: r
+        for chunk in _chunked([r["id"] for r in incoming])
+        for r in (
+            dict(m._mapping) for m in conn.execute(select(entry_table).where(entry_table.c.id.in_(chunk)))
+        )
+    }
+    touched: set[str] = set()
+    refused_entries: set[str] = set()  # an alias of one of these goes with it, unlisted
+
+    def refuse(what: str, why: str) -> None:
+        result.refused.append(f"{package_path}: knowledge base {what}: {why}; not merged")
+
+    for row in incoming:
+        mine = local.get(row["id"])
+        if mine is not None:
+            if _comparable(row) == _comparable(mine):
+                result.unchanged += 1
+                continue
+            if row["updated_at"] <= as_utc(mine["updated_at"]):
+                result.unchanged += 1  # the project's is the later change
+                continue
+        what = f"entry {row.get('canonical_id')} ({row.get('name')})"
+        refused_entries.add(row["id"])  # until merged below
+        if not allowed:
+            refuse(what, f"changed by {annotator}, who may not edit the knowledge base")
+            continue
+        if (
+            not isinstance(row.get("name"), str)
+            or not row["name"].strip()
+            or row.get("label") not in known_labels
+        ):
+            refuse(what, "no name, or a label that is not an entity type of the schema")
+            continue
+        clash = conn.scalar(
+            select(KbEntry.id).where(KbEntry.canonical_id == row["canonical_id"], KbEntry.id != row["id"])
+        )
+        if clash is not None:
+            refuse(what, "another entry here has that id")
+            continue
+        if mine is None:
+            conn.execute(insert(entry_table), [row])
+            result.added += 1
+        else:
+            values = {k: v for k, v in row.items() if k != "id"}
+            conn.execute(update(entry_table).where(entry_table.c.id == row["id"]).values(**values))
+            result.updated += 1
+        touched.add(row["id"])
+        refused_entries.discard(row["id"])
+    aliases: list[dict[str, Any]] = [
+        {k: as_utc(v) if isinstance(v, datetime) else v for k, v in r.items()}
+        for r in rows["kb_aliases"]
+        if r.get("source") != "link"
+    ]
+    local_aliases = {
+        r["id"]: r
+        for chunk in _chunked([r["id"] for r in aliases])
+        for r in (
+            dict(m._mapping) for m in conn.execute(select(alias_table).where(alias_table.c.id.in_(chunk)))
+        )
+    }
+    entries_here: set[str] = set()
+    for chunk in _chunked(sorted({r["entry_id"] for r in aliases})):
+        entries_here.update(conn.scalars(select(KbEntry.id).where(KbEntry.id.in_(chunk))))
+    for row in aliases:
+        mine = local_aliases.get(row["id"])
+        if mine is not None:
+            if _comparable(row) == _comparable(mine) or row["updated_at"] <= as_utc(mine["updated_at"]):
+                result.unchanged += 1
+                continue
+        what = f"alias {row.get('text')!r}"
+        if row["entry_id"] in refused_entries:
+            continue
+        if not allowed:
+            refuse(what, f"changed by {annotator}, who may not edit the knowledge base")
+            continue
+        if (
+            row["entry_id"] not in entries_here
+            or not isinstance(row.get("text"), str)
+            or not alias_key(row["text"])
+        ):
+            refuse(what, "its entry is not here, or it has no letters")
+            continue
+        row = {
+            **row,
+            "key": alias_key(row["text"]),
+            "roman": roman_key(row["text"]),
+            "phonetic": sound_key(row["text"]),
+        }
+        if mine is None:
+            same_key = conn.scalar(
+                select(KbAlias.id).where(KbAlias.entry_id == row["entry_id"], KbAlias.key == row["key"])
+            )
+            if same_key is not None:  # written in both places: one alias
+                result.unchanged += 1
+                continue
+            conn.execute(insert(alias_table), [{**row, "links": 0}])
+            result.added += 1
+        else:
+            values = {k: v for k, v in row.items() if k not in ("id", "links")}
+            conn.execute(update(alias_table).where(alias_table.c.id == row["id"]).values(**values))
+            result.updated += 1
+        touched.add(row["entry_id"])
+    for entry in touched:
+        _rekey(conn, entry)
+    if touched:
+        _bump(conn)
+    return result
+
+
+def read_package_rows(path: str | Any) -> dict[str, list[dict[str, Any]]]:
+    """:func:`package_rows` of a (checked copy of a) work package file."""
+    from annotator.store.database import open_database
+
+    engine = open_database(path, create=False).engine
+    try:
+        with engine.connect() as conn:
+            return package_rows(conn)
+    finally:
+        engine.dispose()

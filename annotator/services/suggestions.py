@@ -290,7 +290,7 @@ def open_suggestions(project: Project, document_id: int, annotator: str) -> list
             )
             .order_by(SuggestionRow.start, SuggestionRow.end, SuggestionRow.label)
         ).all()
-    return [StoredSuggestion(*r) for r in rows]
+    return [StoredSuggestion(**r._mapping) for r in rows]
 
 
 def settled_by(

@@ -511,7 +511,7 @@ class KbEntry(Base):
     created_by: Mapped[str | None] = mapped_column(String(200), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(200), default=None)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # set by every edit
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)
     merged_into: Mapped[str | None] = mapped_column(String(36), default=None)
 
@@ -536,5 +536,5 @@ class KbAlias(Base):
     source: Mapped[str] = mapped_column(String(16), default="written")  # written | link
     added_by: Mapped[str | None] = mapped_column(String(200), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)  # set by every edit (not by link counts)
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)
