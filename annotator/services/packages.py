@@ -45,10 +45,15 @@ from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from annotator.errors import AnnotatorError
 from annotator.fileio import scratch_folder, sweep, temp_name
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
-from annotator.services import kb
 from annotator.services.project import Project, open_project
 from annotator.services.schema_change import current_version, package_version, plans_since, replay
-from annotator.store.database import ProjectOpenError, open_database
+from annotator.store.database import (
+    WRITTEN_BY_KEY,
+    ProjectOpenError,
+    known_revisions,
+    newer_message,
+    open_database,
+)
 from annotator.store.models import (
     LABEL_TABLES,
     Annotator,
@@ -105,7 +110,6 @@ class MergeReport:
     deleted: int = 0
     unchanged: int = 0
     conflicts: list[str] = field(default_factory=list)
-    kb_refused: list[str] = field(default_factory=list)  # knowledge-base edits its annotator may not make
 
     def summary(self) -> str:
         return (
@@ -159,7 +163,6 @@ def export_package(
     if not out.parent.exists():
         raise AnnotatorError(f"{out}: folder {out.parent} does not exist")
     pid = project_id(project)
-    kb.ensure_seeded(project)  # the package carries the knowledge base (read-only unless the lead allows)
     with project.engine.connect() as conn:
         person = conn.execute(select(Annotator).where(Annotator.name == annotator)).first()
         if person is None:
@@ -177,7 +180,6 @@ def export_package(
         rows = _annotator_rows(conn, person.id, doc_ids)
         version = current_version(conn)
         schema_versions = [dict(r._mapping) for r in conn.execute(select(SchemaVersion.__table__))]
-        kb_rows = kb.package_rows(conn)
     sweep(out)  # what a killed export to the same file left
     tmp = temp_name(out)
     for suffix in ("", "-wal", "-shm"):
@@ -218,7 +220,6 @@ def export_package(
                 )
                 if schema_versions:  # the package knows the versions up to its own
                     target.execute(insert(SchemaVersion), schema_versions)
-                kb.write_package_rows(target, kb_rows)
                 target.execute(insert(Document), documents)
                 target.execute(
                     insert(Assignment),
@@ -347,6 +348,7 @@ def _read_package(project: Project, path: Path, pid: str) -> _Package:
             status = src.execute("PRAGMA integrity_check").fetchone()[0]
             if status != "ok":
                 raise PackageError(f"{path}: damaged or truncated ({status})")
+            _check_newer(src, path)
             _check_structure(src, path)
             dst = sqlite3.connect(copy)
             src.backup(dst)
@@ -375,6 +377,22 @@ MAX_PACKAGE_ROWS = 500_000
 #: Tables a package (a project file) may hold: the project's, Alembic's, SQLite's own and the search
 #: index's (an FTS5 table with its shadow tables). Nothing else, and no trigger or view: a merge reads data.
 _KNOWN_TABLES = frozenset(Base.metadata.tables) | {"alembic_version"}
+
+
+def _check_newer(con: sqlite3.Connection, path: Path) -> None:
+    """Refuse a package of a newer annotator (a revision this program does not know) naming the version
+    it needs, before its tables are looked at: it may hold tables this program has never heard of."""
+    try:
+        revisions = [r for (r,) in con.execute("SELECT version_num FROM alembic_version")]
+        if len(revisions) != 1 or revisions[0] in known_revisions():
+            return
+        row = con.execute("SELECT value FROM settings WHERE key = ?", (WRITTEN_BY_KEY,)).fetchone()
+    except sqlite3.OperationalError:  # no such table: the structure check and the open say what is wrong
+        return
+    written_by = row[0] if row else None
+    raise PackageError(
+        newer_message(path, revisions[0], written_by, what="work package", outcome="nothing merged")
+    )
 
 
 def _check_structure(con: sqlite3.Connection, path: Path) -> None:
@@ -842,18 +860,6 @@ def _merge_sessions(
     report.added += len(fresh)
 
 
-def _merge_kb(conn: Connection, pkg: _Package, report: MergeReport, project: Project) -> None:
-    """The package's knowledge base: entries and aliases by UUID, the later change winning; edits by an
-    annotator the lead does not allow to edit are listed (as conflicts) and not merged."""
-    labels = project.schema.entity_type_names
-    merged = kb.merge_package(conn, pkg.path, kb.read_package_rows(pkg.copy), pkg.annotator["name"], labels)
-    report.added += merged.added
-    report.updated += merged.updated
-    report.unchanged += merged.unchanged
-    report.kb_refused += merged.refused
-    report.conflicts += merged.refused
-
-
 def _queue_reviews(conn: Connection, pkg: _Package) -> None:
     """The package's annotations of types split since it was made wait for review, like the project's."""
     if not pkg.reviews:
@@ -949,7 +955,6 @@ def import_packages(
                     _check_ownership(conn, pkg, rows)  # again, in the transaction that writes
                     _merge(conn, pkg, report, rows)
                     _queue_reviews(conn, pkg)
-                    _merge_kb(conn, pkg, report, project)
             except (IntegrityError, DataError) as exc:
                 reason = str(exc.orig).splitlines()[0][:200]
                 raise PackageError(

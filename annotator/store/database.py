@@ -459,7 +459,14 @@ def _is_corruption(exc: BaseException) -> bool:
 WRITTEN_BY_KEY = "annotator_version"
 
 
-def newer_message(where: Path | str, revision: str, written_by: str | None = None) -> str:
+def newer_message(
+    where: Path | str,
+    revision: str,
+    written_by: str | None = None,
+    *,
+    what: str = "project",
+    outcome: str = "nothing was changed",
+) -> str:
     from annotator import __version__
 
     needed = (
@@ -467,9 +474,9 @@ def newer_message(where: Path | str, revision: str, written_by: str | None = Non
     )
     by = f" by annotator {written_by}" if written_by else ""
     return (
-        f"{where}: this project was written by a newer annotator (schema revision {revision}{by}; this is "
+        f"{where}: this {what} was written by a newer annotator (schema revision {revision}{by}; this is "
         f"annotator {__version__}, which knows up to {head_revision()}); install {needed} to open it; "
-        "nothing was changed"
+        f"{outcome}"
     )
 
 
