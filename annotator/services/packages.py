@@ -45,6 +45,7 @@ from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from annotator.errors import AnnotatorError
 from annotator.fileio import scratch_folder, sweep, temp_name
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
+from annotator.services import kb
 from annotator.services.project import Project, open_project
 from annotator.services.schema_change import current_version, package_version, plans_since, replay
 from annotator.store.database import (
@@ -110,6 +111,7 @@ class MergeReport:
     deleted: int = 0
     unchanged: int = 0
     conflicts: list[str] = field(default_factory=list)
+    kb_refused: list[str] = field(default_factory=list)  # knowledge-base edits its annotator may not make
 
     def summary(self) -> str:
         return (
@@ -163,6 +165,7 @@ def export_package(
     if not out.parent.exists():
         raise AnnotatorError(f"{out}: folder {out.parent} does not exist")
     pid = project_id(project)
+    kb.ensure_seeded(project)  # the package carries the knowledge base (read-only unless the lead allows)
     with project.engine.connect() as conn:
         person = conn.execute(select(Annotator).where(Annotator.name == annotator)).first()
         if person is None:
@@ -180,6 +183,7 @@ def export_package(
         rows = _annotator_rows(conn, person.id, doc_ids)
         version = current_version(conn)
         schema_versions = [dict(r._mapping) for r in conn.execute(select(SchemaVersion.__table__))]
+        kb_rows = kb.package_rows(conn)
     sweep(out)  # what a killed export to the same file left
     tmp = temp_name(out)
     for suffix in ("", "-wal", "-shm"):
@@ -220,6 +224,7 @@ def export_package(
                 )
                 if schema_versions:  # the package knows the versions up to its own
                     target.execute(insert(SchemaVersion), schema_versions)
+                kb.write_package_rows(target, kb_rows)
                 target.execute(insert(Document), documents)
                 target.execute(
                     insert(Assignment),
@@ -860,6 +865,18 @@ def _merge_sessions(
     report.added += len(fresh)
 
 
+def _merge_kb(conn: Connection, pkg: _Package, report: MergeReport, project: Project) -> None:
+    """The package's knowledge base: entries and aliases by UUID, the later change winning; edits by an
+    annotator the lead does not allow to edit are listed (as conflicts) and not merged."""
+    labels = project.schema.entity_type_names
+    merged = kb.merge_package(conn, pkg.path, kb.read_package_rows(pkg.copy), pkg.annotator["name"], labels)
+    report.added += merged.added
+    report.updated += merged.updated
+    report.unchanged += merged.unchanged
+    report.kb_refused += merged.refused
+    report.conflicts += merged.refused
+
+
 def _queue_reviews(conn: Connection, pkg: _Package) -> None:
     """The package's annotations of types split since it was made wait for review, like the project's."""
     if not pkg.reviews:
@@ -955,6 +972,7 @@ def import_packages(
                     _check_ownership(conn, pkg, rows)  # again, in the transaction that writes
                     _merge(conn, pkg, report, rows)
                     _queue_reviews(conn, pkg)
+                    _merge_kb(conn, pkg, report, project)
             except (IntegrityError, DataError) as exc:
                 reason = str(exc.orig).splitlines()[0][:200]
                 raise PackageError(
