@@ -12,6 +12,13 @@ other half is held out and reported on its own.
   (annotator.text.romanization.find, the scoring every search uses, at its default threshold);
 * collisions — of the distinct Latin names, the share that also match another pair's Devanagari name
   (a false hit a search would show).
+
+Across scripts (issue 20): tests/data/names/{ur,bn,pa,ta,si,ne}.tsv hold 100+ place and person names per
+script (Urdu, Bengali, Gurmukhi Punjabi, Tamil, Sinhala, Nepali), each with its Latin and Hindi
+spelling, written for this project. For every direction (Latin → script, script → Latin, Hindi → script,
+script → Hindi) a name counts when the query finds the other spelling (``find``, default threshold).
+Exonyms (Colombo / කොළඹ, Jaffna / யாழ்ப்பாணம்: not transliterations of each other) are listed and
+reported apart; ``false`` is the share of Latin queries that also find another name of the same list.
 """
 
 from __future__ import annotations
@@ -139,10 +146,67 @@ def collisions(pairs) -> float:
     return hit / len(latins)
 
 
+SCRIPTS = {"ur": "Urdu", "bn": "Bengali", "pa": "Gurmukhi", "ta": "Tamil", "si": "Sinhala", "ne": "Nepali"}
+DIRECTIONS = (("latin", "native"), ("native", "latin"), ("hindi", "native"), ("native", "hindi"))
+
+
+def load_names(code: str) -> list[dict[str, str]]:
+    """A script's name list: rows of kind (place, person, exonym), latin, hindi, native (NFC)."""
+    import unicodedata
+
+    rows = []
+    path = ROOT / "tests" / "data" / "names" / f"{code}.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            kind, latin, hindi, native = (unicodedata.normalize("NFC", c) for c in line.split("\t"))
+            rows.append({"kind": kind, "latin": latin, "hindi": hindi, "native": native})
+    return rows
+
+
+def script_recall(code: str, show_misses: bool = False) -> dict[str, float]:
+    """Recall per direction over the list's transliterated names (exonyms apart), and false hits."""
+    rows = load_names(code)
+    names = [r for r in rows if r["kind"] != "exonym"]
+    out: dict[str, float] = {}
+    for src, dst in DIRECTIONS:
+        found = [bool(find(r[src], r[dst])) for r in names]
+        out[f"{src}→{dst}"] = sum(found) / len(found)
+        if show_misses:
+            for ok, r in zip(found, names, strict=True):
+                if not ok:
+                    print(f"  miss {code} {src}→{dst}: {r[src]} / {r[dst]}")
+    exonyms = [r for r in rows if r["kind"] == "exonym"]
+    if exonyms:
+        out["exonyms latin→native"] = sum(bool(find(r["latin"], r["native"])) for r in exonyms) / len(exonyms)
+    natives = [r["native"] for r in rows]
+    false = sum(any(find(r["latin"], n) for n in natives if n != r["native"]) for r in names)
+    out["false"] = false / len(names)
+    out["names"] = len(names)
+    return out
+
+
+def report_scripts(show_misses: bool) -> None:
+    heads = [f"{a}→{b}" for a, b in DIRECTIONS]
+    print(
+        f"\n{'script':9} {'names':>5} "
+        + " ".join(f"{h:>14}" for h in heads)
+        + f" {'exonyms':>8} {'false':>6}"
+    )
+    for code, name in SCRIPTS.items():
+        r = script_recall(code, show_misses)
+        cells = " ".join(f"{r[h]:>14.3f}" for h in heads)
+        exo = f"{r['exonyms latin→native']:>8.3f}" if "exonyms latin→native" in r else f"{'-':>8}"
+        print(f"{name:9} {int(r['names']):>5} {cells} {exo} {r['false']:>6.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--scripts-only", action="store_true", help="only the cross-script name lists")
     args = parser.parse_args()
+    if args.scripts_only:
+        report_scripts(args.show_misses)
+        return
     pairs = load_pairs()
     start = time.perf_counter()
     found = measure(pairs)
@@ -161,6 +225,7 @@ def main() -> None:
         for f, (deva, latin, src) in zip(found, pairs, strict=True):
             if not f:
                 print(f"  miss [{'held' if held_out(deva, latin) else 'design'}] {deva} / {latin} ({src})")
+    report_scripts(args.show_misses)
 
 
 if __name__ == "__main__":

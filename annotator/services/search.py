@@ -279,7 +279,12 @@ def document_keys(*texts: str) -> list[str]:
     turn: each distinct chunk is looked up once (``str.split`` and a dict, in C) and its keys are cached,
     instead of running the word pattern over every text (most of what indexing cost)."""
     chunks = dict.fromkeys(chain.from_iterable(t.split() for t in texts))
-    return list(dict.fromkeys(chain.from_iterable(map(_chunk_keys, chunks))))
+    keys = dict.fromkeys(chain.from_iterable(map(_chunk_keys, chunks)))
+    for t in texts:
+        if " آباد" in t or " نگر" in t:  # Urdu's place names written in two parts are one word too
+            joined = (w for w in _WORD_RE.findall(t) if " " in w)
+            keys.update(dict.fromkeys(chain.from_iterable(map(_word_keys, joined))))
+    return list(keys)
 
 
 def _sql(conn: Connection | sqlite3.Connection, statement: str, params: Sequence[Any] = ()) -> Any:
@@ -441,7 +446,7 @@ def _similar_terms(conn: Connection | sqlite3.Connection, word: str) -> list[str
         edits = _max_edits(len(full))
         if not edits:
             continue
-        starts = [_VOWELS if full[0] in _VOWELS else full[0]]
+        starts = [_VOWELS if full[0] in _VOWELS else "bv" if full[0] in "bv" else full[0]]
         if len(full) < 8:
             starts.append(_VOWELS if full[1] in _VOWELS else full[1])
         for start in map("".join, product(*starts)):

@@ -188,6 +188,10 @@ def _parse(word: str) -> list[_Seg]:
             continue  # joiners, Vedic accents, unknown signs: no sound of their own
         else:
             segs.append(_Seg(lit=(ch, ch)))
+    # ङ written as a letter, not in a conjunct, is "ng" (Nepali मोरङ Morang; अङ्क stays ank)
+    for i, seg in enumerate(segs):
+        if seg.cons == "ङ" and not (seg.vowel is None and i + 1 < len(segs) and segs[i + 1].cons is not None):
+            seg.ascii = "ng"
     # ज्ञ is pronounced "gy" in Hindi (ज्ञान → gyan)
     for a, b in itertools.pairwise(segs):
         if a.cons == "ज" and a.vowel is None and b.cons == "ञ":
@@ -292,7 +296,19 @@ def _tamil_voicing(segs: list[_Seg]) -> None:
             seg.ascii, seg.iast = between  # மதுரை madurai, மார்கழி margali; ஸ்த in பாகிஸ்தான் stays st
 
 
-def _indic_variants(word: str, script: str) -> list[list[_Seg]]:
+def _tamil_epenthesis(segs: list[_Seg]) -> list[_Seg] | None:
+    """Tamil breaks an initial cluster with a vowel, and puts இ before an initial ர: பிரியா Priya,
+    கிருஷ்ணன் Krishnan, இராமேஸ்வரம் Rameswaram. The reading without it, as the names are spelled elsewhere
+    (None if there is none: திருப்பூர் Tiruppur has a vowel of its own, so both readings are kept)."""
+    if len(segs) > 2 and segs[0].cons is None and segs[0].vowel == "i" and segs[1].cons == "र":
+        return segs[1:]
+    if len(segs) > 2 and segs[0].cons is not None and segs[0].vowel in ("i", "u") and segs[1].cons == "र":
+        segs[0].vowel = None
+        return segs
+    return None
+
+
+def _indic_variants(word: str, script: str, display: bool = False) -> list[list[_Seg]]:
     """The readings of a Bengali/Gurmukhi/Tamil/Sinhala word, the display one first: Tamil with and without
     voiced stops; Bengali ব also as ``v`` (Hindi व in names: বিজয় / विजय)."""
     from annotator.text.romanization_indic import to_devanagari
@@ -300,16 +316,52 @@ def _indic_variants(word: str, script: str) -> list[list[_Seg]]:
     segs = _parse(to_devanagari(word, script))
     variants = [segs]
     if script == "tamil":
-        voiced = [seg.copy() for seg in segs]
-        _tamil_voicing(voiced)
-        # a word with a Grantha letter (ஜ ஷ ஸ ஹ ஶ) is a loanword, its stops as written: பாகிஸ்தான் pakistan
-        variants = [segs, voiced] if any(ch in _GRANTHA for ch in word) else [voiced, segs]
-    elif script == "bengali" and any(seg.cons == "ब" for seg in segs):
-        v = [seg.copy() for seg in segs]
-        for seg in v:
-            if seg.cons == "ब" and seg.ascii == "b":
-                seg.ascii = seg.iast = "v"
-        variants.append(v)
+        if display:
+            _tamil_voicing(segs)  # the voiceless reading of a Grantha word is the first of the variants below
+            if any(ch in _GRANTHA for ch in word):
+                segs = _parse(to_devanagari(word, script))
+            return [segs]
+        variants = []
+        for base in (segs, _tamil_epenthesis([seg.copy() for seg in segs])):
+            if base is None:
+                continue
+            voiced = [seg.copy() for seg in base]
+            _tamil_voicing(voiced)
+            # as English spells Tamil names: த as th (தேனி Theni, செந்தில் Senthil), a name's first stop
+            # voiced (பாலா Bala, கோபால் Gopal, துரை Durai), an initial ச as s (சேலம் Salem, சுரேஷ் Suresh)
+            english = [seg.copy() for seg in base]
+            for seg in english:
+                if seg.cons == "त" and seg.ascii == "t":
+                    seg.ascii = "th"
+            initial = [seg.copy() for seg in voiced]
+            for reading in (initial, english):
+                first = reading[0]
+                if first.cons in _TAMIL_STOPS:
+                    first.ascii = {"क": "g", "च": "s", "ट": "d", "त": "d", "प": "b"}[first.cons]
+            # a word with a Grantha letter (ஜ ஷ ஸ ஹ ஶ) is a loanword, its stops as written: பாகிஸ்தான் pakistan
+            grantha = any(ch in _GRANTHA for ch in word)
+            variants += [base, voiced, initial, english] if grantha else [voiced, base, initial, english]
+        for reading in list(variants):
+            # the enunciative u after a final consonant is not spelled in English: ஈரோடு Erode
+            if len(reading) > 2 and reading[-1].cons is not None and reading[-1].vowel == "u":
+                cut = [seg.copy() for seg in reading]
+                cut[-1].vowel = None
+                variants.append(cut)
+    elif script == "bengali":
+        # ং is "ng" whatever follows (বাংলাদেশ Bangladesh, রংপুর Rangpur), not the nasal of its place
+        for i in range(len(segs) - 1, -1, -1):
+            if segs[i].nasal == 1:
+                segs[i].nasal = 0
+                segs.insert(i + 1, _Seg(lit=("ng", "ṅ")))
+        if not display and any(seg.cons in ("ब", "श") for seg in segs):
+            # as names are spelled in Hindi and English: ব as v (বিজয় / विजय), শ as s (শিলচর Silchar)
+            alt = [seg.copy() for seg in segs]
+            for seg in alt:
+                if seg.cons == "ब" and seg.ascii == "b":
+                    seg.ascii = seg.iast = "v"
+                elif seg.cons == "श" and seg.ascii == "sh":
+                    seg.ascii = "s"
+            variants.append(alt)
     return variants
 
 
@@ -317,7 +369,7 @@ def _indic_variants(word: str, script: str) -> list[list[_Seg]]:
 def _readable_indic(word: str, script: str, iast: bool) -> str:
     from annotator.text.romanization_indic import NO_SCHWA_DELETION
 
-    segs = _indic_variants(word, script)[0]
+    segs = _indic_variants(word, script, display=True)[0]
     if script not in NO_SCHWA_DELETION:
         _delete_final_schwa(segs)
         _delete_medial_schwas(segs)
@@ -333,7 +385,12 @@ def _indic_spellings(word: str, script: str) -> list[str]:
     for segs in _indic_variants(word, script):
         if script in NO_SCHWA_DELETION:
             out.append(_render(segs, False))
+            if script == "sinhala" and segs and segs[-1].cons is not None and segs[-1].vowel == "a":
+                # a final a reads as English -e or nothing: ගාල්ල Galle, නේපාල(ය) Nepal
+                out.append(_render(segs, False)[:-1])
             continue
+        if script == "bengali" and len(segs) > 1 and segs[-1].vowel == "a" and segs[-2].vowel is None:
+            out.append(_render(segs, False))  # a final vowel after a conjunct is said: পার্থ Partha
         _delete_final_schwa(segs)
         full = _render([seg.copy() for seg in segs], False)
         _delete_medial_schwas(segs)
@@ -362,8 +419,8 @@ def _segs_skeleton(segs: list[_Seg]) -> str:
                 out.append(_SKEL_VOWEL.get(seg.vowel, ""))
         elif seg.vowel:
             out.append((_SKEL_INITIAL if i == 0 else _SKEL_VOWEL).get(seg.vowel, ""))
-        if seg.nasal:
-            nxt = segs[i + 1].cons if i + 1 < len(segs) else None
+        if seg.nasal and i + 1 < len(segs):  # a final nasal is left out, as Urdu's final ں (में / میں)
+            nxt = segs[i + 1].cons
             out.append(_PLACE[nxt][0] if nxt in _PLACE else "n")  # सिंह singh, as the readable form
         if seg.visarga:
             out.append("h")
@@ -492,7 +549,11 @@ def _romanize_other(run: str, scheme: str) -> str:
 
 # Words: letters and digits with their combining marks and ZWJ/ZWNJ. A word starts with a letter or digit,
 # so a mark hanging off a non-word base (◌ि) is never split from it.
-_WORD_RE = regex.compile(r"[\p{L}\p{Nd}][\p{L}\p{M}\p{Nd}\u200c\u200d\p{Emoji_Modifier}]*")
+_WORD_RE = regex.compile(
+    r"[\p{L}\p{Nd}][\p{L}\p{M}\p{Nd}\u200c\u200d\p{Emoji_Modifier}]*"
+    # Urdu writes the second part of many place names apart (اسلام آباد, سری نگر): one word with it
+    r"(?: (?:آباد|نگر)(?![\p{L}\p{M}]))?"
+)
 # The same words by split(): [gap, word, gap, word, ..., gap], the words' offsets summed from the lengths.
 _WORD_SPLIT_RE = regex.compile(f"({_WORD_RE.pattern})")
 _HAS_DEVANAGARI_RE = regex.compile(rf"[{_DEVA_CLASS}]")
@@ -582,6 +643,8 @@ _OTHER_SCRIPT_RE = regex.compile(
     r"[\u0980-\u09FF\u0A00-\u0A7F\u0B80-\u0BFF\u0D80-\u0DFF\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]"
 )
 _NON_KEY_RE = regex.compile(r"[^a-z0-9]+")
+_BENGALI_YU_RE = regex.compile(r"^iu")
+_BENGALI_W_RE = regex.compile(r"oy(?=[aeiou])")
 # Case endings written onto the noun (Hindi, Gurmukhi and Urdu write them apart): a word with one is also
 # keyed without it, so रायपुर finds রায়পুরের (of Raipur) and சென்னையில் (in Chennai). Longest first.
 _CASE_ENDINGS: dict[str, tuple[str, ...]] = {
@@ -617,6 +680,10 @@ def _other_script_spellings(word: str, first: str) -> tuple[tuple[str, ...], str
     base = _without_case_ending(word, script)
     if base:
         readings += _indic_spellings(base, script)
+    if script == "bengali":  # ইউ is yu (ইউনূস Yunus), ওয় before a vowel w (আনোয়ার Anwar)
+        readings += [
+            _BENGALI_W_RE.sub("w", _BENGALI_YU_RE.sub("yu", r)) for r in readings if "iu" in r or "oy" in r
+        ]
     spellings = tuple(dict.fromkeys(_fold(s) for s in readings))
     if any("ai" in f for f in spellings):
         spellings = tuple(dict.fromkeys((*spellings, *(f.replace("ai", "a") for f in spellings))))
@@ -687,6 +754,11 @@ def _allowed_cost(shorter: int) -> float:
     return 0.5 if shorter >= 4 else 0.0
 
 
+# a/u (पंजाब / Punjab) and b/v: Nepali and Bengali say b for व (विराटनगर Biratnagar, विष्णु Bishnu)
+_CHEAP_SUBSTITUTIONS = frozenset(("au", "ua", "bv", "vb", "iy", "yi"))  # ਹਰਿਆਣਾ hariana / Haryana
+_BV = frozenset(("bv", "vb"))
+
+
 def _distance(a: str, ca: tuple[float, ...], b: str, cb: tuple[float, ...], limit: float) -> float | None:
     """Weighted edit distance of ``a`` and ``b`` (indel costs ``ca``/``cb``, substitution 1, a/u 0.75)
     if it is at most ``limit``, else None."""
@@ -704,7 +776,7 @@ def _distance(a: str, ca: tuple[float, ...], b: str, cb: tuple[float, ...], limi
     for x, cx in zip(a, ca, strict=True):
         cur = [prev[0] + cx]
         for j, y in enumerate(b):
-            sub = 0.0 if x == y else 0.75 if x + y in ("au", "ua") else 1.0
+            sub = 0.0 if x == y else 0.75 if x + y in _CHEAP_SUBSTITUTIONS else 1.0
             cur.append(min(prev[j + 1] + cx, cur[j] + cb[j], prev[j] + sub))
         if min(cur) > limit:
             return None
@@ -739,14 +811,15 @@ def _latin_consonants(spelling: str) -> str:
 _NO_VOWEL_SYMBOLS = str.maketrans("", "", "123")
 _NO_LATIN_VOWELS = str.maketrans("", "", "aeiouyv")
 # (vowel, at the start, at the end) → what Urdu writes for it: ((symbol, optional), ...); the middle of a
-# word: a long vowel letter, or nothing for a short vowel (a, i, u may be either)
+# word: a long vowel letter, or nothing for a short vowel (a, i, u may be either; so may e and o, which
+# English spellings of Urdu names write for short vowels: Ahmed احمد, Attock اٹک)
 _LATIN_VOWEL_PLACES: dict[tuple[str, bool], tuple[tuple[str, bool], ...]] = {
     ("a", True): (("1", False),), ("i", True): (("1", False), ("2", True)),
     ("u", True): (("1", False), ("3", True)),
     ("e", True): (("1", False), ("2", False)), ("ai", True): (("1", False), ("2", False)),
     ("o", True): (("1", False), ("3", False)), ("au", True): (("1", False), ("3", False)),
     ("a", False): (("1", True),), ("i", False): (("2", True),), ("u", False): (("3", True),),
-    ("e", False): (("2", False),), ("ai", False): (("2", False),), ("o", False): (("3", False),),
+    ("e", False): (("2", True),), ("ai", False): (("2", False),), ("o", False): (("3", True),),
     ("au", False): (("3", False),),
 }  # fmt: skip
 _LATIN_FINAL = {"a": (("1", False),), "i": (("2", False),), "u": (("3", False),)}
@@ -842,7 +915,11 @@ def _score_plain(q: _Key, w: _Key) -> float:
             best = max(best, 0.9 - 0.025 * (lb - la))
     for a in q.fulls:
         for b in w.fulls:
-            if a[0] != b[0] and not (a[0] in _VOWEL_LETTERS and b[0] in _VOWEL_LETTERS):
+            if (
+                a[0] != b[0]
+                and not (a[0] in _VOWEL_LETTERS and b[0] in _VOWEL_LETTERS)
+                and a[0] + b[0] not in _BV
+            ):
                 continue
             if a[-1] != b[-1] and a[-1] in _VOWEL_LETTERS and b[-1] in _VOWEL_LETTERS:
                 continue  # a different final vowel makes a different word: hindi/hindu, modi/मुद्दे

@@ -218,7 +218,10 @@ def readable(word: str, iast: bool = False) -> str:
 def skeleton(word: str) -> str:
     """The word's skeleton: consonants and long-vowel letters (``1`` ا, ``2`` ی, ``3`` و), runs counted
     once: پاکستان → ``p1kst1n``, طیبہ → ``t2b1``, شریف → ``shr2f``."""
-    return collapse("".join(p.skel for p in _pieces(word)))
+    pieces = _pieces(word)
+    if len(pieces) > 2 and pieces[-1].iast == "ṉ":
+        pieces = pieces[:-1]  # a final nun ghunna nasalizes (جموں / जम्मू, میں / में): Hindi may not write it
+    return collapse("".join(p.skel for p in pieces))
 
 
 def collapse(s: str) -> str:
