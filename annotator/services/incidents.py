@@ -15,6 +15,7 @@ may belong to, each with a one-line reason; :func:`propose_links` does it for ev
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import uuid
 from collections.abc import Iterable
@@ -180,7 +181,7 @@ def event_facts(conn: Connection, event_ids: Iterable[str]) -> dict[str, EventFa
 # ------------------------------------------------------------------------------------------ reading
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: 60,000 of them are made and freed at once (the incident view)
 class Mention:
     id: str
     event_id: str
@@ -196,7 +197,7 @@ class Mention:
     updated_at: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IncidentView:
     id: str
     annotator: str
@@ -210,6 +211,9 @@ class IncidentView:
     manual: dict[str, int]
     notes: str
     mentions: tuple[Mention, ...] = field(default=())
+    #: the administrative areas of the place where they are known (:func:`admin_areas`): country, state or
+    #: province, district
+    admin: tuple[str, ...] = ()
 
     def figure(self, name: str) -> int | None:
         """The incident's figure for ``name`` (killed, injured, arrested) by its rule: the latest report
@@ -239,7 +243,7 @@ class IncidentView:
             "type": self.type,
             "date_start": self.date_start,
             "date_end": self.date_end,
-            "place": {"id": self.place_id, "name": self.place_name}
+            "place": {"id": self.place_id, "name": self.place_name, **_admin_fields(self.admin)}
             if self.place_name or self.place_id
             else None,
             "actors": [{"id": i, "name": n} for i, n in self.actors],
@@ -333,6 +337,7 @@ def _incidents(
                 {k: v for k, v in (r["figures"] or {}).items() if isinstance(v, int)},
                 r["notes"] or "",
                 tuple(ms),
+                admin_areas(r["place_id"], r["place_name"]),
             )
         )
     return out
@@ -342,6 +347,47 @@ def incident_of(project: Project, event_id: str) -> str | None:
     """The id of the incident an event is linked to, or None."""
     with project.engine.connect() as conn:
         return conn.scalar(select(IncidentMention.incident_id).where(IncidentMention.event_id == event_id))
+
+
+# ------------------------------------------------------------------------------------------ admin areas
+
+#: The names of the administrative areas, largest first, as the exports write them.
+ADMIN_LEVELS = ("country", "admin1", "admin2")
+
+
+def _admin_fields(areas: tuple[str, ...]) -> dict[str, str]:
+    return {level: area for level, area in zip(ADMIN_LEVELS, areas, strict=False)}
+
+
+def admin_areas(place_id: str | None, place_name: str | None) -> tuple[str, ...]:
+    """The administrative areas of an incident's place, largest first (country, state or province,
+    district), where the gazetteer knows them: its place id (a canonical name) or its name, as written or
+    in the other script (पहलगाम and Pahalgam: ``("India", "Jammu and Kashmir", "Anantnag")``); ``()``
+    otherwise. The one look-up of admin areas (the exports, the incident view): a project knowledge
+    base's areas are to be preferred here once there is one."""
+    index = _admin_index()
+    for given in (place_id, place_name):
+        if not given or not given.strip():
+            continue
+        found = index.get("text:" + given.strip().casefold()) or index.get(_folded_place(given.strip()))
+        if found:
+            return found
+    return ()
+
+
+@functools.lru_cache(maxsize=1)
+def _admin_index() -> dict[str, tuple[str, ...]]:
+    """Every spelling of the gazetteer's places with known areas, as written (casefolded) and by its
+    cross-script key; a key two places with different areas share is left out."""
+    from annotator.suggest.gazetteer import default_place_areas
+
+    index: dict[str, tuple[str, ...] | None] = {}
+    for spellings, areas in default_place_areas():
+        for spelling in spellings:
+            for key in ("text:" + spelling.casefold(), place_key(spelling)):
+                if index.setdefault(key, areas) != areas:
+                    index[key] = None  # two places: not this one's to say
+    return {k: v for k, v in index.items() if v}
 
 
 # ------------------------------------------------------------------------------------------ commands
@@ -1114,6 +1160,9 @@ CSV_COLUMNS = (
     "type",
     "place_id",
     "place",
+    "country",
+    "admin1",
+    "admin2",
     "actors",
     "killed",
     "injured",
@@ -1163,6 +1212,7 @@ def export_incidents(
                         inc.type,
                         inc.place_id or "",
                         inc.place_name or "",
+                        *(*inc.admin, "", "", "")[:3],
                         "; ".join(f"{name} ({i})" if i else name for i, name in inc.actors),
                         *("" if inc.figure(k) is None else inc.figure(k) for k in FIGURES),
                         inc.rule,
@@ -1217,13 +1267,19 @@ def incident_summaries(project: Project, *, annotator: str | None = None) -> lis
 
     The cyclic garbage collector is paused while the rows become values (none of them is cyclic): its full
     passes over the growing heap stalled the GUI thread for 200-400 ms while the view read in the
-    background."""
+    background. The values are then frozen out of its full passes (``gc.freeze``: they are acyclic, so
+    reference counting still frees them): 90,000 more objects to scan made the next full pass, wherever it
+    fell (the GUI thread painting the timeline), take 60-130 ms. Reading one incident's sources needs the
+    cross-script place keys: their tables are loaded here, off the GUI thread, not on the first selection."""
     import gc
 
+    place_key("पहलगाम")  # loads the transliteration the selected incident's reading needs (20-60 ms once)
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _summaries(project, annotator)
+        found = _summaries(project, annotator)
+        gc.freeze()
+        return found
     finally:
         if paused:
             gc.enable()
@@ -1251,7 +1307,8 @@ def _summaries(project: Project, annotator: str | None) -> list[IncidentView]:
             text(i.figures),
             i.notes,
             text(i.created_at),
-        )
+        ).order_by(func.coalesce(i.date_start, ""), i.created_at, i.id)  # sorted by the database: a sort of
+        # 30,000 rows in Python held the interpreter lock 50-90 ms at a time, which the GUI thread waited for
         m = IncidentMention.__table__.c
         mention_query = select(
             m.id,
@@ -1291,7 +1348,6 @@ def _summaries(project: Project, annotator: str | None) -> list[IncidentView]:
                     str(updated or ""),
                 )
             )
-    incidents.sort(key=lambda r: (r[3] or "", str(r[11]), r[0]))
     out = []
     for iid, aid, itype, start, end, place_id, place_name, actors, rule, figures, notes, _made in incidents:
         ms = mentions.get(iid, [])
@@ -1312,6 +1368,7 @@ def _summaries(project: Project, annotator: str | None) -> list[IncidentView]:
                 {k: v for k, v in manual.items() if isinstance(v, int)} if manual else {},
                 notes or "",
                 tuple(ms),
+                admin_areas(place_id, place_name),
             )
         )
     return out
@@ -1339,7 +1396,7 @@ class IncidentFilter:
     """The incident view's filters; an empty one keeps every incident."""
 
     type: str = ""  # an event type, or "" for any
-    place: str = ""  # text in the place's name or id, or the same place in another script
+    place: str = ""  # text in the place's name or id, the same place in another script, or an admin area
     date_from: str = ""  # YYYY-MM-DD: incidents that end on or after it
     date_to: str = ""  # YYYY-MM-DD: incidents that begin on or before it
     disagreement: bool = False  # only incidents whose sources give different figures
@@ -1365,6 +1422,7 @@ class IncidentFilter:
             if wanted and not (
                 wanted in name.casefold()
                 or wanted in (incident.place_id or "").casefold()
+                or any(wanted == area.casefold() for area in incident.admin)
                 or (name and _folded_place(self.place.strip()) == _folded_place(name))
             ):
                 return False

@@ -485,3 +485,64 @@ def default_gazetteer(allowed_labels: frozenset[str] | None = None) -> Gazetteer
     if allowed_labels is not None:
         entries = [e for e in entries if e.label in allowed_labels]
     return Gazetteer(entries)
+
+
+# ---------------------------------------------------------------------------------------------- admin areas
+
+DEFAULT_ADMIN_AREAS = ("gazetteers", "south_asia_admin.tsv")
+"""The administrative areas of the shipped gazetteer's places, below ``resources/``."""
+
+ADMIN_SEPARATOR = " > "
+
+
+def read_admin_areas(path: str | os.PathLike[str]) -> dict[str, tuple[str, ...]]:
+    """``{name: (country, state or province, district…)}`` from a UTF-8 TSV file with the header ``name``,
+    ``admin``: a place entry's name and the areas that hold it, largest first, separated by ``" > "``
+    (``India > Jammu and Kashmir > Anantnag``); ``#`` lines are comments. GazetteerError lists every bad
+    line (``file:line: reason``): a missing field, an empty area, a name given twice."""
+    path = Path(path)
+    try:
+        text = normalize(decode(path.read_bytes(), str(path)))
+    except OSError as e:
+        raise GazetteerError([f"{path}: cannot read: {e.strerror or e}"]) from None
+    except ValueError as e:
+        raise GazetteerError([str(e)]) from None
+    out: dict[str, tuple[str, ...]] = {}
+    problems: list[str] = []
+    header = False
+    for number, fields in _rows(text.removeprefix("\ufeff"), str(path), "tsv"):
+        where = f"{path}:{number}"
+        if not header:
+            if [f.strip().lower() for f in fields] != ["name", "admin"]:
+                raise GazetteerError([f"{where}: bad header; expected name / admin"])
+            header = True
+            continue
+        if len(fields) != 2 or not fields[0].strip():
+            problems.append(f"{where}: expected a name and its areas, tab-separated")
+            continue
+        name, areas = fields[0].strip(), tuple(a.strip() for a in fields[1].split(ADMIN_SEPARATOR.strip()))
+        if not all(areas):
+            problems.append(f"{where}: an empty area in {fields[1]!r}")
+        elif name in out:
+            problems.append(f"{where}: {name!r} given twice")
+        else:
+            out[name] = areas
+    if not header:
+        problems.append(f"{path}: no header line (expected name / admin)")
+    if problems:
+        raise GazetteerError(problems)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def default_place_areas() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """For each place of the shipped gazetteer whose areas are known: (its canonical name and written
+    spellings, its areas)."""
+    from annotator.resources import resource_path
+
+    areas = read_admin_areas(resource_path(*DEFAULT_ADMIN_AREAS))
+    return tuple(
+        ((e.canonical_name, *e.spellings), areas[e.name])
+        for e in read_entries(resource_path(*DEFAULT_GAZETTEER))
+        if e.name in areas
+    )

@@ -60,7 +60,9 @@ from annotator.services.incidents import (
 from annotator.ui.fonts import document_font
 from annotator.ui.incident_panel import binding_for, conflict_table
 
-COLUMNS = ("≠", "Incident", "Dates", "Type", "Place", "Sources", *FIGURES, "Annotator")
+COLUMNS = ("≠", "Incident", "Dates", "Type", "Place", "Sources", *FIGURES, "Annotator", "Admin areas")
+#: the admin areas' column (country › state › district, where the gazetteer knows the place)
+AREAS = len(COLUMNS) - 1
 #: Sample text setting each column's width (fixed: ResizeToContents would read every row).
 WIDTHS = (
     "≠",
@@ -73,8 +75,38 @@ WIDTHS = (
     "injured",
     "arrested",
     "annotator",
+    "India › Jammu and Kashmir › Anantnag",
 )
 _MARK_COLOR = QColor("#b3261e")
+#: the timeline of more rows than this is counted on the event loop's next turn after the table is shown
+TIMELINE_LATER_ROWS = 5_000
+
+
+#: long lists of incidents the view let go of, freed a part at a time (see :func:`release_later`)
+_let_go: list[list[IncidentView]] = []
+#: how many incidents are freed a turn of the event loop
+RELEASE_STEP = 3_000
+
+
+def release_later(rows: list[IncidentView]) -> None:
+    """Let go of a long list of incidents a few thousand a turn of the event loop: freeing 30,000 incidents
+    and their sources at once (when the view reads them again, or a second view replaces the first) held
+    the interpreter lock, so the GUI thread, for about 100 ms. ``rows`` must be referred to from nowhere
+    else in the view (it is emptied)."""
+    if len(rows) <= RELEASE_STEP:
+        return
+    _let_go.append(rows)
+    if len(_let_go) == 1:
+        QTimer.singleShot(0, _release_step)
+
+
+def _release_step() -> None:
+    rows = _let_go[0]
+    del rows[-RELEASE_STEP:]
+    if not rows:
+        _let_go.pop(0)
+    if _let_go:
+        QTimer.singleShot(0, _release_step)
 
 
 class IncidentTableModel(QAbstractTableModel):
@@ -131,12 +163,14 @@ class IncidentTableModel(QAbstractTableModel):
             if 6 <= col < 6 + len(FIGURES):
                 value = incident.figure(FIGURES[col - 6])
                 return "" if value is None else value
+            if col == AREAS:
+                return " › ".join(incident.admin)
             return incident.annotator
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
             return _MARK_COLOR
         if role == Qt.ItemDataRole.ForegroundRole and 6 <= col < 6 + len(FIGURES):
             return _MARK_COLOR if incident.conflicts(FIGURES[col - 6]) else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and (col == 0 or col >= 5) and col != len(COLUMNS) - 1:
+        if role == Qt.ItemDataRole.TextAlignmentRole and (col == 0 or 5 <= col < 6 + len(FIGURES)):
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.ToolTipRole and 6 <= col < 6 + len(FIGURES):
             found = incident.conflicts(FIGURES[col - 6])
@@ -474,6 +508,11 @@ class IncidentViewDialog(QDialog):
         buttons.addWidget(close)
         layout.addLayout(buttons)
 
+        self._timeline_rows: list[IncidentView] = []
+        self._timeline_later = QTimer(self)
+        self._timeline_later.setSingleShot(True)
+        self._timeline_later.setInterval(0)
+        self._timeline_later.timeout.connect(self._update_timeline)
         self._refilter = QTimer(self)
         self._refilter.setSingleShot(True)
         self._refilter.setInterval(150)
@@ -496,7 +535,7 @@ class IncidentViewDialog(QDialog):
         """All the project's incidents (the filters then choose) and the ids of those whose sources disagree
         (found here when not given); the selection is kept by id."""
         kept = {i.id for i in self.selected()}
-        self.all = incidents
+        before, self.all = self.all, incidents
         self.disagreeing = disagreeing(incidents) if disagree is None else disagree
         names = sorted({i.annotator for i in incidents})
         current = self.annotator_box.currentData()
@@ -508,8 +547,19 @@ class IncidentViewDialog(QDialog):
         self.annotator_box.setCurrentIndex(max(0, self.annotator_box.findData(current)))
         self.annotator_box.blockSignals(False)
         self.apply_filter(keep=kept)
+        if before is not incidents:
+            release_later(before)  # the table, the timeline and the filter hold the new list now
         self.loading = False
         self.loaded.emit()
+
+    def closeEvent(self, event) -> None:
+        """The incidents are let go of a part at a time (see :func:`release_later`)."""
+        rows, self.all = self.all, []
+        self.model.set_rows([], set())
+        self._timeline_later.stop()
+        self._timeline_rows = []
+        release_later(rows)
+        super().closeEvent(event)
 
     def say(self, message: str) -> None:
         """The window's status line, shown in the view too (it may cover the window)."""
@@ -535,21 +585,32 @@ class IncidentViewDialog(QDialog):
     def apply_filter(self, keep: set[str] | None = None) -> None:
         keep = {i.id for i in self.selected()} if keep is None else keep
         wanted, problem = self.current_filter()
-        rows = wanted.apply(self.all, self.disagreeing)
+        rows = self.all if wanted == IncidentFilter() else wanted.apply(self.all, self.disagreeing)
         self.model.set_rows(rows, self.disagreeing)
-        self.timeline.set_days(per_day(rows), self.colors)
+        # the timeline of many rows is counted on the event loop's next turn: the table is shown first, and
+        # neither part alone keeps the window waiting long (30,000 rows: about 20 ms each)
+        self._timeline_rows = rows
+        if len(rows) > TIMELINE_LATER_ROWS:
+            self._timeline_later.start()
+        else:
+            self._update_timeline()
         said = (
             f"{len(rows):,} of {len(self.all):,} incidents"
             if len(rows) != len(self.all)
             else (f"{len(rows):,} incidents")
         )
-        marked = sum(1 for i in rows if i.id in self.disagreeing)
+        marked = (
+            len(self.disagreeing) if rows is self.all else sum(1 for i in rows if i.id in self.disagreeing)
+        )
         if marked:
             said += f" · {marked:,} where the sources disagree (≠)"
         if problem:
             said += f" · not used: {problem}"
         self.heading.setText(said)
         self.select_ids(keep)
+
+    def _update_timeline(self) -> None:
+        self.timeline.set_days(per_day(self._timeline_rows), self.colors)
 
     def select_ids(self, ids: set[str]) -> None:
         """Select the rows of these incidents (the first current); the first row when none is shown."""
@@ -593,9 +654,10 @@ class IncidentViewDialog(QDialog):
         self.sources_of = incident
         self.sources.clear()
         self.beside.clear()
+        areas = f" ({' › '.join(incident.admin)})" if incident.admin else ""
         self.sources_heading.setText(
             f"<b>{short_id(incident.id)}</b> · {incident.type} · {date_range(incident) or 'undated'} · "
-            f"{incident.place_name or ''} — {incident.annotator}"
+            f"{incident.place_name or ''}{areas} — {incident.annotator}"
         )
         self.figures.setText(conflict_table(incident))
         for mention in incident.mentions:

@@ -78,3 +78,21 @@ def test_adjudicate_all_by_a_policy_with_a_and_undo(qtbot, demo_window):  # noqa
         dialog.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
     assert [i.id for i in gold_incidents(project)] == [gold.id]
+
+
+def test_the_table_shows_the_admin_areas_of_the_place(qtbot, demo_window):  # noqa: F811
+    from dataclasses import replace
+
+    from annotator.ui.incident_view import AREAS, COLUMNS, IncidentViewDialog
+    from tests.ui.test_incident_view import cell
+
+    base = inc.incident_summaries(demo_window("demo").project)[0]
+    pahalgam = replace(base, id="p", place_name="पहलगाम", admin=inc.admin_areas(None, "पहलगाम"))
+    nowhere = replace(base, id="n", place_name="तुमड़ीपारा", admin=inc.admin_areas(None, "तुमड़ीपारा"))
+    dialog = IncidentViewDialog(["ATTACK"], {}, None)
+    qtbot.addWidget(dialog)
+    dialog.set_incidents([pahalgam, nowhere])
+    assert COLUMNS[AREAS] == "Admin areas"
+    assert cell(dialog, 0, AREAS) == "India › Jammu and Kashmir › Anantnag" and cell(dialog, 1, AREAS) == ""
+    dialog.place_box.setText("Anantnag")  # an area finds the places in it
+    qtbot.waitUntil(lambda: [i.id for i in dialog.model.rows] == ["p"])
