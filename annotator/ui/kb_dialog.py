@@ -1,11 +1,11 @@
 """``i`` on an entity: a type-ahead over the project's knowledge base that links the entity to an entry.
 
 Typing ``pahalgam``, ``पहलगाम`` or ``LeT`` lists the matching entries as you type (the search runs a short
-moment after the last keystroke, never per character while typing fast), each row with the entry's name,
-label, the alias that matched, its parent and its other aliases; entries of the entity's own label come
-first. The keys are :data:`annotator.keymap.KB_KEYS` (context ``"kb"``): Up/Down choose, Return links,
-Ctrl+N adds an entry from the entity's text and label and links to it (when the project lets this person
-edit the base; otherwise the one line saying why), Ctrl+Delete clears the link, Escape closes.
+moment after the last keystroke, on a worker thread, so typing never waits for it), each row with the
+entry's name, label, the alias that matched, its parent and its other aliases; entries of the entity's own
+label come first. The keys are :data:`annotator.keymap.KB_KEYS` (context ``"kb"``): Up/Down choose,
+Return links, Ctrl+N adds an entry from the entity's text and label and links to it (when the project lets
+this person edit the base; otherwise the one line saying why), Ctrl+Delete clears the link, Escape closes.
 
 The dialog only asks: it is given a ``search(query)`` callable and the callables that link, add and clear,
 each answering ``None`` when done or the one line saying why not (shown in the dialog, which stays open).
@@ -232,7 +232,7 @@ class KbLinkDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Link to the knowledge base")
         self.label = label
-        self._search, self._link, self._link_typed = search, link, link_typed
+        self._link, self._link_typed = link, link_typed
         self._new_entry, self._clear, self.new_refusal = new_entry, clear, new_refusal
         self.hits: list[Hit] = []
         self.searched = ""  # the query the rows answer
@@ -322,6 +322,7 @@ class KbLinkDialog(QDialog):
         hits.sort(key=lambda h: h.label != self.label)  # stable: the service's order within each group
         self.searched = query
         self.hits = hits
+        self.table.setRowCount(0)  # new rows, not items replaced one by one (each resizes the columns)
         self.table.setRowCount(len(hits))
         for row, hit in enumerate(hits):
             tip = tooltip(hit)

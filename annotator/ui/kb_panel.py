@@ -211,6 +211,7 @@ class KbPanel(QDialog):
             hits = []
         self.listed = asked
         self.hits = hits
+        self.table.setRowCount(0)  # new rows, not items replaced one by one (each resizes the columns)
         self.table.setRowCount(len(self.hits))
         for row, hit in enumerate(self.hits):
             tip = tooltip(hit)
