@@ -754,6 +754,13 @@ def cmd_incidents_suggest(args: argparse.Namespace) -> int:
 
     with open_project(args.project) as project:
         found = propose_links(project, args.annotator)
+        stored = None
+        if getattr(args, "store", False):
+            from annotator.services.incidents import store_proposals
+
+            stored = store_proposals(project, args.annotator)
+            if not args.json:
+                print(f"{stored} link proposal(s) kept for {args.annotator} (one rejected is not made again)")
     if args.json:
         rows = [
             {
@@ -766,7 +773,13 @@ def cmd_incidents_suggest(args: argparse.Namespace) -> int:
             }
             for p in found
         ]
-        print(json.dumps({"proposals": rows}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"proposals": rows, **({"stored": stored} if stored is not None else {})},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return EXIT_OK
     if not found:
         print("no link to propose")
@@ -1106,6 +1119,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     q.add_argument("project")
     q.add_argument("--annotator", required=True, metavar="NAME")
     q.add_argument("--json", action="store_true", help="machine-readable output")
+    q.add_argument(
+        "--store",
+        action="store_true",
+        help="keep them as the annotator's link proposals (the Incident panel: a accepts, r rejects)",
+    )
     q.set_defaults(func=cmd_incidents_suggest)
 
     p = sub.add_parser(

@@ -126,6 +126,13 @@ INCIDENT_KEYS: tuple[KeyBinding, ...] = (
     KeyBinding(
         "f", "edit_source_figures", "edit the killed/injured/arrested the selected source gives", "incident"
     ),
+    KeyBinding(
+        "a", "accept_proposal", "accept the proposed incident link shown (★): link the event", "incident"
+    ),
+    KeyBinding(
+        "r", "reject_proposal", "reject the proposed incident link shown (★): not proposed again", "incident"
+    ),
+    KeyBinding("p", "propose_links", "propose incident links for all your events not linked yet", "incident"),
     KeyBinding("Return", "open_source", "open the selected source's document, its event active", "incidents"),
     KeyBinding("m", "merge_incidents", "merge the two selected incidents (into the older one)", "incidents"),
     KeyBinding("s", "split_incident", "move the selected sources to a new incident", "incidents"),

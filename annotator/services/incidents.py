@@ -1081,6 +1081,172 @@ def propose_links(project: Project, annotator: str, *, window: int = DATE_WINDOW
     return out
 
 
+# ------------------------------------------------------------------------------------------ stored proposals
+# propose_links' proposals kept apart from labels as suggestions are: rows of the suggestions table of kind
+# "incident" (the event in annotation_id, the incident in label, the reason in detail, the event's trigger
+# as the span), open until the annotator accepts (the event is linked) or rejects one (never proposed again).
+
+PROPOSAL_KIND = "incident"
+PROPOSAL_SOURCE = "incidents"
+
+
+@dataclass(frozen=True)
+class StoredProposal:
+    id: str  # the suggestion row
+    event_id: str
+    document_id: int
+    incident_id: str
+    score: float
+    reason: str
+
+
+def store_proposals(project: Project, annotator: str, *, window: int = DATE_WINDOW_DAYS) -> int:
+    """Store :func:`propose_links`' proposals as ``annotator``'s open link proposals, replacing their open
+    ones (accepted and rejected ones stay: a rejected proposal is not made again). Returns how many are
+    open now."""
+    from sqlalchemy import delete, insert
+
+    from annotator.store.models import Suggestion
+    from annotator.store.writes import transact
+
+    found = propose_links(project, annotator, window=window)
+
+    def work(conn: Connection) -> int:
+        aid = _annotator_id(conn, annotator)
+        mine = (Suggestion.annotator_id == aid, Suggestion.kind == PROPOSAL_KIND)
+        decided = set(
+            conn.execute(
+                select(Suggestion.annotation_id, Suggestion.label).where(*mine, Suggestion.status != "open")
+            ).all()
+        )
+        conn.execute(delete(Suggestion).where(*mine, Suggestion.status == "open"))
+        wanted = [p for p in found if (p.event_id, p.candidate.incident_id) not in decided]
+        where = {
+            e.id: (e.document_id, e.trigger_start, e.trigger_end)
+            for e in conn.execute(
+                select(Event.id, Event.document_id, Event.trigger_start, Event.trigger_end).where(
+                    Event.id.in_([p.event_id for p in wanted] or [""])
+                )
+            )
+        }
+        now = utcnow()
+        rows = [
+            {
+                "id": str(uuid.uuid4()),
+                "document_id": where[p.event_id][0],
+                "annotator_id": aid,
+                "kind": PROPOSAL_KIND,
+                "start": where[p.event_id][1],
+                "end": where[p.event_id][2],
+                "label": p.candidate.incident_id,
+                "source": PROPOSAL_SOURCE,
+                "score": p.candidate.score,
+                "detail": p.candidate.reason,
+                "status": "open",
+                "annotation_id": p.event_id,
+                "created_at": now,
+            }
+            for p in wanted
+            if p.event_id in where
+        ]
+        if rows:
+            conn.execute(insert(Suggestion), rows)
+        return len(rows)
+
+    return transact(project.engine, work)
+
+
+def event_proposals(project: Project, event_id: str) -> list[StoredProposal]:
+    """The event's open link proposals, best first (none once it is linked to an incident)."""
+    from annotator.store.models import Suggestion
+
+    with project.engine.connect() as conn:
+        if conn.scalar(select(IncidentMention.id).where(IncidentMention.event_id == event_id)):
+            return []
+        rows = conn.execute(
+            select(
+                Suggestion.id, Suggestion.document_id, Suggestion.label, Suggestion.score, Suggestion.detail
+            )
+            .where(
+                Suggestion.kind == PROPOSAL_KIND,
+                Suggestion.annotation_id == event_id,
+                Suggestion.status == "open",
+            )
+            .order_by(Suggestion.score.desc(), Suggestion.id)
+        ).all()
+    return [StoredProposal(r[0], event_id, r[1], r[2], r[3], r[4]) for r in rows]
+
+
+def _mark_proposal(editor: Editor, proposal_id: str, status: str) -> None:
+    from sqlalchemy import update
+
+    from annotator.store.models import Suggestion
+
+    statement = (
+        update(Suggestion)
+        .where(Suggestion.id == proposal_id)
+        .values(status=status, decided_at=utcnow() if status != "open" else None)
+    )
+    editor.transact(lambda conn: conn.execute(statement))
+
+
+class AcceptProposal(LinkEvent):
+    """Accept a stored link proposal: the event is linked to the proposed incident and the proposal marked
+    accepted, as one undo step."""
+
+    def __init__(self, document_id: int, proposal: StoredProposal):
+        super().__init__(document_id, proposal.event_id, proposal.incident_id)
+        self.proposal_id = proposal.id
+        self.text = "accept incident proposal"
+
+    def apply(self, editor: Editor) -> Change:
+        change = super().apply(editor)
+        _mark_proposal(editor, self.proposal_id, "accepted")
+        return change
+
+    def revert(self, editor: Editor) -> Change:
+        change = super().revert(editor)
+        _mark_proposal(editor, self.proposal_id, "open")
+        return change
+
+
+class RejectProposal(Command):
+    """Reject a stored link proposal (it is not proposed again); undo makes it open again."""
+
+    def __init__(self, document_id: int, proposal: StoredProposal):
+        self.document_id = document_id
+        self.proposal_id = proposal.id
+        self.text = "reject incident proposal"
+
+    def apply(self, editor: Editor) -> Change:
+        _mark_proposal(editor, self.proposal_id, "rejected")
+        return Change(self.document_id, frames=True)
+
+    def revert(self, editor: Editor) -> Change:
+        _mark_proposal(editor, self.proposal_id, "open")
+        return Change(self.document_id, frames=True)
+
+
+def proposal_outcome(document_id: int | None, proposal: StoredProposal | None, accept: bool) -> Any:
+    """The workbench's answer to "accept (reject) the proposal shown for the active event"."""
+    from annotator.services.workbench import Outcome
+
+    if proposal is None or document_id is None:
+        return Outcome(
+            message="No proposal shown for the active event (Incident panel: a accepts, r rejects)."
+        )
+    if accept:
+        return Outcome(
+            AcceptProposal(document_id, proposal),
+            message=f"Linked to the proposed incident {short_id(proposal.incident_id)} "
+            "(Ctrl+Z takes it back).",
+        )
+    return Outcome(
+        RejectProposal(document_id, proposal),
+        message=f"Proposal of incident {short_id(proposal.incident_id)} rejected: it is not made again.",
+    )
+
+
 # ------------------------------------------------------------------------------------------ agreement
 
 
@@ -1512,6 +1678,8 @@ class EventIncident:
     incident: IncidentView | None
     snippets: dict[str, str]
     candidates: tuple[tuple[Candidate, IncidentView], ...]
+    #: the stored link proposals of the event (:func:`store_proposals`), apart from its links and candidates
+    proposals: tuple[tuple[StoredProposal, IncidentView], ...] = ()
 
 
 def event_incident(project: Project, event_id: str, *, limit: int = 5) -> EventIncident:
@@ -1522,9 +1690,12 @@ def event_incident(project: Project, event_id: str, *, limit: int = 5) -> EventI
         if found:
             return EventIncident(event_id, found[0], mention_snippets(project, found[0].mentions), ())
     ranked = candidates(project, event_id, limit=limit)
-    views = {v.id: v for v in list_incidents(project, incident_ids=[c.incident_id for c in ranked])}
+    proposed = event_proposals(project, event_id)
+    wanted = [c.incident_id for c in ranked] + [p.incident_id for p in proposed]
+    views = {v.id: v for v in list_incidents(project, incident_ids=wanted)}
     pairs = tuple((c, views[c.incident_id]) for c in ranked if c.incident_id in views)
-    return EventIncident(event_id, None, {}, pairs)
+    offered = tuple((p, views[p.incident_id]) for p in proposed if p.incident_id in views)
+    return EventIncident(event_id, None, {}, pairs, offered)
 
 
 def figures_line(incident: IncidentView) -> str:

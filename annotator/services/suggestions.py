@@ -247,6 +247,11 @@ def _latest_model(project: Project, owner: int | None = None):
 # ---------------------------------------------------------------------------------------------- rows
 
 
+#: the kinds of suggestions that propose labels (the suggestions table also keeps incident link proposals,
+#: services.incidents.store_proposals, which the label suggestions' readers leave out)
+LABEL_KINDS = ("entity", "event")
+
+
 @dataclass(frozen=True)
 class StoredSuggestion:
     id: str
@@ -287,6 +292,7 @@ def open_suggestions(project: Project, document_id: int, annotator: str) -> list
                 SuggestionRow.document_id == document_id,
                 SuggestionRow.annotator_id == aid,
                 SuggestionRow.status == "open",
+                SuggestionRow.kind.in_(LABEL_KINDS),
             )
             .order_by(SuggestionRow.start, SuggestionRow.end, SuggestionRow.label)
         ).all()
@@ -321,7 +327,11 @@ def has_suggestions(project: Project, document_id: int, annotator: str) -> bool:
             conn.scalar(
                 select(func.count())
                 .select_from(SuggestionRow)
-                .where(SuggestionRow.document_id == document_id, SuggestionRow.annotator_id == aid)
+                .where(
+                    SuggestionRow.document_id == document_id,
+                    SuggestionRow.annotator_id == aid,
+                    SuggestionRow.kind.in_(LABEL_KINDS),
+                )
             )
         )
 
@@ -375,7 +385,11 @@ def compute_suggestions(
     found = prefill_links(project, text, found)  # propagation and the model: the one entry that explains them
     with project.engine.begin() as conn:
         aid = annotator_id_in(conn, annotator, create=True)
-        mine = (SuggestionRow.document_id == document_id, SuggestionRow.annotator_id == aid)
+        mine = (
+            SuggestionRow.document_id == document_id,
+            SuggestionRow.annotator_id == aid,
+            SuggestionRow.kind.in_(LABEL_KINDS),  # link proposals (services.incidents) are not replaced here
+        )
         entities = conn.execute(
             select(Entity.start, Entity.end).where(
                 Entity.document_id == document_id, Entity.annotator_id == aid

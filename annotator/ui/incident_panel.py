@@ -5,6 +5,8 @@ sources disagree on side by side), else the incidents it may belong to, best fir
 Keyboard first (:data:`annotator.keymap.INCIDENT_KEYS`, acting only while the panel's list has the focus):
 Up/Down, Return links the active event to a candidate or opens a source, 1…5 link to that candidate, n
 starts a new incident, u unlinks, e edits the incident's fields, f the figures the selected source gives.
+Stored link proposals (★, made by p or ``annotator incidents suggest --store``) are listed apart, above
+the candidates: a accepts one (the event is linked), r rejects it (it is not proposed again).
 The panel only says what was asked; the window runs the commands."""
 
 from __future__ import annotations
@@ -111,6 +113,8 @@ class IncidentPanel(QWidget):
     sourceOpened = Signal(object)  # the Mention whose document to open
     editRequested = Signal(object)  # the IncidentView whose fields to edit
     figuresRequested = Signal(object)  # the Mention whose figures to edit
+    proposalDecided = Signal(object, bool)  # a StoredProposal, accepted (True) or rejected
+    proposeRequested = Signal()  # propose links for all the person's unlinked events
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -207,6 +211,15 @@ class IncidentPanel(QWidget):
                     else "No incident of yours fits it (type, date, place, actors)."
                 )
             )
+            # stored proposals first, marked apart from the candidates: made automatically, not yet yours
+            for proposal, incident in content.proposals:
+                row = QListWidgetItem(
+                    f"★ proposed  {short_id(incident.id)}  {incident_line(incident)}\n"
+                    f"    {proposal.reason} — a accepts · r rejects"
+                )
+                row.setData(Qt.ItemDataRole.UserRole, ("proposal", proposal.id))
+                row.setToolTip(f"a link proposal (score {proposal.score:.2f}), kept apart from your links")
+                self.list.addItem(row)
             for number, (candidate, incident) in enumerate(content.candidates, 1):
                 row = QListWidgetItem(
                     f"{number}  {short_id(incident.id)}  {incident_line(incident)}\n    {candidate.reason}"
@@ -214,7 +227,11 @@ class IncidentPanel(QWidget):
                 row.setData(Qt.ItemDataRole.UserRole, ("candidate", incident.id))
                 row.setToolTip(f"score {candidate.score:.2f}")
                 self.list.addItem(row)
-            self.keys.setText(("↑ ↓ · Enter or 1…5 links · " if n else "") + "n new incident")
+            self.keys.setText(
+                ("↑ ↓ · Enter or 1…5 links · " if n else "")
+                + ("a accepts ★ · r rejects ★ · " if content.proposals else "")
+                + "n new incident · p proposes links"
+            )
             self._show_buttons(False)
         if self.list.count():
             self.list.setCurrentRow(0)
@@ -242,7 +259,8 @@ class IncidentPanel(QWidget):
             self.list.setCurrentRow(0)
 
     def current(self) -> tuple[str, str] | None:
-        """("candidate", incident id) or ("source", event id) of the current row."""
+        """("candidate", incident id), ("proposal", proposal id) or ("source", event id) of the current
+        row."""
         item = self.list.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
@@ -261,6 +279,23 @@ class IncidentPanel(QWidget):
             self.edit_incident()
         elif binding.action == "edit_source_figures":
             self.edit_source_figures()
+        elif binding.action in ("accept_proposal", "reject_proposal"):
+            proposal = self.current_proposal()
+            if proposal is not None:
+                self.proposalDecided.emit(proposal, binding.action == "accept_proposal")
+        elif binding.action == "propose_links":
+            self.proposeRequested.emit()
+
+    def current_proposal(self):
+        """The proposal of the current row, or the first one shown (None when none is)."""
+        if self.content is None or not self.content.proposals:
+            return None
+        current = self.current()
+        if current is not None and current[0] == "proposal":
+            found = next((p for p, _i in self.content.proposals if p.id == current[1]), None)
+            if found is not None:
+                return found
+        return self.content.proposals[0][0]
 
     def edit_incident(self) -> None:
         """Ask to edit the fields of the incident shown (nothing while only candidates are)."""
@@ -290,6 +325,10 @@ class IncidentPanel(QWidget):
         kind, key = current
         if kind == "candidate":
             self.linkRequested.emit(key)
+        elif kind == "proposal":
+            proposal = self.current_proposal()
+            if proposal is not None:
+                self.proposalDecided.emit(proposal, True)
         elif self.content.incident is not None:
             mention = next((m for m in self.content.incident.mentions if m.event_id == key), None)
             if mention is not None:

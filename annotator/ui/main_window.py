@@ -242,6 +242,8 @@ class MainWindow(
         )
         self.incident_panel.editRequested.connect(self.edit_incident_fields)
         self.incident_panel.figuresRequested.connect(self.edit_source_figures)
+        self.incident_panel.proposalDecided.connect(self.decide_proposal)  # stored link proposals (★)
+        self.incident_panel.proposeRequested.connect(self.propose_incident_links)
         # a tab beside Documents and Search (tabified below): the list keeps the column's height, and the
         # Incident tab comes up by itself when an event becomes active (see _follow_incident_tab)
         self.incident_dock = self._dock("Incident", self.incident_panel, Qt.DockWidgetArea.LeftDockWidgetArea)

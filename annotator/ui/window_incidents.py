@@ -90,6 +90,36 @@ class IncidentsMixin(WindowBase):
             return
         self.incident_panel.focus_list()
 
+    def decide_proposal(self, proposal, accept: bool) -> None:
+        """Accept (link the active event) or reject the stored link proposal shown: one undo step."""
+        from annotator.services.incidents import proposal_outcome
+
+        if proposal is not None and proposal.event_id != self.active_event:
+            proposal = None  # the panel shows another event's: nothing to decide here
+        self.carry_out(proposal_outcome(self.document_id, proposal, accept))
+
+    def propose_incident_links(self):
+        """Store link proposals for all the person's events not linked yet (in the background), then show
+        the active event's in the panel."""
+        from annotator.services.incidents import store_proposals
+
+        project, name = self.project, self.editor.annotator
+
+        def done(n: int) -> None:
+            self.statusBar().showMessage(
+                f"{n} incident link proposal{'s' if n != 1 else ''} for your events not linked yet (★ in the "
+                "Incident panel: a accepts, r rejects).",
+                8000,
+            )
+            self._update_incident_panel()
+
+        return self.background(
+            "Proposing incident links",
+            lambda progress, cancel: store_proposals(project, name),
+            done,
+            "Proposing incident links",
+        )
+
     def link_active_event(self, incident_id: str) -> None:
         """Link the active event to an incident (one undo step)."""
         from annotator.services.incidents import link_outcome
