@@ -25,8 +25,23 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "packaging"))
-from build import archive_path, executable  # noqa: E402
+
+
+def _load_build_script():
+    """packaging/build.py as a module (by its path: the build/ folder beside it must not shadow it)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "annotator_build_script", HERE.parent / "packaging" / "build.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_build = _load_build_script()
+archive_path, executable = _build.archive_path, _build.executable
 
 SOURCE = [str(Path(sys.executable).with_name("annotator"))]
 TARGET_S = 3.0

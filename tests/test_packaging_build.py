@@ -13,8 +13,21 @@ import pytest
 from annotator import __version__
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "packaging"))
-from build import executable, info_path, source_digest  # noqa: E402
+
+
+def _load_build_script():
+    """packaging/build.py as a module (by its path: a folder named build/ beside it must not shadow it)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("annotator_build_script", REPO / "packaging" / "build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_build = _load_build_script()
+executable, info_path, source_digest = _build.executable, _build.info_path, _build.source_digest
 
 BUILT = executable()
 
