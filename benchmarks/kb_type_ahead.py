@@ -83,8 +83,13 @@ def main() -> None:
         report = kb.import_records(project, records(args.entries), by="bench")
         print(f"base: {args.entries:,} entries imported in {time.perf_counter() - started:.1f} s ({report})")
 
+        inner: list[float] = []  # each search's own time, on whichever thread ran it
+
         def search(query: str):
-            return kb.search(project, query, limit=20)
+            t = time.perf_counter()
+            hits = kb.search(project, query, limit=20)
+            inner.append(time.perf_counter() - t)
+            return hits
 
         dialog = KbLinkDialog(
             "", "GPE", (None, None), search, lambda h: None, lambda t: None, lambda: None, lambda: None
@@ -134,13 +139,19 @@ def main() -> None:
             search(query)
             return time.perf_counter() - t
 
+        handoffs: list[float] = []  # keystroke to rows less the search itself: thread hand-offs, rows, paint
+        on_worker: list[float] = []  # the search itself, in the dialog (on its worker thread)
+
         def widget(query: str) -> float:
             dialog.query.setText(query)
             t = time.perf_counter()
             dialog.search_now()
             while dialog.searched != query:
                 app.processEvents(wait)
-            return time.perf_counter() - t
+            took = time.perf_counter() - t
+            on_worker.append(inner[-1])
+            handoffs.append(took - inner[-1])
+            return took
 
         bare_times: list[float] = []
         widget_times: list[float] = []
@@ -159,6 +170,12 @@ def main() -> None:
             f"{max(widget_times) * 1000:.2f} ms; bare services.kb.search median {b * 1000:.2f} ms, 95th "
             f"percentile {p95(bare_times) * 1000:.2f} ms; ratio of medians {w / b:.2f}x; target 30 ms (95th "
             f"percentile): {'met' if p95(widget_times) <= 0.030 else 'NOT met'}"
+        )
+        worker_ms, rest_ms = statistics.median(on_worker) * 1000, statistics.median(handoffs) * 1000
+        print(
+            f"of which the search on the worker thread is the median {worker_ms:.2f} ms and the rest (two "
+            f"thread wake-ups, rows, paint) {rest_ms:.2f} ms; load average {os.getloadavg()[0]:.1f} on "
+            f"{os.cpu_count()} cores"
         )
         slow = sorted(zip(widget_times, queries * args.rounds, strict=True), reverse=True)[:5]
         print("slowest keystrokes: " + ", ".join(f"{q!r} {t * 1000:.1f} ms" for t, q in slow))
