@@ -270,13 +270,18 @@ class _Spans:
 
 
 def _link(value: Any, what: str) -> tuple[str | None, str | None]:
-    """A canonical link ``{"id": "Q1234", "name": "Lashkar-e-Taiba"}`` (name optional), or none."""
+    """A canonical link ``{"id": "Q1234", "name": "Lashkar-e-Taiba"}`` (name optional), or none. An export
+    also writes the knowledge-base entry's ``type`` (its label), which is read as a string and not kept."""
     if value is None:
         return None, None
     link = _obj(value, f"{what}: 'link'")
-    unknown = sorted(set(link) - {"id", "name"})
+    unknown = sorted(set(link) - {"id", "name", "type"})
     if unknown:
-        raise AnnotationProblem(f"{what}: 'link' has unknown field(s) {', '.join(unknown)} (known: id, name)")
+        raise AnnotationProblem(
+            f"{what}: 'link' has unknown field(s) {', '.join(unknown)} (known: id, name, type)"
+        )
+    if not isinstance(link.get("type", ""), str):
+        raise AnnotationProblem(f"{what}: link 'type' must be a string")
     link_id, name = link.get("id"), link.get("name")
     if not isinstance(link_id, str) or not link_id.strip():
         raise AnnotationProblem(f"{what}: 'link' needs an 'id' (a non-empty string)")

@@ -74,6 +74,8 @@ class DatasetReport:
     sentences: Counter = field(default_factory=Counter)
     tokens: Counter = field(default_factory=Counter)
     labels: Counter = field(default_factory=Counter)  # (split, label)
+    linked: Counter = field(default_factory=Counter)  # per split: entities with a canonical link
+    unlinked: Counter = field(default_factory=Counter)
     checks: Checks = field(default_factory=Checks)
     files: list[str] = field(default_factory=list)
     path: str = ""
@@ -199,6 +201,18 @@ def _choose(
 
 
 _span_of = attrgetter("start", "end", "label")
+
+
+def _count_links(report: DatasetReport, split: str, doc: Labelled, spans: list, annotation_set: str) -> None:
+    """The card's linked and unlinked entities: an exported span is linked when the set's entity there
+    (for a majority, an entity of any annotator's there) carries a canonical link."""
+    if annotation_set == "majority":
+        sets = [s for s in doc.sets.values() if not s.is_gold]
+    else:
+        sets = [s for s in (doc.sets.get(annotation_set),) if s is not None]
+    linked = {(e.start, e.end, e.label) for s in sets for e in s.entities if e.link is not None}
+    for span in spans:
+        (report.linked if tuple(span[:3]) in linked else report.unlinked)[split] += 1
 
 
 def _check_set(project: Project, annotation_set: str) -> None:
@@ -514,6 +528,7 @@ def export_dataset(
                 doc.external_id, doc.title, doc.text, dict(doc.meta), spans, doc_labels, split=name
             )
             report.documents[name] += 1
+            _count_links(report, name, doc, spans, annotation_set)
             return _write_example(writers, example, fmt, crossing, label_order, tag_ids, report)
 
         try:
@@ -655,6 +670,8 @@ def dataset_card(
         lines.append(row("tokens", [report.tokens[s] for s in splits]))
     for label in sorted({label for _s, label in report.labels}):
         lines.append(row(f"`{label}`", [report.labels[(s, label)] for s in splits]))
+    lines.append(row("entities linked to the knowledge base", [report.linked[s] for s in splits]))
+    lines.append(row("entities not linked", [report.unlinked[s] for s in splits]))
     lines += ["", "## Schema", "", *_schema_version_lines(project), ""]
     lines += [f"Entity labels ({len(project.schema.assignable_entity_type_names)}):"]
     lines += [f"- `{t.name}`: {t.description}" for t in project.schema.entities if not t.abstract]

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Text, select, type_coerce
 from annotator.annotations import Document
 from annotator.fileio import atomic_file, staging_dir
 from annotator.progress import CancelFlag, Cancelled, ProgressCallback, no_progress
+from annotator.services.kb import describe_links, link_details
 from annotator.services.project import Project
 from annotator.services.team import visible_annotator
 from annotator.store.database import json_dumps
@@ -93,9 +94,12 @@ def write_jsonl(
         for documents in read_batches(conn, annotators=annotators, batch_size=batch_size, cancel=cancel):
             metas = _metas(conn, documents)
             incidents = _incidents(conn, documents)
+            links = link_details(conn, documents)  # links carry their entry's name and type
             lines = []
             for doc in documents:
                 anns = doc.blocks()
+                if links:
+                    describe_links(anns, links)
                 if incidents:
                     _with_incidents(anns, incidents)
                 report.annotated += bool(anns)

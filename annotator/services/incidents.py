@@ -28,6 +28,7 @@ from sqlalchemy import Connection, and_, func, select
 
 from annotator.errors import AnnotatorError
 from annotator.services.annotate import Change, Command, Editor
+from annotator.services.kb import canonical_view
 from annotator.services.project import Project
 from annotator.store.models import (
     Annotator,
@@ -321,8 +322,13 @@ def _incidents(
                 )
             )
     out = []
+    # places and actors with a knowledge-base entry: its canonical name and (places) admin areas
+    base = canonical_view(
+        conn, [r["place_id"] for r in incidents] + [a.get("id") for r in incidents for a in r["actors"] or ()]
+    )
     for r in incidents:
         ms = sorted(mentions.get(r["id"], []), key=lambda m: (m.published or "", m.external_id, m.start))
+        place = base.get(r["place_id"] or "")
         out.append(
             IncidentView(
                 r["id"],
@@ -331,13 +337,16 @@ def _incidents(
                 r["date_start"],
                 r["date_end"],
                 r["place_id"],
-                r["place_name"],
-                tuple((a.get("id", ""), a.get("name", "")) for a in r["actors"] or ()),
+                place[0] if place else r["place_name"],
+                tuple(
+                    (a.get("id", ""), base.get(a.get("id") or "", (a.get("name", ""),))[0])
+                    for a in r["actors"] or ()
+                ),
                 r["figure_rule"],
                 {k: v for k, v in (r["figures"] or {}).items() if isinstance(v, int)},
                 r["notes"] or "",
                 tuple(ms),
-                admin_areas(r["place_id"], r["place_name"]),
+                (place[1] if place else ()) or admin_areas(r["place_id"], r["place_name"]),
             )
         )
     return out

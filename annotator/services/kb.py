@@ -331,7 +331,14 @@ def ensure_seeded(project: Project) -> int:
         if _get_setting(conn, SEEDED_KEY) is not None:
             return 0
     from annotator.resources import resource_path
-    from annotator.suggest.gazetteer import DEFAULT_GAZETTEER, read_entries
+    from annotator.suggest.gazetteer import (
+        DEFAULT_ADMIN_AREAS,
+        DEFAULT_GAZETTEER,
+        read_admin_areas,
+        read_entries,
+    )
+
+    areas = read_admin_areas(resource_path(*DEFAULT_ADMIN_AREAS))
 
     # the entry's name is the gazetteer's canonical name (the suggestions' detail); it is a spelling
     # only when written as one ("Major" is the canonical name of मेजर, and the English word an adjective)
@@ -341,6 +348,7 @@ def ensure_seeded(project: Project) -> int:
             "label": e.label,
             "aliases": e.spellings,
             "name_is_spelling": e.canonical_name in e.spellings,
+            "admin_areas": areas.get(e.name, ()),
         }
         for e in read_entries(resource_path(*DEFAULT_GAZETTEER))
     ]
@@ -1143,29 +1151,77 @@ def linked_mentions(project: Project, entry_id: str, *, limit: int | None = None
 # ---------------------------------------------------------------------------------------------- incidents
 
 
+def _areas(conn: Connection, entry_uuid: str) -> tuple[str, ...]:
+    """An entry's admin areas, largest first: its own field, else its parents' names (the farthest
+    first: ``India``, ``Jammu and Kashmir``, ``Anantnag``)."""
+    row = conn.execute(select(KbEntry.admin_areas, KbEntry.parent_id).where(KbEntry.id == entry_uuid)).one()
+    if row.admin_areas:
+        return tuple(row.admin_areas)
+    out: list[str] = []
+    parent, seen = row.parent_id, {entry_uuid}
+    while parent and parent not in seen:
+        seen.add(parent)
+        p = conn.execute(select(KbEntry.name, KbEntry.parent_id).where(KbEntry.id == parent)).first()
+        if p is None:
+            break
+        out.append(p.name)
+        parent = p.parent_id
+    return tuple(reversed(out))
+
+
+def canonical_view(conn: Connection, ids: Iterable[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Canonical id → (the entry's name, its admin areas largest first) for the ids that name live
+    entries (a merged entry's id: the entry it was merged into); for the incident exports and views. A
+    few queries whatever the number of ids (in batches; parents level by level)."""
+    wanted = sorted({i for i in ids if i})
+    rows: dict[str, Any] = {}
+    for chunk in _chunked(wanted):
+        for r in conn.execute(select(KbEntry).where(KbEntry.canonical_id.in_(chunk))):
+            rows[r.canonical_id] = r
+    live: dict[str, Any] = {}
+    for given, r in rows.items():
+        if r.deleted_at is None:
+            live[given] = r
+        elif r.merged_into:
+            found = _entry_uuid(conn, given)
+            if found is not None:
+                live[given] = conn.execute(select(KbEntry).where(KbEntry.id == found)).one()
+    parents: dict[str, tuple[str, str | None]] = {}  # uuid → (name, its parent)
+    todo = {r.parent_id for r in live.values() if not r.admin_areas and r.parent_id}
+    for _depth in range(8):
+        todo -= set(parents)
+        if not todo:
+            break
+        for chunk in _chunked(sorted(todo)):
+            for p in conn.execute(
+                select(KbEntry.id, KbEntry.name, KbEntry.parent_id).where(KbEntry.id.in_(chunk))
+            ):
+                parents[p.id] = (p.name, p.parent_id)
+        todo = {parent for _name, parent in parents.values() if parent}
+    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for given, r in live.items():
+        areas: tuple[str, ...] = tuple(r.admin_areas or ())
+        if not areas:
+            chain: list[str] = []
+            parent, seen = r.parent_id, {r.id}
+            while parent in parents and parent not in seen:
+                seen.add(parent)
+                chain.append(parents[parent][0])
+                parent = parents[parent][1]
+            areas = tuple(reversed(chain))
+        out[given] = (r.name, areas)
+    return out
+
+
 def place_admin_areas(project: Project, place_id: str | None) -> list[str]:
-    """The admin areas of the place entry ``place_id`` names (its own field, else its parents' names,
-    nearest first); [] when the base has no such entry."""
+    """The admin areas of the place entry ``place_id`` names, largest first (country, state, district):
+    its own field, else its parents' names; [] when the base has no such entry."""
     if not place_id:
         return []
     ensure_seeded(project)
     with project.engine.connect() as conn:
         found = _entry_uuid(conn, place_id)
-        if found is None:
-            return []
-        row = conn.execute(select(KbEntry.admin_areas, KbEntry.parent_id).where(KbEntry.id == found)).one()
-        if row.admin_areas:
-            return list(row.admin_areas)
-        out: list[str] = []
-        parent, seen = row.parent_id, {found}
-        while parent and parent not in seen:
-            seen.add(parent)
-            p = conn.execute(select(KbEntry.name, KbEntry.parent_id).where(KbEntry.id == parent)).first()
-            if p is None:
-                break
-            out.append(p.name)
-            parent = p.parent_id
-        return out
+        return list(_areas(conn, found)) if found is not None else []
 
 
 def actor_name(project: Project, actor_id: str | None) -> str | None:
@@ -1731,3 +1787,41 @@ def read_package_rows(path: str | Any) -> dict[str, list[dict[str, Any]]]:
             return package_rows(conn)
     finally:
         engine.dispose()
+
+
+# ---------------------------------------------------------------------------------------------- exports
+
+
+def link_details(conn: Connection, documents: Iterable[Any]) -> dict[str, tuple[str, str]]:
+    """Canonical id → (entry name, label) of the links on the entities of ``documents``
+    (:class:`annotator.annotations.Document`s) that name live entries of the base (a merged entry's id:
+    the entry it was merged into)."""
+    ids = sorted(
+        {e.link.id for doc in documents for s in doc.sets.values() for e in s.entities if e.link is not None}
+    )
+    out: dict[str, tuple[str, str]] = {}
+    for chunk in _chunked(ids):
+        for canonical, name, label, deleted, merged in conn.execute(
+            select(
+                KbEntry.canonical_id, KbEntry.name, KbEntry.label, KbEntry.deleted_at, KbEntry.merged_into
+            ).where(KbEntry.canonical_id.in_(chunk))
+        ):
+            if deleted is None:
+                out[canonical] = (name, label)
+            elif merged:
+                live = _entry_uuid(conn, canonical)
+                row = conn.execute(select(KbEntry.name, KbEntry.label).where(KbEntry.id == live)).first()
+                if row is not None:
+                    out[canonical] = (row.name, row.label)
+    return out
+
+
+def describe_links(blocks: list[dict[str, Any]], details: dict[str, tuple[str, str]]) -> None:
+    """Native JSONL blocks' links with the entry's name (when the link has none) and type: ``{"id":
+    "Q485436", "name": "Lashkar-e-Taiba", "type": "ARMED_GROUP"}``."""
+    for block in blocks:
+        for entity in block.get("entities") or ():
+            link = entity.get("link")
+            found = details.get(link["id"]) if link else None
+            if found is not None:
+                entity["link"] = {"id": link["id"], "name": link.get("name") or found[0], "type": found[1]}

@@ -217,9 +217,15 @@ def test_incident_helpers_give_admin_areas_and_actor_names(team):
         project, name="Anantnag", label="GPE", by="lead", canonical_id="Q4", parent="kb:jammu-and-kashmir"
     )
     kb.update_entry(project, "kb:pahalgam", by="lead", parent="Q4")
-    assert kb.place_admin_areas(project, "kb:pahalgam") == ["Anantnag", "Jammu and Kashmir"]
-    kb.update_entry(project, "kb:pahalgam", by="lead", admin_areas=["Anantnag district", "J&K"])
-    assert kb.place_admin_areas(project, "kb:pahalgam") == ["Anantnag district", "J&K"]
+    kb.update_entry(project, "kb:pahalgam", by="lead", admin_areas=[])
+    assert kb.place_admin_areas(project, "kb:pahalgam") == ["Jammu and Kashmir", "Anantnag"]  # its parents
+    kb.update_entry(project, "kb:pahalgam", by="lead", admin_areas=["India", "J&K", "Anantnag district"])
+    assert kb.place_admin_areas(project, "kb:pahalgam") == ["India", "J&K", "Anantnag district"]
+    assert kb.place_admin_areas(project, "kb:srinagar") == [
+        "India",
+        "Jammu and Kashmir",
+        "Srinagar",
+    ]  # seeded
     assert kb.place_admin_areas(project, "nowhere") == []
     assert kb.actor_name(project, "kb:lashkar-e-taiba") == "Lashkar-e-Taiba"
     assert kb.actor_name(project, None) is None
