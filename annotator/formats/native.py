@@ -13,9 +13,11 @@ the annotator and the given id, so importing the same file twice is idempotent t
 from __future__ import annotations
 
 import hashlib
+import math
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from unicodedata import is_normalized
 
@@ -100,6 +102,17 @@ class LabelIn:
 
 
 @dataclass
+class SessionIn:
+    """One work session of the block's annotator on the document (``"time"``'s ``sessions``)."""
+
+    id: str
+    started: datetime
+    ended: datetime
+    active_seconds: float
+    labels: int
+
+
+@dataclass
 class AnnotationIn:
     annotator: str
     status: str
@@ -110,6 +123,7 @@ class AnnotationIn:
     sentiments: list[SentimentIn]
     warnings: list[str] = field(default_factory=list)
     relations: list[RelationIn] = field(default_factory=list)
+    sessions: list[SessionIn] = field(default_factory=list)  # time spent (issue 18)
 
 
 _NAMESPACE_BYTES = NAMESPACE.bytes
@@ -360,10 +374,76 @@ def _incident(value: Any, annotator: str, what: str) -> tuple[str, dict[str, int
     return incident_storage_id(value.strip(), annotator), figures
 
 
+def _moment(value: Any, what: str) -> datetime:
+    """An ISO 8601 time with its UTC offset."""
+    if not isinstance(value, str):
+        raise AnnotationProblem(f"{what} must be an ISO 8601 time, not {value!r}")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise AnnotationProblem(f"{what} must be an ISO 8601 time, not {value!r}") from None
+    if moment.tzinfo is None:
+        raise AnnotationProblem(f"{what} needs its UTC offset ({value!r})")
+    return moment.astimezone(UTC)
+
+
+def _time(value: Any, annotator: str, content_hash: str, warnings: list[str]) -> list[SessionIn]:
+    """A block's ``"time"``: ``{"active_seconds": total, "sessions": [{"id", "started", "ended",
+    "active_seconds", "labels"}]}``; the sessions are what is stored (the total is their sum)."""
+    time = _obj(value, "'time'")
+    unknown = sorted(set(time) - {"active_seconds", "sessions"})
+    if unknown:
+        raise AnnotationProblem(
+            f"'time' has unknown field(s) {', '.join(unknown)} (known: active_seconds, sessions)"
+        )
+    if "sessions" not in time:
+        if time.get("active_seconds"):
+            warnings.append("'time' gives active_seconds without its sessions: not stored")
+        return []
+    out: list[SessionIn] = []
+    seen: set[str] = set()
+    for i, item in enumerate(_list(time.get("sessions"), "'time.sessions'")):
+        what = f"time.sessions[{i}]"
+        item = _obj(item, what)
+        unknown = sorted(set(item) - {"id", "started", "ended", "active_seconds", "labels"})
+        if unknown:
+            raise AnnotationProblem(f"{what}: unknown field(s) {', '.join(unknown)}")
+        given = _given_id(item, what)
+        sid = storage_id(given, content_hash, annotator, "session")
+        if sid in seen:
+            raise AnnotationProblem(f"{what}: session {given} appears twice")
+        seen.add(sid)
+        started, ended = (
+            _moment(item.get("started"), f"{what}: 'started'"),
+            _moment(item.get("ended"), f"{what}: 'ended'"),
+        )
+        if ended < started:
+            raise AnnotationProblem(f"{what}: ends before it starts")
+        active = item.get("active_seconds", 0)
+        if (
+            isinstance(active, bool)
+            or not isinstance(active, int | float)
+            or not math.isfinite(active)
+            or active < 0
+        ):
+            raise AnnotationProblem(
+                f"{what}: 'active_seconds' must be a number of seconds >= 0, not {active!r}"
+            )
+        if active > (ended - started).total_seconds() + 1:
+            raise AnnotationProblem(
+                f"{what}: {active} active seconds in a session of {(ended - started).total_seconds():g}"
+            )
+        labels = item.get("labels", 0)
+        if isinstance(labels, bool) or not isinstance(labels, int) or labels < 0:
+            raise AnnotationProblem(f"{what}: 'labels' must be a whole number >= 0, not {labels!r}")
+        out.append(SessionIn(sid, started, ended, float(active), labels))
+    return out
+
+
 def _validate_block(
     block: dict[str, Any], annotator: str, schema: Schema, spans: _Spans, content_hash: str
 ) -> AnnotationIn:
-    known = {"annotator", "status", "entities", "events", "relations", "document", "sentiment"}
+    known = {"annotator", "status", "entities", "events", "relations", "document", "sentiment", "time"}
     unknown = sorted(set(block) - known)
     if unknown:
         raise AnnotationProblem(f"unknown field(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
@@ -562,6 +642,9 @@ def _validate_block(
             )
         )
 
+    sessions = (
+        _time(block["time"], annotator, content_hash, warnings) if block.get("time") is not None else []
+    )
     return AnnotationIn(
         annotator,
         status,
@@ -572,4 +655,5 @@ def _validate_block(
         sentiments,
         warnings,
         relations,
+        sessions,
     )

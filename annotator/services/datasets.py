@@ -64,6 +64,10 @@ FORMATS = ("conll", "hf", "spacy", "csv")
 UNSPLIT = "full"
 SPLIT_NAMES = {1: (UNSPLIT,), 2: ("train", "test"), 3: ("train", "dev", "test")}
 CSV_FIELDS = ("id", "title", "split", "url", "source", "published", "lang", "entities", "meta")
+#: the CSV dataset's column of time spent (issue 18), after the tone and before ``meta``: the set's
+#: annotator's active seconds on the document, for gold and majority every annotator's; empty when none
+#: was recorded
+CSV_TIME = "active_seconds"
 
 
 @dataclass
@@ -271,6 +275,7 @@ def _write_example(
     label_order: dict[str, int],
     tag_ids: dict[str, int],
     report: DatasetReport,
+    seconds: float | None = None,
 ) -> list[tuple[int, int]] | None:
     """Write one example; returns the tokens it made with the tokenizer (None when it made none, or used
     the document's own), for the dataset card's agreement to reuse."""
@@ -291,7 +296,8 @@ def _write_example(
         ]
         tone = example.tone or {}
         extra = [tone.get(name) for name in writers.tone_names]
-        writers.get(split, "csv").write(csv_line([*row, *extra, _dumps(meta) if meta else ""]))
+        spent = "" if seconds is None else round(seconds, 1)
+        writers.get(split, "csv").write(csv_line([*row, *extra, spent, _dumps(meta) if meta else ""]))
         for s in spans:
             report.labels[(split, s[2])] += 1
         return None
@@ -501,7 +507,14 @@ def export_dataset(
     with staging_dir(folder) as tmp:
         writers = _Writers(tmp, report, tone_names)
         suffix = {"conll": "conll", "csv": "csv"}.get(fmt, "jsonl")
-        header = csv_line([*CSV_FIELDS[:-1], *tone_names, "meta"]) if fmt == "csv" else ""
+        header = csv_line([*CSV_FIELDS[:-1], *tone_names, CSV_TIME, "meta"]) if fmt == "csv" else ""
+        spent: dict[int, float] = {}  # the CSV's active seconds by document
+        if fmt == "csv":
+            from annotator.services.timing import active_seconds
+
+            for (doc_id, name), seconds in active_seconds(project).items():
+                if annotation_set in (GOLD, "majority") or name == annotation_set:
+                    spent[doc_id] = spent.get(doc_id, 0.0) + seconds
         names = SPLIT_NAMES[len(split) if split else 1]
         for name in names:  # every split has its file, even an empty one
             writers.get(name, suffix, header)
@@ -529,7 +542,9 @@ def export_dataset(
             )
             report.documents[name] += 1
             _count_links(report, name, doc, spans, annotation_set)
-            return _write_example(writers, example, fmt, crossing, label_order, tag_ids, report)
+            return _write_example(
+                writers, example, fmt, crossing, label_order, tag_ids, report, spent.get(doc.id)
+            )
 
         try:
             with project.engine.connect() as conn:

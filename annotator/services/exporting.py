@@ -75,6 +75,32 @@ def _with_incidents(blocks: list[dict[str, Any]], incidents: dict[str, dict[str,
                 event["incident"] = found
 
 
+def _sessions(conn: Connection, documents: list[Document], only: str | None) -> dict[tuple[int, str], list]:
+    """The work sessions of the documents (by document id and annotator name), of ``only`` when given."""
+    from annotator.services.timing import sessions_by_document
+
+    found = sessions_by_document(conn, low=documents[0].id, high=documents[-1].id)
+    return found if only is None else {k: v for k, v in found.items() if k[1] == only}
+
+
+def _with_time(doc: Document, blocks: list[dict[str, Any]], sessions: dict[tuple[int, str], list]) -> None:
+    """Each annotator's time spent on the document as their block's ``"time"`` (issue 18); an annotator
+    with time and no block (opened, nothing labelled yet) gets a block with status ``todo``."""
+    from annotator.annotations import AnnotationSet
+    from annotator.services.timing import time_block
+
+    names = {name for doc_id, name in sessions if doc_id == doc.id}
+    if not names:
+        return
+    for name in names - {b["annotator"] for b in blocks}:
+        blocks.append(AnnotationSet(name, "todo").to_native(doc.text))
+    blocks.sort(key=lambda b: b["annotator"])
+    for block in blocks:
+        found = sessions.get((doc.id, block["annotator"]))
+        if found:
+            block["time"] = time_block(found)
+
+
 def write_jsonl(
     project: Project,
     out: IO[str],
@@ -94,6 +120,7 @@ def write_jsonl(
         for documents in read_batches(conn, annotators=annotators, batch_size=batch_size, cancel=cancel):
             metas = _metas(conn, documents)
             incidents = _incidents(conn, documents)
+            sessions = _sessions(conn, documents, only)
             links = link_details(conn, documents)  # links carry their entry's name and type
             lines = []
             for doc in documents:
@@ -103,6 +130,8 @@ def write_jsonl(
                 if incidents:
                     _with_incidents(anns, incidents)
                 report.annotated += bool(anns)
+                if sessions:
+                    _with_time(doc, anns, sessions)
                 lines.append(
                     f'{{"id":{_dumps(doc.external_id)},"title":{_dumps(doc.title)},"text":{_dumps(doc.text)},'
                     f'"meta":{metas[doc.id]},"annotations":{_dumps(anns) if anns else "[]"}}}'

@@ -44,6 +44,7 @@ from annotator.store.models import (
     Relation,
     TargetedSentiment,
     WorkItem,
+    WorkSession,
     utcnow,
 )
 from annotator.store.writes import dialect_insert
@@ -430,6 +431,7 @@ class _Writer:
             (Relation, _OWNER + "type from_entity_id to_entity_id attributes" + _ROW),
             (DocumentLabel, _OWNER + "name value" + _ROW),
             (TargetedSentiment, _OWNER + "entity_id event_id polarity" + _ROW),
+            (WorkSession, "id document_id annotator_id started_at ended_at active_seconds labels"),
         )
     }
 
@@ -486,7 +488,7 @@ class _Writer:
             if not rows:
                 continue
             added = self._inserters[model](rows)
-            if model is not WorkItem:
+            if model is not WorkItem and model is not WorkSession:  # sessions: time spent, not labels
                 self.report.annotations_existing += len(rows) - added
                 self.report.annotations_added += added
             rows.clear()
@@ -656,6 +658,18 @@ class _Writer:
             )
             pending[DocumentLabel].extend(
                 (document_id, aid, lab.name, lab.value, lab.id, stamp, stamp) for lab in ann.labels
+            )
+            pending[WorkSession].extend(  # native JSONL's "time": the sessions, each once (by id)
+                (
+                    s.id,
+                    document_id,
+                    aid,
+                    self._time_out(s.started),
+                    self._time_out(s.ended),
+                    s.active_seconds,
+                    s.labels,
+                )
+                for s in ann.sessions
             )
             pending[TargetedSentiment].extend(
                 (

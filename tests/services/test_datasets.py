@@ -166,9 +166,10 @@ def test_hf_spacy_and_csv_exact_output(small, tmp_path):
         "lang",
         "entities",
         "tone",
+        "active_seconds",
         "meta",
     ]
-    # the formula-like title and source are escaped; the tone stays a number
+    # the formula-like title and source are escaped; the tone stays a number; no time was recorded
     assert rows[1] == [
         "d1",
         '\'=HYPERLINK("http://x")',
@@ -179,6 +180,7 @@ def test_hf_spacy_and_csv_exact_output(small, tmp_path):
         "",
         "6",
         "-2",
+        "",
         "",
     ]
 
