@@ -68,6 +68,7 @@ import regex
 
 from annotator.suggest import Suggestion
 from annotator.suggest.keys import (
+    PHONETIC_TAGS,
     SEP,
     Unit,
     acronym_of_devanagari,
@@ -75,7 +76,10 @@ from annotator.suggest.keys import (
     fold_devanagari,
     has_devanagari,
     name_units,
+    name_urdu_units,
     readable_forms,
+    script_forms,
+    script_tag,
     text_units,
 )
 from annotator.suggest.lexicon import Lexicon
@@ -353,12 +357,16 @@ class Gazetteer:
 
     def _generated(self, written: Sequence[str]) -> list[str]:
         out: list[str] = []
+        tags = {script_tag(s) for s in written}
         for s in written:
             if has_devanagari(s):
                 if not any(acronym_of_devanagari(fold_devanagari(w)) for w in s.split()):
                     out += readable_forms(s)  # not for एनआईए: its Latin spelling is NIA, not "enaie"
+                    out += script_forms(s, tags)  # Urdu, Bengali, Gurmukhi spellings (issue 20)
             elif _LATIN_RE.search(s):
                 out.append(devanagari_from_latin(s))
+            elif script_tag(s) != "~l":
+                out += readable_forms(s)  # a Bengali, Gurmukhi, Tamil, Sinhala or Urdu name read in Latin
         return [g for g in dict.fromkeys(out) if g not in written]
 
     def _add(self, index: int, entry: Entry) -> None:
@@ -374,48 +382,51 @@ class Gazetteer:
         # Phonetic matching is a fallback across scripts: only in the script the entry has no written
         # spelling in. Written spellings are exact; the phonetic key ignores vowel length, which tells Hindi
         # words apart (ढका is not ढाका), and English words sound like names (read / Riyadh, policy / police).
-        targets = []
-        if not any(_LATIN_RE.search(s) and not has_devanagari(s) for s in written):
-            targets.append("~l")
-        if not any(has_devanagari(s) for s in written):
-            targets.append("~d")
-        if not self.phonetic:
-            targets = []
+        # (Bengali, Gurmukhi, Tamil and Sinhala share one tag, ~i; Urdu text matches by consonants, ~u)
+        have = {script_tag(s) for s in written}
+        targets = [tag for tag in PHONETIC_TAGS if tag not in have] if self.phonetic else []
         phonetic_score = round(max(self.score - PHONETIC_PENALTY, 0.05), 4)
         for spellings, score in ((written, self.score), (generated, self.score - GENERATED_PENALTY)):
             for s in spellings:
-                units = name_units(s, phonetic=bool(targets))
+                tag_of_s = script_tag(s)
+                phonetic = bool(targets) and (spellings is written or tag_of_s in ("~l", "~d"))
+                units = name_units(s, phonetic=phonetic)
                 if not units:
                     continue
                 out.append((tuple(exact for exact, _ in units), round(score, 4)))
-                if not targets or sum(len(phon) for _, phon in units if phon) < MIN_PHONETIC:
+                if "~u" in targets and spellings is written and tag_of_s != "~u":
+                    consonants = name_urdu_units(s)
+                    if sum(len(c) for _, c in consonants if c) >= MIN_PHONETIC:
+                        out.append(
+                            (tuple("~u" + c if c else exact for exact, c in consonants), phonetic_score)
+                        )
+                if not phonetic or sum(len(phon) for _, phon in units if phon) < MIN_PHONETIC:
                     continue
                 for tag in targets:
-                    out.append(
-                        (tuple(tag + phon if phon else exact for exact, phon in units), phonetic_score)
-                    )
+                    if tag != "~u":
+                        out.append(
+                            (tuple(tag + phon if phon else exact for exact, phon in units), phonetic_score)
+                        )
         return out
 
     @classmethod
     def from_keys(
         cls,
         entries: Sequence[Entry],
-        keys: Iterable[tuple[int, Sequence[str], float]],
+        keys: Iterable[tuple[str, int, float]],
         *,
         source: str = "gazetteer",
         kind: str = "entity",
     ) -> Gazetteer:
-        """A gazetteer of entries whose keys were computed before (:meth:`entry_keys`; ``keys``: (index
-        in ``entries``, key sequence, score)): nothing is transliterated or checked again."""
+        """A gazetteer of entries whose keys were computed before (:meth:`entry_keys`, each sequence
+        joined by :data:`~annotator.suggest.keys.SEP`; ``keys``: (joined keys, index in ``entries``,
+        score)): nothing is transliterated or checked again (see :meth:`Lexicon.from_joined`)."""
         self = cls.__new__(cls)
         self.source, self.kind, self.score = source, kind, EXACT_SCORE
         self.phonetic = self.generate = True
         self.skipped = []
         self.entries = tuple(entries)
-        self._lexicon = Lexicon()
-        add = self._lexicon.add
-        for index, sequence, score in keys:
-            add(sequence, index, score)
+        self._lexicon = Lexicon.from_joined(keys)
         return self
 
     # -- queries --------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import regex
@@ -77,11 +78,61 @@ _LATIN_LETTERS_RE = regex.compile(r"[A-Za-z]+")
 _LOWER_RUN_RE = regex.compile(r"[a-z]{2}")
 _HYPHEN_SPLIT_RE = regex.compile(f"[{_HYPHENS}]")
 _Y_GLIDE_RE = regex.compile(r"(?<=[aeiou])y(?![aeiou])")
-_DIGITS = str.maketrans({chr(0x0966 + d): str(d) for d in range(10)})
+# digits of Devanagari, Bengali, Gurmukhi, Tamil, Sinhala and the Arabic script (Arabic-Indic and Urdu's)
+_DIGITS = str.maketrans(
+    {
+        chr(zero + d): str(d)
+        for zero in (0x0966, 0x09E6, 0x0A66, 0x0BE6, 0x0DE6, 0x0660, 0x06F0)
+        for d in range(10)
+    }
+)
+# Issue 20's other scripts and the tag of their phonetic keys (the tag's letter; Urdu's keys are consonants)
+_OTHER_SCRIPTS_RE = regex.compile(
+    r"[\u0980-\u09FF\u0A00-\u0A7F\u0B80-\u0BFF\u0D80-\u0DFF\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]"
+)
+PHONETIC_TAGS = ("~l", "~d", "~i", "~u")
+"""Phonetic key spaces of text words by script: Latin, Devanagari, the other Indic scripts (Bengali,
+Gurmukhi, Tamil, Sinhala: the same romanized keys, tagged apart), and Urdu (``~u``: consonants, see
+:func:`urdu_key`)."""
 
 
 def has_devanagari(s: str) -> bool:
     return _DEVA_RE.search(s) is not None
+
+
+def script_tag(s: str) -> str:
+    """The phonetic tag of a spelling's script (:data:`PHONETIC_TAGS`): Devanagari if it has any, else its
+    first Bengali, Gurmukhi, Tamil, Sinhala (``~i``) or Arabic-script (``~u``) letter; ``~l`` otherwise."""
+    if has_devanagari(s):
+        return "~d"
+    m = _OTHER_SCRIPTS_RE.search(s)
+    if m is None:
+        return "~l"
+    o = ord(m.group())
+    return "~u" if o < 0x0980 or o >= 0xFB50 else "~i"
+
+
+def fold_other(s: str) -> str:
+    """A Bengali, Gurmukhi, Tamil, Sinhala or Urdu spelling folded for matching
+    (:func:`annotator.text.normalization.fold_for_matching`: Arabic-script letter variants, joiners...)."""
+    from annotator.text.normalization import fold_for_matching
+
+    return fold_for_matching(s)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def urdu_key(word: str) -> str:
+    """The key an Urdu word and a word of another script meet by (``~u``): the consonants Urdu writes
+    (:func:`annotator.text.romanization_urdu.skeleton` without its vowel letters): پاکستان, पाकिस्तान,
+    Pakistan → ``pkstn``. ``""`` for a word without letters of its own."""
+    from annotator.text.romanization import _consonants, _latin_consonants, _urdu_skeleton_of, _word_key
+
+    key = _word_key(word)
+    if key.script == "u":
+        return _consonants(key.skel)
+    if key.script == "l":
+        return next((_latin_consonants(f) for f in key.spellings if f.isascii()), "")
+    return _consonants(_urdu_skeleton_of(word))
 
 
 def fold_devanagari(s: str) -> str:
@@ -199,6 +250,25 @@ def unit_keys(part: str) -> tuple[str, ...]:
         if phon:
             keys.append("~d" + phon)
         return tuple(keys)
+    tag = script_tag(part)
+    if tag != "~l":  # Bengali, Gurmukhi, Tamil, Sinhala, Urdu
+        keys = ["=" + fold_other(part)]
+        phon = urdu_key(part) if tag == "~u" else phonetic_key(part)
+        if phon:
+            keys.append(tag + phon)
+        if tag == "~i":
+            # every reading (Tamil's voiced and voiceless stops, Sinhala's final a), and the word without a
+            # case ending written onto it: পাকিস্তানের (of Pakistan), පාකිස්තානය
+            from annotator.text.romanization import _word_key, case_base
+
+            base = case_base(part)
+            if base:
+                keys.append("=" + fold_other(base))
+            for word in (part, base) if base else (part,):
+                keys += [
+                    tag + _Y_GLIDE_RE.sub("", loose) for loose, _ in _word_key(word).looses if loose.isascii()
+                ]
+        return tuple(dict.fromkeys(keys))
     letters = acronym_of_latin(part)
     if letters:
         if len(part) <= 4:
@@ -225,11 +295,60 @@ def entry_unit_keys(part: str, phonetic: bool = True) -> tuple[str, str | None]:
         if not phonetic or acronym_of_devanagari(folded) is not None:
             return "=" + folded, None
         return "=" + folded, phonetic_key(part) or None
+    tag = script_tag(part)
+    if tag != "~l":  # the other scripts: an Urdu word's romanized key meets no other script's
+        return "=" + fold_other(part), (phonetic_key(part) or None) if phonetic and tag != "~u" else None
     letters = acronym_of_latin(part)
     if letters:
         return "^" + letters, None
     phon = phonetic_key(part) if phonetic and _LATIN_LETTERS_RE.fullmatch(part) else ""
     return "=" + fold_latin(part), phon or None
+
+
+def script_forms(name: str, have: Iterable[str] = ()) -> tuple[str, ...]:
+    """A Devanagari name spelled in Urdu, Bengali and Gurmukhi (each Devanagari run through
+    :func:`annotator.text.romanization_urdu.from_devanagari` and
+    :func:`annotator.text.romanization_indic.from_devanagari`), for the phonetic tags not in ``have``
+    (a name written in Urdu already gets no generated Urdu): पाकिस्तान → پاکستان, পাকিস্তান, ਪਾਕਿਸਤਾਨ."""
+    from annotator.text.romanization_indic import from_devanagari as indic
+    from annotator.text.romanization_urdu import from_devanagari as urdu
+
+    have = set(have)
+    out: list[str] = []
+    if "~u" not in have:  # the izafat -ए- as a zer on the word before it: لشکرِ تیبا
+        out.append(_DEVA_RUN_RE.sub(lambda m: urdu(m.group()), name.replace("-ए-", "\u0650 ")))
+    if "~i" not in have:
+        for script in ("bengali", "gurmukhi"):
+
+            def spell(m: regex.Match[str], script: str = script) -> str:
+                return indic(m.group(), script)
+
+            out.append(_DEVA_RUN_RE.sub(spell, name))
+    return tuple(f for f in dict.fromkeys(out) if f and f != name)
+
+
+_DEVA_RUN_RE = regex.compile(r"[\u0900-\u0963\u0966-\u097F]+")
+_IZAFAT = frozenset(("e", "E", "ए", "ई", "i"))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def name_urdu_units(name: str) -> list[tuple[str, str | None]]:
+    """A name's units as :func:`name_units` cuts them, each as (exact key, Urdu consonant key or None):
+    what an entry without an Urdu spelling is matched by in Urdu text (``~u``)."""
+    out: list[tuple[str, str | None]] = []
+    for tok in tokenize(name):
+        if tok.kind == "word":
+            parts = _word_parts(name, tok.start, tok.end)
+            for i, (s, e) in enumerate(parts):
+                if 0 < i < len(parts) - 1 and name[s:e] in _IZAFAT:
+                    continue  # लश्कर-ए-तैयबा: Urdu writes the izafat as a zer on the word, لشکرِ طیبہ
+                exact, _ = entry_unit_keys(name[s:e], False)
+                out.append((exact, None if exact[0] in "^#" else urdu_key(name[s:e]) or None))
+        elif tok.kind == "number":
+            out.append(entry_unit_keys(tok.text, False))
+        else:
+            out.append((_literal_key(tok.text), None))
+    return out
 
 
 def _literal_key(s: str) -> str:

@@ -658,6 +658,15 @@ _CASE_ENDINGS: dict[str, tuple[str, ...]] = {
 }
 
 
+def case_base(word: str) -> str:
+    """A Bengali, Tamil or Sinhala word without the case ending written onto it (পাকিস্তানের → পাকিস্তান,
+    சென்னையில் → சென்னை), or "" if it has none or is of another script."""
+    from annotator.text.romanization_indic import indic_script
+
+    script = next((indic_script(ch) for ch in word[:1]), None)
+    return _without_case_ending(word, script) if script else ""
+
+
 def _without_case_ending(word: str, script: str) -> str:
     """``word`` without a case ending of ``script`` (see :data:`_CASE_ENDINGS`), or "" if it has none."""
     for ending in _CASE_ENDINGS.get(script, ()):

@@ -115,3 +115,49 @@ def to_devanagari(word: str, script: str, exact: bool = False) -> str:
 
 def _starts_word(word: str, i: int) -> bool:
     return i == 0 or not (unicodedata.category(word[i - 1])[0] in "LM" or word[i - 1] in "\u200c\u200d")
+
+
+# Devanagari → Bengali / Gurmukhi (generated spellings of a Hindi name): the same offsets back, and what
+# each script writes its own way.
+_FROM_DEVANAGARI: dict[str, dict[str, str]] = {
+    "bengali": {"व": "ব", "ॉ": "ো", "ऑ": "অ", "ॅ": "্যা", "ऍ": "অ্যা", "ॐ": "ওঁ", "ळ": "ল"},
+    "gurmukhi": {"श": "ਸ਼", "ष": "ਸ਼", "ं": "ੰ", "ॉ": "ੋ", "ऑ": "ਔ", "ृ": "੍ਰਿ", "ऋ": "ਰਿ", "ळ": "ਲ਼", "ण": "ਣ"},
+}
+_NUKTA_KEPT = {"bengali": frozenset("डढय"), "gurmukhi": frozenset("खगजफड")}
+
+
+def from_devanagari(word: str, script: str) -> str:
+    """A Hindi word in ``script`` ("bengali" or "gurmukhi") by the parallel layout of the blocks:
+    पाकिस्तान → পাকিস্তান, ਪਾਕਿਸਤਾਨ (Gurmukhi writes a virama only before र ह व; a doubled consonant takes
+    addak: दिल्ली → ਦਿੱਲੀ). Nukta letters the script lacks lose their dot (ज़ → জ). A guess for generated
+    gazetteer spellings."""
+    offset = _BLOCKS[script][1]
+    special = _FROM_DEVANAGARI[script]
+    keep_nukta = _NUKTA_KEPT[script]
+    chars = unicodedata.normalize("NFD", word)
+    out: list[str] = []
+    for i, c in enumerate(chars):
+        prev = chars[i - 1] if i else ""
+        nxt = chars[i + 1] if i + 1 < len(chars) else ""
+        if c == "\u093c":
+            if prev in keep_nukta:
+                out.append(chr(0x093C + offset))
+            continue
+        if script == "gurmukhi" and c == "\u094d":
+            if nxt in "रहव":
+                out.append("\u0a4d")
+            elif nxt and nxt == prev:
+                out[-1] = "\u0a71" + out[-1]  # addak before the doubled consonant: ल्ल → ੱਲ
+                out.append("\u200b")  # placeholder, dropped below: the second consonant is not written
+            continue
+        if out and out[-1] == "\u200b":
+            out.pop()
+            continue
+        if c in special:
+            out.append(special[c])
+        elif "\u0900" <= c <= "\u097f":
+            mapped = chr(ord(c) + offset)
+            out.append(mapped if unicodedata.name(mapped, "") else "")
+        else:
+            out.append(c)
+    return unicodedata.normalize("NFC", "".join(out))

@@ -238,3 +238,58 @@ def collapse(s: str) -> str:
 
 
 _LABIAL_N_RE = re.compile(r"n(?=[pbfm])")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Devanagari → Urdu (generated spellings of a Hindi name)
+# ---------------------------------------------------------------------------------------------------------
+
+_FROM_DEVANAGARI_CONSONANTS = {
+    "क": "ک", "ख": "کھ", "ग": "گ", "घ": "گھ", "ङ": "ن", "च": "چ", "छ": "چھ", "ज": "ج", "झ": "جھ", "ञ": "ن",
+    "ट": "ٹ", "ठ": "ٹھ", "ड": "ڈ", "ढ": "ڈھ", "ण": "ن", "त": "ت", "थ": "تھ", "द": "د", "ध": "دھ", "न": "ن",
+    "प": "پ", "फ": "پھ", "ब": "ب", "भ": "بھ", "म": "م", "य": "ی", "र": "ر", "ल": "ل", "व": "و", "श": "ش",
+    "ष": "ش", "स": "س", "ह": "ہ",
+}  # fmt: skip
+_FROM_DEVANAGARI_NUKTA = {"क": "ق", "ख": "خ", "ग": "غ", "ज": "ز", "फ": "ف", "ड": "ڑ", "ढ": "ڑھ", "झ": "ژ"}
+_FROM_DEVANAGARI_SIGNS = {"ा": "ا", "ी": "ی", "ू": "و", "े": "ی", "ै": "ی", "ो": "و", "ौ": "و", "ॉ": "ا",
+                          "ृ": "ر"}  # fmt: skip
+_FROM_DEVANAGARI_INITIAL = {
+    "अ": "ا", "आ": "آ", "इ": "ا", "ई": "ای", "उ": "ا", "ऊ": "او", "ए": "ای", "ऐ": "ای", "ओ": "او", "औ": "او",
+    "ऑ": "آ", "ऋ": "ر",
+}  # fmt: skip
+_FROM_DEVANAGARI_MEDIAL = {
+    "अ": "ا", "आ": "ا", "इ": "ئ", "ई": "ئی", "उ": "ؤ", "ऊ": "ؤ", "ए": "ئی", "ऐ": "ئی", "ओ": "و", "औ": "و",
+}  # fmt: skip
+
+
+def from_devanagari(word: str) -> str:
+    """A Hindi word spelled as Urdu writes it: consonants and long vowels, short vowels left out
+    (पाकिस्तान → پاکستان, लाहौर → لاہور, कराची → کراچی). A guess for generated gazetteer spellings: Urdu
+    writes many words its own way (दिल्ली / دہلی), which the skeleton keys still match."""
+    chars = unicodedata.normalize("NFD", word)
+    out: list[str] = []
+    for i, c in enumerate(chars):
+        nxt = chars[i + 1] if i + 1 < len(chars) else ""
+        if c in _FROM_DEVANAGARI_CONSONANTS:
+            nukta = nxt == "\u093c" and c in _FROM_DEVANAGARI_NUKTA
+            out.append(_FROM_DEVANAGARI_NUKTA[c] if nukta else _FROM_DEVANAGARI_CONSONANTS[c])
+        elif c in _FROM_DEVANAGARI_SIGNS:
+            end = i + 1 == len(chars) or chars[i + 1] in "\u0902\u0901"
+            out.append("ے" if c in "ेै" and end else _FROM_DEVANAGARI_SIGNS[c])
+        elif c in _FROM_DEVANAGARI_INITIAL:
+            out.append((_FROM_DEVANAGARI_INITIAL if i == 0 else _FROM_DEVANAGARI_MEDIAL)[c])
+            if i and c in "एऐ" and i + 1 == len(chars):
+                out[-1] = "ئے"
+        elif c in "\u0902\u0901":  # anusvara, chandrabindu: ں at the end, ن inside
+            out.append("ں" if i + 1 == len(chars) else "ن")
+        elif "\u0966" <= c <= "\u096f":
+            out.append(chr(0x06F0 + ord(c) - 0x0966))
+        elif c in "\u093c\u094d\u200c\u200d":
+            continue
+        elif "\u0900" <= c <= "\u097f":
+            continue
+        else:
+            out.append(c)
+    # a doubled letter is written once (दिल्ली → دلی; Urdu may add a shadda), so is य after ै (तैयबा → تیبا)
+    text = "".join(out)
+    return unicodedata.normalize("NFC", re.sub(r"(.)\1+", r"\1", text))
