@@ -114,24 +114,60 @@ def mark_checks(project: Project, external_ids: Iterable[str], marked_by: str | 
 def unmark_checks(project: Project, external_ids: Iterable[str]) -> list[str]:
     """Unmark documents; returns the ids that were checks. Their check assignments not started yet go
     (the annotator never sees them); started ones stay, as ordinary work."""
-    from annotator.services.team import _started_pairs
-
     with project.engine.begin() as conn:
         docs = _resolve(conn, external_ids)
         marked = check_document_ids(conn)
         gone = [(ext, d) for ext, ids in docs.items() for d in ids if d in marked]
         if gone:
-            ids = [d for _ext, d in gone]
-            conn.execute(delete(CheckDocument).where(CheckDocument.document_id.in_(ids)))
-            started = _started_pairs(conn)
-            for row_id, doc_id, aid in conn.execute(
-                select(Assignment.id, Assignment.document_id, Assignment.annotator_id).where(
-                    Assignment.document_id.in_(ids), Assignment.is_check.is_(True)
-                )
-            ).all():
-                if (doc_id, aid) not in started:
-                    conn.execute(delete(Assignment).where(Assignment.id == row_id))
+            conn.execute(delete(CheckDocument).where(CheckDocument.document_id.in_([d for _e, d in gone])))
+    if gone:
+        unmark_assignments(project, [d for _ext, d in gone])
     return list(dict.fromkeys(ext for ext, _d in gone))
+
+
+def toggle_check(project: Project, document_id: int, lead: str) -> str:
+    """Mark the document as a check, or unmark it when it is one (the window's Team → Mark as check);
+    only a lead may. Returns the line to show; raises AnnotatorError (one line) when refused."""
+    from annotator.services.team import annotator_role
+
+    if annotator_role(project, lead) != "lead":
+        raise AnnotatorError("only a lead marks check documents")
+    with project.engine.connect() as conn:
+        ext = conn.scalar(select(Document.external_id).where(Document.id == document_id))
+        if ext is None:
+            raise AnnotatorError(f"no document with id {document_id}")
+        marked = document_id in check_document_ids(conn)
+    if marked:
+        with project.engine.begin() as conn:
+            conn.execute(delete(CheckDocument).where(CheckDocument.document_id == document_id))
+        unmark_assignments(project, [document_id])
+        return f"{ext} is no longer a check document."
+    with project.engine.begin() as conn:
+        if not documents_with_gold(conn, [document_id]):
+            raise AnnotatorError(
+                f"document {ext} has no adjudicated gold: only a document with gold can be a check "
+                "(adjudicate it first)"
+            )
+        by = conn.scalar(select(Annotator.id).where(Annotator.name == lead))
+        conn.execute(insert(CheckDocument).values(document_id=document_id, marked_by=by, marked_at=utcnow()))
+    return (
+        f"{ext} is a check document now: `annotator assign … --checks SHARE` gives it to annotators, blind."
+    )
+
+
+def unmark_assignments(project: Project, document_ids: list[int]) -> None:
+    """The check assignments of documents no longer checks: those not started go, started ones stay."""
+    from annotator.services.team import _started_pairs
+
+    with project.engine.begin() as conn:
+        started = _started_pairs(conn)
+        for row_id, doc_id, aid in conn.execute(
+            select(Assignment.id, Assignment.document_id, Assignment.annotator_id).where(
+                Assignment.document_id.in_(document_ids), Assignment.is_check.is_(True)
+            )
+        ).all():
+            if (doc_id, aid) not in started:
+                conn.execute(delete(Assignment).where(Assignment.id == row_id))
 
 
 @dataclass(frozen=True)
@@ -323,5 +359,6 @@ __all__ = [
     "format_check_scores",
     "list_checks",
     "mark_checks",
+    "toggle_check",
     "unmark_checks",
 ]

@@ -240,7 +240,7 @@ def export_package(
                 )
                 for name, table_rows in rows.items():
                     if table_rows:
-                        model = _EXTRA.get(name) or BY_NAME.get(name, Tombstone)
+                        model: Any = _EXTRA.get(name) or BY_NAME.get(name) or Tombstone
                         insert_rows(target, model.__table__, table_rows)
                 progress(len(documents), len(documents), "package written")
         finally:

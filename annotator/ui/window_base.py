@@ -279,3 +279,6 @@ class WindowBase(QMainWindow):
 
         # window_progress
         def show_progress(self) -> object: ...
+
+        # window_timing
+        def toggle_check_document(self) -> None: ...

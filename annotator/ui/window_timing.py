@@ -12,6 +12,9 @@ ActivityClock`.
 
 Time is not counted while the window shows another annotator's labels (a lead reading someone's work).
 
+Also here, the lead's other piece of issue 18 in the window: Team → Mark as check
+(:meth:`toggle_check_document`).
+
 A part of :class:`annotator.ui.main_window.MainWindow` (a mixin)."""
 
 from __future__ import annotations
@@ -195,6 +198,23 @@ class TimingMixin(WindowBase):
                 if not is_connection_error(exc):
                     raise
                 self._timing_pending.extend((project, r) for r in records)  # again with the next save
+
+    # ------------------------------------------------------------------ check documents (the lead's)
+
+    def toggle_check_document(self) -> None:
+        """Team → Mark as check: the open document becomes a check document (or stops being one). Only a
+        lead may; anyone else is told so, and nothing says whether the document is one (blind)."""
+        from annotator.errors import AnnotatorError
+        from annotator.services.checks import toggle_check
+        from annotator.services.team import annotator_for
+
+        if self.document_id is None:
+            return
+        try:
+            said = toggle_check(self.project, self.document_id, annotator_for(self.project, self.settings))
+        except AnnotatorError as exc:
+            said = f"Not done: {exc}."
+        self.statusBar().showMessage(said, 8000)
 
     def closeEvent(self, event) -> None:
         self.stop_timing()
