@@ -336,7 +336,7 @@ def compute_progress(
         p.labels_per_hour = _per_hour(p.labels, p.active_seconds)
         p.finish_estimate, p.documents_per_active_day = finish_estimate(per_day[aid], p.remaining, today)
 
-    quality = _quality(conn, names, gold_id, done_day, since, people)
+    quality, measures = _quality(conn, names, gold_id, done_day, since, people)
     if checks is not None:
         for name, score in checks().items():
             for p in people.values():
@@ -348,6 +348,7 @@ def compute_progress(
     report = ProgressReport(annotators, project, since, today, margin)
     if series:
         report.series = _series(annotators, names, per_day, minutes, project, quality, margin)
+        report.series.quality_measure = measures
     return report
 
 
@@ -412,9 +413,9 @@ def _quality(
     done_day: dict[tuple[int, int], date],
     since: date | None,
     people: dict[int, AnnotatorProgress],
-) -> dict[str, dict[date, tuple[float | None, int]]]:
-    """Agreement and gold figures per annotator (set on ``people``), and per annotator and week the
-    quality value and the documents it rests on."""
+) -> tuple[dict[str, dict[date, tuple[float | None, int]]], dict[str, str]]:
+    """Agreement and gold figures per annotator (set on ``people``); per annotator and week the quality
+    value and the documents it rests on, and which measure that is (``gold F1`` or ``agreement F1``)."""
     from annotator.agreement.adjudication import ScoreCounts
     from annotator.agreement.coefficients import mean_figure
     from annotator.agreement.spans import EntityComparison, F1Counts, match_exact
@@ -481,6 +482,7 @@ def _quality(
         if p.name in gold_scores:
             p.gold = gold_scores[p.name]
     out: dict[str, dict[date, tuple[float | None, int]]] = {}
+    measures: dict[str, str] = {}
     for aid, name in names.items():
         if aid not in people:
             continue
@@ -496,7 +498,8 @@ def _quality(
                     figure = f1.figure()
                     weeks[wk] = (figure.value, figure.units)
         out[name] = dict(sorted(weeks.items()))
-    return out
+        measures[name] = "gold F1" if name in gold_scores else "agreement F1"
+    return out, measures
 
 
 def _series(
@@ -538,8 +541,12 @@ def _series(
 
 
 def project_progress(project: Project, **options: Any) -> ProgressReport:
-    """:func:`compute_progress` on an open project (``options`` as there)."""
-    with project.engine.connect() as conn:
+    """:func:`compute_progress` on an open project (``options`` as there), with Python's cyclic collector
+    paused as agreement pauses it (the rows read make many short-lived tuples, none in a cycle: its full
+    collections held every thread, the window's too, for 100 ms at a time)."""
+    from annotator.services.agreement import _collector_paused
+
+    with _collector_paused(), project.engine.connect() as conn:
         return compute_progress(conn, **options)
 
 
@@ -555,8 +562,11 @@ def progress_file(target: str | Path, **options: Any) -> ProgressReport | None:
     if opened is None:
         return None
     path, con = opened
+    from annotator.services.agreement import _collector_paused
+
     try:
-        return compute_progress(con, **options)
+        with _collector_paused():
+            return compute_progress(con, **options)
     except sqlite3.OperationalError:  # busy past the timeout, unreadable: the usual open says
         return None
     except sqlite3.DatabaseError as exc:

@@ -115,6 +115,7 @@ class ActionsMixin(WindowBase):
         team = bar.addMenu("&Team")
         self._action(team, "&Agreement…", self.show_agreement, "Ctrl+Shift+G")
         self._action(team, "A&djudication…", self.show_adjudication, "Ctrl+Shift+J")
+        self._action(team, "&Progress…", self.show_progress)
         self._action(team, "Mark as &check document (lead)", self.toggle_check_document)  # or unmark
         search = bar.addMenu("&Search")
         self._action(search, "&Find in project…", self.focus_search, QKeySequence.StandardKey.Find)
