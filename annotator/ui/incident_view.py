@@ -69,13 +69,13 @@ WIDTHS = (
     "00000000",
     "2025-04-22 – 2025-04-24",
     "SECURITY_OP",
-    "",
+    "Dantewada, दंतेवाड़ा",
     "Sources",
     "injured",
     "injured",
     "arrested",
     "annotator",
-    "India › Jammu and Kashmir › Anantnag",
+    "",  # the admin areas take the rest of the width
 )
 _MARK_COLOR = QColor("#b3261e")
 #: the timeline of more rows than this is counted on the event loop's next turn after the table is shown
@@ -424,7 +424,7 @@ class IncidentViewDialog(QDialog):
             if sample:
                 header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
                 self.table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 18)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(AREAS, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._on_selection())
         self.table.pressed.connect(self._on_key)
         self.table.doubleClicked.connect(lambda _i: self.open_source())
@@ -447,7 +447,11 @@ class IncidentViewDialog(QDialog):
         right_layout.addWidget(self.sources, 1)
         # the same incident as the other annotators and gold linked it (events at the same documents and
         # trigger spans): what an adjudicator compares before g puts one into gold
-        self.beside_heading = QLabel("Beside it: the other annotators' and gold's incidents")
+        self.beside_heading = QLabel(
+            "Beside it: the other annotators' and gold's incidents (adjudicators: g puts the selected "
+            "incident into gold, A links all by the policy)"
+        )
+        self.beside_heading.setWordWrap(True)
         right_layout.addWidget(self.beside_heading)
         self.beside = _Sources()
         self.beside.setFont(document_font(10))
