@@ -411,6 +411,7 @@ class MainWindow(
         self.view.set_frames([], "", [], [])
         self.annotations.show_spans("", [], {}, self.colors)
         name = head.title or head.external_id
+        self.incident_panel.show_idle(f"Opening {name}…")  # no event of the document left is active
         self.title.setText(
             f"<b>Opening {escape(name)}…</b>  <span style='color:#777'>{escape(head.external_id)}</span>"
         )

@@ -57,6 +57,10 @@ def test_a_long_document_is_read_in_the_background_and_shown_when_it_arrives(win
     assert win.view.text == ""
     assert "Opening Long report" in win.title.text()
     assert win.statusBar().currentMessage().startswith("Opening Long report")
+    assert (
+        win.annotations.span_model.rowCount() == 0
+        and "Opening Long report" in win.incident_panel.heading.text()
+    )
     win.open_document(2)  # asked again while it comes (the list's row is current): nothing more starts
     qtbot.waitUntil(lambda: win.document_id == 2, timeout=20_000)
     assert win.view.text == text and win.session.text == text
