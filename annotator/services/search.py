@@ -30,7 +30,7 @@ import functools
 import heapq
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain, product
 from pathlib import Path
@@ -44,6 +44,7 @@ from annotator.text.romanization import (
     _latin_consonants,
     _urdu_skeleton_of,
     _word_key,
+    joined_variants,
 )
 
 if TYPE_CHECKING:
@@ -134,8 +135,22 @@ def search_documents(
                     raise
                 conn.rollback()
             else:
-                return _search_index(conn, query, limit, min_score, cancel)
-        return _search_scan(conn, query, limit, min_score, progress, cancel)
+                return _retry_joined(query, lambda q: _search_index(conn, q, limit, min_score, cancel))
+        return _retry_joined(query, lambda q: _search_scan(conn, q, limit, min_score, progress, cancel))
+
+
+def _retry_joined(query: str, search: Callable[[str], list[SearchHit]]) -> list[SearchHit]:
+    """``search(query)``; if that finds nothing, the query with some words run together
+    (:func:`annotator.text.romanization.joined_variants`: ``pushpa kamal dahal`` finds पुष्पकमल दाहाल),
+    the first variant that finds anything. A query that finds something costs nothing more."""
+    hits = search(query)
+    if hits:
+        return hits
+    for variant in joined_variants(query):
+        hits = search(variant)
+        if hits:
+            return hits
+    return []
 
 
 def update_search_index(

@@ -1035,7 +1035,38 @@ def find(query: str, text: str, *, min_score: float = 0.75) -> list[Match]:
     qkeys = _query_keys(query)
     if not qkeys:
         return []
-    return _find(qkeys, _WORD_SPLIT_RE.split(text), min_score, [{} for _ in qkeys])
+    parts = _WORD_SPLIT_RE.split(text)
+    found = _find(qkeys, parts, min_score, [{} for _ in qkeys])
+    if found:
+        return found
+    # nothing: the query's words may be written as one in the text (पुष्पकमल, தமிழ்நாடு for Tamil Nadu)
+    best: dict[tuple[int, int], Match] = {}
+    for variant in joined_variants(query):
+        vkeys = _query_keys(variant)
+        for m in _find(vkeys, parts, min_score, [{} for _ in vkeys]):
+            if (m.start, m.end) not in best or m.score > best[m.start, m.end].score:
+                best[m.start, m.end] = m
+    return sorted(best.values(), key=lambda m: (-m.score, m.start))
+
+
+def joined_variants(query: str) -> list[str]:
+    """The query with some of its 2-4 words run together, fewest words first (``pushpa kamal dahal`` →
+    ``pushpakamal dahal``, ``pushpa kamaldahal``, ``pushpakamaldahal``): what :func:`find` and the
+    project search try when the query as typed finds nothing."""
+    words = _WORD_RE.findall(query)
+    n = len(words)
+    if not 2 <= n <= 4:
+        return []
+    out = []
+    for mask in range(1, 1 << (n - 1)):  # bit i set: words i and i + 1 run together
+        groups = [words[0]]
+        for i in range(1, n):
+            if mask >> (i - 1) & 1:
+                groups[-1] += words[i]
+            else:
+                groups.append(words[i])
+        out.append(" ".join(groups))
+    return sorted(out, key=lambda v: v.count(" "), reverse=True)
 
 
 def rank(
