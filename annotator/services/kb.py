@@ -34,7 +34,6 @@ leave tombstones (``deleted_at``); work packages carry them (:mod:`annotator.ser
 from __future__ import annotations
 
 import bisect
-import json
 import threading
 import unicodedata
 import uuid
@@ -250,23 +249,47 @@ _KEYER: Any = None
 
 
 def entry_match_keys(label: str, aliases: Iterable[str]) -> str:
-    """The suggestion matcher's keys of an entry, as stored in ``KbEntry.match_keys`` (JSON): computed
-    by :meth:`annotator.suggest.gazetteer.Gazetteer.entry_keys`, with the spelling variants the
-    gazetteer generates (other scripts, Hindi spellings of English names)."""
+    """The suggestion matcher's keys of an entry, as stored in ``KbEntry.match_keys``: computed by
+    :meth:`annotator.suggest.gazetteer.Gazetteer.entry_keys`, with the spelling variants the gazetteer
+    generates (other scripts, Hindi spellings of English names); one line per key sequence,
+    ``score<TAB>keys`` (the keys joined by :data:`annotator.suggest.keys.SEP`), each sequence once with its
+    best score."""
     global _KEYER
     from annotator.suggest.gazetteer import Entry, Gazetteer
+    from annotator.suggest.keys import SEP
 
     if _KEYER is None:
         _KEYER = Gazetteer()
     spellings = tuple(dict.fromkeys(a for a in aliases if a))
     if not spellings:
-        return "[]"
+        return ""
     entry = Entry(spellings[0], label, spellings[0], spellings[1:])
     try:
         keys = _KEYER.entry_keys(entry)
     except Exception:  # a spelling the tokenizer cannot key: matched by nothing rather than refused
         keys = []
-    return json.dumps([[list(k), s] for k, s in keys], ensure_ascii=False, separators=(",", ":"))
+    best: dict[str, float] = {}
+    for sequence, score in keys:
+        joined = SEP.join(sequence)
+        if "\n" in joined or "\t" in joined:
+            continue  # a key holding a line break or a tab: never a match
+        if score > best.get(joined, -1.0):
+            best[joined] = score
+    return "\n".join(f"{score}\t{joined}" for joined, score in best.items())
+
+
+def _stored_keys(rows: Iterable[tuple[int, str]]) -> Iterable[tuple[str, int, float]]:
+    """(joined keys, entry index, score) of stored ``match_keys`` texts."""
+    scores: dict[str, float] = {}
+    for n, stored in rows:
+        if not stored:
+            continue
+        for line in stored.split("\n"):
+            score, _, joined = line.partition("\t")
+            value = scores.get(score)
+            if value is None:
+                value = scores[score] = float(score)
+            yield joined, n, value
 
 
 # ---------------------------------------------------------------------------------------------- settings
@@ -1483,19 +1506,16 @@ def matcher(project: Project, allowed_labels: frozenset[str] | None = None):
         if cached is not None:
             return cached
         entries: list[Entry] = []
-        keys: list[tuple[int, tuple[str, ...], float]] = []
-        loads = json.loads
+        stored: list[tuple[int, str]] = []
         query = select(KbEntry.name, KbEntry.label, KbEntry.canonical_id, KbEntry.match_keys).where(
             KbEntry.deleted_at.is_(None)
         )
-        for name, lab, canonical, stored in conn.execute(query):
+        for name, lab, canonical, keys_text in conn.execute(query):
             if allowed_labels is not None and lab not in allowed_labels:
                 continue
-            n = len(entries)
+            stored.append((len(entries), keys_text))
             entries.append(Entry(name, lab, name, (), link_id=canonical))
-            for sequence, score in loads(stored or "[]"):
-                keys.append((n, sequence, score))
-    built = Gazetteer.from_keys(entries, keys)
+    built = Gazetteer.from_keys(entries, _stored_keys(stored))
     for old in [k for k in _MATCHER if k[0] == key[0]]:
         del _MATCHER[old]
     _MATCHER[key] = built

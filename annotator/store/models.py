@@ -489,11 +489,11 @@ class KbEntry(Base):
     """An entry of the project's knowledge base: a person, group, force or place the team links mentions to
     (``canonical_id``, e.g. ``Q485436``, is what an entity's ``link_id`` holds). ``label`` is an entity type
     of the schema; ``parent_id`` another entry's UUID (a front of a group, a district of a state); places
-    may have coordinates and ``admin_areas`` (names, largest first: country, state, district). Versioned like labels: a UUID, who
-    changed it and when (the later change wins when work packages merge); a deleted or merged entry stays
-    as a tombstone (``deleted_at``; ``merged_into`` the UUID of the entry it was merged into).
-    ``match_keys`` holds the suggestion matcher's keys of the entry (JSON, computed when its spellings
-    change), so the matcher is built without transliterating anything."""
+    may have coordinates and ``admin_areas`` (names, largest first: country, state, district). Versioned
+    like labels: a UUID, who changed it and when (the later change wins when work packages merge); a
+    deleted or merged entry stays as a tombstone (``deleted_at``; ``merged_into`` the entry it went into).
+    ``match_keys`` holds the suggestion matcher's keys of the entry (one ``score<TAB>keys`` line each,
+    computed when its spellings change), so the matcher is built without transliterating anything."""
 
     __tablename__ = "kb_entries"
 

@@ -59,6 +59,29 @@ class Lexicon:
             prefixes.add(SEP.join(keys[:i]))
         self._longest = max(self._longest, len(keys))
 
+    @classmethod
+    def from_joined(cls, items: Iterable[tuple[str, int, float]]) -> Lexicon:
+        """The lexicon :meth:`add` makes of the same phrases, from phrases whose keys are joined already
+        (``SEP.join(keys)``, payload, score): the best score wins a shared phrase (ties: the first given);
+        :attr:`shadowed` is left empty. One dict look-up a phrase, for building a large one quickly."""
+        self = cls()
+        index = self._index
+        get = index.get
+        for joined, payload, score in items:
+            old = get(joined)
+            if old is None or score > old[1]:
+                index[joined] = (payload, score)
+        prefixes = self._prefixes
+        longest = 1 if index else 0
+        for joined in index:
+            if SEP in joined:
+                parts = joined.split(SEP)
+                longest = max(longest, len(parts))
+                for i in range(1, len(parts)):
+                    prefixes.add(SEP.join(parts[:i]))
+        self._longest = longest
+        return self
+
     def candidates(self, units: Sequence[Unit]) -> list[tuple[int, int, int, float]]:
         """Every stored phrase in ``units``: (first unit, last unit + 1, payload, score), best per span."""
         index, prefixes, longest = self._index, self._prefixes, self._longest
