@@ -34,6 +34,10 @@ def ensure_demo_project(reset: bool = False) -> Path:
         with init_project(tmp) as project:
             files = [resource_path("demo", name) for name in DEMO_FILES]
             report = import_paths(project, files, strict=True)
+            if report.ok:  # its knowledge base: the built-in gazetteer, ready for the first suggestions
+                from annotator.services.kb import ensure_seeded
+
+                ensure_seeded(project)
         if not report.ok:
             raise AnnotatorError(f"demo articles failed to import: {report.errors[0]}")
         tmp.replace(path)

@@ -6,7 +6,7 @@ SQLite and PostgreSQL."""
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from annotator.errors import AnnotatorError
 from annotator.services import kb
@@ -229,3 +229,14 @@ def test_incident_helpers_give_admin_areas_and_actor_names(team):
     assert kb.place_admin_areas(project, "nowhere") == []
     assert kb.actor_name(project, "kb:lashkar-e-taiba") == "Lashkar-e-Taiba"
     assert kb.actor_name(project, None) is None
+
+
+def test_the_demo_project_is_built_with_its_base():
+    from annotator.services.demo import ensure_demo_project
+    from annotator.services.project import open_project
+    from annotator.store.models import Setting
+
+    with open_project(ensure_demo_project()) as demo:
+        with demo.engine.connect() as conn:
+            assert conn.scalar(select(Setting.value).where(Setting.key == kb.SEEDED_KEY)) == "builtin"
+            assert conn.scalar(select(func.count()).select_from(KbEntry)) >= 521
