@@ -209,6 +209,23 @@ def check_storable(record: SourceRecord) -> None:
             raise RecordError(record.where, problem)
 
 
+def _detect_language(record: SourceRecord, text: str) -> None:
+    """A record that gives no ``lang`` gets its language and script (``meta["lang"]``, ISO 639-1, and
+    ``meta["script"]``, ISO 15924) detected from its letters (:func:`annotator.text.scripts.detect_script`).
+    A record that gives its language keeps its metadata as given, with the script added only where the
+    language is written in two scripts in the region (Punjabi, Sindhi: read from the text); otherwise the
+    script is the language's (:data:`annotator.text.scripts.LANGUAGE_SCRIPT`)."""
+    from annotator.text.scripts import LANGUAGE_SCRIPT, detect_script, language_code
+
+    given = record.meta.get("lang")
+    if given and language_code(given) in LANGUAGE_SCRIPT:
+        return
+    script, lang = detect_script(text, given or None)
+    if not given:
+        record.meta["lang"] = lang
+    record.meta.setdefault("script", script)
+
+
 def prepare(record: SourceRecord, project: Project) -> _Prepared:
     """Normalize one record and validate its annotations; raises RecordError."""
     check_storable(record)
@@ -221,6 +238,7 @@ def prepare(record: SourceRecord, project: Project) -> _Prepared:
         record.meta["tokens"] = _remap_tokens(tokens, record, text, offset_map)
     digest = content_hash(text)
     title = " ".join(normalize(record.title).split())
+    _detect_language(record, text)
     annotations: list[AnnotationIn] = []
     if record.annotations:
         assert offset_map is not None  # made above whenever there are annotations

@@ -7,9 +7,11 @@ services)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import QBoxLayout, QComboBox
 
 from annotator.errors import AnnotatorError
 from annotator.services.documents import list_documents
+from annotator.ui.document_list import language_label
 from annotator.ui.prompts import ask_multiline
 from annotator.ui.window_base import WindowBase
 
@@ -41,6 +43,7 @@ class DocumentsMixin(WindowBase):
         self.list_model.set_rows(list_documents(self.project, self.editor.annotator_id))
         self._newest = newest_document(self.project)
         self._update_progress()
+        self._update_language_filter()
 
     def _poll_documents(self) -> None:
         """Documents imported from the command line (or by a teammate on the server) appear in the list
@@ -72,6 +75,46 @@ class DocumentsMixin(WindowBase):
         if row >= 0:
             self._select_row(row)
 
+    #: the language filter under the status filter (made with the list's first rows)
+    language_box: QComboBox | None = None
+
+    def _update_language_filter(self) -> None:
+        """The language filter lists "All languages" and each language the documents have (their stored
+        ``lang``: given by the file or detected at import), with counts; the choice stays while it is
+        there."""
+        box = self.language_box
+        if box is None:
+            box = self.language_box = QComboBox()
+            box.setObjectName("language_filter")
+            box.setToolTip("Show the documents of one language (detected at import, or given by the file)")
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)
+            parent = self.filter_box.parentWidget()
+            layout = parent.layout() if parent is not None else None
+            if isinstance(layout, QBoxLayout):
+                layout.insertWidget(layout.indexOf(self.filter_box) + 1, box)
+            box.currentIndexChanged.connect(self._on_language)
+        current = self.list_model.language()
+        box.blockSignals(True)
+        box.clear()
+        box.addItem(f"All languages · {self.list_model.total()}", "")
+        for code, count in self.list_model.languages():
+            box.addItem(language_label(code, count), code)
+        found = box.findData(current)
+        box.setCurrentIndex(max(found, 0))
+        box.blockSignals(False)
+        box.setVisible(box.count() > 2)  # one language only: nothing to choose
+        if found < 0 and current:
+            self.list_model.set_language("")
+
+    def _on_language(self, index: int) -> None:
+        if self.language_box is None:
+            return
+        self.list_model.set_language(self.language_box.itemData(index) or "")
+        row = self.list_model.row_for(self.document_id) if self.document_id is not None else -1
+        if row >= 0:
+            self._select_row(row)
+
     def _first_unfinished_row(self) -> int | None:
         row = self.list_model.next_unfinished_row(None)
         if row is None and self.list_model.rowCount():
@@ -91,6 +134,9 @@ class DocumentsMixin(WindowBase):
 
     def open_document_id(self, document_id: int) -> None:
         row = self.list_model.row_for(document_id)
+        if row < 0 and self.language_box is not None and self.language_box.currentIndex() > 0:
+            self.language_box.setCurrentIndex(0)  # the language filter hides it: every language
+            row = self.list_model.row_for(document_id)
         if row < 0 and self.filter_box.currentIndex() != 0:
             self.filter_box.setCurrentIndex(0)  # the filter hides it: show all documents
             row = self.list_model.row_for(document_id)

@@ -197,7 +197,7 @@ def test_document_list_rows(project, doc, tmp_path):
     listed = list_documents(project, editor.annotator_id)
     assert [(r.external_id, r.lang, r.status, r.labels, r.flagged) for r in listed] == [
         ("d1", "hi", "in_progress", 2, False),
-        ("d2", "", "todo", 0, False),
+        ("d2", "en", "todo", 0, False),  # a record without a language gets the detected one (issue 20)
     ]
     assert document_row(project, editor.annotator_id, doc) == listed[0]
     assert list_documents(project, None)[0].labels == 0

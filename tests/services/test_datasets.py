@@ -177,11 +177,11 @@ def test_hf_spacy_and_csv_exact_output(small, tmp_path):
         "https://example.org/1",
         "'+bbc",
         "",
-        "",
+        "hi",  # detected at import (issue 20), with the script, which goes to meta
         "6",
         "-2",
         "",
-        "",
+        '{"script":"Deva"}',
     ]
 
 

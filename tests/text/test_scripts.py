@@ -35,9 +35,13 @@ def test_nepali_and_hindi_by_function_words():
     assert detect_script(HINDI)[1] == "hi"
     # words both languages share (नेपाल, प्रहरी, सुरक्षा) decide nothing: Hindi, the usual
     assert detect_script("नेपाल प्रहरी सुरक्षा") == ("Deva", "hi")
-    # a record's own language comes first
+    # a record's own language comes first, and gives the script
     assert detect_script(HINDI, "npi") == ("Deva", "ne")
     assert detect_script(NEPALI, "hi-IN") == ("Deva", "hi")
+    assert detect_script(ENGLISH, "hi-en") == ("Deva", "hi")
+    # Punjabi is written in Gurmukhi and (in Pakistan) in Arabic script: read
+    assert detect_script("پنجاب پولیس نے لاہور وچ", "pa") == ("Arab", "pa")
+    assert detect_script("ਪੰਜਾਬ ਪੁਲਿਸ", "pan") == ("Guru", "pa")
 
 
 def test_arabic_script_languages():
@@ -51,13 +55,30 @@ def test_arabic_script_languages():
 def test_nothing_to_go_by():
     assert detect_script("") == ("Zyyy", "und")
     assert detect_script("26/11 — 2025 !!! 🇮🇳") == ("Zyyy", "und")
-    assert detect_script("۱۲۳ ।", "ur") == ("Zyyy", "ur")
+    assert detect_script("— ... !", "sd") == ("Zyyy", "sd")
+    assert detect_script("۱۲۳ ।")[0] == "Arab"  # Urdu digits are in the Arabic block
 
 
 def test_only_the_sample_is_read():
     text = HINDI * (SAMPLE_CHARS // len(HINDI) + 1) + URDU * 10_000
     assert detect_script(text) == ("Deva", "hi")
     assert sum(script_counts(text).values()) <= SAMPLE_CHARS
+    assert detect_script("x" * SAMPLE_CHARS + URDU) == ("Latn", "en")
+
+
+def test_counts_by_block():
+    assert script_counts("Hindi हिंदी، اردو বাংলা ਪੰਜਾਬੀ தமிழ் සිංහල Ünïcode") == {
+        "Latn": 12,
+        "Deva": 5,
+        "Arab": 5,
+        "Beng": 5,
+        "Guru": 6,
+        "Taml": 5,
+        "Sinh": 5,
+    }
+    # presentation forms (old Urdu text converted from InPage) count as Arabic
+    assert script_counts("\ufb8a\ufe8d\ufeb3") == {"Arab": 3}
+    assert script_counts("") == {} and script_counts("26/11 !!!") == {}
 
 
 def test_helpers():
