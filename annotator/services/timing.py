@@ -33,6 +33,7 @@ from annotator.errors import AnnotatorError
 from annotator.services.project import Project
 from annotator.store.models import (
     Annotator,
+    Document,
     DocumentLabel,
     Entity,
     Event,
@@ -229,7 +230,12 @@ def save_sessions(project: Project, records: Iterable[SessionRecord | None]) -> 
         return 0
     written = 0
     with project.engine.begin() as conn:
+        documents = set(
+            conn.scalars(select(Document.id).where(Document.id.in_({r.document_id for r in wanted})))
+        )
         for r in wanted:
+            if r.document_id not in documents:  # deleted while it was open: nothing to time
+                continue
             labels = labels_made(
                 conn, r.document_id, r.annotator_id, r.started_at, r.ended_at + timedelta(seconds=1)
             )

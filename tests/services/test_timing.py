@@ -221,3 +221,22 @@ def test_reopening_adds_to_the_total(project, tmp_path, clock):
     assert active_seconds(project) == {(d0, "asha"): pytest.approx(65)}
     with project.engine.connect() as conn:
         assert len(sessions_by_document(conn, [d0])[(d0, "asha")]) == 2
+
+
+def test_a_session_of_a_document_deleted_meanwhile_is_dropped(project, tmp_path, clock):
+    from sqlalchemy import delete
+
+    from annotator.store.models import Document
+
+    add_documents(project, tmp_path, 2)
+    asha = Editor(project, "asha")
+    d0, d1 = doc_id(project, "d000"), doc_id(project, "d001")
+    rec = recorder(clock)
+    rec.open(d0, asha.annotator_id)
+    clock.tick(30)
+    gone = rec.open(d1, asha.annotator_id)
+    clock.tick(20)
+    with project.engine.begin() as conn:
+        conn.execute(delete(Document).where(Document.id == d0))
+    assert save_sessions(project, [gone, rec.close()]) == 1
+    assert active_seconds(project) == {(d1, "asha"): pytest.approx(20)}
