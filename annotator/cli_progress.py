@@ -14,12 +14,7 @@ EXIT_OK = 0
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
-    from annotator.services.progress import (
-        compute_progress,
-        format_progress,
-        parse_day,
-        progress_file,
-    )
+    from annotator.services.progress import format_progress, parse_day, progress_file, project_progress
 
     since = None if args.since is None else parse_day(args.since)
     today = None if args.today is None else parse_day(args.today)
@@ -30,8 +25,8 @@ def cmd_progress(args: argparse.Namespace) -> int:
     if report is None:
         from annotator.services.project import open_project
 
-        with open_project(args.project) as project, project.engine.connect() as conn:
-            report = compute_progress(conn, **options)
+        with open_project(args.project) as project:
+            report = project_progress(project, **options)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:

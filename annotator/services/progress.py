@@ -19,8 +19,9 @@ on a SQLAlchemy connection or a plain :mod:`sqlite3` one, through
 - **against gold**: precision, recall and F1 (entities exact; events by trigger and type) over the
   documents with gold, as :func:`annotator.services.adjudication.scores_against_gold` computes them
   (:class:`~annotator.agreement.adjudication.ScoreCounts`), reading only documents that have gold.
-- **checks**: each annotator's score on check documents, per layer, from
-  :func:`annotator.services.checks.check_scores` when that service is present (see :func:`_check_scores`).
+- **checks**: each annotator's score on the check documents they were given as checks, per layer, against
+  gold (:func:`annotator.services.checks.check_scores`; on a plain connection :func:`plain_check_scores`,
+  the same figures), apart from agreement; asked for only when the project has check assignments.
 - **waiting for adjudication** (project): documents finished by two or more annotators (the adjudication
   queue's condition: two or more sets that count) on which no adjudication has happened yet, neither
   automatic nor by a person (no gold row and no gold provenance). A document adjudicated in part whose
@@ -253,7 +254,8 @@ def compute_progress(
 ) -> ProgressReport:
     """The progress figures of the project on ``conn`` (a SQLAlchemy connection or a plain sqlite3 one);
     ``today`` defaults to the current UTC day; ``series``: also what the charts draw; ``checks``: a
-    callable giving the check scores per annotator name (see :func:`_check_scores`)."""
+    callable giving the check scores per annotator name (:func:`annotator.services.checks.check_scores`),
+    called only when the project has check assignments."""
     today = today or datetime.now(UTC).date()
     margin = _margin(conn, margin)
     mark = _marker(conn)
@@ -337,11 +339,8 @@ def compute_progress(
         p.finish_estimate, p.documents_per_active_day = finish_estimate(per_day[aid], p.remaining, today)
 
     quality, measures = _quality(conn, names, gold_id, done_day, since, people)
-    if checks is not None:
-        for name, score in checks().items():
-            for p in people.values():
-                if p.name == name:
-                    p.checks = score
+    if checks is not None and any(p.checks_assigned for p in people.values()):
+        _set_checks(people.values(), checks())
 
     annotators = sorted(people.values(), key=lambda p: p.name)
     project = _project(conn, gold_id, annotators, minutes)
@@ -350,6 +349,86 @@ def compute_progress(
         report.series = _series(annotators, names, per_day, minutes, project, quality, margin)
         report.series.quality_measure = measures
     return report
+
+
+def _set_checks(people: Any, scores: dict[str, dict[str, Any]]) -> None:
+    for p in people:
+        p.checks = scores.get(p.name)
+
+
+def plain_check_scores(conn: Any) -> dict[str, dict[str, Any]]:
+    """:func:`annotator.services.checks.check_scores` (finished work only) on any connection, a plain
+    sqlite3 one included, so that ``annotator progress`` on a project file with checks needs neither
+    SQLAlchemy nor the project opened (about a second of its start). The same figures from the same
+    pieces: the checks each annotator was given as checks, read by :func:`read_batches` without texts,
+    :class:`~annotator.agreement.adjudication.ScoreCounts` per span layer and accuracy and ordinal
+    Krippendorff's alpha for the tone (``tests/services/test_progress.py`` holds the two equal)."""
+    from annotator.agreement.adjudication import ScoreCounts
+    from annotator.agreement.coefficients import krippendorff_alpha
+    from annotator.annotations import AnnotationSet, Layer
+
+    given: dict[int, set[str]] = defaultdict(set)
+    for doc, name in plain_rows(
+        conn,
+        "SELECT a.document_id, n.name FROM assignments a "
+        "JOIN check_documents c ON c.document_id = a.document_id "
+        "JOIN annotators n ON n.id = a.annotator_id WHERE a.is_check",
+    ):
+        given[doc].add(name)
+    if not given:
+        return {}
+    tone_name = _tone_name(conn)
+    spans = {layer: ScoreCounts() for layer in ("entities", "events")}
+    tone: dict[str, list[tuple[Any, Any]]] = {}
+    units: dict[str, int] = {}
+
+    def only(layer: str, s: AnnotationSet) -> AnnotationSet:
+        if layer == "entities":
+            return AnnotationSet(s.annotator, s.status, entities=s.entities)
+        return AnnotationSet(s.annotator, s.status, events=s.events)
+
+    layers = (Layer.ENTITIES, Layer.EVENTS, Layer.TONE, Layer.STATUS)
+    for batch in read_batches(conn, documents=sorted(given), layers=layers, with_text=False):
+        for doc in batch:
+            gold = doc.gold
+            if gold is None:
+                continue
+            counted = doc.counted(given[doc.id], include_unfinished=False)
+            for layer, counts in spans.items():
+                counts.add(only(layer, gold), {n: only(layer, s) for n, s in counted.items()})
+            gold_tone = gold.tone.get(tone_name) if tone_name else None
+            for name, s in counted.items():
+                units[name] = units.get(name, 0) + 1
+                if gold_tone is not None:
+                    tone.setdefault(name, []).append((gold_tone, s.tone.get(tone_name or "")))
+    out: dict[str, dict[str, Any]] = {name: {} for name in sorted(units)}
+    for layer, counts in spans.items():
+        for name, score in counts.scores().items():
+            out.setdefault(name, {})[layer] = score
+    for name, pairs in tone.items():
+        rated = [(g, t) for g, t in pairs if t is not None]
+        alpha = krippendorff_alpha([[g, t] for g, t in pairs], "ordinal")
+        out.setdefault(name, {})["tone"] = {
+            "accuracy": sum(g == t for g, t in rated) / len(pairs) if pairs else None,
+            "alpha": alpha.value,
+            "units": len(pairs),
+        }
+    return out
+
+
+def _tone_name(conn: Any) -> str | None:
+    """The name of the project schema's document tone (None without one)."""
+    from annotator.schema import parse_schema
+
+    found = plain_rows(conn, "SELECT value FROM settings WHERE key = 'schema'")
+    if not found:
+        from annotator.schema.loader import default_schema
+
+        schema = default_schema()
+    else:
+        schema = parse_schema(found[0][0], source="stored schema", workbench_keys=False)
+    scale = schema.document_sentiment
+    return scale.name if scale is not None else None
 
 
 def _project(
@@ -545,7 +624,9 @@ def project_progress(project: Project, **options: Any) -> ProgressReport:
     paused as agreement pauses it (the rows read make many short-lived tuples, none in a cycle: its full
     collections held every thread, the window's too, for 100 ms at a time)."""
     from annotator.services.agreement import _collector_paused
+    from annotator.services.checks import check_scores
 
+    options.setdefault("checks", lambda: check_scores(project))
     with _collector_paused(), project.engine.connect() as conn:
         return compute_progress(conn, **options)
 
@@ -564,6 +645,7 @@ def progress_file(target: str | Path, **options: Any) -> ProgressReport | None:
     path, con = opened
     from annotator.services.agreement import _collector_paused
 
+    options.setdefault("checks", lambda: plain_check_scores(con))
     try:
         with _collector_paused():
             return compute_progress(con, **options)
@@ -682,7 +764,7 @@ def format_progress(report: ProgressReport) -> str:
                 num(gold.get("precision"), 3),
                 num(gold.get("recall"), 3),
                 num(gold.get("f1"), 3),
-                _checks_text(p.checks),
+                checks_text(p.checks),
             )
         )
     t = report.project
@@ -727,12 +809,13 @@ def format_progress(report: ProgressReport) -> str:
     return "\n".join(lines)
 
 
-def _checks_text(checks: dict[str, Any] | None) -> str:
+def checks_text(checks: dict[str, Any] | None) -> str:
+    """An annotator's scores on checks in a few words: F1 per span layer, accuracy for the tone."""
     if not checks:
         return "-"
     parts = []
     for layer, score in sorted(checks.items()):
-        value = score.get("f1") if isinstance(score, dict) else score
+        value = score.get("f1", score.get("accuracy")) if isinstance(score, dict) else score
         if isinstance(value, (int, float)):
             parts.append(f"{layer} {value:.2f}")
     return " ".join(parts) or "-"

@@ -896,10 +896,9 @@ class ProgressWindow(QDialog):
                         else f"{value:.1f}"
                     )
                 elif isinstance(value, dict):
-                    text = ", ".join(
-                        f"{k} {v.get('f1', 0) if isinstance(v, dict) else v:.2f}"
-                        for k, v in sorted(value.items())
-                    )
+                    from annotator.services.progress import checks_text
+
+                    text = checks_text(value)
                 else:
                     text = str(value)
                 item = QTableWidgetItem(text)

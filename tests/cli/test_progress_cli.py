@@ -52,6 +52,17 @@ def test_json(target, capsys):
     assert project["without_throughput"] == ["meera"] and project["since"] is None
 
 
+def test_scores_on_checks(sqlite_project, capsys):
+    from tests.services.test_progress import make_check
+
+    build(sqlite_project)
+    make_check(sqlite_project)
+    target = str(sqlite_project.engine.url.database)
+    assert main(["progress", target, "--json", "--today", "2026-12-10"]) == 0
+    asha = json.loads(capsys.readouterr().out)["annotators"][0]
+    assert asha["checks"] == {"entities": {"precision": 0.5, "recall": 0.5, "f1": 0.5, "units": 1}}
+
+
 def test_since(target, capsys):
     assert main(["progress", target, "--json", "--since", "2026-12-05", "--today", "2026-12-10"]) == 0
     out = json.loads(capsys.readouterr().out)

@@ -284,3 +284,56 @@ def test_table_and_bad_dates(team):
     assert parse_day("2026-12-05") == date(2026, 12, 5)
     with pytest.raises(ProgressError, match="bad date"):
         parse_day("5 Dec")
+
+
+def make_check(project) -> None:
+    """d3 (asha finished it, gold has it) becomes a check given to asha as one."""
+    from sqlalchemy import update
+
+    from annotator.store.models import CheckDocument
+
+    with project.session() as s, s.begin():
+        d3 = s.query(Document).filter_by(external_id="d3").one().id
+        asha = s.query(Annotator).filter_by(name="asha").one().id
+        s.add(CheckDocument(document_id=d3))
+        s.execute(
+            update(Assignment)
+            .where(Assignment.document_id == d3, Assignment.annotator_id == asha)
+            .values(is_check=True)
+        )
+
+
+def test_scores_on_checks_apart_from_agreement(team):
+    make_check(team)
+    people = by_name(project_progress(team, today=TODAY))
+    # asha on d3: GPE as gold, ORG where gold has LOC
+    assert people["asha"].checks == {"entities": {"precision": 0.5, "recall": 0.5, "f1": 0.5, "units": 1}}
+    assert people["asha"].checks_assigned == 2 and people["ravi"].checks is None
+    assert people["asha"].agreement == pytest.approx(4 / 7)  # unchanged: checks are scored apart
+    assert "entities 0.50" in format_progress(project_progress(team, today=TODAY))
+
+
+def test_plain_check_scores_are_the_check_services(sqlite_project):
+    """The plain-connection scores on checks (for the command's fast path) equal services.checks'."""
+    import sqlite3
+
+    from annotator.services.checks import check_scores
+    from annotator.services.progress import plain_check_scores
+    from annotator.store.models import DocumentLabel
+
+    build(sqlite_project)
+    make_check(sqlite_project)
+    with sqlite_project.session() as s, s.begin():
+        d3 = s.query(Document).filter_by(external_id="d3").one().id
+        for name, value in (("gold", -2), ("asha", -1)):
+            person = s.query(Annotator).filter_by(name=name).one().id
+            s.add(DocumentLabel(document_id=d3, annotator_id=person, name="tone", value=value))
+    expected = check_scores(sqlite_project)
+    assert expected["asha"]["tone"]["accuracy"] == 0.0 and "entities" in expected["asha"]
+    con = sqlite3.connect(sqlite_project.engine.url.database)
+    try:
+        assert plain_check_scores(con) == expected
+    finally:
+        con.close()
+    people = by_name(progress_file(sqlite_project.engine.url.database, today=TODAY))
+    assert people["asha"].checks == expected["asha"]
