@@ -153,6 +153,17 @@ def main() -> None:
             handoffs.append(took - inner[-1])
             return took
 
+        import gc
+
+        collecting: list[float] = []  # the cyclic collector's passes while typing (any thread)
+
+        def collector(phase: str, info: dict) -> None:
+            if phase == "start":
+                collecting.append(-time.perf_counter())
+            elif collecting:
+                collecting[-1] += time.perf_counter()
+
+        gc.callbacks.append(collector)
         bare_times: list[float] = []
         widget_times: list[float] = []
         for _ in range(args.rounds):
@@ -170,6 +181,11 @@ def main() -> None:
             f"{max(widget_times) * 1000:.2f} ms; bare services.kb.search median {b * 1000:.2f} ms, 95th "
             f"percentile {p95(bare_times) * 1000:.2f} ms; ratio of medians {w / b:.2f}x; target 30 ms (95th "
             f"percentile): {'met' if p95(widget_times) <= 0.030 else 'NOT met'}"
+        )
+        gc.callbacks.remove(collector)
+        print(
+            f"garbage collection while typing: {len(collecting)} passes, {sum(collecting) * 1000:.0f} ms in "
+            f"all, the longest {max(collecting, default=0) * 1000:.1f} ms"
         )
         worker_ms, rest_ms = statistics.median(on_worker) * 1000, statistics.median(handoffs) * 1000
         print(
