@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_left, bisect_right
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -54,6 +55,21 @@ FIRST_PART_CHARS = 10_000
 #: the next part's size; then they are sized to take about LOAD_STEP_SECONDS
 LOAD_STEP_CHARS = 30_000
 LOAD_STEP_SECONDS = 0.02
+
+
+class PreparedText(NamedTuple):
+    """What :meth:`DocumentView.set_document` works out from the whole text, made beforehand off the GUI
+    thread (:func:`prepare_text`): for a 20 MB text holding one emoji, the offset converter's scan and the
+    search for flags took 1.5 s."""
+
+    offsets: OffsetConverter
+    flags: list[tuple[int, int, str]]  # flag sequences (code points, letters), drawn by a font or not
+
+
+def prepare_text(text: str) -> PreparedText:
+    """:class:`PreparedText` of ``text`` (plain Python: may run in a worker thread)."""
+    offsets = converter_for(text)
+    return PreparedText(offsets, flags_in(text, offsets.is_identity))
 
 
 def _cut(text: str, at: int) -> int:
@@ -149,20 +165,21 @@ class DocumentView(ViewPainting):
         self._suggestion_colors.clear()
         self.viewport().update()
 
-    def set_document(self, text: str) -> None:
+    def set_document(self, text: str, prepared: PreparedText | None = None) -> None:
         """Show ``text``. A new ``QTextDocument`` gets the text, its line height and hidden flags before it
         has a layout (formatting a laid-out 20 MB text took seconds), replaces the old one and is laid out
         at once. A text longer than :data:`LAZY_LAYOUT_CHARS` is given to it a part at a time from the event
         loop instead, each part laid out as it comes (a few hundredths of a second each), so that the window
         never waits long for it: :attr:`layoutProgressed` tells how far it got, :meth:`loaded` whether all
-        of it is there. Selecting or going to a place not there yet brings the text up to it at once."""
+        of it is there. Selecting or going to a place not there yet brings the text up to it at once.
+        ``prepared``, made from the same text off the GUI thread, spares the passes over the whole text."""
         self._loader.stop()
         self._text = text
-        self._offsets = converter_for(text)
+        self._offsets = prepared.offsets if prepared is not None else converter_for(text)
         self._qt_ranges = {}
         self._segmenter = Segmenter(text)
         self._selected_id = ""
-        self._flags = self._missing_flags()
+        self._flags = self._missing_flags(prepared.flags if prepared is not None else None)
         old = self.document()
         doc = QTextDocument(self)
         doc.setUndoRedoEnabled(False)
@@ -262,14 +279,16 @@ class DocumentView(ViewPainting):
         )
         cursor.mergeBlockFormat(fmt)
 
-    def _missing_flags(self) -> list[tuple[int, int, str]]:
+    def _missing_flags(self, found: list[tuple[int, int, str]] | None = None) -> list[tuple[int, int, str]]:
         """Flags that no font here can draw (Linux without an emoji font shows two missing-glyph boxes):
         their Qt range and letters. They are drawn transparent and painted over as their letters
-        (🇮🇳 → IN); the text is not changed."""
+        (🇮🇳 → IN); the text is not changed. ``found``: the text's flags, looked for already."""
         font = self.font()
+        if found is None:
+            found = flags_in(self._text, self._offsets.is_identity)
         return [
             (*self._offsets.span_to_qt(start, end), letters)
-            for start, end, letters in flags_in(self._text, self._offsets.is_identity)
+            for start, end, letters in found
             if not renders_flag(font, self._text[start:end])
         ]
 

@@ -35,6 +35,7 @@ from annotator.services.team import annotator_for
 from annotator.services.workbench import Outcome, Selection, WorkbenchSession
 from annotator.settings import Settings
 from annotator.ui.document_list import DocumentListModel
+from annotator.ui.document_view import PreparedText
 from annotator.ui.incident_panel import IncidentPanel
 from annotator.ui.panels import AnnotationList, EventsPanel, GuidedView, LabelPalette, SentimentPanel
 from annotator.ui.review_panel import ReviewPanel
@@ -418,13 +419,16 @@ class MainWindow(
         self.statusBar().showMessage(f"Opening {name} (a long document: it is read in the background)…")
 
         def job(progress, cancel):
-            return load_text(project, document_id)
+            from annotator.ui.document_view import prepare_text
 
-        def done(doc: DocumentText) -> None:
+            doc = load_text(project, document_id)
+            return doc, prepare_text(doc.text)  # the view's passes over the whole text, here
+
+        def done(found: tuple[DocumentText, PreparedText]) -> None:
             if this_round != self._open_round:
                 return  # the person opened another document meanwhile
             self._opening = None
-            self._show_document(doc)
+            self._show_document(*found)
 
         def failed(exc: BaseException) -> None:
             if this_round != self._open_round:
@@ -444,8 +448,9 @@ class MainWindow(
         elif self._opening == document_id:
             self._pending_open.append((self._open_round, action))
 
-    def _show_document(self, doc: DocumentText) -> None:
-        """Show a document whose whole text has been read; the actions waiting for it run after."""
+    def _show_document(self, doc: DocumentText, prepared: PreparedText | None = None) -> None:
+        """Show a document whose whole text has been read (``prepared`` for the view, when made off the GUI
+        thread); the actions waiting for it run after."""
         document_id = doc.id
         self.session.close()
         self.document_id, self.session.text = document_id, doc.text
@@ -455,7 +460,7 @@ class MainWindow(
         self.title.setText(
             f"<b>{doc.title or doc.external_id}</b>  <span style='color:#777'>{doc.external_id}</span>"
         )
-        self.view.set_document(doc.text)
+        self.view.set_document(doc.text, prepared)
         self.refresh_state()
         self.refresh_review()
         if self.romanized.isVisible():

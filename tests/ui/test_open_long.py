@@ -155,3 +155,45 @@ def test_the_romanized_aid_shows_the_beginning_of_a_long_text(window, qtbot, mon
 
 def test_what_the_window_made_at_start_is_left_out_of_full_collections(window):
     assert gc.get_freeze_count() > 0
+
+
+def test_a_long_text_with_emoji_is_prepared_for_the_view_off_the_gui_thread(qtbot, tmp_path, monkeypatch):
+    """The offset converter (a scan of every character once the text holds one outside the BMP) and the
+    search for flags are made in the background with the text, not in the view on the GUI thread."""
+    import threading
+
+    from annotator.ui import document_view
+    from annotator.ui.app import application
+    from annotator.ui.main_window import MainWindow
+
+    application()
+    monkeypatch.setattr(MainWindow, "SYNC_OPEN_CHARS", 2_000)
+    text = "🇮🇳 पहलगाम 😊\n\n" + long_text(40)
+    project = init_project(tmp_path / "emoji.annotator")
+    import_records(project, [(SourceRecord("t", "small", "Small", SMALL, {}), 0)])
+    import_records(project, [(SourceRecord("t", "emoji", "Emoji", text, {}), 0)])
+    scans: list[str] = []
+    real = document_view.converter_for
+
+    def converter_for(text):
+        if text:  # (the view emptied while the text comes is not a scan)
+            scans.append(threading.current_thread().name)
+        return real(text)
+
+    monkeypatch.setattr(document_view, "converter_for", converter_for)
+    win = MainWindow(project, Settings(annotator="asha"))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: all(t.finished for t in win._tasks), timeout=20_000)
+    scans.clear()
+    win.open_document(2)
+    qtbot.waitUntil(lambda: win.document_id == 2, timeout=20_000)
+    assert scans and threading.main_thread().name not in scans  # made with the text, in the background
+    offsets = win.view.offsets
+    start = text.index("पहलगाम")
+    assert offsets.to_qt(start) == start + 2 and not offsets.is_identity  # the flag's two astral letters
+    assert [letters for _qs, _qe, letters in win.view._flags] in ([], ["IN"])  # as the fonts here draw it
+    win.view.select_range(start, start + len("पहलगाम"))
+    assert win.view.selection() == (start, start + len("पहलगाम"))
+    win.close()
+    project.close()
