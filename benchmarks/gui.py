@@ -234,6 +234,149 @@ def measure_document(work: Path, repeat: int) -> dict:
     }
 
 
+#: Urdu news sentences written for the benchmark (with an English quote now and then: mixed direction)
+URDU_SENTENCES = (
+    "پاکستان کے صوبہ خیبر پختونخوا میں پولیس چوکی پر حملے میں تین اہلکار ہلاک ہو گئے۔",
+    "کیا حملہ آور گرفتار ہوئے؟ پولیس کے مطابق، تحریک طالبان پاکستان نے ذمہ داری قبول کر لی ہے۔",
+    "اسلام آباد میں ۱۲ مارچ ۲۰۲۵ کو سکیورٹی سخت کر دی گئی اور شہر کے داخلی راستوں پر ناکے لگائے گئے۔",
+    'وزیر اعظم نے ٹویٹ کیا: "We stand with the people of Quetta" اور کہا کہ ملزمان کو سزا ملے گی۔',
+    "بلوچستان کے ضلع کیچ میں سکیورٹی فورسز کی گاڑی کو بارودی سرنگ سے نشانہ بنایا گیا۔",
+    "آئی ایس پی آر کے بیان میں بتایا گیا کہ جوابی کارروائی میں پانچ دہشت گرد مارے گئے۔",
+    'امریکی محکمہ خارجہ نے کہا: "the attack in Peshawar was a cowardly act" اور تعزیت کی۔',
+    "کراچی میں رینجرز نے چھاپہ مار کر اسلحہ اور گولہ بارود برآمد کر لیا۔",
+    "لاہور ہائی کورٹ نے انسداد دہشت گردی عدالت کے فیصلے کے خلاف اپیل سماعت کے لیے منظور کر لی۔",
+    "سرحد پار سے فائرنگ کے بعد کنٹرول لائن کے قریب دیہات خالی کرا لیے گئے۔",
+)
+
+
+def urdu_document(chars: int = 50_000) -> str:
+    """A 50,000-character Urdu article: :data:`URDU_SENTENCES` in a fixed shuffled order, paragraphs of
+    four to seven sentences."""
+    rng = random.Random(20)
+    paragraphs, size = [], 0
+    while size < chars:
+        sentences = [rng.choice(URDU_SENTENCES) for _ in range(rng.randint(4, 7))]
+        paragraphs.append(" ".join(sentences))
+        size += len(paragraphs[-1]) + 1
+    return "\n".join(paragraphs)[:chars].rstrip()
+
+
+def measure_urdu(work: Path, repeat: int) -> dict:
+    """Issue 20: a 50,000-character Urdu article (right to left, Nastaliq, English quotes inside) with
+    1,000 spans: opening it against Qt's bare layout of the same text in the same widget, and label →
+    painted."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from annotator.formats.records import SourceRecord
+    from annotator.services.annotate import AddSpans, Editor
+    from annotator.services.importing import import_records
+    from annotator.services.project import init_project
+    from annotator.settings import Settings
+    from annotator.text.segment import tokenize
+    from annotator.ui.app import application
+    from annotator.ui.document_view import DocumentView
+    from annotator.ui.main_window import MainWindow
+
+    app = application()
+    text = urdu_document()
+    path = work / "gui-urdu.annotator"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    project = init_project(path)
+    import_records(project, [(SourceRecord("bench", "urdu", "Urdu", text, {}), 0)])
+    import_records(project, [(SourceRecord("bench", "small", "Small", "A small document.", {}), 0)])
+    editor = Editor(project, "bench")
+    labels = [e.name for e in project.schema.entities]
+    AddSpans(1, spans_for(text, 1000, labels)).apply(editor)
+    from annotator.services.suggestions import set_settings
+
+    set_settings(project, sources=[])  # the conditions of the targets: no suggestions
+    window = MainWindow(project, Settings(annotator="bench"))
+    window.resize(1400, 900)
+    window.show()
+    app.processEvents()
+
+    def idle() -> None:
+        app.processEvents()
+        while any(not task.finished for task in window._tasks):
+            app.processEvents()
+            time.sleep(0.005)
+        app.processEvents()
+
+    def bare_once() -> float:
+        view = DocumentView()
+        view.resize(window.view.size())
+        view.show()
+        app.processEvents()
+        t = time.perf_counter()
+        view.set_document(text)
+        view.document().documentLayout().documentSize()
+        view.viewport().repaint()
+        elapsed = time.perf_counter() - t
+        view.close()
+        view.deleteLater()
+        app.processEvents()
+        return elapsed
+
+    def open_once() -> float:
+        window.open_document_id(2)
+        idle()
+        t = time.perf_counter()
+        window.open_document_id(1)
+        window.view.document().documentLayout().documentSize()
+        window.view.viewport().repaint()
+        return time.perf_counter() - t
+
+    bares, opens = [], []
+    for _ in range(repeat):  # interleaved, so that the machine's load falls on both alike
+        bares.append(bare_once())
+        opens.append(open_once())
+    idle()
+    view = window.view
+    assert len(view.spans()) == 1000
+    taken = {(s.start, s.end) for s in view.spans()}
+    free = [t for t in tokenize(text[:12000]) if t.kind == "word" and (t.start, t.end) not in taken]
+    painted, cpu = [], []
+    for tok in free[:60]:
+        view.select_range(tok.start, tok.end)
+        view.ensureCursorVisible()
+        app.processEvents()
+        t, c = time.perf_counter(), time.thread_time()
+        QTest.keyClick(view, Qt.Key.Key_G)
+        app.processEvents()
+        painted.append(time.perf_counter() - t)
+        cpu.append(time.thread_time() - c)
+    assert len(view.spans()) == 1000 + len(painted)
+    window.close()
+    project.close()
+    bare, opened = statistics.median(bares), statistics.median(opens)
+    return {
+        "chars": len(text),
+        "bare_layout_s": bare,
+        "open_s": opened,
+        "open_ratio": opened / bare,
+        "open_ratios": [o / b for o, b in zip(opens, bares, strict=True)],
+        "label_loop_median_ms": 1000 * statistics.median(painted),
+        "label_loop_p95_ms": 1000 * sorted(painted)[int(0.95 * len(painted)) - 1],
+        "cpu_label_median_ms": 1000 * statistics.median(cpu),
+    }
+
+
+def print_urdu(urdu: dict) -> None:
+    print(f"{urdu['chars']:,}-character Urdu document (Nastaliq, English quotes inside) with 1,000 spans:")
+    print(f"  Qt bare layout (same widget, plain text): {1000 * urdu['bare_layout_s']:.1f} ms")
+    print(
+        f"  open in annotator: {1000 * urdu['open_s']:.1f} ms  ratio {urdu['open_ratio']:.2f}x  "
+        f"(target <= 1.5; per pair {min(urdu['open_ratios']):.2f}-{max(urdu['open_ratios']):.2f})"
+    )
+    print(
+        f"  label a span → the event loop has painted it: median {urdu['label_loop_median_ms']:.1f} ms, "
+        f"p95 {urdu['label_loop_p95_ms']:.1f} ms (target median <= 16); the GUI thread's CPU median "
+        f"{urdu['cpu_label_median_ms']:.1f} ms"
+    )
+
+
 class StallWatch:
     """Where the GUI thread is while the event loop waits: a thread that looks, every 5 ms, at how long ago
     the heartbeat last beat (``last_beat()``); past 40 ms it notes the GUI thread's innermost frames of the
@@ -627,6 +770,7 @@ def main() -> None:
         action="store_true",
         help="the 20 MB article holds a flag and an emoji (4 bytes a character)",
     )
+    parser.add_argument("--urdu", action="store_true", help="only the 50,000-character Urdu document")
     parser.add_argument(
         "--huge-chars", type=int, default=10_700_000, help="its length (10.7 M mixed characters: 20 MB)"
     )
@@ -643,6 +787,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="annotator-gui-bench-") as tmp:
         work = Path(args.work) if args.work else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
+        if args.urdu:
+            print_urdu(measure_urdu(work, args.repeat))
+            return
         doc = measure_document(work, args.repeat)
         print("50,000-character mixed document with 1,000 spans:")
         print(f"  Qt bare layout (same widget, plain text): {1000 * doc['bare_layout_s']:.1f} ms")

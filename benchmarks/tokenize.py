@@ -4,7 +4,8 @@
 
 Texts: ``--docs`` synthetic ~1,500-character Hindi/English articles (benchmarks/synth.py), and, when the
 shared corpora are there (../shared/corpora), the real Hindi news article and the sentences of HiNER,
-il-ner (Hindi) and UD Hindi PUD put together into ~1,500-character texts. For each set, in interleaved
+il-ner (Hindi) and UD Hindi PUD put together into ~1,500-character texts; and Urdu and Bengali texts
+(the demo's articles in those scripts and il-ner's Urdu sentences, issue 20). For each set, in interleaved
 rounds (every contender once per round, in turn; medians of ``--rounds``), in chars per second of the
 process's CPU time (less disturbed than wall-clock time by other work on the machine):
 
@@ -81,6 +82,31 @@ def real_texts(size: int = 1500) -> list[str]:
     return texts
 
 
+def script_texts(size: int = 1500) -> list[str]:
+    """Issue 20: Urdu and Bengali — the demo's articles in those scripts, and, when the shared corpora are
+    there, il-ner's Urdu sentences (tokens joined by spaces) — put together into ~``size``-character texts."""
+    import json
+
+    from annotator.resources import resource_path
+
+    sentences = []
+    with resource_path("demo", "articles_scripts.jsonl").open(encoding="utf-8") as f:
+        sentences += [json.loads(line)["text"] for line in f if line.strip()]
+    urdu = CORPORA / "il-ner" / "Urdu-dev.first300.txt"
+    if urdu.is_file():
+        for block in urdu.read_text(encoding="utf-8").split("\n\n"):
+            words = [line.split("\t")[0] for line in block.splitlines() if line.strip()]
+            if words:
+                sentences.append(" ".join(words))
+    texts, current = [], []
+    for sentence in sentences:
+        current.append(sentence)
+        if sum(map(len, current)) >= size:
+            texts.append(" ".join(current))
+            current = []
+    return texts + ([" ".join(current)] if current else [])
+
+
 def contenders() -> dict[str, Callable[[str], object]]:
     import regex
     import spacy
@@ -153,6 +179,7 @@ def main() -> None:
         report("real Hindi texts", real, args.rounds)
     else:
         print(f"\n(real texts skipped: {CORPORA} not found)")
+    report("Urdu and Bengali texts", script_texts(), args.rounds)
 
 
 if __name__ == "__main__":

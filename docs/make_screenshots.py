@@ -168,6 +168,24 @@ def shoot(screen: str, out: Path) -> None:
         panel.close()
         window.undo_stack.undo()  # the demo's link as it was
 
+    if screen in ("100", "200"):
+        # issue 20: the Urdu demo article (right to left, Nastaliq, an English quote inside) and a Bengali
+        # one, each with its labels and its ATTACK event active (trigger, arguments and their roles)
+        rows = [window.list_model.document(r) for r in range(window.list_model.rowCount())]
+        for external_id, name in (("demo-023", "workbench-urdu"), ("demo-024", "workbench-bengali")):
+            found = next((d.id for d in rows if d.external_id == external_id), None)
+            if found is None:
+                continue
+            window.open_document_id(found)
+            while any(not task.finished for task in window._tasks):
+                app.processEvents()
+            attack = next((e for e in window.frames.events if e.type == "ATTACK"), None)
+            window.view.select_span("", ensure_visible=False)
+            if attack is not None:
+                window.activate_event(attack.id)
+            shot(name)
+            window.activate_event("")
+
     if screen == "100":
         window.focus_search()
         window.search_box.setText("pakistan")
