@@ -223,8 +223,9 @@ def labels_made(
 
 def save_sessions(project: Project, records: Iterable[SessionRecord | None]) -> int:
     """Store sessions (one transaction): a new id is inserted, a known one (saved before by a periodic
-    save) updated to its later end. Sessions with no active second and no label are not kept (a document
-    passed over with the arrow keys). Returns how many were written."""
+    save) updated to its later end (an earlier state arriving later changes nothing). Sessions with no
+    active second and no label are not kept (a document passed over with the arrow keys). Returns how
+    many were written."""
     wanted = [r for r in records if r is not None]
     if not wanted:
         return 0
@@ -244,10 +245,14 @@ def save_sessions(project: Project, records: Iterable[SessionRecord | None]) -> 
             values = dict(
                 ended_at=r.ended_at, active_seconds=max(0.0, float(r.active_seconds)), labels=labels
             )
+            # the same session saved again: only a later state replaces the stored one (two saves may
+            # reach the database in either order)
             changed = conn.execute(
-                update(WorkSession).where(WorkSession.id == r.id).values(**values)
+                update(WorkSession)
+                .where(WorkSession.id == r.id, WorkSession.ended_at <= r.ended_at)
+                .values(**values)
             ).rowcount
-            if not changed:
+            if not changed and conn.scalar(select(WorkSession.id).where(WorkSession.id == r.id)) is None:
                 conn.execute(
                     insert(WorkSession).values(
                         id=r.id,

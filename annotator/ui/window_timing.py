@@ -6,9 +6,10 @@ ActivityClock`.
 * the focus: the window (or one of its dialogs) active or not, from the application's focus-window signal;
 * documents: the window's ``document_id`` (declared in :class:`WindowBase`) is overridden here so that every
   document opened or left — by the list, the keys, search, a project switch — starts and ends a session;
-* saving: the session of a document left is written after the next document is shown (a zero-time timer,
-  not inside the open), the open one every minute, and the last one when the window closes. A save that
-  fails because the server is down is kept and tried again with the next one.
+* saving: the session of a document left is written off the GUI thread once the next document is shown,
+  the open one every minute (off the GUI thread too), and the last one when the window closes (or the
+  project is switched). Saves take turns; a later state of a session always wins. A save that fails
+  because the server is down is kept and tried again with the next one.
 
 Time is not counted while the window shows another annotator's labels (a lead reading someone's work).
 
@@ -19,6 +20,7 @@ A part of :class:`annotator.ui.main_window.MainWindow` (a mixin)."""
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -58,6 +60,30 @@ class _InputWatch(QObject):
         if event.type() in INPUT_EVENTS:
             self.clock.input()
         return False
+
+
+#: one save at a time (a switch's and the minute's may overlap): each is one transaction, in turn
+_SAVING = threading.Lock()
+
+
+def _write_sessions(pending: list[tuple[Project, SessionRecord]]) -> list[tuple[Project, SessionRecord]]:
+    """Save ``pending`` (each session with its project); returns those the server being down kept back."""
+    from annotator.services import timing
+    from annotator.services.project import is_connection_error
+
+    by_project: dict[int, tuple[Project, list[SessionRecord]]] = {}
+    for project, record in pending:
+        by_project.setdefault(id(project), (project, []))[1].append(record)
+    failed: list[tuple[Project, SessionRecord]] = []
+    with _SAVING:
+        for project, records in by_project.values():
+            try:
+                timing.save_sessions(project, records)
+            except Exception as exc:
+                if not is_connection_error(exc):
+                    raise
+                failed.extend((project, r) for r in records)
+    return failed
 
 
 class TimingMixin(WindowBase):
@@ -108,7 +134,7 @@ class TimingMixin(WindowBase):
         app.installEventFilter(self._timing_watch)
         app.focusWindowChanged.connect(self._timing_focus_changed)
         self._timing_timer = QTimer(self)
-        self._timing_timer.timeout.connect(self.save_timing)
+        self._timing_timer.timeout.connect(lambda: self.save_timing(background=True))
         self._timing_timer.start(self.TIMING_SAVE_MS)
         return clock
 
@@ -155,7 +181,7 @@ class TimingMixin(WindowBase):
         if document_id is None:  # a project is (re)loaded: written now, while the old one is open
             if self._timing is not None:
                 self._timing_keep(self._timing.close())
-                self.save_timing()
+                self.save_timing()  # now: the project may be closed next
             self._timing_project = None  # its settings are read again with the next document
             return
         viewing_other = self.viewing_other
@@ -171,33 +197,33 @@ class TimingMixin(WindowBase):
         else:
             left = clock.open(document_id, aid)
         self._timing_keep(left)
-        if left is not None:
-            QTimer.singleShot(0, self.save_timing)  # after the new document is shown
+        if left is not None:  # off the GUI thread, after the new document is shown
+            QTimer.singleShot(0, lambda: self.save_timing(background=True))
 
     def _timing_keep(self, record: SessionRecord | None) -> None:
         if record is not None:
             self._timing_pending.append((self._timing_project or self.project, record))
 
-    def save_timing(self) -> None:
-        """Write the sessions ended and the open one so far; what cannot be written now (the server down)
-        is kept for the next save."""
-        from annotator.services.project import is_connection_error
-        from annotator.services.timing import save_sessions
-
+    def save_timing(self, *, background: bool = False) -> None:
+        """Write the sessions ended and the open one so far — off the GUI thread with ``background`` (a
+        document switch, the minute's timer), else now (a project closing, the window closing). What
+        cannot be written (the server down) is kept for the next save."""
         clock = self._timing
         if clock is not None:
             self._timing_keep(clock.current())
         pending, self._timing_pending = self._timing_pending, []
-        by_project: dict[int, tuple[Project, list[SessionRecord]]] = {}
-        for project, record in pending:
-            by_project.setdefault(id(project), (project, []))[1].append(record)
-        for project, records in by_project.values():
-            try:
-                save_sessions(project, records)
-            except Exception as exc:
-                if not is_connection_error(exc):
-                    raise
-                self._timing_pending.extend((project, r) for r in records)  # again with the next save
+        if not pending:
+            return
+        if not background:
+            self._timing_pending.extend(_write_sessions(pending))
+            return
+        self.background(
+            "Saving the time spent",
+            lambda progress, cancel: _write_sessions(pending),
+            self._timing_pending.extend,
+            lambda exc: self.statusBar().showMessage(f"The time spent was not saved: {exc}", 8000),
+            show_progress=False,
+        )
 
     # ------------------------------------------------------------------ check documents (the lead's)
 

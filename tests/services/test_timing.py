@@ -240,3 +240,18 @@ def test_a_session_of_a_document_deleted_meanwhile_is_dropped(project, tmp_path,
         conn.execute(delete(Document).where(Document.id == d0))
     assert save_sessions(project, [gone, rec.close()]) == 1
     assert active_seconds(project) == {(d1, "asha"): pytest.approx(20)}
+
+
+def test_an_earlier_state_saved_later_changes_nothing(project, tmp_path, clock):
+    add_documents(project, tmp_path, 1)
+    asha = Editor(project, "asha")
+    d0 = doc_id(project, "d000")
+    rec = recorder(clock)
+    rec.open(d0, asha.annotator_id)
+    clock.tick(30)
+    early = rec.current()
+    clock.tick(30)
+    late = rec.close()
+    save_sessions(project, [late])
+    save_sessions(project, [early])  # a periodic save that reached the database after the final one
+    assert active_seconds(project) == {(d0, "asha"): pytest.approx(60)}

@@ -110,8 +110,9 @@ def test_no_write_per_keystroke_and_a_periodic_save(qtbot, clock, workbench, mon
     (ext, sid, active, _labels) = sessions(window)[0]
     assert ext == "hi" and active == pytest.approx(100)
     type_keys(qtbot, window, clock, 10, 1)
-    window._timing_timer.timeout.emit()  # the timer itself: the same session, updated
-    assert [(r[1], r[2]) for r in sessions(window)] == [(sid, pytest.approx(110))]
+    window._timing_timer.timeout.emit()  # the timer itself (off the GUI thread): the same session, updated
+    qtbot.waitUntil(lambda: [(r[1], r[2]) for r in sessions(window)] == [(sid, pytest.approx(110))])
+    assert len(calls) == 2
     assert window._timing_timer.interval() == 60_000 and window._timing_timer.isActive()
 
 
