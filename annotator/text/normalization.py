@@ -569,28 +569,42 @@ def fold_for_matching(text: str) -> str:
     return text.casefold().translate(table)
 
 
+@functools.cache
+def _fold_change() -> re.Pattern[str]:
+    """What folding changes: the sequences, then any character the table maps or case folding changes
+    (found once, on first use, over the planes that have cased letters)."""
+    table, _sequences = _fold_table()
+    changed = set(table)
+    for cp in range(0x20000):
+        char = chr(cp)
+        if char.casefold() != char:
+            changed.add(cp)
+    sequences = "|".join(map(re.escape, _FOLD_SEQUENCES))
+    return re.compile(f"{sequences}|[{_code_point_class(changed)}]")
+
+
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     """:func:`fold_for_matching` of an NFC text (stored text is), with where each folded character came
     from: ``origin[i]`` is the offset in ``text`` of the character that gave folded character ``i``, and
     ``origin[len(folded)] == len(text)``. A match ``[a, b)`` in the folded text is
-    ``[origin[a], origin[b])`` in ``text`` (a dropped mark at a match's end is left out of it)."""
+    ``[origin[a], origin[b])`` in ``text`` (a dropped mark at a match's end is left out of it). Only the
+    characters folding changes are looked at one by one."""
     table, _sequences = _fold_table()
-    folded: list[str] = []
+    pieces: list[str] = []
     origin: list[int] = []
-    i, n = 0, len(text)
-    starts = {seq[0] for seq in _FOLD_SEQUENCES}
-    while i < n:
-        char = text[i]
-        if char in starts:
-            seq = next((s for s in _FOLD_SEQUENCES if text.startswith(s, i)), None)
-            if seq is not None:
-                folded.append(_FOLD_SEQUENCES[seq])
-                origin.append(i)
-                i += len(seq)
-                continue
-        out = char.casefold().translate(table)
-        folded.extend(out)
-        origin.extend([i] * len(out))
-        i += 1
-    origin.append(n)
-    return "".join(folded), origin
+    last = 0
+    for m in _fold_change().finditer(text):
+        start = m.start()
+        if start > last:
+            pieces.append(text[last:start])
+            origin.extend(range(last, start))
+        found = m.group()
+        out = _FOLD_SEQUENCES.get(found) or found.casefold().translate(table)
+        pieces.append(out)
+        origin.extend([start] * len(out))
+        last = m.end()
+    if last < len(text):
+        pieces.append(text[last:])
+        origin.extend(range(last, len(text)))
+    origin.append(len(text))
+    return "".join(pieces), origin

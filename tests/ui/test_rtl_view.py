@@ -286,3 +286,28 @@ def test_direction_comes_from_the_text_in_a_right_to_left_window(view):
     assert directions == [rtl, rtl, ltr, ltr, ltr, rtl]
     hindi_first = view.glyph_rects(*at("पहलगाम"))[0]
     assert hindi_first.left() < view.viewport().width() * 0.2
+
+
+def test_layout_puts_a_right_to_left_spans_name_and_badge_at_its_ends():
+    """drawing_geometry alone: over a right-to-left span the name ends at its first box's right edge and
+    the badge starts at its last box's left edge; left to right, the other way round."""
+    from PySide6.QtCore import QRectF
+
+    from annotator.ui.drawing_geometry import Layout, start_x
+
+    first = (QRectF(300, 100, 120, 30), 60.0)  # the span's start, in reading order
+    last = (QRectF(40, 100, 80, 30), 60.0)  # its end, further left on the same line (an Urdu span)
+    assert start_x([first, last], 50, rtl=True) == 370
+    assert start_x([first, last], 50, rtl=False) == 300
+    for rtl in (True, False):
+        layout = Layout(12.0, lambda text: 6.0 * len(text))
+        layout.role([first, last], "victim", rtl=rtl)
+        layout.badge([first, last], "−", QColor("#c62828"), "s1", rtl=rtl)
+        drawing = layout.finish(0, 1000)
+        role = next(label for label in drawing.labels if label.kind == "role")
+        badge = next(label for label in drawing.labels if label.kind == "badge")
+        if rtl:
+            assert role.rect.right() == first[0].right() and badge.rect.left() == last[0].left()
+        else:
+            assert role.rect.left() == first[0].left() and badge.rect.right() == last[0].right()
+        assert role.rect.bottom() <= 100 and badge.rect.bottom() <= 100
