@@ -208,8 +208,9 @@ def build(path: Path, docs: int) -> Path:
     con.commit()
     con.close()
     print(
-        f"built {path} (and {plain.name}, the same without checks): {docs:,} documents, {len(assignments):,} assignments, {len(items):,} work items, "
-        f"{len(sessions):,} sessions, {len(entities):,} entities",
+        f"built {path} (and {plain.name}, the same without checks): {docs:,} documents, "
+        f"{len(assignments):,} assignments, {len(items):,} work items, {len(sessions):,} sessions, "
+        f"{len(entities):,} entities, {len(checks):,} check documents",
         file=sys.stderr,
     )
     return path

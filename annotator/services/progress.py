@@ -13,9 +13,11 @@ on a SQLAlchemy connection or a plain :mod:`sqlite3` one, through
   change of the work item: a comment or flag added after finishing moves it).
 - **agreement** is each annotator's mean pairwise entity F1 (exact match) with every other annotator over
   the documents both finished: the figure ``annotator agreement`` reports as
-  ``entities.pairwise[a|b].exact``, computed by the same code (:class:`~annotator.agreement.spans.
-  EntityComparison` over the sets that count, :meth:`annotator.annotations.Document.counted`), on the
-  documents finished by two or more annotators only, without their texts.
+  ``entities.pairwise[a|b].exact``, computed by the same code (:func:`~annotator.agreement.spans.
+  match_exact` and :class:`~annotator.agreement.spans.F1Counts`, micro-averaged over the pair's documents,
+  as :class:`~annotator.agreement.spans.EntityComparison` does, over the sets that count,
+  :meth:`annotator.annotations.Document.counted`), on the documents finished by two or more annotators
+  only, without their texts.
 - **against gold**: precision, recall and F1 (entities exact; events by trigger and type) over the
   documents with gold, as :func:`annotator.services.adjudication.scores_against_gold` computes them
   (:class:`~annotator.agreement.adjudication.ScoreCounts`), reading only documents that have gold.
@@ -303,10 +305,14 @@ def compute_progress(
     done_sql = "SELECT annotator_id, document_id, updated_at FROM work_items WHERE status = 'done'"
     done_day: dict[tuple[int, int], date] = {}
     per_day: dict[int, Counter[date]] = defaultdict(Counter)
+    days: dict[Any, date] = {}  # SQLite's text stamps: each day's parsed once
     for aid, doc, stamp in plain_rows(conn, done_sql):
         if aid not in names:
             continue
-        day = _day(stamp)
+        if isinstance(stamp, str):
+            day = days.get(stamp[:10]) or days.setdefault(stamp[:10], _day(stamp))
+        else:
+            day = _day(stamp)
         done_day[(aid, doc)] = day
         if since is None or day >= since:
             per_day[aid][day] += 1
@@ -497,7 +503,7 @@ def _quality(
     value and the documents it rests on, and which measure that is (``gold F1`` or ``agreement F1``)."""
     from annotator.agreement.adjudication import ScoreCounts
     from annotator.agreement.coefficients import mean_figure
-    from annotator.agreement.spans import EntityComparison, F1Counts, match_exact
+    from annotator.agreement.spans import F1Counts, match_exact
     from annotator.annotations import Layer
 
     shared = [
@@ -512,7 +518,7 @@ def _quality(
     gold_docs = _gold_documents(conn, gold_id)
     ids = sorted(set(shared) | set(gold_docs))
     by_name = {name: aid for aid, name in names.items()}
-    pairs: dict[tuple[str, str], EntityComparison] = {}
+    pairs: dict[tuple[str, str], F1Counts] = {}
     scores = ScoreCounts()
     weekly_gold: dict[date, ScoreCounts] = defaultdict(ScoreCounts)
     weekly_agreement: dict[tuple[str, date], F1Counts] = defaultdict(F1Counts)
@@ -542,18 +548,18 @@ def _quality(
                 compared[name].add(doc.id)
             for i, a in enumerate(ordered):
                 for b in ordered[i + 1 :]:
-                    cmp = pairs.get((a, b))
-                    if cmp is None:
-                        cmp = pairs[a, b] = EntityComparison()
-                    cmp.add_spans(spans[a], spans[b])
                     matched = len(match_exact(spans[a], spans[b]))
+                    pair = pairs.get((a, b))
+                    if pair is None:
+                        pair = pairs[a, b] = F1Counts()
+                    pair.add(matched, len(spans[a]), len(spans[b]))
                     for who in (a, b):
                         wk = week(who, doc.id)
                         if wk is not None:
                             weekly_agreement[who, wk].add(matched, len(spans[a]), len(spans[b]))
     gold_scores = scores.scores()
     for p in people.values():
-        mine = [cmp.f1("exact") for (a, b), cmp in pairs.items() if p.name in (a, b)]
+        mine = [pair.figure() for (a, b), pair in pairs.items() if p.name in (a, b)]
         if mine:
             figure = mean_figure(mine)
             p.agreement = figure.value
