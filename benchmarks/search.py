@@ -2,6 +2,7 @@
 
     python benchmarks/search.py               # 20,000 synthetic articles
     python benchmarks/search.py --size 5000 --more 500
+    python benchmarks/search.py --size 5000 --compare-to ../old-checkout --pairs 3   # A/B, interleaved
 
 Builds a fresh project of ``--size`` synthetic articles (benchmarks/synth.py) plus a few "needle" articles
 naming a place the others do not (a selective query, as most real ones are), then measures:
@@ -104,12 +105,84 @@ def plain_build(path: Path) -> float:
     return seconds
 
 
+def quick(args) -> None:
+    """The first search (indexing every article) and the later searches over QUERIES (median per query;
+    their median and sum), wall and CPU seconds (the CPU time of this process moves less on a busy
+    machine)."""
+    with tempfile.TemporaryDirectory() as tmp, init_project(Path(tmp) / "bench.annotator") as project:
+        import_records(project, records(0, args.size))
+        import_records(project, needles(10**7))
+        checkpoint(project)
+        cpu = time.process_time()
+        first, _ = timed(lambda: search.search_documents(project, QUERIES[0]))
+        cpu_first = time.process_time() - cpu
+        later, cpu_later = [], []
+        for query in QUERIES:
+            runs = []
+            for _ in range(args.repeat):
+                cpu = time.process_time()
+                wall, _ = timed(lambda q=query: search.search_documents(project, q))
+                runs.append((wall, time.process_time() - cpu))
+            later.append(statistics.median(r[0] for r in runs))
+            cpu_later.append(statistics.median(r[1] for r in runs))
+        print(
+            f"RESULT first={first:.4f} later={statistics.median(later):.6f} total_later={sum(later):.6f} "
+            f"cpu_first={cpu_first:.4f} cpu_total_later={sum(cpu_later):.6f}"
+        )
+
+
+def compare(args) -> None:
+    """This version (A) against the one in ``--compare-to`` (B), run in turn, ratios A/B per pair."""
+    import subprocess
+
+    def run(root: Path) -> dict[str, float]:
+        cmd = [sys.executable, str(root / "benchmarks" / "search.py"), "--quick", "--size", str(args.size)]
+        cmd += ["--repeat", str(args.repeat)]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        line = next(x for x in out.splitlines() if x.startswith("RESULT "))
+        return {k: float(v) for k, v in (f.split("=") for f in line.split()[1:])}
+
+    a_root, b_root = HERE.parent, Path(args.compare_to).resolve()
+    ratios: dict[str, list[float]] = {}
+    for i in range(args.pairs):
+        a, b = run(a_root), run(b_root)
+        for key in a:
+            ratios.setdefault(key, []).append(a[key] / b[key])
+        print(
+            f"pair {i + 1}: "
+            + "  ".join(f"{k} A {a[k]:.4f} s, B {b[k]:.4f} s, A/B {a[k] / b[k]:.3f}" for k in a)
+        )
+    for key, values in ratios.items():
+        print(
+            f"{key}: A/B median {statistics.median(values):.3f} "
+            f"(min {min(values):.3f}, max {max(values):.3f})"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size", type=int, default=20_000)
     ap.add_argument("--more", type=int, default=1_000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="only the first search (indexing all) and the later searches: one RESULT line (--compare-to)",
+    )
+    ap.add_argument(
+        "--compare-to",
+        metavar="DIR",
+        help="a checkout of another version: run its benchmarks/search.py --quick and this one's in turn "
+        "(A B A B ...) and print the ratios of each pair",
+    )
+    ap.add_argument("--pairs", type=int, default=3, help="with --compare-to: how many A B pairs")
     args = ap.parse_args()
+    if args.compare_to:
+        compare(args)
+        return
+    if args.quick:
+        quick(args)
+        return
 
     with tempfile.TemporaryDirectory() as tmp, init_project(Path(tmp) / "bench.annotator") as project:
         path = Path(project.location)

@@ -45,6 +45,7 @@ from annotator.text.romanization import (
     _urdu_skeleton_of,
     _word_key,
     joined_variants,
+    words_of,
 )
 
 if TYPE_CHECKING:
@@ -297,7 +298,7 @@ def document_keys(*texts: str) -> list[str]:
     keys = dict.fromkeys(chain.from_iterable(map(_chunk_keys, chunks)))
     for t in texts:
         if " آباد" in t or " نگر" in t:  # Urdu's place names written in two parts are one word too
-            joined = (w for w in _WORD_RE.findall(t) if " " in w)
+            joined = (w for w in words_of(t) if " " in w)
             keys.update(dict.fromkeys(chain.from_iterable(map(_word_keys, joined))))
     return list(keys)
 
@@ -552,7 +553,7 @@ def _candidates(conn: Connection | sqlite3.Connection, expression: str, limit: i
 def _search_index(
     conn: Connection | sqlite3.Connection, query: str, limit: int, min_score: float, cancel: CancelFlag | None
 ) -> list[SearchHit]:
-    words = _WORD_RE.findall(unicodedata.normalize("NFC", query))
+    words = words_of(unicodedata.normalize("NFC", query))
     if not words:
         return []
     best = _Best(limit)

@@ -549,13 +549,29 @@ def _romanize_other(run: str, scheme: str) -> str:
 
 # Words: letters and digits with their combining marks and ZWJ/ZWNJ. A word starts with a letter or digit,
 # so a mark hanging off a non-word base (◌ि) is never split from it.
-_WORD_RE = regex.compile(
-    r"[\p{L}\p{Nd}][\p{L}\p{M}\p{Nd}\u200c\u200d\p{Emoji_Modifier}]*"
-    # Urdu writes the second part of many place names apart (اسلام آباد, سری نگر): one word with it
-    r"(?: (?:آباد|نگر)(?![\p{L}\p{M}]))?"
-)
+_WORD_RE = regex.compile(r"[\p{L}\p{Nd}][\p{L}\p{M}\p{Nd}\u200c\u200d\p{Emoji_Modifier}]*")
 # The same words by split(): [gap, word, gap, word, ..., gap], the words' offsets summed from the lengths.
 _WORD_SPLIT_RE = regex.compile(f"({_WORD_RE.pattern})")
+# Urdu writes the second part of many place names apart (اسلام آباد, سری نگر): a text holding one is cut
+# into words by these, which keep the two parts one word (only then: the choice costs a word nothing).
+_WORD_JOINED_RE = regex.compile(_WORD_RE.pattern + r"(?: (?:آباد|نگر)(?![\p{L}\p{M}]))?")
+_WORD_JOINED_SPLIT_RE = regex.compile(f"({_WORD_JOINED_RE.pattern})")
+
+
+def words_of(text: str) -> list[str]:
+    """The words of ``text`` (:data:`_WORD_RE`; an Urdu place name in two parts is one)."""
+    if " آباد" in text or " نگر" in text:
+        return _WORD_JOINED_RE.findall(text)
+    return _WORD_RE.findall(text)
+
+
+def _split_words(text: str) -> list[str]:
+    """``text`` as [gap, word, gap, word, ..., gap] (:func:`words_of`'s words)."""
+    if " آباد" in text or " نگر" in text:
+        return _WORD_JOINED_SPLIT_RE.split(text)
+    return _WORD_SPLIT_RE.split(text)
+
+
 _HAS_DEVANAGARI_RE = regex.compile(rf"[{_DEVA_CLASS}]")
 _ASCII_WORD_RE = regex.compile(r"[a-z0-9]+")
 _LONE_C_RE = regex.compile(r"c(?!h)")
@@ -744,7 +760,7 @@ def search_key(text: str) -> str:
     ``a`` is dropped when the word has another vowel), so equal keys are a recall-oriented index;
     :func:`find` scores matches more finely.
     """
-    return " ".join(_word_key(w).loose for w in _WORD_RE.findall(text))
+    return " ".join(_word_key(w).loose for w in words_of(text))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -958,7 +974,7 @@ class Match(NamedTuple):
 
 
 def _query_keys(query: str) -> list[_Key]:
-    return [_word_key(w) for w in _WORD_RE.findall(query)]
+    return [_word_key(w) for w in words_of(query)]
 
 
 def _find(
@@ -1035,7 +1051,7 @@ def find(query: str, text: str, *, min_score: float = 0.75) -> list[Match]:
     qkeys = _query_keys(query)
     if not qkeys:
         return []
-    parts = _WORD_SPLIT_RE.split(text)
+    parts = _split_words(text)
     found = _find(qkeys, parts, min_score, [{} for _ in qkeys])
     if found:
         return found
@@ -1053,7 +1069,7 @@ def joined_variants(query: str) -> list[str]:
     """The query with some of its 2-4 words run together, fewest words first (``pushpa kamal dahal`` →
     ``pushpakamal dahal``, ``pushpa kamaldahal``, ``pushpakamaldahal``): what :func:`find` and the
     project search try when the query as typed finds nothing."""
-    words = _WORD_RE.findall(query)
+    words = words_of(query)
     n = len(words)
     if not 2 <= n <= 4:
         return []
@@ -1084,7 +1100,7 @@ def rank(
     caches: list[dict[str, float]] = [{} for _ in qkeys]
     first, first_cache = qkeys[0], caches[0]
     ranked: list[tuple[float, int, int, K, list[Match]]] = []
-    split = _WORD_SPLIT_RE.split
+    split = _split_words
     for index, (key, text) in enumerate(items):
         parts = split(text)  # the words, split once for the screen and for _find
         distinct = set(parts[1::2])
