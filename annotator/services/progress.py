@@ -48,7 +48,9 @@ throughput (named in ``without_throughput``).
 week it was done in), F1 against gold when the annotator has any document with gold, else the pooled
 pairwise entity F1 with their partners on the documents they finished that week. A week is *flagged* when
 its value is lower than the annotator's previous week with a value by more than ``margin`` (the project
-setting :data:`MARGIN_SETTING`, default :data:`DEFAULT_MARGIN`).
+setting :data:`MARGIN_SETTING`, default :data:`DEFAULT_MARGIN`); only weeks resting on at least
+``min_documents`` documents (:data:`MIN_DOCUMENTS`) are compared, so that one odd document in a thin week
+raises no flag.
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ RECENT_DAYS = 10
 #: the project setting that holds the quality margin (a fraction, e.g. ``0.1``)
 MARGIN_SETTING = "progress_quality_margin"
 DEFAULT_MARGIN = 0.10
+#: the fewest documents a week's quality must rest on to be compared with another week
+MIN_DOCUMENTS = 3
 GOLD = "gold"  # the name of the set that holds adjudicated annotations (annotations.GOLD)
 
 
@@ -251,6 +255,7 @@ def compute_progress(
     since: date | None = None,
     today: date | None = None,
     margin: float | None = None,
+    min_documents: int = MIN_DOCUMENTS,
     series: bool = False,
     checks: Any = None,
 ) -> ProgressReport:
@@ -352,7 +357,7 @@ def compute_progress(
     project = _project(conn, gold_id, annotators, minutes)
     report = ProgressReport(annotators, project, since, today, margin)
     if series:
-        report.series = _series(annotators, names, per_day, minutes, project, quality, margin)
+        report.series = _series(annotators, names, per_day, minutes, project, quality, margin, min_documents)
         report.series.quality_measure = measures
     return report
 
@@ -595,6 +600,7 @@ def _series(
     project: ProjectProgress,
     quality: dict[str, dict[date, tuple[float | None, int]]],
     margin: float,
+    min_documents: int,
 ) -> ProgressSeries:
     out = ProgressSeries()
     all_days = sorted({d for counts in per_day.values() for d in counts})
@@ -614,9 +620,10 @@ def _series(
         points: list[QualityPoint] = []
         previous: float | None = None
         for wk, (value, units) in weeks.items():
-            flagged = value is not None and previous is not None and previous - value > margin
+            solid = value is not None and units >= min_documents
+            flagged = solid and previous is not None and previous - (value or 0.0) > margin
             points.append(QualityPoint(wk, value, units, flagged))
-            if value is not None:
+            if solid:
                 previous = value
         out.quality[name] = points
     return out

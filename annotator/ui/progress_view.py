@@ -137,7 +137,7 @@ class Chart(QWidget):
         self.targets: list[Target] = []  # every clickable shape, from the last paint
         self.steps: list[Target] = []  # the keyboard's stops, in order
         self.chosen = -1
-        self.setMouseTracking(False)
+        self.min_documents = 3  # the window's: a week's quality on fewer documents is drawn hollow
 
     # -- data
 
@@ -206,10 +206,10 @@ class Chart(QWidget):
     ) -> float:
         """The annotators' colours down the right of ``rect`` (two columns when they do not fit); returns
         the width it took."""
-        if not self.names:
+        entries: list[tuple[str, Callable | None]] = [(n, None) for n in self.names] + list(extra or [])
+        if not entries:
             return 0.0
         line = fm.height() + 2
-        entries: list[tuple[str, Callable | None]] = [(n, None) for n in self.names] + list(extra or [])
         rows = max(1, int(rect.height() // line))
         columns = math.ceil(len(entries) / rows)
         width = max(fm.horizontalAdvance(text) for text, _ in entries) + fm.height() + 10
@@ -501,8 +501,11 @@ def quartiles(values: list[float]) -> tuple[float, float, float]:
 
 
 class MinutesChart(Chart):
-    title = "Minutes per document, by annotator (box: middle half, line: median, dots: outliers)"
+    title = (
+        "Minutes per document, by annotator (box: middle half, line: median, dots: outliers, or all when few)"
+    )
     MAX_DOTS = 60  # outliers drawn per annotator (evenly chosen): the SVG stays small
+    STRIP = 30  # up to this many documents, each is drawn as a dot over the box
 
     def paint_chart(self, painter: QPainter, rect: QRectF, fm: QFontMetricsF) -> str | None:
         assert self.report is not None and self.report.series is not None
@@ -570,10 +573,16 @@ class MinutesChart(Chart):
             fill.setAlpha(170)
             painter.fillRect(box, fill)
             painter.setPen(QPen(c.darker(150), 1))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(box)
             painter.setPen(QPen(INK, 2.5))
             painter.drawLine(QPointF(x_of(med), cy - box_h / 2), QPointF(x_of(med), cy + box_h / 2))
-            if outliers:
+            if len(minutes[name]) <= self.STRIP:  # few documents: every one drawn, a strip over the box
+                painter.setPen(QPen(INK, 1))
+                painter.setBrush(QColor("white"))
+                for k, v in enumerate(minutes[name]):
+                    painter.drawEllipse(QPointF(x_of(v), cy + (k % 3 - 1) * box_h / 5), 3, 3)
+            elif outliers:
                 step = max(1, len(outliers) // self.MAX_DOTS)
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(c.darker(130))
@@ -602,7 +611,11 @@ class QualityChart(Chart):
         weeks = sorted({p.week for points in series.quality.values() for p in points if p.value is not None})
         if not weeks:
             return "No quality figure yet: no finished document has gold or a second annotator."
-        extra = [(f"fell by more than {margin:.2f}", lambda p, r: _flag(p, r.center(), r.height() / 2 + 1))]
+        thin = self.min_documents
+        extra = [
+            (f"fell by more than {margin:.2f}", lambda p, r: _flag(p, r.center(), r.height() / 2 + 1)),
+            (f"hollow: under {thin} documents", lambda p, r: _hollow(p, r.center(), r.height() / 3)),
+        ]
         legend_w = self.legend(painter, rect, fm, extra)
         ticks = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
 
@@ -653,8 +666,12 @@ class QualityChart(Chart):
             painter.drawPath(path)
             for p in points:
                 at = QPointF(x_of(p.week), y_of(p.value or 0))
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(c)
+                if p.units >= thin:
+                    painter.setPen(Qt.PenStyle.NoPen)
+                    painter.setBrush(c)
+                else:  # too few documents to be compared: hollow
+                    painter.setPen(QPen(c, 1.5))
+                    painter.setBrush(QColor("white"))
                 painter.drawEllipse(at, 3.5, 3.5)
                 what = (
                     f"documents {name} finished in the week of {day_text(p.week)} "
@@ -691,6 +708,12 @@ class QualityChart(Chart):
         return None
 
 
+def _hollow(painter: QPainter, at: QPointF, radius: float) -> None:
+    painter.setPen(QPen(AXIS, 1.5))
+    painter.setBrush(QColor("white"))
+    painter.drawEllipse(at, radius, radius)
+
+
 def _flag(painter: QPainter, at: QPointF, size: float) -> None:
     """The falling marker: a red triangle pointing down."""
     painter.setPen(Qt.PenStyle.NoPen)
@@ -723,9 +746,9 @@ COLUMNS = (
     ("active h", "hours"),
     ("min/doc", "minutes_per_document"),
     ("labels/h", "labels_per_hour"),
-    ("docs/active day", "documents_per_active_day"),
+    ("docs/day", "documents_per_active_day"),
     ("finish", "finish_estimate"),
-    ("agreement F1", "agreement"),
+    ("agree F1", "agreement"),
     ("gold P", "precision"),
     ("gold R", "recall"),
     ("gold F1", "f1"),
@@ -743,9 +766,15 @@ class ProgressWindow(QDialog):
         parent: QWidget | None = None,
         *,
         today: date | None = None,
+        min_documents: int | None = None,
     ):
+        """``today`` and ``min_documents`` (the fewest documents a week's quality is compared on) as
+        :func:`annotator.services.progress.compute_progress` takes them."""
+        from annotator.services.progress import MIN_DOCUMENTS
+
         super().__init__(parent)
         self.project = project
+        self.min_documents = MIN_DOCUMENTS if min_documents is None else min_documents
         self.open_document = open_document
         self.today = today
         self.report: ProgressReport | None = None
@@ -782,6 +811,8 @@ class ProgressWindow(QDialog):
             self.minutes_chart,
             self.quality_chart,
         ]
+        for chart in self.charts:
+            chart.min_documents = self.min_documents
         self.tabs = QTabWidget()
         for chart, name in zip(
             self.charts, ("Done per day", "Cumulative", "Minutes per document", "Quality"), strict=True
@@ -838,12 +869,14 @@ class ProgressWindow(QDialog):
     def compute(self) -> None:
         from annotator.services.progress import project_progress
 
-        project, since, today = self.project, self.since(), self.today
+        project, since, today, min_documents = self.project, self.since(), self.today, self.min_documents
         self.loaded = False
         self.status.setText("Computing the figures…")
 
         def job(progress: Any, cancel: Any) -> ProgressReport:
-            return project_progress(project, since=since, today=today, series=True)
+            return project_progress(
+                project, since=since, today=today, series=True, min_documents=min_documents
+            )
 
         if self.task is not None and not self.task.finished:
             self.task.cancel.cancel()
@@ -862,8 +895,9 @@ class ProgressWindow(QDialog):
         self._fill_table(report)
         p = report.project
         finish = "no estimate" if p.finish_estimate is None else p.finish_estimate.isoformat()
+        finish = f"finish: {finish}"
         self.status.setText(
-            f"{p.done:,} done, {p.remaining:,} left of {p.assigned:,} assigned; finish {finish}; "
+            f"{p.done:,} done, {p.remaining:,} left of {p.assigned:,} assigned; {finish}; "
             f"{p.waiting_adjudication:,} waiting for adjudication"
         )
         self.loaded = True
@@ -874,17 +908,34 @@ class ProgressWindow(QDialog):
             self.loaded = True
 
     def _fill_table(self, report: ProgressReport) -> None:
-        self.table.setRowCount(len(report.annotators))
-        for row, person in enumerate(report.annotators):
+        """One row per annotator and the project's totals last."""
+        rows: list[dict[str, Any]] = []
+        for person in report.annotators:
             gold = person.gold or {}
-            values: dict[str, Any] = {
-                **person.as_dict(),
-                "hours": person.active_seconds / 3600,
-                "precision": gold.get("precision"),
-                "recall": gold.get("recall"),
-                "f1": gold.get("f1"),
-                "checks": person.checks,
+            rows.append(
+                {
+                    **person.as_dict(),
+                    "hours": person.active_seconds / 3600,
+                    "precision": gold.get("precision"),
+                    "recall": gold.get("recall"),
+                    "f1": gold.get("f1"),
+                    "checks": person.checks,
+                }
+            )
+        total = report.project
+        rows.append(
+            {
+                **total.as_dict(),
+                "name": "(project)",
+                "hours": total.active_seconds / 3600,
+                "finish_estimate": None
+                if total.finish_estimate is None
+                else total.finish_estimate.isoformat(),
             }
+        )
+        self.table.setRowCount(len(rows))
+        self.table.verticalHeader().setVisible(False)
+        for row, values in enumerate(rows):
             for column, (_title, key) in enumerate(COLUMNS):
                 value = values.get(key)
                 if value is None:
@@ -921,7 +972,9 @@ class ProgressWindow(QDialog):
             slowest_first=pick.slowest_first,
         )
         self.documents.clear()
-        self.documents_label.setText(f"{len(rows):,} {pick.what} — Enter opens one in the workbench:")
+        self.documents_label.setText(
+            f"{pick.what[0].upper()}{pick.what[1:]}: {len(rows):,}. Enter opens one in the workbench."
+        )
         for r in rows:
             item = QTreeWidgetItem(
                 [

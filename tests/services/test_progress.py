@@ -208,7 +208,7 @@ def test_scores_against_gold(team):
 
 
 def test_series_and_quality_flags(team):
-    report = project_progress(team, today=TODAY, series=True)
+    report = project_progress(team, today=TODAY, series=True, min_documents=1)
     series = report.series
     assert (
         series.days[0] == date(2026, 12, 1) and series.days[-1] == date(2026, 12, 8) and len(series.days) == 8
@@ -226,10 +226,16 @@ def test_series_and_quality_flags(team):
     ]
     assert report.as_dict()["project"]["quality_margin"] == 0.1
     # a margin wider than the fall: not flagged (option, then the project setting)
-    wide = project_progress(team, today=TODAY, series=True, margin=0.6).series
+    wide = project_progress(team, today=TODAY, series=True, margin=0.6, min_documents=1).series
     assert not any(p.flagged for p in wide.quality["asha"])
+    # by default weeks resting on fewer than 3 documents are not compared
+    thin = project_progress(team, today=TODAY, series=True).series
+    assert [p.value for p in thin.quality["asha"]] == [1.0, 0.5] and not any(
+        p.flagged for p in thin.quality["asha"]
+    )
     team.set_setting(MARGIN_SETTING, "0.6")
-    assert not any(p.flagged for p in project_progress(team, today=TODAY, series=True).series.quality["asha"])
+    again = project_progress(team, today=TODAY, series=True, min_documents=1).series
+    assert not any(p.flagged for p in again.quality["asha"])
     team.set_setting(MARGIN_SETTING, "lots")
     with pytest.raises(ProgressError, match=MARGIN_SETTING):
         project_progress(team, today=TODAY)

@@ -24,7 +24,7 @@ def view(qtbot, sqlite_project):
     application()
     ids = build(sqlite_project)
     opened: list[int] = []
-    window = ProgressWindow(sqlite_project, opened.append, today=TODAY)
+    window = ProgressWindow(sqlite_project, opened.append, today=TODAY, min_documents=1)
     qtbot.addWidget(window)
     window.resize(1300, 720)
     window.show()
