@@ -1449,6 +1449,7 @@ def incident_summaries(project: Project, *, annotator: str | None = None) -> lis
     import gc
 
     place_key("पहलगाम")  # loads the transliteration the selected incident's reading needs (20-60 ms once)
+    gc.collect(1)  # young garbage goes now, not frozen below with the values (cheap: young objects only)
     paused = gc.isenabled()
     gc.disable()
     try:

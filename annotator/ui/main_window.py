@@ -133,8 +133,10 @@ class MainWindow(
         # what the window has made so far (modules, the database layer, widgets, the document list) lives
         # as long as it does: the collector's full passes skip it from now on. A full pass over all of it
         # took 50-60 ms, holding the interpreter, and one fell on the GUI thread's time while a 20 MB article
-        # opened and its suggestions were made
-        gc.freeze()
+        # opened and its suggestions were made. Once a process (a frozen object in a reference cycle is
+        # never collected: windows made later, in tests, are not frozen with what earlier ones left)
+        if not gc.get_freeze_count():
+            gc.freeze()
 
     def selection(self) -> Selection:
         """What is selected in the view, in code points: the session's intents take it."""
