@@ -296,11 +296,15 @@ def document_keys(*texts: str) -> list[str]:
     instead of running the word pattern over every text (most of what indexing cost)."""
     chunks = dict.fromkeys(chain.from_iterable(t.split() for t in texts))
     keys = dict.fromkeys(chain.from_iterable(map(_chunk_keys, chunks)))
-    for t in texts:
-        if " آباد" in t or " نگر" in t:  # Urdu's place names written in two parts are one word too
+    if any(part in chunks for part in _SECOND_PARTS):  # a dict look-up each, not a scan of the texts
+        for t in texts:  # Urdu's place names written in two parts are one word too
             joined = (w for w in words_of(t) if " " in w)
             keys.update(dict.fromkeys(chain.from_iterable(map(_word_keys, joined))))
     return list(keys)
+
+
+#: The second parts of Urdu place names written apart (اسلام آباد), as whitespace-separated chunks
+_SECOND_PARTS = tuple(part + end for part in ("آباد", "نگر") for end in ("", "۔", "،", "؟", ")", '"', ":"))
 
 
 def _sql(conn: Connection | sqlite3.Connection, statement: str, params: Sequence[Any] = ()) -> Any:
@@ -620,7 +624,7 @@ def search_file(
             return None
         if limit <= 0:
             return []
-        return _search_index(con, query, limit, min_score, None)
+        return _retry_joined(query, lambda q: _search_index(con, q, limit, min_score, None))
     except sqlite3.OperationalError:  # busy past the timeout, read-only, no FTS5: the usual open says
         return None
     except sqlite3.DatabaseError as exc:

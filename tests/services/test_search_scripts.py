@@ -95,3 +95,18 @@ def test_urdu_words_carry_their_consonant_key(project, tmp_path):
             text("SELECT rowid FROM search_index WHERE search_index MATCH :q"), {"q": 'keys : "qpkstn"'}
         ).all()
     assert [r[0] for r in rows] == [3]  # the Urdu document only: no other word's key has a q
+
+
+def test_words_the_text_writes_as_one_are_tried_joined(project, tmp_path):
+    path = tmp_path / "np.jsonl"
+    row = {"id": "np", "title": "", "text": "पुष्पकमल दाहाल काठमाडौं पुगे। इस्लामाबाद"}
+    urdu = {"id": "ur2", "title": "", "text": "وزیر اسلام آباد پہنچے۔"}
+    lines = [json.dumps(r, ensure_ascii=False) for r in (row, urdu)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert import_paths(project, [path]).ok
+    hits = search_documents(project, "pushpa kamal dahal")
+    assert [h.external_id for h in hits] == ["np"] and hits[0].snippet.startswith("[पुष्पकमल दाहाल]")
+    assert search.search_file(project.location, "pushpa kamal dahal") == hits
+    # an Urdu place name written in two parts is one word, found from one
+    assert {h.external_id for h in search_documents(project, "islamabad")} == {"np", "ur2"}
+    assert search_documents(project, "islamabad") == scan(project, "islamabad")
