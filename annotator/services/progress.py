@@ -805,7 +805,7 @@ def format_progress(report: ProgressReport) -> str:
     def line(cells: tuple[str, ...]) -> str:
         return "  ".join(
             c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        )
+        ).rstrip()
 
     lines = [line(header), *(line(r) for r in rows)]
     period = f"since {report.since.isoformat()}" if report.since else "all time"
