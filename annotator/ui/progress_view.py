@@ -90,13 +90,15 @@ def day_text(day: date) -> str:
     return f"{day.day} {day.strftime('%b')}"
 
 
-def nice_ticks(top: float, count: int = 5) -> list[float]:
-    """Round tick values from 0 to at least ``top``."""
+def nice_ticks(top: float, count: int = 5, whole: bool = False) -> list[float]:
+    """Round tick values from 0 to at least ``top`` (``whole``: whole numbers only, for counts)."""
     if top <= 0:
         return [0.0, 1.0]
     raw = top / count
     power = 10 ** math.floor(math.log10(raw))
     step = next(s * power for s in (1, 2, 2.5, 5, 10) if s * power >= raw)
+    if whole:
+        step = max(1, math.ceil(step))
     n = math.ceil(top / step - 1e-9)
     return [i * step for i in range(n + 1)]
 
@@ -340,6 +342,7 @@ class Chart(QWidget):
         generator.setFileName(str(path))
         generator.setSize(size)
         generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
+        generator.setResolution(self.logicalDpiX())  # the text as big as on the screen and in the PNG
         generator.setTitle(self.title)
         generator.setDescription("annotator: Team → Progress")
         painter = QPainter(generator)
@@ -357,7 +360,7 @@ class DonePerDayChart(Chart):
         if not series.days:
             return "No document is done yet (in this period)."
         totals = [sum(counts[i] for counts in series.done_per_day.values()) for i in range(len(series.days))]
-        ticks = nice_ticks(max(totals))
+        ticks = nice_ticks(max(totals), whole=True)
         legend_w = self.legend(painter, rect, fm)
         plot = QRectF(
             rect.left() + self.y_label_room(fm, ticks),
@@ -411,7 +414,7 @@ class CumulativeChart(Chart):
         goal = running + project.remaining
         finish = project.finish_estimate
         last_day = max(series.days[-1], finish or series.days[-1])
-        ticks = nice_ticks(max(goal, series.assigned_total, running) * 1.05)
+        ticks = nice_ticks(max(goal, series.assigned_total, running) * 1.05, whole=True)
         extra = [
             (
                 "done",
@@ -612,10 +615,11 @@ class QualityChart(Chart):
         if not weeks:
             return "No quality figure yet: no finished document has gold or a second annotator."
         thin = self.min_documents
-        extra = [
-            (f"fell by more than {margin:.2f}", lambda p, r: _flag(p, r.center(), r.height() / 2 + 1)),
-            (f"hollow: under {thin} documents", lambda p, r: _hollow(p, r.center(), r.height() / 3)),
-        ]
+        extra = [(f"fell by more than {margin:.2f}", lambda p, r: _flag(p, r.center(), r.height() / 2 + 1))]
+        if thin > 1:
+            extra.append(
+                (f"hollow: under {thin} documents", lambda p, r: _hollow(p, r.center(), r.height() / 3))
+            )
         legend_w = self.legend(painter, rect, fm, extra)
         ticks = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
 
