@@ -705,9 +705,11 @@ def _other_script_spellings(word: str, first: str) -> tuple[tuple[str, ...], str
     base = _without_case_ending(word, script)
     if base:
         readings += _indic_spellings(base, script)
-    if script == "bengali":  # ইউ is yu (ইউনূস Yunus), ওয় before a vowel w (আনোয়ার Anwar)
+    if script == "bengali":  # ইউ is yu (ইউনূস Yunus), ওয় before a vowel w (আনোয়ার Anwar), ক্ষ kh (সাতক্ষীরা)
         readings += [
-            _BENGALI_W_RE.sub("w", _BENGALI_YU_RE.sub("yu", r)) for r in readings if "iu" in r or "oy" in r
+            _BENGALI_W_RE.sub("w", _BENGALI_YU_RE.sub("yu", r)).replace("ksh", "kh")
+            for r in readings
+            if "iu" in r or "oy" in r or "ksh" in r
         ]
     spellings = tuple(dict.fromkeys(_fold(s) for s in readings))
     if any("ai" in f for f in spellings):
