@@ -34,6 +34,7 @@ leave tombstones (``deleted_at``); work packages carry them (:mod:`annotator.ser
 from __future__ import annotations
 
 import bisect
+import gc
 import threading
 import unicodedata
 import uuid
@@ -278,21 +279,18 @@ def entry_match_keys(label: str, aliases: Iterable[str]) -> str:
     return "\n".join(f"{score}\t{joined}" for joined, score in best.items())
 
 
-def _stored_keys(rows: Iterable[tuple[int, str]]) -> Iterable[tuple[str, int, float]]:
-    """(joined keys, entry index, score) of stored ``match_keys`` texts."""
-    scores: dict[str, float] = {}
-    for n, stored in rows:
-        if not stored:
-            continue
-        for line in stored.split("\n"):
-            score, _, joined = line.partition("\t")
-            value = scores.get(score)
-            if value is None:
-                value = scores[score] = float(score)
-            yield joined, n, value
+def _lexicon_of(texts: list[str], owners: list[int]) -> Any:
+    """The matcher's lexicon of stored ``match_keys`` texts (``owners``: each text's entry index), in
+    bulk: one split of all the lines, the columns made by comprehensions, the dict at once."""
+    from itertools import chain, repeat
 
+    from annotator.suggest.lexicon import Lexicon
 
-# ---------------------------------------------------------------------------------------------- settings
+    lines = "\n".join(texts).split("\n")
+    payloads = list(chain.from_iterable(map(repeat, owners, [t.count("\n") + 1 for t in texts])))
+    cut = [line.partition("\t") for line in lines]
+    values = {score: float(score) for score in {c[0] for c in cut}}
+    return Lexicon.from_columns([c[2] for c in cut], payloads, [values[c[0]] for c in cut])
 
 
 def _get_setting(conn: Connection, key: str) -> str | None:
@@ -1076,19 +1074,26 @@ def grow_aliases(project: Project) -> int:
             old = first.get((entry, key))
             if old is None or str(earliest) < str(old[0]):
                 first[(entry, key)] = (earliest, annotator, text)
+        columns = (
+            KbAlias.id,
+            KbAlias.entry_id,
+            KbAlias.key,
+            KbAlias.links,
+            KbAlias.source,
+            KbAlias.deleted_at,
+        )
+        # the aliases that carry links or were grown from them, and those of the linked texts (not all)
         stored = {
             (r.entry_id, r.key): r
-            for r in conn.execute(
-                select(
-                    KbAlias.id,
-                    KbAlias.entry_id,
-                    KbAlias.key,
-                    KbAlias.links,
-                    KbAlias.source,
-                    KbAlias.deleted_at,
-                )
-            )
+            for r in conn.execute(select(*columns).where((KbAlias.links > 0) | (KbAlias.source == "link")))
         }
+        for entry, key in counts:
+            if (entry, key) not in stored:
+                row = conn.execute(
+                    select(*columns).where(KbAlias.entry_id == entry, KbAlias.key == key)
+                ).first()
+                if row is not None:
+                    stored[(entry, key)] = row
         now = utcnow()
         changed_entries: set[str] = set()
         n_changed = 0
@@ -1289,7 +1294,8 @@ def entry_names(project: Project, ids: Iterable[str]) -> dict[str, tuple[str, st
 
 @dataclass
 class _Index:
-    """Sorted search keys → alias slots; built from the base once per version."""
+    """Sorted search keys → alias slots; built from the base once per version. Entries are held in
+    parallel lists (no tuple per entry: a base of 200,000 leaves the collector's full passes quick)."""
 
     keys: list[str] = field(default_factory=list)
     slots: array = field(default_factory=lambda: array("I"))
@@ -1297,8 +1303,14 @@ class _Index:
     alias_entry: array = field(default_factory=lambda: array("I"))
     alias_text: list[str] = field(default_factory=list)
     alias_links: array = field(default_factory=lambda: array("I"))
-    entries: list[tuple[str, str, str, str, str, str | None]] = field(default_factory=list)
-    entry_aliases: list[tuple[int, int]] = field(default_factory=list)  # alias slot range of each entry
+    uuids: list[str] = field(default_factory=list)
+    canonical: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    descriptions: list[str] = field(default_factory=list)
+    parents: list[str | None] = field(default_factory=list)
+    alias_lo: array = field(default_factory=lambda: array("I"))  # the entry's alias slots: lo..hi
+    alias_hi: array = field(default_factory=lambda: array("I"))
     by_uuid: dict[str, int] = field(default_factory=dict)
 
 
@@ -1317,10 +1329,16 @@ def build_index(rows_entries: Iterable[Any], rows_aliases: Iterable[Any]) -> _In
     key, marked ``~`` (3)."""
     index = _Index()
     for r in rows_entries:
-        index.by_uuid[r[0]] = len(index.entries)
-        index.entries.append((r[0], r[1], r[2], r[3], r[4] or "", r[5]))
+        index.by_uuid[r[0]] = len(index.uuids)
+        index.uuids.append(r[0])
+        index.canonical.append(r[1])
+        index.names.append(r[2])
+        index.labels.append(r[3])
+        index.descriptions.append(r[4] or "")
+        index.parents.append(r[5])
     pairs: list[tuple[str, int, int]] = []
-    ranges: dict[int, list[int]] = {}
+    index.alias_lo = array("I", bytes(4 * len(index.uuids)))
+    index.alias_hi = array("I", bytes(4 * len(index.uuids)))
     word_split = _WORD_START_RE.split
     for entry_uuid, text, key, roman, phonetic, links in rows_aliases:
         e = index.by_uuid.get(entry_uuid)
@@ -1330,8 +1348,9 @@ def build_index(rows_entries: Iterable[Any], rows_aliases: Iterable[Any]) -> _In
         index.alias_text.append(text)
         index.alias_entry.append(e)
         index.alias_links.append(links or 0)
-        span = ranges.setdefault(e, [slot, slot])
-        span[1] = slot + 1
+        if index.alias_hi[e] == 0:
+            index.alias_lo[e] = slot
+        index.alias_hi[e] = slot + 1
         pairs.append((key, slot, 0))
         if roman and roman != key:
             pairs.append((roman, slot, 1))
@@ -1347,15 +1366,21 @@ def build_index(rows_entries: Iterable[Any], rows_aliases: Iterable[Any]) -> _In
     index.keys = [p[0] for p in pairs]
     index.slots = array("I", (p[1] for p in pairs))
     index.kinds = bytearray(p[2] for p in pairs)
-    index.entry_aliases = [tuple(ranges.get(i, (0, 0))) for i in range(len(index.entries))]  # type: ignore[misc]
     return index
 
 
 def _index(project: Project) -> _Index:
-    ensure_seeded(project)
     location = str(project.location)
+    with project.engine.connect() as conn:  # one query a keystroke when the base is unchanged
+        stored = dict(
+            conn.execute(
+                select(Setting.key, Setting.value).where(Setting.key.in_((SEEDED_KEY, VERSION_KEY)))
+            ).all()
+        )
+    if SEEDED_KEY not in stored:
+        ensure_seeded(project)
     with project.engine.connect() as conn:
-        version = _version(conn)
+        version = _version(conn) if SEEDED_KEY not in stored else stored.get(VERSION_KEY)
         cached = _INDEX.get(location)
         if cached is not None and cached[0] == version:
             return cached[1]
@@ -1387,6 +1412,7 @@ def _index(project: Project) -> _Index:
             ).all()
             index = build_index(entries, aliases)
             _INDEX[location] = (version, index)
+            gc.freeze()  # out of the collector's full passes (freed as usual when replaced)
     return index
 
 
@@ -1395,7 +1421,7 @@ def _query_keys(query: str) -> list[tuple[str, int]]:
     roman = roman_key(query)
     if roman and roman != keys[0][0]:
         keys.append((roman, 1))
-    sound = sound_key(query)
+    sound = sound_key(query) if len(keys[0][0]) >= 4 else ""  # whole words spelled another way
     if sound:
         keys.append(("~" + sound, 3))
     return [(k, kind) for k, kind in keys if k]
@@ -1413,39 +1439,47 @@ def search(project: Project, query: str, limit: int = 20, label: str | None = No
     if not wanted or limit <= 0:
         return []
     best: dict[int, tuple[tuple, int]] = {}
-    keys, slots, kinds = index.keys, index.slots, index.kinds
-    alias_entry, entries = index.alias_entry, index.entries
-    scan_cap = max(2000, limit * 100)
+    keys, slots, kinds, alias_entry = index.keys, index.slots, index.kinds, index.alias_entry
+    labels, names, links = index.labels, index.names, index.alias_links
+    cap = max(200, limit * 10)  # keys looked at per query key: the closest in sort order
     for q, qkind in wanted:
-        i = bisect.bisect_left(keys, q)
-        scanned = 0
-        while i < len(keys) and keys[i].startswith(q) and scanned < scan_cap:
+        lo = bisect.bisect_left(keys, q)
+        hi = bisect.bisect_left(keys, q + "\U0010ffff", lo, min(lo + cap, len(keys)))
+        for i in range(lo, hi):
             slot = slots[i]
             e = alias_entry[slot]
-            if label is None or entries[e][3] == label:
-                rank = (
-                    keys[i] != q,
-                    kinds[i] == 2,
-                    kinds[i] == 3,
-                    qkind + kinds[i] == 1,
-                    -index.alias_links[slot],
-                    len(keys[i]),
-                    entries[e][2],
-                )
-                old = best.get(e)
-                if old is None or rank < old[0]:
-                    best[e] = (rank, slot)
-            i += 1
-            scanned += 1
+            if label is not None and labels[e] != label:
+                continue
+            kind = kinds[i]
+            rank = (
+                keys[i] != q,
+                kind == 2,
+                kind == 3,
+                qkind + kind == 1,
+                -links[slot],
+                len(keys[i]),
+                names[e],
+            )
+            old = best.get(e)
+            if old is None or rank < old[0]:
+                best[e] = (rank, slot)
     ranked = sorted(best.items(), key=lambda item: item[1][0])[:limit]
     out = []
     for e, (_rank, slot) in ranked:
-        uuid_, canonical, name, lab, description, parent = entries[e]
-        lo, hi = index.entry_aliases[e]
-        aliases = tuple(t for t in index.alias_text[lo:hi] if t != name)
-        parent_name = entries[index.by_uuid[parent]][2] if parent in index.by_uuid else None
+        name, parent = names[e], index.parents[e]
+        aliases = tuple(t for t in index.alias_text[index.alias_lo[e] : index.alias_hi[e]] if t != name)
+        parent_name = names[index.by_uuid[parent]] if parent in index.by_uuid else None
         out.append(
-            KbHit(uuid_, canonical, name, lab, index.alias_text[slot], aliases, parent_name, description)
+            KbHit(
+                index.uuids[e],
+                index.canonical[e],
+                name,
+                labels[e],
+                index.alias_text[slot],
+                aliases,
+                parent_name,
+                index.descriptions[e],
+            )
         )
     return out
 
@@ -1459,13 +1493,13 @@ def explain(project: Project, surface: str, label: str | None = None) -> tuple[s
     i = bisect.bisect_left(index.keys, key) if key else len(index.keys)
     while i < len(index.keys) and index.keys[i] == key:
         e = index.alias_entry[index.slots[i]]
-        if index.kinds[i] == 0 and (label is None or index.entries[e][3] == label):
+        if index.kinds[i] == 0 and (label is None or index.labels[e] == label):
             found.add(e)
         i += 1
     if len(found) != 1:
         return None
-    _uuid, canonical, name, *_rest = index.entries[found.pop()]
-    return canonical, name
+    e = found.pop()
+    return index.canonical[e], index.names[e]
 
 
 def prefill_links(project: Project, text: str, suggestions: list) -> list:
@@ -1506,16 +1540,20 @@ def matcher(project: Project, allowed_labels: frozenset[str] | None = None):
         if cached is not None:
             return cached
         entries: list[Entry] = []
-        stored: list[tuple[int, str]] = []
+        texts: list[str] = []
+        owners: list[int] = []
         query = select(KbEntry.name, KbEntry.label, KbEntry.canonical_id, KbEntry.match_keys).where(
             KbEntry.deleted_at.is_(None)
         )
         for name, lab, canonical, keys_text in conn.execute(query):
             if allowed_labels is not None and lab not in allowed_labels:
                 continue
-            stored.append((len(entries), keys_text))
+            if keys_text:
+                texts.append(keys_text)
+                owners.append(len(entries))
             entries.append(Entry(name, lab, name, (), link_id=canonical))
-    built = Gazetteer.from_keys(entries, _stored_keys(stored))
+    built = Gazetteer.from_keys(entries, (), lexicon=_lexicon_of(texts, owners))
+    gc.freeze()  # its million keys out of the collector's full passes (freed as usual when replaced)
     for old in [k for k in _MATCHER if k[0] == key[0]]:
         del _MATCHER[old]
     _MATCHER[key] = built

@@ -417,16 +417,18 @@ class Gazetteer:
         *,
         source: str = "gazetteer",
         kind: str = "entity",
+        lexicon: Lexicon | None = None,
     ) -> Gazetteer:
         """A gazetteer of entries whose keys were computed before (:meth:`entry_keys`, each sequence
         joined by :data:`~annotator.suggest.keys.SEP`; ``keys``: (joined keys, index in ``entries``,
-        score)): nothing is transliterated or checked again (see :meth:`Lexicon.from_joined`)."""
+        score)): nothing is transliterated or checked again (see :meth:`Lexicon.from_joined`); or the
+        lexicon made of them already (:meth:`Lexicon.from_columns`)."""
         self = cls.__new__(cls)
         self.source, self.kind, self.score = source, kind, EXACT_SCORE
         self.phonetic = self.generate = True
         self.skipped = []
         self.entries = tuple(entries)
-        self._lexicon = Lexicon.from_joined(keys)
+        self._lexicon = lexicon if lexicon is not None else Lexicon.from_joined(keys)
         return self
 
     # -- queries --------------------------------------------------------------------------------------

@@ -63,22 +63,37 @@ class Lexicon:
     def from_joined(cls, items: Iterable[tuple[str, int, float]]) -> Lexicon:
         """The lexicon :meth:`add` makes of the same phrases, from phrases whose keys are joined already
         (``SEP.join(keys)``, payload, score): the best score wins a shared phrase (ties: the first given);
-        :attr:`shadowed` is left empty. One dict look-up a phrase, for building a large one quickly."""
+        :attr:`shadowed` is left empty."""
+        items = list(items)
+        return cls.from_columns([i[0] for i in items], [i[1] for i in items], [i[2] for i in items])
+
+    @classmethod
+    def from_columns(cls, joined: list[str], payloads: Sequence[int], scores: Sequence[float]) -> Lexicon:
+        """:meth:`from_joined` from three parallel lists, built in bulk (for a base of 200,000 names):
+        one dict made at once, and only the phrases given twice looked at one by one."""
         self = cls()
-        index = self._index
-        get = index.get
-        for joined, payload, score in items:
-            old = get(joined)
-            if old is None or score > old[1]:
-                index[joined] = (payload, score)
+        index = dict(zip(joined, zip(payloads, scores, strict=True), strict=True))
+        if len(index) < len(joined):  # a phrase given twice: the best score, then the first, wins
+            first: dict[str, tuple[int, float]] = {}
+            repeated: set[str] = set()
+            for phrase, payload, score in zip(joined, payloads, scores, strict=True):
+                old = first.get(phrase)
+                if old is None:
+                    first[phrase] = (payload, score)
+                else:
+                    repeated.add(phrase)
+                    if score > old[1]:
+                        first[phrase] = (payload, score)
+            for phrase in repeated:
+                index[phrase] = first[phrase]
+        self._index = index
         prefixes = self._prefixes
         longest = 1 if index else 0
-        for joined in index:
-            if SEP in joined:
-                parts = joined.split(SEP)
-                longest = max(longest, len(parts))
-                for i in range(1, len(parts)):
-                    prefixes.add(SEP.join(parts[:i]))
+        for phrase in [p for p in index if SEP in p]:
+            parts = phrase.split(SEP)
+            longest = max(longest, len(parts))
+            for i in range(1, len(parts)):
+                prefixes.add(SEP.join(parts[:i]))
         self._longest = longest
         return self
 
