@@ -34,7 +34,7 @@ def open_type_ahead(qtbot, window):
     qtbot.keyClick(window.view, Qt.Key.Key_I)
     dialog = window.kb_dialog
     assert dialog is not None and dialog.isVisible()
-    qtbot.waitUntil(lambda: dialog.searched == dialog.query.text().strip(), timeout=5000)
+    qtbot.waitUntil(lambda: dialog.searched == dialog.query.text().strip(), timeout=20000)
     return dialog
 
 
@@ -42,14 +42,14 @@ def back_in_window(qtbot, window) -> None:
     """The dialog closed: the window is active again and the keys go to the text."""
     from PySide6.QtWidgets import QApplication
 
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=10000)
     assert window.view.hasFocus()
 
 
 def search_for(qtbot, dialog, text: str) -> list[tuple[str, ...]]:
     dialog.query.selectAll()
     type_text(dialog.query, text)
-    qtbot.waitUntil(lambda: dialog.searched == text, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.searched == text, timeout=20000)
     return dialog.rows()
 
 
@@ -156,9 +156,9 @@ def test_the_panel_lists_mentions_opens_them_and_merges(qtbot, workbench):  # no
     )
     panel = window.kb_panel
     assert panel is not None and panel.isVisible()
-    qtbot.waitUntil(lambda: panel.listed == ("", None), timeout=5000)
+    qtbot.waitUntil(lambda: panel.listed == ("", None), timeout=20000)
     type_text(panel.filter, "लश्कर-ए-तैयबा")
-    qtbot.waitUntil(lambda: panel.listed == ("लश्कर-ए-तैयबा", None), timeout=5000)
+    qtbot.waitUntil(lambda: panel.listed == ("लश्कर-ए-तैयबा", None), timeout=20000)
     assert panel.rows()[0][:2] == ("Lashkar-e-Taiba", "ARMED_GROUP")
     assert len(panel.mention_rows()) == 1
     title, snippet = panel.mention_rows()[0].split("\n")
@@ -171,7 +171,7 @@ def test_the_panel_lists_mentions_opens_them_and_merges(qtbot, workbench):  # no
     # merge: select both entries, m, keep Lashkar-e-Taiba: the English entity's link follows
     panel.filter.clear()
     type_text(panel.filter, "lashkar")
-    qtbot.waitUntil(lambda: panel.listed == ("lashkar", None), timeout=5000)
+    qtbot.waitUntil(lambda: panel.listed == ("lashkar", None), timeout=20000)
     names = [r[0] for r in panel.rows()]
     assert "Lashkar-e-Taiba" in names and "Lashkar e Toiba group" in names
     keep = next(h.uuid for h in panel.hits if h.name == "Lashkar-e-Taiba")
@@ -183,7 +183,7 @@ def test_the_panel_lists_mentions_opens_them_and_merges(qtbot, workbench):  # no
     next(b for b in box.buttons() if b.text() == "Keep «Lashkar-e-Taiba»").click()
     assert links(window)[other] == ("kb:lashkar-e-taiba", "Lashkar-e-Taiba")
     assert links(window)[entity] == ("kb:lashkar-e-taiba", "Lashkar-e-Taiba")
-    qtbot.waitUntil(lambda: [r[0] for r in panel.rows()].count("Lashkar e Toiba group") == 0, timeout=5000)
+    qtbot.waitUntil(lambda: [r[0] for r in panel.rows()].count("Lashkar e Toiba group") == 0, timeout=20000)
     assert len(panel.mention_rows()) == 2  # both entities, in their two documents
     assert "Lashkar e Toiba group" in kb.get_entry(project, "kb:lashkar-e-taiba").alias_texts
     panel.close()
