@@ -16,6 +16,7 @@ Pure Python; no Qt, no database.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import compress, repeat
 from typing import NamedTuple
 
 from annotator.suggest.keys import SEP, Unit
@@ -69,23 +70,17 @@ class Lexicon:
 
     @classmethod
     def from_columns(cls, joined: list[str], payloads: Sequence[int], scores: Sequence[float]) -> Lexicon:
-        """:meth:`from_joined` from three parallel lists, built in bulk (for a base of 200,000 names):
-        one dict made at once, and only the phrases given twice looked at one by one."""
+        """:meth:`from_joined` from three parallel lists, built in bulk (for a base of 200,000 names)."""
         self = cls()
-        index = dict(zip(joined, zip(payloads, scores, strict=True), strict=True))
-        if len(index) < len(joined):  # a phrase given twice: the best score, then the first, wins
-            first: dict[str, tuple[int, float]] = {}
-            repeated: set[str] = set()
-            for phrase, payload, score in zip(joined, payloads, scores, strict=True):
-                old = first.get(phrase)
-                if old is None:
-                    first[phrase] = (payload, score)
-                else:
-                    repeated.add(phrase)
-                    if score > old[1]:
-                        first[phrase] = (payload, score)
-            for phrase in repeated:
-                index[phrase] = first[phrase]
+        index: dict[str, tuple[int, float]] = {}
+        # score by score, the lowest first, so a higher score replaces a lower; within one score in
+        # reverse, so the first given is written last and wins the tie (all in C-level iterators)
+        for score in sorted(set(scores)):
+            phrases = list(compress(joined, map(score.__eq__, scores)))
+            owners = list(compress(payloads, map(score.__eq__, scores)))
+            phrases.reverse()
+            owners.reverse()
+            index.update(zip(phrases, zip(owners, repeat(score), strict=False), strict=True))
         self._index = index
         prefixes = self._prefixes
         longest = 1 if index else 0
