@@ -1,5 +1,6 @@
 """The wheel carries the migrations and resources, and an installed copy creates a project from them."""
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -90,10 +91,17 @@ def test_build_tools_are_an_extra_not_a_dependency():
 def test_the_icons_made_by_the_build_are_well_formed(tmp_path):
     import struct
 
-    sys.path.insert(0, str(REPO / "packaging"))
-    from icons import make_icons
-
-    made = make_icons(tmp_path)
+    # in its own process: the icons are drawn with a QGuiApplication, which would stay and keep the
+    # widget tests after this one from making their QApplication
+    done = subprocess.run(
+        [sys.executable, str(REPO / "packaging" / "icons.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 0, done.stderr
+    made = {kind: tmp_path / f"annotator.{kind}" for kind in ("png", "ico", "icns")}
     ico = made["ico"].read_bytes()
     reserved, kind, count = struct.unpack("<HHH", ico[:6])
     assert (reserved, kind) == (0, 1) and count == 7  # 16 … 256 px
