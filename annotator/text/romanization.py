@@ -1102,10 +1102,13 @@ def rank(
     caches: list[dict[str, float]] = [{} for _ in qkeys]
     first, first_cache = qkeys[0], caches[0]
     ranked: list[tuple[float, int, int, K, list[Match]]] = []
-    split = _split_words
+    split = _WORD_SPLIT_RE.split
     for index, (key, text) in enumerate(items):
         parts = split(text)  # the words, split once for the screen and for _find
         distinct = set(parts[1::2])
+        if "آباد" in distinct or "نگر" in distinct:  # an Urdu place name in two parts: one word
+            parts = _WORD_JOINED_SPLIT_RE.split(text)
+            distinct = set(parts[1::2])
         # cheap screen: does any word of the document match the query's first word?
         for word in distinct:
             s = first_cache.get(word)
