@@ -70,12 +70,13 @@ class Place:
 
 def place_key(name: str) -> str:
     """The cross-script key of a place's name (``पहलगाम`` and ``Pahalgam`` → ``name:pahalgam``)."""
-    from annotator.suggest.keys import fold_latin, has_devanagari, phonetic_key
+    from annotator.suggest.keys import fold_latin, phonetic_key
 
     words = [w for w in name.replace("-", " ").split() if w]
     keys = []
     for word in words:
-        key = phonetic_key(word) if has_devanagari(word) or word.isalpha() else ""
+        # any letter: a Bengali, Gurmukhi or Tamil word with vowel signs is not ``isalpha`` but has a key
+        key = phonetic_key(word) if any(ch.isalpha() for ch in word) else ""
         keys.append(key or fold_latin(word))
     return "name:" + " ".join(keys)
 

@@ -368,3 +368,13 @@ def test_cli_agreement_layer_incidents(tmp_path, capsys):
     everything = json.loads(capsys.readouterr().out)
     assert "incidents" in everything and "tone" in everything
     assert everything["schema"]["note"] == "every annotation compared was made under schema version 1"
+
+
+def test_place_key_meets_across_indic_scripts():
+    """A place written in Bengali, Gurmukhi or Devanagari has the key of its Latin spelling (words with vowel
+    signs are not ``isalpha``, and were once keyed by their letters only)."""
+    from annotator.services.incidents import place_key
+
+    assert place_key("পহলগাম") == place_key("ਪਹਲਗਾਮ") == place_key("पहलगाम") == place_key("Pahalgam")
+    assert place_key("পাকিস্তান") == place_key("Pakistan")
+    assert place_key("কলকাতা") != place_key("পাকিস্তান")
