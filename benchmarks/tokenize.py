@@ -111,7 +111,13 @@ def contenders() -> dict[str, Callable[[str], object]]:
     import regex
     import spacy
 
-    from annotator.text.segment import _tokenize_reference, token_bounds, token_spans, tokenize
+    from annotator.text.segment import (
+        _tokenize_reference,
+        _tokenize_uncached,
+        token_bounds,
+        token_spans,
+        tokenize,
+    )
 
     plain = regex.compile(r"[\p{L}\p{M}\p{Nd}\u200c\u200d]+|\S")
     span = type(plain.match("a")).span
@@ -119,6 +125,7 @@ def contenders() -> dict[str, Callable[[str], object]]:
     spacy_tokenizer = spacy.blank("hi").tokenizer
     return {
         "tokenize": tokenize,
+        "uncached": lambda text: _tokenize_uncached(text, True),
         "token_spans": token_spans,
         "token_bounds": token_bounds,
         "reference": _tokenize_reference,

@@ -1,0 +1,104 @@
+"""The tokenizer's chunk cache: the tokens of a text put together from the remembered tokens of its
+space-separated chunks, the way spaCy's tokenizer caches each chunk's split.
+
+A text is cut at every ASCII space (``str.split(" ")``, a C-level call). A chunk is *self-contained* when
+its first character does not continue a grapheme cluster (it does not join the space before it) and its
+last character is not a Prepend character (which would take the space after it into its cluster). Then
+both its ends are cut points of the tokenizer (see segment.py's fast-path notes): no token or cluster
+crosses them, and every lookaround of the token pattern sees the same thing at a space as at the start or
+end of a text. So the chunk's tokens inside any text are its tokens as a text of its own, shifted by
+where it starts; only self-contained chunks of at most :data:`MAX_CHUNK` characters are remembered, and
+a text whose chunks are all remembered is tokenized by look-ups and C-level maps alone. A text with
+chunks not remembered is tokenized by the tokenizer proper, and its chunks are remembered from that
+result (all at once, with C-level maps) while the cache has room (:data:`MAX_ENTRIES`).
+
+Pure Python; no Qt, no database.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable
+from itertools import accumulate, chain, compress, repeat
+from operator import itemgetter
+
+import regex
+
+#: Pieces of a text's tokens: their starts, ends, texts and kinds, as four lists.
+Pieces = tuple[list[int], list[int], list[str], list[str]]
+#: One remembered chunk: its steps (from the chunk's start to its first token's start, to its end, to the
+#: next token's start, ..., from the last token's end to the next chunk's start, past the space), which of
+#: the running sums of the steps are tokens' starts and ends (all but the last), and its tokens' texts and
+#: kinds. The running sum of all chunks' steps in a text is then each token's start and end in turn.
+Entry = tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...], tuple[str, ...]]
+
+MAX_CHUNK = 64  # longer chunks (long URLs, texts without spaces) are not remembered
+MAX_ENTRIES = 1 << 16  # about 15 MB of chunks and their tokens at most
+
+_flat = chain.from_iterable
+_succ = (1).__add__
+_first, _second, _third, _fourth = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
+
+
+class ChunkCache:
+    """Remembered chunk tokens for one tokenizer (``compute``: a text's :data:`Pieces`)."""
+
+    def __init__(self, compute: Callable[[str], Pieces], not_self_contained: regex.Pattern[str]) -> None:
+        """``not_self_contained`` finds, in a text, a space followed by a character that continues a
+        cluster or a Prepend character followed by a space (or either at a text's start or end)."""
+        self._compute = compute
+        self._unsafe = not_self_contained
+        self._entries: dict[str, Entry] = {}
+        self._masks: dict[int, tuple[int, ...]] = {}  # shared: one per number of tokens
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def pieces(self, text: str, *, texts: bool = True) -> Pieces:
+        """The starts, ends, texts and kinds of ``text``'s tokens: exactly ``compute(text)``, put together
+        from the chunks' entries when all are remembered (with ``texts=False``, the texts and kinds lists
+        are empty when they come from there)."""
+        chunks = text.split(" ")
+        try:
+            entries = list(map(self._entries.__getitem__, chunks))
+        except KeyError:
+            pieces = self._compute(text)
+            self._remember(text, chunks, pieces)
+            return pieces
+        # every token's start and end, in a running sum over the chunks' steps (see _Entry)
+        bounds = list(compress(accumulate(_flat(map(_first, entries))), _flat(map(_second, entries))))
+        if not texts:
+            return bounds[0::2], bounds[1::2], [], []
+        return (
+            bounds[0::2],
+            bounds[1::2],
+            list(_flat(map(_third, entries))),
+            list(_flat(map(_fourth, entries))),
+        )
+
+    def _remember(self, text: str, chunks: list[str], pieces: Pieces) -> None:
+        """Remember the chunks of ``text``, whose tokens are ``pieces``, when all of them are
+        self-contained and short and there is room."""
+        if len(self._entries) + len(chunks) > MAX_ENTRIES or max(map(len, chunks)) > MAX_CHUNK:
+            return
+        if self._unsafe.search(text) is not None:
+            return
+        token_starts, token_ends, words, kinds = pieces
+        starts = list(accumulate(map(_succ, map(len, chunks)), initial=0))
+        # the first token of each chunk (no token crosses a space: none holds whitespace)
+        first = list(map(bisect_left, repeat(token_starts), starts))
+        add_entry = self._entries.__setitem__
+        masks = self._masks
+        for i, chunk in enumerate(chunks):
+            a, b = first[i], first[i + 1]
+            steps: list[int] = []
+            at = starts[i]  # the running sum at the chunk's start
+            for s, e in zip(token_starts[a:b], token_ends[a:b], strict=True):
+                steps += (s - at, e - s)
+                at = e
+            steps.append(starts[i + 1] - at)
+            mask = masks.setdefault(b - a, (1,) * (2 * (b - a)) + (0,))
+            add_entry(chunk, (tuple(steps), mask, tuple(words[a:b]), tuple(kinds[a:b])))
