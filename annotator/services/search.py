@@ -294,9 +294,10 @@ def document_keys(*texts: str) -> list[str]:
     No word holds whitespace, so the words of a text are those of its whitespace-separated chunks in
     turn: each distinct chunk is looked up once (``str.split`` and a dict, in C) and its keys are cached,
     instead of running the word pattern over every text (most of what indexing cost)."""
-    chunks = dict.fromkeys(chain.from_iterable(t.split() for t in texts))
+    # one split of the texts joined by a space: the same chunks, without a generator and a chain per text
+    chunks = dict.fromkeys(" ".join(texts).split())
     keys = dict.fromkeys(chain.from_iterable(map(_chunk_keys, chunks)))
-    if any(part in chunks for part in _SECOND_PARTS):  # a dict look-up each, not a scan of the texts
+    if not chunks.keys().isdisjoint(_SECOND_PARTS):  # a dict look-up each (in C), not a scan of the texts
         for t in texts:  # Urdu's place names written in two parts are one word too
             joined = (w for w in words_of(t) if " " in w)
             keys.update(dict.fromkeys(chain.from_iterable(map(_word_keys, joined))))
@@ -367,6 +368,11 @@ def _index_durability(conn: Connection | sqlite3.Connection) -> Iterator[None]:
         _sql(conn, "PRAGMA synchronous = FULL")
 
 
+#: How many stored keys :func:`_update_index` remembers so as not to offer them to ``search_index_terms``
+#: again in its later batches (a few tens of MB at most; beyond, INSERT OR IGNORE skips them as before).
+_STORED_MAX = 200_000
+
+
 def _update_index(
     conn: Connection | sqlite3.Connection, progress: ProgressCallback, cancel: CancelFlag | None
 ) -> int:
@@ -380,6 +386,7 @@ def _update_index(
     if version == KEYS_VERSION and not total:
         return 0
     done = 0
+    stored: set[str] = set()  # keys this run has put in search_index_terms (up to _STORED_MAX of them)
     with _index_durability(conn):
         while True:
             if cancel is not None:
@@ -391,6 +398,7 @@ def _update_index(
                 if version != KEYS_VERSION:  # built with older keys: start again
                     _sql(conn, "INSERT INTO search_index (search_index) VALUES ('delete-all')")
                     _sql(conn, "DELETE FROM search_index_terms")
+                    stored.clear()
                     indexed_to = 0
                 rows: Sequence[tuple[int, str, str]] = []
                 if last_id is not None and indexed_to < last_id:
@@ -400,22 +408,25 @@ def _update_index(
                         (indexed_to, last_id, BATCH_SIZE),
                     ).fetchall()
                 entries = []
-                terms: dict[str, None] = {}
+                terms: set[str] = set()
                 for doc_id, title, text_ in rows:
                     keys = document_keys(title, text_)
-                    terms.update(dict.fromkeys(keys))
+                    terms.update(keys)
                     entries.append((doc_id, title, text_, " ".join(keys)))
+                terms -= stored  # the keys earlier batches of this run stored already
                 if entries:
                     _many(
                         conn,
                         "INSERT INTO search_index (rowid, title, text, keys) VALUES (?, ?, ?, ?)",
                         entries,
                     )
-                    _many(
+                    _many(  # in key order: appended to the table's b-tree rather than scattered in it
                         conn,
                         "INSERT OR IGNORE INTO search_index_terms (term) VALUES (?)",
-                        [(t,) for t in terms],
+                        [(t,) for t in sorted(terms)],
                     )
+                    if len(stored) < _STORED_MAX:
+                        stored |= terms
                     indexed_to = rows[-1][0]
                 _sql(
                     conn,
