@@ -111,6 +111,8 @@ class MergeReport:
     deleted: int = 0
     unchanged: int = 0
     conflicts: list[str] = field(default_factory=list)
+    kb_added: int = 0  # knowledge-base entries and aliases
+    kb_updated: int = 0
     kb_refused: list[str] = field(default_factory=list)  # knowledge-base edits its annotator may not make
 
     def summary(self) -> str:
@@ -870,9 +872,8 @@ def _merge_kb(conn: Connection, pkg: _Package, report: MergeReport, project: Pro
     annotator the lead does not allow to edit are listed (as conflicts) and not merged."""
     labels = project.schema.entity_type_names
     merged = kb.merge_package(conn, pkg.path, kb.read_package_rows(pkg.copy), pkg.annotator["name"], labels)
-    report.added += merged.added
-    report.updated += merged.updated
-    report.unchanged += merged.unchanged
+    report.kb_added += merged.added  # apart from the label counts of the summary
+    report.kb_updated += merged.updated
     report.kb_refused += merged.refused
     report.conflicts += merged.refused
 

@@ -76,8 +76,9 @@ def test_allowed_edits_merge_back_and_later_changes_win(lead, tmp_path):
     assert kb.get_entry(lead, "kb:lashkar-e-taiba") is None  # the package's tombstone
     assert kb.get_entry(lead, "kb:pahalgam").description == "the lead's, later"
     assert kb.search(lead, "kokarnag")[0].id == "Q5"  # the matcher and index follow the merge
+    assert (report.kb_added, report.kb_updated) == (3, 2)  # Hafiz Saeed and its alias, Kokarnag; two changes
     again = import_packages(lead, [out])  # idempotent
-    assert (again.added, again.updated) == (0, 0)
+    assert (again.kb_added, again.kb_updated, again.added, again.updated) == (0, 0, 0, 0)
 
 
 def test_edits_are_refused_when_the_lead_does_not_allow_them_and_labels_still_merge(lead, tmp_path):
