@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable
-from itertools import accumulate, chain, compress, repeat
+from functools import cache
+from itertools import accumulate, chain, compress
 from operator import itemgetter
 
 import regex
@@ -34,6 +35,11 @@ Entry = tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...], tuple[str, ...]
 
 MAX_CHUNK = 64  # longer chunks (long URLs, texts without spaces) are not remembered
 MAX_ENTRIES = 1 << 16  # about 15 MB of chunks and their tokens at most
+#: A text with more than one in FEW chunks not remembered is tokenized whole (and they are remembered from
+#: that); with fewer, those chunks are tokenized one by one (a few microseconds each).
+FEW = 16
+#: Of the texts with more chunks not remembered, the chunks of one in SAMPLE are remembered.
+SAMPLE = 8
 
 _flat = chain.from_iterable
 _succ = (1).__add__
@@ -49,7 +55,7 @@ class ChunkCache:
         self._compute = compute
         self._unsafe = not_self_contained
         self._entries: dict[str, Entry] = {}
-        self._masks: dict[int, tuple[int, ...]] = {}  # shared: one per number of tokens
+        self._texts_missed = 0
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -59,16 +65,20 @@ class ChunkCache:
 
     def pieces(self, text: str, *, texts: bool = True) -> Pieces:
         """The starts, ends, texts and kinds of ``text``'s tokens: exactly ``compute(text)``, put together
-        from the chunks' entries when all are remembered (with ``texts=False``, the texts and kinds lists
-        are empty when they come from there)."""
+        from the chunks' entries when all are remembered or few are not (with ``texts=False``, the texts
+        and kinds lists are empty when they come from there)."""
         chunks = text.split(" ")
         try:
             entries = list(map(self._entries.__getitem__, chunks))
         except KeyError:
-            pieces = self._compute(text)
-            self._remember(text, chunks, pieces)
-            return pieces
-        # every token's start and end, in a running sum over the chunks' steps (see _Entry)
+            got = list(map(self._entries.get, chunks))
+            few = got.count(None) * FEW <= len(chunks)
+            if not (few and self._fill(chunks, got)):
+                pieces = self._compute(text)
+                self._remember(text, chunks, got, pieces)
+                return pieces
+            entries = got  # type: ignore[assignment]  # _fill filled in every None
+        # every token's start and end, in a running sum over the chunks' steps (see Entry)
         bounds = list(compress(accumulate(_flat(map(_first, entries))), _flat(map(_second, entries))))
         if not texts:
             return bounds[0::2], bounds[1::2], [], []
@@ -79,26 +89,61 @@ class ChunkCache:
             list(_flat(map(_fourth, entries))),
         )
 
-    def _remember(self, text: str, chunks: list[str], pieces: Pieces) -> None:
-        """Remember the chunks of ``text``, whose tokens are ``pieces``, when all of them are
-        self-contained and short and there is room."""
-        if len(self._entries) + len(chunks) > MAX_ENTRIES or max(map(len, chunks)) > MAX_CHUNK:
+    def _entry(self, chunk: str, at: int, pieces: Pieces, a: int, b: int) -> Entry:
+        """The entry of ``chunk``, which starts at ``at`` in a text whose tokens are ``pieces`` and has
+        the tokens ``a`` to ``b`` of them."""
+        token_starts, token_ends, words, kinds = pieces
+        steps: list[int] = []
+        end = at
+        for s, e in zip(token_starts[a:b], token_ends[a:b], strict=True):
+            steps += (s - end, e - s)
+            end = e
+        steps.append(at + len(chunk) + 1 - end)
+        return tuple(steps), _mask(b - a), tuple(words[a:b]), tuple(kinds[a:b])
+
+    def _fill(self, chunks: list[str], got: list[Entry | None]) -> bool:
+        """Fill in the missing entries (None in ``got``), each chunk tokenized as a text of its own, and
+        remember them while there is room; False (and nothing filled in) when one is not self-contained
+        or too long."""
+        missing = [i for i, entry in enumerate(got) if entry is None]
+        unsafe = self._unsafe.search
+        for i in missing:
+            chunk = chunks[i]
+            if len(chunk) > MAX_CHUNK or unsafe(chunk) is not None:
+                return False
+        room = len(self._entries) + len(missing) <= MAX_ENTRIES
+        for i in missing:
+            chunk = chunks[i]
+            pieces = self._compute(chunk)
+            got[i] = entry = self._entry(chunk, 0, pieces, 0, len(pieces[0]))
+            if room:
+                self._entries[chunk] = entry
+        return True
+
+    def _remember(self, text: str, chunks: list[str], got: list[Entry | None], pieces: Pieces) -> None:
+        """Remember the missing chunks (None in ``got``) of ``text``, whose tokens are ``pieces``, when
+        all the chunks are self-contained and short and there is room; only for one text in
+        :data:`SAMPLE` (a few microseconds a chunk: on a first pass over new texts, the frequent chunks
+        are soon remembered from a sample of the texts, and the others cost little more than before)."""
+        self._texts_missed += 1
+        if self._texts_missed % SAMPLE:
+            return
+        missing = [i for i, entry in enumerate(got) if entry is None]
+        if len(self._entries) + len(missing) > MAX_ENTRIES or max(map(len, chunks)) > MAX_CHUNK:
             return
         if self._unsafe.search(text) is not None:
             return
-        token_starts, token_ends, words, kinds = pieces
         starts = list(accumulate(map(_succ, map(len, chunks)), initial=0))
-        # the first token of each chunk (no token crosses a space: none holds whitespace)
-        first = list(map(bisect_left, repeat(token_starts), starts))
-        add_entry = self._entries.__setitem__
-        masks = self._masks
-        for i, chunk in enumerate(chunks):
-            a, b = first[i], first[i + 1]
-            steps: list[int] = []
-            at = starts[i]  # the running sum at the chunk's start
-            for s, e in zip(token_starts[a:b], token_ends[a:b], strict=True):
-                steps += (s - at, e - s)
-                at = e
-            steps.append(starts[i + 1] - at)
-            mask = masks.setdefault(b - a, (1,) * (2 * (b - a)) + (0,))
-            add_entry(chunk, (tuple(steps), mask, tuple(words[a:b]), tuple(kinds[a:b])))
+        token_starts = pieces[0]
+        entries = self._entries
+        for i in missing:
+            # the chunk's tokens (no token crosses a space: none holds whitespace)
+            a = bisect_left(token_starts, starts[i])
+            b = bisect_left(token_starts, starts[i + 1], a)
+            entries[chunks[i]] = self._entry(chunks[i], starts[i], pieces, a, b)
+
+
+@cache
+def _mask(tokens: int) -> tuple[int, ...]:
+    """Which running sums of a chunk with ``tokens`` tokens are its tokens' starts and ends."""
+    return (1,) * (2 * tokens) + (0,)
