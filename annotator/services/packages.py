@@ -114,12 +114,14 @@ class MergeReport:
     kb_added: int = 0  # knowledge-base entries and aliases
     kb_updated: int = 0
     kb_refused: list[str] = field(default_factory=list)  # knowledge-base edits its annotator may not make
+    sessions: int = 0  # work sessions (time spent) added or brought to a later end; not labels
 
     def summary(self) -> str:
+        time = f"; {self.sessions} work session(s) of time spent" if self.sessions else ""
         return (
             f"{self.packages} package(s): {self.added} added, {self.updated} updated, "
             f"{self.deleted} deleted, {self.unchanged} unchanged, "
-            f"{len(self.conflicts)} conflict(s) resolved by time"
+            f"{len(self.conflicts)} conflict(s) resolved by time{time}"
         )
 
 
@@ -860,11 +862,9 @@ def _merge_sessions(
                 table.c.id == row["id"],
                 table.c.annotator_id == aid,
             )
-            report.updated += 1
-        else:
-            report.unchanged += 1
+            report.sessions += 1
     insert_rows(conn, table, fresh)
-    report.added += len(fresh)
+    report.sessions += len(fresh)
 
 
 def _merge_kb(conn: Connection, pkg: _Package, report: MergeReport, project: Project) -> None:
