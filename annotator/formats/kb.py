@@ -29,11 +29,13 @@ Pure: values in, values out; no database.
 from __future__ import annotations
 
 import bz2
+import codecs
 import csv
 import gzip
 import io
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -48,6 +50,23 @@ IGNORED = frozenset({"note", "notes", "source"})
 KNOWN = frozenset(COLUMNS) | {"admin_areas"} | IGNORED
 NAME_LANGUAGES = ("en", "hi", "ur", "bn")
 PARENT_PROPERTIES = ("P131", "P361", "P749")
+#: No value may hold NUL or a lone surrogate (a JSON escape such as "\ud800": not a character, UTF-8 and
+#: PostgreSQL cannot store it); a name, alias, id or area holds no control character (line breaks, tabs).
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _shown(value: str) -> str:
+    """``value`` printable in a message (lone surrogates escaped)."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _check_chars(value: str, key: str) -> None:
+    found = (_NOT_TEXT if key == "description" else _CONTROL).search(value)
+    if found:
+        char = found.group()
+        what = "a lone surrogate" if "\ud800" <= char <= "\udfff" else "a control character"
+        raise ValueError(f"{key} has {what} (U+{ord(char):04X}) at offset {found.start()}")
 
 
 @dataclass(frozen=True)
@@ -88,6 +107,8 @@ def _text(path: Path) -> str:
         raw = gzip.decompress(raw)
     elif path.suffix == ".bz2":
         raw = bz2.decompress(raw)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+        return raw.decode("utf-16").removeprefix("\ufeff")
     text = raw.decode("utf-8")
     return text.removeprefix("\ufeff")
 
@@ -147,11 +168,12 @@ def _record(fields: Mapping[str, Any], where: str) -> KbRecord:
             return ""
         if not isinstance(value, str | int | float):
             raise ValueError(f"{key} should be text")
+        _check_chars(str(value), key)
         return str(value).strip()
 
     def listed(key: str) -> tuple[str, ...]:
         value = fields.get(key)
-        if value in (None, ""):
+        if value is None or (isinstance(value, str) and not value.strip()):
             return ()
         if isinstance(value, str):
             items = value.split("|")
@@ -159,9 +181,14 @@ def _record(fields: Mapping[str, Any], where: str) -> KbRecord:
             items = value
         else:
             raise ValueError(f"{key} should be a list of texts")
+        for item in items:
+            _check_chars(item, key)
         items = [i.strip() for i in items]
         if any(not i for i in items):
             raise ValueError(f"empty item in {key} (two '|' in a row, or one at an end)")
+        for item in items:
+            if not any(ch.isalnum() for ch in item):
+                raise ValueError(f"{item!r} in {key} has no letters or digits")
         return tuple(items)
 
     try:
@@ -280,7 +307,8 @@ def _read_jsonl(text: str, path: str) -> Iterator[KbRecord]:
         else:
             unknown = sorted(set(value) - KNOWN)
             if unknown:
-                yield KbRecord(origin=where, problem=f"{where}: unknown field(s) {', '.join(unknown)}")
+                shown = ", ".join(map(_shown, unknown))
+                yield KbRecord(origin=where, problem=f"{where}: unknown field(s) {shown}")
             else:
                 yield _record(value, where)
 
@@ -310,6 +338,11 @@ def _read_wikidata(text: str, path: str, label_map: Mapping[str, str]) -> Iterat
             )
             continue
         qid = item["id"]
+        if _CONTROL.search(qid):
+            yield KbRecord(
+                origin=where, problem=f"{where}: id {_shown(qid)} holds a control character or lone surrogate"
+            )
+            continue
         try:
             labels = {
                 lang: v["value"].strip()

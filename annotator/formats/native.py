@@ -384,7 +384,10 @@ def _moment(value: Any, what: str) -> datetime:
         raise AnnotationProblem(f"{what} must be an ISO 8601 time, not {value!r}") from None
     if moment.tzinfo is None:
         raise AnnotationProblem(f"{what} needs its UTC offset ({value!r})")
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # year 1 east of UTC, year 9999 west of it
+        raise AnnotationProblem(f"{what} is out of range in UTC ({value!r})") from None
 
 
 def _time(value: Any, annotator: str, content_hash: str, warnings: list[str]) -> list[SessionIn]:

@@ -1568,6 +1568,8 @@ class KbImportReport:
     added: int = 0
     updated: int = 0
     errors: list[str] = field(default_factory=list)
+    unchanged: int = 0  # records that added nothing to their stored entry
+    joined: int = 0  # records of an id given earlier in the file, whose spellings went to that entry
 
     @property
     def ok(self) -> bool:
@@ -1575,7 +1577,12 @@ class KbImportReport:
 
     def summary(self) -> str:
         bad = f"; {len(self.errors)} line(s) refused" if self.errors else ""
-        return f"{self.added} entr{'y' if self.added == 1 else 'ies'} added, {self.updated} updated{bad}"
+        same = f", {self.unchanged} already stored as they are" if self.unchanged else ""
+        joined = f", {self.joined} joined to an earlier line of the same id" if self.joined else ""
+        return (
+            f"{self.added} entr{'y' if self.added == 1 else 'ies'} added, {self.updated} updated"
+            f"{same}{joined}{bad}"
+        )
 
 
 def import_records(
@@ -1594,6 +1601,7 @@ def import_records(
     labels = set(project.schema.entity_type_names)
     report = KbImportReport()
     good: list[dict[str, Any]] = []
+    origins: list[str] = []
     for record in records:
         problem = getattr(record, "problem", None)
         if problem:
@@ -1618,12 +1626,32 @@ def import_records(
                 "admin_areas": list(record.admin_areas),
             }
         )
+        origins.append(record.origin)
+    with project.engine.connect() as conn:  # an id stored with another label is another thing
+        stored_labels = {
+            canonical: (lab, name)
+            for ids in _chunked(sorted({g["id"] for g in good if g["id"]}))
+            for canonical, lab, name in conn.execute(
+                select(KbEntry.canonical_id, KbEntry.label, KbEntry.name).where(KbEntry.canonical_id.in_(ids))
+            )
+        }
     seen: dict[str, int] = {}
     unique: list[dict[str, Any]] = []
-    for g in good:  # the same id twice in a file: one entry with both records' aliases
+    for g, origin in zip(good, origins, strict=True):  # an id twice in a file: one entry, both's aliases
+        if g["id"] in stored_labels and stored_labels[g["id"]][0] != g["label"]:
+            lab, name = stored_labels[g["id"]]
+            report.errors.append(f"{origin}: id {g['id']} is stored as {lab} ({name}), not {g['label']}")
+            continue
         if g["id"] and g["id"] in seen:
             first = unique[seen[g["id"]]]
+            if first["label"] != g["label"]:
+                report.errors.append(
+                    f"{origin}: id {g['id']} was given as {first['label']} ({first['name']}) earlier in the "
+                    f"file, not {g['label']}"
+                )
+                continue
             first["aliases"] = list(dict.fromkeys([*first["aliases"], g["name"], *g["aliases"]]))
+            report.joined += 1
             continue
         if g["id"]:
             seen[g["id"]] = len(unique)
@@ -1634,6 +1662,7 @@ def import_records(
         )
         _bump(conn)
     report.added, report.updated = added, updated
+    report.unchanged = len(unique) - added - updated
     report.errors += problems
     return report
 
