@@ -261,10 +261,10 @@ def urdu_document(chars: int = 50_000) -> str:
     return "\n".join(paragraphs)[:chars].rstrip()
 
 
-def measure_urdu(work: Path, repeat: int) -> dict:
+def measure_urdu(work: Path, repeat: int, text: str | None = None) -> dict:
     """Issue 20: a 50,000-character Urdu article (right to left, Nastaliq, English quotes inside) with
     1,000 spans: opening it against Qt's bare layout of the same text in the same widget, and label →
-    painted."""
+    painted. ``text``: another document measured the same way (the mixed Hindi one, as the peer)."""
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
@@ -279,8 +279,8 @@ def measure_urdu(work: Path, repeat: int) -> dict:
     from annotator.ui.main_window import MainWindow
 
     app = application()
-    text = urdu_document()
-    path = work / "gui-urdu.annotator"
+    text = urdu_document() if text is None else text
+    path = work / f"gui-urdu-{len(text)}-{text[:1].isascii()}.annotator"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     project = init_project(path)
@@ -789,6 +789,12 @@ def main() -> None:
         work.mkdir(parents=True, exist_ok=True)
         if args.urdu:
             print_urdu(measure_urdu(work, args.repeat))
+            hindi = measure_urdu(work, args.repeat, big_document())
+            print(
+                f"the mixed Hindi document the same way, in the same run: open {hindi['open_ratio']:.2f}x "
+                f"its bare layout ({1000 * hindi['bare_layout_s']:.1f} ms); label → painted median "
+                f"{hindi['label_loop_median_ms']:.1f} ms, CPU {hindi['cpu_label_median_ms']:.1f} ms"
+            )
             return
         doc = measure_document(work, args.repeat)
         print("50,000-character mixed document with 1,000 spans:")
