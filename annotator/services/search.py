@@ -420,13 +420,14 @@ def _update_index(
                         "INSERT INTO search_index (rowid, title, text, keys) VALUES (?, ?, ?, ?)",
                         entries,
                     )
-                    _many(  # in key order: appended to the table's b-tree rather than scattered in it
-                        conn,
-                        "INSERT OR IGNORE INTO search_index_terms (term) VALUES (?)",
-                        [(t,) for t in sorted(terms)],
-                    )
-                    if len(stored) < _STORED_MAX:
-                        stored |= terms
+                    if terms:  # (an empty executemany on SQLAlchemy's connection is one execute without rows)
+                        _many(  # in key order: appended to the table's b-tree rather than scattered in it
+                            conn,
+                            "INSERT OR IGNORE INTO search_index_terms (term) VALUES (?)",
+                            [(t,) for t in sorted(terms)],
+                        )
+                        if len(stored) < _STORED_MAX:
+                            stored |= terms
                     indexed_to = rows[-1][0]
                 _sql(
                     conn,

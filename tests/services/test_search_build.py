@@ -23,6 +23,7 @@ DOCS = [
     {"id": "ta", "title": "சென்னை", "text": "சென்னை காவல்துறை 12 பேர் கைது"},
     {"id": "mix", "title": "", "text": "श्रीनगर (Srinagar)\u00a0क्\u200cष ज़\u200dरा naïve 1२3 — Islamabad"},
     {"id": "empty-ish", "title": "x", "text": "।, — !"},
+    {"id": "hi-again", "title": "पहलगाम", "text": "हमला"},  # no key a batch before has not stored
 ]
 QUERIES = ["pahalgam", "पहलगाम", "pakistan", "islamabad", "اسلام آباد", "dhaka", "amritsar", "chennai", "x"]
 
