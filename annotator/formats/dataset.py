@@ -3,9 +3,9 @@ spans that token formats cannot hold, and the records of each export format. Pur
 
 * **Tokens**: a document's own tokenization when it came with one (``meta["tokens"]``, e.g. from CoNLL or
   Prodigy), else the project's tokenizer (:func:`annotator.text.segment.tokenize`).
-* **Sentences**: a break after ``।``, ``॥``, ``.``, ``?`` or ``!`` (a run of them, and the closing quotes or
-  brackets after it) and wherever a newline lies between two tokens; a document with its own tokens breaks
-  at newlines only (its source's sentences).
+* **Sentences**: a break after ``।``, ``॥``, ``.``, ``?``, ``!``, Urdu's ``۔`` and ``؟`` or ``෴`` (a run of
+  them, and the closing quotes or brackets after it) and wherever a newline lies between two tokens; a
+  document with its own tokens breaks at newlines only (its source's sentences).
 * **Checks** before anything is written: every span must lie in its text on whole characters (else it is
   left out and reported); in token formats a span whose start or end falls inside a token is *widened to
   the tokens it touches* (rule ``expand``, the default) or left out (rule ``drop``); overlapping spans in
@@ -26,10 +26,16 @@ from itertools import chain, repeat
 from operator import itemgetter, le, lt
 from typing import Any
 
-from annotator.text.segment import grapheme_boundaries, token_pieces, token_spans
+from annotator.text.segment import (
+    SENTENCE_CLOSING,
+    SENTENCE_TERMINALS,
+    grapheme_boundaries,
+    token_pieces,
+    token_spans,
+)
 
-TERMINAL = frozenset("।॥.?!")
-CLOSING = frozenset("\"'”’)]»")
+TERMINAL = SENTENCE_TERMINALS  # the text core's: danda, . ? !, Urdu's ۔ and ؟, Sinhala's kundaliya
+CLOSING = SENTENCE_CLOSING
 _END_MARK = re.compile("[" + re.escape("".join(sorted(TERMINAL | CLOSING))) + "]")
 _LINE_BREAK = re.compile("\n")
 _match_start = re.Match.start

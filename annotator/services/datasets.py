@@ -314,6 +314,8 @@ def _write_example(
     if fmt == "spacy":
         assert writers.docbins is not None  # made with the writers for a spaCy dataset
         spacy_meta: dict[str, Any] = {"id": example.external_id, "split": split}
+        if example.meta.get("lang"):
+            spacy_meta["lang"] = example.meta["lang"]
         if own:
             spacy_meta["tokens"] = [list(t) for t in tokens]
         record = {"text": example.text, "entities": [list(s) for s in spans], "meta": spacy_meta}
@@ -329,10 +331,12 @@ def _write_example(
     else:  # hf
         rows = token_sentences(example, tokens, sentences, tags)
         out = writers.get(split, "jsonl")
+        lang = example.meta.get("lang") or None  # every row has the key (one schema for `datasets`)
         for n, sentence in enumerate(rows):
             hf_record = {
                 "id": f"{example.external_id}#{n}",
                 "document": example.external_id,
+                "lang": lang,
                 "tokens": [t for t, _tag in sentence],
                 "ner_tags": [tag_ids[tag] for _t, tag in sentence],
             }

@@ -7,7 +7,7 @@
   the text) is left out, and of overlapping spans the longest is kept (then the earlier): the rules of the
   BIO export (:mod:`annotator.formats.dataset`). What the rules did is counted in ``Model.info``.
 * **Sequences** are sentences (:func:`annotator.formats.dataset.sentences_of`: with the document's own
-  tokens a break at each newline, with the project tokenizer also after ``। ॥ . ? !``); sentences that a
+  tokens a break at each newline, with the project tokenizer also after ``। ॥ . ? ! ۔ ؟ ෴``); sentences that a
   span crosses are joined, so every span lies inside one sequence.
 * **Features** of a token (:data:`FEATURE_VERSION` 1): bias; the lowercased token; its first and last 1–4
   code points; for Devanagari the last grapheme cluster and the trailing marks (matra, anusvara,

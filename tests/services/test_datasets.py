@@ -128,6 +128,7 @@ def test_hf_spacy_and_csv_exact_output(small, tmp_path):
     assert rows[1] == {
         "id": "d1#1",
         "document": "d1",
+        "lang": "hi",  # the detected language, on every row
         "tokens": ["Delhi", "police", "said", ":", "26", "killed", "."],
         "ner_tags": [ids["B-ORG"], ids["I-ORG"], 0, 0, ids["B-NUM"], 0, 0],
     }
@@ -144,6 +145,7 @@ def test_hf_spacy_and_csv_exact_output(small, tmp_path):
         json.loads(line) for line in (tmp_path / "sp" / "full.jsonl").read_text(encoding="utf-8").splitlines()
     ]
     assert record["text"] == TEXT
+    assert record["meta"]["lang"] == "hi"
     assert record["entities"] == [
         [*at("लश्कर-ए-तैयबा"), "ARMED_GROUP"],
         [*at("फ\u093cौज"), "ORG"],
