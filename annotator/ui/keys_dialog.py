@@ -15,7 +15,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.keymap import CANDIDATE_DIGITS, INCIDENT_KEYS, KB_KEYS, REVIEW_DIGITS, REVIEW_KEYS, WHEN
+from annotator.keymap import (
+    CANDIDATE_DIGITS,
+    INCIDENT_KEYS,
+    KB_KEYS,
+    PROGRESS_KEYS,
+    REVIEW_DIGITS,
+    REVIEW_KEYS,
+    WHEN,
+)
 from annotator.schema import Schema
 from annotator.schema.keys import legend
 
@@ -55,6 +63,14 @@ def incident_rows() -> list[tuple[str, str, str]]:
     return rows
 
 
+def progress_rows() -> list[tuple[str, str, str]]:
+    """Team → Progress's chart keys (annotator.keymap.PROGRESS_KEYS), keys of one action in one row."""
+    rows: dict[tuple[str, str], list[str]] = {}
+    for binding in PROGRESS_KEYS:
+        rows.setdefault((binding.help, binding.when), []).append(binding.key)
+    return [(" / ".join(keys), what, WHEN[when]) for (what, when), keys in rows.items()]
+
+
 class KeysDialog(QDialog):
     def __init__(self, schema: Schema, shortcuts: list[tuple[str, str]], parent: QWidget | None = None):
         super().__init__(parent)
@@ -64,6 +80,7 @@ class KeysDialog(QDialog):
             + review_rows()
             + incident_rows()
             + [(b.key, b.help, WHEN[b.when]) for b in KB_KEYS]  # the knowledge-base type-ahead and window
+            + progress_rows()
             + [(key, what, "menu") for key, what in shortcuts]
         )
         self.table = QTableWidget(len(rows), 3)

@@ -201,3 +201,15 @@ def test_help_keys_lists_the_knowledge_base_keys(qtbot, workbench):  # noqa: F81
         assert (binding.key, binding.help, WHEN[binding.when]) in rows
     assert ("Ctrl+N", "add an entry from the entity's text and label, and link to it", WHEN["kb"]) in rows
     window.keys_dialog.close()
+
+
+def test_help_keys_lists_the_progress_charts_keys(qtbot, workbench):  # noqa: F811
+    from annotator.keymap import PROGRESS_KEYS, WHEN
+
+    window = workbench
+    qtbot.keyClick(window.view, Qt.Key.Key_F1)
+    rows = window.keys_dialog.rows()
+    assert ("Right / Down", "the next bar, point or box of the chart", WHEN["progress"]) in rows
+    for binding in PROGRESS_KEYS:  # every key is in the row of its action
+        assert any(binding.key in row[0].split(" / ") and row[1] == binding.help for row in rows)
+    window.keys_dialog.close()
