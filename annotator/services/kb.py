@@ -8,7 +8,7 @@ areas. An entity's canonical link (``link_id``) names an entry by its canonical 
 What the window and the command line call:
 
 * :func:`search` — type-ahead over names and aliases in any script (``pahalgam``, ``पहलगाम`` and ``LeT``
-  find their entries), from an index built once per version of the base and kept in the process;
+  find their entries), by prefix ranges on the base's key table (``kb_keys``, kept by :func:`sync_keys`);
 * :func:`get_entry`, :func:`list_entries`; :func:`add_entry`, :func:`update_entry`, :func:`add_alias`,
   :func:`remove_alias`, :func:`delete_entry`, :func:`merge_entries` (links follow), all checked by
   :func:`can_edit` (leads always; annotators when the lead allows: :func:`set_annotators_may_edit`);
@@ -33,12 +33,10 @@ leave tombstones (``deleted_at``); work packages carry them (:mod:`annotator.ser
 
 from __future__ import annotations
 
-import bisect
 import gc
 import threading
 import unicodedata
 import uuid
-from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -57,6 +55,7 @@ from annotator.store.models import (
     Entity,
     KbAlias,
     KbEntry,
+    KbKey,
     Setting,
     utcnow,
 )
@@ -1292,84 +1291,75 @@ def entry_names(project: Project, ids: Iterable[str]) -> dict[str, tuple[str, st
 # ---------------------------------------------------------------------------------------------- type-ahead
 
 
-@dataclass
-class _Index:
-    """Sorted search keys → alias slots; built from the base once per version. Entries are held in
-    parallel lists (no tuple per entry: a base of 200,000 leaves the collector's full passes quick)."""
-
-    keys: list[str] = field(default_factory=list)
-    slots: array = field(default_factory=lambda: array("I"))
-    kinds: bytearray = field(default_factory=bytearray)  # 0 whole, 1 romanized, 2 from a word, 3 phonetic
-    alias_entry: array = field(default_factory=lambda: array("I"))
-    alias_text: list[str] = field(default_factory=list)
-    alias_links: array = field(default_factory=lambda: array("I"))
-    uuids: list[str] = field(default_factory=list)
-    canonical: list[str] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)
-    labels: list[str] = field(default_factory=list)
-    descriptions: list[str] = field(default_factory=list)
-    parents: list[str | None] = field(default_factory=list)
-    alias_lo: array = field(default_factory=lambda: array("I"))  # the entry's alias slots: lo..hi
-    alias_hi: array = field(default_factory=lambda: array("I"))
-    by_uuid: dict[str, int] = field(default_factory=dict)
+def alias_search_keys(text: str, key: str, roman: str, phonetic: str) -> list[tuple[str, int]]:
+    """The type-ahead keys of a spelling (its ``key``, ``roman`` and ``phonetic`` as stored) with their
+    kinds: the whole spelling's key (0), its romanization (1), the key from each of its first words on
+    (2), and its phonetic key, marked ``~`` (3)."""
+    out = [(key, 0)]
+    if roman and roman != key:
+        out.append((roman, 1))
+    if phonetic:
+        out.append(("~" + phonetic, 3))
+    parts = _WORD_START_RE.split(text)
+    if len(parts) > 1:
+        for i in range(1, min(len(parts), 4)):
+            rest = alias_key("".join(parts[i:]))
+            if rest and rest != key:
+                out.append((rest, 2))
+    return out
 
 
-_INDEX: dict[str, tuple[str | None, _Index]] = {}
-_INDEX_LOCK = threading.Lock()
+_KEYED: dict[str, str | None] = {}
+"""Per project: the version of the base whose aliases all have their rows in ``kb_keys``."""
+_KEYED_LOCK = threading.Lock()
+_KEY_CHUNK = 2000  # aliases keyed per transaction: other writers wait at most one chunk
 
 
 def _version(conn: Connection) -> str | None:
     return _get_setting(conn, VERSION_KEY)
 
 
-def build_index(rows_entries: Iterable[Any], rows_aliases: Iterable[Any]) -> _Index:
-    """The type-ahead index of entry rows (uuid, canonical id, name, label, description, parent uuid) and
-    alias rows (entry uuid, text, key, roman, phonetic, links), the aliases grouped by entry. Keys: the
-    whole spelling's (kind 0), its romanization (1), from each of its first words on (2), and its phonetic
-    key, marked ``~`` (3)."""
-    index = _Index()
-    for r in rows_entries:
-        index.by_uuid[r[0]] = len(index.uuids)
-        index.uuids.append(r[0])
-        index.canonical.append(r[1])
-        index.names.append(r[2])
-        index.labels.append(r[3])
-        index.descriptions.append(r[4] or "")
-        index.parents.append(r[5])
-    pairs: list[tuple[str, int, int]] = []
-    index.alias_lo = array("I", bytes(4 * len(index.uuids)))
-    index.alias_hi = array("I", bytes(4 * len(index.uuids)))
-    word_split = _WORD_START_RE.split
-    for entry_uuid, text, key, roman, phonetic, links in rows_aliases:
-        e = index.by_uuid.get(entry_uuid)
-        if e is None:
-            continue
-        slot = len(index.alias_text)
-        index.alias_text.append(text)
-        index.alias_entry.append(e)
-        index.alias_links.append(links or 0)
-        if index.alias_hi[e] == 0:
-            index.alias_lo[e] = slot
-        index.alias_hi[e] = slot + 1
-        pairs.append((key, slot, 0))
-        if roman and roman != key:
-            pairs.append((roman, slot, 1))
-        if phonetic:
-            pairs.append(("~" + phonetic, slot, 3))
-        parts = word_split(text)
-        if len(parts) > 1:
-            for i in range(1, min(len(parts), 4)):
-                rest = alias_key("".join(parts[i:]))
-                if rest and rest != key:
-                    pairs.append((rest, slot, 2))
-    pairs.sort()
-    index.keys = [p[0] for p in pairs]
-    index.slots = array("I", (p[1] for p in pairs))
-    index.kinds = bytearray(p[2] for p in pairs)
-    return index
+def sync_keys(
+    project: Project, progress: ProgressCallback = no_progress, cancel: CancelFlag | None = None
+) -> int:
+    """Bring the type-ahead keys (``kb_keys``) up to date with the aliases, whatever wrote them (this
+    module, an import, a merged work package): the keys of deleted aliases are dropped, and a live alias
+    without its whole-spelling key (new, or its spelling changed) gets its keys. A change touches only its
+    own rows; an upgraded project's base is keyed whole at its first search, in chunks (each one its own
+    transaction, the database doing the sorting). Returns the aliases (re)keyed."""
+    has_key = (
+        select(KbKey.id)
+        .where(KbKey.alias_id == KbAlias.id, KbKey.kind == 0, KbKey.key == KbAlias.key)
+        .exists()
+    )
+    table = cast(Table, KbKey.__table__)
+    with project.engine.begin() as conn:
+        gone = select(KbAlias.id).where(KbAlias.deleted_at.is_not(None))
+        conn.execute(table.delete().where(table.c.alias_id.in_(gone)))
+        missing = conn.execute(
+            select(KbAlias.id, KbAlias.text, KbAlias.key, KbAlias.roman, KbAlias.phonetic).where(
+                KbAlias.deleted_at.is_(None), ~has_key
+            )
+        ).all()
+    done = 0
+    for chunk in _chunked(missing, _KEY_CHUNK):
+        if cancel is not None:
+            cancel.check()  # the chunks keyed so far stay (each was its own transaction)
+        rows = [
+            {"alias_id": alias_id, "key": k, "kind": kind}
+            for alias_id, text, key, roman, phonetic in chunk
+            for k, kind in alias_search_keys(text, key, roman or "", phonetic or "")
+        ]
+        with project.engine.begin() as conn:
+            conn.execute(table.delete().where(table.c.alias_id.in_([r[0] for r in chunk])))
+            conn.execute(insert(table), rows)
+        done += len(chunk)
+        progress(done, len(missing), "keying the knowledge base for type-ahead")
+    return done
 
 
-def _index(project: Project) -> _Index:
+def _keyed(project: Project) -> None:
+    """Seed the base if it never was, and key its aliases if the base changed since they were keyed here."""
     location = str(project.location)
     with project.engine.connect() as conn:  # one query a keystroke when the base is unchanged
         stored = dict(
@@ -1379,41 +1369,17 @@ def _index(project: Project) -> _Index:
         )
     if SEEDED_KEY not in stored:
         ensure_seeded(project)
-    with project.engine.connect() as conn:
-        version = _version(conn) if SEEDED_KEY not in stored else stored.get(VERSION_KEY)
-        cached = _INDEX.get(location)
-        if cached is not None and cached[0] == version:
-            return cached[1]
-        with _INDEX_LOCK:
-            cached = _INDEX.get(location)
-            if cached is not None and cached[0] == version:
-                return cached[1]
-            entries = conn.execute(
-                select(
-                    KbEntry.id,
-                    KbEntry.canonical_id,
-                    KbEntry.name,
-                    KbEntry.label,
-                    KbEntry.description,
-                    KbEntry.parent_id,
-                ).where(KbEntry.deleted_at.is_(None))
-            ).all()
-            aliases = conn.execute(
-                select(
-                    KbAlias.entry_id,
-                    KbAlias.text,
-                    KbAlias.key,
-                    KbAlias.roman,
-                    KbAlias.phonetic,
-                    KbAlias.links,
-                )
-                .where(KbAlias.deleted_at.is_(None))
-                .order_by(KbAlias.entry_id)
-            ).all()
-            index = build_index(entries, aliases)
-            _INDEX[location] = (version, index)
-            gc.freeze()  # out of the collector's full passes (freed as usual when replaced)
-    return index
+        with project.engine.connect() as conn:
+            version = _version(conn)
+    else:
+        version = stored.get(VERSION_KEY)
+    if location in _KEYED and _KEYED[location] == version:
+        return
+    with _KEYED_LOCK:
+        if location in _KEYED and _KEYED[location] == version:
+            return
+        sync_keys(project)
+        _KEYED[location] = version
 
 
 def _query_keys(query: str) -> list[tuple[str, int]]:
@@ -1433,52 +1399,87 @@ def search(project: Project, query: str, limit: int = 20, label: str | None = No
     their readable romanization, and a Devanagari query by its own), ``LeT`` the entry with that alias;
     case, hyphens, spaces and Hindi spelling variants do not matter. Best first: a whole spelling equal to
     the query, then one it starts, then a word; among those the more linked, then the shorter. ``label``
-    keeps one entity type. The index is built once per version of the base and kept in the process."""
-    index = _index(project)
+    keeps one entity type. The keys are rows of ``kb_keys`` (:func:`sync_keys`): each query key is a
+    prefix range on their index, run by the database (the interpreter's lock released meanwhile)."""
+    _keyed(project)
     wanted = _query_keys(query.strip())
     if not wanted or limit <= 0:
         return []
-    best: dict[int, tuple[tuple, int]] = {}
-    keys, slots, kinds, alias_entry = index.keys, index.slots, index.kinds, index.alias_entry
-    labels, names, links = index.labels, index.names, index.alias_links
     cap = max(200, limit * 10)  # keys looked at per query key: the closest in sort order
-    for q, qkind in wanted:
-        lo = bisect.bisect_left(keys, q)
-        hi = bisect.bisect_left(keys, q + "\U0010ffff", lo, min(lo + cap, len(keys)))
-        for i in range(lo, hi):
-            slot = slots[i]
-            e = alias_entry[slot]
-            if label is not None and labels[e] != label:
-                continue
-            kind = kinds[i]
-            rank = (
-                keys[i] != q,
-                kind == 2,
-                kind == 3,
-                qkind + kind == 1,
-                -links[slot],
-                len(keys[i]),
-                names[e],
+    best: dict[str, tuple[tuple, str]] = {}
+    postgres = project.engine.dialect.name == "postgresql"
+    key_col = KbKey.key.collate("C") if postgres else KbKey.key  # code point order, as in SQLite
+    with project.engine.connect() as conn:
+        for q, qkind in wanted:
+            found = conn.execute(
+                select(
+                    KbKey.key,
+                    KbKey.kind,
+                    KbAlias.text,
+                    KbAlias.links,
+                    KbEntry.id,
+                    KbEntry.name,
+                    KbEntry.label,
+                )
+                .join(KbAlias, KbAlias.id == KbKey.alias_id)
+                .join(KbEntry, KbEntry.id == KbAlias.entry_id)
+                .where(
+                    key_col >= q,
+                    key_col < q + "\U0010ffff",
+                    KbAlias.deleted_at.is_(None),
+                    KbEntry.deleted_at.is_(None),
+                )
+                .order_by(key_col, KbKey.id)
+                .limit(cap)
+            ).all()
+            for key, kind, text, links, e, name, lab in found:
+                if label is not None and lab != label:
+                    continue
+                rank = (key != q, kind == 2, kind == 3, qkind + kind == 1, -(links or 0), len(key), name)
+                old = best.get(e)
+                if old is None or rank < old[0]:
+                    best[e] = (rank, text)
+        ranked = sorted(best.items(), key=lambda item: item[1][0])[:limit]
+        ids = [e for e, _ in ranked]
+        entries = {
+            r[0]: r
+            for r in conn.execute(
+                select(
+                    KbEntry.id,
+                    KbEntry.canonical_id,
+                    KbEntry.name,
+                    KbEntry.label,
+                    KbEntry.description,
+                    KbEntry.parent_id,
+                ).where(KbEntry.id.in_(ids))
             )
-            old = best.get(e)
-            if old is None or rank < old[0]:
-                best[e] = (rank, slot)
-    ranked = sorted(best.items(), key=lambda item: item[1][0])[:limit]
+        }
+        spellings: dict[str, list[str]] = {e: [] for e in ids}
+        for entry_id, text in conn.execute(
+            select(KbAlias.entry_id, KbAlias.text)
+            .where(KbAlias.entry_id.in_(ids), KbAlias.deleted_at.is_(None))
+            .order_by(KbAlias.entry_id)
+        ):
+            spellings[entry_id].append(text)
+        parents = {r.parent_id for r in entries.values() if r.parent_id}
+        parent_names = dict(
+            conn.execute(
+                select(KbEntry.id, KbEntry.name).where(KbEntry.id.in_(parents), KbEntry.deleted_at.is_(None))
+            ).all()
+        )
     out = []
-    for e, (_rank, slot) in ranked:
-        name, parent = names[e], index.parents[e]
-        aliases = tuple(t for t in index.alias_text[index.alias_lo[e] : index.alias_hi[e]] if t != name)
-        parent_name = names[index.by_uuid[parent]] if parent in index.by_uuid else None
+    for e, (_rank, matched) in ranked:
+        r = entries[e]
         out.append(
             KbHit(
-                index.uuids[e],
-                index.canonical[e],
-                name,
-                labels[e],
-                index.alias_text[slot],
-                aliases,
-                parent_name,
-                index.descriptions[e],
+                r.id,
+                r.canonical_id,
+                r.name,
+                r.label,
+                matched,
+                tuple(t for t in spellings[e] if t != r.name),
+                parent_names.get(r.parent_id) if r.parent_id else None,
+                r.description or "",
             )
         )
     return out
@@ -1487,19 +1488,24 @@ def search(project: Project, query: str, limit: int = 20, label: str | None = No
 def explain(project: Project, surface: str, label: str | None = None) -> tuple[str, str] | None:
     """(canonical id, name) of the one entry with the spelling ``surface`` (and, given, the label);
     None when no entry or several do (then the link is left to the annotator)."""
-    index = _index(project)
+    ensure_seeded(project)
     key = alias_key(surface)
-    found = set()
-    i = bisect.bisect_left(index.keys, key) if key else len(index.keys)
-    while i < len(index.keys) and index.keys[i] == key:
-        e = index.alias_entry[index.slots[i]]
-        if index.kinds[i] == 0 and (label is None or index.labels[e] == label):
-            found.add(e)
-        i += 1
+    if not key:
+        return None
+    query = (
+        select(KbEntry.canonical_id, KbEntry.name)
+        .join(KbAlias, KbAlias.entry_id == KbEntry.id)
+        .where(KbAlias.key == key, KbAlias.deleted_at.is_(None), KbEntry.deleted_at.is_(None))
+        .distinct()
+        .limit(2)
+    )
+    if label is not None:
+        query = query.where(KbEntry.label == label)
+    with project.engine.connect() as conn:
+        found = conn.execute(query).all()
     if len(found) != 1:
         return None
-    e = found.pop()
-    return index.canonical[e], index.names[e]
+    return found[0][0], found[0][1]
 
 
 def prefill_links(project: Project, text: str, suggestions: list) -> list:

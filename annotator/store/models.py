@@ -538,3 +538,19 @@ class KbAlias(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)  # set by every edit (not by link counts)
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class KbKey(Base):
+    """A type-ahead search key of a knowledge-base alias (kept by :mod:`annotator.services.kb`, derived
+    from the alias; never written by hand): the whole spelling's key (``kind`` 0), its romanization (1),
+    the key from one of its words on (2), its phonetic key marked ``~`` (3). Searched by prefix ranges on
+    the ``key`` index, so the database sorts and searches, not Python."""
+
+    __tablename__ = "kb_keys"
+    # an alias's keys, and whether its whole-spelling key is the alias's current one, from the index alone
+    __table_args__ = (Index("ix_kb_keys_alias_id", "alias_id", "kind", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    alias_id: Mapped[str] = mapped_column(ForeignKey("kb_aliases.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(Text, index=True)
+    kind: Mapped[int] = mapped_column(Integer, default=0)
