@@ -1667,6 +1667,7 @@ def import_records(
             conn, unique, by=by, source="import", progress=progress, cancel=cancel
         )
         _bump(conn)
+    sync_keys(project, progress)  # the new spellings' type-ahead keys now, not at the first search
     report.added, report.updated = added, updated
     report.unchanged = len(unique) - added - updated
     report.errors += problems
