@@ -105,12 +105,13 @@ def test_a_session_of_a_document_not_in_the_package_is_reported(lead, tmp_path):
     try:
         asha = con.execute("SELECT id FROM annotators WHERE name = 'asha'").fetchone()[0]
         con.execute("PRAGMA foreign_keys = OFF")
-        stamp = utcnow().replace(tzinfo=None).isoformat(sep=" ")
+        ended = utcnow().replace(tzinfo=None)
+        started = ended - timedelta(minutes=1)
         sid = new_uuid()
         con.execute(
             "INSERT INTO work_sessions (id, document_id, annotator_id, started_at, ended_at, active_seconds, "
             "labels) VALUES (?, 99, ?, ?, ?, 12.5, 0)",
-            (sid, asha, stamp, stamp),
+            (sid, asha, started.isoformat(sep=" "), ended.isoformat(sep=" ")),
         )
         con.commit()
     finally:
