@@ -575,6 +575,12 @@ def _check_values(pkg: _Package, rows: dict[str, list[dict[str, Any]]]) -> None:
                 size = pkg.doc_length.get(row["document_id"], 0)
                 if not 0 <= start < end <= size:
                     bad(f"has a span {start}–{end} outside its document (0–{size})")
+            if model is WorkSession:  # as native JSONL's "time" on import
+                active, length = row["active_seconds"], (row["ended_at"] - row["started_at"]).total_seconds()
+                if not 0 <= active < float("inf"):
+                    bad(f"has active_seconds {active!r}, not a number of seconds >= 0")
+                if length < 0:
+                    bad("ends before it starts")
 
 
 def _check_ownership(

@@ -334,3 +334,71 @@ def test_native_time_blocks_refused_one_line_each_and_the_good_one_kept(tmp_path
     rows = con.execute("SELECT active_seconds FROM work_sessions").fetchall()
     con.close()
     assert rows == [(5.0,)]
+
+
+# ------------------------------------------------------------------------------------------ work packages
+
+
+@pytest.fixture
+def team(tmp_path, capsys):
+    from annotator.services.project import open_project
+    from annotator.services.team import assign
+
+    path = tmp_path / "lead.annotator"
+    assert main(["init", str(path)]) == 0
+    for name in ("lead", "asha", "ravi"):
+        assert (
+            main(["annotators", "add", str(path), name, *(["--role", "lead"] if name == "lead" else [])]) == 0
+        )
+    src = tmp_path / "d.jsonl"
+    src.write_text(
+        "".join(json.dumps({"id": f"d{i}", "text": f"Attack in Delhi {i}."}) + "\n" for i in range(4))
+    )
+    assert main(["import", str(path), str(src), "--quiet"]) == 0
+    with open_project(path) as project:
+        assign(project, {"asha": [1, 2], "ravi": [3]})
+    capsys.readouterr()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("who", "started", "ended", "active", "why"),
+    [
+        ("ravi", 1, 2, 5.0, "but it was made for asha only"),
+        ("asha", 1, 2, -5.0, "has active_seconds -5.0, not a number of seconds >= 0"),
+        ("asha", 1, 2, float("inf"), "has active_seconds inf, not a number of seconds >= 0"),
+        ("asha", 2, 1, 5.0, "ends before it starts"),
+    ],
+)
+def test_a_package_with_damaged_or_foreign_sessions_is_refused(
+    team, tmp_path, who, started, ended, active, why
+):
+    from annotator.services.packages import PackageError, export_package, import_packages
+    from annotator.services.project import open_project
+    from annotator.store.models import new_uuid
+
+    package = tmp_path / "asha.annotator"
+    with open_project(team) as project:
+        export_package(project, "asha", package)
+    con = sqlite3.connect(package)
+    con.execute("PRAGMA ignore_check_constraints = ON")  # another tool wrote it, or it was crafted
+    found = con.execute("SELECT id FROM annotators WHERE name = ?", (who,)).fetchone()
+    lead = sqlite3.connect(team)
+    person = (
+        found[0] if found else lead.execute("SELECT id FROM annotators WHERE name = ?", (who,)).fetchone()[0]
+    )
+    lead.close()
+    document = con.execute("SELECT min(id) FROM documents").fetchone()[0]
+    con.execute(
+        "INSERT INTO work_sessions (id, document_id, annotator_id, started_at, ended_at, active_seconds,"
+        " labels) VALUES (?, ?, ?, ?, ?, ?, 0)",
+        (new_uuid(), document, person, f"2026-01-0{started} 10:00:00", f"2026-01-0{ended} 10:00:00", active),
+    )
+    con.commit()
+    con.close()
+    with open_project(team) as project, pytest.raises(PackageError) as refused:
+        import_packages(project, [package])
+    assert why in str(refused.value) and str(package) in str(refused.value)
+    con = sqlite3.connect(team)
+    assert con.execute("SELECT count(*) FROM work_sessions").fetchone()[0] == 0
+    con.close()
