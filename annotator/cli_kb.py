@@ -215,6 +215,14 @@ def cmd_kb_allow(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _text(value: str) -> str:
+    """An argument that is stored or looked up as text: bytes that are not UTF-8 (the shell's locale) are
+    refused here, as argparse's one line, instead of failing in the database."""
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not UTF-8 text (the terminal's encoding?)")
+    return value
+
+
 def add_commands(sub: Any) -> None:
     """Add ``kb`` to the subparsers action ``sub`` (or the stand-in that builds one command)."""
     p = sub.add_parser(
@@ -241,7 +249,9 @@ def add_commands(sub: Any) -> None:
         help="FROM=TO,… or a file of such lines: labels renamed (TO '-' leaves an entry out); for "
         "wikidata the instance-of (P31) ids to labels, e.g. Q5=PER,Q4830453=ORG,Q515=GPE",
     )
-    q.add_argument("--annotator", metavar="NAME", help="who imports (a lead, unless the lead allows)")
+    q.add_argument(
+        "--annotator", type=_text, metavar="NAME", help="who imports (a lead, unless the lead allows)"
+    )
     q.add_argument("--quiet", action="store_true", help="no progress bar")
     q.set_defaults(func=cmd_kb_import)
 
@@ -249,44 +259,50 @@ def add_commands(sub: Any) -> None:
     q.add_argument("project")
     q.add_argument("--out", required=True, metavar="FILE")
     q.add_argument("--format", choices=("tsv", "csv", "jsonl", "wikidata"), help="default: by extension")
-    q.add_argument("--label", metavar="LABEL", help="only entries of this type")
+    q.add_argument("--label", type=_text, metavar="LABEL", help="only entries of this type")
     q.add_argument("--label-map", metavar="MAP", help="wikidata: the P31 ids of labels (as on import)")
     q.set_defaults(func=cmd_kb_export)
 
     q = actions.add_parser("list", help="the entries (with --query: those type-ahead finds, best first)")
     q.add_argument("project")
-    q.add_argument("--label", metavar="LABEL", help="only entries of this type")
-    q.add_argument("--query", metavar="Q", help="names or aliases starting with Q, in any script")
+    q.add_argument("--label", type=_text, metavar="LABEL", help="only entries of this type")
+    q.add_argument("--query", type=_text, metavar="Q", help="names or aliases starting with Q, in any script")
     q.add_argument("--limit", type=int, metavar="N", help="at most N entries")
     q.add_argument("--json", action="store_true", help='machine-readable: {"entries": [{"id", …}]}')
     q.set_defaults(func=cmd_kb_list)
 
     q = actions.add_parser("add", help="add one entry")
     q.add_argument("project")
-    q.add_argument("--name", required=True)
-    q.add_argument("--label", required=True, help="an entity type of the schema (persons allowed)")
-    q.add_argument("--id", metavar="ID", help="its canonical id (e.g. Q485436); default: made from the name")
-    q.add_argument("--alias", action="append", metavar="TEXT", help="another spelling (repeatable)")
-    q.add_argument("--parent", metavar="ID", help="the id or name of the entry it belongs to")
-    q.add_argument("--description")
-    q.add_argument("--annotator", metavar="NAME")
+    q.add_argument("--name", type=_text, required=True)
+    q.add_argument(
+        "--label", type=_text, required=True, help="an entity type of the schema (persons allowed)"
+    )
+    q.add_argument(
+        "--id", type=_text, metavar="ID", help="its canonical id (e.g. Q485436); default: made from the name"
+    )
+    q.add_argument(
+        "--alias", type=_text, action="append", metavar="TEXT", help="another spelling (repeatable)"
+    )
+    q.add_argument("--parent", type=_text, metavar="ID", help="the id or name of the entry it belongs to")
+    q.add_argument("--description", type=_text)
+    q.add_argument("--annotator", type=_text, metavar="NAME")
     q.set_defaults(func=cmd_kb_add)
 
     q = actions.add_parser("merge", help="merge a duplicate entry into another (links follow)")
     q.add_argument("project")
-    q.add_argument("keep", help="the id of the entry that stays")
-    q.add_argument("gone", help="the id of the duplicate")
-    q.add_argument("--annotator", metavar="NAME")
+    q.add_argument("keep", type=_text, help="the id of the entry that stays")
+    q.add_argument("gone", type=_text, help="the id of the duplicate")
+    q.add_argument("--annotator", type=_text, metavar="NAME")
     q.set_defaults(func=cmd_kb_merge)
 
     q = actions.add_parser("mentions", help="the entities across the project linked to an entry")
     q.add_argument("project")
-    q.add_argument("id")
+    q.add_argument("id", type=_text)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_kb_mentions)
 
     q = actions.add_parser("allow-edits", help="let annotators edit the knowledge base (on) or not (off)")
     q.add_argument("project")
     q.add_argument("value", choices=("on", "off"))
-    q.add_argument("--annotator", required=True, metavar="LEAD", help="the lead who decides")
+    q.add_argument("--annotator", type=_text, required=True, metavar="LEAD", help="the lead who decides")
     q.set_defaults(func=cmd_kb_allow)

@@ -62,6 +62,9 @@ def _resolve(conn: Connection, external_ids: Iterable[str]) -> dict[str, list[in
     wanted = list(dict.fromkeys(external_ids))
     if not wanted:
         raise AnnotatorError("name at least one document (its id as imported)")
+    for e in wanted:  # bytes that are not UTF-8 on the command line: no stored id is that
+        if any("\ud800" <= ch <= "\udfff" for ch in e):
+            raise AnnotatorError(f"no document with id {e!r} here (not UTF-8 text); nothing changed")
     found: dict[str, list[int]] = {}
     for i in range(0, len(wanted), 500):
         for doc_id, ext in conn.execute(

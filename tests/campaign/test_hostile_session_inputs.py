@@ -402,3 +402,43 @@ def test_a_package_with_damaged_or_foreign_sessions_is_refused(
     con = sqlite3.connect(team)
     assert con.execute("SELECT count(*) FROM work_sessions").fetchone()[0] == 0
     con.close()
+
+
+# ------------------------------------------------------------------------------------------ command lines
+
+
+def _argv_bytes(text: str) -> str:
+    """An argument as Python gets it from a shell whose bytes are not UTF-8 (surrogate-escaped)."""
+    return text.encode("latin-1").decode("utf-8", "surrogateescape")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["kb", "list", "{p}", "--query", "{x}"],
+        ["kb", "list", "{p}", "--label", "{x}"],
+        ["kb", "add", "{p}", "--name", "{x}", "--label", "GPE", "--annotator", "lead"],
+        ["kb", "export", "{p}", "--out", "{out}", "--label", "{x}"],
+    ],
+)
+def test_arguments_that_are_not_utf8_are_one_line_not_exit_70(proj, tmp_path, capsys, args):
+    x = _argv_bytes("D\xfclli")
+    argv = [a.format(p=proj, x=x, out=tmp_path / "o.tsv") for a in args]
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].endswith("'D\\udcfclli' is not UTF-8 text (the terminal's encoding?)")
+    assert not (tmp_path / "o.tsv").exists()
+
+
+def test_checks_with_an_id_that_is_not_utf8(proj, tmp_path, capsys):
+    src = tmp_path / "d.jsonl"
+    src.write_text('{"id":"d1","text":"Attack in Delhi."}\n', encoding="utf-8")
+    assert main(["import", str(proj), str(src), "--quiet"]) == 0
+    capsys.readouterr()
+    code = main(["checks", "add", str(proj), _argv_bytes("d\xff"), "--by", "lead"])
+    assert code == 1  # was exit 70: the id went to the database as it was
+    assert capsys.readouterr().err.strip() == (
+        "annotator: error: no document with id 'd\\udcff' here (not UTF-8 text); nothing changed"
+    )
