@@ -31,7 +31,7 @@ from annotator.errors import AnnotatorError
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.services.annotate import Change, Command, Editor, Span
 from annotator.services.documents import annotator_id_in
-from annotator.services.kb import prefill_links
+from annotator.services.kb import alias_key, prefill_links
 from annotator.services.project import Project
 from annotator.store.models import (
     Annotator,
@@ -40,6 +40,7 @@ from annotator.store.models import (
     Entity,
     Event,
     GoldProvenance,
+    KbAlias,
     Setting,
     SuggestionModel,
     WorkItem,
@@ -359,6 +360,44 @@ def _resolve(found: list, taken: list[tuple[int, int]]) -> list:
     return sorted(chosen, key=lambda s: (s.start, s.end, s.label))
 
 
+def _without_others_links(conn: Any, document_id: int, annotator: str, text: str, found: list) -> list:
+    """Blind mode: leave out the knowledge base's suggestions that only another annotator's links on this
+    document explain. Spellings linked to an entry grow into its aliases (``source`` ``link``,
+    :func:`annotator.services.kb.grow_aliases`), so another annotator's linked span on this very document
+    would otherwise come back to this annotator as a suggestion with its link. A spelling the base holds
+    as written (seeded, imported, typed) stays: that is the team's knowledge, not another's answer."""
+    others = {
+        alias_key(text[start:end])
+        for start, end in conn.execute(
+            select(Entity.start, Entity.end)
+            .join(Annotator, Annotator.id == Entity.annotator_id)
+            .where(
+                Entity.document_id == document_id,
+                Entity.link_id.is_not(None),
+                Annotator.name != annotator,  # gold too: on this document it was made from others' labels
+            )
+        )
+        if 0 <= start < end <= len(text)
+    }
+    if not others:
+        return found
+    suspect = {alias_key(text[x.start : x.end]) for x in found if x.source == "gazetteer"} & others
+    if not suspect:
+        return found
+    written = set(
+        conn.scalars(
+            select(KbAlias.key).where(
+                KbAlias.key.in_(suspect), KbAlias.source != "link", KbAlias.deleted_at.is_(None)
+            )
+        )
+    )
+    return [
+        x
+        for x in found
+        if x.source != "gazetteer" or alias_key(text[x.start : x.end]) not in suspect - written
+    ]
+
+
 def compute_suggestions(
     project: Project,
     document_id: int,
@@ -382,6 +421,8 @@ def compute_suggestions(
         found = _engine_suggestions(
             project, conn, text, annotator_id_in(conn, annotator), settings, blind=blind
         )
+        if blind:
+            found = _without_others_links(conn, document_id, annotator, text, found)
     found = prefill_links(project, text, found)  # propagation and the model: the one entry that explains them
     with project.engine.begin() as conn:
         aid = annotator_id_in(conn, annotator, create=True)
