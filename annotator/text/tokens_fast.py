@@ -8,9 +8,11 @@ both its ends are cut points of the tokenizer (see segment.py's fast-path notes)
 crosses them, and every lookaround of the token pattern sees the same thing at a space as at the start or
 end of a text. So the chunk's tokens inside any text are its tokens as a text of its own, shifted by
 where it starts; only self-contained chunks of at most :data:`MAX_CHUNK` characters are remembered, and
-a text whose chunks are all remembered is tokenized by look-ups and C-level maps alone. A text with
-chunks not remembered is tokenized by the tokenizer proper, and its chunks are remembered from that
-result (all at once, with C-level maps) while the cache has room (:data:`MAX_ENTRIES`).
+a text whose chunks are all remembered is tokenized by look-ups and C-level maps alone (a running sum
+of each chunk's steps gives every token's start and end). A text with a few chunks not remembered has
+those tokenized one by one; one with more is tokenized whole by the tokenizer proper, and for one such
+text in :data:`SAMPLE` its new chunks are remembered from that result, while the cache has room
+(:data:`MAX_ENTRIES`). Entries are never dropped: the cache is for the texts of a session's projects.
 
 Pure Python; no Qt, no database.
 """
@@ -34,12 +36,12 @@ Pieces = tuple[list[int], list[int], list[str], list[str]]
 Entry = tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...], tuple[str, ...]]
 
 MAX_CHUNK = 64  # longer chunks (long URLs, texts without spaces) are not remembered
-MAX_ENTRIES = 1 << 16  # about 15 MB of chunks and their tokens at most
+MAX_ENTRIES = 1 << 14  # about 8 MB (a full cache of 65,536 short Hindi chunks took 31 MB)
 #: A text with more than one in FEW chunks not remembered is tokenized whole (and they are remembered from
 #: that); with fewer, those chunks are tokenized one by one (a few microseconds each).
-FEW = 16
+FEW = 64
 #: Of the texts with more chunks not remembered, the chunks of one in SAMPLE are remembered.
-SAMPLE = 8
+SAMPLE = 4
 
 _flat = chain.from_iterable
 _succ = (1).__add__
