@@ -9,9 +9,7 @@ il-ner (Hindi) and UD Hindi PUD put together into ~1,500-character texts; and Ur
 rounds (every contender once per round, in turn; medians of ``--rounds``), in chars per second of the
 process's CPU time (less disturbed than wall-clock time by other work on the machine):
 
-* ``tokenize``: ``annotator.text.segment.tokenize`` (Token objects with text and kind), its chunk cache
-  (annotator/text/tokens_fast.py) warm after the first round, like spaCy's;
-* ``uncached``: the same without the chunk cache (the fast path and the reference pattern's chunks);
+* ``tokenize``: ``annotator.text.segment.tokenize`` (Token objects with text and kind);
 * ``token_spans``: the same tokens' ``(start, end)`` only;
 * ``token_bounds``: the same tokens' starts and ends as two lists (what the dataset export uses);
 * ``reference``: the old single-pattern tokenizer (``_tokenize_reference``), the tokens both must equal;
@@ -22,8 +20,7 @@ process's CPU time (less disturbed than wall-clock time by other work on the mac
 * ``plain findall``: the same pattern's ``findall`` (match strings only, no offsets).
 
 Ratios are against spaCy and against the plain scan's spans (above 1 is faster): of the medians, and of
-the fastest rounds (min). Before them, each set is tokenized once with an empty chunk cache, against the
-uncached path (the cost or gain of a first pass over new texts).
+the fastest rounds (min).
 """
 
 from __future__ import annotations
@@ -114,13 +111,7 @@ def contenders() -> dict[str, Callable[[str], object]]:
     import regex
     import spacy
 
-    from annotator.text.segment import (
-        _tokenize_reference,
-        _tokenize_uncached,
-        token_bounds,
-        token_spans,
-        tokenize,
-    )
+    from annotator.text.segment import _tokenize_reference, token_bounds, token_spans, tokenize
 
     plain = regex.compile(r"[\p{L}\p{M}\p{Nd}\u200c\u200d]+|\S")
     span = type(plain.match("a")).span
@@ -128,7 +119,6 @@ def contenders() -> dict[str, Callable[[str], object]]:
     spacy_tokenizer = spacy.blank("hi").tokenizer
     return {
         "tokenize": tokenize,
-        "uncached": lambda text: _tokenize_uncached(text, True),
         "token_spans": token_spans,
         "token_bounds": token_bounds,
         "reference": _tokenize_reference,
@@ -162,29 +152,8 @@ def check(texts: list[str]) -> None:
         assert token_bounds(text) == ([t.start for t in reference], [t.end for t in reference])
 
 
-def first_pass(texts: list[str], rounds: int) -> tuple[float, float]:
-    """``tokenize`` over ``texts`` once with an empty chunk cache, against the uncached path: the
-    (median, min) of the ratios of CPU times, in interleaved rounds (above 1: the cache is faster)."""
-    from annotator.text.segment import _chunk_cache, _tokenize_uncached, tokenize
-
-    ratios = []
-    for _ in range(rounds):
-        _chunk_cache(True).clear()
-        start = time.process_time()
-        for text in texts:
-            tokenize(text)
-        cached = time.process_time() - start
-        start = time.process_time()
-        for text in texts:
-            _tokenize_uncached(text, True)
-        ratios.append((time.process_time() - start) / cached)
-    _chunk_cache(True).clear()
-    return statistics.median(ratios), min(ratios)
-
-
 def report(label: str, texts: list[str], rounds: int) -> None:
     check(texts)
-    first = first_pass(texts, rounds)
     speed = measure(texts, rounds)
     chars = sum(map(len, texts))
     print(f"\n{label}: {len(texts):,} texts, {chars:,} characters (tokens checked equal to the reference)")
@@ -195,10 +164,6 @@ def report(label: str, texts: list[str], rounds: int) -> None:
             f"{name:15} {median / 1e6:10.2f} {median / spacy[0]:8.2f}× {best / spacy[1]:5.2f}× "
             f"{median / plain[0]:14.2f}× {best / plain[1]:5.2f}×"
         )
-    print(
-        f"first pass, empty chunk cache: tokenize {first[0]:.2f}× the uncached path's speed "
-        f"(worst round {first[1]:.2f}×)"
-    )
 
 
 def main() -> None:

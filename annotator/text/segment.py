@@ -51,8 +51,6 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import regex
 
-from annotator.text.tokens_fast import ChunkCache
-
 __all__ = [
     "SENTENCE_TERMINALS",
     "TOKEN_KINDS",
@@ -332,8 +330,6 @@ class _KindOfChar(dict[str, str]):
         return kind
 
 
-_start_of = attrgetter("start")
-_end_of = attrgetter("end")
 _HARD_KIND = ""  # the "kind" of a fast token that starts with a cluster-continuing or rare character
 _kind_of_char = _KindOfChar()
 _first_char = itemgetter(0)
@@ -419,40 +415,12 @@ def _same(token: Token) -> Token:
     return token
 
 
-def _tokenize_uncached(text: str, join_hyphenated: bool) -> list[Token]:
-    """:func:`tokenize` without the chunk cache: the fast path and the reference pattern's chunks."""
-    words, starts, ends, kinds = _fast_split(text, join_hyphenated)
-    tokens: list[Token] = list(map(_new_tuple, repeat(Token), zip(starts, ends, words, kinds, strict=True)))
-    return _splice(text, join_hyphenated, tokens, starts, kinds, _same)
-
-
-def _pieces_uncached(text: str, join_hyphenated: bool) -> tuple[list[int], list[int], list[str], list[str]]:
-    """The starts, ends, texts and kinds of :func:`_tokenize_uncached`'s tokens, as four lists."""
-    words, starts, ends, kinds = _fast_split(text, join_hyphenated)
-    if _HARD_KIND not in kinds and not _exact_chunks(text, []):
-        return starts, ends, words, kinds
-    tokens = _tokenize_uncached(text, join_hyphenated)
-    return (
-        list(map(_start_of, tokens)),
-        list(map(_end_of, tokens)),
-        list(map(attrgetter("text"), tokens)),
-        list(map(attrgetter("kind"), tokens)),
-    )
-
-
-@cache
-def _chunk_cache(join_hyphenated: bool) -> ChunkCache:
-    """The remembered tokens of space-separated chunks (annotator/text/tokens_fast.py), one cache per
-    ``join_hyphenated`` setting: a chunk that starts with a cluster-continuing character or ends with a
-    Prepend character is not self-contained, and a text with one is not remembered."""
-    unsafe = regex.compile(rf"(?:\A| ){_EXTENDING}|\p{{GCB=Prepend}}(?: |\Z)")
-    return ChunkCache(lambda text: _pieces_uncached(text, join_hyphenated), unsafe)
-
-
 def tokenize(text: str, *, join_hyphenated: bool = True) -> list[Token]:
     """Split ``text`` into tokens (see the module docstring for the rules), in order, non-overlapping."""
-    starts, ends, words, kinds = _chunk_cache(bool(join_hyphenated)).pieces(text)
-    return list(map(_new_tuple, repeat(Token), zip(starts, ends, words, kinds, strict=True)))
+    join = bool(join_hyphenated)
+    words, starts, ends, kinds = _fast_split(text, join)
+    tokens: list[Token] = list(map(_new_tuple, repeat(Token), zip(starts, ends, words, kinds, strict=True)))
+    return _splice(text, join, tokens, starts, kinds, _same)
 
 
 def token_spans(text: str, *, join_hyphenated: bool = True) -> list[tuple[int, int]]:
@@ -464,19 +432,13 @@ def token_spans(text: str, *, join_hyphenated: bool = True) -> list[tuple[int, i
 def token_bounds(text: str, *, join_hyphenated: bool = True) -> tuple[list[int], list[int]]:
     """The starts and the ends of :func:`tokenize`'s tokens, as two lists (``token_spans`` zipped): for
     code that bisects them."""
-    starts, ends, _words, _kinds = _chunk_cache(bool(join_hyphenated)).pieces(text, texts=False)
+    starts, ends, _words = token_pieces(text, join_hyphenated=join_hyphenated)
     return starts, ends
 
 
 def token_pieces(text: str, *, join_hyphenated: bool = True) -> tuple[list[int], list[int], list[str]]:
     """The starts, the ends and the texts of :func:`tokenize`'s tokens, as three lists, without making the
     tokens: for the dataset export, which bisects the offsets and writes the texts."""
-    starts, ends, words, _kinds = _chunk_cache(bool(join_hyphenated)).pieces(text)
-    return starts, ends, words
-
-
-def _token_pieces_uncached(text: str, join_hyphenated: bool) -> tuple[list[int], list[int], list[str]]:
-    """:func:`token_pieces` without the chunk cache (the benchmark's and the tests' second contender)."""
     parts = _fast_re(bool(join_hyphenated)).split(text)
     offsets = list(accumulate(map(len, parts), initial=0))
     starts, ends = offsets[1:-1:2], offsets[2::2]
@@ -511,6 +473,9 @@ def _token_pieces_uncached(text: str, join_hyphenated: bool) -> tuple[list[int],
 # --------------------------------------------------------------------------------------------------
 # Snapping
 # --------------------------------------------------------------------------------------------------
+
+_start_of = attrgetter("start")
+_end_of = attrgetter("end")
 
 
 def _clamp(text: str, start: int, end: int) -> tuple[int, int]:
