@@ -218,6 +218,8 @@ def _detect_language(record: SourceRecord, text: str) -> None:
     from annotator.text.scripts import LANGUAGE_SCRIPT, detect_script, language_code
 
     given = record.meta.get("lang")
+    if given is not None and not isinstance(given, str):  # 5, ["hi"]: stored, the list would show them
+        raise RecordError(record.where, f"'lang' must be a language code (text), not {given!r:.40}")
     if given and language_code(given) in LANGUAGE_SCRIPT:
         return
     script, lang = detect_script(text, given or None)

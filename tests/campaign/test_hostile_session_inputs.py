@@ -442,3 +442,37 @@ def test_checks_with_an_id_that_is_not_utf8(proj, tmp_path, capsys):
     assert capsys.readouterr().err.strip() == (
         "annotator: error: no document with id 'd\\udcff' here (not UTF-8 text); nothing changed"
     )
+
+
+# ------------------------------------------------------------------------------------------ scripts at import
+
+
+def test_language_and_script_of_odd_records(tmp_path, capsys):
+    proj = tmp_path / "s.annotator"
+    assert main(["init", str(proj)]) == 0
+    records = [
+        {"id": "marks", "text": "\u0301\u0301\u0301"},  # only combining marks
+        {"id": "zwj", "text": "\u200d\u200d"},  # only ZWJ
+        {"id": "urdu", "text": "\u200fکراچی میں دھماکہ\u200f Karachi"},  # RTL marks, mixed scripts
+        {"id": "number", "text": "x2", "lang": 5},
+        {"id": "list", "text": "x3", "lang": ["hi"]},
+        {"id": "meta", "text": "x4", "meta": {"lang": 7}},
+        {"id": "empty", "text": "x5 Delhi", "lang": ""},
+    ]
+    src = tmp_path / "s.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    assert main(["import", str(proj), str(src), "--quiet"]) == 3
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {src}:4: 'lang' must be a language code (text), not 5",
+        f"error: {src}:5: 'lang' must be a language code (text), not ['hi']",
+        f"error: {src}:6: 'lang' must be a language code (text), not 7",
+    ]
+    con = sqlite3.connect(proj)
+    meta = {e: json.loads(m) for e, m in con.execute("SELECT external_id, meta FROM documents")}
+    con.close()
+    assert meta == {
+        "marks": {"lang": "und", "script": "Zyyy"},
+        "zwj": {"lang": "und", "script": "Zyyy"},
+        "urdu": {"lang": "ur", "script": "Arab"},
+        "empty": {"lang": "en", "script": "Latn"},
+    }
