@@ -192,7 +192,8 @@ def error_logs(limit: int = REPORT_LOGS) -> list[Path]:
     folder = log_dir()
     if not folder.is_dir():
         return []
-    logs = sorted(folder.glob("error-*.log"), key=lambda p: p.stat().st_mtime, reverse=True)
+    files = [p for p in folder.glob("error-*.log") if p.is_file()]  # a folder of that name is no log
+    logs = sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
     return logs[:limit]
 
 
@@ -229,9 +230,14 @@ def write_report(
     logs = error_logs()
     summary["logs"] = [p.name for p in logs]
     with atomic_file(out, "wb", encoding=None) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("report.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+        text = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
+        # a note pasted with a lone surrogate: written as its JSON escape, not a failed report
+        zf.writestr("report.json", text.encode("utf-8", "backslashreplace"))
         for path in logs:
-            raw = path.read_text(encoding="utf-8", errors="replace")
+            try:
+                raw = path.read_text(encoding="utf-8", errors="replace")
+            except OSError as exc:  # unreadable: the report is still wanted; say so in its place
+                raw = f"(this log could not be read: {exc.strerror or exc})\n"
             zf.writestr(f"logs/{path.name}", raw if include_text else redact_log(raw))
         if include_text and project is not None and document_id is not None:
             from annotator.services.documents import load_text

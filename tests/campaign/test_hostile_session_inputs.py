@@ -476,3 +476,27 @@ def test_language_and_script_of_odd_records(tmp_path, capsys):
         "urdu": {"lang": "ur", "script": "Arab"},
         "empty": {"lang": "en", "script": "Latn"},
     }
+
+
+# ------------------------------------------------------------------------------------------ problem report
+
+
+def test_problem_report_with_a_broken_note_and_a_folder_among_the_logs(tmp_path, monkeypatch):
+    import zipfile
+
+    from annotator.services import report
+
+    monkeypatch.setenv("ANNOTATOR_HOME", str(tmp_path / "home"))
+    logs = report.log_dir()
+    logs.mkdir(parents=True, exist_ok=True)
+    (logs / "error-1.log").write_bytes(b"Traceback\nValueError: '\xff\xfe Attack in Delhi' \x00\n")
+    (logs / "error-2.log").mkdir()  # a folder of a log's name: was IsADirectoryError, no report
+    path = report.write_report(
+        tmp_path / "report", note="pasted \ud800 half a pair"
+    )  # was UnicodeEncodeError
+    with zipfile.ZipFile(path) as zf:
+        assert zf.namelist() == ["report.json", "logs/error-1.log"]
+        summary = json.loads(zf.read("report.json"))
+        assert summary["note"] == "pasted \ud800 half a pair" and summary["logs"] == ["error-1.log"]
+        assert b"Attack in Delhi" not in zf.read("logs/error-1.log")
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["report.zip"]
