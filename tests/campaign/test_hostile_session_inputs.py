@@ -500,3 +500,32 @@ def test_problem_report_with_a_broken_note_and_a_folder_among_the_logs(tmp_path,
         assert summary["note"] == "pasted \ud800 half a pair" and summary["logs"] == ["error-1.log"]
         assert b"Attack in Delhi" not in zf.read("logs/error-1.log")
     assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["report.zip"]
+
+
+# ------------------------------------------------------------------------------------------ smoke-test
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="annotator/ui/smoke.py (not this campaign's to change) writes article.jsonl into --dir before "
+    "it finds smoke.annotator there: a person's own file of that name is overwritten",
+)
+def test_smoke_test_leaves_a_persons_files_in_its_folder_alone(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "article.jsonl").write_text("precious\n", encoding="utf-8")
+    (folder / "smoke.annotator").write_bytes(b"")
+    env = {**os.environ, "ANNOTATOR_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-m", "annotator", "smoke-test", "--dir", str(folder)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode != 0  # it refuses the folder …
+    assert (folder / "article.jsonl").read_text(encoding="utf-8") == "precious\n"  # … and touched nothing
