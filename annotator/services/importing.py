@@ -895,8 +895,11 @@ def parse_label_map(text: str | None) -> dict[str, str]:
         return {}
     path = Path(text)
     is_file = path.is_file()
-    entries = path.read_text(encoding="utf-8").splitlines() if is_file else _split_outside_quotes(text)
-    out = {}
+    try:
+        entries = path.read_text(encoding="utf-8").splitlines() if is_file else _split_outside_quotes(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AnnotatorError(f"{path}: the label map cannot be read as UTF-8 text ({exc})") from None
+    out: dict[str, str] = {}
     for n, raw in enumerate(entries, 1):
         entry = raw.strip()
         if not entry or (is_file and entry.startswith("#")):
@@ -910,6 +913,8 @@ def parse_label_map(text: str | None) -> dict[str, str]:
             new = _label_map_side(rest.strip(), where)
         if not old or not new:
             raise AnnotatorError(f"{where}: expected FROM=TO (TO may be '-' to leave the label out)")
+        if out.get(old, new) != new:
+            raise AnnotatorError(f"{where}: {old!r} is mapped to {out[old]!r} already")
         out[old] = new
     return out
 

@@ -529,3 +529,19 @@ def test_smoke_test_leaves_a_persons_files_in_its_folder_alone(tmp_path):
     )
     assert done.returncode != 0  # it refuses the folder …
     assert (folder / "article.jsonl").read_text(encoding="utf-8") == "precious\n"  # … and touched nothing
+
+
+def test_label_map_files_not_utf8_and_a_label_mapped_twice(proj, tmp_path, capsys):
+    src = tmp_path / "l.tsv"
+    src.write_text("name\tlabel\nZorbagh\tPLACE\n", encoding="utf-8")
+    latin = tmp_path / "map.txt"
+    latin.write_bytes(b"PLACE=GPE\n\xc4rger=X\n")  # was exit 70 (UnicodeDecodeError)
+    assert main(["kb", "import", str(proj), str(src), "--label-map", str(latin), "--annotator", "lead"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"annotator: error: {latin}: the label map cannot be read as UTF-8 text (")
+    twice = ["--label-map", "PLACE=GPE,PLACE=LOC", "--annotator", "lead"]
+    assert main(["kb", "import", str(proj), str(src), *twice]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "annotator: error: --label-map entry 'PLACE=LOC': 'PLACE' is mapped to 'GPE' already"
+    )
+    assert entries(proj, "created_by = 'lead'") == []
