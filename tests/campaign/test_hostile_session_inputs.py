@@ -545,3 +545,27 @@ def test_label_map_files_not_utf8_and_a_label_mapped_twice(proj, tmp_path, capsy
         "annotator: error: --label-map entry 'PLACE=LOC': 'PLACE' is mapped to 'GPE' already"
     )
     assert entries(proj, "created_by = 'lead'") == []
+
+
+# ------------------------------------------------------------------------------ exports onto the project
+
+
+def test_kb_export_onto_the_project_file_is_refused(proj, capsys):
+    before = proj.read_bytes()[:16]
+    assert before.startswith(b"SQLite format 3")
+    assert main(["kb", "export", str(proj), "--out", str(proj), "--format", "tsv"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"annotator: error: {proj}: is the project itself; export to another file"
+    )
+    assert proj.read_bytes()[:16] == before
+    assert main(["stats", str(proj)]) == 0  # the project is still a project
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="`annotator export P --out P` replaces the project with the export (annotator/cli.py and "
+    "services/exporting.py are not this campaign's to change)",
+)
+def test_export_onto_the_project_file_is_refused(proj, capsys):
+    main(["export", str(proj), "--out", str(proj)])
+    assert proj.read_bytes()[:15] == b"SQLite format 3"
