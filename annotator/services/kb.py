@@ -44,7 +44,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 import regex
-from sqlalchemy import Connection, Table, func, insert, select, update
+from sqlalchemy import Connection, Table, and_, func, insert, or_, select, update
 
 from annotator.errors import AnnotatorError
 from annotator.progress import CancelFlag, ProgressCallback, no_progress
@@ -1327,20 +1327,19 @@ def sync_keys(
     without its whole-spelling key (new, or its spelling changed) gets its keys. A change touches only its
     own rows; an upgraded project's base is keyed whole at its first search, in chunks (each one its own
     transaction, the database doing the sorting). Returns the aliases (re)keyed."""
-    has_key = (
-        select(KbKey.id)
-        .where(KbKey.alias_id == KbAlias.id, KbKey.kind == 0, KbKey.key == KbAlias.key)
-        .exists()
-    )
     table = cast(Table, KbKey.__table__)
     with project.engine.begin() as conn:
         gone = select(KbAlias.id).where(KbAlias.deleted_at.is_not(None))
         conn.execute(table.delete().where(table.c.alias_id.in_(gone)))
-        missing = conn.execute(
-            select(KbAlias.id, KbAlias.text, KbAlias.key, KbAlias.roman, KbAlias.phonetic).where(
-                KbAlias.deleted_at.is_(None), ~has_key
-            )
+        # a left join on (alias, kind) — the covering index — not NOT EXISTS with the key, which SQLite
+        # answers from the key index, slow where many rows share a key (a word start of thousands)
+        whole = and_(KbKey.alias_id == KbAlias.id, KbKey.kind == 0)
+        found = conn.execute(
+            select(KbAlias.id, KbAlias.text, KbAlias.key, KbAlias.roman, KbAlias.phonetic)
+            .outerjoin(KbKey, whole)
+            .where(KbAlias.deleted_at.is_(None), or_(KbKey.id.is_(None), KbKey.key != KbAlias.key))
         ).all()
+        missing = list({r[0]: tuple(r) for r in found}.values())
     done = 0
     for chunk in _chunked(missing, _KEY_CHUNK):
         if cancel is not None:
