@@ -114,10 +114,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from annotator.fileio import refuse_the_project
     from annotator.services.exporting import export_brat, export_jsonl
     from annotator.services.project import open_project
 
     out = Path(args.out)
+    refuse_the_project(out, args.project)
     if not out.parent.exists():
         raise AnnotatorError(f"{out}: folder {out.parent} does not exist")
     if args.format in DATASET_FORMATS:
@@ -188,9 +190,11 @@ def _export_dataset(args: argparse.Namespace, out: Path) -> int:
 
 
 def cmd_package_export(args: argparse.Namespace) -> int:
+    from annotator.fileio import refuse_the_project
     from annotator.services.packages import export_package
     from annotator.services.project import open_project
 
+    refuse_the_project(args.out, args.project)
     with open_project(args.project) as project:
         n = export_package(project, args.annotator, args.out)
     print(f"work package for {args.annotator}: {n} document(s) in {args.out}")
@@ -739,9 +743,11 @@ def cmd_incidents_list(args: argparse.Namespace) -> int:
 
 
 def cmd_incidents_export(args: argparse.Namespace) -> int:
+    from annotator.fileio import refuse_the_project
     from annotator.services.incidents import export_incidents
     from annotator.services.project import open_project
 
+    refuse_the_project(args.out, args.project)
     with open_project(args.project) as project:
         n = export_incidents(project, args.out, format=args.format, annotator=args.annotator)
     print(f"{n:,} {'mentions' if args.format == 'coref' else 'incidents'} written to {args.out}")

@@ -78,17 +78,14 @@ def cmd_kb_import(args: argparse.Namespace) -> int:
 
 
 def cmd_kb_export(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
-    from annotator.errors import AnnotatorError
-    from annotator.fileio import atomic_file
+    from annotator.fileio import atomic_file, refuse_the_project
     from annotator.formats.kb import detect_format, write
     from annotator.services import kb
     from annotator.services.importing import parse_label_map
     from annotator.services.project import open_project
 
-    if Path(args.out).resolve() == Path(args.project).resolve():
-        raise AnnotatorError(f"{args.out}: is the project itself; export to another file")
+    refuse_the_project(args.out, args.project)
     fmt = args.format or detect_format(args.out)
     with open_project(args.project) as project:
         records = kb.export_records(project, label=args.label)

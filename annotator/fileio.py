@@ -18,6 +18,23 @@ from typing import IO
 
 SUFFIX = ".annotator-tmp"
 
+#: The files SQLite keeps beside a project file while it is open.
+SQLITE_SIDECARS = ("", "-wal", "-shm", "-journal")
+
+
+def refuse_the_project(out: str | Path, project: str | Path) -> None:
+    """Refuse an output path that is the project file itself (or a file SQLite keeps beside it): an export
+    written there would replace the project. ``project`` may be a database URL (never a file: nothing to
+    refuse)."""
+    from annotator.errors import AnnotatorError
+
+    if "://" in str(project):
+        return
+    target = Path(out).resolve()
+    base = Path(project).resolve()
+    if any(target == base.with_name(base.name + suffix) for suffix in SQLITE_SIDECARS):
+        raise AnnotatorError(f"{out}: is the project itself; export to another file")
+
 
 def _pid_alive(pid: int) -> bool:
     if pid == os.getpid():

@@ -55,13 +55,18 @@ def run_smoke(folder: Path, label: str = "GPE") -> int:
     from annotator.ui.app import application
     from annotator.ui.main_window import MainWindow
 
+    path = folder / "smoke.annotator"
+    source = folder / "article.jsonl"
+    # nothing is written into a folder that holds a file of the names the test writes: a person's own
+    # article.jsonl (or an earlier run's project) is not ours to overwrite
+    taken = [p.name for p in (path, source, folder / "home") if p.exists() or p.is_symlink()]
+    if taken:
+        raise SmokeFailure(f"{folder} holds {', '.join(taken)} already: give a new or empty folder")
     folder.mkdir(parents=True, exist_ok=True)
     os.environ["ANNOTATOR_HOME"] = str(folder / "home")  # the window's settings stay in the scratch folder
     _say(
         f"annotator {__version__}, schema revision {head_revision()}, frozen={getattr(sys, 'frozen', False)}"
     )
-    path = folder / "smoke.annotator"
-    source = folder / "article.jsonl"
     source.write_text(
         json.dumps({"id": "smoke-1", "title": "स्मोक", "text": ARTICLE, "lang": "hi"}, ensure_ascii=False)
         + "\n",

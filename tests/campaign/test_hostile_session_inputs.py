@@ -505,11 +505,6 @@ def test_problem_report_with_a_broken_note_and_a_folder_among_the_logs(tmp_path,
 # ------------------------------------------------------------------------------------------ smoke-test
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="annotator/ui/smoke.py (not this campaign's to change) writes article.jsonl into --dir before "
-    "it finds smoke.annotator there: a person's own file of that name is overwritten",
-)
 def test_smoke_test_leaves_a_persons_files_in_its_folder_alone(tmp_path):
     import os
     import subprocess
@@ -561,11 +556,6 @@ def test_kb_export_onto_the_project_file_is_refused(proj, capsys):
     assert main(["stats", str(proj)]) == 0  # the project is still a project
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`annotator export P --out P` replaces the project with the export (annotator/cli.py and "
-    "services/exporting.py are not this campaign's to change)",
-)
 def test_export_onto_the_project_file_is_refused(proj, capsys):
     main(["export", str(proj), "--out", str(proj)])
     assert proj.read_bytes()[:15] == b"SQLite format 3"
