@@ -84,3 +84,19 @@ def test_document_keys_join_texts_like_separate_splits():
     assert search.document_keys("पहलगाम", "हमला") != search.document_keys("पहलगामहमला")
     for d in DOCS:
         assert " ".join(search.document_keys(d["title"], d["text"])) == reference_keys(d["title"], d["text"])
+
+
+def test_a_build_leaves_no_more_keys_cached_than_it_keeps(tmp_path, monkeypatch):
+    """Each distinct word's keys are computed once in a build (caches of up to ``_CACHE_SIZE``); past
+    ``_CACHE_KEEP`` entries they are dropped when it ends, so a GUI process does not hold them."""
+    data = tmp_path / "d.jsonl"
+    data.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in DOCS) + "\n", encoding="utf-8")
+    with init_project(tmp_path / "p.annotator") as project:
+        assert import_paths(project, [data]).ok
+        monkeypatch.setattr(search, "_CACHE_KEEP", 5)
+        search._chunk_keys.cache_clear()
+        search._word_keys.cache_clear()
+        assert search.update_search_index(project) == len(DOCS)
+        assert search._chunk_keys.cache_info().currsize == 0
+        assert search._word_keys.cache_info().currsize == 0
+        assert search._chunk_keys.cache_info().maxsize == search._CACHE_SIZE >= 1 << 19
