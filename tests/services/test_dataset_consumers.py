@@ -179,6 +179,7 @@ def _typed(datasets, labels):
         {
             "id": datasets.Value("string"),
             "document": datasets.Value("string"),
+            "lang": datasets.Value("string"),  # the document's language, null when unknown
             "tokens": datasets.Sequence(datasets.Value("string")),
             "ner_tags": datasets.Sequence(datasets.ClassLabel(names=names)),
         }
