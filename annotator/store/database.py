@@ -469,9 +469,12 @@ def newer_message(
 ) -> str:
     from annotator import __version__
 
-    needed = (
-        f"annotator {written_by} or later" if written_by else f"an annotator that knows revision {revision}"
-    )
+    if not written_by:
+        needed = f"an annotator that knows revision {revision}"
+    elif written_by == __version__:  # a later development build of this version (or a damaged stamp)
+        needed = f"a build of annotator {written_by} that knows revision {revision} (a later one than this)"
+    else:
+        needed = f"annotator {written_by} or later"
     by = f" by annotator {written_by}" if written_by else ""
     return (
         f"{where}: this {what} was written by a newer annotator (schema revision {revision}{by}; this is "

@@ -140,6 +140,19 @@ def test_a_newer_project_without_a_recorded_version_names_the_revision(tmp_path)
         open_project(path)
 
 
+def test_an_unknown_revision_stamped_with_this_version_does_not_ask_for_this_version(tmp_path):
+    """A later development build of the same version (or a damaged stamp): "install 0.1.0 or later" would
+    send the person to the build they have."""
+    path = tmp_path / "new.annotator"
+    init_project(path).close()
+    future(path, version=__version__)
+    with pytest.raises(ProjectOpenError) as refused:
+        open_project(path)
+    message = str(refused.value)
+    assert f"install annotator {__version__} or later" not in message
+    assert f"a build of annotator {__version__} that knows revision 0999_future" in message
+
+
 def test_the_newer_build_refusal_on_an_engine_reads_the_stamp_too(tmp_path):
     """The same message when the look before opening is not what finds it (a URL: e.g. a server)."""
     path = tmp_path / "new.annotator"
