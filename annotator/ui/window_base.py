@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from annotator.ui.incident_panel import IncidentPanel
     from annotator.ui.incident_view import IncidentViewDialog
     from annotator.ui.keys_dialog import KeysDialog
-    from annotator.ui.panels import GuidedView, GuidelineDialog
+    from annotator.ui.panels import AnnotationList, GuidedView, GuidelineDialog
     from annotator.ui.review_panel import ReviewPanel, ReviewQueueDialog
     from annotator.ui.schema_dialog import SchemaChangeDialog
 
@@ -88,6 +88,9 @@ class WindowBase(QMainWindow):
 
     # ------------------------------------------------------------------ widgets (MainWindow._build)
     view: GuidedView  # a DocumentView whose tooltips add the schema's guidelines
+    title: QLabel  # the open document's title above the text
+    annotations: AnnotationList  # the open document's labels
+    colors: dict[str, str]  # entity type -> colour (MainWindow._load_schema)
     romanized: QPlainTextEdit  # the romanized reading aid
     list_model: DocumentListModel
     list_view: QTableView
@@ -222,6 +225,7 @@ class WindowBase(QMainWindow):
         def skip(self) -> None: ...
         def flag(self) -> None: ...
         def refresh_review(self, current: str = "") -> None: ...
+        def update_romanized(self) -> None: ...
         def focus_review(self) -> None: ...
         def show_review_queue(self) -> ReviewQueueDialog: ...
 
