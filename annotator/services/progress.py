@@ -215,6 +215,28 @@ def _per_hour(labels: int, seconds: float) -> float | None:
     return labels / (seconds / 3600) if seconds > 0 else None
 
 
+def quartiles(values: list[float]) -> tuple[float, float, float]:
+    """(Q1, median, Q3) of sorted ``values`` (linear interpolation)."""
+
+    def at(q: float) -> float:
+        pos = q * (len(values) - 1)
+        lo = math.floor(pos)
+        hi = min(lo + 1, len(values) - 1)
+        return values[lo] + (values[hi] - values[lo]) * (pos - lo)
+
+    return at(0.25), at(0.5), at(0.75)
+
+
+def box_plot(values: list[float]) -> tuple[float, float, float, float, float, list[float]]:
+    """A box plot of sorted, non-empty ``values``: (Q1, median, Q3, low whisker, high whisker, outliers),
+    the whiskers at the farthest values within 1.5 IQR of the box."""
+    q1, med, q3 = quartiles(values)
+    iqr = q3 - q1
+    lo = min(v for v in values if v >= q1 - 1.5 * iqr)
+    hi = max(v for v in values if v <= q3 + 1.5 * iqr)
+    return q1, med, q3, lo, hi, [v for v in values if v < lo or v > hi]
+
+
 def finish_estimate(
     done_per_day: dict[date, int], remaining: int, today: date
 ) -> tuple[date | None, float | None]:
