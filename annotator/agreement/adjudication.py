@@ -516,6 +516,58 @@ class ScoreCounts:
         return out
 
 
+def _layer_only(layer: str, s: AnnotationSet) -> AnnotationSet:
+    """``s`` with only its entities (``layer`` ``"entities"``) or only its events."""
+    if layer == "entities":
+        return AnnotationSet(s.annotator, s.status, entities=s.entities)
+    return AnnotationSet(s.annotator, s.status, events=s.events)
+
+
+def check_scores_of(
+    batches: Iterable[Iterable[Any]],
+    given: Mapping[int, Collection[str]],
+    tone_name: str | None,
+    *,
+    include_unfinished: bool = False,
+) -> dict[str, dict[str, Any]]:
+    """Each annotator's score against gold on the documents they were given (``given``: document id →
+    names), per layer: ``entities`` and ``events`` as :class:`ScoreCounts` (precision, recall, F1,
+    ``units``), ``tone`` as accuracy and ordinal Krippendorff's alpha of their tone against gold's.
+    ``batches``: the documents, read with entities, events, tone and status (``store.reading``'s
+    documents); a document without gold is skipped."""
+    from annotator.agreement.coefficients import krippendorff_alpha
+
+    spans = {layer: ScoreCounts() for layer in ("entities", "events")}
+    tone: dict[str, list[tuple[Any, Any]]] = {}
+    units_of: dict[str, int] = {}
+    for batch in batches:
+        for doc in batch:
+            gold = doc.gold
+            if gold is None:
+                continue
+            counted = doc.counted(given[doc.id], include_unfinished=include_unfinished)
+            for layer, counts in spans.items():
+                counts.add(_layer_only(layer, gold), {n: _layer_only(layer, s) for n, s in counted.items()})
+            gold_tone = gold.tone.get(tone_name) if tone_name else None
+            for name, s in counted.items():
+                units_of[name] = units_of.get(name, 0) + 1
+                if gold_tone is not None:
+                    tone.setdefault(name, []).append((gold_tone, s.tone.get(tone_name or "")))
+    out: dict[str, dict[str, Any]] = {name: {} for name in sorted(units_of)}
+    for layer, counts in spans.items():
+        for name, score in counts.scores().items():
+            out.setdefault(name, {})[layer] = score
+    for name, pairs in tone.items():
+        rated = [(g, t) for g, t in pairs if t is not None]
+        alpha = krippendorff_alpha([[g, t] for g, t in pairs], "ordinal")
+        out.setdefault(name, {})["tone"] = {
+            "accuracy": sum(g == t for g, t in rated) / len(pairs) if pairs else None,
+            "alpha": alpha.value,
+            "units": len(pairs),
+        }
+    return out
+
+
 def format_scores(scores: dict[str, dict[str, Any]]) -> str:
     def fmt(x: float | None) -> str:
         return "-" if x is None else f"{x:.3f}"

@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, union
 
-from annotator.annotations import GOLD, AnnotationSet
+from annotator.annotations import GOLD
 from annotator.errors import AnnotatorError
 from annotator.services.project import Project
 from annotator.store.models import (
@@ -268,20 +268,13 @@ def insert_check_assignments(conn: Connection, pairs: Iterable[tuple[int, int]])
 # ---------------------------------------------------------------------------------------------- scores
 
 
-def _only(layer: str, s: AnnotationSet) -> AnnotationSet:
-    if layer == "entities":
-        return AnnotationSet(s.annotator, s.status, entities=s.entities)
-    return AnnotationSet(s.annotator, s.status, events=s.events)
-
-
 def check_scores(project: Project, *, include_unfinished: bool = False) -> dict[str, dict[str, Any]]:
     """Each annotator's score on the checks they were given as checks, per layer, against gold:
     ``{"asha": {"entities": {"precision", "recall", "f1", "units"}, "events": {…}, "tone": {"accuracy",
     "alpha", "units"}}}`` (``units``: check documents scored; a figure is None when undefined; a layer
     the checks' gold does not have is left out). Only finished work counts (``include_unfinished``: any
     labels)."""
-    from annotator.agreement.adjudication import ScoreCounts
-    from annotator.agreement.coefficients import krippendorff_alpha
+    from annotator.agreement.adjudication import check_scores_of
     from annotator.annotations import Layer
     from annotator.store.reading import read_batches
 
@@ -295,43 +288,16 @@ def check_scores(project: Project, *, include_unfinished: bool = False) -> dict[
             .where(Assignment.is_check.is_(True))
         ):
             given.setdefault(doc_id, set()).add(names[aid])
-        spans = {layer: ScoreCounts() for layer in ("entities", "events")}
-        tone: dict[str, list[tuple[Any, Any]]] = {}
-        units: dict[str, int] = {}
-        if given:
-            for batch in read_batches(
-                conn,
-                documents=sorted(given),
-                layers=(Layer.ENTITIES, Layer.EVENTS, Layer.TONE, Layer.STATUS),
-                with_text=False,
-                presence=include_unfinished,
-            ):
-                for doc in batch:
-                    gold = doc.gold
-                    if gold is None:
-                        continue
-                    counted = doc.counted(given[doc.id], include_unfinished=include_unfinished)
-                    for layer, counts in spans.items():
-                        counts.add(_only(layer, gold), {n: _only(layer, s) for n, s in counted.items()})
-                    gold_tone = gold.tone.get(tone_name) if tone_name else None
-                    for name, s in counted.items():
-                        units[name] = units.get(name, 0) + 1
-                        if gold_tone is not None:
-                            tone.setdefault(name, []).append((gold_tone, s.tone.get(tone_name or "")))
-    out: dict[str, dict[str, Any]] = {name: {} for name in sorted(units)}
-    for layer, counts in spans.items():
-        for name, score in counts.scores().items():
-            out.setdefault(name, {})[layer] = score
-    metric = "ordinal"
-    for name, pairs in tone.items():
-        rated = [(g, t) for g, t in pairs if t is not None]
-        alpha = krippendorff_alpha([[g, t] for g, t in pairs], metric)
-        out.setdefault(name, {})["tone"] = {
-            "accuracy": sum(g == t for g, t in rated) / len(pairs) if pairs else None,
-            "alpha": alpha.value,
-            "units": len(pairs),
-        }
-    return out
+        if not given:
+            return {}
+        batches = read_batches(
+            conn,
+            documents=sorted(given),
+            layers=(Layer.ENTITIES, Layer.EVENTS, Layer.TONE, Layer.STATUS),
+            with_text=False,
+            presence=include_unfinished,
+        )
+        return check_scores_of(batches, given, tone_name, include_unfinished=include_unfinished)
 
 
 def format_check_scores(scores: dict[str, dict[str, Any]]) -> str:

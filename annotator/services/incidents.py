@@ -2282,21 +2282,7 @@ class IncidentIntoGold(_Recorded):
                     f"{short_id(linked[event_id])} already: take it out there first"
                 )
         now = utcnow()
-        fields = {
-            k: row._mapping[k]
-            for k in (
-                "type",
-                "date_start",
-                "date_end",
-                "place_id",
-                "place_name",
-                "place_key",
-                "actors",
-                "figure_rule",
-                "figures",
-                "notes",
-            )
-        }
+        fields = {k: row._mapping[k] for k in _ADJUDICATED_FIELDS}  # every field of the incident
         insert_new(conn, Incident.__table__, [_incident_values(self.gold_incident, gold, now, **fields)])
         insert_new(
             conn,

@@ -392,13 +392,12 @@ def _set_checks(people: Any, scores: dict[str, dict[str, Any]]) -> None:
 def plain_check_scores(conn: Any) -> dict[str, dict[str, Any]]:
     """:func:`annotator.services.checks.check_scores` (finished work only) on any connection, a plain
     sqlite3 one included, so that ``annotator progress`` on a project file with checks needs neither
-    SQLAlchemy nor the project opened (about a second of its start). The same figures from the same
-    pieces: the checks each annotator was given as checks, read by :func:`read_batches` without texts,
-    :class:`~annotator.agreement.adjudication.ScoreCounts` per span layer and accuracy and ordinal
-    Krippendorff's alpha for the tone (``tests/services/test_progress.py`` holds the two equal)."""
-    from annotator.agreement.adjudication import ScoreCounts
-    from annotator.agreement.coefficients import krippendorff_alpha
-    from annotator.annotations import AnnotationSet, Layer
+    SQLAlchemy nor the project opened (about a second of its start). Only the reading differs: the checks
+    each annotator was given as checks, read by :func:`read_batches` without texts, are scored by the same
+    :func:`annotator.agreement.adjudication.check_scores_of` (``tests/services/test_progress.py`` holds the
+    two equal)."""
+    from annotator.agreement.adjudication import check_scores_of
+    from annotator.annotations import Layer
 
     given: dict[int, set[str]] = defaultdict(set)
     for doc, name in plain_rows(
@@ -410,43 +409,9 @@ def plain_check_scores(conn: Any) -> dict[str, dict[str, Any]]:
         given[doc].add(name)
     if not given:
         return {}
-    tone_name = _tone_name(conn)
-    spans = {layer: ScoreCounts() for layer in ("entities", "events")}
-    tone: dict[str, list[tuple[Any, Any]]] = {}
-    units: dict[str, int] = {}
-
-    def only(layer: str, s: AnnotationSet) -> AnnotationSet:
-        if layer == "entities":
-            return AnnotationSet(s.annotator, s.status, entities=s.entities)
-        return AnnotationSet(s.annotator, s.status, events=s.events)
-
     layers = (Layer.ENTITIES, Layer.EVENTS, Layer.TONE, Layer.STATUS)
-    for batch in read_batches(conn, documents=sorted(given), layers=layers, with_text=False):
-        for doc in batch:
-            gold = doc.gold
-            if gold is None:
-                continue
-            counted = doc.counted(given[doc.id], include_unfinished=False)
-            for layer, counts in spans.items():
-                counts.add(only(layer, gold), {n: only(layer, s) for n, s in counted.items()})
-            gold_tone = gold.tone.get(tone_name) if tone_name else None
-            for name, s in counted.items():
-                units[name] = units.get(name, 0) + 1
-                if gold_tone is not None:
-                    tone.setdefault(name, []).append((gold_tone, s.tone.get(tone_name or "")))
-    out: dict[str, dict[str, Any]] = {name: {} for name in sorted(units)}
-    for layer, counts in spans.items():
-        for name, score in counts.scores().items():
-            out.setdefault(name, {})[layer] = score
-    for name, pairs in tone.items():
-        rated = [(g, t) for g, t in pairs if t is not None]
-        alpha = krippendorff_alpha([[g, t] for g, t in pairs], "ordinal")
-        out.setdefault(name, {})["tone"] = {
-            "accuracy": sum(g == t for g, t in rated) / len(pairs) if pairs else None,
-            "alpha": alpha.value,
-            "units": len(pairs),
-        }
-    return out
+    batches = read_batches(conn, documents=sorted(given), layers=layers, with_text=False)
+    return check_scores_of(batches, given, _tone_name(conn))
 
 
 def _tone_name(conn: Any) -> str | None:
